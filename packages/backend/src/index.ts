@@ -21,4 +21,6 @@ backend.add(import('@backstage/plugin-permission-backend'));
 
 backend.add(import('@backstage/plugin-user-settings-backend'));
 
+backend.add(import('@greenlight/backstage-plugin-greenlight-backend'));
+backend.add(import('@greenlight/backstage-plugin-scaffolder-backend-module-greenlight'));
 backend.start();

@@ -1,0 +1,1 @@
+export { greenlightPlugin as default } from './plugin';

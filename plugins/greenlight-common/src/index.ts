@@ -1,0 +1,9 @@
+/**
+ * Isomorphic types, schemas, permissions and pure metric maths of Greenlight.
+ *
+ * @packageDocumentation
+ */
+
+export * from './annotations';
+export * from './permissions';
+export * from './events';

@@ -1,0 +1,7 @@
+import { greenlightPlugin } from './plugin';
+
+describe('greenlight', () => {
+  it('should export plugin', () => {
+    expect(greenlightPlugin).toBeDefined();
+  });
+});
