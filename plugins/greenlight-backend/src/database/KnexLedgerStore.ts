@@ -1,0 +1,454 @@
+import { DatabaseService } from '@backstage/backend-plugin-api';
+import { Knex } from 'knex';
+import { applyMigrations } from './migrations';
+import { chunks, reproject } from './projectionWriter';
+import {
+  ApplyResult,
+  AuditEntry,
+  ChangeItem,
+  CommitView,
+  EnvironmentState,
+  LedgerStore,
+  NewEventRow,
+  Release,
+  ReleaseDetail,
+  ReleaseQuery,
+} from './LedgerStore';
+
+const iso = (v: unknown) => (v === null || v === undefined ? null : new Date(Number(v)).toISOString());
+const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+
+const RELEASE_COLUMNS = [
+  'd.*',
+  'a.name as artifact_name',
+  'a.purl as artifact_purl',
+  'a.build_id as artifact_build_id',
+];
+
+/** An earlier successful deployment of the same entity and environment that contained the commit `dc`. */
+function earlierSuccessfulContaining(knex: Knex) {
+  return knex('deployment_commits as pc')
+    .join('deployments as p', 'p.id', 'pc.deployment_id')
+    .where('pc.commit_sha', knex.ref('dc.commit_sha'))
+    .where('p.entity_ref', knex.ref('d.entity_ref'))
+    .where('p.environment', knex.ref('d.environment'))
+    .where('p.status', 'succeeded')
+    .where(q =>
+      q
+        .where('p.sort_time', '<', knex.ref('d.sort_time'))
+        .orWhere(q2 =>
+          q2.where('p.sort_time', knex.ref('d.sort_time')).where('p.id', '<', knex.ref('d.id')),
+        ),
+    );
+}
+
+/** The commits deployment `d` newly brought to its environment. */
+function newCommitsOf(knex: Knex) {
+  return knex('deployment_commits as dc')
+    .where('dc.deployment_id', knex.ref('d.id'))
+    .whereNotExists(earlierSuccessfulContaining(knex));
+}
+
+export class KnexLedgerStore implements LedgerStore {
+  static async create(options: { database: DatabaseService; skipMigrations?: boolean }) {
+    const knex = await options.database.getClient();
+    if (!options.database.migrations?.skip && !options.skipMigrations) {
+      await applyMigrations(knex);
+    }
+    return new KnexLedgerStore(knex);
+  }
+
+  constructor(readonly knex: Knex) {}
+
+  async applyEvents(rows: NewEventRow[], audit: AuditEntry): Promise<ApplyResult> {
+    return this.knex.transaction(async tx => {
+      const ids = rows.map(r => r.id);
+      const existing = new Set<string>();
+      for (const part of chunks(ids, 500)) {
+        for (const r of await tx('events').select('id').whereIn('id', part)) existing.add(r.id);
+      }
+      const seen = new Set<string>();
+      const fresh = rows.filter(r => {
+        if (existing.has(r.id) || seen.has(r.id)) return false;
+        seen.add(r.id);
+        return true;
+      });
+      for (const part of chunks(fresh, 200)) {
+        await tx('events').insert(
+          part.map(r => ({
+            id: r.id,
+            source: r.source,
+            type: r.event.type,
+            subject_key: r.subjectKey,
+            event_time: r.eventTime,
+            received_at: r.receivedAt,
+            actor: r.actor,
+            entity_ref: r.entityRef,
+            mapping_keys: JSON.stringify(r.mappingKeys),
+            payload: JSON.stringify(r.event),
+          })),
+        );
+      }
+      if (fresh.length > 0) {
+        await reproject(tx, fresh.map(r => r.subjectKey));
+        await this.insertAudit(tx, {
+          ...audit,
+          details: { ...(audit.details as object), events: fresh.length },
+        });
+      }
+      return {
+        accepted: fresh.map(r => r.id),
+        duplicates: rows.filter(r => !fresh.includes(r)).map(r => r.id),
+      };
+    });
+  }
+
+  async attachUnmapped(
+    resolve: (keys: Record<string, string | undefined>) => Promise<string | null>,
+    limit: number,
+  ): Promise<number> {
+    const rows = await this.knex('events')
+      .select('id', 'subject_key', 'mapping_keys')
+      .whereNull('entity_ref')
+      .orderBy('received_at')
+      .limit(limit);
+    const updates: Array<{ id: string; subjectKey: string; entityRef: string }> = [];
+    for (const row of rows) {
+      const entityRef = await resolve(JSON.parse(row.mapping_keys ?? '{}'));
+      if (entityRef) updates.push({ id: row.id, subjectKey: row.subject_key, entityRef });
+    }
+    if (updates.length === 0) return 0;
+    await this.knex.transaction(async tx => {
+      for (const u of updates) {
+        await tx('events').where('id', u.id).update({ entity_ref: u.entityRef });
+      }
+      await reproject(tx, updates.map(u => u.subjectKey));
+    });
+    return updates.length;
+  }
+
+  async listUnmapped(limit: number) {
+    const rows = await this.knex('events')
+      .select('id', 'type', 'received_at', 'mapping_keys')
+      .whereNull('entity_ref')
+      .orderBy('received_at', 'desc')
+      .limit(limit);
+    return rows.map(r => ({
+      id: r.id,
+      type: r.type,
+      receivedAt: iso(r.received_at)!,
+      keys: Object.fromEntries(
+        Object.entries(JSON.parse(r.mapping_keys ?? '{}')).filter(([, v]) => v),
+      ) as Record<string, string>,
+    }));
+  }
+
+  async listReleases(query: ReleaseQuery) {
+    const knex = this.knex;
+    const q = knex('deployments as d')
+      .leftJoin('artifacts as a', 'a.digest', 'd.artifact_digest')
+      .select(RELEASE_COLUMNS)
+      .select(newCommitsOf(knex).count('* as n').as('new_commit_count'))
+      .where('d.entity_ref', query.entityRef)
+      .orderBy([
+        { column: 'd.sort_time', order: 'desc' },
+        { column: 'd.id', order: 'desc' },
+      ])
+      .limit(query.limit + 1);
+    if (query.environment) q.where('d.environment', query.environment);
+    if (query.status) q.where('d.status', query.status);
+    if (query.from !== undefined) q.where('d.sort_time', '>=', query.from);
+    if (query.to !== undefined) q.where('d.sort_time', '<', query.to);
+    if (query.cursor) {
+      const { sortTime, id } = query.cursor;
+      q.where(w =>
+        w.where('d.sort_time', '<', sortTime).orWhere(w2 =>
+          w2.where('d.sort_time', sortTime).where('d.id', '<', id),
+        ),
+      );
+    }
+    const rows = await q;
+    const page = rows.slice(0, query.limit);
+    const rolledBackBy = await this.rolledBackBy(page.map(r => r.id));
+    const items = page.map(r => this.toRelease(r, rolledBackBy.get(r.id) ?? []));
+    const last = page[page.length - 1];
+    return {
+      items,
+      nextCursor:
+        rows.length > query.limit && last
+          ? Buffer.from(`${Number(last.sort_time)}:${last.id}`).toString('base64url')
+          : undefined,
+    };
+  }
+
+  async getRelease(id: string): Promise<ReleaseDetail | undefined> {
+    const knex = this.knex;
+    const row = await knex('deployments as d')
+      .leftJoin('artifacts as a', 'a.digest', 'd.artifact_digest')
+      .select(RELEASE_COLUMNS)
+      .select(newCommitsOf(knex).count('* as n').as('new_commit_count'))
+      .where('d.id', id)
+      .first();
+    if (!row) return undefined;
+    const rolledBackBy = await this.rolledBackBy([id]);
+
+    const commitRows = await knex('deployment_commits as dc')
+      .join('deployments as d', 'd.id', 'dc.deployment_id')
+      .leftJoin('commits as c', 'c.sha', 'dc.commit_sha')
+      .select('dc.commit_sha', 'c.repository', 'c.author', 'c.title', 'c.pr_number', 'c.committed_at', 'c.merged_at')
+      .where('d.id', id)
+      .whereNotExists(earlierSuccessfulContaining(knex))
+      .orderBy('c.committed_at', 'desc');
+    const commits: CommitView[] = dedupeCommits(commitRows);
+
+    const tests = await knex('test_runs as t')
+      .select('t.*')
+      .where(q => {
+        if (row.artifact_digest) q.orWhere('t.artifact_digest', row.artifact_digest);
+        if (row.artifact_build_id) q.orWhere('t.build_id', row.artifact_build_id);
+        if (row.commit_sha) q.orWhere('t.commit_sha', row.commit_sha);
+        if (!row.artifact_digest && !row.artifact_build_id && !row.commit_sha) q.whereRaw('1 = 0');
+      })
+      .orderBy('t.finished_at', 'desc')
+      .limit(100);
+
+    const incidents = await knex('incidents').where('deployment_id', id).orderBy('detected_at');
+
+    const events = await knex('events')
+      .select('received_at', 'actor', 'type', 'id', 'source')
+      .where('subject_key', `deployment:${id}`)
+      .orderBy('received_at');
+    const audit = await knex('audit_log')
+      .where({ subject_type: 'deployment', subject_id: id })
+      .orderBy('seq');
+
+    return {
+      ...this.toRelease(row, rolledBackBy.get(id) ?? []),
+      commits,
+      tests: tests.map(t => ({
+        id: t.id,
+        suite: t.suite,
+        outcome: t.outcome,
+        total: num(t.total),
+        failures: num(t.failures),
+        finishedAt: iso(t.finished_at),
+        url: t.url,
+        matchedBy:
+          row.artifact_digest && t.artifact_digest === row.artifact_digest
+            ? 'artifact'
+            : row.artifact_build_id && t.build_id === row.artifact_build_id
+              ? 'build'
+              : 'commit',
+      })),
+      incidents: incidents.map(i => ({
+        id: i.id,
+        title: i.title,
+        severity: i.severity,
+        detectedAt: iso(i.detected_at),
+        resolvedAt: iso(i.resolved_at),
+        evidence: i.evidence,
+      })),
+      audit: [
+        ...events.map(e => ({
+          at: iso(e.received_at)!,
+          actor: e.actor,
+          action: `event.${e.type}`,
+          details: { eventId: e.id, source: e.source },
+        })),
+        ...audit.map(a => ({
+          at: iso(a.at)!,
+          actor: a.actor,
+          action: a.action,
+          details: a.details ? JSON.parse(a.details) : null,
+        })),
+      ].sort((a, b) => a.at.localeCompare(b.at)),
+    };
+  }
+
+  async getEnvironments(
+    entityRef: string,
+    environments: Array<{ name: string; tier: string; order: number }>,
+  ): Promise<EnvironmentState[]> {
+    const knex = this.knex;
+    const seen = await knex('deployments')
+      .distinct('environment')
+      .where('entity_ref', entityRef);
+    const known = new Set(environments.map(e => e.name));
+    const all = [
+      ...environments,
+      ...seen
+        .map(r => r.environment as string)
+        .filter(name => !known.has(name))
+        .sort()
+        .map((name, i) => ({ name, tier: 'unknown', order: 1000 + i })),
+    ];
+    const result: EnvironmentState[] = [];
+    let previous: EnvironmentState | undefined;
+    for (const env of all) {
+      const current = await knex('deployments')
+        .where({ entity_ref: entityRef, environment: env.name, status: 'succeeded' })
+        .orderBy([
+          { column: 'sort_time', order: 'desc' },
+          { column: 'id', order: 'desc' },
+        ])
+        .first();
+      let waiting: EnvironmentState['waiting'] = { count: 0, commits: [] };
+      if (previous?.current) {
+        const pending = knex('deployment_commits as dc')
+          .join('deployments as d', 'd.id', 'dc.deployment_id')
+          .where({ 'd.entity_ref': entityRef, 'd.environment': previous.name, 'd.status': 'succeeded' })
+          .whereNotExists(
+            knex('deployment_commits as tc')
+              .join('deployments as t', 't.id', 'tc.deployment_id')
+              .where('tc.commit_sha', knex.ref('dc.commit_sha'))
+              .where({ 't.entity_ref': entityRef, 't.environment': env.name, 't.status': 'succeeded' }),
+          );
+        const [{ n }] = await pending.clone().countDistinct('dc.commit_sha as n');
+        const rows = await pending
+          .clone()
+          .leftJoin('commits as c', 'c.sha', 'dc.commit_sha')
+          .select('dc.commit_sha', 'c.repository', 'c.author', 'c.title', 'c.pr_number', 'c.committed_at', 'c.merged_at')
+          .orderBy('c.committed_at', 'desc')
+          .limit(50);
+        waiting = { count: Number(n), commits: dedupeCommits(rows) };
+      }
+      const state: EnvironmentState = {
+        name: env.name,
+        tier: env.tier,
+        order: env.order,
+        current: current
+          ? {
+              releaseId: current.id,
+              artifactDigest: current.artifact_digest,
+              version: current.version,
+              commitSha: current.commit_sha,
+              since: iso(current.finished_at ?? current.sort_time),
+              actor: current.actor,
+            }
+          : null,
+        waiting,
+      };
+      result.push(state);
+      previous = state;
+    }
+    return result;
+  }
+
+  async listChanges(entityRefs: string[], from: number, to: number, limit: number) {
+    const deployments = await this.knex('deployments')
+      .whereIn('entity_ref', entityRefs)
+      .where('sort_time', '>=', from)
+      .where('sort_time', '<', to)
+      .orderBy('sort_time')
+      .limit(limit);
+    const incidents = await this.knex('incidents as i')
+      .join('incident_entities as ie', 'ie.incident_id', 'i.id')
+      .select('i.*', 'ie.entity_ref')
+      .whereIn('ie.entity_ref', entityRefs)
+      .where('i.detected_at', '>=', from)
+      .where('i.detected_at', '<', to)
+      .orderBy('i.detected_at')
+      .limit(limit);
+    const items: ChangeItem[] = [
+      ...deployments.map(d => ({
+        at: iso(d.sort_time)!,
+        kind: 'deployment' as const,
+        entityRef: d.entity_ref,
+        id: d.id,
+        environment: d.environment,
+        status: d.status,
+        summary: `${d.intent} ${d.strategy} deployment of ${d.version ?? d.artifact_digest ?? d.commit_sha ?? 'unknown'} to ${d.environment}${d.actor ? ` by ${d.actor}` : ''}`,
+      })),
+      ...incidents.map(i => ({
+        at: iso(i.detected_at)!,
+        kind: 'incident' as const,
+        entityRef: i.entity_ref,
+        id: i.id,
+        status: i.resolved_at ? 'resolved' : 'open',
+        summary: `${i.severity ? `${i.severity} ` : ''}incident ${i.title ?? i.id}`,
+      })),
+    ];
+    return items
+      .sort((a, b) => a.at.localeCompare(b.at) || a.id.localeCompare(b.id))
+      .slice(0, limit);
+  }
+
+  async appendAudit(entry: AuditEntry): Promise<void> {
+    await this.insertAudit(this.knex, entry);
+  }
+
+  private async insertAudit(db: Knex | Knex.Transaction, entry: AuditEntry) {
+    await db('audit_log').insert({
+      at: Date.now(),
+      actor: entry.actor,
+      action: entry.action,
+      subject_type: entry.subjectType,
+      subject_id: entry.subjectId,
+      entity_ref: entry.entityRef ?? null,
+      details: entry.details === undefined ? null : JSON.stringify(entry.details),
+    });
+  }
+
+  private async rolledBackBy(ids: string[]): Promise<Map<string, string[]>> {
+    const map = new Map<string, string[]>();
+    if (ids.length === 0) return map;
+    const rows = await this.knex('deployments')
+      .select('id', 'rollback_of')
+      .whereIn('rollback_of', ids)
+      .orderBy('id');
+    for (const r of rows) map.set(r.rollback_of, [...(map.get(r.rollback_of) ?? []), r.id]);
+    return map;
+  }
+
+  private toRelease(r: any, rolledBackBy: string[]): Release {
+    const started = num(r.started_at);
+    const finished = num(r.finished_at);
+    return {
+      id: r.id,
+      entityRef: r.entity_ref,
+      environment: r.environment,
+      status: r.status,
+      strategy: r.strategy,
+      intent: r.intent,
+      version: r.version,
+      commitSha: r.commit_sha,
+      artifact: r.artifact_digest
+        ? {
+            digest: r.artifact_digest,
+            name: r.artifact_name ?? null,
+            purl: r.artifact_purl ?? null,
+            buildId: r.artifact_build_id ?? null,
+          }
+        : null,
+      actor: r.actor,
+      sourceSystem: r.source_system,
+      url: r.url,
+      startedAt: iso(started),
+      finishedAt: iso(finished),
+      durationMs: started !== null && finished !== null ? finished - started : null,
+      newCommitCount: Number(r.new_commit_count ?? 0),
+      rollbackOf: r.rollback_of,
+      replaces: r.replaces,
+      rolledBackBy,
+    };
+  }
+}
+
+function dedupeCommits(rows: any[]): CommitView[] {
+  const seen = new Set<string>();
+  const out: CommitView[] = [];
+  for (const c of rows) {
+    if (seen.has(c.commit_sha)) continue;
+    seen.add(c.commit_sha);
+    out.push({
+      sha: c.commit_sha,
+      repository: c.repository ?? null,
+      author: c.author ?? null,
+      title: c.title ?? null,
+      prNumber: num(c.pr_number),
+      committedAt: iso(c.committed_at),
+      mergedAt: iso(c.merged_at),
+    });
+  }
+  return out;
+}

@@ -1,0 +1,122 @@
+import { Knex } from 'knex';
+import {
+  foldArtifact,
+  foldBuild,
+  foldDeployment,
+  foldIncident,
+  foldTestRun,
+  StoredEvent,
+} from '../service/projection';
+
+const CHUNK = 200;
+
+function chunks<T>(items: T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+async function upsert(tx: Knex.Transaction, table: string, key: string | string[], rows: any[]) {
+  for (const part of chunks(rows)) {
+    await tx(table)
+      .insert(part)
+      .onConflict(typeof key === 'string' ? [key] : key)
+      .merge();
+  }
+}
+
+export async function loadEvents(
+  tx: Knex | Knex.Transaction,
+  subjectKeys: string[],
+): Promise<Map<string, StoredEvent[]>> {
+  const bySubject = new Map<string, StoredEvent[]>();
+  for (const part of chunks([...new Set(subjectKeys)], 500)) {
+    const rows = await tx('events')
+      .select('id', 'subject_key', 'entity_ref', 'event_time', 'payload')
+      .whereIn('subject_key', part);
+    for (const r of rows) {
+      const list = bySubject.get(r.subject_key) ?? [];
+      list.push({
+        id: r.id,
+        entityRef: r.entity_ref,
+        eventTime: Number(r.event_time),
+        event: JSON.parse(r.payload),
+      });
+      bySubject.set(r.subject_key, list);
+    }
+  }
+  return bySubject;
+}
+
+/**
+ * Re-derives the ledger rows of the given subjects from all of their stored events.
+ * Commits are facts that do not change, so they are merged rather than folded.
+ */
+export async function reproject(tx: Knex.Transaction, subjectKeys: string[]) {
+  const bySubject = await loadEvents(tx, subjectKeys);
+  const deployments = [];
+  const deploymentCommits: Array<{ deployment_id: string; commit_sha: string }> = [];
+  const incidents = [];
+  const incidentEntities: Array<{ incident_id: string; entity_ref: string }> = [];
+  const builds = [];
+  const artifacts = [];
+  const testRuns = [];
+  const commits = new Map<string, object>();
+
+  for (const [key, events] of bySubject) {
+    const kind = key.slice(0, key.indexOf(':'));
+    if (kind === 'deployment') {
+      const { row, commits: shas } = foldDeployment(events);
+      deployments.push(row);
+      for (const sha of shas) deploymentCommits.push({ deployment_id: row.id, commit_sha: sha });
+    } else if (kind === 'incident') {
+      const { row, entityRefs } = foldIncident(events);
+      incidents.push(row);
+      for (const ref of entityRefs) incidentEntities.push({ incident_id: row.id, entity_ref: ref });
+    } else if (kind === 'build') {
+      builds.push(foldBuild(events));
+    } else if (kind === 'artifact') {
+      artifacts.push(foldArtifact(events));
+    } else if (kind === 'test') {
+      testRuns.push(foldTestRun(events));
+    } else if (kind === 'commits') {
+      for (const stored of events) {
+        if (stored.event.type !== 'commits') continue;
+        for (const c of stored.event.commits) {
+          commits.set(`${c.repository}\u0000${c.sha}`, {
+            sha: c.sha,
+            repository: c.repository,
+            authored_at: c.authoredAt ? Date.parse(c.authoredAt) : null,
+            committed_at: Date.parse(c.committedAt),
+            merged_at: c.mergedAt ? Date.parse(c.mergedAt) : null,
+            author: c.author ?? null,
+            pr_number: c.prNumber ?? null,
+            title: c.title ?? null,
+          });
+        }
+      }
+    }
+  }
+
+  await upsert(tx, 'deployments', 'id', deployments);
+  for (const part of chunks(deployments.map(d => d.id), 500)) {
+    await tx('deployment_commits').whereIn('deployment_id', part).delete();
+  }
+  await upsert(tx, 'deployment_commits', ['deployment_id', 'commit_sha'], deploymentCommits);
+  await upsert(tx, 'incidents', 'id', incidents);
+  for (const part of chunks(incidents.map(i => i.id), 500)) {
+    await tx('incident_entities').whereIn('incident_id', part).delete();
+  }
+  await upsert(tx, 'incident_entities', ['incident_id', 'entity_ref'], incidentEntities);
+  await upsert(tx, 'builds', 'id', builds);
+  await upsert(tx, 'artifacts', 'digest', artifacts);
+  await upsert(tx, 'test_runs', 'id', testRuns);
+  await upsert(
+    tx,
+    'commits',
+    ['sha', 'repository'],
+    [...commits.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, row]) => row),
+  );
+}
+
+export { chunks };

@@ -1,0 +1,27 @@
+import { parseEventBatch } from '@greenlight/backstage-plugin-greenlight-common';
+import Router from 'express-promise-router';
+import { IngestService } from '../service/IngestService';
+import { AccessDeps, serviceWriter } from './access';
+
+export function ingestRoutes(deps: AccessDeps & { ingest: IngestService }) {
+  const router = Router();
+
+  router.post('/v1/events', async (req, res) => {
+    const { actor } = await serviceWriter(deps, req);
+    const parsed = parseEventBatch(req.body);
+    if (!parsed.ok) {
+      res.status(400).json({
+        error: {
+          name: 'InputError',
+          message: `Invalid event batch: ${parsed.issues.length} problem(s); nothing was written`,
+        },
+        issues: parsed.issues,
+      });
+      return;
+    }
+    const outcome = await deps.ingest.ingest({ source: 'native', events: parsed.events, actor });
+    res.status(200).json(outcome);
+  });
+
+  return router;
+}

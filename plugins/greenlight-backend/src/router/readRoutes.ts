@@ -1,0 +1,94 @@
+import { InputError, NotFoundError } from '@backstage/errors';
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import { EnvironmentConfig } from '../config';
+import { LedgerStore } from '../database/LedgerStore';
+import { AccessDeps, assertCanReadEntity, normaliseEntityRef, reader } from './access';
+import { parseInput, timeParam } from './validation';
+
+const releasesQuery = z.object({
+  entityRef: z.string().min(1),
+  environment: z.string().min(1).optional(),
+  status: z.enum(['started', 'succeeded', 'failed', 'rolled-back', 'cancelled']).optional(),
+  from: timeParam.optional(),
+  to: timeParam.optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(25),
+  cursor: z.string().optional(),
+});
+
+const changesQuery = z.object({
+  entityRefs: z.string().min(1),
+  from: timeParam,
+  to: timeParam,
+  limit: z.coerce.number().int().min(1).max(2000).default(500),
+});
+
+function decodeCursor(cursor: string) {
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  const sep = text.indexOf(':');
+  const sortTime = Number(text.slice(0, sep));
+  if (sep < 1 || !Number.isFinite(sortTime)) throw new InputError('cursor: not a cursor this API issued');
+  return { sortTime, id: text.slice(sep + 1) };
+}
+
+export function readRoutes(
+  deps: AccessDeps & { store: LedgerStore; environments: EnvironmentConfig[] },
+) {
+  const router = Router();
+  const { store } = deps;
+
+  router.get('/v1/releases', async (req, res) => {
+    const credentials = await reader(deps, req);
+    const q = parseInput(releasesQuery, req.query, 'query');
+    const entityRef = normaliseEntityRef(q.entityRef);
+    await assertCanReadEntity(deps, credentials, entityRef);
+    const page = await store.listReleases({
+      entityRef,
+      environment: q.environment,
+      status: q.status,
+      from: q.from,
+      to: q.to,
+      limit: q.limit,
+      cursor: q.cursor ? decodeCursor(q.cursor) : undefined,
+    });
+    res.json(page);
+  });
+
+  router.get('/v1/releases/:id', async (req, res) => {
+    const credentials = await reader(deps, req);
+    const release = await store.getRelease(req.params.id);
+    if (!release) throw new NotFoundError(`No release ${req.params.id}`);
+    if (release.entityRef) await assertCanReadEntity(deps, credentials, release.entityRef);
+    res.json(release);
+  });
+
+  router.get('/v1/environments', async (req, res) => {
+    const credentials = await reader(deps, req);
+    const q = parseInput(z.object({ entityRef: z.string().min(1) }), req.query, 'query');
+    const entityRef = normaliseEntityRef(q.entityRef);
+    await assertCanReadEntity(deps, credentials, entityRef);
+    res.json({ entityRef, environments: await store.getEnvironments(entityRef, deps.environments) });
+  });
+
+  router.get('/v1/changes', async (req, res) => {
+    const credentials = await reader(deps, req);
+    const q = parseInput(changesQuery, req.query, 'query');
+    if (q.to <= q.from) throw new InputError('to: must be after from');
+    const refs = [...new Set(q.entityRefs.split(',').map(r => normaliseEntityRef(r.trim(), 'entityRefs')))];
+    if (refs.length > 100) throw new InputError('entityRefs: at most 100 entities');
+    for (const ref of refs) await assertCanReadEntity(deps, credentials, ref);
+    res.json({ items: await store.listChanges(refs, q.from, q.to, q.limit) });
+  });
+
+  router.get('/v1/unmapped', async (req, res) => {
+    await reader(deps, req);
+    const q = parseInput(
+      z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) }),
+      req.query,
+      'query',
+    );
+    res.json({ items: await store.listUnmapped(q.limit) });
+  });
+
+  return router;
+}

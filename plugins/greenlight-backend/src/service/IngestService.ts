@@ -1,0 +1,89 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { GreenlightEvent } from '@greenlight/backstage-plugin-greenlight-common';
+import { LedgerStore, NewEventRow } from '../database/LedgerStore';
+import { EntityResolver, MappingKeys } from './EntityResolver';
+import { eventTimeOf, subjectKeyOf } from './subjects';
+
+export type IngestOutcome = {
+  accepted: number;
+  duplicates: number;
+  unmapped: number;
+  ignored: number;
+  results: Array<{ id: string; status: 'accepted' | 'duplicate'; entityRef: string | null }>;
+};
+
+/** Turns validated events into ledger writes: ids qualified by source, entities resolved. */
+export class IngestService {
+  constructor(
+    private readonly store: LedgerStore,
+    private readonly resolver: EntityResolver,
+    private readonly logger: LoggerService,
+  ) {}
+
+  async ingest(options: {
+    source: 'native' | 'cdevents' | 'github';
+    events: GreenlightEvent[];
+    actor: string;
+    ignored?: number;
+  }): Promise<IngestOutcome> {
+    const receivedAt = Date.now();
+    const rows: NewEventRow[] = [];
+    for (const event of options.events) {
+      const keys = mappingKeysOf(event);
+      rows.push({
+        id: `${options.source}:${event.id}`,
+        source: options.source,
+        subjectKey: subjectKeyOf(event),
+        eventTime: eventTimeOf(event, receivedAt),
+        receivedAt,
+        actor: options.actor,
+        entityRef: await this.resolver.resolve(keys),
+        mappingKeys: keys,
+        event,
+      });
+    }
+    const result = await this.store.applyEvents(rows, {
+      actor: options.actor,
+      action: 'ingest',
+      subjectType: 'batch',
+      subjectId: `${options.source}:${receivedAt}`,
+      details: { source: options.source },
+    });
+    const duplicates = new Set(result.duplicates);
+    const unmapped = rows.filter(r => !r.entityRef && !duplicates.has(r.id)).length;
+    if (unmapped > 0) {
+      this.logger.info(`${unmapped} ${options.source} event(s) matched no catalog entity yet`);
+    }
+    return {
+      accepted: result.accepted.length,
+      duplicates: result.duplicates.length,
+      unmapped,
+      ignored: options.ignored ?? 0,
+      results: rows.map(r => ({
+        id: r.id,
+        status: duplicates.has(r.id) ? 'duplicate' : 'accepted',
+        entityRef: r.entityRef,
+      })),
+    };
+  }
+}
+
+export function mappingKeysOf(event: GreenlightEvent): MappingKeys {
+  const keys: MappingKeys = {
+    entityRef: event.entityRef,
+    serviceId: event.serviceId,
+    artifactPurl: event.artifactPurl,
+    repository: event.repository,
+  };
+  if (!keys.artifactPurl && event.type === 'artifact') keys.artifactPurl = event.artifact.purl;
+  if (!keys.repository) {
+    if (event.type === 'build') keys.repository = event.build.repository;
+    if (event.type === 'artifact') keys.repository = event.artifact.repository;
+    if (event.type === 'commits') keys.repository = event.commits[0]?.repository;
+  }
+  if (!keys.entityRef && event.type.startsWith('incident.')) {
+    const refs = (event as Extract<GreenlightEvent, { type: 'incident.opened' }>).incident.entityRefs;
+    if (refs?.length) keys.entityRef = refs[0];
+  }
+  return Object.fromEntries(Object.entries(keys).filter(([, v]) => v)) as MappingKeys;
+}
