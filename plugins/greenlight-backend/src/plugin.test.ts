@@ -1,0 +1,164 @@
+import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import request from 'supertest';
+import { greenlightPlugin } from './plugin';
+
+const payments = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name: 'payments',
+    namespace: 'default',
+    annotations: { 'greenlight.dev/service-id': 'payments-svc' },
+  },
+  spec: { type: 'service', owner: 'group:default/team-a', lifecycle: 'production' },
+};
+
+const digest = (c: string) => `sha256:${c.repeat(64)}`;
+const service = mockCredentials.service.header();
+const user = mockCredentials.user.header();
+
+function deployment(id: string, env: string, status: string, at: string, extra: object = {}) {
+  return {
+    id: `evt-${id}-${status}`,
+    type: status === 'started' ? 'deployment.started' : 'deployment.finished',
+    serviceId: 'payments-svc',
+    deployment: {
+      id,
+      environment: env,
+      status,
+      artifactDigest: digest('a'),
+      commitSha: 'abc1234',
+      startedAt: at,
+      ...(status === 'started' ? {} : { finishedAt: at }),
+      ...extra,
+    },
+  };
+}
+
+async function start(options: { permission?: AuthorizeResult } = {}) {
+  const { server } = await startTestBackend({
+    features: [
+      greenlightPlugin,
+      catalogServiceMock.factory({ entities: [payments] }),
+      mockServices.rootConfig.factory({
+        data: { greenlight: { ingest: { maxBodySize: '20kb' } } },
+      }),
+      ...(options.permission
+        ? [mockServices.permissions.factory({ result: options.permission })]
+        : []),
+    ],
+  });
+  return server;
+}
+
+describe('greenlight backend plugin', () => {
+  it('serves health without authentication', async () => {
+    const server = await start();
+    await request(server)
+      .get('/api/greenlight/health')
+      .set('Authorization', mockCredentials.none.header())
+      .expect(200, { status: 'ok' });
+  });
+
+  it('ingests a batch once, maps it by annotation and serves it as release history', async () => {
+    const server = await start();
+    const batch = {
+      events: [
+        deployment('dep-1', 'staging', 'succeeded', '2026-01-01T10:00:00Z'),
+        deployment('dep-2', 'production', 'succeeded', '2026-01-02T10:00:00Z'),
+        {
+          id: 'c1',
+          type: 'commits',
+          commits: [
+            { sha: 'abc1234', repository: 'github.com/acme/payments', committedAt: '2025-12-31T09:00:00Z', author: 'ada', title: 'Add refunds' },
+          ],
+        },
+      ],
+    };
+    const first = await request(server).post('/api/greenlight/v1/events').set('Authorization', service).send(batch);
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ accepted: 3, duplicates: 0, unmapped: 1 });
+
+    const again = await request(server).post('/api/greenlight/v1/events').set('Authorization', service).send(batch);
+    expect(again.body).toMatchObject({ accepted: 0, duplicates: 3 });
+
+    const releases = await request(server)
+      .get('/api/greenlight/v1/releases')
+      .query({ entityRef: 'component:default/payments' })
+      .set('Authorization', user);
+    expect(releases.status).toBe(200);
+    expect(releases.body.items.map((r: any) => r.id)).toEqual(['dep-2', 'dep-1']);
+    expect(releases.body.items[1]).toMatchObject({ environment: 'staging', newCommitCount: 1, status: 'succeeded' });
+
+    const detail = await request(server).get('/api/greenlight/v1/releases/dep-2').set('Authorization', user);
+    expect(detail.status).toBe(200);
+    expect(detail.body.commits).toEqual([expect.objectContaining({ sha: 'abc1234', author: 'ada' })]);
+    expect(detail.body.audit[0]).toMatchObject({ action: 'event.deployment.finished' });
+
+    const envs = await request(server)
+      .get('/api/greenlight/v1/environments')
+      .query({ entityRef: 'component:default/payments' })
+      .set('Authorization', user);
+    expect(envs.body.environments.map((e: any) => [e.name, e.current?.releaseId ?? null])).toEqual([
+      ['development', null],
+      ['staging', 'dep-1'],
+      ['production', 'dep-2'],
+    ]);
+  });
+
+  it('rejects an invalid batch whole, naming index and path', async () => {
+    const server = await start();
+    const res = await request(server)
+      .post('/api/greenlight/v1/events')
+      .set('Authorization', service)
+      .send({
+        events: [
+          deployment('ok-1', 'staging', 'succeeded', '2026-01-01T10:00:00Z'),
+          { id: 'bad', type: 'deployment.finished', deployment: { id: 'x', environment: 'prod', status: 'exploded' } },
+        ],
+      });
+    expect(res.status).toBe(400);
+    expect(res.body.issues).toEqual([{ index: 1, path: 'deployment.status', message: expect.any(String) }]);
+    const releases = await request(server)
+      .get('/api/greenlight/v1/releases')
+      .query({ entityRef: 'component:default/payments' })
+      .set('Authorization', user);
+    expect(releases.body.items).toEqual([]);
+  });
+
+  it('answers 401 without credentials, 403 for user writes and 413 for oversized bodies', async () => {
+    const server = await start();
+    const body = { events: [deployment('d', 'staging', 'succeeded', '2026-01-01T10:00:00Z')] };
+    await request(server).post('/api/greenlight/v1/events').set('Authorization', mockCredentials.none.header()).send(body).expect(401);
+    await request(server).post('/api/greenlight/v1/events').set('Authorization', user).send(body).expect(403);
+    const big = { events: Array.from({ length: 200 }, (_, i) => deployment(`d${i}`, 'staging', 'succeeded', '2026-01-01T10:00:00Z')) };
+    const res = await request(server).post('/api/greenlight/v1/events').set('Authorization', service).send(big);
+    expect(res.status).toBe(413);
+  });
+
+  it('answers 400 naming the bad query field and 404 for entities the reader cannot see', async () => {
+    const server = await start();
+    const bad = await request(server)
+      .get('/api/greenlight/v1/releases')
+      .query({ entityRef: 'component:default/payments', limit: 'lots' })
+      .set('Authorization', user);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toContain('limit');
+    await request(server)
+      .get('/api/greenlight/v1/releases')
+      .query({ entityRef: 'component:default/ghost' })
+      .set('Authorization', user)
+      .expect(404);
+  });
+
+  it('answers 403 when the permission policy denies reading', async () => {
+    const server = await start({ permission: AuthorizeResult.DENY });
+    await request(server)
+      .get('/api/greenlight/v1/releases')
+      .query({ entityRef: 'component:default/payments' })
+      .set('Authorization', user)
+      .expect(403);
+  });
+});
