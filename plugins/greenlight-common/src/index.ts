@@ -7,3 +7,5 @@
 export * from './annotations';
 export * from './permissions';
 export * from './events';
+export * from './dora';
+export * from './gates';

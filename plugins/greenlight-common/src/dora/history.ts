@@ -1,0 +1,84 @@
+import {
+  DEFAULT_ATTRIBUTION_HORIZON_MS,
+  DoraFailureReason,
+  failureReasons,
+  indexFailureEvidence,
+} from './changeFailure';
+import {
+  COUNTED_STATUSES,
+  deploymentTime,
+  isProduction,
+  isReworkIntent,
+} from './deployments';
+import { LeadTimeSample, leadTimeSamples } from './leadTime';
+import { indexRestorations, recoveryTimeMs } from './recoveryTime';
+import { DoraDeployment, DoraIncident } from './types';
+
+/** What the full history says about one production deployment. */
+export interface ProductionOutcome {
+  deployment: DoraDeployment;
+  at: number;
+  /** Cancelled deployments are reported, but are outside every rate. */
+  cancelled: boolean;
+  succeeded: boolean;
+  rework: boolean;
+  /** Empty unless the deployment is a failed change. */
+  failureReasons: DoraFailureReason[];
+  /** Only for failed changes: recovery time in ms, `null` while unrecovered. */
+  recoveryMs?: number | null;
+}
+
+export interface AnalysedHistory {
+  outcomes: ProductionOutcome[];
+  leadTimes: LeadTimeSample[];
+}
+
+/**
+ * Classifies every production deployment against the whole history given,
+ * not just a window: a deployment that finished inside a window can be
+ * rolled back or blamed for an incident after the window ends. Raw metrics
+ * and daily rollups are both derived from this one analysis, which is what
+ * makes their counts agree exactly.
+ */
+export function analyseHistory(
+  deployments: readonly DoraDeployment[],
+  incidents: readonly DoraIncident[],
+  attributionHorizonMs: number = DEFAULT_ATTRIBUTION_HORIZON_MS,
+): AnalysedHistory {
+  const placed = deployments.flatMap(deployment => {
+    const at = deploymentTime(deployment);
+    return at !== undefined && isProduction(deployment)
+      ? [{ at, deployment }]
+      : [];
+  });
+  const successful = placed.filter(e => e.deployment.status === 'succeeded');
+  const evidence = indexFailureEvidence(deployments, incidents);
+  const restorations = indexRestorations(successful);
+
+  const outcomes: ProductionOutcome[] = [];
+  for (const { at, deployment } of placed) {
+    const cancelled = deployment.status === 'cancelled';
+    if (!cancelled && !COUNTED_STATUSES.has(deployment.status)) continue;
+    const reasons = cancelled
+      ? []
+      : failureReasons(deployment, at, evidence, attributionHorizonMs);
+    const outcome: ProductionOutcome = {
+      deployment,
+      at,
+      cancelled,
+      succeeded: deployment.status === 'succeeded',
+      rework: !cancelled && isReworkIntent(deployment.intent),
+      failureReasons: reasons,
+    };
+    if (reasons.length > 0) {
+      outcome.recoveryMs = recoveryTimeMs(
+        deployment,
+        at,
+        evidence.incidentsOf.get(deployment.id) ?? [],
+        restorations,
+      );
+    }
+    outcomes.push(outcome);
+  }
+  return { outcomes, leadTimes: leadTimeSamples(successful) };
+}
