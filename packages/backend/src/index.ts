@@ -18,9 +18,13 @@ backend.add(import('@backstage/plugin-scaffolder-backend'));
 backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
 
 backend.add(import('@backstage/plugin-permission-backend'));
+backend.add(import('./permissions/module'));
 
 backend.add(import('@backstage/plugin-user-settings-backend'));
 
 backend.add(import('@greenlight/backstage-plugin-greenlight-backend'));
-backend.add(import('@greenlight/backstage-plugin-scaffolder-backend-module-greenlight'));
+backend.add(
+  import('@greenlight/backstage-plugin-scaffolder-backend-module-greenlight'),
+);
+
 backend.start();

@@ -1,1 +1,11 @@
-export { greenlightPlugin as default } from './plugin';
+/**
+ * Greenlight's entity pages and team DORA reviews.
+ *
+ * @packageDocumentation
+ */
+export {
+  greenlightPlugin,
+  EntityGreenlightContent,
+  EntityRunningWhereCard,
+} from './plugin';
+export * from './api';

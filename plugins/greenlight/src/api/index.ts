@@ -1,0 +1,3 @@
+export * from './GreenlightApi';
+export * from './GreenlightClient';
+export * from './types';

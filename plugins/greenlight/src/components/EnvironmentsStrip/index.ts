@@ -1,0 +1,1 @@
+export { EnvironmentsStrip } from './EnvironmentsStrip';
