@@ -37,7 +37,7 @@ function deployment(id: string, env: string, status: string, at: string, extra: 
   };
 }
 
-async function start(options: { permission?: AuthorizeResult } = {}) {
+async function start(options: { permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY } = {}) {
   const { server } = await startTestBackend({
     features: [
       greenlightPlugin,
