@@ -76,9 +76,9 @@ describe('preAuthEncoding', () => {
   });
 
   it('counts bytes, not characters', () => {
-    expect(
-      preAuthEncoding('tÿpe', Buffer.from('✓')).toString('utf8'),
-    ).toBe('DSSEv1 5 tÿpe 3 ✓');
+    expect(preAuthEncoding('tÿpe', Buffer.from('✓')).toString('utf8')).toBe(
+      'DSSEv1 5 tÿpe 3 ✓',
+    );
   });
 
   it('is injective over (type, body)', () => {
@@ -122,16 +122,15 @@ describe('the DSSE specification test vector', () => {
 });
 
 describe('signature algorithms', () => {
-  const cases: Array<[SignatureAlgorithm, 'der' | 'ieee-p1363' | undefined]> =
-    [
-      ['ecdsa-p256-sha256', 'der'],
-      ['ecdsa-p256-sha256', 'ieee-p1363'],
-      ['ecdsa-p384-sha384', 'der'],
-      ['ecdsa-p384-sha384', 'ieee-p1363'],
-      ['ed25519', undefined],
-      ['rsa-pss-sha256', undefined],
-      ['rsa-pkcs1v15-sha256', undefined],
-    ];
+  const cases: Array<[SignatureAlgorithm, 'der' | 'ieee-p1363' | undefined]> = [
+    ['ecdsa-p256-sha256', 'der'],
+    ['ecdsa-p256-sha256', 'ieee-p1363'],
+    ['ecdsa-p384-sha384', 'der'],
+    ['ecdsa-p384-sha384', 'ieee-p1363'],
+    ['ed25519', undefined],
+    ['rsa-pss-sha256', undefined],
+    ['rsa-pkcs1v15-sha256', undefined],
+  ];
 
   it.each(cases)('%s (%s) verifies and rejects a foreign key', (alg, enc) => {
     const signer = generateTestKey('signer', alg, enc);
@@ -266,13 +265,22 @@ describe('t-of-n thresholds', () => {
 describe('parseDsseEnvelope', () => {
   it.each([
     [null, 'envelope is not a JSON object'],
-    [{ payload: 'e30=', signatures: [{ sig: 'AA==' }] }, 'envelope has no payloadType'],
-    [{ payloadType: 't', signatures: [{ sig: 'AA==' }] }, 'envelope has no payload'],
+    [
+      { payload: 'e30=', signatures: [{ sig: 'AA==' }] },
+      'envelope has no payloadType',
+    ],
+    [
+      { payloadType: 't', signatures: [{ sig: 'AA==' }] },
+      'envelope has no payload',
+    ],
     [
       { payloadType: 't', payload: 'e30=!', signatures: [{ sig: 'AA==' }] },
       'envelope payload is not valid base64',
     ],
-    [{ payloadType: 't', payload: 'e30=', signatures: [] }, 'envelope has no signatures'],
+    [
+      { payloadType: 't', payload: 'e30=', signatures: [] },
+      'envelope has no signatures',
+    ],
     [
       { payloadType: 't', payload: 'e30=', signatures: [{ sig: '' }] },
       'signature 0 is not valid base64',

@@ -199,12 +199,7 @@ function verifyKeyless(
   }
   const subject = outcome.identity?.subjectAlternativeName ?? '';
   const issuer = outcome.identity?.extensions?.issuer ?? '';
-  const matches = policy.trustedIdentities.filter(
-    identity =>
-      identity.issuer === issuer &&
-      subject !== '' &&
-      matchesPattern(identity.subjectPattern, subject),
-  );
+  const matches = matchingIdentities(policy.trustedIdentities, issuer, subject);
   if (matches.length === 0) {
     return invalid(
       `signer identity ${subject} (issuer ${issuer}) is not trusted`,
@@ -215,6 +210,21 @@ function verifyKeyless(
     envelope,
     signer: { kind: 'identity', issuer, subject, matches },
   };
+}
+
+/** Configured identities a certificate's issuer and subject satisfy. */
+export function matchingIdentities(
+  identities: TrustedIdentity[],
+  issuer: string,
+  subject: string,
+): TrustedIdentity[] {
+  return identities.filter(
+    identity =>
+      issuer !== '' &&
+      subject !== '' &&
+      identity.issuer === issuer &&
+      matchesPattern(identity.subjectPattern, subject),
+  );
 }
 
 type VerifierOutcome =

@@ -57,7 +57,10 @@ export function generateTestKey(
     keyId,
     algorithm,
     privateKey: pair.privateKey,
-    publicKeyPem: pair.publicKey.export({ format: 'pem', type: 'spki' }) as string,
+    publicKeyPem: pair.publicKey.export({
+      format: 'pem',
+      type: 'spki',
+    }) as string,
     ecdsaEncoding,
   };
 }
