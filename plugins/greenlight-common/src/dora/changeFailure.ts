@@ -1,4 +1,8 @@
-import { deploymentTime, DoraReworkIntent, isReworkIntent } from './deployments';
+import {
+  deploymentTime,
+  DoraReworkIntent,
+  isReworkIntent,
+} from './deployments';
 import { DoraDeployment, DoraIncident } from './types';
 import { MS_PER_DAY } from './time';
 
@@ -59,6 +63,11 @@ export function indexFailureEvidence(
   return { remediationsOf, incidentsOf };
 }
 
+/** Reasons are listed in id order so results never depend on input order. */
+function byIdOrder<T extends { id: string }>(items: readonly T[] = []): T[] {
+  return [...items].sort((a, b) => (a.id < b.id ? -1 : Number(a.id > b.id)));
+}
+
 /**
  * All reasons a production deployment that finished at `at` is a failed
  * change; empty when it is not.
@@ -74,7 +83,7 @@ export function failureReasons(
     reasons.push({ kind: 'status', status: deployment.status });
   }
   if (deployment.gateFailed) reasons.push({ kind: 'slo-gate-failed' });
-  for (const r of index.remediationsOf.get(deployment.id) ?? []) {
+  for (const r of byIdOrder(index.remediationsOf.get(deployment.id))) {
     // A remediation is dated by when it was started: that is when someone
     // decided the change was bad, even if the rollback took long to finish.
     const remediatedAt = r.startedAt ?? deploymentTime(r);
@@ -88,7 +97,7 @@ export function failureReasons(
       intent: r.intent,
     });
   }
-  for (const incident of index.incidentsOf.get(deployment.id) ?? []) {
+  for (const incident of byIdOrder(index.incidentsOf.get(deployment.id))) {
     reasons.push({ kind: 'incident', incidentId: incident.id });
   }
   return reasons;

@@ -51,12 +51,16 @@ export function deploymentFrequency(
     count += deployments;
   }
   const days = windowDays(window);
-  const perWeek = [...weeks.values()].map(w => w.deploymentDays).sort((a, b) => a - b);
+  const perWeek = [...weeks.values()]
+    .map(w => w.deploymentDays)
+    .sort((a, b) => a - b);
   return {
     count,
     perDay: days > 0 ? count / days : null,
     medianDeployDaysPerWeek:
-      perWeek.length > 0 ? perWeek[nearestRankIndex(0.5, perWeek.length)] : null,
+      perWeek.length > 0
+        ? perWeek[nearestRankIndex(0.5, perWeek.length)]
+        : null,
     weeks: [...weeks.values()],
   };
 }

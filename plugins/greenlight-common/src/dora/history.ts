@@ -5,6 +5,7 @@ import {
   indexFailureEvidence,
 } from './changeFailure';
 import {
+  byTimeThenId,
   COUNTED_STATUSES,
   deploymentTime,
   isProduction,
@@ -56,7 +57,7 @@ export function analyseHistory(
   const restorations = indexRestorations(successful);
 
   const outcomes: ProductionOutcome[] = [];
-  for (const { at, deployment } of placed) {
+  for (const { at, deployment } of [...placed].sort(byTimeThenId)) {
     const cancelled = deployment.status === 'cancelled';
     if (!cancelled && !COUNTED_STATUSES.has(deployment.status)) continue;
     const reasons = cancelled

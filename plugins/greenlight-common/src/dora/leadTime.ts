@@ -22,7 +22,10 @@ export interface LeadTimeSample {
  * it once per production environment.
  */
 export function leadTimeSamples(
-  successfulProduction: ReadonlyArray<{ at: number; deployment: DoraDeployment }>,
+  successfulProduction: ReadonlyArray<{
+    at: number;
+    deployment: DoraDeployment;
+  }>,
 ): LeadTimeSample[] {
   const samples: LeadTimeSample[] = [];
   const byEntity = groupBy(successfulProduction, e => e.deployment.entityRef);

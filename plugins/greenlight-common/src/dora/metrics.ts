@@ -1,5 +1,8 @@
 import { DoraFailureReason } from './changeFailure';
-import { DoraDeploymentFrequency, deploymentFrequency } from './deploymentFrequency';
+import {
+  DoraDeploymentFrequency,
+  deploymentFrequency,
+} from './deploymentFrequency';
 import { analyseHistory } from './history';
 import { DoraOptions, resolveOptions } from './options';
 import { DurationSummary, summariseDurations } from './quantiles';

@@ -18,7 +18,11 @@ describe('exactQuantile (nearest rank)', () => {
 
   it('is null without observations', () => {
     expect(exactQuantile([], 0.5)).toBeNull();
-    expect(summariseDurations([])).toEqual({ n: 0, medianMs: null, p90Ms: null });
+    expect(summariseDurations([])).toEqual({
+      n: 0,
+      medianMs: null,
+      p90Ms: null,
+    });
   });
 
   it('rejects quantiles outside [0, 1]', () => {
@@ -27,6 +31,10 @@ describe('exactQuantile (nearest rank)', () => {
   });
 
   it('summarises n, median and p90', () => {
-    expect(summariseDurations([5, 1, 4, 2, 3])).toEqual({ n: 5, medianMs: 3, p90Ms: 5 });
+    expect(summariseDurations([5, 1, 4, 2, 3])).toEqual({
+      n: 5,
+      medianMs: 3,
+      p90Ms: 5,
+    });
   });
 });

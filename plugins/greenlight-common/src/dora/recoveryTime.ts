@@ -9,7 +9,10 @@ function placeKey(d: DoraDeployment) {
 }
 
 export function indexRestorations(
-  successfulProduction: ReadonlyArray<{ at: number; deployment: DoraDeployment }>,
+  successfulProduction: ReadonlyArray<{
+    at: number;
+    deployment: DoraDeployment;
+  }>,
 ): RestorationIndex {
   const index: RestorationIndex = new Map();
   for (const [key, entries] of groupBy(successfulProduction, e =>
@@ -24,7 +27,10 @@ export function indexRestorations(
 }
 
 /** First element strictly greater than `time` in an ascending list. */
-function firstAfter(sorted: readonly number[], time: number): number | undefined {
+function firstAfter(
+  sorted: readonly number[],
+  time: number,
+): number | undefined {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {
@@ -56,7 +62,10 @@ export function recoveryTimeMs(
   for (const incident of attributedIncidents) {
     start = Math.min(start, incident.detectedAt);
     if (incident.resolvedAt !== undefined) {
-      end = end === undefined ? incident.resolvedAt : Math.min(end, incident.resolvedAt);
+      end =
+        end === undefined
+          ? incident.resolvedAt
+          : Math.min(end, incident.resolvedAt);
     }
   }
   return end === undefined ? null : Math.max(0, end - start);

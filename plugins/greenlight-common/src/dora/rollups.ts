@@ -146,7 +146,10 @@ export function buildDailyRollups(
     .map(acc => ({
       ...acc.rollup,
       leadTime: sketchOf(acc.leadTimes, resolved.sketchRelativeAccuracy),
-      recoveryTime: sketchOf(acc.recoveryTimes, resolved.sketchRelativeAccuracy),
+      recoveryTime: sketchOf(
+        acc.recoveryTimes,
+        resolved.sketchRelativeAccuracy,
+      ),
     }))
     .sort(compareRollups);
 }
@@ -234,7 +237,10 @@ export function metricsFromRollups(
     );
   }
   const accuracy = resolveOptions(options).sketchRelativeAccuracy;
-  const recovery = mergeSketches(inWindow.map(r => r.recoveryTime), accuracy);
+  const recovery = mergeSketches(
+    inWindow.map(r => r.recoveryTime),
+    accuracy,
+  );
   return assembleMetrics(
     {
       window,
@@ -245,10 +251,16 @@ export function metricsFromRollups(
       rework: sum(r => r.rework),
       cancelled: sum(r => r.cancelled),
       leadTime: summariseSketch(
-        mergeSketches(inWindow.map(r => r.leadTime), accuracy),
+        mergeSketches(
+          inWindow.map(r => r.leadTime),
+          accuracy,
+        ),
       ),
       clockSkewed: sum(r => r.leadTimeClockSkewed),
-      notInProduction: countInWindow(options?.notInProductionCommitTimes, window),
+      notInProduction: countInWindow(
+        options?.notInProductionCommitTimes,
+        window,
+      ),
       recovery: summariseSketch(recovery),
       unrecovered: sum(r => r.unrecovered),
     },

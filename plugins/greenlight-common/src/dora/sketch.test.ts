@@ -44,9 +44,9 @@ describe('quantile sketch', () => {
     const sketch = sketchOf(values);
     for (let p = 0; p <= 100; p++) {
       const exact = exactQuantile(values, p / 100)!;
-      expect(Math.abs(sketchQuantile(sketch, p / 100)! - exact)).toBeLessThanOrEqual(
-        BOUND * exact,
-      );
+      expect(
+        Math.abs(sketchQuantile(sketch, p / 100)! - exact),
+      ).toBeLessThanOrEqual(BOUND * exact);
     }
   });
 
@@ -86,9 +86,9 @@ describe('quantile sketch', () => {
   it('refuses values and merges that would break its guarantee', () => {
     expect(() => sketchOf([-1])).toThrow(RangeError);
     expect(() => sketchOf([Number.POSITIVE_INFINITY])).toThrow(RangeError);
-    expect(() => mergeSketches([sketchOf([1], 0.01), sketchOf([1], 0.02)])).toThrow(
-      RangeError,
-    );
+    expect(() =>
+      mergeSketches([sketchOf([1], 0.01), sketchOf([1], 0.02)]),
+    ).toThrow(RangeError);
   });
 
   it('rejects stored JSON whose counts do not add up', () => {

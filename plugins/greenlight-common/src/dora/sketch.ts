@@ -66,7 +66,14 @@ export function emptySketch(
   if (!(relativeAccuracy > 0 && relativeAccuracy < 1)) {
     throw new RangeError(`Relative accuracy must be in (0, 1)`);
   }
-  return { relativeAccuracy, count: 0, zeroCount: 0, min: null, max: null, bins: {} };
+  return {
+    relativeAccuracy,
+    count: 0,
+    zeroCount: 0,
+    min: null,
+    max: null,
+    bins: {},
+  };
 }
 
 /**
@@ -82,7 +89,9 @@ export function sketchOf(
   const logGamma = Math.log(gammaOf(relativeAccuracy));
   for (const value of values) {
     if (!(Number.isFinite(value) && value >= 0)) {
-      throw new RangeError(`Sketch values must be finite and >= 0, got ${value}`);
+      throw new RangeError(
+        `Sketch values must be finite and >= 0, got ${value}`,
+      );
     }
     sketch.count += 1;
     sketch.min = sketch.min === null ? value : Math.min(sketch.min, value);
@@ -144,7 +153,10 @@ export function mergeSketches(
  *
  * @public
  */
-export function sketchQuantile(sketch: QuantileSketch, q: number): number | null {
+export function sketchQuantile(
+  sketch: QuantileSketch,
+  q: number,
+): number | null {
   if (sketch.count === 0) return null;
   const rank = nearestRankIndex(q, sketch.count);
   if (rank < sketch.zeroCount) return 0;
@@ -158,7 +170,10 @@ export function sketchQuantile(sketch: QuantileSketch, q: number): number | null
     if (seen > rank) {
       const estimate = (2 * gamma ** index) / (gamma + 1);
       // Clamping only moves the estimate towards the true value.
-      return Math.min(sketch.max ?? estimate, Math.max(sketch.min ?? 0, estimate));
+      return Math.min(
+        sketch.max ?? estimate,
+        Math.max(sketch.min ?? 0, estimate),
+      );
     }
   }
   throw new Error('Corrupt sketch: bin counts do not add up to count');

@@ -209,7 +209,11 @@ export const DORA_LEVEL_TABLES: Record<DoraReportYear, DoraLevelTable> = {
   2024: levels2024,
 };
 
-function meets(value: number, bound: DoraLevelBound, better: 'higher' | 'lower') {
+function meets(
+  value: number,
+  bound: DoraLevelBound,
+  better: 'higher' | 'lower',
+) {
   if (better === 'higher') {
     return bound.inclusive ? value >= bound.limit : value > bound.limit;
   }

@@ -1,4 +1,9 @@
-import { isoWeekLabel, isoWeekStart, previousWindow, splitWindow } from './time';
+import {
+  isoWeekLabel,
+  isoWeekStart,
+  previousWindow,
+  splitWindow,
+} from './time';
 import { at, DAY } from './__testUtils__/builders';
 
 describe('UTC calendar helpers', () => {
@@ -22,7 +27,9 @@ describe('UTC calendar helpers', () => {
       { from: at('2026-01-07T00:00'), to: at('2026-01-20T00:00') },
       'week',
     );
-    expect(buckets.map(b => [b.label, (b.window.to - b.window.from) / DAY])).toEqual([
+    expect(
+      buckets.map(b => [b.label, (b.window.to - b.window.from) / DAY]),
+    ).toEqual([
       ['2026-W02', 5],
       ['2026-W03', 7],
       ['2026-W04', 1],
@@ -34,7 +41,9 @@ describe('UTC calendar helpers', () => {
       { from: at('2026-01-15T00:00'), to: at('2026-03-02T00:00') },
       'month',
     );
-    expect(buckets.map(b => [b.label, (b.window.to - b.window.from) / DAY])).toEqual([
+    expect(
+      buckets.map(b => [b.label, (b.window.to - b.window.from) / DAY]),
+    ).toEqual([
       ['2026-01', 17],
       ['2026-02', 28],
       ['2026-03', 1],
@@ -46,6 +55,9 @@ describe('UTC calendar helpers', () => {
   });
 
   it('puts the previous period right before the window, same length', () => {
-    expect(previousWindow({ from: 100, to: 130 })).toEqual({ from: 70, to: 100 });
+    expect(previousWindow({ from: 100, to: 130 })).toEqual({
+      from: 70,
+      to: 100,
+    });
   });
 });

@@ -101,14 +101,19 @@ export function splitWindow(
       : utcMonthStart(window.from);
   while (start < window.to) {
     const end =
-      granularity === 'week' ? start + 7 * MS_PER_DAY : nextUtcMonthStart(start);
+      granularity === 'week'
+        ? start + 7 * MS_PER_DAY
+        : nextUtcMonthStart(start);
     const label =
       granularity === 'week'
         ? isoWeekLabel(start)
         : new Date(start).toISOString().slice(0, 7);
     buckets.push({
       label,
-      window: { from: Math.max(start, window.from), to: Math.min(end, window.to) },
+      window: {
+        from: Math.max(start, window.from),
+        to: Math.min(end, window.to),
+      },
     });
     start = end;
   }

@@ -6,7 +6,11 @@ import { DAY, HOUR, at } from './builders';
 export const EPOCH = at('2026-01-05T00:00');
 export const SPAN_DAYS = 40;
 
-const ENTITIES = ['component:default/a', 'component:default/b', 'component:default/c'];
+const ENTITIES = [
+  'component:default/a',
+  'component:default/b',
+  'component:default/c',
+];
 const PLACES = [
   { environment: 'prod-eu', tier: 'production' },
   { environment: 'prod-us', tier: 'production' },
@@ -34,7 +38,9 @@ const rawDeployment = fc.record({
   link: fc.constantFrom('rollbackOf', 'replaces', 'both'),
   gateFailed: fc.option(fc.boolean(), { nil: undefined }),
   // Ages before the finish; a few negative ones model clock skew.
-  commitAges: fc.array(fc.integer({ min: -HOUR, max: 20 * DAY }), { maxLength: 4 }),
+  commitAges: fc.array(fc.integer({ min: -HOUR, max: 20 * DAY }), {
+    maxLength: 4,
+  }),
   repeatCommit: fc.boolean(),
 });
 
@@ -56,12 +62,16 @@ export const historyArbitrary = fc
   .map(({ raw, incidents }) => {
     const deployments: DoraDeployment[] = raw.map((r, i) => {
       const place = PLACES[r.place];
-      const target = r.target !== undefined && r.target < raw.length && r.target !== i
-        ? `d${r.target}`
-        : undefined;
+      const target =
+        r.target !== undefined && r.target < raw.length && r.target !== i
+          ? `d${r.target}`
+          : undefined;
       const commitTimes =
-        r.finishedAt === undefined ? [] : r.commitAges.map(age => r.finishedAt! - age);
-      if (r.repeatCommit && commitTimes.length > 0) commitTimes.push(commitTimes[0]);
+        r.finishedAt === undefined
+          ? []
+          : r.commitAges.map(age => r.finishedAt! - age);
+      if (r.repeatCommit && commitTimes.length > 0)
+        commitTimes.push(commitTimes[0]);
       return {
         id: `d${i}`,
         entityRef: ENTITIES[r.entity],
@@ -69,7 +79,8 @@ export const historyArbitrary = fc
         tier: place.tier,
         status: r.status,
         intent: r.intent,
-        startedAt: r.finishedAt === undefined ? undefined : r.finishedAt - r.duration,
+        startedAt:
+          r.finishedAt === undefined ? undefined : r.finishedAt - r.duration,
         finishedAt: r.status === 'started' ? undefined : r.finishedAt,
         rollbackOf: r.link !== 'replaces' ? target : undefined,
         replaces: r.link !== 'rollbackOf' ? target : undefined,
@@ -87,7 +98,9 @@ export const historyArbitrary = fc
         entityRefs: target ? [target.entityRef] : [ENTITIES[0]],
         detectedAt: inc.detectedAt,
         resolvedAt:
-          inc.resolvedAfter === undefined ? undefined : inc.detectedAt + inc.resolvedAfter,
+          inc.resolvedAfter === undefined
+            ? undefined
+            : inc.detectedAt + inc.resolvedAfter,
         deploymentId: target?.id,
       };
     });
