@@ -233,12 +233,7 @@ export class KnexLedgerStore implements LedgerStore {
         failures: num(t.failures),
         finishedAt: iso(t.finished_at),
         url: t.url,
-        matchedBy:
-          row.artifact_digest && t.artifact_digest === row.artifact_digest
-            ? 'artifact'
-            : row.artifact_build_id && t.build_id === row.artifact_build_id
-              ? 'build'
-              : 'commit',
+        matchedBy: matchedBy(t, row),
       })),
       incidents: incidents.map(i => ({
         id: i.id,
@@ -432,6 +427,13 @@ export class KnexLedgerStore implements LedgerStore {
       rolledBackBy,
     };
   }
+}
+
+/** Which identity tied a test run to the release: the artifact is strongest, then the build. */
+function matchedBy(test: any, release: any): 'artifact' | 'build' | 'commit' {
+  if (release.artifact_digest && test.artifact_digest === release.artifact_digest) return 'artifact';
+  if (release.artifact_build_id && test.build_id === release.artifact_build_id) return 'build';
+  return 'commit';
 }
 
 function dedupeCommits(rows: any[]): CommitView[] {

@@ -27,7 +27,7 @@ const DEPLOYMENT_STATUS_RANK: Record<string, number> = {
 const ms = (iso?: string) => (iso ? Date.parse(iso) : null);
 
 function byRank<T extends StoredEvent>(rank: (e: T) => number) {
-  return (a: T, b: T) => rank(a) - rank(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  return (a: T, b: T) => rank(a) - rank(b) || a.id.localeCompare(b.id, 'en');
 }
 
 /** Keeps the last non-null value of each field. */

@@ -1,5 +1,5 @@
 import { applyMigrations, rollbackAllMigrations } from '../database/migrations';
-import { createTestDatabases } from './databases';
+import { createTestDatabases } from '../__testUtils__/databases';
 
 jest.setTimeout(60_000);
 
