@@ -1,6 +1,5 @@
 import { parseEventBatch } from '@greenlight/backstage-plugin-greenlight-common';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { version as packageVersion } from '../package.json';
 import { describeFailure, GreenlightClient } from './client';
 import { CliError, ExitCode, UsageError } from './errors';
 import { gateReadiness, gateWait } from './gate';
@@ -13,17 +12,6 @@ import { gateSpecs, recordSpecs } from './specs';
 export interface RunOptions {
   /** Delay before the first retry, in ms (default 1000). */
   retryDelayMs?: number;
-}
-
-function version(): string {
-  try {
-    const pkg = JSON.parse(
-      readFileSync(resolve(__dirname, '..', 'package.json'), 'utf8'),
-    );
-    return String(pkg.version);
-  } catch {
-    return 'unknown';
-  }
 }
 
 function wantsHelp(argv: string[]): boolean {
@@ -39,16 +27,22 @@ function clientFor(
   if (bool(values, 'dry-run')) return undefined;
   const url = str(values, 'url');
   if (!url) {
-    throw new UsageError('no server URL: pass --url or set GREENLIGHT_URL (or use --dry-run)');
+    throw new UsageError(
+      'no server URL: pass --url or set GREENLIGHT_URL (or use --dry-run)',
+    );
   }
   const token = str(values, 'token');
   if (!token) {
-    throw new UsageError('no token: set GREENLIGHT_TOKEN or pass --token (or use --dry-run)');
+    throw new UsageError(
+      'no token: set GREENLIGHT_TOKEN or pass --token (or use --dry-run)',
+    );
   }
   const rawAttempts = str(values, 'attempts');
   const attempts = rawAttempts === undefined ? 3 : Number(rawAttempts);
   if (!Number.isInteger(attempts) || attempts < 1 || attempts > 10) {
-    throw new UsageError(`--attempts must be a whole number from 1 to 10, got "${rawAttempts}"`);
+    throw new UsageError(
+      `--attempts must be a whole number from 1 to 10, got "${rawAttempts}"`,
+    );
   }
   return new GreenlightClient(
     {
@@ -85,7 +79,9 @@ async function send(
   }
   const response = await client.request('POST', '/events', batch);
   if (response.status < 200 || response.status >= 300) {
-    throw new CliError(`Greenlight rejected the events: ${describeFailure(response)}`);
+    throw new CliError(
+      `Greenlight rejected the events: ${describeFailure(response)}`,
+    );
   }
   io.stdout(recordedSummary(events, response.body));
   return ExitCode.Ok;
@@ -98,27 +94,35 @@ type IngestResult = { id?: unknown; status?: unknown; entityRef?: unknown };
  * them (`{ accepted, duplicates, unmapped, results: [{ id, status, entityRef }] }`).
  */
 export function recordedSummary(events: EventInput[], body: unknown): string {
-  const b = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+  const b = (body && typeof body === 'object' ? body : {}) as Record<
+    string,
+    unknown
+  >;
   const results = Array.isArray(b.results) ? (b.results as IngestResult[]) : [];
   const counts = ['accepted', 'duplicates', 'unmapped']
     .filter(k => typeof b[k] === 'number')
     .map(k => `${k} ${b[k]}`);
   const lines = [
-    `Recorded ${events.length} event${events.length === 1 ? '' : 's'}${counts.length ? ` (${counts.join(', ')})` : ''}:`,
+    `Recorded ${events.length} event${events.length === 1 ? '' : 's'}${
+      counts.length ? ` (${counts.join(', ')})` : ''
+    }:`,
   ];
   events.forEach((event, index) => {
     const result =
-      results.find(r => typeof r.id === 'string' && (r.id === event.id || r.id.endsWith(`:${event.id}`))) ??
-      results[index];
+      results.find(
+        r =>
+          typeof r.id === 'string' &&
+          (r.id === event.id || r.id.endsWith(`:${event.id}`)),
+      ) ?? results[index];
     let detail = '';
     if (result) {
-      const status = typeof result.status === 'string' ? result.status : undefined;
-      const entity =
-        typeof result.entityRef === 'string'
-          ? ` -> ${result.entityRef}`
-          : result.entityRef === null
-            ? ' (no catalog entity matched yet)'
-            : '';
+      const status =
+        typeof result.status === 'string' ? result.status : undefined;
+      let entity = '';
+      if (typeof result.entityRef === 'string')
+        entity = ` -> ${result.entityRef}`;
+      else if (result.entityRef === null)
+        entity = ' (no catalog entity matched yet)';
       detail = `${status ? ` ${status}` : ''}${entity}`;
     }
     lines.push(`  ${event.type} ${event.id}${detail}`);
@@ -130,7 +134,11 @@ async function runCommand(
   spec: CommandSpec,
   argv: string[],
   io: CliIo,
-  handler: (values: ParsedValues, positionals: string[], io: CliIo) => Promise<number>,
+  handler: (
+    values: ParsedValues,
+    positionals: string[],
+    io: CliIo,
+  ) => Promise<number>,
 ): Promise<number> {
   if (wantsHelp(argv)) {
     io.stdout(commandHelp(spec));
@@ -140,7 +148,11 @@ async function runCommand(
   const secrets = [str(parsed.values, 'token')];
   const mask = masker(secrets);
   try {
-    return await handler(parsed.values, parsed.positionals, maskingIo(io, secrets));
+    return await handler(
+      parsed.values,
+      parsed.positionals,
+      maskingIo(io, secrets),
+    );
   } catch (error) {
     // Errors are printed later, outside of the masking output: mask them here.
     if (error instanceof UsageError) throw new UsageError(mask(error.message));
@@ -153,7 +165,11 @@ async function runCommand(
   }
 }
 
-async function dispatch(argv: string[], io: CliIo, options: RunOptions): Promise<number> {
+async function dispatch(
+  argv: string[],
+  io: CliIo,
+  options: RunOptions,
+): Promise<number> {
   const [group, command, ...rest] = argv;
 
   if (group === undefined) {
@@ -165,13 +181,17 @@ async function dispatch(argv: string[], io: CliIo, options: RunOptions): Promise
     return ExitCode.Ok;
   }
   if (group === '--version' || group === 'version') {
-    io.stdout(`${version()}\n`);
+    io.stdout(`${packageVersion}\n`);
     return ExitCode.Ok;
   }
   if (group === 'help') {
     const [target, sub] = argv.slice(1);
     if (target === 'record' || target === 'gate') {
-      return dispatch(sub ? [target, sub, '--help'] : [target, '--help'], io, options);
+      return dispatch(
+        sub ? [target, sub, '--help'] : [target, '--help'],
+        io,
+        options,
+      );
     }
     if (target !== undefined) {
       throw new UsageError(`unknown command "${target}"`);
@@ -193,17 +213,23 @@ async function dispatch(argv: string[], io: CliIo, options: RunOptions): Promise
     const spec = specs[command];
     if (!spec) {
       throw new UsageError(
-        `unknown command "${group} ${command}"; expected one of: ${Object.keys(specs).join(', ')}`,
+        `unknown command "${group} ${command}"; expected one of: ${Object.keys(
+          specs,
+        ).join(', ')}`,
       );
     }
     if (group === 'record') {
       return runCommand(spec, rest, io, async (values, positionals, safeIo) => {
-        const result = recordBuilders[command](values, { io: safeIo, positionals });
+        const result = recordBuilders[command](values, {
+          io: safeIo,
+          positionals,
+        });
         if ('skipped' in result) {
           safeIo.stderr(`greenlight: ${result.skipped}\n`);
           return ExitCode.Ok;
         }
-        for (const note of result.notes ?? []) safeIo.stderr(`greenlight: ${note}\n`);
+        for (const note of result.notes ?? [])
+          safeIo.stderr(`greenlight: ${note}\n`);
         return send(result.events, values, safeIo, options);
       });
     }
@@ -232,11 +258,17 @@ export async function run(
   } catch (error) {
     if (error instanceof CliError) {
       const hint =
-        error instanceof UsageError ? '\nRun "greenlight --help" for usage.' : '';
+        error instanceof UsageError
+          ? '\nRun "greenlight --help" for usage.'
+          : '';
       io.stderr(`greenlight: ${error.message}${hint}\n`);
       return error.exitCode;
     }
-    io.stderr(`greenlight: unexpected error: ${(error as Error)?.stack ?? String(error)}\n`);
+    io.stderr(
+      `greenlight: unexpected error: ${
+        (error as Error)?.stack ?? String(error)
+      }\n`,
+    );
     return ExitCode.Failed;
   }
 }

@@ -37,7 +37,9 @@ export function apiBaseUrl(raw: string): string {
     throw new UsageError(`--url is not a valid URL: "${redactUrl(raw)}"`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new UsageError(`--url must be an http(s) URL, got "${redactUrl(raw)}"`);
+    throw new UsageError(
+      `--url must be an http(s) URL, got "${redactUrl(raw)}"`,
+    );
   }
   url.search = '';
   url.hash = '';
@@ -49,7 +51,10 @@ export function apiBaseUrl(raw: string): string {
 
 /** Hides a password embedded in a URL (`https://user:secret@host`). */
 export function redactUrl(raw: string): string {
-  return raw.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/:@\s]*):[^@/\s]*@/i, '$1:***@');
+  return raw.replace(
+    /^([a-z][a-z0-9+.-]*:\/\/[^/:@\s]*):[^@/\s]*@/i,
+    '$1:***@',
+  );
 }
 
 function isRetryable(status: number): boolean {
@@ -73,7 +78,10 @@ function retryAfterMs(header: string | null): number | undefined {
 export class GreenlightClient {
   readonly baseUrl: string;
 
-  constructor(private readonly options: ClientOptions, private readonly io: CliIo) {
+  constructor(
+    private readonly options: ClientOptions,
+    private readonly io: CliIo,
+  ) {
     this.baseUrl = apiBaseUrl(options.baseUrl);
   }
 
@@ -90,10 +98,12 @@ export class GreenlightClient {
     for (let attempt = 1; attempt <= attempts; attempt++) {
       const headers: Record<string, string> = { accept: 'application/json' };
       if (body !== undefined) headers['content-type'] = 'application/json';
-      if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
+      if (this.options.token)
+        headers.authorization = `Bearer ${this.options.token}`;
       this.verbose(
-        `> ${method} ${redactUrl(url)}${this.options.token ? ' (Authorization: Bearer ***)' : ''}` +
-          (attempts > 1 ? ` [try ${attempt}/${attempts}]` : ''),
+        `> ${method} ${redactUrl(url)}${
+          this.options.token ? ' (Authorization: Bearer ***)' : ''
+        }${attempts > 1 ? ` [try ${attempt}/${attempts}]` : ''}`,
       );
       const started = Date.now();
       let delay = Math.min(baseDelay * 2 ** (attempt - 1), MAX_RETRY_DELAY_MS);
@@ -112,8 +122,9 @@ export class GreenlightClient {
           parsed = undefined;
         }
         this.verbose(
-          `< ${response.status} ${response.statusText} (${Date.now() - started} ms)` +
-            (text ? `\n${text.slice(0, 4000)}` : ''),
+          `< ${response.status} ${response.statusText} (${
+            Date.now() - started
+          } ms)${text ? `\n${text.slice(0, 4000)}` : ''}`,
         );
         const result: ApiResponse = {
           status: response.status,
@@ -131,12 +142,18 @@ export class GreenlightClient {
         this.verbose(`< ${lastProblem}`);
         if (attempt === attempts) {
           throw new CliError(
-            `could not reach Greenlight at ${redactUrl(url)} after ${attempts} ${attempts === 1 ? 'try' : 'tries'}: ${lastProblem}`,
+            `could not reach Greenlight at ${redactUrl(
+              url,
+            )} after ${attempts} ${
+              attempts === 1 ? 'try' : 'tries'
+            }: ${lastProblem}`,
           );
         }
       }
       this.io.stderr(
-        `greenlight: ${lastProblem}; retrying in ${formatDelay(delay)} (try ${attempt + 1} of ${attempts})\n`,
+        `greenlight: ${lastProblem}; retrying in ${formatDelay(delay)} (try ${
+          attempt + 1
+        } of ${attempts})\n`,
       );
       await this.io.sleep(delay);
     }
@@ -149,10 +166,16 @@ export class GreenlightClient {
 }
 
 function networkProblem(error: unknown): string {
-  const err = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  const err = error as {
+    name?: string;
+    message?: string;
+    cause?: { code?: string; message?: string };
+  };
   if (err?.name === 'TimeoutError') return 'request timed out';
   const cause = err?.cause?.code ?? err?.cause?.message;
-  return `network error: ${err?.message ?? String(error)}${cause ? ` (${cause})` : ''}`;
+  return `network error: ${err?.message ?? String(error)}${
+    cause ? ` (${cause})` : ''
+  }`;
 }
 
 function formatDelay(ms: number): string {
@@ -164,7 +187,11 @@ function formatDelay(ms: number): string {
  * error shape `{ error: { message }, issues?: [{ index, path, message }] }`.
  */
 export function describeFailure(response: ApiResponse): string {
-  const lines = [`HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`];
+  const lines = [
+    `HTTP ${response.status}${
+      response.statusText ? ` ${response.statusText}` : ''
+    }`,
+  ];
   const body = response.body as
     | {
         error?: { message?: unknown; name?: unknown } | string;
@@ -172,14 +199,11 @@ export function describeFailure(response: ApiResponse): string {
         issues?: Array<{ index?: unknown; path?: unknown; message?: unknown }>;
       }
     | undefined;
-  const message =
-    typeof body?.error === 'string'
-      ? body.error
-      : typeof body?.error?.message === 'string'
-        ? body.error.message
-        : typeof body?.message === 'string'
-          ? body.message
-          : undefined;
+  const message = [
+    body?.error,
+    typeof body?.error === 'object' ? body.error?.message : undefined,
+    body?.message,
+  ].find((m): m is string => typeof m === 'string' && m !== '');
   if (message) lines[0] += `: ${message}`;
   else if (body === undefined && response.text.trim()) {
     lines[0] += `: ${response.text.trim().slice(0, 500)}`;
@@ -190,7 +214,8 @@ export function describeFailure(response: ApiResponse): string {
         typeof issue.index === 'number' && issue.index >= 0
           ? `event ${issue.index}`
           : 'request';
-      const path = typeof issue.path === 'string' && issue.path ? ` ${issue.path}` : '';
+      const path =
+        typeof issue.path === 'string' && issue.path ? ` ${issue.path}` : '';
       lines.push(`  - ${where}${path}: ${String(issue.message ?? 'invalid')}`);
     }
   }

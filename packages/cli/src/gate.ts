@@ -13,7 +13,9 @@ export interface ReadinessRequest {
 }
 
 /** `key=value` with JSON-ish values: true/false and numbers become booleans and numbers. */
-export function parseEvidence(items: string[] | undefined): ReadinessRequest['evidence'] {
+export function parseEvidence(
+  items: string[] | undefined,
+): ReadinessRequest['evidence'] {
   const evidence: ReadinessRequest['evidence'] = {};
   for (const item of items ?? []) {
     const eq = item.indexOf('=');
@@ -37,7 +39,10 @@ function evidenceItems(values: ParsedValues): string[] | undefined {
   return (Array.isArray(value) ? value : [value]).filter(v => v.trim() !== '');
 }
 
-export function readinessRequest(values: ParsedValues, io: CliIo): ReadinessRequest {
+export function readinessRequest(
+  values: ParsedValues,
+  io: CliIo,
+): ReadinessRequest {
   const changedFiles = [...(list(values, 'changed-files') ?? [])];
   let commitRange = str(values, 'commit-range');
   const fromGit = str(values, 'changed-files-from-git');
@@ -72,14 +77,33 @@ export interface ReadinessDecision {
   reasons: string[];
 }
 
-const ALLOW = ['allow', 'allowed', 'pass', 'passed', 'ready', 'ok', 'go', 'warn'];
-const BLOCK = ['block', 'blocked', 'deny', 'denied', 'fail', 'failed', 'not-ready'];
+const ALLOW = [
+  'allow',
+  'allowed',
+  'pass',
+  'passed',
+  'ready',
+  'ok',
+  'go',
+  'warn',
+];
+const BLOCK = [
+  'block',
+  'blocked',
+  'deny',
+  'denied',
+  'fail',
+  'failed',
+  'not-ready',
+];
 
 function describeControl(item: unknown): string {
   if (typeof item === 'string') return item;
   if (!item || typeof item !== 'object') return String(item);
   const c = item as Record<string, unknown>;
-  const name = [c.id, c.key, c.control, c.name].find(v => typeof v === 'string');
+  const name = [c.id, c.key, c.control, c.name].find(
+    v => typeof v === 'string',
+  );
   const text = [c.title, c.description, c.message, c.reason].filter(
     (v): v is string => typeof v === 'string' && v !== name,
   );
@@ -92,7 +116,10 @@ function describeControl(item: unknown): string {
  * `missingControls` (or `missing`, `blockers`), as strings or objects.
  */
 export function interpretReadiness(body: unknown): ReadinessDecision {
-  const root = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+  const root = (body && typeof body === 'object' ? body : {}) as Record<
+    string,
+    unknown
+  >;
   const b = (
     root.readiness && typeof root.readiness === 'object' ? root.readiness : root
   ) as Record<string, unknown>;
@@ -105,13 +132,20 @@ export function interpretReadiness(body: unknown): ReadinessDecision {
     if (ALLOW.includes(d)) decision = 'allow';
     else if (BLOCK.includes(d)) decision = 'block';
   } else {
-    const flag = [b.allowed, b.allow, b.ready].find(v => typeof v === 'boolean');
+    const flag = [b.allowed, b.allow, b.ready].find(
+      v => typeof v === 'boolean',
+    );
     if (flag !== undefined) decision = flag ? 'allow' : 'block';
   }
-  const missingSource = [b.missingControls, b.missing, b.blockers, b.missing_controls].find(
-    Array.isArray,
-  ) as unknown[] | undefined;
-  const reasonsSource = [b.reasons, b.messages].find(Array.isArray) as unknown[] | undefined;
+  const missingSource = [
+    b.missingControls,
+    b.missing,
+    b.blockers,
+    b.missing_controls,
+  ].find(Array.isArray) as unknown[] | undefined;
+  const reasonsSource = [b.reasons, b.messages].find(Array.isArray) as
+    | unknown[]
+    | undefined;
   const reasons = (reasonsSource ?? []).map(describeControl);
   if (typeof b.message === 'string') reasons.push(b.message);
   return {
@@ -137,17 +171,23 @@ export async function gateReadiness(
     throw new CliError(`readiness check failed: ${describeFailure(response)}`);
   }
   const result = interpretReadiness(response.body);
-  if (bool(values, 'json')) io.stdout(`${JSON.stringify(response.body, null, 2)}\n`);
+  if (bool(values, 'json'))
+    io.stdout(`${JSON.stringify(response.body, null, 2)}\n`);
   const target = `${body.entityRef} → ${body.environment}`;
   const out = bool(values, 'json') ? io.stderr : io.stdout;
   if (result.decision === 'unknown') {
     throw new CliError(
-      `readiness check for ${target}: unrecognised response ${response.text.slice(0, 500)}`,
+      `readiness check for ${target}: unrecognised response ${response.text.slice(
+        0,
+        500,
+      )}`,
     );
   }
   const lines = [
     result.decision === 'allow'
-      ? `Ready: ${target} is allowed${result.raw && result.raw !== 'allow' ? ` (${result.raw})` : ''}.`
+      ? `Ready: ${target} is allowed${
+          result.raw && result.raw !== 'allow' ? ` (${result.raw})` : ''
+        }.`
       : `Blocked: ${target} is not ready.`,
   ];
   if (result.missing.length) {
@@ -162,11 +202,13 @@ const PROMOTED = ['promoted'];
 const FAILED_STATES = ['rolled-back', 'rolledback', 'aborted'];
 
 function rolloutState(body: unknown): string | undefined {
-  const b = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
-  const inner = (b.rollout && typeof b.rollout === 'object' ? b.rollout : {}) as Record<
+  const b = (body && typeof body === 'object' ? body : {}) as Record<
     string,
     unknown
   >;
+  const inner = (
+    b.rollout && typeof b.rollout === 'object' ? b.rollout : {}
+  ) as Record<string, unknown>;
   const state = [b.state, inner.state, b.status, inner.status].find(
     v => typeof v === 'string',
   ) as string | undefined;
@@ -200,10 +242,14 @@ export async function gateWait(
     }
     if (response) {
       if (response.status === 404) {
-        throw new CliError(`rollout ${rollout} not found: ${describeFailure(response)}`);
+        throw new CliError(
+          `rollout ${rollout} not found: ${describeFailure(response)}`,
+        );
       }
       if (response.status >= 400 && response.status < 500) {
-        throw new CliError(`cannot read rollout ${rollout}: ${describeFailure(response)}`);
+        throw new CliError(
+          `cannot read rollout ${rollout}: ${describeFailure(response)}`,
+        );
       }
       if (response.status >= 500) {
         io.stderr(`greenlight: ${describeFailure(response)}; still waiting\n`);
@@ -232,7 +278,9 @@ export async function gateWait(
   }
   if (json && last) io.stdout(`${JSON.stringify(last.body, null, 2)}\n`);
   (json ? io.stderr : io.stdout)(
-    `Timed out after ${Math.round(timeoutMs / 1000)}s waiting for rollout ${rollout} (last state: ${lastState ?? 'none'}).\n`,
+    `Timed out after ${Math.round(
+      timeoutMs / 1000,
+    )}s waiting for rollout ${rollout} (last state: ${lastState ?? 'none'}).\n`,
   );
   return ExitCode.Timeout;
 }

@@ -3,7 +3,9 @@ import { gateSpecs, recordSpecs } from './specs';
 import { ExitCode } from './errors';
 
 function optionHead(o: OptionSpec): string {
-  const flag = `${o.short ? `-${o.short}, ` : ''}--${o.name}${o.value ? ` ${o.value}` : ''}`;
+  const flag = `${o.short ? `-${o.short}, ` : ''}--${o.name}${
+    o.value ? ` ${o.value}` : ''
+  }`;
   return o.short ? flag : `    ${flag}`;
 }
 
@@ -14,7 +16,9 @@ function optionLines(options: OptionSpec[], width: number): string[] {
       o.required ? 'required' : undefined,
       o.env ? `env ${o.env}` : undefined,
     ].filter(Boolean);
-    const description = `${o.description}${notes.length ? ` [${notes.join(', ')}]` : ''}`;
+    const description = `${o.description}${
+      notes.length ? ` [${notes.join(', ')}]` : ''
+    }`;
     const head = heads[i];
     return head.length + 2 > width
       ? `  ${head}\n  ${' '.repeat(width)}${description}`
@@ -46,7 +50,10 @@ export function commandHelp(spec: CommandSpec): string {
   return `${lines.join('\n').trimEnd()}\n`;
 }
 
-function commandList(prefix: string, specs: Record<string, CommandSpec>): string[] {
+function commandList(
+  prefix: string,
+  specs: Record<string, CommandSpec>,
+): string[] {
   const all = [...Object.values(recordSpecs), ...Object.values(gateSpecs)];
   const width = Math.max(...all.map(s => s.name.length)) + 4;
   return Object.values(specs).map(

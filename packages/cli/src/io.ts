@@ -42,7 +42,10 @@ export function defaultIo(): CliIo {
  * Wraps the output of an `io` so that a secret never reaches the terminal or
  * the CI log, whatever message it ends up in.
  */
-export function maskingIo(io: CliIo, secrets: Array<string | undefined>): CliIo {
+export function maskingIo(
+  io: CliIo,
+  secrets: Array<string | undefined>,
+): CliIo {
   const mask = masker(secrets);
   return {
     ...io,

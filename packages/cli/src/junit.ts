@@ -83,7 +83,9 @@ export function parseJUnit(xml: string): JUnitSummary {
   if (suitesWithCounts > 0) return { name, ...totals };
 
   if (!/<testsuites?\b|<testcase\b/.test(text)) {
-    throw new Error('not a JUnit XML report (no <testsuites>, <testsuite> or <testcase> element)');
+    throw new Error(
+      'not a JUnit XML report (no <testsuites>, <testsuite> or <testcase> element)',
+    );
   }
   return {
     name,

@@ -30,7 +30,10 @@ export interface CommandSpec {
   positionals?: string;
 }
 
-export type ParsedValues = Record<string, string | boolean | string[] | undefined>;
+export type ParsedValues = Record<
+  string,
+  string | boolean | string[] | undefined
+>;
 
 export interface ParsedCommand {
   values: ParsedValues;
@@ -72,7 +75,10 @@ export function parseCommand(
     });
   } catch (error) {
     throw new UsageError(
-      `${(error as Error).message.replace(/\. To specify a positional.*$/s, '')}`,
+      `${(error as Error).message.replace(
+        /\. To specify a positional.*$/s,
+        '',
+      )}`,
     );
   }
   const values = { ...parsed.values } as ParsedValues;
@@ -199,7 +205,8 @@ export function status<T extends string>(
     started: 'started',
     running: 'started',
   };
-  const normalised = aliases[raw.trim().toLowerCase()] ?? raw.trim().toLowerCase();
+  const normalised =
+    aliases[raw.trim().toLowerCase()] ?? raw.trim().toLowerCase();
   if (!(allowed as readonly string[]).includes(normalised)) {
     throw new UsageError(
       `--${name} must be one of ${allowed.join(', ')}, got "${raw}"`,

@@ -89,7 +89,10 @@ function compact<T extends Record<string, unknown>>(object: T): T {
   ) as T;
 }
 
-export function recordBuild(values: ParsedValues, ctx: RecordContext): RecordResult {
+export function recordBuild(
+  values: ParsedValues,
+  ctx: RecordContext,
+): RecordResult {
   const subject = subjectOf(values);
   const rawStatus = str(values, 'status') ?? 'succeeded';
   const normalised = status(rawStatus, 'status', [
@@ -109,7 +112,9 @@ export function recordBuild(values: ParsedValues, ctx: RecordContext): RecordRes
   return {
     events: [
       {
-        id: str(values, 'id') ?? eventId('build', subjectKey(subject), buildId, normalised),
+        id:
+          str(values, 'id') ??
+          eventId('build', subjectKey(subject), buildId, normalised),
         type: 'build',
         time: finishedAt,
         ...subject,
@@ -129,16 +134,22 @@ export function recordBuild(values: ParsedValues, ctx: RecordContext): RecordRes
   };
 }
 
-export function recordDeploy(values: ParsedValues, ctx: RecordContext): RecordResult {
+export function recordDeploy(
+  values: ParsedValues,
+  ctx: RecordContext,
+): RecordResult {
   const subject = subjectOf(values);
   const deploymentId = str(values, 'deployment-id') as string;
-  const deploymentStatus = status(
-    str(values, 'status') as string,
-    'status',
-    ['started', 'succeeded', 'failed', 'rolled-back', 'cancelled'] as const,
-  );
+  const deploymentStatus = status(str(values, 'status') as string, 'status', [
+    'started',
+    'succeeded',
+    'failed',
+    'rolled-back',
+    'cancelled',
+  ] as const);
   const started = deploymentStatus === 'started';
-  const startedAt = time(values, 'started-at') ?? (started ? now(ctx.io) : undefined);
+  const startedAt =
+    time(values, 'started-at') ?? (started ? now(ctx.io) : undefined);
   const finishedAt = started
     ? time(values, 'finished-at')
     : time(values, 'finished-at') ?? now(ctx.io);
@@ -150,19 +161,27 @@ export function recordDeploy(values: ParsedValues, ctx: RecordContext): RecordRe
   if (fromGit) {
     const range = parseRange(fromGit, '--commits-from-git');
     if (!subject.repository) {
-      throw new UsageError('--commits-from-git needs --repository for the commits event');
+      throw new UsageError(
+        '--commits-from-git needs --repository for the commits event',
+      );
     }
     if (range === undefined) {
       notes.push(
         `--commits-from-git ${fromGit} has no previous commit; the deployment is recorded without commits`,
       );
     } else {
-      const commitsEvent = commitsEventFromGit(values, ctx, subject, range, undefined);
+      const commitsEvent = commitsEventFromGit(
+        values,
+        ctx,
+        subject,
+        range,
+        undefined,
+      );
       if (commitsEvent) {
         events.push(commitsEvent);
-        const fromLog = (commitsEvent as { commits: Array<{ sha: string }> }).commits.map(
-          c => c.sha,
-        );
+        const fromLog = (
+          commitsEvent as { commits: Array<{ sha: string }> }
+        ).commits.map(c => c.sha);
         commitShas = [...new Set([...(commitShas ?? []), ...fromLog])];
       } else {
         notes.push(`git log ${range} found no commits`);
@@ -192,7 +211,12 @@ export function recordDeploy(values: ParsedValues, ctx: RecordContext): RecordRe
   events.push({
     id:
       str(values, 'id') ??
-      eventId(type, subjectKey(subject), deploymentId, started ? undefined : deploymentStatus),
+      eventId(
+        type,
+        subjectKey(subject),
+        deploymentId,
+        started ? undefined : deploymentStatus,
+      ),
     type,
     time: started ? startedAt : finishedAt,
     ...subject,
@@ -221,7 +245,12 @@ function commitsEventFromGit(
   return {
     id:
       explicitId ??
-      eventId('commits', repository, `${commits.length}`, shortHash(shas.join(','), 24)),
+      eventId(
+        'commits',
+        repository,
+        `${commits.length}`,
+        shortHash(shas.join(','), 24),
+      ),
     type: 'commits',
     ...subject,
     commits: commits.map(c =>
@@ -236,7 +265,10 @@ function commitsEventFromGit(
   };
 }
 
-export function recordCommits(values: ParsedValues, ctx: RecordContext): RecordResult {
+export function recordCommits(
+  values: ParsedValues,
+  ctx: RecordContext,
+): RecordResult {
   const subject = subjectOf(values);
   if (!subject.repository) {
     throw new UsageError('record commits needs --repository');
@@ -244,26 +276,43 @@ export function recordCommits(values: ParsedValues, ctx: RecordContext): RecordR
   const raw = str(values, 'from-git') as string;
   const range = parseRange(raw, '--from-git');
   if (range === undefined) {
-    return { events: [], skipped: `${raw} has no previous commit; nothing to record` };
+    return {
+      events: [],
+      skipped: `${raw} has no previous commit; nothing to record`,
+    };
   }
-  const event = commitsEventFromGit(values, ctx, subject, range, str(values, 'id'));
-  if (!event) return { events: [], skipped: `git log ${range} found no commits` };
+  const event = commitsEventFromGit(
+    values,
+    ctx,
+    subject,
+    range,
+    str(values, 'id'),
+  );
+  if (!event)
+    return { events: [], skipped: `git log ${range} found no commits` };
   return { events: [event] };
 }
 
-export function recordIncident(values: ParsedValues, ctx: RecordContext): RecordResult {
+export function recordIncident(
+  values: ParsedValues,
+  ctx: RecordContext,
+): RecordResult {
   const [action, ...extra] = ctx.positionals;
   if (action !== 'open' && action !== 'resolve') {
     throw new UsageError(
-      `record incident needs an action: open or resolve${action ? `, got "${action}"` : ''}`,
+      `record incident needs an action: open or resolve${
+        action ? `, got "${action}"` : ''
+      }`,
     );
   }
   if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`);
   const subject = subjectOf(values);
   const incidentId = str(values, 'incident-id') as string;
   const opened = action === 'open';
-  const detectedAt = time(values, 'detected-at') ?? (opened ? now(ctx.io) : undefined);
-  const resolvedAt = time(values, 'resolved-at') ?? (opened ? undefined : now(ctx.io));
+  const detectedAt =
+    time(values, 'detected-at') ?? (opened ? now(ctx.io) : undefined);
+  const resolvedAt =
+    time(values, 'resolved-at') ?? (opened ? undefined : now(ctx.io));
   const type = opened ? 'incident.opened' : 'incident.resolved';
   return {
     events: [
@@ -287,7 +336,10 @@ export function recordIncident(values: ParsedValues, ctx: RecordContext): Record
   };
 }
 
-export function recordTests(values: ParsedValues, ctx: RecordContext): RecordResult {
+export function recordTests(
+  values: ParsedValues,
+  ctx: RecordContext,
+): RecordResult {
   const subject = subjectOf(values);
   const files = list(values, 'junit');
   const report = files
@@ -297,11 +349,16 @@ export function recordTests(values: ParsedValues, ctx: RecordContext): RecordRes
           try {
             xml = ctx.io.readFile(resolve(ctx.io.cwd, file));
           } catch (error) {
-            throw new CliError(`cannot read JUnit report ${file}: ${(error as Error).message}`);
+            throw new CliError(
+              `cannot read JUnit report ${file}: ${(error as Error).message}`,
+            );
           }
           try {
             const summary = parseJUnit(xml);
-            return { ...summary, name: summary.name ?? basename(file).replace(/\.xml$/i, '') };
+            return {
+              ...summary,
+              name: summary.name ?? basename(file).replace(/\.xml$/i, ''),
+            };
           } catch (error) {
             throw new UsageError(`${file}: ${(error as Error).message}`);
           }
@@ -312,21 +369,30 @@ export function recordTests(values: ParsedValues, ctx: RecordContext): RecordRes
   const suite = str(values, 'suite') ?? report?.name;
   if (!suite) throw new UsageError('missing required flag --suite');
   const outcome =
-    oneOf(values, 'outcome', ['passed', 'failed', 'error', 'skipped'] as const) ??
-    (report ? junitOutcome(report) : undefined);
+    oneOf(values, 'outcome', [
+      'passed',
+      'failed',
+      'error',
+      'skipped',
+    ] as const) ?? (report ? junitOutcome(report) : undefined);
   if (!outcome) {
-    throw new UsageError('give --outcome or a --junit report to derive it from');
+    throw new UsageError(
+      'give --outcome or a --junit report to derive it from',
+    );
   }
   const total = nonNegativeInt(values, 'total') ?? report?.tests;
   const failures =
-    nonNegativeInt(values, 'failures') ?? (report ? report.failures + report.errors : undefined);
+    nonNegativeInt(values, 'failures') ??
+    (report ? report.failures + report.errors : undefined);
 
   const buildId = str(values, 'build-id');
   const commitSha = sha(values, 'commit');
   const artifactDigest = digest(values, 'digest');
   const environment = str(values, 'environment');
   const reference = buildId ?? commitSha ?? artifactDigest;
-  const runId = str(values, 'run-id') ?? (reference ? eventId(suite, reference, environment) : undefined);
+  const runId =
+    str(values, 'run-id') ??
+    (reference ? eventId(suite, reference, environment) : undefined);
   if (!runId) {
     throw new UsageError(
       'give --run-id, --build-id, --commit or --digest so the test run has a stable id',
@@ -336,7 +402,9 @@ export function recordTests(values: ParsedValues, ctx: RecordContext): RecordRes
   return {
     events: [
       {
-        id: str(values, 'id') ?? eventId('test.run', subjectKey(subject), runId, outcome),
+        id:
+          str(values, 'id') ??
+          eventId('test.run', subjectKey(subject), runId, outcome),
         type: 'test.run',
         time: finishedAt,
         ...subject,
@@ -361,7 +429,10 @@ export function recordTests(values: ParsedValues, ctx: RecordContext): RecordRes
 
 const DSSE_MEDIA_TYPE = 'application/vnd.dsse.envelope.v1+json';
 
-export function recordArtifact(values: ParsedValues, ctx: RecordContext): RecordResult {
+export function recordArtifact(
+  values: ParsedValues,
+  ctx: RecordContext,
+): RecordResult {
   const subject = subjectOf(values);
   const artifactDigest = digest(values, 'digest') as string;
   const mediaTypeFlag = str(values, 'attestation-media-type');
@@ -370,7 +441,9 @@ export function recordArtifact(values: ParsedValues, ctx: RecordContext): Record
     try {
       content = JSON.parse(ctx.io.readFile(resolve(ctx.io.cwd, file)));
     } catch (error) {
-      throw new CliError(`cannot read attestation ${file}: ${(error as Error).message}`);
+      throw new CliError(
+        `cannot read attestation ${file}: ${(error as Error).message}`,
+      );
     }
     if (!content || typeof content !== 'object' || Array.isArray(content)) {
       throw new UsageError(`attestation ${file} must be a JSON object`);
@@ -379,7 +452,9 @@ export function recordArtifact(values: ParsedValues, ctx: RecordContext): Record
     const mediaType =
       mediaTypeFlag ??
       (typeof object.mediaType === 'string' ? object.mediaType : undefined) ??
-      ('payloadType' in object && 'signatures' in object ? DSSE_MEDIA_TYPE : undefined);
+      ('payloadType' in object && 'signatures' in object
+        ? DSSE_MEDIA_TYPE
+        : undefined);
     if (!mediaType) {
       throw new UsageError(
         `cannot tell the media type of ${file}; pass --attestation-media-type`,
@@ -391,7 +466,9 @@ export function recordArtifact(values: ParsedValues, ctx: RecordContext): Record
   return {
     events: [
       {
-        id: str(values, 'id') ?? eventId('artifact', subjectKey(subject), artifactDigest),
+        id:
+          str(values, 'id') ??
+          eventId('artifact', subjectKey(subject), artifactDigest),
         type: 'artifact',
         time: createdAt,
         ...subject,

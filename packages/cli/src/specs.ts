@@ -22,7 +22,8 @@ export const connectionOptions: OptionSpec[] = [
   {
     name: 'dry-run',
     type: 'boolean',
-    description: 'Print the JSON that would be sent and exit; needs no URL or token',
+    description:
+      'Print the JSON that would be sent and exit; needs no URL or token',
   },
   {
     name: 'verbose',
@@ -91,21 +92,63 @@ const JENKINS_CREDS = `withCredentials([string(credentialsId: 'greenlight-token'
 export const buildSpec: CommandSpec = {
   name: 'record build',
   summary: 'Record a finished build (CI run) of a component.',
-  usage: 'greenlight record build --build-id <id> [--status succeeded|failed] [options]',
+  usage:
+    'greenlight record build --build-id <id> [--status succeeded|failed] [options]',
   details:
     'Build ids are global in Greenlight: use an id that is unique across pipelines\n' +
     '(GitHub run id, GitLab pipeline id, Jenkins BUILD_TAG). CI result spellings such as\n' +
     'success, failure, SUCCESS, FAILURE and UNSTABLE are understood; a cancelled build is\n' +
     'not recorded (exit 0).',
   options: [
-    { name: 'build-id', type: 'string', value: '<id>', required: true, description: 'Build id, unique across pipelines' },
-    { name: 'build-url', type: 'string', value: '<url>', description: 'Link to the build in the CI system' },
-    { name: 'commit', type: 'string', value: '<sha>', description: 'Commit SHA that was built' },
-    { name: 'builder', type: 'string', value: '<id>', description: 'Builder id, e.g. github-actions, gitlab-ci, jenkins' },
-    { name: 'build-type', type: 'string', value: '<type>', description: 'Build type, e.g. a SLSA buildType URI' },
-    { name: 'status', type: 'string', value: '<status>', description: 'succeeded (default) or failed' },
-    { name: 'started-at', type: 'string', value: '<time>', description: 'ISO 8601 time or epoch seconds/ms' },
-    { name: 'finished-at', type: 'string', value: '<time>', description: 'ISO 8601 time or epoch seconds/ms (default: now)' },
+    {
+      name: 'build-id',
+      type: 'string',
+      value: '<id>',
+      required: true,
+      description: 'Build id, unique across pipelines',
+    },
+    {
+      name: 'build-url',
+      type: 'string',
+      value: '<url>',
+      description: 'Link to the build in the CI system',
+    },
+    {
+      name: 'commit',
+      type: 'string',
+      value: '<sha>',
+      description: 'Commit SHA that was built',
+    },
+    {
+      name: 'builder',
+      type: 'string',
+      value: '<id>',
+      description: 'Builder id, e.g. github-actions, gitlab-ci, jenkins',
+    },
+    {
+      name: 'build-type',
+      type: 'string',
+      value: '<type>',
+      description: 'Build type, e.g. a SLSA buildType URI',
+    },
+    {
+      name: 'status',
+      type: 'string',
+      value: '<status>',
+      description: 'succeeded (default) or failed',
+    },
+    {
+      name: 'started-at',
+      type: 'string',
+      value: '<time>',
+      description: 'ISO 8601 time or epoch seconds/ms',
+    },
+    {
+      name: 'finished-at',
+      type: 'string',
+      value: '<time>',
+      description: 'ISO 8601 time or epoch seconds/ms (default: now)',
+    },
     idOption,
   ],
   sharedOptions: recordShared,
@@ -122,7 +165,8 @@ export const buildSpec: CommandSpec = {
 ${GHA_ENV}`,
     },
     {
-      title: 'GitLab CI (GREENLIGHT_URL and GREENLIGHT_TOKEN as masked CI/CD variables)',
+      title:
+        'GitLab CI (GREENLIGHT_URL and GREENLIGHT_TOKEN as masked CI/CD variables)',
       text: `  after_script:
     - greenlight record build --entity component:default/payments
         --build-id "gitlab-$CI_PIPELINE_ID" --build-url "$CI_PIPELINE_URL"
@@ -152,30 +196,128 @@ export const deploySpec: CommandSpec = {
     'that history) and also sends a commits event with their commit times, which lead time\n' +
     'for changes is computed from; it needs --repository.',
   options: [
-    { name: 'deployment-id', type: 'string', value: '<id>', required: true, description: 'Deployment id, unique across pipelines' },
-    { name: 'environment', type: 'string', value: '<env>', required: true, description: 'Target environment, e.g. production' },
-    { name: 'status', type: 'string', value: '<status>', required: true, description: 'started | succeeded | failed | rolled-back | cancelled' },
-    { name: 'digest', type: 'string', value: '<sha256:…>', description: 'Digest of the deployed artifact' },
-    { name: 'version', type: 'string', value: '<version>', description: 'Deployed version' },
-    { name: 'commit', type: 'string', value: '<sha>', description: 'Deployed commit SHA' },
-    { name: 'commits', type: 'string', multiple: true, value: '<sha,…>', description: 'Commits this deployment brings (comma list or repeated)' },
-    { name: 'commits-from-git', type: 'string', value: '<from>..<to>', description: 'Read the deployed commits from git log and send their times too' },
-    { name: 'repo-dir', type: 'string', value: '<path>', description: 'Where to run git (default: current directory)' },
-    { name: 'strategy', type: 'string', value: '<strategy>', description: 'all-at-once (default) | rolling | blue-green | canary' },
-    { name: 'intent', type: 'string', value: '<intent>', description: 'planned (default) | hotfix | rollback | revert' },
-    { name: 'rollback-of', type: 'string', value: '<deployment-id>', description: 'The deployment this one rolls back' },
-    { name: 'replaces', type: 'string', value: '<deployment-id>', description: 'The deployment this one replaces' },
-    { name: 'actor', type: 'string', value: '<who>', description: 'Who triggered the deployment' },
-    { name: 'source-system', type: 'string', value: '<name>', description: 'Deploying system, e.g. github-actions, argocd' },
-    { name: 'deployment-url', type: 'string', value: '<url>', description: 'Link to the deployment' },
-    { name: 'started-at', type: 'string', value: '<time>', description: 'ISO 8601 time or epoch seconds/ms (default for started: now)' },
-    { name: 'finished-at', type: 'string', value: '<time>', description: 'ISO 8601 time or epoch seconds/ms (default for finished: now)' },
+    {
+      name: 'deployment-id',
+      type: 'string',
+      value: '<id>',
+      required: true,
+      description: 'Deployment id, unique across pipelines',
+    },
+    {
+      name: 'environment',
+      type: 'string',
+      value: '<env>',
+      required: true,
+      description: 'Target environment, e.g. production',
+    },
+    {
+      name: 'status',
+      type: 'string',
+      value: '<status>',
+      required: true,
+      description: 'started | succeeded | failed | rolled-back | cancelled',
+    },
+    {
+      name: 'digest',
+      type: 'string',
+      value: '<sha256:…>',
+      description: 'Digest of the deployed artifact',
+    },
+    {
+      name: 'version',
+      type: 'string',
+      value: '<version>',
+      description: 'Deployed version',
+    },
+    {
+      name: 'commit',
+      type: 'string',
+      value: '<sha>',
+      description: 'Deployed commit SHA',
+    },
+    {
+      name: 'commits',
+      type: 'string',
+      multiple: true,
+      value: '<sha,…>',
+      description: 'Commits this deployment brings (comma list or repeated)',
+    },
+    {
+      name: 'commits-from-git',
+      type: 'string',
+      value: '<from>..<to>',
+      description:
+        'Read the deployed commits from git log and send their times too',
+    },
+    {
+      name: 'repo-dir',
+      type: 'string',
+      value: '<path>',
+      description: 'Where to run git (default: current directory)',
+    },
+    {
+      name: 'strategy',
+      type: 'string',
+      value: '<strategy>',
+      description: 'all-at-once (default) | rolling | blue-green | canary',
+    },
+    {
+      name: 'intent',
+      type: 'string',
+      value: '<intent>',
+      description: 'planned (default) | hotfix | rollback | revert',
+    },
+    {
+      name: 'rollback-of',
+      type: 'string',
+      value: '<deployment-id>',
+      description: 'The deployment this one rolls back',
+    },
+    {
+      name: 'replaces',
+      type: 'string',
+      value: '<deployment-id>',
+      description: 'The deployment this one replaces',
+    },
+    {
+      name: 'actor',
+      type: 'string',
+      value: '<who>',
+      description: 'Who triggered the deployment',
+    },
+    {
+      name: 'source-system',
+      type: 'string',
+      value: '<name>',
+      description: 'Deploying system, e.g. github-actions, argocd',
+    },
+    {
+      name: 'deployment-url',
+      type: 'string',
+      value: '<url>',
+      description: 'Link to the deployment',
+    },
+    {
+      name: 'started-at',
+      type: 'string',
+      value: '<time>',
+      description:
+        'ISO 8601 time or epoch seconds/ms (default for started: now)',
+    },
+    {
+      name: 'finished-at',
+      type: 'string',
+      value: '<time>',
+      description:
+        'ISO 8601 time or epoch seconds/ms (default for finished: now)',
+    },
     idOption,
   ],
   sharedOptions: recordShared,
   examples: [
     {
-      title: 'GitHub Actions (checkout with fetch-depth: 0 for --commits-from-git)',
+      title:
+        'GitHub Actions (checkout with fetch-depth: 0 for --commits-from-git)',
       text: `  - run: >
       greenlight record deploy --entity component:default/payments
       --deployment-id "gha-$GITHUB_RUN_ID-$GITHUB_RUN_ATTEMPT-production"
@@ -225,20 +367,60 @@ export const incidentSpec: CommandSpec = {
     'Incidents feed change failure rate and time to restore. --deployment-id ties the incident\n' +
     'to the deployment that caused it; --entity may be repeated for every affected entity.',
   options: [
-    { name: 'incident-id', type: 'string', value: '<id>', required: true, description: 'Incident id in the incident tool, e.g. INC-1234' },
-    { name: 'severity', type: 'string', value: '<sev>', description: 'Severity, e.g. sev1' },
-    { name: 'title', type: 'string', value: '<text>', description: 'Short title (max 500 characters)' },
-    { name: 'detected-at', type: 'string', value: '<time>', description: 'When it was detected (default for open: now)' },
-    { name: 'resolved-at', type: 'string', value: '<time>', description: 'When it was resolved (default for resolve: now)' },
-    { name: 'deployment-id', type: 'string', value: '<id>', description: 'The deployment blamed for the incident' },
-    { name: 'evidence', type: 'string', value: '<text>', description: 'Why that deployment is blamed (max 2000 characters)' },
+    {
+      name: 'incident-id',
+      type: 'string',
+      value: '<id>',
+      required: true,
+      description: 'Incident id in the incident tool, e.g. INC-1234',
+    },
+    {
+      name: 'severity',
+      type: 'string',
+      value: '<sev>',
+      description: 'Severity, e.g. sev1',
+    },
+    {
+      name: 'title',
+      type: 'string',
+      value: '<text>',
+      description: 'Short title (max 500 characters)',
+    },
+    {
+      name: 'detected-at',
+      type: 'string',
+      value: '<time>',
+      description: 'When it was detected (default for open: now)',
+    },
+    {
+      name: 'resolved-at',
+      type: 'string',
+      value: '<time>',
+      description: 'When it was resolved (default for resolve: now)',
+    },
+    {
+      name: 'deployment-id',
+      type: 'string',
+      value: '<id>',
+      description: 'The deployment blamed for the incident',
+    },
+    {
+      name: 'evidence',
+      type: 'string',
+      value: '<text>',
+      description: 'Why that deployment is blamed (max 2000 characters)',
+    },
     idOption,
   ],
   sharedOptions: [
     {
       title: 'Subject (at least one)',
       options: [
-        { ...subjectOptions[0], multiple: true, description: 'Affected catalog entity refs (comma list or repeated)' },
+        {
+          ...subjectOptions[0],
+          multiple: true,
+          description: 'Affected catalog entity refs (comma list or repeated)',
+        },
         ...subjectOptions.slice(1),
       ],
     },
@@ -267,7 +449,8 @@ ${GHA_ENV}`,
 export const testsSpec: CommandSpec = {
   name: 'record tests',
   summary: 'Record the result of a test suite run.',
-  usage: 'greenlight record tests --suite <name> (--outcome <outcome> | --junit <file>) [options]',
+  usage:
+    'greenlight record tests --suite <name> (--outcome <outcome> | --junit <file>) [options]',
   details:
     '--junit reads tests, failures, errors and skipped from the <testsuites>/<testsuite>\n' +
     'attributes of JUnit XML reports (repeat it for sharded runs; totals are added up).\n' +
@@ -275,19 +458,86 @@ export const testsSpec: CommandSpec = {
     'nothing ran, passed otherwise. Flags given explicitly win over the report.\n' +
     'The test run id defaults to <suite>:<build id | commit | digest>[:<environment>].',
   options: [
-    { name: 'suite', type: 'string', value: '<name>', description: 'Suite name, e.g. unit, e2e (default: the JUnit report name)' },
-    { name: 'outcome', type: 'string', value: '<outcome>', description: 'passed | failed | error | skipped' },
-    { name: 'junit', type: 'string', multiple: true, value: '<file.xml>', description: 'JUnit XML report(s) to read totals and outcome from' },
-    { name: 'total', type: 'string', value: '<n>', description: 'Number of tests' },
-    { name: 'failures', type: 'string', value: '<n>', description: 'Number of failed tests' },
-    { name: 'build-id', type: 'string', value: '<id>', description: 'Build the tests ran in' },
-    { name: 'commit', type: 'string', value: '<sha>', description: 'Commit SHA tested' },
-    { name: 'digest', type: 'string', value: '<sha256:…>', description: 'Artifact digest tested' },
-    { name: 'environment', type: 'string', value: '<env>', description: 'Environment the tests ran against' },
-    { name: 'run-id', type: 'string', value: '<id>', description: 'Test run id (default derived, see above)' },
-    { name: 'test-url', type: 'string', value: '<url>', description: 'Link to the test report' },
-    { name: 'started-at', type: 'string', value: '<time>', description: 'ISO 8601 time or epoch seconds/ms' },
-    { name: 'finished-at', type: 'string', value: '<time>', description: 'ISO 8601 time or epoch seconds/ms (default: now)' },
+    {
+      name: 'suite',
+      type: 'string',
+      value: '<name>',
+      description:
+        'Suite name, e.g. unit, e2e (default: the JUnit report name)',
+    },
+    {
+      name: 'outcome',
+      type: 'string',
+      value: '<outcome>',
+      description: 'passed | failed | error | skipped',
+    },
+    {
+      name: 'junit',
+      type: 'string',
+      multiple: true,
+      value: '<file.xml>',
+      description: 'JUnit XML report(s) to read totals and outcome from',
+    },
+    {
+      name: 'total',
+      type: 'string',
+      value: '<n>',
+      description: 'Number of tests',
+    },
+    {
+      name: 'failures',
+      type: 'string',
+      value: '<n>',
+      description: 'Number of failed tests',
+    },
+    {
+      name: 'build-id',
+      type: 'string',
+      value: '<id>',
+      description: 'Build the tests ran in',
+    },
+    {
+      name: 'commit',
+      type: 'string',
+      value: '<sha>',
+      description: 'Commit SHA tested',
+    },
+    {
+      name: 'digest',
+      type: 'string',
+      value: '<sha256:…>',
+      description: 'Artifact digest tested',
+    },
+    {
+      name: 'environment',
+      type: 'string',
+      value: '<env>',
+      description: 'Environment the tests ran against',
+    },
+    {
+      name: 'run-id',
+      type: 'string',
+      value: '<id>',
+      description: 'Test run id (default derived, see above)',
+    },
+    {
+      name: 'test-url',
+      type: 'string',
+      value: '<url>',
+      description: 'Link to the test report',
+    },
+    {
+      name: 'started-at',
+      type: 'string',
+      value: '<time>',
+      description: 'ISO 8601 time or epoch seconds/ms',
+    },
+    {
+      name: 'finished-at',
+      type: 'string',
+      value: '<time>',
+      description: 'ISO 8601 time or epoch seconds/ms (default: now)',
+    },
     idOption,
   ],
   sharedOptions: recordShared,
@@ -319,13 +569,25 @@ ${GHA_ENV}`,
 export const commitsSpec: CommandSpec = {
   name: 'record commits',
   summary: 'Record commits with their commit times, read from git log.',
-  usage: 'greenlight record commits --repository <repo> --from-git <from>..<to> [options]',
+  usage:
+    'greenlight record commits --repository <repo> --from-git <from>..<to> [options]',
   details:
     'Runs git log <from>..<to> in --repo-dir and sends one commits event. Sending the same\n' +
     'commits again is a no-op: the event id is derived from the commit SHAs.',
   options: [
-    { name: 'from-git', type: 'string', value: '<from>..<to>', required: true, description: 'Revision range to read' },
-    { name: 'repo-dir', type: 'string', value: '<path>', description: 'Where to run git (default: current directory)' },
+    {
+      name: 'from-git',
+      type: 'string',
+      value: '<from>..<to>',
+      required: true,
+      description: 'Revision range to read',
+    },
+    {
+      name: 'repo-dir',
+      type: 'string',
+      value: '<path>',
+      description: 'Where to run git (default: current directory)',
+    },
     idOption,
   ],
   sharedOptions: recordShared,
@@ -356,21 +618,66 @@ ${GHA_ENV}`,
 
 export const artifactSpec: CommandSpec = {
   name: 'record artifact',
-  summary: 'Record a built artifact (e.g. a container image) and its attestations.',
-  usage: 'greenlight record artifact --digest <sha256:…> --name <name> [options]',
+  summary:
+    'Record a built artifact (e.g. a container image) and its attestations.',
+  usage:
+    'greenlight record artifact --digest <sha256:…> --name <name> [options]',
   details:
     '--attestation attaches a DSSE envelope or a Sigstore bundle read from a JSON file; the\n' +
-    'media type is taken from the bundle\'s mediaType, or application/vnd.dsse.envelope.v1+json\n' +
+    "media type is taken from the bundle's mediaType, or application/vnd.dsse.envelope.v1+json\n" +
     'for a DSSE envelope, unless --attestation-media-type says otherwise.',
   options: [
-    { name: 'digest', type: 'string', value: '<sha256:…>', required: true, description: 'Artifact digest' },
-    { name: 'name', type: 'string', value: '<name>', required: true, description: 'Artifact name, e.g. ghcr.io/acme/payments' },
-    { name: 'purl', type: 'string', value: '<purl>', description: 'Package URL of the artifact' },
-    { name: 'build-id', type: 'string', value: '<id>', description: 'Build that produced it' },
-    { name: 'commit', type: 'string', value: '<sha>', description: 'Commit SHA it was built from' },
-    { name: 'created-at', type: 'string', value: '<time>', description: 'ISO 8601 time or epoch seconds/ms (default: now)' },
-    { name: 'attestation', type: 'string', multiple: true, value: '<file.json>', description: 'Attestation file (repeatable, max 20)' },
-    { name: 'attestation-media-type', type: 'string', value: '<type>', description: 'Media type for all --attestation files' },
+    {
+      name: 'digest',
+      type: 'string',
+      value: '<sha256:…>',
+      required: true,
+      description: 'Artifact digest',
+    },
+    {
+      name: 'name',
+      type: 'string',
+      value: '<name>',
+      required: true,
+      description: 'Artifact name, e.g. ghcr.io/acme/payments',
+    },
+    {
+      name: 'purl',
+      type: 'string',
+      value: '<purl>',
+      description: 'Package URL of the artifact',
+    },
+    {
+      name: 'build-id',
+      type: 'string',
+      value: '<id>',
+      description: 'Build that produced it',
+    },
+    {
+      name: 'commit',
+      type: 'string',
+      value: '<sha>',
+      description: 'Commit SHA it was built from',
+    },
+    {
+      name: 'created-at',
+      type: 'string',
+      value: '<time>',
+      description: 'ISO 8601 time or epoch seconds/ms (default: now)',
+    },
+    {
+      name: 'attestation',
+      type: 'string',
+      multiple: true,
+      value: '<file.json>',
+      description: 'Attestation file (repeatable, max 20)',
+    },
+    {
+      name: 'attestation-media-type',
+      type: 'string',
+      value: '<type>',
+      description: 'Media type for all --attestation files',
+    },
     idOption,
   ],
   sharedOptions: recordShared,
@@ -402,7 +709,8 @@ ${GHA_ENV}`,
 
 export const readinessSpec: CommandSpec = {
   name: 'gate readiness',
-  summary: 'Ask whether a change may go to an environment; exit 3 when it is blocked.',
+  summary:
+    'Ask whether a change may go to an environment; exit 3 when it is blocked.',
   usage:
     'greenlight gate readiness --entity <ref> --environment <env> [--changed-files a,b] [--evidence key=value] [options]',
   details:
@@ -410,15 +718,65 @@ export const readinessSpec: CommandSpec = {
     `controls are listed and the exit code is ${ExitCode.Blocked}. --evidence values true/false and\n` +
     'numbers are sent as JSON booleans and numbers, everything else as strings.',
   options: [
-    { name: 'entity', type: 'string', value: '<ref>', required: true, description: 'Catalog entity ref of the component' },
-    { name: 'environment', type: 'string', value: '<env>', required: true, description: 'Target environment' },
-    { name: 'changed-files', type: 'string', multiple: true, value: '<a,b>', description: 'Paths changed (comma list or repeated)' },
-    { name: 'changed-files-from-git', type: 'string', value: '<from>..<to>', description: 'Take changed paths from git diff --name-only' },
-    { name: 'repo-dir', type: 'string', value: '<path>', description: 'Where to run git (default: current directory)' },
-    { name: 'commit-range', type: 'string', value: '<from>..<to>', description: 'Commit range of the change (default: the --changed-files-from-git range)' },
-    { name: 'labels', type: 'string', multiple: true, value: '<a,b>', description: 'Change labels, e.g. pull request labels' },
-    { name: 'evidence', type: 'string', multiple: true, value: '<key=value>', description: 'Evidence for controls (repeatable)' },
-    { name: 'json', type: 'boolean', description: 'Print the server\'s decision as JSON on stdout' },
+    {
+      name: 'entity',
+      type: 'string',
+      value: '<ref>',
+      required: true,
+      description: 'Catalog entity ref of the component',
+    },
+    {
+      name: 'environment',
+      type: 'string',
+      value: '<env>',
+      required: true,
+      description: 'Target environment',
+    },
+    {
+      name: 'changed-files',
+      type: 'string',
+      multiple: true,
+      value: '<a,b>',
+      description: 'Paths changed (comma list or repeated)',
+    },
+    {
+      name: 'changed-files-from-git',
+      type: 'string',
+      value: '<from>..<to>',
+      description: 'Take changed paths from git diff --name-only',
+    },
+    {
+      name: 'repo-dir',
+      type: 'string',
+      value: '<path>',
+      description: 'Where to run git (default: current directory)',
+    },
+    {
+      name: 'commit-range',
+      type: 'string',
+      value: '<from>..<to>',
+      description:
+        'Commit range of the change (default: the --changed-files-from-git range)',
+    },
+    {
+      name: 'labels',
+      type: 'string',
+      multiple: true,
+      value: '<a,b>',
+      description: 'Change labels, e.g. pull request labels',
+    },
+    {
+      name: 'evidence',
+      type: 'string',
+      multiple: true,
+      value: '<key=value>',
+      description: 'Evidence for controls (repeatable)',
+    },
+    {
+      name: 'json',
+      type: 'boolean',
+      description: "Print the server's decision as JSON on stdout",
+    },
   ],
   sharedOptions: [{ title: 'Connection', options: connectionOptions }],
   examples: [
@@ -449,16 +807,38 @@ ${GHA_ENV}`,
 
 export const waitSpec: CommandSpec = {
   name: 'gate wait',
-  summary: 'Wait until a rollout is promoted (exit 0) or rolled back/aborted (exit 4).',
-  usage: 'greenlight gate wait --rollout <id> [--timeout 30m] [--interval 15s] [options]',
+  summary:
+    'Wait until a rollout is promoted (exit 0) or rolled back/aborted (exit 4).',
+  usage:
+    'greenlight gate wait --rollout <id> [--timeout 30m] [--interval 15s] [options]',
   details:
     'Polls /api/greenlight/v1/rollouts/<id> and prints each state change. Transient errors\n' +
     `are retried until the timeout; when it passes without a final state the exit code is ${ExitCode.Timeout}.`,
   options: [
-    { name: 'rollout', type: 'string', value: '<id>', required: true, description: 'Rollout id' },
-    { name: 'timeout', type: 'string', value: '<duration>', description: 'Give up after this long, e.g. 45m (default 30m)' },
-    { name: 'interval', type: 'string', value: '<duration>', description: 'Time between polls (default 15s)' },
-    { name: 'json', type: 'boolean', description: 'Print the final rollout as JSON on stdout' },
+    {
+      name: 'rollout',
+      type: 'string',
+      value: '<id>',
+      required: true,
+      description: 'Rollout id',
+    },
+    {
+      name: 'timeout',
+      type: 'string',
+      value: '<duration>',
+      description: 'Give up after this long, e.g. 45m (default 30m)',
+    },
+    {
+      name: 'interval',
+      type: 'string',
+      value: '<duration>',
+      description: 'Time between polls (default 15s)',
+    },
+    {
+      name: 'json',
+      type: 'boolean',
+      description: 'Print the final rollout as JSON on stdout',
+    },
   ],
   sharedOptions: [{ title: 'Connection', options: connectionOptions }],
   examples: [
