@@ -1,0 +1,250 @@
+import { burnRate, errorRatio, windowFires, type WindowBurn } from './burnRate';
+import { formatDuration } from './duration';
+import { mannWhitneyU, median } from './mannWhitney';
+import { burnRateQueryKey, planGateQueries } from './queries';
+import type {
+  BurnRateGate,
+  CanaryVsBaselineGate,
+  GateDefinition,
+  GateEvaluation,
+  GateOutcome,
+  GatePolicy,
+  GateVerdict,
+  MetricQueryResult,
+  ThresholdGate,
+} from './types';
+
+type Verdict = Omit<GateEvaluation, 'outcome'>;
+
+/** The outcome the failure rule sees: no-data per policy, underpowered as inconclusive. */
+export function applyNoDataPolicy(
+  verdict: GateVerdict,
+  policy: Pick<GatePolicy, 'noData'>,
+): GateOutcome {
+  if (verdict === 'no-data') {
+    return policy.noData === 'ignore' ? 'ignored' : policy.noData;
+  }
+  return verdict === 'underpowered' ? 'inconclusive' : verdict;
+}
+
+function noData(
+  reason: string,
+  samples = 0,
+  details?: Record<string, unknown>,
+): Verdict {
+  return {
+    verdict: 'no-data',
+    value: null,
+    threshold: null,
+    samples,
+    reason,
+    details,
+  };
+}
+
+/** The finite sample values of a result; NaN and ±Inf mean "no value" here. */
+function finiteValues(result: MetricQueryResult): number[] {
+  if (result.status !== 'ok') return [];
+  return result.samples.map(s => s.value).filter(Number.isFinite);
+}
+
+const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+
+const holds: Record<
+  ThresholdGate['comparator'],
+  (v: number, t: number) => boolean
+> = {
+  '<': (v, t) => v < t,
+  '<=': (v, t) => v <= t,
+  '>': (v, t) => v > t,
+  '>=': (v, t) => v >= t,
+};
+
+function evaluateThreshold(
+  gate: ThresholdGate,
+  results: Record<string, MetricQueryResult>,
+): Verdict {
+  const values = finiteValues(results.value);
+  if (!values.length) return noData('the query returned no finite value');
+  // Every series must satisfy the threshold, so judge the worst one.
+  const lowerIsBetter = gate.comparator === '<' || gate.comparator === '<=';
+  const value = lowerIsBetter ? Math.max(...values) : Math.min(...values);
+  const pass = holds[gate.comparator](value, gate.threshold);
+  return {
+    verdict: pass ? 'pass' : 'fail',
+    value,
+    threshold: gate.threshold,
+    samples: values.length,
+    reason: pass
+      ? `${value} ${gate.comparator} ${gate.threshold}`
+      : `${value} is not ${gate.comparator} ${gate.threshold}`,
+  };
+}
+
+function single(result: MetricQueryResult): number {
+  const values = finiteValues(result);
+  return values.length ? sum(values) : NaN;
+}
+
+function evaluateBurnRate(
+  gate: BurnRateGate,
+  results: Record<string, MetricQueryResult>,
+): Verdict {
+  const part = gate.ratio.type;
+  const ratioAt = (seconds: number) =>
+    errorRatio(
+      part,
+      single(results[burnRateQueryKey(part, seconds)]),
+      single(results[burnRateQueryKey('total', seconds)]),
+    );
+  const burns: WindowBurn[] = gate.windows.map(window => ({
+    window,
+    longBurn: burnRate(ratioAt(window.longSeconds), gate.objective),
+    shortBurn: burnRate(ratioAt(window.shortSeconds), gate.objective),
+  }));
+  const details = {
+    windows: burns.map(b => ({
+      ...b.window,
+      longBurn: b.longBurn,
+      shortBurn: b.shortBurn,
+    })),
+  };
+  const known = burns.filter(
+    b => Number.isFinite(b.longBurn) && Number.isFinite(b.shortBurn),
+  );
+  // How far each pair is towards firing: the smaller burn over the factor.
+  const severity = (b: WindowBurn) =>
+    Math.min(b.longBurn, b.shortBurn) / b.window.factor;
+  const worst = [...known].sort((a, b) => severity(b) - severity(a))[0];
+  const firing = burns.find(windowFires);
+  if (firing) {
+    return {
+      verdict: 'fail',
+      value: Math.min(firing.longBurn, firing.shortBurn),
+      threshold: firing.window.factor,
+      samples: burns.length,
+      reason: `burn rates ${firing.longBurn.toFixed(2)} over ${formatDuration(
+        firing.window.longSeconds,
+      )} and ${firing.shortBurn.toFixed(2)} over ${formatDuration(
+        firing.window.shortSeconds,
+      )} both exceed ${firing.window.factor}`,
+      details,
+    };
+  }
+  if (known.length < burns.length) {
+    return noData(
+      'the error ratio is unknown for some windows (no traffic or no data)',
+      known.length,
+      details,
+    );
+  }
+  return {
+    verdict: 'pass',
+    value: Math.min(worst.longBurn, worst.shortBurn),
+    threshold: worst.window.factor,
+    samples: burns.length,
+    reason: `no window pair has both burn rates above its factor`,
+    details,
+  };
+}
+
+function evaluateCanary(
+  gate: CanaryVsBaselineGate,
+  results: Record<string, MetricQueryResult>,
+): Verdict {
+  const canary = finiteValues(results.canary);
+  const baseline = finiteValues(results.baseline);
+  const samples = canary.length + baseline.length;
+  if (!canary.length || !baseline.length) {
+    return noData(
+      `no samples for ${canary.length ? 'baseline' : 'canary'}`,
+      samples,
+    );
+  }
+  if (Math.min(canary.length, baseline.length) < gate.minSampleSize) {
+    return {
+      verdict: 'underpowered',
+      value: null,
+      threshold: gate.alpha,
+      samples,
+      reason: `${canary.length} canary and ${baseline.length} baseline samples; at least ${gate.minSampleSize} each are needed`,
+    };
+  }
+  const lowerIsBetter = gate.direction === 'lower-is-better';
+  const baselineMedian = median(baseline);
+  // Move the baseline by the tolerated effect so that only a worse shift counts.
+  const tolerance = gate.allowedEffect * Math.abs(baselineMedian);
+  const shifted = baseline.map(v =>
+    lowerIsBetter ? v + tolerance : v - tolerance,
+  );
+  const test = mannWhitneyU(canary, shifted, {
+    alternative: lowerIsBetter ? 'greater' : 'less',
+  });
+  const fail = test.pValue < gate.alpha;
+  const canaryMedian = median(canary);
+  return {
+    verdict: fail ? 'fail' : 'pass',
+    value: test.pValue,
+    threshold: gate.alpha,
+    samples,
+    reason: fail
+      ? `canary median ${canaryMedian} is significantly ${
+          lowerIsBetter ? 'higher' : 'lower'
+        } than baseline median ${baselineMedian} (p=${test.pValue.toPrecision(
+          3,
+        )} < ${gate.alpha})`
+      : `no significant regression (p=${test.pValue.toPrecision(3)} ≥ ${
+          gate.alpha
+        })`,
+    details: { ...test, canaryMedian, baselineMedian, tolerance },
+  };
+}
+
+/**
+ * Evaluates a gate once from the results of its planned queries (see
+ * `planGateQueries`), keyed by query key. A provider error makes the evaluation
+ * inconclusive: it says nothing about the new version.
+ */
+export function evaluateGate(
+  gate: GateDefinition,
+  results: Record<string, MetricQueryResult | undefined>,
+): GateEvaluation {
+  const finish = (v: Verdict): GateEvaluation => ({
+    ...v,
+    outcome: applyNoDataPolicy(v.verdict, gate.policy),
+  });
+  const complete: Record<string, MetricQueryResult> = {};
+  for (const { key } of planGateQueries(gate)) {
+    const result = results[key] ?? {
+      status: 'error',
+      message: `no result for query "${key}"`,
+    };
+    if (result.status === 'error') {
+      return finish({
+        verdict: 'inconclusive',
+        value: null,
+        threshold: null,
+        samples: 0,
+        reason: `metric query "${key}" failed: ${result.message}`,
+      });
+    }
+    complete[key] = result;
+  }
+  if (complete.traffic) {
+    const traffic = sum(finiteValues(complete.traffic));
+    if (traffic < gate.policy.minTraffic) {
+      return finish(
+        noData(
+          `traffic ${traffic} is below the minimum of ${gate.policy.minTraffic}`,
+          0,
+          { traffic },
+        ),
+      );
+    }
+  }
+  if (gate.kind === 'threshold')
+    return finish(evaluateThreshold(gate, complete));
+  if (gate.kind === 'burn-rate')
+    return finish(evaluateBurnRate(gate, complete));
+  return finish(evaluateCanary(gate, complete));
+}

@@ -1,0 +1,12 @@
+export * from './types';
+export * from './duration';
+export * from './burnRate';
+export * from './mannWhitney';
+export { normalCdf, normalSf } from './normal';
+export * from './openSloSchema';
+export * from './gateSettings';
+export * from './openslo';
+export * from './queries';
+export * from './evaluate';
+export * from './decision';
+export * from './replay';
