@@ -1,0 +1,86 @@
+import {
+  changeIntents,
+  deploymentStrategies,
+  digestSchema,
+} from '@greenlight/backstage-plugin-greenlight-common';
+import { z } from 'zod';
+import { firstIssue } from '../outcome';
+import { parsePurl, purlDigest } from '../purl';
+
+/**
+ * What a deployer can tell Greenlight through the GitHub deployment's free-form
+ * `payload`, under the `greenlight` key:
+ *
+ * ```json
+ * { "greenlight": { "digest": "sha256:…", "strategy": "canary", "intent": "rollback",
+ *                   "rollbackOf": 1234, "entityRef": "component:default/payments" } }
+ * ```
+ *
+ * Unlike CDEvents customData, the key is Greenlight's own, so malformed values are
+ * reported instead of skipped.
+ */
+const deploymentRef = z.union([z.string().min(1), z.number().int().positive()]);
+
+const extrasSchema = z.object({
+  digest: digestSchema.optional(),
+  artifactPurl: z.string().min(1).optional(),
+  version: z.string().min(1).optional(),
+  strategy: z.enum(deploymentStrategies).optional(),
+  intent: z.enum(changeIntents).optional(),
+  entityRef: z.string().min(1).optional(),
+  serviceId: z.string().min(1).optional(),
+  rollbackOf: deploymentRef.optional(),
+  replaces: deploymentRef.optional(),
+});
+
+export type DeploymentExtras = Omit<
+  z.infer<typeof extrasSchema>,
+  'rollbackOf' | 'replaces'
+> & { rollbackOf?: string; replaces?: string };
+
+export function readDeploymentExtras(
+  payload: unknown,
+  deploymentId: (githubId: string | number) => string,
+):
+  | { ok: true; extras: DeploymentExtras }
+  | { ok: false; path: string; message: string } {
+  const document = typeof payload === 'string' ? parseJson(payload) : payload;
+  if (typeof document !== 'object' || document === null)
+    return { ok: true, extras: {} };
+  const raw = (document as Record<string, unknown>).greenlight;
+  if (raw === undefined) return { ok: true, extras: {} };
+  const parsed = extrasSchema.safeParse(raw);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      ...firstIssue(parsed.error, ['deployment', 'payload', 'greenlight']),
+    };
+  }
+  const { rollbackOf, replaces, ...rest } = parsed.data;
+  const purl = rest.artifactPurl ? parsePurl(rest.artifactPurl) : undefined;
+  // A bare number names another GitHub deployment of the same repository.
+  const ref = (value?: string | number) => {
+    if (typeof value === 'number' || (value && /^\d+$/.test(value))) {
+      return deploymentId(value);
+    }
+    return value;
+  };
+  return {
+    ok: true,
+    extras: {
+      ...rest,
+      digest: rest.digest ?? (purl && purlDigest(purl)),
+      artifactPurl: purl?.unversioned ?? rest.artifactPurl,
+      rollbackOf: ref(rollbackOf),
+      replaces: ref(replaces),
+    },
+  };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
