@@ -15,7 +15,6 @@ import {
   REPOSITORY,
   signEnvelope,
   slsaV1Statement,
-  TestKey,
   trustedKey,
 } from './__testUtils__/fixtures';
 
