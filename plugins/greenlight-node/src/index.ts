@@ -1,18 +1,11 @@
-/***/
 /**
- * Node.js library for the greenlight plugin.
+ * Extension points of the Greenlight backend: metric providers for SLO gates, rollback
+ * executors and attestation verifiers.
  *
  * @packageDocumentation
  */
 
-// In this package you might for example export functions that
-// help other plugins or modules interact with your plugin.
-
-/**
- * Does something useful.
- *
- * @public
- */
-export function someFunction() {
-  // ...
-}
+export * from './metricProvider';
+export * from './rollbackExecutor';
+export * from './attestationVerifier';
+export * from './extensions';
