@@ -57,7 +57,8 @@ export function redactUrl(raw: string): string {
   );
 }
 
-function isRetryable(status: number): boolean {
+/** Statuses worth trying again: server errors, request timeouts and rate limits. */
+export function isRetryable(status: number): boolean {
   return status >= 500 || status === 429 || status === 408;
 }
 

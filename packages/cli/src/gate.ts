@@ -1,5 +1,10 @@
 import { resolve } from 'node:path';
-import { ApiResponse, describeFailure, GreenlightClient } from './client';
+import {
+  ApiResponse,
+  describeFailure,
+  GreenlightClient,
+  isRetryable,
+} from './client';
 import { CliError, ExitCode, UsageError } from './errors';
 import { changedFilesInRange, parseRange } from './git';
 import type { CliIo } from './io';
@@ -246,13 +251,12 @@ export async function gateWait(
           `rollout ${rollout} not found: ${describeFailure(response)}`,
         );
       }
-      if (response.status >= 400 && response.status < 500) {
+      if (isRetryable(response.status)) {
+        io.stderr(`greenlight: ${describeFailure(response)}; still waiting\n`);
+      } else if (response.status >= 400) {
         throw new CliError(
           `cannot read rollout ${rollout}: ${describeFailure(response)}`,
         );
-      }
-      if (response.status >= 500) {
-        io.stderr(`greenlight: ${describeFailure(response)}; still waiting\n`);
       } else if (response.status >= 200 && response.status < 300) {
         last = response;
         const state = rolloutState(response.body) ?? 'unknown';

@@ -383,6 +383,7 @@ describe('gate wait', () => {
     server = await startServer([
       { status: 200, body: { id: 'r1', state: 'progressing' } },
       { status: 503, body: { error: { message: 'busy' } } },
+      { status: 429, body: { error: { message: 'slow down' } } },
       { status: 200, body: { id: 'r1', state: 'progressing' } },
       { status: 200, body: { id: 'r1', state: 'promoted' } },
     ]);
@@ -405,10 +406,13 @@ describe('gate wait', () => {
     );
     expect(code).toBe(0);
     expect(server.requests.map(r => `${r.method} ${r.url}`)).toEqual(
-      Array(4).fill('GET /api/greenlight/v1/rollouts/r1'),
+      Array(5).fill('GET /api/greenlight/v1/rollouts/r1'),
     );
     expect(server.requests[0].headers.authorization).toBe(`Bearer ${TOKEN}`);
-    expect(t.sleeps).toEqual([10_000, 10_000, 10_000]);
+    expect(t.sleeps).toEqual([10_000, 10_000, 10_000, 10_000]);
+    expect(t.stderr()).toMatch(
+      /HTTP 429 Too Many Requests: slow down; still waiting/,
+    );
     expect(t.stderr()).toMatch(/rollout r1: progressing/);
     expect(t.stdout()).toMatch(/Rollout r1 was promoted/);
   });

@@ -28,6 +28,7 @@ describe('status', () => {
     expect(status('UNSTABLE', 's', allowed)).toBe('failed');
     expect(status('canceled', 's', allowed)).toBe('cancelled');
     expect(status('ABORTED', 's', allowed)).toBe('cancelled');
+    expect(status('NOT_BUILT', 's', allowed)).toBe('cancelled');
     expect(() => status('done', 's', allowed)).toThrow(/must be one of/);
   });
 });

@@ -198,6 +198,7 @@ export function status<T extends string>(
     canceled: 'cancelled',
     cancelled: 'cancelled',
     aborted: 'cancelled',
+    not_built: 'cancelled',
     rolled_back: 'rolled-back',
     rolledback: 'rolled-back',
     'rolled-back': 'rolled-back',
