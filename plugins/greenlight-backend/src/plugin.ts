@@ -57,9 +57,12 @@ export const greenlightPlugin = createBackendPlugin({
             ingest,
             environments: readEnvironments(config),
             maxBodySize: readMaxBodySize(config),
+            config,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+        // GitHub cannot present Backstage credentials; its HMAC signature is checked instead.
+        httpRouter.addAuthPolicy({ path: '/v1/webhooks/github', allow: 'unauthenticated' });
       },
     });
   },

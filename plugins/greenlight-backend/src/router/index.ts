@@ -1,9 +1,11 @@
+import { Config } from '@backstage/config';
 import express from 'express';
 import Router from 'express-promise-router';
 import { EnvironmentConfig } from '../config';
 import { LedgerStore } from '../database/LedgerStore';
 import { IngestService } from '../service/IngestService';
 import { AccessDeps } from './access';
+import { foreignIngestRoutes } from './foreignIngestRoutes';
 import { ingestRoutes } from './ingestRoutes';
 import { readRoutes } from './readRoutes';
 
@@ -12,6 +14,7 @@ export type RouterOptions = AccessDeps & {
   ingest: IngestService;
   environments: EnvironmentConfig[];
   maxBodySize: string;
+  config: Config;
 };
 
 export async function createRouter(options: RouterOptions): Promise<express.Router> {
@@ -21,7 +24,13 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     res.json({ status: 'ok' });
   });
 
-  router.use(express.json({ limit: options.maxBodySize }));
+  router.use(foreignIngestRoutes(options));
+  router.use(
+    express.json({
+      limit: options.maxBodySize,
+      type: ['application/json', 'application/*+json'],
+    }),
+  );
   router.use(ingestRoutes(options));
   router.use(readRoutes(options));
 

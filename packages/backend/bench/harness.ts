@@ -1,0 +1,143 @@
+/* Starts a real Greenlight backend (catalog, auth, permissions, Greenlight) for benchmarks. */
+import { createBackend } from '@backstage/backend-defaults';
+import { coreServices, createServiceFactory } from '@backstage/backend-plugin-api';
+import { ConfigReader } from '@backstage/config';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export const PIPELINE_TOKEN = 'bench-pipeline-token';
+
+export type BenchDatabase = 'sqlite' | 'postgres';
+
+export function availableDatabases(): BenchDatabase[] {
+  const dbs: BenchDatabase[] = ['sqlite'];
+  if (process.env.GREENLIGHT_BENCH_POSTGRES !== 'off') dbs.push('postgres');
+  return dbs;
+}
+
+function databaseConfig(db: BenchDatabase, dir: string) {
+  if (db === 'sqlite') {
+    return { client: 'better-sqlite3', connection: { directory: path.join(dir, 'sqlite') } };
+  }
+  return {
+    client: 'pg',
+    pluginDivisionMode: 'schema',
+    connection: {
+      host: process.env.POSTGRES_HOST ?? '127.0.0.1',
+      port: Number(process.env.POSTGRES_PORT ?? 5432),
+      user: process.env.POSTGRES_USER ?? 'postgres',
+      password: process.env.POSTGRES_PASSWORD ?? '',
+      database: `greenlight_bench_${Date.now()}`,
+    },
+  };
+}
+
+export async function startBenchBackend(options: {
+  db: BenchDatabase;
+  port: number;
+  entities: Array<{ name: string; serviceId: string }>;
+}) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'greenlight-bench-'));
+  fs.mkdirSync(path.join(dir, 'sqlite'));
+  const catalogFile = path.join(dir, 'entities.yaml');
+  fs.writeFileSync(
+    catalogFile,
+    options.entities
+      .map(
+        e => `apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: ${e.name}
+  annotations:
+    greenlight.dev/service-id: ${e.serviceId}
+spec:
+  type: service
+  lifecycle: production
+  owner: group:default/bench
+`,
+      )
+      .join('---\n'),
+  );
+  const baseUrl = `http://localhost:${options.port}`;
+  const config = new ConfigReader({
+    app: { baseUrl },
+    backend: {
+      baseUrl,
+      listen: { port: options.port },
+      database: databaseConfig(options.db, dir),
+      auth: {
+        externalAccess: [
+          { type: 'static', options: { token: PIPELINE_TOKEN, subject: 'bench' } },
+        ],
+      },
+    },
+    auth: { providers: { guest: { userEntityRef: 'user:default/guest', dangerouslyAllowOutsideDevelopment: true } } },
+    catalog: {
+      rules: [{ allow: ['Component', 'User', 'Group', 'Location'] }],
+      locations: [{ type: 'file', target: catalogFile }],
+      processingInterval: { minutes: 30 },
+    },
+    permission: { enabled: true },
+    greenlight: { ingest: { maxBodySize: '20mb' } },
+  });
+
+  const backend = createBackend();
+  backend.add(
+    createServiceFactory({
+      service: coreServices.rootConfig,
+      deps: {},
+      factory: () => config,
+    }),
+  );
+  backend.add(import('@backstage/plugin-auth-backend'));
+  backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+  backend.add(import('@backstage/plugin-catalog-backend'));
+  backend.add(import('@backstage/plugin-permission-backend'));
+  backend.add(import('../src/permissions/module'));
+  backend.add(import('@greenlight/backstage-plugin-greenlight-backend'));
+  await backend.start();
+
+  const userToken = await guestToken(baseUrl);
+  await waitForEntities(baseUrl, userToken, options.entities.length);
+  return {
+    baseUrl,
+    userToken,
+    async stop() {
+      await backend.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function guestToken(baseUrl: string): Promise<string> {
+  const res = await fetch(`${baseUrl}/api/auth/guest/refresh`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'X-Requested-With': 'XMLHttpRequest' },
+  });
+  const body: any = await res.json();
+  return body.backstageIdentity.token;
+}
+
+async function waitForEntities(baseUrl: string, token: string, count: number) {
+  for (let i = 0; i < 300; i++) {
+    const res = await fetch(
+      `${baseUrl}/api/catalog/entities/by-query?filter=kind=component&limit=1`,
+      { headers: { Authorization: `Bearer ${token}` } },
+    );
+    const body: any = await res.json();
+    if ((body.totalItems ?? 0) >= count) return;
+    await new Promise(r => setTimeout(r, 500));
+  }
+  throw new Error('catalog did not load the benchmark entities');
+}
+
+export function quantile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return NaN;
+  const rank = Math.ceil(q * sorted.length) - 1;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank))];
+}
+
+export function machine() {
+  return `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}`;
+}

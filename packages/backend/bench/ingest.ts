@@ -1,0 +1,117 @@
+/*
+ * Ingestion and release-history benchmark against a real backend over HTTP.
+ * Run: ./scripts/yarn workspace backend bench:ingest
+ */
+import { GreenlightEvent } from '@greenlight/backstage-plugin-greenlight-common';
+import { generateHistory } from '@greenlight/backstage-plugin-greenlight-backend/src/demo/generator';
+import { availableDatabases, machine, PIPELINE_TOKEN, quantile, startBenchBackend } from './harness';
+
+const BATCH = 500;
+const INGEST_EVENTS = Number(process.env.BENCH_INGEST_EVENTS ?? 50_000);
+const HISTORY_RELEASES = Number(process.env.BENCH_HISTORY_RELEASES ?? 50_000);
+const PAGE_REQUESTS = 300;
+
+async function post(baseUrl: string, events: GreenlightEvent[]) {
+  const res = await fetch(`${baseUrl}/api/greenlight/v1/events`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${PIPELINE_TOKEN}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ events }),
+  });
+  if (res.status !== 200) throw new Error(`ingest answered ${res.status}: ${await res.text()}`);
+}
+
+function historyOf(serviceId: string, releases: number): GreenlightEvent[] {
+  const start = Date.parse('2020-01-01T00:00:00Z');
+  return Array.from({ length: releases }, (_, i) => ({
+    id: `hist-${i}`,
+    type: 'deployment.finished' as const,
+    serviceId,
+    deployment: {
+      id: `hist-dep-${i}`,
+      environment: ['development', 'staging', 'production'][i % 3],
+      status: i % 17 === 0 ? ('failed' as const) : ('succeeded' as const),
+      strategy: 'canary' as const,
+      intent: 'planned' as const,
+      artifactDigest: `sha256:${i.toString(16).padStart(64, '0')}`,
+      commitSha: i.toString(16).padStart(40, 'a'),
+      startedAt: new Date(start + i * 600_000).toISOString(),
+      finishedAt: new Date(start + i * 600_000 + 300_000).toISOString(),
+    },
+  }));
+}
+
+async function run(db: 'sqlite' | 'postgres') {
+  const services = Array.from({ length: 40 }, (_, i) => ({
+    serviceId: `bench-${i}`,
+    repository: `github.com/acme/bench-${i}`,
+    artifactPurl: `pkg:oci/acme/bench-${i}`,
+    profile: (['elite', 'high', 'medium', 'low'] as const)[i % 4],
+  }));
+  const backend = await startBenchBackend({
+    db,
+    port: 7300 + (db === 'sqlite' ? 1 : 2),
+    entities: [...services.map(s => ({ name: s.serviceId, serviceId: s.serviceId })), { name: 'history', serviceId: 'history' }],
+  });
+  try {
+    const events = generateHistory({ seed: 1, services, start: Date.parse('2024-01-01T00:00:00Z'), days: 900 }).slice(0, INGEST_EVENTS);
+    const batchTimes: number[] = [];
+    const t0 = performance.now();
+    for (let i = 0; i < events.length; i += BATCH) {
+      const b0 = performance.now();
+      await post(backend.baseUrl, events.slice(i, i + BATCH));
+      batchTimes.push(performance.now() - b0);
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    batchTimes.sort((a, b) => a - b);
+
+    const history = historyOf('history', HISTORY_RELEASES);
+    for (let i = 0; i < history.length; i += BATCH) await post(backend.baseUrl, history.slice(i, i + BATCH));
+
+    const pageTimes: number[] = [];
+    let cursor: string | undefined;
+    for (let i = 0; i < PAGE_REQUESTS; i++) {
+      const params = new URLSearchParams({ entityRef: 'component:default/history', limit: '25' });
+      if (i % 3 === 1) params.set('environment', 'production');
+      if (cursor && i % 3 === 2) params.set('cursor', cursor);
+      const p0 = performance.now();
+      const res = await fetch(`${backend.baseUrl}/api/greenlight/v1/releases?${params}`, {
+        headers: { Authorization: `Bearer ${backend.userToken}` },
+      });
+      const body: any = await res.json();
+      pageTimes.push(performance.now() - p0);
+      if (res.status !== 200 || body.items.length !== 25) throw new Error(`page answered ${res.status}`);
+      cursor = i % 3 === 0 ? body.nextCursor : cursor;
+    }
+    pageTimes.sort((a, b) => a - b);
+    return {
+      db,
+      events: events.length,
+      eventsPerSecond: Math.round(events.length / seconds),
+      batchP50: quantile(batchTimes, 0.5),
+      batchP95: quantile(batchTimes, 0.95),
+      pageP50: quantile(pageTimes, 0.5),
+      pageP95: quantile(pageTimes, 0.95),
+    };
+  } finally {
+    await backend.stop();
+  }
+}
+
+async function main() {
+  const rows = [];
+  for (const db of availableDatabases()) rows.push(await run(db));
+  const date = new Date().toISOString().slice(0, 10);
+  console.log(`\n### Ingestion and release history (${date}; ${machine()})\n`);
+  console.log(`Command: \`./scripts/yarn workspace backend bench:ingest\`. Native API over HTTP, batches of ${BATCH}, sequential; release-history pages of 25 for an entity with ${HISTORY_RELEASES.toLocaleString('en')} releases (first pages, environment-filtered pages and cursor pages).\n`);
+  console.log('| database | events | events/s | batch p50 ms | batch p95 ms | history page p50 ms | history page p95 ms |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const r of rows) {
+    console.log(`| ${r.db} | ${r.events} | ${r.eventsPerSecond} | ${r.batchP50.toFixed(1)} | ${r.batchP95.toFixed(1)} | ${r.pageP50.toFixed(1)} | ${r.pageP95.toFixed(1)} |`);
+  }
+  process.exit(0);
+}
+
+main().catch(e => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,83 @@
+import { Config } from '@backstage/config';
+import { AuthenticationError, InputError, NotFoundError } from '@backstage/errors';
+import express from 'express';
+import Router from 'express-promise-router';
+import {
+  mapGithubWebhook,
+  parseCdeventsRequest,
+  verifyGithubSignature,
+} from '../ingest';
+import { IngestService } from '../service/IngestService';
+import { AccessDeps, serviceWriter } from './access';
+
+/** CDEvents from any producer, and GitHub's signed webhooks. */
+export function foreignIngestRoutes(
+  deps: AccessDeps & { ingest: IngestService; config: Config; maxBodySize: string },
+) {
+  const router = Router();
+
+  router.post(
+    '/v1/webhooks/github',
+    // The signature covers the exact bytes GitHub sent, so the body is kept raw.
+    express.raw({ type: () => true, limit: deps.maxBodySize }),
+    async (req, res) => {
+      const secret = deps.config.getOptionalString('greenlight.webhooks.github.secret');
+      if (!secret) throw new NotFoundError('GitHub webhooks are not configured');
+      const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      if (!verifyGithubSignature(body, req.headers['x-hub-signature-256'], secret)) {
+        throw new AuthenticationError('X-Hub-Signature-256 does not match the payload');
+      }
+      let payload: unknown;
+      try {
+        payload = JSON.parse(body.toString('utf8'));
+      } catch {
+        throw new InputError('body: not valid JSON');
+      }
+      const event = String(req.headers['x-github-event'] ?? '');
+      const deliveryId = String(req.headers['x-github-delivery'] ?? '');
+      if (!deliveryId) throw new InputError('X-GitHub-Delivery: header is required');
+      const outcome = mapGithubWebhook({ event, deliveryId, payload });
+      if (outcome.outcome === 'invalid') {
+        throw new InputError(`${outcome.path}: ${outcome.message}`);
+      }
+      if (outcome.outcome === 'ignored') {
+        res.status(202).json({ accepted: 0, duplicates: 0, ignored: 1, reason: outcome.reason });
+        return;
+      }
+      res.json(
+        await deps.ingest.ingest({ source: 'github', events: outcome.events, actor: 'webhook:github' }),
+      );
+    },
+  );
+
+  router.post(
+    '/v1/cdevents',
+    express.json({ limit: deps.maxBodySize, type: ['application/json', 'application/*+json'] }),
+    async (req, res) => {
+    const { actor } = await serviceWriter(deps, req);
+    const results = parseCdeventsRequest({ headers: req.headers, body: req.body });
+    const invalid = results.flatMap(r =>
+      r.outcome === 'invalid' ? [{ index: r.index, path: r.path, message: r.message }] : [],
+    );
+    if (invalid.length > 0) {
+      res.status(400).json({
+        error: {
+          name: 'InputError',
+          message: `Invalid CDEvents: ${invalid.length} problem(s); nothing was written`,
+        },
+        issues: invalid,
+      });
+      return;
+    }
+    const events = results.flatMap(r => (r.outcome === 'mapped' ? r.events : []));
+    const ignored = results.filter(r => r.outcome === 'ignored').length;
+    if (events.length === 0) {
+      res.json({ accepted: 0, duplicates: 0, unmapped: 0, ignored, results: [] });
+      return;
+    }
+    res.json(await deps.ingest.ingest({ source: 'cdevents', events, actor, ignored }));
+    },
+  );
+
+  return router;
+}
