@@ -1,5 +1,5 @@
 import { ConfigReader } from '@backstage/config';
-import { generateKeyPairSync } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import {
   effectiveExpectations,
   expectationsFromAnnotations,
@@ -8,10 +8,34 @@ import {
 import { BUILDER_ID, generateTestKey } from './__testUtils__/fixtures';
 
 const key = generateTestKey('release', 'ecdsa-p256-sha256');
+const logKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey;
+const logKeyDer = logKey.export({ format: 'der', type: 'spki' });
+/** A trust root in the shape of Sigstore's trusted_root.json, one log only. */
+const trustedRoot = {
+  mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
+  tlogs: [
+    {
+      baseUrl: 'https://rekor.example',
+      hashAlgorithm: 'SHA2_256',
+      publicKey: {
+        rawBytes: logKeyDer.toString('base64'),
+        keyDetails: 'PKIX_ECDSA_P256_SHA_256',
+        validFor: { start: '2021-01-01T00:00:00Z' },
+      },
+      logId: {
+        keyId: createHash('sha256').update(logKeyDer).digest('base64'),
+      },
+    },
+  ],
+  certificateAuthorities: [],
+  ctlogs: [],
+  timestampAuthorities: [],
+};
 const fileKey = generateTestKey('from-file', 'ed25519');
 const files: Record<string, string> = {
   '/etc/greenlight/from-file.pub': fileKey.publicKeyPem,
-  '/etc/greenlight/trusted_root.json': '{"mediaType":"x","tlogs":[]}',
+  '/etc/greenlight/trusted_root.json': JSON.stringify(trustedRoot),
+  '/etc/greenlight/empty_root.json': '{"mediaType":"x"}',
 };
 const readFile = (path: string) => {
   if (!(path in files)) throw new Error(`ENOENT ${path}`);
@@ -84,7 +108,7 @@ describe('readTrustPolicy', () => {
           slsaLevel: 3,
         },
       ],
-      trustedRoot: { mediaType: 'x', tlogs: [] },
+      trustedRoot,
       threshold: 1,
       requireTransparencyLog: true,
       defaults: {

@@ -9,6 +9,7 @@ import {
   VerificationKey,
 } from './keys';
 import { compilePattern } from './patterns';
+import { assertUsableTrustedRoot } from './sigstore';
 
 export type SlsaLevel = 0 | 1 | 2 | 3 | 4;
 
@@ -116,6 +117,9 @@ export function validateTrustPolicy(policy: TrustPolicy): void {
     toVerificationKey(key.keyId, key.publicKeyPem, key.algorithm);
     assertLevel(key.slsaLevel, `key ${key.keyId}`);
     key.builderIds.forEach(compilePattern);
+  }
+  if (policy.trustedRoot !== undefined) {
+    assertUsableTrustedRoot(policy.trustedRoot);
   }
   for (const identity of policy.trustedIdentities) {
     compilePattern(identity.subjectPattern);

@@ -1,3 +1,4 @@
+import { createHash, createPublicKey } from 'node:crypto';
 import { Verifier } from '@sigstore/verify';
 import { matchingIdentities } from './sigstore';
 import { verifyAttestation } from './verify';
@@ -148,6 +149,17 @@ describe('keyed Sigstore bundles', () => {
         policy,
       ),
     ).toEqual({ status: 'unverifiable', reason: 'unknown key id elsewhere' });
+  });
+
+  it('also finds the key when the hint is a digest of the public key', () => {
+    const der = createPublicKey(p256.publicKeyPem).export({
+      format: 'der',
+      type: 'spki',
+    });
+    const hint = createHash('sha256').update(der).digest('base64');
+    expect(
+      verifyBundle(keyedBundle(slsaV1Statement(), p256, V03, hint), policy),
+    ).toMatchObject({ status: 'verified', keyId: 'bundle-key' });
   });
 
   it('needs a trust root when the policy requires a transparency log', () => {

@@ -106,7 +106,7 @@ function verifyKeyed(
   policy: TrustPolicy,
   keys: VerificationKey[],
 ): BundleCheck {
-  const key = keys.find(candidate => candidate.keyId === hint);
+  const key = findKeyByHint(keys, hint);
   if (!key) {
     return unverifiable(`unknown key id ${hint}`);
   }
@@ -120,7 +120,7 @@ function verifyKeyed(
     return unverifiable('no trust root');
   }
   const finder = (requested: string) => {
-    if (requested !== key.keyId) {
+    if (requested !== hint) {
       throw new VerificationError({
         code: 'PUBLIC_KEY_ERROR',
         message: `key not found: ${requested}`,
@@ -178,6 +178,35 @@ function verifyKeyed(
   return invalid(`sigstore verification failed: ${outcome.message}`);
 }
 
+/**
+ * Signing tools fill the hint differently: our key id, or a digest of the
+ * public key. The hint only selects the key; the signature decides.
+ */
+function findKeyByHint(
+  keys: VerificationKey[],
+  hint: string,
+): VerificationKey | undefined {
+  if (!hint) {
+    return undefined;
+  }
+  return (
+    keys.find(key => key.keyId === hint) ??
+    keys.find(
+      key =>
+        key.fingerprint === hint.toLowerCase() ||
+        Buffer.from(key.fingerprint, 'hex').toString('base64') === hint,
+    )
+  );
+}
+
+/** Throws when a parsed `trusted_root.json` cannot be used. */
+export function assertUsableTrustedRoot(json: unknown): void {
+  const material = toTrustMaterial(trustedRoot(json));
+  if (material.certificateAuthorities.length + material.tlogs.length === 0) {
+    throw new Error('trusted root has no certificate authorities or logs');
+  }
+}
+
 function verifyKeyless(
   bundle: Bundle,
   envelope: DecodedEnvelope,
@@ -201,7 +230,8 @@ function verifyKeyless(
   const issuer = outcome.identity?.extensions?.issuer ?? '';
   const matches = matchingIdentities(policy.trustedIdentities, issuer, subject);
   if (matches.length === 0) {
-    return invalid(
+    // A genuine signature by someone we do not trust proves nothing either way.
+    return unverifiable(
       `signer identity ${subject} (issuer ${issuer}) is not trusted`,
     );
   }

@@ -60,6 +60,15 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
  * expectations.
  */
 export function verifyAttestation(request: VerifyAttestationRequest): Verdict {
+  try {
+    return verify(request);
+  } catch (error) {
+    // Malformed input must end in a verdict, never in a 500.
+    return unverifiable(`verification failed: ${String(error)}`);
+  }
+}
+
+function verify(request: VerifyAttestationRequest): Verdict {
   const { attestation, policy } = request;
   const artifact = parseArtifactDigest(request.artifactDigest);
   if (!artifact) {
