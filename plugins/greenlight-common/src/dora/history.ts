@@ -68,7 +68,7 @@ export function analyseHistory(
       at,
       cancelled,
       succeeded: deployment.status === 'succeeded',
-      rework: !cancelled && isReworkIntent(deployment.intent),
+      rework: isReworkIntent(deployment.intent),
       failureReasons: reasons,
     };
     if (reasons.length > 0) {

@@ -68,6 +68,8 @@ export {
   metricsFromRollups,
   parseDoraDailyRollup,
 } from './rollups';
+export type { DoraStaleRollups } from './staleRollups';
+export { staleRollupDays } from './staleRollups';
 export type {
   DoraHeadlineChange,
   DoraMetricsForWindow,

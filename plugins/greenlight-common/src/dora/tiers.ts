@@ -42,10 +42,12 @@ export const DEFAULT_MINIMUM_SAMPLES: DoraMinimumSamples = {
 };
 
 /**
- * One level's published value and the bound we derived from it. A value is
- * rated at the best level whose bound it meets, and `low` otherwise.
+ * The bound we derived from one level's published value. A value is rated at
+ * the best level whose bound it meets, and `low` otherwise, because the
+ * reports publish typical values per level, not a partition of all values.
+ *
+ * @public
  */
-/** @public */
 export interface DoraLevelBound {
   level: Exclude<DoraPerformanceLevel, 'low'>;
   limit: number;
@@ -92,10 +94,12 @@ const leadTimeBounds: DoraLevelBound[] = [
 ];
 
 /**
- * Accelerate State of DevOps Report 2023 (DORA, Google Cloud), software
- * delivery performance levels table ("How do you compare?"). Its low level
- * repeats the medium throughput ranges, so throughput slower than medium is
- * rated low as the only remaining level.
+ * Accelerate State of DevOps Report 2023 (DORA / Google Cloud,
+ * https://dora.dev/research/2023/dora-report/), table of software delivery
+ * performance levels in the chapter comparing respondents' performance. Its
+ * low level repeats the medium throughput ranges, so throughput slower than
+ * medium is rated low as the only remaining level. Page and figure numbers are
+ * not given because they differ between editions of the PDF.
  */
 const levels2023: DoraLevelTable = {
   year: 2023,
@@ -104,7 +108,7 @@ const levels2023: DoraLevelTable = {
   deploymentFrequencyPerDay: {
     better: 'higher',
     published: {
-      elite: 'On demand',
+      elite: 'On demand (multiple deploys per day)',
       high: 'Between once per day and once per week',
       medium: 'Between once per week and once per month',
       low: 'Between once per week and once per month',
@@ -147,12 +151,13 @@ const levels2023: DoraLevelTable = {
 };
 
 /**
- * Accelerate State of DevOps Report 2024 (DORA, Google Cloud), software
- * delivery performance levels table ("Software delivery performance"). The
+ * Accelerate State of DevOps Report 2024 (DORA / Google Cloud,
+ * https://dora.dev/research/2024/dora-report/), table of software delivery
+ * performance levels in the software delivery performance chapter. The
  * published change fail rate of medium (10%) is lower than high's (20%), and
  * medium's recovery time equals high's, so with "best level met" medium is
  * unreachable for those two metrics; we keep the published numbers rather than
- * invent a monotonic table.
+ * invent a monotonic table. Rework rate, new in this report, has no levels.
  */
 const levels2024: DoraLevelTable = {
   year: 2024,
