@@ -1,0 +1,219 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { Config } from '@backstage/config';
+import type {
+  MetricQueryResult,
+  MetricRangeResult,
+} from '@greenlight/backstage-plugin-greenlight-common';
+import type {
+  MetricInstantQueryRequest,
+  MetricProvider,
+  MetricRangeQueryRequest,
+} from '@greenlight/backstage-plugin-greenlight-node';
+import {
+  prometheusErrorSchema,
+  prometheusSuccessSchema,
+  toQueryResult,
+  toRangeResult,
+  type PrometheusData,
+} from './prometheusResponse';
+
+/** @public */
+export interface PrometheusMetricProviderOptions {
+  /** e.g. `https://prometheus.example.com` or `https://example.com/prometheus`. */
+  baseUrl: string;
+  /** Sent as `Authorization: Bearer …`; never logged nor put in messages. */
+  token?: string;
+  /** Extra request headers, e.g. a tenant header of a multi-tenant Prometheus. */
+  headers?: Record<string, string>;
+  /** Default timeout of a query in milliseconds; 5000 unless set. */
+  timeoutMs?: number;
+  /** The provider id gate queries refer to; `prometheus` unless set. */
+  id?: string;
+  logger?: LoggerService;
+}
+
+type Answer =
+  | { ok: true; data: PrometheusData }
+  | { ok: false; message: string };
+
+const configKey = 'greenlight.metrics.prometheus';
+const defaultTimeoutMs = 5000;
+
+/** Formats a date as Prometheus' unix seconds with millisecond precision. */
+function unixSeconds(date: Date): string {
+  return (date.getTime() / 1000).toString();
+}
+
+/**
+ * A metric provider over the Prometheus HTTP API (`/api/v1/query` and
+ * `/api/v1/query_range`), also spoken by Thanos, Cortex, Mimir and VictoriaMetrics.
+ *
+ * @public
+ */
+export class PrometheusMetricProvider implements MetricProvider {
+  readonly id: string;
+  readonly #baseUrl: string;
+  readonly #headers: Record<string, string>;
+  readonly #token?: string;
+  readonly #timeoutMs: number;
+  readonly #logger?: LoggerService;
+
+  /** Reads `greenlight.metrics.prometheus`; throws when `baseUrl` is missing or not http(s). */
+  static fromConfig(
+    config: Config,
+    options: { logger?: LoggerService } = {},
+  ): PrometheusMetricProvider {
+    const section = config.getConfig(configKey);
+    const headerConfig = section.getOptionalConfig('headers');
+    const headers = Object.fromEntries(
+      (headerConfig?.keys() ?? []).map(name => [
+        name,
+        headerConfig!.getString(name),
+      ]),
+    );
+    return new PrometheusMetricProvider({
+      baseUrl: section.getString('baseUrl'),
+      token: section.getOptionalString('token'),
+      headers,
+      timeoutMs: section.getOptionalNumber('timeoutMs'),
+      logger: options.logger,
+    });
+  }
+
+  constructor(options: PrometheusMetricProviderOptions) {
+    let url: URL;
+    try {
+      url = new URL(options.baseUrl);
+    } catch {
+      throw new Error(`${configKey}.baseUrl is not a URL`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new Error(`${configKey}.baseUrl must be an http or https URL`);
+    }
+    if (options.timeoutMs !== undefined && !(options.timeoutMs > 0)) {
+      throw new Error(`${configKey}.timeoutMs must be a positive number`);
+    }
+    this.id = options.id ?? 'prometheus';
+    this.#baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.#token = options.token || undefined;
+    this.#timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
+    this.#logger = options.logger;
+    this.#headers = {
+      ...options.headers,
+      accept: 'application/json',
+      'content-type': 'application/x-www-form-urlencoded',
+      ...(this.#token ? { authorization: `Bearer ${this.#token}` } : {}),
+    };
+  }
+
+  async query(request: MetricInstantQueryRequest): Promise<MetricQueryResult> {
+    const answer = await this.#post(
+      '/api/v1/query',
+      { query: request.query, time: unixSeconds(request.time) },
+      request,
+    );
+    return answer.ok
+      ? toQueryResult(answer.data)
+      : { status: 'error', message: answer.message };
+  }
+
+  async queryRange(
+    request: MetricRangeQueryRequest,
+  ): Promise<MetricRangeResult> {
+    if (!(request.stepSeconds > 0) || request.end < request.start) {
+      return {
+        status: 'error',
+        message: 'a range query needs start ≤ end and a positive step',
+      };
+    }
+    const answer = await this.#post(
+      '/api/v1/query_range',
+      {
+        query: request.query,
+        start: unixSeconds(request.start),
+        end: unixSeconds(request.end),
+        step: request.stepSeconds.toString(),
+      },
+      request,
+    );
+    return answer.ok
+      ? toRangeResult(answer.data)
+      : { status: 'error', message: answer.message };
+  }
+
+  async #post(
+    path: string,
+    params: Record<string, string>,
+    request: { timeoutMs?: number; signal?: AbortSignal },
+  ): Promise<Answer> {
+    const timeoutMs = request.timeoutMs ?? this.#timeoutMs;
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeoutMs);
+    const forwardAbort = () => controller.abort();
+    request.signal?.addEventListener('abort', forwardAbort, { once: true });
+    if (request.signal?.aborted) controller.abort();
+    try {
+      const response = await fetch(`${this.#baseUrl}${path}`, {
+        method: 'POST',
+        headers: this.#headers,
+        // Prometheus stops evaluating at its own timeout, sparing it work nobody waits for.
+        body: new URLSearchParams({ ...params, timeout: `${timeoutMs}ms` }),
+        signal: controller.signal,
+      });
+      return this.#read(response, await response.text());
+    } catch (error) {
+      const cause = (error as { cause?: Error }).cause?.message;
+      let message = `Prometheus request failed: ${(error as Error).message}${
+        cause ? ` (${cause})` : ''
+      }`;
+      if (timedOut)
+        message = `Prometheus did not answer within ${timeoutMs} ms`;
+      else if (request.signal?.aborted) message = 'the query was aborted';
+      return this.#failure(message);
+    } finally {
+      clearTimeout(timer);
+      request.signal?.removeEventListener('abort', forwardAbort);
+    }
+  }
+
+  #read(response: Response, text: string): Answer {
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = undefined;
+    }
+    const success = prometheusSuccessSchema.safeParse(body);
+    if (response.ok && success.success) {
+      return { ok: true, data: success.data.data };
+    }
+    const failure = prometheusErrorSchema.safeParse(body);
+    if (failure.success) {
+      const kind = failure.data.errorType ? ` ${failure.data.errorType}` : '';
+      return this.#failure(
+        `Prometheus error${kind} (HTTP ${response.status}): ${failure.data.error}`,
+      );
+    }
+    if (!response.ok) {
+      return this.#failure(
+        `Prometheus answered HTTP ${response.status} ${response.statusText}`.trim(),
+      );
+    }
+    return this.#failure(
+      'Prometheus sent a response that is not a query result',
+    );
+  }
+
+  #failure(message: string): Answer {
+    // A proxy or error text might echo request headers back; the token must not travel on.
+    const safe = this.#token
+      ? message.split(this.#token).join('[redacted]')
+      : message;
+    this.#logger?.warn(`Metric query to ${this.id} failed: ${safe}`);
+    return { ok: false, message: safe };
+  }
+}
