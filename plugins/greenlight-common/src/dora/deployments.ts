@@ -16,7 +16,11 @@ export function isProduction(deployment: DoraDeployment): boolean {
 /** @public */
 export type DoraReworkIntent = Exclude<DoraChangeIntent, 'planned'>;
 
-/** Intents that mean "this deployment is remediation work, not planned change". */
+/**
+ * Intents that mean "this deployment is remediation work, not planned change".
+ *
+ * @public
+ */
 export function isReworkIntent(
   intent: DoraChangeIntent,
 ): intent is DoraReworkIntent {

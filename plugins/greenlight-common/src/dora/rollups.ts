@@ -21,7 +21,8 @@ import { DoraDeployment, DoraIncident, DoraWindow } from './types';
  *
  * Whether a deployment failed, and when it recovered, can change after its day
  * (a rollback within the attribution horizon, a later incident, a later fix),
- * so the days touched by new evidence must be rebuilt.
+ * so the days touched by new evidence must be rebuilt: see
+ * `staleRollupDays`.
  *
  * A day "is a deployment day" when `successfulProduction > 0`.
  *

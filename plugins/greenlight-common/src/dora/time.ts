@@ -10,7 +10,11 @@ export function utcDayStart(time: number): number {
   return Math.floor(time / MS_PER_DAY) * MS_PER_DAY;
 }
 
-/** `YYYY-MM-DD` of the UTC day containing `time`. */
+/**
+ * `YYYY-MM-DD` of the UTC day containing `time`.
+ *
+ * @public
+ */
 export function utcDayKey(time: number): string {
   return new Date(utcDayStart(time)).toISOString().slice(0, 10);
 }
@@ -24,14 +28,23 @@ export function utcDayKeyToTime(day: string): number {
   return time;
 }
 
-/** Monday 00:00 UTC of the ISO week containing `time`. */
+/**
+ * Monday 00:00 UTC of the ISO week containing `time`.
+ *
+ * @public
+ */
 export function isoWeekStart(time: number): number {
   const day = utcDayStart(time);
   const mondayBased = (new Date(day).getUTCDay() + 6) % 7;
   return day - mondayBased * MS_PER_DAY;
 }
 
-/** ISO 8601 week label such as `2026-W01`; the ISO year is the year of the week's Thursday. */
+/**
+ * ISO 8601 week label such as `2026-W01`; the ISO year is the year of the
+ * week's Thursday.
+ *
+ * @public
+ */
 export function isoWeekLabel(time: number): string {
   const thursday = new Date(isoWeekStart(time) + 3 * MS_PER_DAY);
   const year = thursday.getUTCFullYear();

@@ -35,7 +35,12 @@ export function doraTrend(
   }));
 }
 
-/** Current minus previous for each headline figure; `null` when either is missing. @public */
+/**
+ * Current minus previous for each headline figure; `null` when either is
+ * missing.
+ *
+ * @public
+ */
 export interface DoraHeadlineChange {
   deploymentsPerDay: number | null;
   changeLeadTimeMedianMs: number | null;
