@@ -1,7 +1,12 @@
 export * from './types';
 export * from './duration';
 export * from './burnRate';
-export * from './mannWhitney';
+export { mannWhitneyU } from './mannWhitney';
+export type {
+  MannWhitneyAlternative,
+  MannWhitneyOptions,
+  MannWhitneyResult,
+} from './mannWhitney';
 export { normalCdf, normalSf } from './normal';
 export * from './openSloSchema';
 export * from './gateSettings';
