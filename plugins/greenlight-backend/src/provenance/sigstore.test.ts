@@ -1,6 +1,17 @@
 import { createHash, createPublicKey } from 'node:crypto';
 import { Verifier } from '@sigstore/verify';
 import { matchingIdentities } from './sigstore';
+import {
+  conformanceBundle,
+  CONFORMANCE_KEY_PEM,
+  CONFORMANCE_SUBJECT_DIGEST,
+  CONFORMANCE_TRUSTED_ROOT,
+  KEYLESS_ISSUER,
+  KEYLESS_SUBJECT,
+  KEYLESS_SUBJECT_DIGEST,
+  keylessBundle as conformanceKeylessBundle,
+  publicGoodTrustedRoot,
+} from './__testUtils__/conformance';
 import { verifyAttestation } from './verify';
 import type { TrustedIdentity, TrustPolicy } from './policy';
 import {
@@ -220,6 +231,178 @@ describe('keyed Sigstore bundles', () => {
       reason:
         'unsupported sigstore bundle media type application/vnd.dev.sigstore.bundle.v9.9+json',
     });
+  });
+});
+
+describe('a keyed bundle with a transparency-log entry (Sigstore conformance data)', () => {
+  const policy = (overrides: Partial<TrustPolicy> = {}) =>
+    policyWith(
+      [
+        {
+          keyId: 'conformance',
+          publicKeyPem: CONFORMANCE_KEY_PEM,
+          builderIds: [BUILDER_ID],
+          slsaLevel: 2,
+        },
+      ],
+      {
+        trustedRoot: CONFORMANCE_TRUSTED_ROOT,
+        requireTransparencyLog: true,
+        ...overrides,
+      },
+    );
+  const run = (bundle: object, overrides: Partial<TrustPolicy> = {}) =>
+    verifyAttestation({
+      attestation: { mediaType: V03, content: bundle },
+      artifactDigest: CONFORMANCE_SUBJECT_DIGEST,
+      policy: policy(overrides),
+      now: NOW,
+    });
+  // The statement is not SLSA provenance, so the best this bundle can reach is
+  // the predicate check, which comes after the signature and the log entry.
+  const passedSignatureAndLog = {
+    status: 'unverifiable',
+    reason: 'unsupported predicate type https://example.com/test',
+  };
+
+  it('verifies the signature and the log inclusion against the trust root', () => {
+    expect(run(conformanceBundle())).toEqual(passedSignatureAndLog);
+  });
+
+  it('verifies the signature offline when the log is not required', () => {
+    expect(
+      run(conformanceBundle(), {
+        trustedRoot: undefined,
+        requireTransparencyLog: false,
+      }),
+    ).toEqual(passedSignatureAndLog);
+  });
+
+  it('rejects a checkpoint the log did not sign', () => {
+    const bundle = conformanceBundle();
+    const proof = bundle.verificationMaterial.tlogEntries[0].inclusionProof;
+    const forgedRoot = Buffer.alloc(32, 1).toString('base64');
+    proof.checkpoint.envelope = proof.checkpoint.envelope.replace(
+      proof.rootHash,
+      forgedRoot,
+    );
+    proof.rootHash = forgedRoot;
+    expect(run(bundle).status).toBe('invalid');
+  });
+
+  it('rejects an inclusion proof for a larger tree it cannot support', () => {
+    const bundle = conformanceBundle();
+    const proof = bundle.verificationMaterial.tlogEntries[0].inclusionProof;
+    proof.hashes = [Buffer.alloc(32, 2).toString('base64')];
+    expect(run(bundle).status).toBe('invalid');
+  });
+
+  it('rejects a log entry for another envelope', () => {
+    const bundle = conformanceBundle();
+    const entry = bundle.verificationMaterial.tlogEntries[0];
+    entry.canonicalizedBody = Buffer.from(
+      Buffer.from(entry.canonicalizedBody, 'base64')
+        .toString('utf8')
+        .replace('ce3eb001', 'ce3eb002'),
+    ).toString('base64');
+    expect(run(bundle).status).toBe('invalid');
+  });
+
+  it('rejects a bundle without a log entry when the policy requires one', () => {
+    const bundle = conformanceBundle();
+    bundle.verificationMaterial.tlogEntries = [];
+    expect(run(bundle)).toEqual({
+      status: 'invalid',
+      reason: 'sigstore verification failed: expected 1 tlog entries, got 0',
+    });
+  });
+});
+
+describe('a keyless bundle from GitHub Actions (Sigstore conformance data)', () => {
+  const trusted: TrustedIdentity = {
+    issuer: KEYLESS_ISSUER,
+    subjectPattern:
+      'https://github.com/sigstore-conformance/*/.github/workflows/*.yml@refs/heads/main',
+    builderIds: [BUILDER_ID],
+    slsaLevel: 3,
+  };
+  const run = (
+    bundle: object,
+    overrides: Partial<TrustPolicy> = {},
+    artifactDigest = KEYLESS_SUBJECT_DIGEST,
+  ) =>
+    verifyAttestation({
+      attestation: { mediaType: V03, content: bundle },
+      artifactDigest,
+      policy: policyWith([], {
+        trustedRoot: publicGoodTrustedRoot(),
+        trustedIdentities: [trusted],
+        ...overrides,
+      }),
+      now: NOW,
+    });
+  // Not SLSA provenance: reaching the predicate check means the certificate
+  // chain, SCT, log inclusion, signature and identity all passed.
+  const passedEverythingElse = {
+    status: 'unverifiable',
+    reason: 'unsupported predicate type https://example.com/predicate/v1',
+  };
+
+  it('verifies certificate, SCT, log inclusion, signature and identity offline', () => {
+    expect(run(conformanceKeylessBundle())).toEqual(passedEverythingElse);
+  });
+
+  it('checks the subject before the predicate', () => {
+    expect(
+      run(conformanceKeylessBundle(), {}, `sha256:${OTHER_DIGEST_HEX}`),
+    ).toEqual({
+      status: 'invalid',
+      reason: 'subject digest mismatch',
+    });
+  });
+
+  it.each<[string, Partial<TrustedIdentity>]>([
+    ['another subject', { subjectPattern: 'https://github.com/acme/**' }],
+    ['another issuer', { issuer: 'https://accounts.google.com' }],
+  ])('does not trust a signer with %s', (_, change) => {
+    expect(
+      run(conformanceKeylessBundle(), {
+        trustedIdentities: [{ ...trusted, ...change }],
+      }),
+    ).toEqual({
+      status: 'unverifiable',
+      reason: `signer identity ${KEYLESS_SUBJECT} (issuer ${KEYLESS_ISSUER}) is not trusted`,
+    });
+  });
+
+  it('rejects a changed payload', () => {
+    const bundle = conformanceKeylessBundle();
+    const payload = Buffer.from(bundle.dsseEnvelope.payload, 'base64');
+    payload[payload.length - 3] ^= 1;
+    bundle.dsseEnvelope.payload = payload.toString('base64');
+    expect(run(bundle).status).toBe('invalid');
+  });
+
+  it('rejects a certificate from a CA the trust root does not hold', () => {
+    const root = publicGoodTrustedRoot();
+    root.certificateAuthorities = root.certificateAuthorities.slice(0, 1);
+    expect(run(conformanceKeylessBundle(), { trustedRoot: root }).status).toBe(
+      'invalid',
+    );
+  });
+
+  it('rejects a certificate without a trusted SCT', () => {
+    const root = publicGoodTrustedRoot();
+    root.ctlogs = root.ctlogs.slice(0, 1);
+    expect(run(conformanceKeylessBundle(), { trustedRoot: root }).status).toBe(
+      'invalid',
+    );
+  });
+
+  it('rejects a bundle without its log entry', () => {
+    const bundle = conformanceKeylessBundle();
+    bundle.verificationMaterial.tlogEntries = [];
+    expect(run(bundle).status).toBe('invalid');
   });
 });
 

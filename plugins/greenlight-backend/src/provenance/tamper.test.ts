@@ -13,6 +13,13 @@ import {
   slsaV1Statement,
   trustedKey,
 } from './__testUtils__/fixtures';
+import {
+  KEYLESS_ISSUER,
+  KEYLESS_SUBJECT,
+  KEYLESS_SUBJECT_DIGEST,
+  keylessBundle,
+  publicGoodTrustedRoot,
+} from './__testUtils__/conformance';
 
 const DSSE = 'application/vnd.dsse.envelope.v1+json';
 const BUNDLE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
@@ -30,11 +37,28 @@ const originalWithoutKeyid = signEnvelope(statement, [release], {
   keyids: false,
 });
 
+const keylessPolicy = policyWith([], {
+  trustedRoot: publicGoodTrustedRoot(),
+  trustedIdentities: [
+    {
+      issuer: KEYLESS_ISSUER,
+      subjectPattern: KEYLESS_SUBJECT,
+      builderIds: ['**'],
+      slsaLevel: 3,
+    },
+  ],
+});
+const KEYLESS_BASELINE =
+  'unsupported predicate type https://example.com/predicate/v1';
+
 interface Mutation {
   name: string;
   mediaType: string;
   content: string | object;
   policy?: TrustPolicy;
+  artifactDigest?: string;
+  /** A reason only the untampered attestation may reach. */
+  baseline?: string;
 }
 
 function flip(bytes: Buffer, index: number, mask: number): Buffer {
@@ -179,15 +203,45 @@ function buildCorpus(): Mutation[] {
       content: bundleOf(withSignature(flip(sig, i, 0x01))),
     });
   }
+  const keyless = keylessBundle();
+  for (const field of ['payload', 'sig'] as const) {
+    const bytes = Buffer.from(
+      field === 'payload'
+        ? keyless.dsseEnvelope.payload
+        : keyless.dsseEnvelope.signatures[0].sig,
+      'base64',
+    );
+    for (let i = 0; i < bytes.length; i++) {
+      const bundle = keylessBundle();
+      const flipped = flip(bytes, i, 0x01).toString('base64');
+      if (field === 'payload') {
+        bundle.dsseEnvelope.payload = flipped;
+      } else {
+        bundle.dsseEnvelope.signatures[0].sig = flipped;
+      }
+      corpus.push({
+        name: `keyless bundle ${field} byte ${i}`,
+        mediaType: BUNDLE,
+        content: bundle,
+        policy: keylessPolicy,
+        artifactDigest: KEYLESS_SUBJECT_DIGEST,
+        // The genuine statement is not SLSA: every mutation must end earlier.
+        baseline: KEYLESS_BASELINE,
+      });
+    }
+  }
   return corpus;
 }
 
 function run(
-  mutation: Pick<Mutation, 'mediaType' | 'content' | 'policy'>,
+  mutation: Pick<
+    Mutation,
+    'mediaType' | 'content' | 'policy' | 'artifactDigest'
+  >,
 ): Verdict {
   return verifyAttestation({
     attestation: { mediaType: mutation.mediaType, content: mutation.content },
-    artifactDigest: ARTIFACT_DIGEST,
+    artifactDigest: mutation.artifactDigest ?? ARTIFACT_DIGEST,
     policy: mutation.policy ?? policy,
     now: NOW,
   });
@@ -196,7 +250,7 @@ function run(
 const corpus = buildCorpus();
 
 describe('tamper corpus', () => {
-  it('starts from envelopes and a bundle that verify', () => {
+  it('starts from attestations that pass every check', () => {
     expect(run({ mediaType: DSSE, content: original }).status).toBe('verified');
     expect(run({ mediaType: DSSE, content: originalWithoutKeyid }).status).toBe(
       'verified',
@@ -204,15 +258,28 @@ describe('tamper corpus', () => {
     expect(run({ mediaType: BUNDLE, content: bundleOf(original) }).status).toBe(
       'verified',
     );
+    expect(
+      run({
+        mediaType: BUNDLE,
+        content: keylessBundle(),
+        policy: keylessPolicy,
+        artifactDigest: KEYLESS_SUBJECT_DIGEST,
+      }),
+    ).toEqual({ status: 'unverifiable', reason: KEYLESS_BASELINE });
   });
 
   it(`detects all ${corpus.length} mutations`, () => {
-    const escaped = corpus.filter(
-      mutation => run(mutation).status === 'verified',
-    );
+    const escaped = corpus.filter(mutation => {
+      const verdict = run(mutation);
+      return (
+        verdict.status === 'verified' ||
+        (mutation.baseline !== undefined &&
+          verdict.reason === mutation.baseline)
+      );
+    });
     expect(escaped.map(mutation => mutation.name)).toEqual([]);
     expect(corpus.length).toBeGreaterThan(4000);
-  });
+  }, 120_000);
 
   it('still verifies a URL-safe, unpadded re-encoding of the same bytes', () => {
     const urlSafe = {
