@@ -1,3 +1,20 @@
+interface GatePolicyDefaults {
+  /** Time between evaluations, e.g. `30s`. Defaults to `1m`. */
+  interval?: string;
+  /** Evaluations needed before promotion. Defaults to 10. */
+  evaluations?: number;
+  /** `consecutive:2` or `2-of-3` (the default). */
+  failureRule?: string;
+  /** Smallest traffic per evaluation below which an evaluation has no data. Defaults to 0. */
+  minTraffic?: number;
+  /** What an evaluation without data counts as. Defaults to `inconclusive`. */
+  noData?: 'fail' | 'inconclusive' | 'ignore';
+  /** Inconclusive evaluations tolerated before the rollout pauses. Defaults to 2. */
+  maxInconclusive?: number;
+  /** Evaluate and record gates without acting on them. Defaults to false. */
+  shadow?: boolean;
+}
+
 export interface Config {
   /** Configuration of the Greenlight plugins. */
   greenlight?: {
@@ -13,6 +30,91 @@ export interface Config {
       /** Position in the promotion path; lower comes first. Defaults to list order. */
       order?: number;
     }>;
+    /** Users and groups that may roll back, pause, promote and override gates (the portal's policy). */
+    releaseManagers?: string[];
+    /** How artifact provenance (DSSE / in-toto / SLSA / Sigstore) is verified. */
+    provenance?: {
+      /**
+       * Keys whose signatures on provenance are trusted, and what each key may
+       * vouch for.
+       */
+      trustedKeys?: Array<{
+        /** Matches the DSSE `keyid` or the Sigstore bundle `publicKey.hint`. */
+        keyId: string;
+        /** PEM `-----BEGIN PUBLIC KEY-----` (SPKI). Give this or publicKeyFile. */
+        publicKeyPem?: string;
+        /** Path to a PEM SPKI public key, relative to the working directory. */
+        publicKeyFile?: string;
+        /**
+         * Signature scheme. Inferred from the key when omitted; plain RSA keys
+         * default to rsa-pkcs1v15-sha256.
+         */
+        algorithm?:
+          | 'ecdsa-p256-sha256'
+          | 'ecdsa-p384-sha384'
+          | 'ed25519'
+          | 'rsa-pss-sha256'
+          | 'rsa-pkcs1v15-sha256';
+        /** Builder ids this key may attest for: exact, glob (`*`, `**`) or `/regex/`. */
+        builderIds: string[];
+        /** SLSA build level granted to provenance signed by this key. */
+        slsaLevel: 0 | 1 | 2 | 3 | 4;
+      }>;
+      /** Sigstore keyless signers (Fulcio certificate identities). */
+      trustedIdentities?: Array<{
+        /** OIDC issuer, compared exactly, e.g. https://token.actions.githubusercontent.com */
+        issuer: string;
+        /** Certificate subject: glob (`*`, `**`) or `/regex/`, always anchored. */
+        subjectPattern: string;
+        builderIds: string[];
+        slsaLevel: 0 | 1 | 2 | 3 | 4;
+      }>;
+      /**
+       * Path to a Sigstore `trusted_root.json`. Needed for keyless bundles and
+       * for transparency-log checks; read once at startup, never fetched.
+       */
+      trustedRootFile?: string;
+      /** Distinct trusted keys that must sign a DSSE envelope. Defaults to 1. */
+      threshold?: number;
+      /**
+       * Require a verified transparency-log entry on keyed Sigstore bundles
+       * (needs trustedRootFile). Defaults to false.
+       */
+      requireTransparencyLog?: boolean;
+      /** Expectations for entities that do not set their own annotations. */
+      defaults?: {
+        /** Expected source repository, e.g. https://github.com/acme/payments */
+        sourceRepository?: string;
+        /** Builder ids allowed: exact, glob or `/regex/`. */
+        allowedBuilderIds?: string[];
+        /** Build types allowed, compared exactly. */
+        buildTypes?: string[];
+      };
+    };
+    /** Metric backends that SLO gates query. */
+    metrics?: {
+      /** A Prometheus-compatible HTTP API (Prometheus, Thanos, Mimir, VictoriaMetrics). */
+      prometheus?: {
+        /** e.g. https://prometheus.example.com; a path prefix is kept. */
+        baseUrl: string;
+        /**
+         * Bearer token sent as `Authorization: Bearer …`.
+         * @visibility secret
+         */
+        token?: string;
+        /** Extra request headers, e.g. `X-Scope-OrgID` for a multi-tenant backend. */
+        headers?: { [name: string]: string };
+        /** Timeout of one query in milliseconds. Defaults to 5000. */
+        timeoutMs?: number;
+      };
+    };
+    /** Gate policy defaults; an SLO's `greenlight.dev/*` annotations override them. */
+    gates?: {
+      /** Defaults for every environment. */
+      defaults?: GatePolicyDefaults;
+      /** Defaults for production-tier environments, applied over `defaults`. */
+      production?: GatePolicyDefaults;
+    };
     ingest?: {
       /** Largest accepted request body, e.g. `5mb`. Defaults to `5mb`. */
       maxBodySize?: string;

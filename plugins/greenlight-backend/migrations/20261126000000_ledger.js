@@ -82,6 +82,17 @@ exports.up = async function up(knex) {
     table.index(['commit_sha'], 'deployment_commits_sha_idx');
   });
 
+  await knex.schema.createTable('environment_commits', table => {
+    table.comment('Where each commit first arrived: the earliest successful deployment per entity and environment that contained it');
+    table.string('entity_ref', 255).notNullable();
+    table.string('environment', 100).notNullable();
+    table.string('commit_sha', 64).notNullable();
+    table.string('first_deployment_id', 255).notNullable();
+    table.bigInteger('first_time').notNullable();
+    table.primary(['entity_ref', 'environment', 'commit_sha']);
+    table.index(['first_deployment_id'], 'environment_commits_deployment_idx');
+  });
+
   await knex.schema.createTable('commits', table => {
     table.string('sha', 64).notNullable();
     table.string('repository', 255).notNullable();
@@ -154,6 +165,7 @@ exports.down = async function down(knex) {
     'incident_entities',
     'incidents',
     'commits',
+    'environment_commits',
     'deployment_commits',
     'deployments',
     'artifacts',

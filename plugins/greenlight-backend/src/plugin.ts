@@ -1,11 +1,30 @@
 import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { greenlightPermissions } from '@greenlight/backstage-plugin-greenlight-common';
+import {
+  AttestationVerifier,
+  greenlightMetricProvidersExtensionPoint,
+  greenlightRollbackExecutorsExtensionPoint,
+  greenlightVerifiersExtensionPoint,
+  MetricProvider,
+  RollbackExecutor,
+} from '@greenlight/backstage-plugin-greenlight-node';
 import { readEnvironments, readMaxBodySize } from './config';
+import { GreenlightContext } from './context';
 import { KnexLedgerStore } from './database/KnexLedgerStore';
+import { doraFeature } from './dora/feature';
+import { governanceFeature } from './governance/feature';
+import { provenanceFeature } from './provenance/feature';
+import { registrationsFeature } from './registrations/feature';
+import { rolloutsFeature } from './rollouts/feature';
 import { createRouter } from './router';
 import { CatalogEntityResolver } from './service/EntityResolver';
 import { IngestService } from './service/IngestService';
+
+function addUnique<T extends { id: string }>(map: Map<string, T>, item: T, what: string) {
+  if (map.has(item.id)) throw new Error(`A ${what} with id '${item.id}' is already registered`);
+  map.set(item.id, item);
+}
 
 /**
  * The Greenlight backend plugin: the delivery ledger and everything that reads it.
@@ -15,6 +34,19 @@ import { IngestService } from './service/IngestService';
 export const greenlightPlugin = createBackendPlugin({
   pluginId: 'greenlight',
   register(env) {
+    const metricProviders = new Map<string, MetricProvider>();
+    const rollbackExecutors = new Map<string, RollbackExecutor>();
+    const verifiers: AttestationVerifier[] = [];
+    env.registerExtensionPoint(greenlightMetricProvidersExtensionPoint, {
+      addMetricProvider: provider => addUnique(metricProviders, provider, 'metric provider'),
+    });
+    env.registerExtensionPoint(greenlightRollbackExecutorsExtensionPoint, {
+      addRollbackExecutor: executor => addUnique(rollbackExecutors, executor, 'rollback executor'),
+    });
+    env.registerExtensionPoint(greenlightVerifiersExtensionPoint, {
+      addVerifier: verifier => verifiers.push(verifier),
+    });
+
     env.registerInit({
       deps: {
         config: coreServices.rootConfig,
@@ -48,6 +80,36 @@ export const greenlightPlugin = createBackendPlugin({
           },
         });
 
+        const ctx: GreenlightContext = {
+          config,
+          logger,
+          knex: store.knex,
+          skipMigrations: Boolean(database.migrations?.skip),
+          scheduler,
+          auth: deps.auth,
+          httpAuth: deps.httpAuth,
+          permissions: deps.permissions,
+          catalog: deps.catalog,
+          store,
+          ingest,
+          environments: readEnvironments(config),
+          metricProviders,
+          rollbackExecutors,
+          verifiers,
+        };
+        const features = [
+          provenanceFeature,
+          rolloutsFeature,
+          doraFeature,
+          governanceFeature,
+          registrationsFeature,
+        ];
+        const featureRouters = [];
+        for (const feature of features) {
+          const router = await feature(ctx);
+          if (router) featureRouters.push(router);
+        }
+
         httpRouter.use(
           await createRouter({
             httpAuth: deps.httpAuth,
@@ -55,9 +117,10 @@ export const greenlightPlugin = createBackendPlugin({
             catalog: deps.catalog,
             store,
             ingest,
-            environments: readEnvironments(config),
+            environments: ctx.environments,
             maxBodySize: readMaxBodySize(config),
             config,
+            featureRouters,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

@@ -9,3 +9,4 @@ export * from './permissions';
 export * from './events';
 export * from './dora';
 export * from './gates';
+export * from './api';

@@ -25,28 +25,31 @@ const RELEASE_COLUMNS = [
   'a.build_id as artifact_build_id',
 ];
 
-/** An earlier successful deployment of the same entity and environment that contained the commit `dc`. */
-function earlierSuccessfulContaining(knex: Knex) {
-  return knex('deployment_commits as pc')
-    .join('deployments as p', 'p.id', 'pc.deployment_id')
-    .where('pc.commit_sha', knex.ref('dc.commit_sha'))
-    .where('p.entity_ref', knex.ref('d.entity_ref'))
-    .where('p.environment', knex.ref('d.environment'))
-    .where('p.status', 'succeeded')
+/**
+ * Whether commit `dc` had already reached deployment `d`'s environment before `d`:
+ * an earlier first arrival is recorded in environment_commits.
+ */
+function alreadyInEnvironment(knex: Knex) {
+  return knex('environment_commits as ec')
+    .where('ec.entity_ref', knex.ref('d.entity_ref'))
+    .where('ec.environment', knex.ref('d.environment'))
+    .where('ec.commit_sha', knex.ref('dc.commit_sha'))
     .where(q =>
       q
-        .where('p.sort_time', '<', knex.ref('d.sort_time'))
+        .where('ec.first_time', '<', knex.ref('d.sort_time'))
         .orWhere(q2 =>
-          q2.where('p.sort_time', knex.ref('d.sort_time')).where('p.id', '<', knex.ref('d.id')),
+          q2
+            .where('ec.first_time', knex.ref('d.sort_time'))
+            .where('ec.first_deployment_id', '<', knex.ref('d.id')),
         ),
     );
 }
 
-/** The commits deployment `d` newly brought to its environment. */
+/** The commits deployment `d` newly brought (or, if it failed, tried to bring) to its environment. */
 function newCommitsOf(knex: Knex) {
   return knex('deployment_commits as dc')
     .where('dc.deployment_id', knex.ref('d.id'))
-    .whereNotExists(earlierSuccessfulContaining(knex));
+    .whereNotExists(alreadyInEnvironment(knex));
 }
 
 export class KnexLedgerStore implements LedgerStore {
@@ -197,7 +200,7 @@ export class KnexLedgerStore implements LedgerStore {
       .leftJoin('commits as c', 'c.sha', 'dc.commit_sha')
       .select('dc.commit_sha', 'c.repository', 'c.author', 'c.title', 'c.pr_number', 'c.committed_at', 'c.merged_at')
       .where('d.id', id)
-      .whereNotExists(earlierSuccessfulContaining(knex))
+      .whereNotExists(alreadyInEnvironment(knex))
       .orderBy('c.committed_at', 'desc');
     const commits: CommitView[] = dedupeCommits(commitRows);
 
@@ -289,14 +292,12 @@ export class KnexLedgerStore implements LedgerStore {
         .first();
       let waiting: EnvironmentState['waiting'] = { count: 0, commits: [] };
       if (previous?.current) {
-        const pending = knex('deployment_commits as dc')
-          .join('deployments as d', 'd.id', 'dc.deployment_id')
-          .where({ 'd.entity_ref': entityRef, 'd.environment': previous.name, 'd.status': 'succeeded' })
+        const pending = knex('environment_commits as dc')
+          .where({ 'dc.entity_ref': entityRef, 'dc.environment': previous.name })
           .whereNotExists(
-            knex('deployment_commits as tc')
-              .join('deployments as t', 't.id', 'tc.deployment_id')
+            knex('environment_commits as tc')
               .where('tc.commit_sha', knex.ref('dc.commit_sha'))
-              .where({ 't.entity_ref': entityRef, 't.environment': env.name, 't.status': 'succeeded' }),
+              .where({ 'tc.entity_ref': entityRef, 'tc.environment': env.name }),
           );
         const [{ n }] = await pending.clone().countDistinct('dc.commit_sha as n');
         const rows = await pending

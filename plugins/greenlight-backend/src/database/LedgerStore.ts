@@ -1,4 +1,13 @@
+import {
+  ChangeItem,
+  CommitView,
+  EnvironmentState,
+  Release,
+  ReleaseDetail,
+} from '@greenlight/backstage-plugin-greenlight-common';
 import { StoredEvent } from '../service/projection';
+
+export type { ChangeItem, CommitView, EnvironmentState, Release, ReleaseDetail };
 
 /** An event as it is about to be written, with everything the ledger derives from it. */
 export type NewEventRow = StoredEvent & {
@@ -22,91 +31,6 @@ export type ReleaseQuery = {
   to?: number;
   limit: number;
   cursor?: { sortTime: number; id: string };
-};
-
-export type Release = {
-  id: string;
-  entityRef: string | null;
-  environment: string;
-  status: string;
-  strategy: string;
-  intent: string;
-  version: string | null;
-  commitSha: string | null;
-  artifact: {
-    digest: string;
-    name: string | null;
-    purl: string | null;
-    buildId: string | null;
-  } | null;
-  actor: string | null;
-  sourceSystem: string | null;
-  url: string | null;
-  startedAt: string | null;
-  finishedAt: string | null;
-  durationMs: number | null;
-  newCommitCount: number;
-  rollbackOf: string | null;
-  replaces: string | null;
-  rolledBackBy: string[];
-};
-
-export type CommitView = {
-  sha: string;
-  repository: string | null;
-  author: string | null;
-  title: string | null;
-  prNumber: number | null;
-  committedAt: string | null;
-  mergedAt: string | null;
-};
-
-export type ReleaseDetail = Release & {
-  commits: CommitView[];
-  tests: Array<{
-    id: string;
-    suite: string;
-    outcome: string;
-    total: number | null;
-    failures: number | null;
-    finishedAt: string | null;
-    url: string | null;
-    matchedBy: 'artifact' | 'build' | 'commit';
-  }>;
-  incidents: Array<{
-    id: string;
-    title: string | null;
-    severity: string | null;
-    detectedAt: string | null;
-    resolvedAt: string | null;
-    evidence: string | null;
-  }>;
-  audit: Array<{ at: string; actor: string; action: string; details: unknown }>;
-};
-
-export type EnvironmentState = {
-  name: string;
-  tier: string;
-  order: number;
-  current: {
-    releaseId: string;
-    artifactDigest: string | null;
-    version: string | null;
-    commitSha: string | null;
-    since: string | null;
-    actor: string | null;
-  } | null;
-  waiting: { count: number; commits: CommitView[] };
-};
-
-export type ChangeItem = {
-  at: string;
-  kind: 'deployment' | 'incident';
-  entityRef: string | null;
-  id: string;
-  summary: string;
-  status: string;
-  environment?: string;
 };
 
 export type AuditEntry = {

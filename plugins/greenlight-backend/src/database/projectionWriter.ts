@@ -103,6 +103,7 @@ export async function reproject(tx: Knex.Transaction, subjectKeys: string[]) {
     await tx('deployment_commits').whereIn('deployment_id', part).delete();
   }
   await upsert(tx, 'deployment_commits', ['deployment_id', 'commit_sha'], deploymentCommits);
+  await refreshEnvironmentCommits(tx, deploymentCommits.map(c => c.commit_sha));
   await upsert(tx, 'incidents', 'id', incidents);
   for (const part of chunks(incidents.map(i => i.id), 500)) {
     await tx('incident_entities').whereIn('incident_id', part).delete();
@@ -117,6 +118,40 @@ export async function reproject(tx: Knex.Transaction, subjectKeys: string[]) {
     ['sha', 'repository'],
     [...commits.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, row]) => row),
   );
+}
+
+/**
+ * Recomputes, for the given commits, the earliest successful deployment that brought each
+ * to each entity's environment. Depends only on the deployments stored, so late or
+ * out-of-order events converge to the same answer.
+ */
+export async function refreshEnvironmentCommits(tx: Knex.Transaction, shas: string[]) {
+  const unique = [...new Set(shas)];
+  for (const part of chunks(unique, 500)) {
+    const rows = await tx('deployment_commits as dc')
+      .join('deployments as d', 'd.id', 'dc.deployment_id')
+      .select('dc.commit_sha', 'd.entity_ref', 'd.environment', 'd.id', 'd.sort_time')
+      .whereIn('dc.commit_sha', part)
+      .whereNotNull('d.entity_ref')
+      .where('d.status', 'succeeded');
+    const first = new Map<string, { entity_ref: string; environment: string; commit_sha: string; first_deployment_id: string; first_time: number }>();
+    for (const r of rows) {
+      const key = `${r.entity_ref}\u0000${r.environment}\u0000${r.commit_sha}`;
+      const time = Number(r.sort_time);
+      const current = first.get(key);
+      if (!current || time < current.first_time || (time === current.first_time && r.id < current.first_deployment_id)) {
+        first.set(key, {
+          entity_ref: r.entity_ref,
+          environment: r.environment,
+          commit_sha: r.commit_sha,
+          first_deployment_id: r.id,
+          first_time: time,
+        });
+      }
+    }
+    await tx('environment_commits').whereIn('commit_sha', part).delete();
+    await upsert(tx, 'environment_commits', ['entity_ref', 'environment', 'commit_sha'], [...first.values()]);
+  }
 }
 
 export { chunks };

@@ -8,7 +8,6 @@ import {
   BUNDLE_V03_MEDIA_TYPE,
 } from '@sigstore/bundle';
 // Declared by @sigstore/verify; the package must also list it directly.
-// eslint-disable-next-line @backstage/no-undeclared-imports
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import {
   toSignedEntity,

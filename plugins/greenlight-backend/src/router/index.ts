@@ -15,6 +15,8 @@ export type RouterOptions = AccessDeps & {
   environments: EnvironmentConfig[];
   maxBodySize: string;
   config: Config;
+  /** Routes of the plugin's features, mounted after the JSON body parser. */
+  featureRouters?: express.Router[];
 };
 
 export async function createRouter(options: RouterOptions): Promise<express.Router> {
@@ -33,6 +35,7 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   );
   router.use(ingestRoutes(options));
   router.use(readRoutes(options));
+  for (const featureRouter of options.featureRouters ?? []) router.use(featureRouter);
 
   // The JSON parser reports oversized and malformed bodies with their own status codes.
   router.use(

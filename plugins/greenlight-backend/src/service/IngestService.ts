@@ -12,8 +12,22 @@ export type IngestOutcome = {
   results: Array<{ id: string; status: 'accepted' | 'duplicate'; entityRef: string | null }>;
 };
 
+/** Called after a batch is committed, with the events that were new. */
+export type IngestListener = (rows: NewEventRow[]) => Promise<void>;
+
 /** Turns validated events into ledger writes: ids qualified by source, entities resolved. */
 export class IngestService {
+  private readonly listeners: IngestListener[] = [];
+
+  /**
+   * Features that derive data from events (provenance, rollouts, DORA rollups) listen here.
+   * A failing listener is logged, not thrown: the events are already safely stored, and
+   * each feature also has a scheduled task that catches up on what it missed.
+   */
+  onApplied(listener: IngestListener) {
+    this.listeners.push(listener);
+  }
+
   constructor(
     private readonly store: LedgerStore,
     private readonly resolver: EntityResolver,
@@ -50,6 +64,14 @@ export class IngestService {
       details: { source: options.source },
     });
     const duplicates = new Set(result.duplicates);
+    const fresh = rows.filter(r => !duplicates.has(r.id));
+    for (const listener of this.listeners) {
+      try {
+        if (fresh.length > 0) await listener(fresh);
+      } catch (e) {
+        this.logger.error(`Ingest listener failed: ${(e as Error).message}`);
+      }
+    }
     const unmapped = rows.filter(r => !r.entityRef && !duplicates.has(r.id)).length;
     if (unmapped > 0) {
       this.logger.info(`${unmapped} ${options.source} event(s) matched no catalog entity yet`);

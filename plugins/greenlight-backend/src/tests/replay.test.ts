@@ -14,6 +14,7 @@ jest.setTimeout(300_000);
 const PROJECTED: Array<[string, string[]]> = [
   ['deployments', ['id']],
   ['deployment_commits', ['deployment_id', 'commit_sha']],
+  ['environment_commits', ['entity_ref', 'environment', 'commit_sha']],
   ['builds', ['id']],
   ['artifacts', ['digest']],
   ['commits', ['repository', 'sha']],

@@ -1,0 +1,48 @@
+import {
+  AuthService,
+  HttpAuthService,
+  LoggerService,
+  PermissionsService,
+  RootConfigService,
+  SchedulerService,
+} from '@backstage/backend-plugin-api';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  AttestationVerifier,
+  MetricProvider,
+  RollbackExecutor,
+} from '@greenlight/backstage-plugin-greenlight-node';
+import express from 'express';
+import { Knex } from 'knex';
+import { EnvironmentConfig } from './config';
+import { KnexLedgerStore } from './database/KnexLedgerStore';
+import { IngestService } from './service/IngestService';
+
+/** What every Greenlight feature is built from; assembled once in plugin.ts. */
+export type GreenlightContext = {
+  config: RootConfigService;
+  logger: LoggerService;
+  knex: Knex;
+  /** Whether the database service asked plugins to skip their migrations. */
+  skipMigrations: boolean;
+  scheduler: SchedulerService;
+  auth: AuthService;
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  catalog: CatalogService;
+  store: KnexLedgerStore;
+  ingest: IngestService;
+  environments: EnvironmentConfig[];
+  /** Registered through greenlightMetricProvidersExtensionPoint, keyed by id. */
+  metricProviders: Map<string, MetricProvider>;
+  /** Registered through greenlightRollbackExecutorsExtensionPoint, keyed by id. */
+  rollbackExecutors: Map<string, RollbackExecutor>;
+  /** Registered through greenlightVerifiersExtensionPoint. */
+  verifiers: AttestationVerifier[];
+};
+
+/**
+ * A capability of the plugin (provenance, rollouts, DORA, governance, registrations):
+ * it may run migrations, schedule tasks and listen to ingestion, and returns its routes.
+ */
+export type GreenlightFeature = (ctx: GreenlightContext) => Promise<express.Router | undefined>;
