@@ -91,6 +91,7 @@ exports.up = async function up(knex) {
     table.bigInteger('first_time').notNullable();
     table.primary(['entity_ref', 'environment', 'commit_sha']);
     table.index(['first_deployment_id'], 'environment_commits_deployment_idx');
+    table.index(['commit_sha'], 'environment_commits_sha_idx');
   });
 
   await knex.schema.createTable('commits', table => {
