@@ -3,7 +3,7 @@
  * Run: ./scripts/yarn workspace backend bench:ingest
  */
 import { GreenlightEvent } from '@greenlight/backstage-plugin-greenlight-common';
-import { generateHistory } from '@greenlight/backstage-plugin-greenlight-backend/src/demo/generator';
+import { generateHistory } from '@greenlight/backstage-plugin-greenlight-common';
 import { availableDatabases, machine, PIPELINE_TOKEN, quantile, startBenchBackend } from './harness';
 
 const BATCH = 500;

@@ -10,3 +10,4 @@ export * from './events';
 export * from './dora';
 export * from './gates';
 export * from './api';
+export * from './demo';

@@ -1,4 +1,4 @@
-import { GeneratedService } from '../demo/generator';
+import { GeneratedService } from '@greenlight/backstage-plugin-greenlight-common';
 
 /** A few services of every delivery profile, named like the demo organisation's. */
 export function sampleServices(count: number): GeneratedService[] {

@@ -4,10 +4,12 @@ import { createTestDatabases } from '../__testUtils__/databases';
 import { sampleServices, staticResolver } from '../__testUtils__/demoServices';
 import { KnexLedgerStore } from '../database/KnexLedgerStore';
 import { applyMigrations } from '../database/migrations';
-import { generateHistory } from '../demo/generator';
-import { seededRandom } from '../demo/random';
 import { IngestService } from '../service/IngestService';
-import { GreenlightEvent } from '@greenlight/backstage-plugin-greenlight-common';
+import {
+  generateHistory,
+  GreenlightEvent,
+  seededRandom,
+} from '@greenlight/backstage-plugin-greenlight-common';
 
 jest.setTimeout(300_000);
 

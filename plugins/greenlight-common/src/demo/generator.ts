@@ -1,4 +1,4 @@
-import { Deployment, GreenlightEvent } from '@greenlight/backstage-plugin-greenlight-common';
+import { Deployment, GreenlightEvent } from '../events';
 import { Random, seededRandom } from './random';
 
 /**
@@ -58,6 +58,17 @@ export function generateHistory(options: GeneratorOptions): GreenlightEvent[] {
     .map(e => e.event);
 }
 
+function generateCommits(rng: Random, repository: string, deployAt: number, profile: Profile) {
+  return Array.from({ length: rng.int(1, 4) }, (_, i) => ({
+    sha: rng.hex(40),
+    repository,
+    committedAt: iso(deployAt - rng.int(profile.leadHours[0], profile.leadHours[1]) * HOUR - i * 7 * MINUTE),
+    author: rng.pick(AUTHORS),
+    title: rng.pick(TITLES),
+    prNumber: rng.int(1, 5000),
+  }));
+}
+
 function generateService(
   rng: Random,
   service: GeneratedService,
@@ -77,15 +88,7 @@ function generateService(
     if (t >= end) break;
     seq += 1;
     const id = `${service.serviceId}-${seq}`;
-    const commitCount = rng.int(1, 4);
-    const commits = Array.from({ length: commitCount }, (_, i) => ({
-      sha: rng.hex(40),
-      repository: service.repository,
-      committedAt: iso(t - rng.int(profile.leadHours[0], profile.leadHours[1]) * HOUR - i * 7 * MINUTE),
-      author: rng.pick(AUTHORS),
-      title: rng.pick(TITLES),
-      prNumber: rng.int(1, 5000),
-    }));
+    const commits = generateCommits(rng, service.repository, t, profile);
     const sha = commits[0].sha;
     const digest = `sha256:${rng.hex(64)}`;
     const version = `1.${Math.floor(seq / 10)}.${seq % 10}`;
