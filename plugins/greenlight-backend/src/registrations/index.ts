@@ -1,0 +1,2 @@
+export { RegistrationStore } from './RegistrationStore';
+export type { ServiceRegistration } from './RegistrationStore';
