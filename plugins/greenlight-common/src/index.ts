@@ -11,3 +11,4 @@ export * from './dora';
 export * from './gates';
 export * from './api';
 export * from './demo';
+export * from './governance';
