@@ -90,6 +90,16 @@ export interface Config {
         /** Build types allowed, compared exactly. */
         buildTypes?: string[];
       };
+      /** The scheduled task that verifies stored attestations again. */
+      reverify?: {
+        /**
+         * How often it runs: `{ minutes: 15 }` (the default), an ISO duration like `PT15M`,
+         * or a duration such as `15m`.
+         */
+        frequency?: { [unit: string]: number } | string;
+        /** Attestations verified again per batch, 1 to 10000. Defaults to 500. */
+        batchSize?: number;
+      };
     };
     /** Metric backends that SLO gates query. */
     metrics?: {

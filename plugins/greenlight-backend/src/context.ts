@@ -5,8 +5,10 @@ import {
   PermissionsService,
   RootConfigService,
   SchedulerService,
+  UrlReaderService,
 } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { EnvironmentState, Release } from '@greenlight/backstage-plugin-greenlight-common';
 import {
   AttestationVerifier,
   MetricProvider,
@@ -30,6 +32,8 @@ export type GreenlightContext = {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   catalog: CatalogService;
+  /** Reads files behind URLs through the configured integrations, e.g. an entity's SLO file. */
+  urlReader: UrlReaderService;
   store: KnexLedgerStore;
   ingest: IngestService;
   environments: EnvironmentConfig[];
@@ -39,6 +43,14 @@ export type GreenlightContext = {
   rollbackExecutors: Map<string, RollbackExecutor>;
   /** Registered through greenlightVerifiersExtensionPoint. */
   verifiers: AttestationVerifier[];
+  /** Features that add to release and environment reads (e.g. provenance) register here. */
+  releaseEnrichers: ReleaseEnricher[];
+};
+
+/** Adds a feature's findings to a page of releases or environment states, in one batch per page. */
+export type ReleaseEnricher = {
+  enrichReleases<T extends Release>(releases: T[]): Promise<T[]>;
+  enrichEnvironments(states: EnvironmentState[]): Promise<EnvironmentState[]>;
 };
 
 /**

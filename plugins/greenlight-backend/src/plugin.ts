@@ -58,6 +58,7 @@ export const greenlightPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         scheduler: coreServices.scheduler,
+        urlReader: coreServices.urlReader,
         catalog: catalogServiceRef,
       },
       async init(deps) {
@@ -90,12 +91,14 @@ export const greenlightPlugin = createBackendPlugin({
           httpAuth: deps.httpAuth,
           permissions: deps.permissions,
           catalog: deps.catalog,
+          urlReader: deps.urlReader,
           store,
           ingest,
           environments: readEnvironments(config),
           metricProviders,
           rollbackExecutors,
           verifiers,
+          releaseEnrichers: [],
         };
         const features = [
           provenanceFeature,
@@ -121,6 +124,7 @@ export const greenlightPlugin = createBackendPlugin({
             maxBodySize: readMaxBodySize(config),
             config,
             featureRouters,
+            releaseEnrichers: ctx.releaseEnrichers,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

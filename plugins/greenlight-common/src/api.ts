@@ -222,3 +222,312 @@ export type ChecklistCheck = {
 
 /** `GET /v1/checklist`. @public */
 export type ChecklistResponse = { entityRef: string; checks: ChecklistCheck[] };
+
+/** One verifier's verdict on one attestation. @public */
+export type AttestationVerdictView = {
+  /** `greenlight` for the built-in verifier, else the id of an extension verifier. */
+  verifier: string;
+  status: 'verified' | 'invalid' | 'unverifiable';
+  reason?: string;
+  keyId?: string;
+  keyIds?: string[];
+  identity?: { issuer: string; subject: string };
+  builderId?: string;
+  slsaLevel?: number;
+  buildType?: string;
+  predicateType?: string;
+  sourceRepository?: string;
+  sourceCommit?: string;
+  invocationId?: string;
+  subjects?: Array<{ name?: string; digest: Record<string, string> }>;
+  /** What an extension verifier reported beyond the status. */
+  details?: Record<string, unknown>;
+  verifiedAt: string;
+  /** False when the trust policy changed since; the verdict is re-verified soon. */
+  current: boolean;
+};
+
+/** An attestation stored as received, with the verdicts on it. @public */
+export type AttestationView = {
+  /** SHA-256 of the canonical content. */
+  id: string;
+  artifactDigest: string;
+  mediaType: string;
+  receivedAt: string;
+  receivedBy: string;
+  /** The artifact event that carried it; null when posted to `/v1/attestations`. */
+  sourceEventId: string | null;
+  verdicts: AttestationVerdictView[];
+};
+
+/** A build as the ledger recorded it. @public */
+export type BuildView = {
+  id: string;
+  repository: string | null;
+  commitSha: string | null;
+  url: string | null;
+  builder: string | null;
+  buildType: string | null;
+  inputsDigest: string | null;
+  status: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+};
+
+/** Where and when an artifact ran, judged against the promotion path. @public */
+export type ArtifactDeploymentView = {
+  id: string;
+  entityRef: string | null;
+  environment: string;
+  status: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  actor: string | null;
+  /** Whether this is what runs in the environment now. */
+  current: boolean;
+  /** Null for environments outside the configured promotion path. */
+  promotion: PromotionStatus | null;
+  /** The earlier deployment that shows the promotion or the rebuild. */
+  evidenceDeploymentId?: string;
+  /** For `rebuilt`: the digest that was deployed earlier for the same commit. */
+  earlierArtifactDigest?: string;
+};
+
+/** @public */
+export type DeterminismStatus = 'reproduced' | 'non-reproducible' | 'single-build';
+
+/** Another build of the same commit, compared with the one that made this artifact. @public */
+export type BuildComparison = {
+  buildId: string;
+  builderId: string | null;
+  artifactDigest: string;
+  sameInputs: boolean;
+  /** Each input that differs, e.g. `resolvedDependencies: only here: {"uri":…}`. */
+  inputDifferences: string[];
+};
+
+/** Whether the artifact's commit, built again from the same inputs, gives the same digest. @public */
+export type DeterminismView = {
+  status: DeterminismStatus;
+  commitSha: string;
+  /** The builds that made this artifact. */
+  buildIds: string[];
+  /** Canonical inputs shared by the group, when known. */
+  inputs: string | null;
+  /** Every digest produced from the same commit and inputs. */
+  outputs: Array<{ artifactDigest: string; buildIds: string[]; builderIds: string[] }>;
+  /** Every other build of the commit. */
+  otherBuilds: BuildComparison[];
+};
+
+/** `GET /v1/artifacts/:digest`. @public */
+export type ArtifactView = {
+  digest: string;
+  entityRef: string | null;
+  name: string | null;
+  purl: string | null;
+  buildId: string | null;
+  commitSha: string | null;
+  repository: string | null;
+  createdAt: string | null;
+  summary: ProvenanceSummary;
+  attestations: AttestationView[];
+  builds: BuildView[];
+  /** Every deployment of the digest, in promotion order, then time. */
+  deployments: ArtifactDeploymentView[];
+  /** The commit as the artifact, its build and its verified provenance name it. */
+  commits: Array<CommitView & { namedBy: Array<'artifact' | 'build' | 'provenance'> }>;
+  determinism: DeterminismView | null;
+};
+
+/** `GET /v1/trace`: what ran in an environment at a time, back to its source. @public */
+export type TraceView = {
+  entityRef: string;
+  environment: string;
+  at: string;
+  /** The last successful deployment finished by `at`, with provenance and promotion. */
+  release: Release | null;
+  /** The successful deployment that replaced it, if one did. */
+  replacedBy: { releaseId: string; at: string | null } | null;
+  build: BuildView | null;
+  /** The release's head commit with its PR details. */
+  commit: CommitView | null;
+  /** The commits the release brought to the environment. */
+  commits: CommitView[];
+};
+
+/** One environment in `GET /v1/commits/:sha/where`. @public */
+export type CommitEnvironmentView = {
+  name: string;
+  tier: string;
+  order: number;
+  /** Whether the current deployment of the environment contains the commit. */
+  running: boolean;
+  /** The earliest successful deployment that brought the commit here. */
+  firstArrival: { releaseId: string; at: string } | null;
+  current: {
+    releaseId: string;
+    artifactDigest: string | null;
+    version: string | null;
+    since: string | null;
+  } | null;
+  /** The rollback that took the commit out again, when one did. */
+  removedBy: string | null;
+};
+
+/** `GET /v1/commits/:sha/where`. @public */
+export type CommitLocationView = {
+  /** The commit SHA as the ledger knows it. */
+  sha: string;
+  entityRef: string;
+  commit: CommitView | null;
+  environments: CommitEnvironmentView[];
+};
+
+/** One control of a readiness decision, with the evidence it used. @public */
+export type ReadinessControlView = {
+  id: string;
+  title: string;
+  satisfied: boolean;
+  reason: string;
+  evidence: Record<string, unknown>;
+};
+
+/** A release (or a change about to become one) that breaks a delivery policy. @public */
+export type PolicyViolation = {
+  kind: 'untested-production-deployment';
+  entityRef: string;
+  /** The deployment; null when the change has not been deployed yet (a readiness answer). */
+  releaseId: string | null;
+  environment: string;
+  at: string | null;
+  artifactDigest: string | null;
+  commitSha: string | null;
+  /** Whether the entity's policy blocks such changes (`greenlight.dev/require-tests`). */
+  enforced: boolean;
+  reason: string;
+};
+
+/** `POST /v1/readiness`, `GET /v1/readiness/:decisionId`. @public */
+export type ReadinessDecisionView = {
+  decisionId: string;
+  /** The answer to act on: the assessment, or `allow` when an override applies. */
+  decision: 'allow' | 'block';
+  /** What the controls alone decided. */
+  assessed: 'allow' | 'block';
+  entityRef: string;
+  environment: string;
+  classes: Array<{
+    class: 'code' | 'config' | 'database' | 'cross-service' | 'security-sensitive';
+    matchedBy: { paths: string[]; labels: string[]; commits: string[]; assumed?: string };
+    controls: ReadinessControlView[];
+  }>;
+  /** Policy checks (mandatory tests); only enforced ones block. */
+  policy: Array<ReadinessControlView & { enforced: boolean }>;
+  missingControls: string[];
+  violations: PolicyViolation[];
+  release: { deploymentId: string | null; artifactDigest: string | null; commitSha: string | null };
+  actor: string;
+  decidedAt: string;
+  override: { decisionId: string; by: string; at: string; reason: string } | null;
+};
+
+/** `GET /v1/violations`. @public */
+export type ViolationsResponse = {
+  entityRef: string;
+  policy: { requireTests: boolean; source: 'annotation' | 'config' };
+  window: { from: string; to: string };
+  items: PolicyViolation[];
+};
+
+/** `GET /v1/checklist/summary`: per check, how the group's entities fare. @public */
+export type ChecklistSummaryResponse = {
+  groupRef: string;
+  /** The group and its descendants. */
+  groups: string[];
+  entityCount: number;
+  checks: Array<{
+    id: ChecklistCheck['id'];
+    title: string;
+    passing: number;
+    failing: number;
+    failingEntities: Array<{ entityRef: string; reason: string }>;
+  }>;
+};
+
+/** A drifted infrastructure resource. @public */
+export type DriftItemView = {
+  id: string;
+  source: string;
+  entityRef: string | null;
+  address: string;
+  /** `drift`: changed outside the tool; `pending-change`: the plan would change it; `reported`: a generic report. */
+  kind: 'drift' | 'pending-change' | 'reported';
+  status: 'open' | 'closed';
+  details: unknown;
+  openedAt: string;
+  lastSeenAt: string;
+  closedAt: string | null;
+};
+
+/** `POST /v1/drift`. @public */
+export type DriftReportResult = {
+  reportId: string;
+  source: string;
+  scope: string;
+  observedAt: string;
+  /** Older than a report already applied for the source: recorded, changed nothing. */
+  stale: boolean;
+  resources: number;
+  drifted: number;
+  opened: number;
+  closed: number;
+  unattributed: number;
+};
+
+/** `GET /v1/drift`. @public */
+export type DriftResponse = {
+  entityRef: string;
+  open: DriftItemView[];
+  recentlyClosed: DriftItemView[];
+};
+
+/** An emergency change made outside the normal path. @public */
+export type BreakGlassView = {
+  id: string;
+  entityRef: string;
+  environment: string | null;
+  performedBy: string;
+  recordedBy: string;
+  what: string;
+  why: string;
+  performedAt: string;
+  recordedAt: string;
+  reconcileBy: string;
+  status: 'open' | 'overdue' | 'reconciled';
+  reconciledLate: boolean;
+  reconciliation: { at: string; by: string; link: string; note: string | null } | null;
+};
+
+/** `GET /v1/break-glass?entityRef=`. @public */
+export type BreakGlassEntityResponse = {
+  entityRef: string;
+  open: number;
+  overdue: number;
+  items: BreakGlassView[];
+};
+
+/** `GET /v1/break-glass?groupRef=`: per team, then the overdue ones. @public */
+export type BreakGlassGroupResponse = {
+  groupRef: string;
+  groups: string[];
+  teams: Array<{
+    groupRef: string;
+    open: number;
+    overdue: number;
+    reconciled: number;
+    reconciledLate: number;
+  }>;
+  entities: Array<{ entityRef: string; owner: string | null; open: number; overdue: number }>;
+  overdue: BreakGlassView[];
+};

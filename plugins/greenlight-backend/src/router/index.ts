@@ -2,6 +2,7 @@ import { Config } from '@backstage/config';
 import express from 'express';
 import Router from 'express-promise-router';
 import { EnvironmentConfig } from '../config';
+import { ReleaseEnricher } from '../context';
 import { LedgerStore } from '../database/LedgerStore';
 import { IngestService } from '../service/IngestService';
 import { AccessDeps } from './access';
@@ -17,6 +18,8 @@ export type RouterOptions = AccessDeps & {
   config: Config;
   /** Routes of the plugin's features, mounted after the JSON body parser. */
   featureRouters?: express.Router[];
+  /** Applied in order to every page of releases and environment states. */
+  releaseEnrichers?: ReleaseEnricher[];
 };
 
 export async function createRouter(options: RouterOptions): Promise<express.Router> {

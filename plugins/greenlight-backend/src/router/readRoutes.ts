@@ -2,7 +2,8 @@ import { InputError, NotFoundError } from '@backstage/errors';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { EnvironmentConfig } from '../config';
-import { LedgerStore } from '../database/LedgerStore';
+import { ReleaseEnricher } from '../context';
+import { EnvironmentState, LedgerStore, Release } from '../database/LedgerStore';
 import { AccessDeps, assertCanReadEntity, normaliseEntityRef, reader } from './access';
 import { parseInput, timeParam } from './validation';
 
@@ -32,10 +33,25 @@ function decodeCursor(cursor: string) {
 }
 
 export function readRoutes(
-  deps: AccessDeps & { store: LedgerStore; environments: EnvironmentConfig[] },
+  deps: AccessDeps & {
+    store: LedgerStore;
+    environments: EnvironmentConfig[];
+    releaseEnrichers?: ReleaseEnricher[];
+  },
 ) {
   const router = Router();
   const { store } = deps;
+  const enrichers = deps.releaseEnrichers ?? [];
+  const enrichReleases = async <T extends Release>(releases: T[]) => {
+    let out = releases;
+    for (const enricher of enrichers) out = await enricher.enrichReleases(out);
+    return out;
+  };
+  const enrichEnvironments = async (states: EnvironmentState[]) => {
+    let out = states;
+    for (const enricher of enrichers) out = await enricher.enrichEnvironments(out);
+    return out;
+  };
 
   router.get('/v1/releases', async (req, res) => {
     const credentials = await reader(deps, req);
@@ -51,7 +67,7 @@ export function readRoutes(
       limit: q.limit,
       cursor: q.cursor ? decodeCursor(q.cursor) : undefined,
     });
-    res.json(page);
+    res.json({ ...page, items: await enrichReleases(page.items) });
   });
 
   router.get('/v1/releases/:id', async (req, res) => {
@@ -59,7 +75,7 @@ export function readRoutes(
     const release = await store.getRelease(req.params.id);
     if (!release) throw new NotFoundError(`No release ${req.params.id}`);
     if (release.entityRef) await assertCanReadEntity(deps, credentials, release.entityRef);
-    res.json(release);
+    res.json((await enrichReleases([release]))[0]);
   });
 
   router.get('/v1/environments', async (req, res) => {
@@ -67,7 +83,8 @@ export function readRoutes(
     const q = parseInput(z.object({ entityRef: z.string().min(1) }), req.query, 'query');
     const entityRef = normaliseEntityRef(q.entityRef);
     await assertCanReadEntity(deps, credentials, entityRef);
-    res.json({ entityRef, environments: await store.getEnvironments(entityRef, deps.environments) });
+    const states = await store.getEnvironments(entityRef, deps.environments);
+    res.json({ entityRef, environments: await enrichEnvironments(states) });
   });
 
   router.get('/v1/changes', async (req, res) => {
