@@ -1,4 +1,48 @@
 import { GreenlightFeature } from '../context';
+import { readDoraSettings } from './doraConfig';
+import { GateFailures } from './gateFailures';
+import { KnexDoraStore } from './KnexDoraStore';
+import { tierResolver } from './ledgerInputs';
+import { doraRoutes } from './routes';
+import { RollupRefresher } from './RollupRefresher';
+
+export const DORA_ROLLUP_TASK_ID = 'greenlight-dora-rollups';
 
 /** DORA metrics: rollups kept current from ingestion, scoped queries, CSV export, data quality. */
-export const doraFeature: GreenlightFeature = async () => undefined;
+export const doraFeature: GreenlightFeature = async ctx => {
+  const settings = readDoraSettings(ctx.config);
+  const store = new KnexDoraStore(ctx.knex);
+  const refresher = new RollupRefresher({
+    knex: ctx.knex,
+    store,
+    tierOf: tierResolver(ctx.environments),
+    productionEnvironments: ctx.environments.filter(e => e.tier === 'production').map(e => e.name),
+    settings,
+    logger: ctx.logger,
+    gateFailures: new GateFailures(ctx.knex),
+  });
+  await refresher.checkSettings();
+
+  ctx.ingest.onApplied(rows => refresher.onEvents(rows));
+  await ctx.scheduler.scheduleTask({
+    id: DORA_ROLLUP_TASK_ID,
+    // Every 30 s with a 20 s budget per run: rollups trail ingestion by under a minute.
+    frequency: { seconds: 30 },
+    timeout: { minutes: 5 },
+    initialDelay: { seconds: 10 },
+    scope: 'global',
+    fn: async () => {
+      await refresher.run({ budgetMs: 20_000 });
+    },
+  });
+
+  return doraRoutes({
+    httpAuth: ctx.httpAuth,
+    permissions: ctx.permissions,
+    catalog: ctx.catalog,
+    knex: ctx.knex,
+    store,
+    ledger: ctx.store,
+    settings,
+  });
+};

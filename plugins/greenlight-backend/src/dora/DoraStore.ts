@@ -1,0 +1,58 @@
+import { DoraDailyRollup } from '@greenlight/backstage-plugin-greenlight-common';
+
+/** `fromDay` that means "every day of the entity". */
+export const ALL_DAYS = '0000-00-00';
+/** `stale_from` of an entity whose rollups are current. */
+export const NOT_STALE = '9999-12-31';
+
+/** Rollups of an entity on and after `fromDay` no longer match the ledger. */
+export type StaleMark = { entityRef: string; fromDay: string };
+
+/** A daily rollup as stored, with the data-quality counts of the same day. */
+export type StoredRollup = DoraDailyRollup & {
+  deploymentsWithoutCommit: number;
+  commitsWithoutTime: number;
+  examples: { deployments: string[]; commits: string[] } | null;
+};
+
+export type StaleEntity = { entityRef: string; fromDay: string; version: number };
+
+/** Per-entity facts kept beside the rollups. */
+export type EntityFacts = {
+  entityRef: string;
+  deployments: number;
+  productionDeployments: number;
+  /** Commits waiting outside production, per commit day. */
+  pendingCommitDays: Record<string, number>;
+};
+
+export type RollupRebuild = {
+  entityRef: string;
+  fromDay: string;
+  /** The stale version the rebuild read; a newer mark keeps the entity stale. */
+  version: number;
+  rollups: StoredRollup[];
+  facts: Omit<EntityFacts, 'entityRef'>;
+};
+
+/** Where DORA rollups and their bookkeeping live. */
+export interface DoraStore {
+  /** Marks rollups stale; concurrent marks of one entity keep the earliest day. */
+  markStale(marks: StaleMark[]): Promise<void>;
+  markAllStale(): Promise<void>;
+  staleEntities(limit: number): Promise<StaleEntity[]>;
+  /** Entities whose rollups were rebuilt longest ago, for a periodic full rebuild. */
+  leastRecentlyRebuilt(limit: number): Promise<StaleEntity[]>;
+  /** Replaces the entity's rollups from `fromDay` on, atomically. */
+  replaceRollups(rebuild: RollupRebuild): Promise<void>;
+  /** Rollups with `fromDay <= day < toDay`, of the given entities or of all. */
+  loadRollups(entityRefs: string[] | 'all', fromDay: string, toDay: string): Promise<StoredRollup[]>;
+  /** Facts of the given entities, or of every entity with deliveries. */
+  loadFacts(entityRefs: string[] | 'all'): Promise<EntityFacts[]>;
+  noteUnmappedDeployments(ids: string[]): Promise<void>;
+  /** Noted deployments that have an entity by now. */
+  mappedDeployments(limit: number): Promise<string[]>;
+  forgetUnmappedDeployments(ids: string[]): Promise<void>;
+  getSetting(key: string): Promise<string | undefined>;
+  setSetting(key: string, value: string): Promise<void>;
+}

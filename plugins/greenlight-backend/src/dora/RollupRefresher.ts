@@ -1,0 +1,188 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  buildDailyRollups,
+  emptySketch,
+} from '@greenlight/backstage-plugin-greenlight-common';
+import { Knex } from 'knex';
+import { NewEventRow } from '../database/LedgerStore';
+import { DoraSettings } from './doraConfig';
+import { DoraStore, StaleEntity, StoredRollup } from './DoraStore';
+import { loadEntityHistory } from './entityHistory';
+import { GateFailures } from './gateFailures';
+import { TierOf } from './ledgerInputs';
+import { changesOfBatch, changesOfDeployments, staleMarksFor } from './staleMarks';
+
+const STALE_BATCH = 50;
+/** Entities rebuilt in full on every run whatever their marks, as a safety net. */
+const RECONCILE_PER_RUN = 5;
+const ROLLOUTS_WATERMARK = 'rollouts-watermark';
+const SETTINGS_KEY = 'rollup-options';
+
+export type RefreshSummary = { rebuilt: number; reconciled: number; remaining: number };
+
+/**
+ * Keeps `dora_daily_rollups` equal to what `buildDailyRollups` gives over the ledger:
+ * ingestion marks entity-days stale, and `run` (the scheduled task) rebuilds them.
+ */
+export class RollupRefresher {
+  constructor(
+    private readonly deps: {
+      knex: Knex;
+      store: DoraStore;
+      tierOf: TierOf;
+      productionEnvironments: string[];
+      settings: DoraSettings;
+      logger: LoggerService;
+      gateFailures: GateFailures;
+    },
+  ) {}
+
+  /** Ingestion listener: marks what the committed batch made stale. */
+  async onEvents(rows: NewEventRow[]): Promise<void> {
+    const { knex, store, tierOf } = this.deps;
+    const changes = await changesOfBatch(knex, rows);
+    await store.markStale(await staleMarksFor(knex, tierOf, changes));
+    const unmapped = changes.deployments.filter(d => !d.entity_ref).map(d => d.id);
+    if (unmapped.length > 0) await store.noteUnmappedDeployments(unmapped);
+  }
+
+  /** For features that change a deployment's fate outside ingestion. */
+  async onDeploymentsChanged(ids: string[]): Promise<void> {
+    const { knex, store, tierOf } = this.deps;
+    await store.markStale(await staleMarksFor(knex, tierOf, await changesOfDeployments(knex, ids)));
+  }
+
+  /** Rollups built with other options (horizon, accuracy, production environments) are all stale. */
+  async checkSettings(): Promise<void> {
+    const { settings, store, productionEnvironments } = this.deps;
+    const fingerprint = JSON.stringify({
+      attributionHorizonMs: settings.attributionHorizonMs,
+      sketchRelativeAccuracy: settings.sketchRelativeAccuracy,
+      production: [...productionEnvironments].sort(),
+    });
+    const stored = await store.getSetting(SETTINGS_KEY);
+    if (stored === fingerprint) return;
+    if (stored !== undefined) {
+      this.deps.logger.info('DORA rollup options changed; every entity will be rolled up again');
+      await store.markAllStale();
+    }
+    await store.setSetting(SETTINGS_KEY, fingerprint);
+  }
+
+  async rebuild(entity: StaleEntity): Promise<void> {
+    const { knex, store, tierOf, settings, gateFailures } = this.deps;
+    const history = await loadEntityHistory(knex, entity.entityRef, tierOf, gateFailures);
+    const built = buildDailyRollups(history.deployments, history.incidents, {
+      attributionHorizonMs: settings.attributionHorizonMs,
+      sketchRelativeAccuracy: settings.sketchRelativeAccuracy,
+    }).filter(r => r.entityRef === entity.entityRef && r.day >= entity.fromDay);
+    const rollups: StoredRollup[] = built.map(r => ({
+      ...r,
+      deploymentsWithoutCommit: 0,
+      commitsWithoutTime: 0,
+      examples: null,
+    }));
+    const byDay = new Map(rollups.map(r => [r.day, r]));
+    for (const [day, quality] of history.quality) {
+      if (day < entity.fromDay) continue;
+      let rollup = byDay.get(day);
+      if (!rollup) {
+        rollup = emptyRollup(entity.entityRef, day, settings.sketchRelativeAccuracy);
+        byDay.set(day, rollup);
+        rollups.push(rollup);
+      }
+      rollup.deploymentsWithoutCommit = quality.deploymentsWithoutCommit;
+      rollup.commitsWithoutTime = quality.commitsWithoutTime;
+      rollup.examples = quality.examples;
+    }
+    await store.replaceRollups({
+      entityRef: entity.entityRef,
+      fromDay: entity.fromDay,
+      version: entity.version,
+      rollups,
+      facts: {
+        deployments: history.deploymentCount,
+        productionDeployments: history.productionDeploymentCount,
+        pendingCommitDays: history.pendingCommitDays,
+      },
+    });
+  }
+
+  /**
+   * The scheduled task. Safe to re-run and to interrupt: a rebuild replaces an entity's
+   * days in one transaction, and its mark is cleared only if no newer mark arrived.
+   */
+  async run(options: { budgetMs?: number } = {}): Promise<RefreshSummary> {
+    const deadline = Date.now() + (options.budgetMs ?? 20_000);
+    const { store } = this.deps;
+
+    const attached = await store.mappedDeployments(5000);
+    if (attached.length > 0) {
+      await this.onDeploymentsChanged(attached);
+      await store.forgetUnmappedDeployments(attached);
+    }
+    await this.markRolledBackRollouts();
+
+    let rebuilt = 0;
+    let remaining = 0;
+    const failed = new Set<string>();
+    while (Date.now() <= deadline) {
+      const stale = (await store.staleEntities(STALE_BATCH + failed.size)).filter(
+        e => !failed.has(e.entityRef),
+      );
+      remaining = stale.length;
+      if (stale.length === 0) break;
+      for (const entity of stale) {
+        if (Date.now() > deadline) break;
+        try {
+          await this.rebuild(entity);
+          rebuilt += 1;
+        } catch (e) {
+          // One entity's bad data must not hold back everyone else's rollups.
+          failed.add(entity.entityRef);
+          this.deps.logger.warn(`Could not roll up DORA metrics of ${entity.entityRef}: ${(e as Error).message}`);
+        }
+        remaining -= 1;
+      }
+    }
+
+    let reconciled = 0;
+    if (remaining === 0 && failed.size === 0) {
+      for (const entity of await store.leastRecentlyRebuilt(RECONCILE_PER_RUN)) {
+        if (Date.now() > deadline) break;
+        await this.rebuild(entity);
+        reconciled += 1;
+      }
+    }
+    if (rebuilt > 0) this.deps.logger.debug(`Rebuilt DORA rollups of ${rebuilt} entities`);
+    return { rebuilt, reconciled, remaining: remaining + failed.size };
+  }
+
+  private async markRolledBackRollouts() {
+    const { store, gateFailures } = this.deps;
+    const since = Number((await store.getSetting(ROLLOUTS_WATERMARK)) ?? 0);
+    // A rollout committed late with an older time is missed here and caught by reconciling.
+    const { ids, latest } = await gateFailures.rolledBackSince(since);
+    if (ids.length > 0) await this.onDeploymentsChanged(ids);
+    if (latest > since) await store.setSetting(ROLLOUTS_WATERMARK, String(latest));
+  }
+}
+
+function emptyRollup(entityRef: string, day: string, accuracy: number): StoredRollup {
+  return {
+    entityRef,
+    day,
+    successfulProduction: 0,
+    production: 0,
+    failed: 0,
+    rework: 0,
+    cancelled: 0,
+    leadTime: emptySketch(accuracy),
+    leadTimeClockSkewed: 0,
+    recoveryTime: emptySketch(accuracy),
+    unrecovered: 0,
+    deploymentsWithoutCommit: 0,
+    commitsWithoutTime: 0,
+    examples: null,
+  };
+}

@@ -1,0 +1,166 @@
+import {
+  DoraDeployment,
+  DoraIncident,
+  staleRollupDays,
+  utcDayKey,
+} from '@greenlight/backstage-plugin-greenlight-common';
+import { Knex } from 'knex';
+import { NewEventRow } from '../database/LedgerStore';
+import { loadEvents } from '../database/projectionWriter';
+import { foldDeployment, foldIncident } from '../service/projection';
+import { ALL_DAYS, StaleMark } from './DoraStore';
+import {
+  DEPLOYMENT_COLUMNS,
+  DeploymentRow,
+  doraTimeOf,
+  IncidentRow,
+  num,
+  TierOf,
+  toDoraDeployment,
+  toDoraIncident,
+} from './ledgerInputs';
+
+const CHUNK = 500;
+
+/** What a batch changed, before and after, in the shape DORA reads. */
+export type LedgerChanges = {
+  /** Deployments as the ledger holds them now. */
+  deployments: DeploymentRow[];
+  /** The same deployments as they were before the batch, where they existed. */
+  previousDeployments: DeploymentRow[];
+  incidents: IncidentRow[];
+  previousIncidents: IncidentRow[];
+  /** SHAs whose commit details arrived. */
+  commitShas: string[];
+};
+
+function chunked<T>(items: T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
+  return out;
+}
+
+/**
+ * Refolds each touched deployment and incident from its stored events with and without the
+ * batch, so that both versions of an update are known, as stale marking requires.
+ */
+export async function changesOfBatch(knex: Knex, rows: NewEventRow[]): Promise<LedgerChanges> {
+  const fresh = new Set(rows.map(r => r.id));
+  const subjects = [
+    ...new Set(rows.map(r => r.subjectKey).filter(k => k.startsWith('deployment:') || k.startsWith('incident:'))),
+  ];
+  const changes: LedgerChanges = {
+    deployments: [],
+    previousDeployments: [],
+    incidents: [],
+    previousIncidents: [],
+    commitShas: rows.flatMap(r => (r.event.type === 'commits' ? r.event.commits.map(c => c.sha) : [])),
+  };
+  for (const [subject, events] of await loadEvents(knex, subjects)) {
+    const before = events.filter(e => !fresh.has(e.id));
+    if (subject.startsWith('deployment:')) {
+      changes.deployments.push(foldDeployment(events).row);
+      if (before.length > 0) changes.previousDeployments.push(foldDeployment(before).row);
+    } else {
+      changes.incidents.push(foldIncident(events).row);
+      if (before.length > 0) changes.previousIncidents.push(foldIncident(before).row);
+    }
+  }
+  return changes;
+}
+
+/** Changes that are current deployments only, e.g. deployments that were just attached to an entity. */
+export async function changesOfDeployments(knex: Knex, ids: string[]): Promise<LedgerChanges> {
+  const deployments: DeploymentRow[] = [];
+  for (const part of chunked([...new Set(ids)])) {
+    deployments.push(...(await knex('deployments').select(DEPLOYMENT_COLUMNS).whereIn('id', part)));
+  }
+  return { deployments, previousDeployments: [], incidents: [], previousIncidents: [], commitShas: [] };
+}
+
+/**
+ * The last successful production deployment, per entity and environment, at or before the
+ * earliest changed production deployment there: the point from which failures may now
+ * recover differently. Later changes of the same place find this one or a later one.
+ */
+async function previousSuccesses(
+  knex: Knex,
+  changed: DoraDeployment[],
+): Promise<DeploymentRow[]> {
+  const earliest = new Map<string, DoraDeployment>();
+  for (const d of changed) {
+    const time = d.finishedAt ?? d.startedAt;
+    if (!d.entityRef || d.tier !== 'production' || time === undefined) continue;
+    const key = JSON.stringify([d.entityRef, d.environment]);
+    const current = earliest.get(key);
+    if (!current || time < (current.finishedAt ?? current.startedAt)!) earliest.set(key, d);
+  }
+  const found: DeploymentRow[] = [];
+  for (const d of earliest.values()) {
+    const row = await knex('deployments')
+      .select(DEPLOYMENT_COLUMNS)
+      .where({ entity_ref: d.entityRef, environment: d.environment, status: 'succeeded' })
+      .where('sort_time', '<=', d.finishedAt ?? d.startedAt!)
+      .whereNot('id', d.id)
+      .where(q => q.whereNotNull('finished_at').orWhereNotNull('started_at'))
+      .orderBy([
+        { column: 'sort_time', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .first();
+    if (row) found.push(row);
+  }
+  return found;
+}
+
+/**
+ * Which entity-days the changes make stale: `staleRollupDays` over the changed versions,
+ * plus, for every changed deployment, its own day (its commits and data-quality counts),
+ * plus, for commit details, the deployments that carried those commits.
+ */
+export async function staleMarksFor(knex: Knex, tierOf: TierOf, changes: LedgerChanges): Promise<StaleMark[]> {
+  const marks: StaleMark[] = [];
+  const current = changes.deployments.map(row => toDoraDeployment(row, tierOf));
+  const previous = changes.previousDeployments.map(row => toDoraDeployment(row, tierOf));
+  for (const row of [...changes.deployments, ...changes.previousDeployments]) {
+    const time = doraTimeOf(row) ?? num(row.sort_time);
+    if (row.entity_ref && time !== undefined) marks.push({ entityRef: row.entity_ref, fromDay: utcDayKey(time) });
+  }
+  const incidents = [...changes.incidents, ...changes.previousIncidents].flatMap(row => {
+    const incident = toDoraIncident(row);
+    return incident ? [incident] : [];
+  });
+
+  const named = new Set<string>();
+  for (const d of [...current, ...previous]) {
+    if (d.rollbackOf) named.add(d.rollbackOf);
+    if (d.replaces) named.add(d.replaces);
+  }
+  for (const i of incidents) if (i.deploymentId) named.add(i.deploymentId);
+  const currentIds = new Set(current.map(d => d.id));
+  const namedRows: DeploymentRow[] = [];
+  for (const part of chunked([...named].filter(id => !currentIds.has(id)))) {
+    namedRows.push(...(await knex('deployments').select(DEPLOYMENT_COLUMNS).whereIn('id', part)));
+  }
+  const history = [
+    ...current,
+    ...namedRows.map(row => toDoraDeployment(row, tierOf)),
+    ...(await previousSuccesses(knex, [...current, ...previous])).map(row => toDoraDeployment(row, tierOf)),
+  ];
+  const changed: Array<DoraDeployment | DoraIncident> = [...current, ...previous, ...incidents];
+  for (const stale of staleRollupDays(history, changed)) {
+    if (stale.entityRef) marks.push({ entityRef: stale.entityRef, fromDay: stale.fromDay ?? ALL_DAYS });
+  }
+
+  for (const part of chunked([...new Set(changes.commitShas)])) {
+    const rows: Array<{ entity_ref: string; first: unknown }> = await knex('deployment_commits as dc')
+      .join('deployments as d', 'd.id', 'dc.deployment_id')
+      .whereIn('dc.commit_sha', part)
+      .whereNotNull('d.entity_ref')
+      .groupBy('d.entity_ref')
+      .select('d.entity_ref')
+      .min({ first: 'd.sort_time' });
+    for (const r of rows) marks.push({ entityRef: r.entity_ref, fromDay: utcDayKey(Number(r.first)) });
+  }
+  return marks;
+}
