@@ -7,6 +7,8 @@ import {
 import { EntityCardBlueprint, EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { greenlightApiRef, GreenlightClient } from './api';
 
+const DELIVERED_KINDS = 'kind:component,resource';
+
 const greenlightApi = ApiBlueprint.make({
   params: defineParams =>
     defineParams({
@@ -16,22 +18,47 @@ const greenlightApi = ApiBlueprint.make({
     }),
 });
 
-/** The Delivery tab on component and resource pages. */
 const deliveryContent = EntityContentBlueprint.make({
   name: 'delivery',
   params: {
     path: '/delivery',
     title: 'Delivery',
-    filter: 'kind:component,resource',
+    filter: DELIVERED_KINDS,
     loader: () => import('./components/DeliveryContent').then(m => <m.DeliveryContent />),
+  },
+});
+
+const doraReviewContent = EntityContentBlueprint.make({
+  name: 'dora-review',
+  params: {
+    path: '/dora-review',
+    title: 'DORA review',
+    filter: 'kind:group',
+    loader: () => import('./components/DoraReview').then(m => <m.DoraReview />),
   },
 });
 
 const runningWhereCard = EntityCardBlueprint.make({
   name: 'running-where',
   params: {
-    filter: 'kind:component,resource',
-    loader: () => import('./components/EnvironmentsStrip').then(m => <m.EnvironmentsStrip />),
+    filter: DELIVERED_KINDS,
+    loader: () => import('./components/EnvironmentsStrip').then(m => <m.RunningWhereCard />),
+  },
+});
+
+const doraCard = EntityCardBlueprint.make({
+  name: 'dora',
+  params: {
+    filter: DELIVERED_KINDS,
+    loader: () => import('./components/Dora').then(m => <m.DoraCard />),
+  },
+});
+
+const readinessCard = EntityCardBlueprint.make({
+  name: 'readiness',
+  params: {
+    filter: DELIVERED_KINDS,
+    loader: () => import('./components/ReadinessCard').then(m => <m.ReadinessCard />),
   },
 });
 
@@ -43,5 +70,12 @@ const runningWhereCard = EntityCardBlueprint.make({
 export default createFrontendPlugin({
   pluginId: 'greenlight',
   info: { packageJson: () => import('../package.json') },
-  extensions: [greenlightApi, deliveryContent, runningWhereCard],
+  extensions: [
+    greenlightApi,
+    deliveryContent,
+    doraReviewContent,
+    runningWhereCard,
+    doraCard,
+    readinessCard,
+  ],
 });

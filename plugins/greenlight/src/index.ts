@@ -5,7 +5,10 @@
  */
 export {
   greenlightPlugin,
+  EntityDoraCard,
+  EntityDoraReviewContent,
   EntityGreenlightContent,
+  EntityReadinessCard,
   EntityRunningWhereCard,
 } from './plugin';
 export * from './api';

@@ -10,6 +10,7 @@ import {
 import { greenlightApiRef, GreenlightClient } from './api';
 
 export const deliveryRouteRef = createRouteRef({ id: 'greenlight:delivery' });
+export const doraReviewRouteRef = createRouteRef({ id: 'greenlight:dora-review' });
 
 /** The Greenlight frontend plugin for the legacy frontend system. @public */
 export const greenlightPlugin = createPlugin({
@@ -21,10 +22,10 @@ export const greenlightPlugin = createPlugin({
       factory: ({ discoveryApi, fetchApi }) => new GreenlightClient({ discoveryApi, fetchApi }),
     }),
   ],
-  routes: { delivery: deliveryRouteRef },
+  routes: { delivery: deliveryRouteRef, doraReview: doraReviewRouteRef },
 });
 
-/** The Delivery tab for entity pages. @public */
+/** The Delivery tab for component and resource pages. @public */
 export const EntityGreenlightContent = greenlightPlugin.provide(
   createRoutableExtension({
     name: 'EntityGreenlightContent',
@@ -33,12 +34,37 @@ export const EntityGreenlightContent = greenlightPlugin.provide(
   }),
 );
 
+/** The DORA review tab for group pages. @public */
+export const EntityDoraReviewContent = greenlightPlugin.provide(
+  createRoutableExtension({
+    name: 'EntityDoraReviewContent',
+    component: () => import('./components/DoraReview').then(m => m.DoraReview),
+    mountPoint: doraReviewRouteRef,
+  }),
+);
+
 /** The "Running where" card for entity overview pages. @public */
 export const EntityRunningWhereCard = greenlightPlugin.provide(
   createComponentExtension({
     name: 'EntityRunningWhereCard',
     component: {
-      lazy: () => import('./components/EnvironmentsStrip').then(m => m.EnvironmentsStrip),
+      lazy: () => import('./components/EnvironmentsStrip').then(m => m.RunningWhereCard),
     },
+  }),
+);
+
+/** The DORA metrics card for entity overview pages. @public */
+export const EntityDoraCard = greenlightPlugin.provide(
+  createComponentExtension({
+    name: 'EntityDoraCard',
+    component: { lazy: () => import('./components/Dora').then(m => m.DoraCard) },
+  }),
+);
+
+/** The production-readiness checklist card for entity overview pages. @public */
+export const EntityReadinessCard = greenlightPlugin.provide(
+  createComponentExtension({
+    name: 'EntityReadinessCard',
+    component: { lazy: () => import('./components/ReadinessCard').then(m => m.ReadinessCard) },
   }),
 );

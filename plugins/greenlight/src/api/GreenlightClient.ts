@@ -1,31 +1,116 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import { GreenlightApi } from './GreenlightApi';
-import { EnvironmentState, ReleasePage, ReleaseQuery } from './types';
+import { parseArtifact } from './parseArtifact';
+import {
+  ArtifactProvenance,
+  ChangeItem,
+  ChangesQuery,
+  ChecklistResponse,
+  DoraQuery,
+  DoraResponse,
+  EnvironmentState,
+  ReleaseDetail,
+  ReleasePage,
+  ReleaseQuery,
+  RolloutActionRequest,
+  RolloutQuery,
+  RolloutView,
+} from './types';
+
+type Query = Record<string, string | number | undefined>;
 
 /** Talks to the Greenlight backend with the signed-in user's credentials. @public */
 export class GreenlightClient implements GreenlightApi {
   constructor(private readonly deps: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {}
 
   async getEnvironments(entityRef: string): Promise<EnvironmentState[]> {
-    const body = await this.get<{ environments: EnvironmentState[] }>('/v1/environments', {
+    const body = await this.getJson<{ environments: EnvironmentState[] }>('/v1/environments', {
       entityRef,
     });
     return body.environments;
   }
 
   listReleases(query: ReleaseQuery): Promise<ReleasePage> {
-    return this.get<ReleasePage>('/v1/releases', query);
+    return this.getJson<ReleasePage>('/v1/releases', query);
   }
 
-  private async get<T>(path: string, query: Record<string, string | number | undefined>): Promise<T> {
+  getRelease(id: string): Promise<ReleaseDetail> {
+    return this.getJson<ReleaseDetail>(`/v1/releases/${encodeURIComponent(id)}`);
+  }
+
+  async listChanges(query: ChangesQuery): Promise<ChangeItem[]> {
+    const body = await this.getJson<{ items: ChangeItem[] }>('/v1/changes', {
+      entityRefs: query.entityRefs.join(','),
+      from: query.from,
+      to: query.to,
+      limit: query.limit,
+    });
+    return body.items;
+  }
+
+  getRollout(id: string): Promise<RolloutView> {
+    return this.getJson<RolloutView>(`/v1/rollouts/${encodeURIComponent(id)}`);
+  }
+
+  async listRollouts(query: RolloutQuery): Promise<RolloutView[]> {
+    const body = await this.getJson<{ items: RolloutView[] }>('/v1/rollouts', query);
+    return body.items;
+  }
+
+  async performRolloutAction(id: string, request: RolloutActionRequest): Promise<RolloutView> {
+    const response = await this.send(`/v1/rollouts/${encodeURIComponent(id)}/actions`, {}, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(request),
+    });
+    return (await response.json()) as RolloutView;
+  }
+
+  getDora(query: DoraQuery): Promise<DoraResponse> {
+    return this.getJson<DoraResponse>('/v1/dora', doraParams(query));
+  }
+
+  async getDoraCsv(query: DoraQuery): Promise<string> {
+    const response = await this.send('/v1/dora.csv', doraParams(query), {
+      headers: { Accept: 'text/csv' },
+    });
+    return response.text();
+  }
+
+  getChecklist(entityRef: string): Promise<ChecklistResponse> {
+    return this.getJson<ChecklistResponse>('/v1/checklist', { entityRef });
+  }
+
+  async getArtifact(digest: string): Promise<ArtifactProvenance> {
+    const body = await this.getJson<unknown>(`/v1/artifacts/${encodeURIComponent(digest)}`);
+    return parseArtifact(digest, body);
+  }
+
+  private async getJson<T>(path: string, query: Query = {}): Promise<T> {
+    const response = await this.send(path, query);
+    return (await response.json()) as T;
+  }
+
+  private async send(path: string, query: Query, init?: RequestInit): Promise<Response> {
     const base = await this.deps.discoveryApi.getBaseUrl('greenlight');
     const params = new URLSearchParams();
     for (const [key, value] of Object.entries(query)) {
       if (value !== undefined && value !== '') params.set(key, String(value));
     }
-    const response = await this.deps.fetchApi.fetch(`${base}${path}?${params}`);
+    const search = params.toString();
+    const response = await this.deps.fetchApi.fetch(`${base}${path}${search ? `?${search}` : ''}`, init);
     if (!response.ok) throw await ResponseError.fromResponse(response);
-    return (await response.json()) as T;
+    return response;
   }
+}
+
+function doraParams(query: DoraQuery): Query {
+  return {
+    entityRef: query.entityRef,
+    groupRef: query.groupRef,
+    from: query.from,
+    to: query.to,
+    bucket: query.bucket,
+  };
 }

@@ -45,7 +45,7 @@ describe('EnvironmentsStrip', () => {
     expect(await screen.findByText('1.4.0')).toBeInTheDocument();
     expect(screen.getByText('abababababab')).toBeInTheDocument();
     expect(screen.getByText('Not deployed')).toBeInTheDocument();
-    expect(screen.getByText('3 commit(s) waiting to be promoted')).toBeInTheDocument();
+    expect(screen.getByText('3 commits waiting to be promoted')).toBeInTheDocument();
   });
 
   it('says so when nothing was deployed', async () => {

@@ -1,61 +1,72 @@
-import { EmptyState, InfoCard, Progress, ResponseErrorPanel } from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
-import { stringifyEntityRef } from '@backstage/catalog-model';
-import { useEntity } from '@backstage/plugin-catalog-react';
-import { Box, Chip, Grid, Typography } from '@material-ui/core';
-import useAsync from 'react-use/esm/useAsync';
-import { greenlightApiRef } from '../../api';
+import { EmptyState, InfoCard, Progress } from '@backstage/core-components';
+import { Box, makeStyles } from '@material-ui/core';
+import ArrowForwardIcon from '@material-ui/icons/ArrowForward';
+import { Fragment } from 'react';
+import { EnvironmentState } from '../../api';
+import { useEntityRef } from '../../hooks/useEntityRef';
+import { entityRepository } from '../../lib/repository';
+import { LoadError } from '../common';
+import { EnvironmentCell } from './EnvironmentCell';
+import { useEnvironments } from './useEnvironments';
 
-const shortDigest = (digest: string) => digest.replace(/^sha256:/, '').slice(0, 12);
+const useStyles = makeStyles(theme => ({
+  strip: { display: 'flex', flexWrap: 'wrap', alignItems: 'flex-start', gap: theme.spacing(1) },
+  arrow: { alignSelf: 'center', color: theme.palette.text.secondary },
+}));
 
-/** What runs in each environment of the entity, in promotion order. */
-export function EnvironmentsStrip() {
-  const { entity } = useEntity();
-  const api = useApi(greenlightApiRef);
-  const entityRef = stringifyEntityRef(entity);
-  const { value, loading, error } = useAsync(() => api.getEnvironments(entityRef), [entityRef]);
+export type EnvironmentsLoad = { loading: boolean; error?: Error; value?: EnvironmentState[] };
 
-  if (loading) return <Progress />;
-  if (error) return <ResponseErrorPanel error={error} />;
-  if (!value || value.every(env => !env.current)) {
-    return (
+/** The environments of the current entity in promotion order, from an existing load. */
+export function EnvironmentsPanel(props: {
+  state: EnvironmentsLoad;
+  compact?: boolean;
+  onOpenRelease?: (releaseId: string) => void;
+}) {
+  const classes = useStyles();
+  const { entity } = useEntityRef();
+  const { loading, error, value } = props.state;
+  let body;
+  if (loading) body = <Progress />;
+  else if (error) body = <LoadError error={error} what="where this entity runs" />;
+  else if (!value || value.every(env => !env.current)) {
+    body = (
       <EmptyState
         missing="data"
         title="Nothing deployed yet"
         description="Greenlight has not received a deployment for this entity."
       />
     );
-  }
-  return (
-    <InfoCard title="Running where">
-      <Grid container spacing={2}>
-        {value.map(env => (
-          <Grid item xs={12} md={Math.max(3, Math.floor(12 / value.length)) as any} key={env.name}>
-            <Box aria-label={`environment ${env.name}`} role="group">
-              <Typography variant="overline">{env.name}</Typography>
-              {env.current ? (
-                <>
-                  <Typography variant="h6">{env.current.version ?? env.current.commitSha ?? '—'}</Typography>
-                  {env.current.artifactDigest && (
-                    <Chip size="small" label={shortDigest(env.current.artifactDigest)} title={env.current.artifactDigest} />
-                  )}
-                  <Typography variant="body2" color="textSecondary">
-                    {env.current.since ? new Date(env.current.since).toLocaleString() : ''}
-                    {env.current.actor ? ` · ${env.current.actor}` : ''}
-                  </Typography>
-                </>
-              ) : (
-                <Typography variant="body2" color="textSecondary">
-                  Not deployed
-                </Typography>
-              )}
-              {env.waiting.count > 0 && (
-                <Typography variant="body2">{env.waiting.count} commit(s) waiting to be promoted</Typography>
-              )}
+  } else {
+    const ordered = [...value].sort((a, b) => a.order - b.order);
+    body = (
+      <Box className={classes.strip} role="list" aria-label="Environments in promotion order">
+        {ordered.map((env, index) => (
+          <Fragment key={env.name}>
+            {index > 0 && <ArrowForwardIcon className={classes.arrow} aria-hidden />}
+            <Box role="listitem" flex="1 1 0">
+              <EnvironmentCell
+                environment={env}
+                repository={entityRepository(entity)}
+                compact={!!props.compact}
+                onOpenRelease={props.onOpenRelease}
+              />
             </Box>
-          </Grid>
+          </Fragment>
         ))}
-      </Grid>
-    </InfoCard>
-  );
+      </Box>
+    );
+  }
+  return <InfoCard title="Running where">{body}</InfoCard>;
+}
+
+/** The "Running where" card: what runs in each environment of the entity. */
+export function EnvironmentsStrip(props: { compact?: boolean }) {
+  const { entityRef } = useEntityRef();
+  const state = useEnvironments(entityRef);
+  return <EnvironmentsPanel state={state} compact={props.compact} />;
+}
+
+/** The overview card variant. */
+export function RunningWhereCard() {
+  return <EnvironmentsStrip compact />;
 }

@@ -1,1 +1,3 @@
-export { EnvironmentsStrip } from './EnvironmentsStrip';
+export { EnvironmentsPanel, EnvironmentsStrip, RunningWhereCard } from './EnvironmentsStrip';
+export type { EnvironmentsLoad } from './EnvironmentsStrip';
+export { useEnvironments } from './useEnvironments';

@@ -1,0 +1,4 @@
+export { DoraCard } from './DoraCard';
+export { DoraSummaryTable } from './DoraSummaryTable';
+export { MetricValue } from './MetricValue';
+export { TierChip } from './TierChip';

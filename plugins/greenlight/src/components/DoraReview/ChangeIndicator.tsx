@@ -1,0 +1,50 @@
+import { Box, makeStyles, Typography } from '@material-ui/core';
+import ArrowUpwardIcon from '@material-ui/icons/ArrowUpward';
+import ArrowDownwardIcon from '@material-ui/icons/ArrowDownward';
+import TrendingFlatIcon from '@material-ui/icons/TrendingFlat';
+import { assessChange, DoraMetricDefinition } from '../../lib/doraMetrics';
+
+const useStyles = makeStyles(theme => ({
+  better: { color: theme.palette.success.main },
+  worse: { color: theme.palette.error.main },
+  unchanged: { color: theme.palette.text.secondary },
+}));
+
+const VERDICTS: Record<string, 'better' | 'worse' | 'unchanged'> = {
+  true: 'better',
+  false: 'worse',
+  null: 'unchanged',
+};
+const ICONS = { up: ArrowUpwardIcon, down: ArrowDownwardIcon, flat: TrendingFlatIcon };
+
+/** The change against the previous window: arrow for direction, words for meaning. */
+export function ChangeIndicator(props: { definition: DoraMetricDefinition; change: number | null }) {
+  const classes = useStyles();
+  const { definition, change } = props;
+  const { direction, improved } = assessChange(definition, change);
+  if (change === null) {
+    return (
+      <Typography variant="body2" color="textSecondary">
+        no comparison
+      </Typography>
+    );
+  }
+  const verdict = VERDICTS[String(improved)];
+  const Icon = ICONS[direction];
+  const className = classes[verdict];
+  const text = direction === 'flat' ? 'no change' : definition.formatChange(change);
+  return (
+    <Box
+      display="inline-flex"
+      alignItems="center"
+      gridGap={4}
+      className={className}
+      aria-label={`${direction === 'flat' ? 'No change' : `${direction === 'up' ? 'Up' : 'Down'} ${text}`}, ${verdict} than the previous window`}
+    >
+      <Icon fontSize="small" aria-hidden />
+      <Typography variant="body2" component="span">
+        {text} ({verdict})
+      </Typography>
+    </Box>
+  );
+}

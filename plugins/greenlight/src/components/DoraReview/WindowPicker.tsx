@@ -1,0 +1,60 @@
+import { Box, MenuItem, TextField } from '@material-ui/core';
+import {
+  DoraBucket,
+  matchingPreset,
+  presetWindow,
+  ReviewWindow,
+  WINDOW_PRESETS,
+} from '../../lib/doraWindow';
+
+/** Picks the review window: a preset ending today, or any range of whole days. */
+export function WindowPicker(props: { window: ReviewWindow; now: Date; onChange: (window: ReviewWindow) => void }) {
+  const { window, now, onChange } = props;
+  const preset = matchingPreset(window, now);
+  return (
+    <Box display="flex" flexWrap="wrap" gridGap={16} alignItems="flex-end" role="group" aria-label="Review window">
+      <TextField
+        select
+        label="Window"
+        value={preset ?? 'custom'}
+        onChange={e => {
+          if (e.target.value !== 'custom') onChange(presetWindow(Number(e.target.value), now, window.bucket));
+        }}
+        style={{ minWidth: 160 }}
+      >
+        {WINDOW_PRESETS.map(days => (
+          <MenuItem key={days} value={days}>
+            Last {days} days
+          </MenuItem>
+        ))}
+        <MenuItem value="custom">Custom</MenuItem>
+      </TextField>
+      <TextField
+        label="From"
+        type="date"
+        value={window.from}
+        InputLabelProps={{ shrink: true }}
+        inputProps={{ max: window.to }}
+        onChange={e => e.target.value && onChange({ ...window, from: e.target.value })}
+      />
+      <TextField
+        label="To"
+        type="date"
+        value={window.to}
+        InputLabelProps={{ shrink: true }}
+        inputProps={{ min: window.from }}
+        onChange={e => e.target.value && onChange({ ...window, to: e.target.value })}
+      />
+      <TextField
+        select
+        label="Trend by"
+        value={window.bucket}
+        onChange={e => onChange({ ...window, bucket: e.target.value as DoraBucket })}
+        style={{ minWidth: 120 }}
+      >
+        <MenuItem value="week">Week</MenuItem>
+        <MenuItem value="month">Month</MenuItem>
+      </TextField>
+    </Box>
+  );
+}

@@ -1,0 +1,1 @@
+export { DoraReview } from './DoraReview';

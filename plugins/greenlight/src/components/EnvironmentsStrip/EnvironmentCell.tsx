@@ -1,0 +1,82 @@
+import { Box, Chip, Link as MuiLink, makeStyles, Tooltip, Typography } from '@material-ui/core';
+import { EnvironmentState } from '../../api';
+import { formatDateTime, shortDigest } from '../../lib/format';
+import { CommitLink, PromotionChip, ProvenanceBadge } from '../common';
+import { WaitingCommits } from './WaitingCommits';
+
+const useStyles = makeStyles(theme => ({
+  cell: { minWidth: 180, flex: '1 1 0', padding: theme.spacing(1) },
+  chips: { display: 'flex', flexWrap: 'wrap', gap: theme.spacing(0.5), margin: theme.spacing(0.5, 0) },
+  digest: { fontFamily: 'monospace' },
+}));
+
+export function EnvironmentCell(props: {
+  environment: EnvironmentState;
+  repository?: string;
+  compact: boolean;
+  onOpenRelease?: (releaseId: string) => void;
+}) {
+  const classes = useStyles();
+  const { environment: env, compact, onOpenRelease } = props;
+  const current = env.current;
+  const title = current?.version ?? (current?.commitSha ? current.commitSha.slice(0, 7) : '—');
+  return (
+    <Box className={classes.cell} role="group" aria-label={`Environment ${env.name}`}>
+      <Typography variant="overline" component="h3">
+        {env.name}
+      </Typography>
+      {current ? (
+        <>
+          <Typography variant="h6" component="p">
+            {onOpenRelease ? (
+              <MuiLink
+                component="button"
+                variant="h6"
+                onClick={() => onOpenRelease(current.releaseId)}
+                aria-label={`Open release ${title} in ${env.name}`}
+              >
+                {title}
+              </MuiLink>
+            ) : (
+              title
+            )}
+          </Typography>
+          <div className={classes.chips}>
+            {current.artifactDigest && (
+              <Tooltip title={current.artifactDigest}>
+                <Chip
+                  size="small"
+                  variant="outlined"
+                  className={classes.digest}
+                  label={shortDigest(current.artifactDigest)}
+                  aria-label={`Digest ${current.artifactDigest}`}
+                />
+              </Tooltip>
+            )}
+            <ProvenanceBadge provenance={current.provenance} />
+            <PromotionChip promotion={current.promotion} />
+          </div>
+          {!compact && current.commitSha && (
+            <Typography variant="body2">
+              Commit <CommitLink sha={current.commitSha} repository={props.repository} />
+            </Typography>
+          )}
+          <Typography variant="body2" color="textSecondary">
+            {current.since ? `Since ${formatDateTime(current.since)}` : ''}
+            {current.actor ? ` by ${current.actor}` : ''}
+          </Typography>
+        </>
+      ) : (
+        <Typography variant="body2" color="textSecondary">
+          Not deployed
+        </Typography>
+      )}
+      <WaitingCommits
+        environment={env.name}
+        waiting={env.waiting}
+        repository={props.repository}
+        expandable={!compact}
+      />
+    </Box>
+  );
+}

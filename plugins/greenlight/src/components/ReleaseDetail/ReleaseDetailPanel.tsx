@@ -1,0 +1,72 @@
+import { Link, Progress } from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { Box, Typography } from '@material-ui/core';
+import useAsync from 'react-use/esm/useAsync';
+import { greenlightApiRef } from '../../api';
+import { formatDateTime, formatDuration } from '../../lib/format';
+import { CommitLink, LoadError, PromotionChip, StatusChip } from '../common';
+import { RolloutSection } from '../Rollout';
+import { AuditTable, CommitsTable, IncidentsTable, TestsTable } from './EvidenceTables';
+import { Facts, Section } from './Facts';
+import { ProvenanceSection } from './ProvenanceSection';
+
+/** Everything known about one release: what it brought, its evidence and its fate. */
+export function ReleaseDetailPanel(props: { releaseId: string; repository?: string }) {
+  const api = useApi(greenlightApiRef);
+  const { value: release, loading, error } = useAsync(
+    () => api.getRelease(props.releaseId),
+    [api, props.releaseId],
+  );
+  if (loading) return <Progress />;
+  if (error) return <LoadError error={error} what="this release" />;
+  if (!release) return null;
+  const title = release.version ?? release.commitSha?.slice(0, 7) ?? release.id;
+  return (
+    <Box>
+      <Box display="flex" alignItems="center" flexWrap="wrap" gridGap={8}>
+        <Typography variant="h5" component="h2">
+          {title} to {release.environment}
+        </Typography>
+        <StatusChip status={release.status} prefix="Release status" />
+        <PromotionChip promotion={release.promotion} />
+      </Box>
+      <Facts
+        label="Release"
+        rows={[
+          ['Release', release.id],
+          ['Strategy', `${release.strategy}, ${release.intent}`],
+          ['Commit', release.commitSha ? <CommitLink sha={release.commitSha} repository={props.repository} /> : undefined],
+          ['Started', release.startedAt ? formatDateTime(release.startedAt) : undefined],
+          ['Finished', release.finishedAt ? formatDateTime(release.finishedAt) : undefined],
+          ['Duration', release.durationMs !== null ? formatDuration(release.durationMs) : undefined],
+          ['By', release.actor],
+          ['Reported by', release.sourceSystem],
+          ['Pipeline', release.url ? <Link to={release.url}>{release.url}</Link> : undefined],
+          ['Rolls back', release.rollbackOf],
+          ['Replaces', release.replaces],
+          ['Rolled back by', release.rolledBackBy.length ? release.rolledBackBy.join(', ') : undefined],
+        ]}
+      />
+      <Section title="Provenance">
+        <ProvenanceSection release={release} />
+      </Section>
+      {release.rolloutId && (
+        <Section title="Rollout">
+          <RolloutSection rolloutId={release.rolloutId} />
+        </Section>
+      )}
+      <Section title={`Commits (${release.commits.length})`}>
+        <CommitsTable commits={release.commits} repository={props.repository} />
+      </Section>
+      <Section title="Tests">
+        <TestsTable tests={release.tests} />
+      </Section>
+      <Section title="Incidents">
+        <IncidentsTable incidents={release.incidents} />
+      </Section>
+      <Section title="Audit trail">
+        <AuditTable audit={release.audit} />
+      </Section>
+    </Box>
+  );
+}

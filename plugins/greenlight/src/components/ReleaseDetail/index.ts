@@ -1,0 +1,2 @@
+export { ReleaseDetailPanel } from './ReleaseDetailPanel';
+export { ReleaseDrawer } from './ReleaseDrawer';

@@ -1,0 +1,36 @@
+import { Table, TableBody, TableCell, TableHead, TableRow } from '@material-ui/core';
+import { formatNumber } from '../../lib/format';
+import { StatusChip } from '../common';
+import { GateSeries } from './gateSeries';
+
+/** Every evaluation of one gate as text: the evidence behind the chart. */
+export function EvaluationsTable(props: { series: GateSeries }) {
+  return (
+    <Table size="small" aria-label={`Evaluations of gate ${props.series.id}`}>
+      <TableHead>
+        <TableRow>
+          <TableCell>Time</TableCell>
+          <TableCell align="right">Value</TableCell>
+          <TableCell align="right">Threshold</TableCell>
+          <TableCell>Verdict</TableCell>
+          <TableCell>Decision</TableCell>
+          <TableCell>Reason</TableCell>
+        </TableRow>
+      </TableHead>
+      <TableBody>
+        {props.series.points.map(point => (
+          <TableRow key={`${point.t}-${point.decision}`}>
+            <TableCell>{new Date(point.t).toLocaleString()}</TableCell>
+            <TableCell align="right">{formatNumber(point.value)}</TableCell>
+            <TableCell align="right">{formatNumber(point.threshold)}</TableCell>
+            <TableCell>
+              <StatusChip status={point.verdict} prefix="Verdict" />
+            </TableCell>
+            <TableCell>{point.decision}</TableCell>
+            <TableCell>{point.reason}</TableCell>
+          </TableRow>
+        ))}
+      </TableBody>
+    </Table>
+  );
+}

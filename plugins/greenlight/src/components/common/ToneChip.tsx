@@ -1,0 +1,43 @@
+import { Chip, makeStyles, Tooltip } from '@material-ui/core';
+import { ReactElement, ReactNode } from 'react';
+
+export type Tone = 'good' | 'bad' | 'warn' | 'neutral' | 'info';
+
+const useStyles = makeStyles(theme => ({
+  good: { backgroundColor: theme.palette.success.main, color: theme.palette.success.contrastText },
+  bad: { backgroundColor: theme.palette.error.main, color: theme.palette.error.contrastText },
+  warn: { backgroundColor: theme.palette.warning.main, color: theme.palette.warning.contrastText },
+  info: { backgroundColor: theme.palette.info.main, color: theme.palette.info.contrastText },
+  neutral: {},
+  icon: { color: 'inherit' },
+}));
+
+/**
+ * A chip whose colour repeats what its text already says, so the meaning never rests
+ * on colour alone; the tooltip carries the explanation.
+ */
+export function ToneChip(props: {
+  label: string;
+  tone: Tone;
+  icon?: ReactElement;
+  tooltip?: ReactNode;
+  ariaLabel?: string;
+}) {
+  const classes = useStyles();
+  const chip = (
+    <Chip
+      size="small"
+      label={props.label}
+      icon={props.icon}
+      aria-label={props.ariaLabel ?? props.label}
+      classes={{ icon: classes.icon }}
+      className={classes[props.tone]}
+    />
+  );
+  if (!props.tooltip) return chip;
+  return (
+    <Tooltip title={props.tooltip} arrow>
+      {chip}
+    </Tooltip>
+  );
+}

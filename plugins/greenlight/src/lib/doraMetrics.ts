@@ -1,0 +1,124 @@
+import type {
+  DoraHeadlineChange,
+  DoraMetrics,
+  DoraTierAssessment,
+  DoraTierRating,
+} from '@greenlight/backstage-plugin-greenlight-common';
+import { formatDuration, formatFrequency, formatPercent } from './format';
+
+export type DoraMetricKey = Exclude<keyof DoraTierAssessment, 'reportYear'>;
+
+/** How one of the five DORA metrics is read out of `DoraMetrics` and shown. */
+export type DoraMetricDefinition = {
+  key: DoraMetricKey;
+  title: string;
+  /** Which direction is an improvement, for delta arrows. */
+  better: 'higher' | 'lower';
+  /** Quantile-based, so approximate when computed from sketches. */
+  quantile: boolean;
+  value(metrics: DoraMetrics): number | null;
+  /** The sample the value rests on, and what it counts. */
+  sample(metrics: DoraMetrics): number;
+  sampleLabel: string;
+  format(value: number | null): string;
+  formatChange(change: number): string;
+  change(change: DoraHeadlineChange): number | null;
+};
+
+const signed = (text: string, value: number) => (value > 0 ? `+${text}` : text);
+/** A change between two rates, in percentage points. */
+const formatPoints = (change: number) => signed(`${(change * 100).toFixed(1)} pts`, change);
+
+export const DORA_METRICS: DoraMetricDefinition[] = [
+  {
+    key: 'deploymentFrequency',
+    title: 'Deployment frequency',
+    better: 'higher',
+    quantile: false,
+    value: m => m.deploymentFrequency.perDay,
+    sample: m => m.deploymentFrequency.count,
+    sampleLabel: 'deployments',
+    format: formatFrequency,
+    formatChange: c => signed(formatFrequency(c), c),
+    change: c => c.deploymentsPerDay,
+  },
+  {
+    key: 'changeLeadTime',
+    title: 'Change lead time (median)',
+    better: 'lower',
+    quantile: true,
+    value: m => m.changeLeadTime.medianMs,
+    sample: m => m.changeLeadTime.n,
+    sampleLabel: 'commits',
+    format: formatDuration,
+    formatChange: c => signed(formatDuration(c), c),
+    change: c => c.changeLeadTimeMedianMs,
+  },
+  {
+    key: 'changeFailRate',
+    title: 'Change fail rate',
+    better: 'lower',
+    quantile: false,
+    value: m => m.changeFailRate.rate,
+    sample: m => m.changeFailRate.denominator,
+    sampleLabel: 'deployments',
+    format: formatPercent,
+    formatChange: formatPoints,
+    change: c => c.changeFailRate,
+  },
+  {
+    key: 'failedDeploymentRecoveryTime',
+    title: 'Failed deployment recovery time (median)',
+    better: 'lower',
+    quantile: true,
+    value: m => m.failedDeploymentRecoveryTime.medianMs,
+    sample: m => m.failedDeploymentRecoveryTime.n,
+    sampleLabel: 'recoveries',
+    format: formatDuration,
+    formatChange: c => signed(formatDuration(c), c),
+    change: c => c.failedDeploymentRecoveryTimeMedianMs,
+  },
+  {
+    key: 'deploymentReworkRate',
+    title: 'Deployment rework rate',
+    better: 'lower',
+    quantile: false,
+    value: m => m.deploymentReworkRate.rate,
+    sample: m => m.deploymentReworkRate.denominator,
+    sampleLabel: 'deployments',
+    format: formatPercent,
+    formatChange: formatPoints,
+    change: c => c.deploymentReworkRate,
+  },
+];
+
+export const TIER_LABELS: Record<DoraTierRating, string> = {
+  elite: 'Elite',
+  high: 'High',
+  medium: 'Medium',
+  low: 'Low',
+  'insufficient-data': 'Insufficient data',
+  'not-benchmarked': 'Not benchmarked',
+};
+
+export type ChangeDirection = 'up' | 'down' | 'flat';
+
+/** Whether a change is an improvement, given which direction is better for the metric. */
+export function assessChange(
+  definition: Pick<DoraMetricDefinition, 'better'>,
+  change: number | null,
+): { direction: ChangeDirection; improved: boolean | null } {
+  if (change === null || change === 0 || !Number.isFinite(change)) {
+    return { direction: 'flat', improved: null };
+  }
+  const direction = change > 0 ? 'up' : 'down';
+  return { direction, improved: definition.better === 'higher' ? change > 0 : change < 0 };
+}
+
+export const DATA_QUALITY_LABELS: Record<string, string> = {
+  'deployments-without-commit': 'Deployments that name no commit, so they add no lead time',
+  'commits-without-time': 'Commits without a commit time, left out of lead time',
+  'incidents-without-entity': 'Incidents tied to no catalog entity',
+  'incidents-without-attribution': 'Incidents not attributed to a deployment, so they count as no failure',
+  'entities-without-production': 'Entities with no production deployment in the window',
+};

@@ -1,0 +1,68 @@
+/** Shared display formatting: dates in the reader's locale, compact durations and rates. */
+
+const DASH = '—';
+
+export function formatDateTime(iso: string | null | undefined): string {
+  if (!iso) return DASH;
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString();
+}
+
+/** A calendar day held as `YYYY-MM-DD` in UTC, shown in the reader's locale. */
+export function formatDay(day: string): string {
+  const date = new Date(`${day}T00:00:00Z`);
+  return Number.isNaN(date.getTime()) ? day : date.toLocaleDateString(undefined, { timeZone: 'UTC' });
+}
+
+export function shortDigest(digest: string): string {
+  return digest.replace(/^sha\d+:/, '').slice(0, 12);
+}
+
+export function shortSha(sha: string): string {
+  return sha.slice(0, 7);
+}
+
+const UNITS: Array<[number, string]> = [
+  [24 * 3600_000, 'd'],
+  [3600_000, 'h'],
+  [60_000, 'min'],
+  [1000, 's'],
+];
+
+/** Two most significant units, e.g. `2 d 4 h`, `3 h 20 min`, `45 s`. */
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return DASH;
+  const sign = ms < 0 ? '−' : '';
+  let rest = Math.abs(Math.round(ms));
+  if (rest < 1000) return `${sign}${rest} ms`;
+  const index = UNITS.findIndex(([size]) => rest >= size);
+  const [size, unit] = UNITS[index];
+  const major = Math.floor(rest / size);
+  rest -= major * size;
+  const next = UNITS[index + 1];
+  const minor = next ? Math.floor(rest / next[0]) : 0;
+  return `${sign}${major} ${unit}${minor > 0 ? ` ${minor} ${next[1]}` : ''}`;
+}
+
+export function formatPercent(rate: number | null | undefined, digits = 1): string {
+  if (rate === null || rate === undefined || !Number.isFinite(rate)) return DASH;
+  return `${(rate * 100).toFixed(digits)}%`;
+}
+
+/** Deployments per day, scaled to the unit that reads as a whole number. */
+export function formatFrequency(perDay: number | null | undefined): string {
+  if (perDay === null || perDay === undefined || !Number.isFinite(perDay)) return DASH;
+  const magnitude = Math.abs(perDay);
+  if (magnitude >= 1 || magnitude === 0) return `${round(perDay)} / day`;
+  if (magnitude * 7 >= 1) return `${round(perDay * 7)} / week`;
+  return `${round(perDay * 30)} / month`;
+}
+
+function round(value: number): string {
+  return Number(value.toFixed(value >= 10 || value <= -10 ? 0 : 1)).toString();
+}
+
+export function formatNumber(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return DASH;
+  return Math.abs(value) >= 100 ? Math.round(value).toLocaleString() : Number(value.toPrecision(3)).toLocaleString();
+}
