@@ -1,4 +1,76 @@
+import Router from 'express-promise-router';
 import { GreenlightFeature } from '../context';
+import { breakGlassRoutes } from './breakGlassRoutes';
+import { ChecklistService } from './checklistService';
+import { checklistRoutes } from './checklistRoutes';
+import { driftRoutes } from './driftRoutes';
+import { readGovernanceConfig } from './governanceConfig';
+import { LedgerFacts } from './ledgerFacts';
+import { ProvenanceVerdicts } from './provenanceVerdicts';
+import { ReadinessService } from './readinessService';
+import { readinessRoutes } from './readinessRoutes';
+import { KnexBreakGlassStore } from './store/KnexBreakGlassStore';
+import { KnexDriftStore } from './store/KnexDriftStore';
+import { KnexReadinessStore } from './store/KnexReadinessStore';
 
 /** Change readiness, the production-grade checklist, drift and break-glass changes. */
-export const governanceFeature: GreenlightFeature = async () => undefined;
+export const governanceFeature: GreenlightFeature = async ctx => {
+  // The tables come with the plugin's migrations, which the ledger store has applied.
+  const config = readGovernanceConfig(ctx.config);
+  const ledger = new LedgerFacts(ctx.knex);
+  const provenance = new ProvenanceVerdicts(ctx.knex, ctx.logger);
+  const decisions = new KnexReadinessStore(ctx.knex);
+  const breakGlass = new KnexBreakGlassStore(ctx.knex);
+  // Read when asked, so executors registered by modules after start-up still count.
+  const rollbackMechanisms = () => [
+    ...[...ctx.rollbackExecutors.keys()].sort().map(id => `rollback executor ${id}`),
+    ...(config.rolloutsConfigured ? ['rollout watcher (greenlight.rollouts)'] : []),
+  ];
+
+  await ctx.scheduler.scheduleTask({
+    id: 'greenlight-break-glass-overdue',
+    frequency: { minutes: 10 },
+    timeout: { minutes: 2 },
+    initialDelay: { minutes: 1 },
+    scope: 'global',
+    fn: async () => {
+      const flagged = await breakGlass.flagOverdue(Date.now());
+      if (flagged.length > 0) {
+        ctx.logger.warn(
+          `${flagged.length} break-glass change(s) passed their reconcile-by deadline: ${flagged
+            .map(f => `${f.id} (${f.entityRef})`)
+            .join(', ')}`,
+        );
+      }
+    },
+  });
+
+  const deps = {
+    httpAuth: ctx.httpAuth,
+    permissions: ctx.permissions,
+    catalog: ctx.catalog,
+    config,
+    environments: ctx.environments,
+    ledger,
+    decisions,
+    drift: new KnexDriftStore(ctx.knex),
+    breakGlass,
+    readiness: new ReadinessService({
+      config,
+      environments: ctx.environments,
+      ledger,
+      provenance,
+      store: decisions,
+      rollbackMechanisms,
+    }),
+    checklist: new ChecklistService({ ledger, provenance, environments: ctx.environments, rollbackMechanisms }),
+    now: () => Date.now(),
+  };
+
+  const router = Router();
+  router.use(readinessRoutes(deps));
+  router.use(checklistRoutes(deps));
+  router.use(driftRoutes(deps));
+  router.use(breakGlassRoutes(deps));
+  return router;
+};

@@ -1,0 +1,234 @@
+import type { DeploymentFact, TestRunFact } from '@greenlight/backstage-plugin-greenlight-common';
+import { Knex } from 'knex';
+
+const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+
+export type ChangeIdentity = { artifactDigest?: string; buildId?: string; commitSha?: string };
+
+export type LedgerDeployment = {
+  id: string;
+  entityRef: string | null;
+  environment: string;
+  status: string;
+  strategy: string;
+  intent: string;
+  version: string | null;
+  commitSha: string | null;
+  artifactDigest: string | null;
+  buildId: string | null;
+  artifactCommitSha: string | null;
+  startedAt: number | null;
+  sortTime: number;
+};
+
+const DEPLOYMENT_COLUMNS = ['d.*', 'a.build_id as artifact_build_id', 'a.commit_sha as artifact_commit_sha'];
+
+function toDeployment(r: any): LedgerDeployment {
+  return {
+    id: r.id,
+    entityRef: r.entity_ref,
+    environment: r.environment,
+    status: r.status,
+    strategy: r.strategy,
+    intent: r.intent,
+    version: r.version,
+    commitSha: r.commit_sha,
+    artifactDigest: r.artifact_digest,
+    buildId: r.artifact_build_id ?? null,
+    artifactCommitSha: r.artifact_commit_sha ?? null,
+    startedAt: num(r.started_at),
+    sortTime: Number(r.sort_time),
+  };
+}
+
+/** Reads of the delivery ledger that governance decisions are made from. */
+export class LedgerFacts {
+  constructor(private readonly knex: Knex) {}
+
+  async deployment(id: string): Promise<LedgerDeployment | undefined> {
+    const row = await this.knex('deployments as d')
+      .leftJoin('artifacts as a', 'a.digest', 'd.artifact_digest')
+      .select(DEPLOYMENT_COLUMNS)
+      .where('d.id', id)
+      .first();
+    return row ? toDeployment(row) : undefined;
+  }
+
+  async artifact(digest: string): Promise<{ buildId: string | null; commitSha: string | null } | undefined> {
+    const row = await this.knex('artifacts').where('digest', digest).first();
+    return row ? { buildId: row.build_id, commitSha: row.commit_sha } : undefined;
+  }
+
+  /** Test runs tied to the artifact, its build or its commit, as the release detail ties them. */
+  async testRuns(identity: ChangeIdentity, limit = 500): Promise<TestRunFact[]> {
+    const { artifactDigest, buildId, commitSha } = identity;
+    if (!artifactDigest && !buildId && !commitSha) return [];
+    const rows = await this.knex('test_runs')
+      .select('id', 'suite', 'outcome', 'finished_at', 'artifact_digest', 'build_id', 'commit_sha')
+      .where(q => {
+        if (artifactDigest) q.orWhere('artifact_digest', artifactDigest);
+        if (buildId) q.orWhere('build_id', buildId);
+        if (commitSha) q.orWhere('commit_sha', commitSha);
+      })
+      .orderBy([
+        { column: 'finished_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(limit);
+    return rows.map(r => ({
+      id: r.id,
+      suite: r.suite,
+      outcome: r.outcome,
+      finishedAt: num(r.finished_at),
+      matchedBy:
+        artifactDigest && r.artifact_digest === artifactDigest
+          ? 'artifact'
+          : buildId && r.build_id === buildId
+            ? 'build'
+            : 'commit',
+    }));
+  }
+
+  /**
+   * The newest succeeded deployment of the entity to the environment whose version is the
+   * given text, or whose commit is (a full SHA, or a short one of at least 7 hex digits).
+   */
+  async succeededDeploymentOf(
+    entityRef: string,
+    environment: string,
+    versionOrCommit: string,
+  ): Promise<DeploymentFact | null> {
+    const row = await this.knex('deployments')
+      .where({ entity_ref: entityRef, environment, status: 'succeeded' })
+      .where(q => {
+        q.where('version', versionOrCommit).orWhere('commit_sha', versionOrCommit);
+        if (/^[a-f0-9]{7,64}$/.test(versionOrCommit)) q.orWhere('commit_sha', 'like', `${versionOrCommit}%`);
+      })
+      .orderBy([
+        { column: 'sort_time', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .first();
+    if (!row) return null;
+    const rollbacks = await this.knex('deployments').select('id').where('rollback_of', row.id).orderBy('id');
+    return {
+      id: row.id,
+      environment: row.environment,
+      version: row.version,
+      commitSha: row.commit_sha,
+      status: row.status,
+      finishedAt: num(row.finished_at),
+      rolledBackBy: rollbacks.map(r => r.id),
+    };
+  }
+
+  async commitTitles(shas: string[], deploymentId?: string): Promise<string[]> {
+    const q = this.knex('commits').distinct('title').whereNotNull('title');
+    q.where(w => {
+      if (shas.length > 0) w.whereIn('sha', shas);
+      if (deploymentId) {
+        w.orWhereIn('sha', this.knex('deployment_commits').select('commit_sha').where('deployment_id', deploymentId));
+      }
+      if (shas.length === 0 && !deploymentId) w.whereRaw('1 = 0');
+    });
+    return (await q.limit(1000)).map(r => r.title);
+  }
+
+  /** Deployments of the entity to the environments in [from, to), newest first. */
+  async deployments(
+    entityRef: string,
+    environments: string[],
+    from: number,
+    to: number,
+  ): Promise<LedgerDeployment[]> {
+    if (environments.length === 0) return [];
+    const rows = await this.knex('deployments as d')
+      .leftJoin('artifacts as a', 'a.digest', 'd.artifact_digest')
+      .select(DEPLOYMENT_COLUMNS)
+      .where('d.entity_ref', entityRef)
+      .whereIn('d.environment', environments)
+      .where('d.sort_time', '>=', from)
+      .where('d.sort_time', '<', to)
+      .orderBy([
+        { column: 'd.sort_time', order: 'desc' },
+        { column: 'd.id', order: 'desc' },
+      ]);
+    return rows.map(toDeployment);
+  }
+
+  /**
+   * Deployments of the entity to the environments in [from, to) with no passing test run
+   * finished before the deployment started (by artifact digest, build id or commit).
+   * Cancelled deployments never ran anything and are left out.
+   */
+  async untestedDeployments(
+    entityRef: string,
+    environments: string[],
+    from: number,
+    to: number,
+  ): Promise<LedgerDeployment[]> {
+    if (environments.length === 0) return [];
+    const knex = this.knex;
+    const passingBefore = knex('test_runs as t')
+      .select(knex.raw('1'))
+      .where('t.outcome', 'passed')
+      .where('t.finished_at', '<=', knex.raw('coalesce(d.started_at, d.sort_time)'))
+      .where(q =>
+        q
+          .where('t.artifact_digest', knex.ref('d.artifact_digest'))
+          .orWhere('t.build_id', knex.ref('a.build_id'))
+          .orWhere('t.commit_sha', knex.ref('d.commit_sha')),
+      );
+    const rows = await knex('deployments as d')
+      .leftJoin('artifacts as a', 'a.digest', 'd.artifact_digest')
+      .select(DEPLOYMENT_COLUMNS)
+      .where('d.entity_ref', entityRef)
+      .whereIn('d.environment', environments)
+      .whereNot('d.status', 'cancelled')
+      .where('d.sort_time', '>=', from)
+      .where('d.sort_time', '<', to)
+      .whereNotExists(passingBefore)
+      .orderBy([
+        { column: 'd.sort_time', order: 'desc' },
+        { column: 'd.id', order: 'desc' },
+      ]);
+    return rows.map(toDeployment);
+  }
+
+  /** What runs in each environment now: its newest succeeded deployment. */
+  async current(entityRef: string, environments: string[]): Promise<LedgerDeployment[]> {
+    const result: LedgerDeployment[] = [];
+    for (const environment of environments) {
+      const row = await this.knex('deployments as d')
+        .leftJoin('artifacts as a', 'a.digest', 'd.artifact_digest')
+        .select(DEPLOYMENT_COLUMNS)
+        .where({ 'd.entity_ref': entityRef, 'd.environment': environment, 'd.status': 'succeeded' })
+        .orderBy([
+          { column: 'd.sort_time', order: 'desc' },
+          { column: 'd.id', order: 'desc' },
+        ])
+        .first();
+      if (row) result.push(toDeployment(row));
+    }
+    return result;
+  }
+
+  /** The newest audit entry with one of the actions about one of the subjects, since a time. */
+  async latestAudit(
+    actions: string[],
+    subjectType: string,
+    subjectIds: string[],
+    since: number,
+  ): Promise<{ at: number; actor: string; action: string; subjectId: string } | undefined> {
+    if (subjectIds.length === 0) return undefined;
+    const row = await this.knex('audit_log')
+      .whereIn('action', actions)
+      .where('subject_type', subjectType)
+      // group refs are compared without case, as the catalog compares them
+      .whereIn(this.knex.raw('lower(subject_id)') as any, subjectIds.map(s => s.toLocaleLowerCase('en-US')))
+      .where('at', '>=', since)
+      .orderBy('at', 'desc')
+      .first();
+    return row ? { at: Number(row.at), actor: row.actor, action: row.action, subjectId: row.subject_id } : undefined;
+  }
+}

@@ -1,0 +1,134 @@
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { ConflictError, NotFoundError } from '@backstage/errors';
+import {
+  digestSchema,
+  greenlightOverridePermission,
+} from '@greenlight/backstage-plugin-greenlight-common';
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import { actorOf, assertCanReadEntity, normaliseEntityRef, reader, requirePermission } from '../router/access';
+import { parseInput } from '../router/validation';
+import { decisionView } from './readinessService';
+import { requireTestsPolicy } from './changeRules';
+import { GovernanceRouteDeps, productionEnvironments } from './routeDeps';
+import { untestedDeploymentViolation } from './violations';
+import { AuditEntry } from './store/GovernanceStore';
+
+const evidenceValue = z.union([z.string().max(4000), z.number(), z.boolean()]);
+
+export const readinessBodySchema = z.object({
+  entityRef: z.string().min(1),
+  environment: z.string().trim().min(1).max(100),
+  change: z.object({
+    changedFiles: z.array(z.string().min(1).max(1000)).max(50_000).optional(),
+    commitRange: z.string().min(1).max(300).optional(),
+    labels: z.array(z.string().min(1).max(200)).max(200).optional(),
+    commitSha: z.string().regex(/^[a-f0-9]{7,64}$/, 'must be a hex commit SHA').optional(),
+    artifactDigest: digestSchema.optional(),
+    deploymentId: z.string().min(1).max(255).optional(),
+  }),
+  evidence: z
+    .record(z.string().min(1).max(200), evidenceValue)
+    .refine(e => Object.keys(e).length <= 200, 'at most 200 keys')
+    .optional(),
+});
+
+const overrideBodySchema = z.object({
+  reason: z.string().trim().min(1, 'a reason is required').max(2000),
+});
+
+export function readinessRoutes(deps: GovernanceRouteDeps) {
+  const router = Router();
+
+  router.post('/v1/readiness', async (req, res) => {
+    const credentials = await reader(deps, req);
+    const body = parseInput(readinessBodySchema, req.body, 'body');
+    const entity = await assertCanReadEntity(deps, credentials, normaliseEntityRef(body.entityRef));
+    res.json(await deps.readiness.decide(entity, body, actorOf(credentials)));
+  });
+
+  router.get('/v1/readiness/:decisionId', async (req, res) => {
+    const credentials = await reader(deps, req);
+    const decision = await deps.decisions.get(req.params.decisionId);
+    if (!decision) throw new NotFoundError(`No readiness decision ${req.params.decisionId}`);
+    await assertCanReadEntity(deps, credentials, decision.entityRef);
+    const source = decision.overrideOf ? await deps.decisions.get(decision.overrideOf) : undefined;
+    res.json(decisionView(decision, source));
+  });
+
+  router.post('/v1/readiness/:decisionId/override', async (req, res) => {
+    // A person answers for an override; pipelines cannot override their own gate.
+    const credentials = await deps.httpAuth.credentials(req, { allow: ['user'] });
+    await requirePermission(deps, credentials, greenlightOverridePermission);
+    const { reason } = parseInput(overrideBodySchema, req.body, 'body');
+    const decision = await deps.decisions.get(req.params.decisionId);
+    if (!decision) throw new NotFoundError(`No readiness decision ${req.params.decisionId}`);
+    const entity = await assertCanReadEntity(deps, credentials, decision.entityRef);
+    if (decision.assessed === 'allow') {
+      throw new ConflictError(`Decision ${decision.id} allowed the change; there is nothing to override`);
+    }
+    const actor = actorOf(credentials);
+    const at = deps.now();
+    const details = {
+      decisionId: decision.id,
+      reason,
+      environment: decision.environment,
+      missingControls: decision.missingControls,
+    };
+    const audit: AuditEntry[] = [
+      {
+        actor,
+        action: 'readiness.override',
+        subjectType: 'readiness-decision',
+        subjectId: decision.id,
+        entityRef: stringifyEntityRef(entity),
+        details,
+      },
+    ];
+    if (decision.deploymentId) {
+      audit.push({ ...audit[0], subjectType: 'deployment', subjectId: decision.deploymentId });
+    }
+    const done = await deps.decisions.override(decision.id, { by: actor, reason, at }, audit);
+    if (!done) throw new ConflictError(`Decision ${decision.id} is already overridden`);
+    res.json(decisionView((await deps.decisions.get(decision.id))!));
+  });
+
+  router.get('/v1/releases/:id/readiness', async (req, res) => {
+    const credentials = await reader(deps, req);
+    const deployment = await deps.ledger.deployment(req.params.id);
+    if (!deployment?.entityRef) throw new NotFoundError(`No release ${req.params.id}`);
+    const entity = await assertCanReadEntity(deps, credentials, deployment.entityRef);
+    const decisions = await deps.decisions.listForRelease(
+      deployment.entityRef,
+      {
+        deploymentId: deployment.id,
+        artifactDigest: deployment.artifactDigest,
+        commitSha: deployment.commitSha,
+      },
+      50,
+    );
+    const production = productionEnvironments(deps.environments).includes(deployment.environment);
+    const untested = production
+      ? (
+          await deps.ledger.untestedDeployments(
+            deployment.entityRef,
+            [deployment.environment],
+            deployment.sortTime,
+            deployment.sortTime + 1,
+          )
+        ).filter(d => d.id === deployment.id)
+      : [];
+    const { requireTests } = requireTestsPolicy(entity, deps.config);
+    const sources = new Map();
+    for (const d of decisions) {
+      if (d.overrideOf && !sources.has(d.overrideOf)) sources.set(d.overrideOf, await deps.decisions.get(d.overrideOf));
+    }
+    res.json({
+      releaseId: deployment.id,
+      decisions: decisions.map(d => decisionView(d, d.overrideOf ? sources.get(d.overrideOf) : undefined)),
+      violations: untested.map(d => untestedDeploymentViolation(d, deployment.entityRef!, requireTests)),
+    });
+  });
+
+  return router;
+}

@@ -1,0 +1,225 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError } from '@backstage/errors';
+import {
+  assessReadiness,
+  classifyChange,
+  Evidence,
+  EVIDENCE_KEYS,
+  PolicyViolation,
+  ProvenanceFact,
+  ReadinessDecisionView,
+  ReadinessFacts,
+} from '@greenlight/backstage-plugin-greenlight-common';
+import { EnvironmentConfig } from '../config';
+import { classificationRulesFor, requireTestsPolicy, sloDocumentOf } from './changeRules';
+import { GovernanceConfig } from './governanceConfig';
+import { LedgerDeployment, LedgerFacts } from './ledgerFacts';
+import { ProvenanceVerdicts } from './provenanceVerdicts';
+import { AuditEntry, ReadinessStore, StoredDecision } from './store/GovernanceStore';
+
+export type ReadinessRequest = {
+  environment: string;
+  change: {
+    changedFiles?: string[];
+    commitRange?: string;
+    labels?: string[];
+    commitSha?: string;
+    artifactDigest?: string;
+    deploymentId?: string;
+  };
+  evidence?: Evidence;
+};
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * Identifies "the same change" for reusing an override: the release it is tied to and what it
+ * touches, but not its evidence. Null when nothing ties it to a release, because an override of
+ * an anonymous change must not let every other anonymous change through.
+ */
+function changeKeyOf(
+  entityRef: string,
+  environment: string,
+  change: ReadinessRequest['change'],
+  resolved: { artifactDigest: string | null; commitSha: string | null },
+): string | null {
+  if (!change.deploymentId && !resolved.artifactDigest && !resolved.commitSha && !change.commitRange) {
+    return null;
+  }
+  const identity = {
+    entityRef,
+    environment,
+    deploymentId: change.deploymentId ?? null,
+    artifactDigest: resolved.artifactDigest,
+    commitSha: resolved.commitSha,
+    commitRange: change.commitRange ?? null,
+    changedFiles: [...new Set(change.changedFiles ?? [])].sort(),
+    labels: [...new Set((change.labels ?? []).map(l => l.toLowerCase()))].sort(),
+  };
+  return createHash('sha256').update(JSON.stringify(identity)).digest('hex');
+}
+
+/** A mandatory-tests policy result that failed, as a violation on the release. */
+export function violationsOf(decision: StoredDecision, at: string | null): PolicyViolation[] {
+  return decision.policy
+    .filter(p => p.id === 'mandatory-tests' && !p.satisfied)
+    .map(p => ({
+      kind: 'untested-production-deployment' as const,
+      entityRef: decision.entityRef,
+      releaseId: decision.deploymentId,
+      environment: decision.environment,
+      at,
+      artifactDigest: decision.artifactDigest,
+      commitSha: decision.commitSha,
+      enforced: p.enforced,
+      reason: p.reason,
+    }));
+}
+
+export function decisionView(d: StoredDecision, overrideSource?: StoredDecision): ReadinessDecisionView {
+  const override = d.override
+    ? { decisionId: d.id, by: d.override.by, at: iso(d.override.at), reason: d.override.reason }
+    : overrideSource?.override
+      ? {
+          decisionId: overrideSource.id,
+          by: overrideSource.override.by,
+          at: iso(overrideSource.override.at),
+          reason: overrideSource.override.reason,
+        }
+      : null;
+  return {
+    decisionId: d.id,
+    decision: override ? 'allow' : d.assessed,
+    assessed: d.assessed,
+    entityRef: d.entityRef,
+    environment: d.environment,
+    classes: d.classes,
+    policy: d.policy,
+    missingControls: d.missingControls,
+    violations: violationsOf(d, null),
+    release: { deploymentId: d.deploymentId, artifactDigest: d.artifactDigest, commitSha: d.commitSha },
+    actor: d.actor,
+    decidedAt: iso(d.decidedAt),
+    override,
+  };
+}
+
+/** Answers readiness requests from the entity, the ledger and the evidence, and keeps every answer. */
+export class ReadinessService {
+  constructor(
+    private readonly deps: {
+      config: GovernanceConfig;
+      environments: EnvironmentConfig[];
+      ledger: LedgerFacts;
+      provenance: ProvenanceVerdicts;
+      store: ReadinessStore;
+      rollbackMechanisms: () => string[];
+    },
+  ) {}
+
+  async decide(entity: Entity, request: ReadinessRequest, actor: string): Promise<ReadinessDecisionView> {
+    const { config, ledger, store } = this.deps;
+    const entityRef = stringifyEntityRef(entity);
+    const { change } = request;
+    const evidence = request.evidence ?? {};
+
+    let deployment: LedgerDeployment | undefined;
+    if (change.deploymentId) {
+      // A deployment not yet reported is fine: the pipeline may ask before it starts.
+      deployment = await ledger.deployment(change.deploymentId);
+      if (deployment?.entityRef && deployment.entityRef !== entityRef) {
+        throw new InputError(
+          `change.deploymentId: deployment ${change.deploymentId} belongs to ${deployment.entityRef}, not ${entityRef}`,
+        );
+      }
+    }
+    const artifactDigest = change.artifactDigest ?? deployment?.artifactDigest ?? null;
+    const artifact = artifactDigest ? await ledger.artifact(artifactDigest) : undefined;
+    const commitSha = change.commitSha ?? deployment?.commitSha ?? artifact?.commitSha ?? null;
+    const buildId = artifact?.buildId ?? deployment?.buildId ?? null;
+
+    const classification = classifyChange(
+      {
+        changedFiles: change.changedFiles,
+        labels: change.labels,
+        commitTitles: await ledger.commitTitles(commitSha ? [commitSha] : [], change.deploymentId),
+      },
+      classificationRulesFor(entity, config),
+    );
+
+    const identity = {
+      artifactDigest: artifactDigest ?? undefined,
+      buildId: buildId ?? undefined,
+      commitSha: commitSha ?? undefined,
+    };
+    const expandVersion = evidence[EVIDENCE_KEYS.expandDeployedVersion];
+    const facts: ReadinessFacts = {
+      environment: request.environment,
+      evidence,
+      sloDocument: sloDocumentOf(entity),
+      rollbackMechanisms: this.deps.rollbackMechanisms(),
+      change: { ...identity, deploymentId: change.deploymentId },
+      testRuns: await ledger.testRuns(identity),
+      provenance: artifactDigest
+        ? await this.deps.provenance.of(artifactDigest)
+        : ({ status: 'unknown' } as ProvenanceFact),
+      expandDeployment:
+        expandVersion !== undefined && String(expandVersion).trim() !== ''
+          ? await ledger.succeededDeploymentOf(entityRef, request.environment, String(expandVersion).trim())
+          : undefined,
+    };
+
+    const production =
+      this.deps.environments.find(e => e.name === request.environment)?.tier === 'production';
+    const policy = requireTestsPolicy(entity, config);
+    const assessment = assessReadiness({
+      classification,
+      matrix: config.matrix,
+      facts,
+      mandatoryTests: !production ? 'not-applicable' : policy.requireTests ? 'enforced' : 'advisory',
+    });
+
+    const changeKey = changeKeyOf(entityRef, request.environment, change, { artifactDigest, commitSha });
+    const overridden =
+      assessment.decision === 'block' && changeKey ? await store.findOverride(changeKey) : undefined;
+
+    const decision: StoredDecision = {
+      id: randomUUID(),
+      entityRef,
+      environment: request.environment,
+      assessed: assessment.decision,
+      classes: assessment.classes,
+      policy: assessment.policy,
+      missingControls: assessment.missingControls,
+      change: { ...change },
+      evidence,
+      changeKey,
+      deploymentId: change.deploymentId ?? null,
+      artifactDigest,
+      commitSha,
+      actor,
+      decidedAt: Date.now(),
+      override: null,
+      overrideOf: overridden?.id ?? null,
+    };
+    const audit: AuditEntry[] = [];
+    if (decision.deploymentId) {
+      // Written against the deployment so that the release's own audit trail shows the decision.
+      audit.push({
+        actor,
+        action: overridden ? 'readiness.allow-by-override' : `readiness.${assessment.decision}`,
+        subjectType: 'deployment',
+        subjectId: decision.deploymentId,
+        entityRef,
+        details: {
+          decisionId: decision.id,
+          missingControls: decision.missingControls,
+          ...(overridden ? { overrideOf: overridden.id } : {}),
+        },
+      });
+    }
+    await store.record(decision, audit);
+    return decisionView(decision, overridden);
+  }
+}
