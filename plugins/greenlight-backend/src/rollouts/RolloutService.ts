@@ -1,0 +1,242 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { ConflictError, NotFoundError } from '@backstage/errors';
+import type { GateDefinition } from '@greenlight/backstage-plugin-greenlight-common';
+import { randomUUID } from 'node:crypto';
+import { Knex } from 'knex';
+import { AuditEntry, NewEventRow } from '../database/LedgerStore';
+import { GateLoader, GateSourceError } from './gateSources';
+import { RolloutRecord, RolloutStore, RolloutStrategy } from './RolloutStore';
+import { RolloutWatcher, WATCHER_ACTOR } from './RolloutWatcher';
+import {
+  initialGateStates,
+  ManualAction,
+  nextEvaluationAt,
+  openStates,
+  planAction,
+  resumedGateStates,
+} from './stateMachine';
+
+export const progressiveStrategies: readonly RolloutStrategy[] = ['canary', 'blue-green'];
+/** Deployment outcomes that end a rollout the delivery system gave up on. */
+const abortingStatuses = ['failed', 'cancelled', 'rolled-back'];
+/** How far back the catch-up looks for progressive deployments that have no rollout. */
+const CATCH_UP_WINDOW_MS = 60 * 60 * 1000;
+
+export type StartRollout = {
+  entityRef: string;
+  environment: string;
+  deploymentId: string;
+  artifactDigest: string | null;
+  strategy: RolloutStrategy;
+  gates: GateDefinition[];
+  gateSource: string;
+  actor: string;
+};
+
+/** Starts rollouts (from the ledger or the API), and applies manual actions. */
+export class RolloutService {
+  private readonly now: () => number;
+
+  constructor(
+    private readonly deps: {
+      store: RolloutStore;
+      watcher: RolloutWatcher;
+      gates: GateLoader;
+      ledger: Knex;
+      audit: (entry: AuditEntry) => Promise<void>;
+      logger: LoggerService;
+      now?: () => number;
+    },
+  ) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  /** Idempotent per deployment: a second start returns the first rollout. */
+  async start(input: StartRollout): Promise<{ rollout: RolloutRecord; created: boolean }> {
+    const startedAt = this.now();
+    const gateStates = initialGateStates(input.gates, startedAt);
+    const result = await this.deps.store.create({
+      id: randomUUID(),
+      deploymentId: input.deploymentId,
+      entityRef: input.entityRef,
+      environment: input.environment,
+      artifactDigest: input.artifactDigest,
+      strategy: input.strategy,
+      gates: input.gates,
+      gateSource: input.gateSource,
+      gateStates,
+      startedAt,
+      nextEvaluationAt: nextEvaluationAt(input.gates, gateStates),
+    });
+    if (result.created) {
+      await this.deps.audit({
+        actor: input.actor,
+        action: 'rollout.started',
+        subjectType: 'deployment',
+        subjectId: input.deploymentId,
+        entityRef: input.entityRef,
+        details: {
+          rolloutId: result.rollout.id,
+          strategy: input.strategy,
+          gates: input.gates.map(g => g.id),
+          gateSource: input.gateSource,
+        },
+      });
+      this.deps.logger.info(
+        `Watching ${input.strategy} rollout ${result.rollout.id} of ${input.entityRef} in ${input.environment} with ${input.gates.length} gate(s)`,
+      );
+    }
+    return result;
+  }
+
+  /** Starts a rollout for a progressive deployment if its entity has gates; true when one exists now. */
+  async startForDeployment(d: {
+    id: string;
+    entityRef: string;
+    environment: string;
+    artifactDigest: string | null;
+    strategy: string;
+  }): Promise<boolean> {
+    if (!progressiveStrategies.includes(d.strategy as RolloutStrategy)) return false;
+    if (await this.deps.store.getByDeployment(d.id)) return true;
+    let loaded;
+    try {
+      loaded = await this.deps.gates.forEntity(d.entityRef, d.environment);
+    } catch (e) {
+      if (e instanceof GateSourceError && e.missing) return false;
+      this.deps.logger.warn(`No rollout for deployment ${d.id} of ${d.entityRef}: its gates are unusable: ${(e as Error).message}`);
+      return false;
+    }
+    await this.start({
+      entityRef: d.entityRef,
+      environment: d.environment,
+      deploymentId: d.id,
+      artifactDigest: d.artifactDigest,
+      strategy: d.strategy as RolloutStrategy,
+      gates: loaded.gates,
+      gateSource: loaded.source,
+      actor: WATCHER_ACTOR,
+    });
+    return true;
+  }
+
+  /** The ingest listener: progressive deployments start rollouts, given-up deployments abort them. */
+  async onApplied(rows: NewEventRow[]): Promise<void> {
+    for (const row of rows) {
+      const event = row.event;
+      if (event.type === 'deployment.started' && row.entityRef) {
+        const d = event.deployment;
+        await this.startForDeployment({
+          id: d.id,
+          entityRef: row.entityRef,
+          environment: d.environment,
+          artifactDigest: d.artifactDigest ?? null,
+          strategy: d.strategy,
+        });
+      } else if (event.type === 'deployment.finished' && abortingStatuses.includes(event.deployment.status)) {
+        await this.abortFor(event.deployment.id, `the deployment was reported ${event.deployment.status}`, row.actor);
+      }
+    }
+  }
+
+  private async abortFor(deploymentId: string, reason: string, actor: string) {
+    const rollout = await this.deps.store.getByDeployment(deploymentId);
+    if (!rollout || !openStates.includes(rollout.state) || rollout.rollback) return;
+    const moved = await this.deps.store.transition(rollout.id, {
+      fromStates: [...openStates],
+      to: 'aborted',
+      reason,
+      now: this.now(),
+      nextEvaluationAt: null,
+    });
+    if (moved) {
+      await this.auditAction(rollout, actor, 'rollout.aborted', { reason });
+      this.deps.logger.info(`Rollout ${rollout.id} aborted: ${reason}`);
+    }
+  }
+
+  /**
+   * Starts rollouts the ingest listener missed: events mapped to their entity only later,
+   * or a listener that failed. Looks at progressive deployments of the last hour that
+   * are still running. Returns how many rollouts it started.
+   */
+  async catchUp(limit = 100): Promise<number> {
+    const since = this.now() - CATCH_UP_WINDOW_MS;
+    const rows = await this.deps.ledger('deployments as d')
+      .leftJoin('rollouts as r', 'r.deployment_id', 'd.id')
+      .whereNull('r.id')
+      .whereNotNull('d.entity_ref')
+      .where('d.status', 'started')
+      .whereIn('d.strategy', [...progressiveStrategies])
+      .where('d.sort_time', '>=', since)
+      .select('d.id', 'd.entity_ref', 'd.environment', 'd.artifact_digest', 'd.strategy')
+      .orderBy('d.sort_time')
+      .limit(limit);
+    let started = 0;
+    for (const d of rows) {
+      const ok = await this.startForDeployment({
+        id: d.id,
+        entityRef: d.entity_ref,
+        environment: d.environment,
+        artifactDigest: d.artifact_digest ?? null,
+        strategy: d.strategy,
+      });
+      if (ok) started++;
+    }
+    return started;
+  }
+
+  /** Applies a manual action (already permission-checked) and returns the rollout as it is now. */
+  async act(rollout: RolloutRecord, action: ManualAction, reason: string | undefined, actor: string) {
+    const plan = planAction(action, { state: rollout.state, rollbackStatus: rollout.rollback?.status ?? null });
+    const now = this.now();
+    const changedMeanwhile = () =>
+      new ConflictError(`Rollout ${rollout.id} changed meanwhile (it was ${rollout.state}); reload it and try again`);
+    const text = reason ?? '';
+    if (plan.kind === 'refused') throw new ConflictError(`Cannot ${action}: ${plan.message}`);
+    if (plan.kind === 'transition') {
+      const gateStates =
+        plan.to === 'analysing' ? resumedGateStates(rollout.gates, rollout.gateStates, rollout.state, now) : undefined;
+      const moved = await this.deps.store.transition(rollout.id, {
+        fromStates: [rollout.state],
+        to: plan.to,
+        reason: `${action} by ${actor}${text ? `: ${text}` : ''}`,
+        now,
+        gateStates,
+        nextEvaluationAt: gateStates ? nextEvaluationAt(rollout.gates, gateStates) : null,
+      });
+      if (!moved) throw changedMeanwhile();
+    } else if (plan.kind === 'rollback') {
+      const claimed = await this.deps.store.claimRollback(rollout.id, {
+        fromStates: [rollout.state],
+        executor: this.deps.watcher.executorId,
+        reason: text,
+        evidence: { summary: `rolled back by ${actor}: ${text}`, requestedBy: actor },
+        now,
+      });
+      if (!claimed) throw changedMeanwhile();
+    } else {
+      if (!(await this.deps.store.rearmRollback(rollout.id, now))) throw changedMeanwhile();
+    }
+    await this.auditAction(rollout, actor, `rollout.${action}`, {
+      reason: text || null,
+      from: rollout.state,
+      ...(plan.kind === 'transition' ? { to: plan.to } : { to: 'rolled-back', retry: plan.kind === 'retry-rollback' }),
+    });
+    if (plan.kind !== 'transition') await this.deps.watcher.attemptNow(rollout.id);
+    const updated = await this.deps.store.get(rollout.id);
+    if (!updated) throw new NotFoundError(`Rollout ${rollout.id} was not found`);
+    return updated;
+  }
+
+  private async auditAction(rollout: RolloutRecord, actor: string, action: string, details: Record<string, unknown>) {
+    await this.deps.audit({
+      actor,
+      action,
+      subjectType: 'deployment',
+      subjectId: rollout.deploymentId,
+      entityRef: rollout.entityRef,
+      details: { rolloutId: rollout.id, ...details },
+    });
+  }
+}

@@ -1,0 +1,226 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  greenlightOverridePermission,
+  greenlightRolloutActionPermission,
+  planGateQueries,
+  type GateDefinition,
+} from '@greenlight/backstage-plugin-greenlight-common';
+import type { MetricProvider } from '@greenlight/backstage-plugin-greenlight-node';
+import express from 'express';
+import Router from 'express-promise-router';
+import { Knex } from 'knex';
+import {
+  AccessDeps,
+  actorOf,
+  assertCanReadEntity,
+  normaliseEntityRef,
+  reader,
+  requirePermission,
+  serviceWriter,
+} from '../router/access';
+import { parseInput } from '../router/validation';
+import { GateLoader, GateSourceError, LoadedGates } from './gateSources';
+import {
+  MAX_REPLAY_GATES,
+  MAX_REPLAY_STEPS,
+  MAX_REPLAY_WINDOW_MS,
+  replayEvents,
+  replayGates,
+  replayStep,
+} from './replay';
+import { RolloutRecord, RolloutStore } from './RolloutStore';
+import { RolloutService } from './RolloutService';
+import { actionSchema, listRolloutsSchema, replaySchema, startRolloutSchema } from './schemas';
+import { ManualAction } from './stateMachine';
+import { toRolloutView } from './views';
+
+/** Evaluations a single rollout answers with, newest kept; a list answers with fewer per rollout. */
+const EVALUATIONS_PER_ROLLOUT = 1000;
+const EVALUATIONS_PER_LISTED_ROLLOUT = 50;
+
+export type RolloutRouterDeps = AccessDeps & {
+  store: RolloutStore;
+  service: RolloutService;
+  gates: GateLoader;
+  providers: ReadonlyMap<string, MetricProvider>;
+  ledger: Knex;
+};
+
+export function rolloutsRouter(deps: RolloutRouterDeps): express.Router {
+  const router = Router();
+
+  async function permittedActions(credentials: BackstageCredentials) {
+    const [action, override] = await deps.permissions.authorize(
+      [{ permission: greenlightRolloutActionPermission }, { permission: greenlightOverridePermission }],
+      { credentials },
+    );
+    return {
+      rolloutAction: action.result === AuthorizeResult.ALLOW,
+      override: override.result === AuthorizeResult.ALLOW,
+    };
+  }
+
+  async function view(rollout: RolloutRecord, credentials: BackstageCredentials, evaluations: number) {
+    return toRolloutView(
+      rollout,
+      await deps.store.listEvaluations(rollout.id, evaluations),
+      await permittedActions(credentials),
+    );
+  }
+
+  /** A rollout the caller may see: unknown ids and invisible entities both answer 404. */
+  async function visibleRollout(id: string, credentials: BackstageCredentials) {
+    const rollout = await deps.store.get(id);
+    if (!rollout) throw new NotFoundError(`No rollout ${id}`);
+    await assertCanReadEntity(deps, credentials, rollout.entityRef);
+    return rollout;
+  }
+
+  function parseGates(input: unknown, environment: string): LoadedGates {
+    const result = deps.gates.parse(input, environment);
+    if (!result.ok) throw new InputError(`gates: ${result.errors.join('; ')}`);
+    return { gates: result.gates, source: 'request' };
+  }
+
+  async function entityGates(entityRef: string, environment: string, credentials: BackstageCredentials) {
+    try {
+      return await deps.gates.forEntity(entityRef, environment, credentials);
+    } catch (e) {
+      if (e instanceof GateSourceError) throw new InputError(`gates: ${e.message}`);
+      throw e;
+    }
+  }
+
+  function checkProviders(gates: GateDefinition[]) {
+    const unknown = [
+      ...new Set(gates.flatMap(g => planGateQueries(g).map(q => q.provider)).filter(p => !deps.providers.has(p))),
+    ];
+    if (unknown.length) {
+      throw new InputError(`gates: no metric provider ${unknown.map(p => `'${p}'`).join(', ')} is registered`);
+    }
+  }
+
+  router.post('/v1/rollouts', async (req, res) => {
+    const { credentials, actor } = await serviceWriter(deps, req);
+    const body = parseInput(startRolloutSchema, req.body, 'rollout');
+    const entityRef = normaliseEntityRef(body.entityRef);
+    await assertCanReadEntity(deps, credentials, entityRef);
+    const existing = await deps.store.getByDeployment(body.deploymentId);
+    if (existing) {
+      if (existing.entityRef !== entityRef) {
+        throw new ConflictError(`Deployment ${body.deploymentId} is already watched for ${existing.entityRef}`);
+      }
+      res.status(200).json(await view(existing, credentials, EVALUATIONS_PER_ROLLOUT));
+      return;
+    }
+    const loaded =
+      body.gates !== undefined
+        ? parseGates(body.gates, body.environment)
+        : await entityGates(entityRef, body.environment, credentials);
+    checkProviders(loaded.gates);
+    const { rollout, created } = await deps.service.start({
+      entityRef,
+      environment: body.environment,
+      deploymentId: body.deploymentId,
+      artifactDigest: body.artifactDigest ?? null,
+      strategy: body.strategy,
+      gates: loaded.gates,
+      gateSource: loaded.source,
+      actor,
+    });
+    res.status(created ? 201 : 200).json(await view(rollout, credentials, EVALUATIONS_PER_ROLLOUT));
+  });
+
+  router.get('/v1/rollouts', async (req, res) => {
+    const credentials = await reader(deps, req);
+    const query = parseInput(listRolloutsSchema, req.query, 'query');
+    const entityRef = query.entityRef ? normaliseEntityRef(query.entityRef) : undefined;
+    if (entityRef) await assertCanReadEntity(deps, credentials, entityRef);
+    const rollouts = await deps.store.list({
+      entityRef,
+      deploymentId: query.deploymentId,
+      state: query.state,
+      limit: query.limit,
+    });
+    const visible: RolloutRecord[] = [];
+    const seen = new Map<string, boolean>();
+    for (const r of rollouts) {
+      if (!seen.has(r.entityRef)) {
+        const entity = await deps.catalog.getEntityByRef(r.entityRef, { credentials });
+        seen.set(r.entityRef, Boolean(entity));
+      }
+      if (seen.get(r.entityRef)) visible.push(r);
+    }
+    const permitted = await permittedActions(credentials);
+    const items = [];
+    for (const r of visible) {
+      items.push(toRolloutView(r, await deps.store.listEvaluations(r.id, EVALUATIONS_PER_LISTED_ROLLOUT), permitted));
+    }
+    res.json({ items });
+  });
+
+  router.get('/v1/rollouts/:id', async (req, res) => {
+    const credentials = await reader(deps, req);
+    const rollout = await visibleRollout(req.params.id, credentials);
+    res.json(await view(rollout, credentials, EVALUATIONS_PER_ROLLOUT));
+  });
+
+  router.post('/v1/rollouts/:id/actions', async (req, res) => {
+    // Changing a release's fate is a person's decision, made in the portal.
+    const credentials = await deps.httpAuth.credentials(req, { allow: ['user'] });
+    const body = parseInput(actionSchema, req.body, 'action');
+    const action = body.action as ManualAction;
+    await requirePermission(
+      deps,
+      credentials,
+      action === 'override' ? greenlightOverridePermission : greenlightRolloutActionPermission,
+    );
+    const rollout = await visibleRollout(req.params.id, credentials);
+    const updated = await deps.service.act(rollout, action, body.reason, actorOf(credentials));
+    res.json(await view(updated, credentials, EVALUATIONS_PER_ROLLOUT));
+  });
+
+  router.post('/v1/gates/replay', async (req, res) => {
+    const credentials = await reader(deps, req);
+    const body = parseInput(replaySchema, req.body, 'replay');
+    if (body.to <= body.from) throw new InputError('to: must be after from');
+    if (body.to - body.from > MAX_REPLAY_WINDOW_MS) throw new InputError('to: the window may span 30 days at most');
+    if (body.to > Date.now() + 60_000) throw new InputError('to: must not be in the future');
+    const entityRef = body.entityRef ? normaliseEntityRef(body.entityRef) : null;
+    if (entityRef) await assertCanReadEntity(deps, credentials, entityRef);
+    let gates: GateDefinition[];
+    if (body.gates !== undefined) {
+      gates = parseGates(body.gates, body.environment).gates;
+    } else if (entityRef) {
+      gates = (await entityGates(entityRef, body.environment, credentials)).gates;
+    } else {
+      throw new InputError('gates: give gates, or an entityRef whose gates to replay');
+    }
+    if (gates.length > MAX_REPLAY_GATES) throw new InputError(`gates: at most ${MAX_REPLAY_GATES} gates per replay`);
+    checkProviders(gates);
+    for (const gate of gates) {
+      const steps = Math.floor((body.to - body.from) / 1000 / replayStep(gate, body.stepSeconds)) + 1;
+      if (steps > MAX_REPLAY_STEPS) {
+        throw new InputError(
+          `stepSeconds: gate ${gate.id} would take ${steps} steps over this window, more than ${MAX_REPLAY_STEPS}; use a larger step or a shorter window`,
+        );
+      }
+    }
+    const events = entityRef ? await replayEvents(deps.ledger, entityRef, body.from, body.to) : [];
+    res.json(
+      await replayGates({
+        gates,
+        providers: deps.providers,
+        from: body.from,
+        to: body.to,
+        stepSeconds: body.stepSeconds,
+        events,
+        entityRef,
+      }),
+    );
+  });
+
+  return router;
+}
