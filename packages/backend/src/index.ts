@@ -21,6 +21,8 @@ backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(import('./permissions/module'));
 
 backend.add(import('@backstage/plugin-user-settings-backend'));
+// user settings are pushed to open browsers through signals
+backend.add(import('@backstage/plugin-signals-backend'));
 
 backend.add(import('@greenlight/backstage-plugin-greenlight-backend'));
 backend.add(

@@ -1,0 +1,117 @@
+/*
+ * End to end: the real backend serving the built app, data posted through the public
+ * ingestion API, and a real headless Chromium reading the pages a person would read.
+ * Screenshots land in docs/screenshots/ for the README.
+ */
+import { generateHistory, GreenlightEvent } from '@greenlight/backstage-plugin-greenlight-common';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { Browser, chromium, Page } from 'playwright-core';
+import { guestToken, PIPELINE_TOKEN, Portal, ROOT, startPortal, waitFor } from './portal';
+
+const SCREENSHOTS = path.join(ROOT, 'docs/screenshots');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const DAY = 86_400_000;
+
+let portal: Portal;
+let browser: Browser;
+let userToken: string;
+const windowEnd = Math.floor(Date.now() / DAY) * DAY;
+const windowStart = windowEnd - 90 * DAY;
+
+async function api<T = any>(pathAndQuery: string): Promise<T> {
+  const res = await fetch(`${portal.baseUrl}/api/greenlight${pathAndQuery}`, {
+    headers: { Authorization: `Bearer ${userToken}` },
+  });
+  assert.equal(res.status, 200, `${pathAndQuery} answered ${res.status}`);
+  return (await res.json()) as T;
+}
+
+async function post(events: GreenlightEvent[]) {
+  for (let i = 0; i < events.length; i += 500) {
+    const res = await fetch(`${portal.baseUrl}/api/greenlight/v1/events`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${PIPELINE_TOKEN}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ events: events.slice(i, i + 500) }),
+    });
+    assert.equal(res.status, 200, await res.text());
+  }
+}
+
+/** Keeps what the browser showed when a step failed, for the person reading the CI log. */
+async function onFailure<T>(page: Page, name: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    const file = path.join(os.tmpdir(), `greenlight-e2e-${name}.png`);
+    await page.screenshot({ path: file, fullPage: true }).catch(() => undefined);
+    console.error(`Screenshot of the failure: ${file}\nPage text:\n${(await page.innerText('body').catch(() => '')).slice(0, 2000)}`);
+    throw e;
+  }
+}
+
+async function openSignedIn(page: Page, url: string) {
+  await page.goto(url);
+  // The guest sign-in page appears once per browser context; after it the app remembers.
+  const enter = page.getByRole('button', { name: 'Enter' });
+  const signInShown = await enter
+    .waitFor({ state: 'visible', timeout: 20_000 })
+    .then(() => true)
+    .catch(() => false);
+  if (signInShown) {
+    await enter.click();
+    await page.waitForURL(url, { timeout: 30_000 }).catch(() => page.goto(url));
+  }
+}
+
+before(async () => {
+  portal = await startPortal();
+  userToken = await guestToken(portal.baseUrl);
+  await waitFor('the demo catalog', async () => {
+    const res = await fetch(`${portal.baseUrl}/api/catalog/entities/by-name/component/default/payments-api`, {
+      headers: { Authorization: `Bearer ${userToken}` },
+    });
+    return res.ok ? true : undefined;
+  });
+  await post(
+    generateHistory({
+      seed: 2026,
+      services: [
+        { serviceId: 'payments-api', repository: 'github.com/acme/payments-api', artifactPurl: 'pkg:oci/acme/payments-api', profile: 'elite' },
+        { serviceId: 'ledger-service', repository: 'github.com/acme/ledger-service', artifactPurl: 'pkg:oci/acme/ledger-service', profile: 'high' },
+      ],
+      start: windowStart - 30 * DAY,
+      days: 120,
+    }).filter(e => !e.time || Date.parse(e.time) < windowEnd),
+  );
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await portal?.stop();
+});
+
+test('the Delivery tab shows what runs in production, as the API says', async () => {
+  const { environments } = await api('/v1/environments?entityRef=component:default/payments-api');
+  const production = environments.find((e: any) => e.name === 'production');
+  assert.ok(production?.current?.version, 'production has a current release');
+
+  const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+  await onFailure(page, 'delivery', async () => {
+    await openSignedIn(page, `${portal.baseUrl}/catalog/default/component/payments-api/delivery`);
+    const strip = page.getByRole('group', { name: 'environment production' });
+    await strip.waitFor({ timeout: 60_000 });
+    assert.match(await strip.innerText(), new RegExp(production.current.version.replace(/\./g, '\\.')));
+  });
+  await page.waitForTimeout(1500);
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'delivery-tab.png'), fullPage: true });
+  await page.close();
+});
