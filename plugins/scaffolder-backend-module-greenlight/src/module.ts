@@ -1,21 +1,33 @@
-import { createBackendModule } from "@backstage/backend-plugin-api";
-import { scaffolderActionsExtensionPoint  } from '@backstage/plugin-scaffolder-node';
-import { createExampleAction } from "./actions/example";
+import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
+import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import {
+  createPipelinePinCheckAction,
+  createServiceRegisterAction,
+  createSloValidateAction,
+} from './actions';
 
 /**
- * A backend module that registers the action into the scaffolder
+ * Adds the `greenlight:*` actions to the scaffolder.
+ *
+ * @public
  */
 export const scaffolderModule = createBackendModule({
-  moduleId: 'example-action',
   pluginId: 'scaffolder',
+  moduleId: 'greenlight',
   register({ registerInit }) {
     registerInit({
       deps: {
-        scaffolderActions: scaffolderActionsExtensionPoint
+        scaffolderActions: scaffolderActionsExtensionPoint,
+        discovery: coreServices.discovery,
+        auth: coreServices.auth,
       },
-      async init({ scaffolderActions}) {
-        scaffolderActions.addActions(createExampleAction());
-      }
+      async init({ scaffolderActions, discovery, auth }) {
+        scaffolderActions.addActions(
+          createSloValidateAction(),
+          createPipelinePinCheckAction(),
+          createServiceRegisterAction({ discovery, auth }),
+        );
+      },
     });
   },
-})
+});

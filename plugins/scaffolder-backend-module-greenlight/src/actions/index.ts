@@ -1,0 +1,3 @@
+export { createSloValidateAction } from './sloValidate';
+export { createPipelinePinCheckAction } from './pipelinePinCheck';
+export { createServiceRegisterAction } from './serviceRegister';
