@@ -112,7 +112,7 @@ export class RollupRefresher {
    * The scheduled task. Safe to re-run and to interrupt: a rebuild replaces an entity's
    * days in one transaction, and its mark is cleared only if no newer mark arrived.
    */
-  async run(options: { budgetMs?: number } = {}): Promise<RefreshSummary> {
+  async run(options: { budgetMs?: number; reconcile?: number } = {}): Promise<RefreshSummary> {
     const deadline = Date.now() + (options.budgetMs ?? 20_000);
     const { store } = this.deps;
 
@@ -148,7 +148,7 @@ export class RollupRefresher {
 
     let reconciled = 0;
     if (remaining === 0 && failed.size === 0) {
-      for (const entity of await store.leastRecentlyRebuilt(RECONCILE_PER_RUN)) {
+      for (const entity of await store.leastRecentlyRebuilt(options.reconcile ?? RECONCILE_PER_RUN)) {
         if (Date.now() > deadline) break;
         await this.rebuild(entity);
         reconciled += 1;

@@ -1,4 +1,9 @@
 import {
+  coreServices,
+  createBackendModule,
+  SchedulerService,
+} from '@backstage/backend-plugin-api';
+import {
   mockCredentials,
   mockServices,
   startTestBackend,
@@ -146,12 +151,25 @@ export async function startDoraBackend(options: {
   knex?: Knex;
   dora?: object;
 }) {
-  const scheduler = mockServices.scheduler();
+  let scheduler: SchedulerService | undefined;
+  const captureScheduler = createBackendModule({
+    pluginId: 'greenlight',
+    moduleId: 'test-scheduler',
+    register(env) {
+      env.registerInit({
+        deps: { s: coreServices.scheduler },
+        async init({ s }) {
+          scheduler = s;
+        },
+      });
+    },
+  });
   const { server } = await startTestBackend({
     features: [
       greenlightPlugin,
+      captureScheduler,
       catalogServiceMock.factory({ entities: options.entities }),
-      scheduler.factory({ skipTaskRunOnStartup: true }),
+      mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
       mockServices.rootConfig.factory({
         data: { greenlight: { environments: ENVIRONMENTS, ...(options.dora ? { dora: options.dora } : {}) } },
       }),
@@ -171,7 +189,7 @@ export async function startDoraBackend(options: {
     },
     /** Runs the scheduled rollup task once, as the scheduler would. */
     async refresh() {
-      await scheduler.triggerTask(DORA_ROLLUP_TASK_ID);
+      await scheduler!.triggerTask(DORA_ROLLUP_TASK_ID);
     },
     get(path: string, query: Record<string, string>, as: 'user' | 'service' = 'user') {
       return request(server)
