@@ -194,6 +194,8 @@ export class KnexLedgerStore implements LedgerStore {
       .first();
     if (!row) return undefined;
     const rolledBackBy = await this.rolledBackBy([id]);
+    // The rollout that watched this deployment, when it was progressive (rollouts feature).
+    const rollout = await knex('rollouts').select('id').where('deployment_id', id).first();
 
     const commitRows = await knex('deployment_commits as dc')
       .join('deployments as d', 'd.id', 'dc.deployment_id')
@@ -227,6 +229,7 @@ export class KnexLedgerStore implements LedgerStore {
 
     return {
       ...this.toRelease(row, rolledBackBy.get(id) ?? []),
+      ...(rollout ? { rolloutId: rollout.id as string } : {}),
       commits,
       tests: tests.map(t => ({
         id: t.id,

@@ -1,0 +1,207 @@
+import type { RollbackRequest } from '@greenlight/backstage-plugin-greenlight-node';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import https from 'node:https';
+import { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { ReceivedRequest, startServer } from '../__testUtils__/httpServer';
+import { ArgoRolloutsExecutor, ROLLBACK_ANNOTATION } from './ArgoRolloutsExecutor';
+
+const token = 'k8s-token-5b1c';
+const request: RollbackRequest = {
+  rolloutId: 'rollout-7',
+  entityRef: 'component:default/payments',
+  environment: 'production',
+  deploymentId: 'd-7',
+  reason: 'error rate',
+  idempotencyKey: 'rollout-7',
+  evidence: { summary: 'error rate' },
+};
+
+const template = (image: string, hash: string) => ({
+  metadata: { labels: { app: 'payments', 'rollouts-pod-template-hash': hash } },
+  spec: { containers: [{ name: 'app', image }] },
+});
+
+/** Just enough of the Kubernetes API for one Argo Rollout and its ReplicaSets. */
+function fakeCluster(options: { statusSubresource?: boolean; forbid?: boolean } = {}) {
+  const rollout: any = {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Rollout',
+    metadata: { name: 'payments-rollout', namespace: 'shop', uid: 'uid-1', resourceVersion: '10' },
+    spec: { selector: { matchLabels: { app: 'payments' } }, template: template('payments:2.0', 'h2') },
+    status: {},
+  };
+  const rs = (name: string, revision: string, image: string, hash: string, owner = 'uid-1') => ({
+    metadata: {
+      name,
+      annotations: { 'rollout.argoproj.io/revision': revision },
+      ownerReferences: [{ kind: 'Rollout', uid: owner, controller: true }],
+    },
+    spec: { template: template(image, hash) },
+  });
+  const replicaSets = [
+    rs('payments-h1', '1', 'payments:1.0', 'h1'),
+    rs('payments-h2', '2', 'payments:2.0', 'h2'),
+    rs('other-h9', '9', 'other:9', 'h9', 'uid-other'),
+  ];
+  const templateReplacements: unknown[] = [];
+  const bump = () => {
+    rollout.metadata.resourceVersion = String(Number(rollout.metadata.resourceVersion) + 1);
+  };
+  const base = '/apis/argoproj.io/v1alpha1/namespaces/shop/rollouts/payments-rollout';
+  const handle = (req: ReceivedRequest) => {
+    if (options.forbid) return { status: 403, body: { kind: 'Status', reason: 'Forbidden', message: `token ${token}` } };
+    if (req.headers.authorization !== `Bearer ${token}`) return { status: 401, body: { reason: 'Unauthorized' } };
+    if (req.method === 'GET' && req.url === base) return { status: 200, body: rollout };
+    if (req.method === 'GET' && req.url === '/apis/apps/v1/namespaces/shop/replicasets?labelSelector=app%3Dpayments') {
+      return { status: 200, body: { items: replicaSets } };
+    }
+    if (req.method === 'PATCH' && (req.url === `${base}/status` || req.url === base) && req.headers['content-type'] === 'application/merge-patch+json') {
+      if (req.url.endsWith('/status') && options.statusSubresource === false) return { status: 404, body: { reason: 'NotFound' } };
+      rollout.status = { ...rollout.status, ...JSON.parse(req.body).status };
+      bump();
+      return { status: 200, body: rollout };
+    }
+    if (req.method === 'PATCH' && req.url === base && req.headers['content-type'] === 'application/json-patch+json') {
+      for (const op of JSON.parse(req.body)) {
+        if (op.op === 'test' && op.path === '/metadata/resourceVersion' && op.value !== rollout.metadata.resourceVersion) {
+          return { status: 422, body: { reason: 'Invalid' } };
+        }
+        if (op.op === 'add' && op.path === '/metadata/annotations') rollout.metadata.annotations = op.value;
+        if (op.op === 'add' && op.path === '/metadata/annotations/greenlight.dev~1rollback-id') {
+          rollout.metadata.annotations[ROLLBACK_ANNOTATION] = op.value;
+        }
+        if (op.op === 'replace' && op.path === '/spec/template') {
+          rollout.spec.template = op.value;
+          templateReplacements.push(op.value);
+        }
+      }
+      bump();
+      return { status: 200, body: rollout };
+    }
+    return { status: 404, body: { reason: 'NotFound' } };
+  };
+  return { rollout, handle, templateReplacements };
+}
+
+const config = (apiUrl: string, extra: object = {}) => ({
+  apiUrl,
+  token,
+  namespace: 'shop',
+  undo: true,
+  timeoutMs: 2000,
+  ...extra,
+});
+const name = async () => 'payments-rollout';
+
+describe('ArgoRolloutsExecutor', () => {
+  const closers: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    await Promise.all(closers.splice(0).map(c => c()));
+  });
+
+  async function cluster(options?: Parameters<typeof fakeCluster>[0]) {
+    const fake = fakeCluster(options);
+    const server = await startServer(fake.handle);
+    closers.push(server.close);
+    return { ...fake, server };
+  }
+
+  it('aborts the rollout and restores the previous revision, once per idempotency key', async () => {
+    const { rollout, server, templateReplacements } = await cluster();
+    const executor = new ArgoRolloutsExecutor(config(server.url), name);
+    const result = await executor.rollback(request);
+    expect(result).toEqual({
+      status: 'succeeded',
+      message: 'Rollout shop/payments-rollout aborted and restored to revision 1',
+      retryable: false,
+    });
+    expect(rollout.status.abort).toBe(true);
+    expect(rollout.spec.template).toEqual({
+      metadata: { labels: { app: 'payments' } },
+      spec: { containers: [{ name: 'app', image: 'payments:1.0' }] },
+    });
+    expect(rollout.metadata.annotations[ROLLBACK_ANNOTATION]).toBe('rollout-7');
+    const abortCall = server.received.find(r => r.url.endsWith('/status'))!;
+    expect(JSON.parse(abortCall.body)).toEqual({ status: { abort: true } });
+
+    // A retried webhook or attempt with the same key must not undo a second revision.
+    const again = await executor.rollback(request);
+    expect(again).toMatchObject({ status: 'succeeded', message: expect.stringContaining('already rolled back') });
+    expect(templateReplacements).toHaveLength(1);
+  });
+
+  it('patches the Rollout itself when the CRD has no status subresource', async () => {
+    const { rollout, server } = await cluster({ statusSubresource: false });
+    const result = await new ArgoRolloutsExecutor(config(server.url, { undo: false }), name).rollback(request);
+    expect(result).toEqual({ status: 'succeeded', message: 'Rollout shop/payments-rollout aborted', retryable: false });
+    expect(rollout.status.abort).toBe(true);
+    expect(rollout.spec.template.spec.containers[0].image).toBe('payments:2.0');
+  });
+
+  it('fails without retry when the API refuses, and never echoes the token', async () => {
+    const { server } = await cluster({ forbid: true });
+    const result = await new ArgoRolloutsExecutor(config(server.url), name).rollback(request);
+    expect(result).toEqual({
+      status: 'failed',
+      message: 'Kubernetes API failed reading Rollout shop/payments-rollout: HTTP 403 Forbidden',
+      retryable: false,
+    });
+    expect(result.message).not.toContain(token);
+  });
+
+  it('reports an unknown Rollout as a permanent failure and an unreachable API as retryable', async () => {
+    const { server } = await cluster();
+    const missing = await new ArgoRolloutsExecutor(config(server.url), async () => 'nope').rollback(request);
+    expect(missing).toMatchObject({ status: 'failed', retryable: false });
+    const closed = await startServer(() => ({ status: 200 }));
+    await closed.close();
+    const down = await new ArgoRolloutsExecutor(config(closed.url), name).rollback(request);
+    expect(down).toMatchObject({ status: 'failed', retryable: true });
+  });
+
+  const haveOpenssl = (() => {
+    try {
+      execFileSync('openssl', ['version']);
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+  (haveOpenssl ? it : it.skip)('trusts the API server certificate given as caCertFile', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'argo-ca-'));
+    closers.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
+    execFileSync('openssl', [
+      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
+      '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
+      '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'),
+    ], { stdio: 'ignore' });
+    const fake = fakeCluster({ statusSubresource: true });
+    const server = https.createServer(
+      { key: fs.readFileSync(path.join(dir, 'key.pem')), cert: fs.readFileSync(path.join(dir, 'cert.pem')) },
+      (req, res) => {
+        const chunks: Buffer[] = [];
+        req.on('data', c => chunks.push(c));
+        req.on('end', () => {
+          const answer = fake.handle({ method: req.method!, url: req.url!, headers: req.headers, body: Buffer.concat(chunks).toString() });
+          res.writeHead(answer.status, { 'Content-Type': 'application/json' });
+          res.end(JSON.stringify(answer.body));
+        });
+      },
+    );
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+    closers.push(() => new Promise(resolve => server.close(() => resolve())));
+    const apiUrl = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+    const untrusted = await new ArgoRolloutsExecutor(config(apiUrl), name).rollback(request);
+    expect(untrusted).toMatchObject({ status: 'failed', retryable: true });
+    const trusted = await new ArgoRolloutsExecutor(
+      config(apiUrl, { caCertFile: path.join(dir, 'cert.pem') }),
+      name,
+    ).rollback(request);
+    expect(trusted).toMatchObject({ status: 'succeeded' });
+    expect(fake.rollout.status.abort).toBe(true);
+  });
+});
