@@ -134,7 +134,7 @@ export class ChecklistService {
     const slo = sloDocumentOf(entity);
     if (!slo) problems.push('no SLO gates (greenlight.dev/slo annotation)');
     const mechanisms = this.deps.rollbackMechanisms();
-    if (mechanisms.length === 0) problems.push('no automated rollback (no rollback executor, greenlight.rollouts not configured)');
+    if (mechanisms.length === 0) problems.push('no automated rollback (no rollback executor: configure greenlight.rollouts.webhook or .argo, or install a module)');
     return problems.length === 0
       ? check(
           'progressive-rollback',

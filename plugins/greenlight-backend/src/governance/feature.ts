@@ -21,11 +21,11 @@ export const governanceFeature: GreenlightFeature = async ctx => {
   const provenance = new ProvenanceVerdicts(ctx.knex, ctx.logger);
   const decisions = new KnexReadinessStore(ctx.knex);
   const breakGlass = new KnexBreakGlassStore(ctx.knex);
-  // Read when asked, so executors registered by modules after start-up still count.
-  const rollbackMechanisms = () => [
-    ...[...ctx.rollbackExecutors.keys()].sort().map(id => `rollback executor ${id}`),
-    ...(config.rolloutsConfigured ? ['rollout watcher (greenlight.rollouts)'] : []),
-  ];
+  // Rollouts are watched whenever gates exist, but only a registered executor (a module, or
+  // greenlight.rollouts.webhook / argo) turns a failing gate into an actual rollback. Read when
+  // asked, so executors registered by features that start after this one still count.
+  const rollbackMechanisms = () =>
+    [...ctx.rollbackExecutors.keys()].sort().map(id => `rollback executor ${id}`);
 
   await ctx.scheduler.scheduleTask({
     id: 'greenlight-break-glass-overdue',

@@ -15,8 +15,6 @@ export type GovernanceConfig = {
   requireTestsDefault: boolean;
   /** Deadline for reconciling a break-glass change when the caller gives none. */
   breakGlassReconcileWithinHours: number;
-  /** `greenlight.rollouts` is configured: rollouts are watched and rolled back on failing gates. */
-  rolloutsConfigured: boolean;
 };
 
 /** Reads `greenlight.readiness` and `greenlight.breakGlass`; a bad matrix stops the backend. */
@@ -50,6 +48,5 @@ export function readGovernanceConfig(config: Config): GovernanceConfig {
     labels,
     requireTestsDefault: readiness?.getOptionalBoolean('requireTests') ?? false,
     breakGlassReconcileWithinHours: hours,
-    rolloutsConfigured: config.has('greenlight.rollouts'),
   };
 }

@@ -199,7 +199,7 @@ const evaluators: Record<ControlId, (facts: ReadinessFacts) => ControlResult> = 
       : result(
           'automatic-rollback',
           false,
-          'no rollback executor is registered and greenlight.rollouts is not configured',
+          'no rollback executor is registered (greenlight.rollouts.webhook or .argo, or a module), so a failing gate cannot roll back',
         ),
 
   'config-validated': facts => {
