@@ -261,7 +261,7 @@ export class KnexTraceabilityStore implements TraceabilityStore {
       .leftJoin('deployments as target', 'target.id', 'd.rollback_of')
       .select('d.*', 'target.sort_time as rollback_target_time')
       .select(
-        knex.raw('case when exists (?) then 1 else 0 end as contains_commit', [
+        knex.raw('case when exists ? then 1 else 0 end as contains_commit', [
           contains,
         ]),
       )
