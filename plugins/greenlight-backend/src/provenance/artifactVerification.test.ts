@@ -38,6 +38,7 @@ const STRANGER_HEX = 'd'.repeat(64);
 const WRONG_SOURCE_HEX = 'e'.repeat(64);
 const BUNDLE_HEX = 'f'.repeat(64);
 const CUSTOM_HEX = '1'.repeat(64);
+const CDEVENTS_HEX = '2'.repeat(64);
 
 /** An extension verifier for a media type the built-in one does not know. */
 const inHouseVerifier = createBackendModule({
@@ -277,7 +278,34 @@ describe.each(databases.eachSupportedId())(
       });
     });
 
-    it('answers 400 naming each bad field and writes nothing', async () => {
+    it('verifies a DSSE envelope that arrived as the signature of a CDEvents artifact.signed', async () => {
+    const envelope = dsse(slsaV1Statement({ digestHex: CDEVENTS_HEX }), [signer]).content;
+    const res = await request(backend.server)
+      .post('/api/greenlight/v1/cdevents')
+      .set('Authorization', service)
+      .send({
+        context: {
+          version: '0.4.1',
+          id: 'cd-signed-1',
+          source: '/ci/release',
+          type: 'dev.cdevents.artifact.signed.0.2.0',
+          timestamp: '2026-03-01T00:00:00Z',
+        },
+        subject: {
+          id: `pkg:oci/payments@${digestOf(CDEVENTS_HEX)}`,
+          source: '/ci/release',
+          type: 'artifact',
+          content: { signature: Buffer.from(JSON.stringify(envelope)).toString('base64') },
+        },
+        customData: { entityRef: PAYMENTS },
+      });
+    expect(res.status).toBe(200);
+    const artifact = await backend.get(`/v1/artifacts/${digestOf(CDEVENTS_HEX)}`);
+    expect(artifact.body.summary).toMatchObject({ status: 'verified', signer: 'release-signer' });
+    expect(artifact.body.attestations[0].sourceEventId).toBe('cdevents:cd-signed-1');
+  });
+
+  it('answers 400 naming each bad field and writes nothing', async () => {
       const res = await request(backend.server)
         .post('/api/greenlight/v1/attestations')
         .set('Authorization', service)
