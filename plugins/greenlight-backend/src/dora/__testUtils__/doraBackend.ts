@@ -82,7 +82,7 @@ export function deployment(
   finishedAt: string,
   options: DeploymentOptions = {},
 ): GreenlightEvent {
-  const commits = (options.commits ?? []).map(sha);
+  const shas = (options.commits ?? []).map(sha);
   return {
     id: `${id}-finished`,
     type: 'deployment.finished',
@@ -93,7 +93,7 @@ export function deployment(
       status,
       strategy: 'all-at-once',
       intent: options.intent ?? 'planned',
-      ...(commits.length > 0 ? { commitSha: commits[0], commits } : {}),
+      ...(shas.length > 0 ? { commitSha: shas[0], commits: shas } : {}),
       ...(options.rollbackOf ? { rollbackOf: options.rollbackOf } : {}),
       ...(options.replaces ? { replaces: options.replaces } : {}),
       startedAt: options.startedAt ?? new Date(Date.parse(finishedAt) - 10 * MINUTE).toISOString(),
@@ -146,11 +146,18 @@ export const ENVIRONMENTS = [
  * The real plugin behind a real HTTP server, with the catalog and scheduler as test
  * doubles: the scheduler only runs the rollup task when a test says so.
  */
+export type DoraTestBackend = {
+  server: Parameters<typeof request>[0];
+  post(events: GreenlightEvent[]): Promise<any>;
+  refresh(): Promise<void>;
+  get(path: string, query: Record<string, string>, as?: 'user' | 'service'): request.Test;
+};
+
 export async function startDoraBackend(options: {
   entities: Entity[];
   knex?: Knex;
   dora?: object;
-}) {
+}): Promise<DoraTestBackend> {
   let scheduler: SchedulerService | undefined;
   const captureScheduler = createBackendModule({
     pluginId: 'greenlight',
