@@ -1,13 +1,6 @@
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
-import githubModule from '@backstage/plugin-scaffolder-backend-module-github';
 import { parseOpenSloDocuments } from '@greenlight/backstage-plugin-greenlight-common';
-import greenlightPlugin from '@greenlight/backstage-plugin-greenlight-backend';
-import request from 'supertest';
 import { parse, parseAllDocuments } from 'yaml';
-import greenlightModule from '../index';
-import { dryRunBody, generatedFiles } from '../__testUtils__/dryRun';
+import { dryRunLog, generatedFiles, startScaffolder } from '../__testUtils__/dryRun';
 
 jest.setTimeout(120_000);
 
@@ -30,30 +23,13 @@ const values = {
 const PINNED_USES = /^\s*(?:-\s+)?uses:\s+[\w.-]+\/[\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+\s*$/;
 const LOCAL_USES = /^\s*(?:-\s+)?uses:\s+\.\/\S+\s*$/;
 
-async function startScaffolder() {
-  const { server } = await startTestBackend({
-    features: [
-      scaffolderPlugin,
-      githubModule,
-      greenlightModule,
-      greenlightPlugin,
-      catalogServiceMock.factory({ entities: [] }),
-      mockServices.rootConfig.factory({ data: {} }),
-    ],
-  });
-  return server;
-}
-
 describe('the GitHub Actions template, through the scaffolder dry-run', () => {
   it('generates a service whose pipeline, catalog entity and SLO Greenlight accepts', async () => {
-    const server = await startScaffolder();
-    const response = await request(server)
-      .post('/api/scaffolder/v2/dry-run')
-      .set('Authorization', mockCredentials.user.header('user:default/ada'))
-      .send(await dryRunBody('github-governed-service', values));
+    const dryRun = await startScaffolder();
+    const response = await dryRun('github-governed-service', values);
     expect(response.status).toBe(200);
     const files = generatedFiles(response.body);
-    const log = response.body.log.map((l: any) => l.body.message).join('\n');
+    const log = dryRunLog(response);
 
     // Every YAML file parses, and no template syntax is left behind.
     for (const [file, text] of files) {
@@ -138,27 +114,20 @@ describe('the GitHub Actions template, through the scaffolder dry-run', () => {
   });
 
   it('leaves the baseline comparison out of a blue-green service', async () => {
-    const server = await startScaffolder();
-    const response = await request(server)
-      .post('/api/scaffolder/v2/dry-run')
-      .set('Authorization', mockCredentials.user.header('user:default/ada'))
-      .send(await dryRunBody('github-governed-service', { ...values, strategy: 'blue-green' }));
+    const dryRun = await startScaffolder();
+    const response = await dryRun('github-governed-service', { ...values, strategy: 'blue-green' });
     expect(response.status).toBe(200);
     const files = generatedFiles(response.body);
     expect(files.get('slo.yaml')).not.toContain('canary-vs-baseline');
     expect(parse(files.get('.github/workflows/pipeline.yaml')!).jobs['deploy-production'].with.strategy).toBe(
       'blue-green',
     );
-    expect(response.body.log.map((l: any) => l.body.message).join('\n')).toContain('"rollout":{"strategy":"blue-green"}');
+    expect(dryRunLog(response)).toContain('"rollout":{"strategy":"blue-green"}');
   });
 
   it('refuses parameters the template does not allow', async () => {
-    const server = await startScaffolder();
-    const send = async (changes: Record<string, unknown>) =>
-      request(server)
-        .post('/api/scaffolder/v2/dry-run')
-        .set('Authorization', mockCredentials.user.header('user:default/ada'))
-        .send(await dryRunBody('github-governed-service', { ...values, ...changes }));
+    const dryRun = await startScaffolder();
+    const send = (changes: Record<string, unknown>) => dryRun('github-governed-service', { ...values, ...changes });
 
     expect((await send({ name: 'Payments_API' })).status).toBe(400);
     expect((await send({ environments: [{ name: 'dev', tier: 'development' }] })).status).toBe(400);
