@@ -75,6 +75,11 @@ exports.up = async function up(knex) {
     table.index(['verified_at'], 'attestation_verdicts_time_idx');
   });
 
+  // Promotion verdicts look up a release's earlier deployments by entity and commit.
+  await knex.schema.alterTable('deployments', table => {
+    table.index(['entity_ref', 'commit_sha'], 'deployments_entity_commit_idx');
+  });
+
   await knex.schema.createTable('provenance_cursors', table => {
     table.comment('How far a provenance task has read the events table');
     table.string('name', 64).primary();
@@ -86,6 +91,12 @@ exports.up = async function up(knex) {
 /** @param {import('knex').Knex} knex */
 exports.down = async function down(knex) {
   await knex.schema.dropTable('provenance_cursors');
+  await knex.schema.alterTable('deployments', table => {
+    table.dropIndex(
+      ['entity_ref', 'commit_sha'],
+      'deployments_entity_commit_idx',
+    );
+  });
   await knex.schema.dropTable('attestation_verdicts');
   await knex.schema.dropTable('attestations');
 };

@@ -58,13 +58,23 @@ function buildView(r: any): BuildView {
   };
 }
 
-/** Matches a stored SHA to a given one, full or abbreviated on either side. */
+/**
+ * Matches a stored SHA to a given one, full or abbreviated on either side, in a form the
+ * SHA indexes serve: the stored value is one of the given SHA's prefixes (7 characters or
+ * more), or starts with the given SHA. SHAs are lowercase hex, and `g` sorts after every
+ * hex digit, so the range holds exactly the longer SHAs that start with it.
+ */
 function sameCommit(q: Knex.QueryBuilder, column: string, sha: string) {
+  const prefixes: string[] = [];
+  for (let length = Math.min(7, sha.length); length <= sha.length; length++) {
+    prefixes.push(sha.slice(0, length));
+  }
   return q.where(w =>
     w
-      .where(column, sha)
-      .orWhere(column, 'like', `${sha}%`)
-      .orWhereRaw(`? like (${column} || '%')`, [sha]),
+      .whereIn(column, prefixes)
+      .orWhere(range =>
+        range.where(column, '>', sha).where(column, '<', `${sha}g`),
+      ),
   );
 }
 
