@@ -63,6 +63,10 @@ export type Release = {
   /** Filled in by the provenance service when it knows the artifact. */
   provenance?: ProvenanceSummary;
   promotion?: PromotionStatus;
+  /** Filled in by governance when a readiness decision was asked about this release. */
+  readiness?: ReleaseReadiness;
+  /** Filled in by governance when this release breaks a delivery policy. */
+  violations?: PolicyViolation[];
 };
 
 /** @public */
@@ -391,6 +395,16 @@ export type ReadinessControlView = {
   satisfied: boolean;
   reason: string;
   evidence: Record<string, unknown>;
+};
+
+/** The latest readiness decision about a release, as release reads show it. @public */
+export type ReleaseReadiness = {
+  decisionId: string;
+  decision: 'allow' | 'block';
+  assessed: 'allow' | 'block';
+  decidedAt: string;
+  missingControls: string[];
+  overridden: boolean;
 };
 
 /** A release (or a change about to become one) that breaks a delivery policy. @public */

@@ -1,4 +1,3 @@
-import request from 'supertest';
 import { service, startGovernanceBackend, user } from './__testUtils__/backend';
 
 jest.setTimeout(60_000);
@@ -61,11 +60,8 @@ describe('drift', () => {
   it('opens drift from a Terraform plan, attributes it by tag and closes it on a later clean plan', async () => {
     const gl = await startGovernanceBackend();
 
-    const first = await request(gl.server)
-      .post('/api/greenlight/v1/drift')
-      .query({ source: 'terraform:payments-prod' })
-      .set('Authorization', service)
-      .send(drifted);
+    // the plan exactly as `terraform show -json` prints it, with the source in the query
+    const first = await gl.post('/v1/drift', drifted, service, { source: 'terraform:payments-prod' });
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({
       source: 'terraform:payments-prod',

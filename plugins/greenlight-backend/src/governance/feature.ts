@@ -8,6 +8,7 @@ import { readGovernanceConfig } from './governanceConfig';
 import { LedgerFacts } from './ledgerFacts';
 import { ProvenanceVerdicts } from './provenanceVerdicts';
 import { ReadinessService } from './readinessService';
+import { governanceReleaseEnricher } from './releaseEnricher';
 import { readinessRoutes } from './readinessRoutes';
 import { KnexBreakGlassStore } from './store/KnexBreakGlassStore';
 import { KnexDriftStore } from './store/KnexDriftStore';
@@ -66,6 +67,17 @@ export const governanceFeature: GreenlightFeature = async ctx => {
     checklist: new ChecklistService({ ledger, provenance, environments: ctx.environments, rollbackMechanisms }),
     now: () => Date.now(),
   };
+
+  ctx.releaseEnrichers.push(
+    governanceReleaseEnricher({
+      decisions,
+      ledger,
+      environments: ctx.environments,
+      config,
+      catalog: ctx.catalog,
+      auth: ctx.auth,
+    }),
+  );
 
   const router = Router();
   router.use(readinessRoutes(deps));

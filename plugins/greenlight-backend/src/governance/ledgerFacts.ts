@@ -168,6 +168,22 @@ export class LedgerFacts {
     to: number,
   ): Promise<LedgerDeployment[]> {
     if (environments.length === 0) return [];
+    return this.untested(q =>
+      q
+        .where('d.entity_ref', entityRef)
+        .whereIn('d.environment', environments)
+        .where('d.sort_time', '>=', from)
+        .where('d.sort_time', '<', to),
+    );
+  }
+
+  /** Which of the deployments had no passing test run before them (see untestedDeployments). */
+  async untestedAmong(ids: string[]): Promise<LedgerDeployment[]> {
+    if (ids.length === 0) return [];
+    return this.untested(q => q.whereIn('d.id', ids));
+  }
+
+  private async untested(scope: (q: Knex.QueryBuilder) => Knex.QueryBuilder): Promise<LedgerDeployment[]> {
     const knex = this.knex;
     const passingBefore = knex('test_runs as t')
       .select(knex.raw('1'))
@@ -179,14 +195,12 @@ export class LedgerFacts {
           .orWhere('t.build_id', knex.ref('a.build_id'))
           .orWhere('t.commit_sha', knex.ref('d.commit_sha')),
       );
-    const rows = await knex('deployments as d')
-      .leftJoin('artifacts as a', 'a.digest', 'd.artifact_digest')
-      .select(DEPLOYMENT_COLUMNS)
-      .where('d.entity_ref', entityRef)
-      .whereIn('d.environment', environments)
+    const rows = await scope(
+      knex('deployments as d')
+        .leftJoin('artifacts as a', 'a.digest', 'd.artifact_digest')
+        .select(DEPLOYMENT_COLUMNS),
+    )
       .whereNot('d.status', 'cancelled')
-      .where('d.sort_time', '>=', from)
-      .where('d.sort_time', '<', to)
       .whereNotExists(passingBefore)
       .orderBy([
         { column: 'd.sort_time', order: 'desc' },

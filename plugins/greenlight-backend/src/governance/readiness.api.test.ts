@@ -101,6 +101,14 @@ describe('POST /v1/readiness', () => {
     expect(detail.body.audit.map((a: any) => a.action)).toEqual(
       expect.arrayContaining(['readiness.block', 'readiness.allow']),
     );
+    expect(detail.body.readiness).toEqual({
+      decisionId: allowed.body.decisionId,
+      decision: 'allow',
+      assessed: 'allow',
+      decidedAt: expect.any(String),
+      missingControls: [],
+      overridden: false,
+    });
     const one = await gl.get(`/v1/readiness/${allowed.body.decisionId}`);
     expect(one.body).toMatchObject({ decisionId: allowed.body.decisionId, decision: 'allow' });
   });
@@ -218,6 +226,12 @@ describe('mandatory tests', () => {
     const onRelease = await gl.get('/v1/releases/dep-tested-late/readiness');
     expect(onRelease.body.violations).toEqual([expect.objectContaining({ kind: 'untested-production-deployment', releaseId: 'dep-tested-late' })]);
     expect((await gl.get('/v1/releases/dep-tested/readiness')).body.violations).toEqual([]);
+    // release reads carry the violation too
+    const releases = await gl.get('/v1/releases', { entityRef: payments });
+    const byId = Object.fromEntries(releases.body.items.map((r: any) => [r.id, r]));
+    expect(byId['dep-tested-late'].violations).toEqual([expect.objectContaining({ enforced: true })]);
+    expect(byId['dep-tested']).not.toHaveProperty('violations');
+    expect(byId['dep-staging']).not.toHaveProperty('violations');
     const bad = await gl.get('/v1/violations', { entityRef: payments, from: 'yesterday' });
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toContain('from');
@@ -266,6 +280,17 @@ describe('POST /v1/readiness/:decisionId/override', () => {
       assessed: 'block',
       override: { decisionId: blocked.body.decisionId },
     });
+    await gl.events([deploymentFinished('payments-2.0.0-production', '2.0.0', { commitSha: 'c0ffee1' })]);
+    const released = await gl.get('/v1/releases/payments-2.0.0-production');
+    expect(released.body.readiness).toEqual({
+      decisionId: again.body.decisionId,
+      decision: 'allow',
+      assessed: 'block',
+      decidedAt: expect.any(String),
+      missingControls: ['expand-contract'],
+      overridden: true,
+    });
+
     // with the evidence in place the change stands on its own, not on the override
     const earned = await gl.post('/v1/readiness', {
       ...migrationChange,
@@ -276,8 +301,14 @@ describe('POST /v1/readiness/:decisionId/override', () => {
     const other = await gl.post('/v1/readiness', { ...migrationChange, change: { ...migrationChange.change, deploymentId: 'payments-2.0.1-production' } });
     expect(other.body.decision).toBe('block');
 
-    await gl.events([deploymentFinished('payments-2.0.0-production', '2.0.0', { commitSha: 'c0ffee1' })]);
     const detail = await gl.get('/v1/releases/payments-2.0.0-production');
+    // the latest decision about the release is the one its evidence earned; the override stays on record
+    expect(detail.body.readiness).toMatchObject({ decisionId: earned.body.decisionId, overridden: false });
+    const onRelease = await gl.get('/v1/releases/payments-2.0.0-production/readiness');
+    expect(onRelease.body.decisions.filter((d: any) => d.override).map((d: any) => [d.assessed, d.decision])).toEqual([
+      ['block', 'allow'],
+      ['block', 'allow'],
+    ]);
     expect(detail.body.audit).toEqual(
       expect.arrayContaining([
         expect.objectContaining({

@@ -48,13 +48,20 @@ const denyOverrides = mockServices.permissions.mock({
     })) as any,
 });
 
+export type GovernanceApi = {
+  post(path: string, body: object, auth?: string, query?: object): request.Test;
+  get(path: string, query?: object, auth?: string): request.Test;
+  /** Posts native events with service credentials; throws unless they are accepted. */
+  events(events: object[]): Promise<unknown>;
+};
+
 export async function startGovernanceBackend(
   options: {
     entities?: Entity[];
     config?: object;
     permissions?: 'allow' | 'deny' | 'deny-overrides';
   } = {},
-) {
+): Promise<GovernanceApi> {
   const permissionFeature =
     options.permissions === 'deny'
       ? [mockServices.permissions.factory({ result: AuthorizeResult.DENY })]
@@ -71,9 +78,8 @@ export async function startGovernanceBackend(
   });
   const api = request(server);
   return {
-    server,
-    post: (path: string, body: object, auth = service) =>
-      api.post(`/api/greenlight${path}`).set('Authorization', auth).send(body),
+    post: (path: string, body: object, auth = service, query = {}) =>
+      api.post(`/api/greenlight${path}`).query(query).set('Authorization', auth).send(body),
     get: (path: string, query: object = {}, auth = user) =>
       api.get(`/api/greenlight${path}`).query(query).set('Authorization', auth),
     events: async (events: object[]) => {

@@ -113,4 +113,19 @@ export class KnexReadinessStore implements ReadinessStore {
       .limit(limit);
     return rows.map(fromRow);
   }
+
+  async listForReleases(deploymentIds: string[], artifactDigests: string[]) {
+    if (deploymentIds.length === 0 && artifactDigests.length === 0) return [];
+    const rows = await this.knex('readiness_decisions')
+      .where(q => {
+        if (deploymentIds.length > 0) q.orWhereIn('deployment_id', deploymentIds);
+        if (artifactDigests.length > 0) q.orWhereIn('artifact_digest', artifactDigests);
+      })
+      .orderBy([
+        { column: 'decided_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(2000);
+    return rows.map(fromRow);
+  }
 }
