@@ -125,6 +125,43 @@ export interface Config {
       /** Defaults for production-tier environments, applied over `defaults`. */
       production?: GatePolicyDefaults;
     };
+    /** Change readiness: the controls each class of change needs (see docs/governance.md). */
+    readiness?: {
+      /**
+       * Control ids per change class; a class left out keeps its defaults, an empty list
+       * needs nothing. Unknown classes or controls stop the backend at startup.
+       */
+      controls?: {
+        /** Defaults to canary-abort-metric, automatic-rollback. */
+        code?: string[];
+        /** Defaults to config-validated, config-diff. */
+        config?: string[];
+        /** Defaults to expand-contract. */
+        database?: string[];
+        /** Defaults to contract-versioned, compatibility-tests. */
+        'cross-service'?: string[];
+        /** Defaults to signed-provenance, security-scan, security-approval. */
+        'security-sensitive'?: string[];
+      };
+      /**
+       * Whether production deployments need passing test evidence, for entities without the
+       * `greenlight.dev/require-tests` annotation. Defaults to false (violations are reported, not blocked).
+       */
+      requireTests?: boolean;
+      /** Extra change labels per class, added to the defaults, e.g. `database: [schema]`. */
+      labels?: {
+        code?: string[];
+        config?: string[];
+        database?: string[];
+        'cross-service'?: string[];
+        'security-sensitive'?: string[];
+      };
+    };
+    /** Break-glass changes made outside the normal path. */
+    breakGlass?: {
+      /** Hours to reconcile a break-glass change when the caller gives no deadline. Defaults to 72. */
+      reconcileWithinHours?: number;
+    };
     ingest?: {
       /** Largest accepted request body, e.g. `5mb`. Defaults to `5mb`. */
       maxBodySize?: string;
