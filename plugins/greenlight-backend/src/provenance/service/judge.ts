@@ -9,6 +9,8 @@ import { verifyAttestation } from '../verify';
 
 export const BUILTIN_VERIFIER = 'greenlight';
 
+const STATUSES = new Set<string>(['verified', 'invalid', 'unverifiable']);
+
 export type JudgeRequest = {
   mediaType: string;
   content: string;
@@ -110,6 +112,16 @@ async function extensionRecord(
       entityRef: request.entityRef ?? undefined,
       now: request.now,
     });
+    if (!STATUSES.has(result.status)) {
+      return {
+        verifier: verifier.id,
+        status: 'unverifiable',
+        reason: `verifier ${verifier.id} answered an unknown status ${String(
+          result.status,
+        )}`,
+        verifiedAt,
+      };
+    }
     const details = result.details;
     return {
       verifier: verifier.id,
