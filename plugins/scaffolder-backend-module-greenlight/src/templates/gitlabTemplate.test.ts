@@ -31,13 +31,15 @@ describe('the GitLab CI template, through the scaffolder dry-run', () => {
     const files = generatedFiles(response.body);
     const log = dryRunLog(response);
 
+    const yamlFiles = [...files].filter(([file]) => /\.ya?ml$/.test(file));
+    expect(yamlFiles.length).toBeGreaterThan(2);
+    for (const [file, text] of yamlFiles) {
+      expect({ file, errors: parseAllDocuments(text).flatMap(d => d.errors.map(e => e.message)) }).toEqual({
+        file,
+        errors: [],
+      });
+    }
     for (const [file, text] of files) {
-      if (/\.ya?ml$/.test(file)) {
-        expect({ file, errors: parseAllDocuments(text).flatMap(d => d.errors.map(e => e.message)) }).toEqual({
-          file,
-          errors: [],
-        });
-      }
       expect({ file, leftover: /\$\{\{\s*values\.|\{%/.test(text) }).toEqual({ file, leftover: false });
     }
 
