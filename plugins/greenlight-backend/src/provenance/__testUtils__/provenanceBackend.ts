@@ -7,6 +7,7 @@ import {
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Knex } from 'knex';
+import { Server } from 'node:http';
 import request from 'supertest';
 import { greenlightPlugin } from '../../plugin';
 import { DSSE_ENVELOPE_MEDIA_TYPE } from '../dsse';
@@ -73,7 +74,7 @@ export async function startProvenanceBackend(options: {
   provenance?: object;
   scheduler?: Parameters<typeof mockServices.scheduler.factory>[0];
   features?: BackendFeature[];
-}) {
+}): Promise<ProvenanceBackend> {
   const backend = await startTestBackend({
     features: [
       greenlightPlugin,
@@ -92,7 +93,7 @@ export async function startProvenanceBackend(options: {
   return {
     server,
     stop: () => backend.stop(),
-    async post(events: object[]) {
+    async post(events: object[]): Promise<any> {
       const res = await request(server)
         .post('/api/greenlight/v1/events')
         .set('Authorization', service)
@@ -100,7 +101,7 @@ export async function startProvenanceBackend(options: {
       expect(res.status).toBe(200);
       return res.body;
     },
-    get(path: string, query: Record<string, string> = {}) {
+    get(path: string, query: Record<string, string> = {}): request.Test {
       return request(server)
         .get(`/api/greenlight${path}`)
         .query(query)
@@ -109,9 +110,14 @@ export async function startProvenanceBackend(options: {
   };
 }
 
-export type ProvenanceBackend = Awaited<
-  ReturnType<typeof startProvenanceBackend>
->;
+export type ProvenanceBackend = {
+  server: Server;
+  stop(): Promise<void>;
+  /** Posts native events with service credentials; expects 200. */
+  post(events: object[]): Promise<any>;
+  /** A GET under /api/greenlight as a signed-in user. */
+  get(path: string, query?: Record<string, string>): request.Test;
+};
 
 /** An artifact event of a service, optionally carrying attestations. */
 export function artifactEvent(
