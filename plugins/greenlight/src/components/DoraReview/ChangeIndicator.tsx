@@ -39,7 +39,11 @@ export function ChangeIndicator(props: { definition: DoraMetricDefinition; chang
       alignItems="center"
       gridGap={4}
       className={className}
-      aria-label={`${direction === 'flat' ? 'No change' : `${direction === 'up' ? 'Up' : 'Down'} ${text}`}, ${verdict} than the previous window`}
+      aria-label={
+        direction === 'flat'
+          ? 'No change from the previous window'
+          : `${direction === 'up' ? 'Up' : 'Down'} ${text}, ${verdict} than the previous window`
+      }
     >
       <Icon fontSize="small" aria-hidden />
       <Typography variant="body2" component="span">

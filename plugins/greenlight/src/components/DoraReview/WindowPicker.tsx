@@ -15,6 +15,7 @@ export function WindowPicker(props: { window: ReviewWindow; now: Date; onChange:
     <Box display="flex" flexWrap="wrap" gridGap={16} alignItems="flex-end" role="group" aria-label="Review window">
       <TextField
         select
+        id="greenlight-dora-window"
         label="Window"
         value={preset ?? 'custom'}
         onChange={e => {
@@ -30,6 +31,7 @@ export function WindowPicker(props: { window: ReviewWindow; now: Date; onChange:
         <MenuItem value="custom">Custom</MenuItem>
       </TextField>
       <TextField
+        id="greenlight-dora-from"
         label="From"
         type="date"
         value={window.from}
@@ -38,6 +40,7 @@ export function WindowPicker(props: { window: ReviewWindow; now: Date; onChange:
         onChange={e => e.target.value && onChange({ ...window, from: e.target.value })}
       />
       <TextField
+        id="greenlight-dora-to"
         label="To"
         type="date"
         value={window.to}
@@ -47,6 +50,7 @@ export function WindowPicker(props: { window: ReviewWindow; now: Date; onChange:
       />
       <TextField
         select
+        id="greenlight-dora-bucket"
         label="Trend by"
         value={window.bucket}
         onChange={e => onChange({ ...window, bucket: e.target.value as DoraBucket })}

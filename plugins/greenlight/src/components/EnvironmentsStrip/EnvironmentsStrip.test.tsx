@@ -1,51 +1,54 @@
-import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { screen } from '@testing-library/react';
-import { GreenlightApi, greenlightApiRef } from '../../api';
-import { EnvironmentsStrip } from './EnvironmentsStrip';
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { environments } from '../../__testUtils__/fixtures';
+import { renderForEntity, responseError } from '../../__testUtils__/renderForEntity';
+import { GreenlightApi } from '../../api';
+import { EnvironmentsStrip, RunningWhereCard } from './EnvironmentsStrip';
 
-const entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: { name: 'payments', namespace: 'default' },
-  spec: { type: 'service', owner: 'team-a', lifecycle: 'production' },
-};
-
-function renderWith(api: Partial<GreenlightApi>) {
-  return renderInTestApp(
-    <TestApiProvider apis={[[greenlightApiRef, api]]}>
-      <EntityProvider entity={entity}>
-        <EnvironmentsStrip />
-      </EntityProvider>
-    </TestApiProvider>,
-  );
-}
+const renderWith = (api: Partial<GreenlightApi>, element = <EnvironmentsStrip />) => renderForEntity(element, { api });
 
 describe('EnvironmentsStrip', () => {
-  it('shows what runs in each environment, asking for this entity', async () => {
-    const getEnvironments = jest.fn(async () => [
-      {
-        name: 'staging',
-        tier: 'staging',
-        order: 1,
-        current: {
-          releaseId: 'r1',
-          artifactDigest: `sha256:${'ab'.repeat(32)}`,
-          version: '1.4.0',
-          commitSha: 'abc1234',
-          since: '2026-01-01T10:00:00Z',
-          actor: 'ada',
-        },
-        waiting: { count: 0, commits: [] },
-      },
-      { name: 'production', tier: 'production', order: 2, current: null, waiting: { count: 3, commits: [] } },
-    ]);
+  it('shows what runs in each environment in promotion order, asking for this entity', async () => {
+    const getEnvironments = jest.fn(async () => [...environments()].reverse());
     await renderWith({ getEnvironments });
     expect(getEnvironments).toHaveBeenCalledWith('component:default/payments');
+
+    const groups = await screen.findAllByRole('group', { name: /^Environment / });
+    expect(groups.map(g => g.getAttribute('aria-label'))).toEqual(['Environment staging', 'Environment production']);
+
+    const staging = within(groups[0]);
+    expect(staging.getByText('1.4.0')).toBeInTheDocument();
+    expect(staging.getByText('abababababab')).toBeInTheDocument();
+    expect(staging.getByLabelText('Provenance: Verified')).toBeInTheDocument();
+    expect(staging.getByLabelText('Promotion: First stage')).toBeInTheDocument();
+    expect(staging.getByRole('link', { name: /^Commit 9b2e41c/ })).toHaveAttribute(
+      'href',
+      'https://github.com/acme/payments/commit/9b2e41c0ffee9b2e41c0ffee9b2e41c0ffee9b2e',
+    );
+    expect(staging.getByText(/by ada/)).toBeInTheDocument();
+
+    const production = within(groups[1]);
+    expect(production.getByLabelText('Provenance: Invalid (signature does not verify)')).toBeInTheDocument();
+    expect(production.getByLabelText('Promotion: Rebuilt')).toBeInTheDocument();
+  });
+
+  it('lists the commits waiting to be promoted on demand', async () => {
+    await renderWith({ getEnvironments: async () => environments() });
+    const toggle = await screen.findByRole('button', { name: /2 commits waiting to be promoted/ });
+    expect(toggle).toHaveAttribute('aria-expanded', 'false');
+    expect(screen.queryByText('Retry card declines once')).not.toBeInTheDocument();
+    await userEvent.click(toggle);
+    expect(toggle).toHaveAttribute('aria-expanded', 'true');
+    const list = screen.getByRole('list', { name: 'Commits waiting for production' });
+    expect(within(list).getByText('Retry card declines once')).toBeInTheDocument();
+    expect(within(list).getByText('and 1 more')).toBeInTheDocument();
+  });
+
+  it('keeps the overview card compact: no commit links, a count of waiting commits', async () => {
+    await renderWith({ getEnvironments: async () => environments() }, <RunningWhereCard />);
     expect(await screen.findByText('1.4.0')).toBeInTheDocument();
-    expect(screen.getByText('abababababab')).toBeInTheDocument();
-    expect(screen.getByText('Not deployed')).toBeInTheDocument();
-    expect(screen.getByText('3 commits waiting to be promoted')).toBeInTheDocument();
+    expect(screen.queryByRole('link', { name: /^Commit / })).not.toBeInTheDocument();
+    expect(screen.getByRole('button', { name: /2 commits waiting to be promoted/ })).toBeDisabled();
   });
 
   it('says so when nothing was deployed', async () => {
@@ -64,5 +67,16 @@ describe('EnvironmentsStrip', () => {
       },
     });
     expect((await screen.findAllByText(/backend down/)).length).toBeGreaterThan(0);
+  });
+
+  it('explains a permission refusal instead of reporting a fault', async () => {
+    const denied = await responseError(403, 'greenlight.release.read is not allowed');
+    await renderWith({
+      getEnvironments: async () => {
+        throw denied;
+      },
+    });
+    expect(await screen.findByText('Permission required')).toBeInTheDocument();
+    expect(screen.getByText(/greenlight.release.read is not allowed/)).toBeInTheDocument();
   });
 });

@@ -19,6 +19,7 @@ export function CursorPager(props: {
     <Box display="flex" alignItems="center" justifyContent="flex-end" gridGap={16} mt={1} role="navigation" aria-label="Release pages">
       <TextField
         select
+        id="greenlight-page-size"
         size="small"
         label="Per page"
         value={props.pageSize}

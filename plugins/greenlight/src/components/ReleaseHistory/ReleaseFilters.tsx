@@ -59,6 +59,7 @@ export function ReleaseFilters(props: {
         </Select>
       </FormControl>
       <TextField
+        id="greenlight-filter-from"
         label="From"
         type="datetime-local"
         value={value.from}
@@ -66,6 +67,7 @@ export function ReleaseFilters(props: {
         InputLabelProps={{ shrink: true }}
       />
       <TextField
+        id="greenlight-filter-to"
         label="To"
         type="datetime-local"
         value={value.to}

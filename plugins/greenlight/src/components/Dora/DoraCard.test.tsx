@@ -1,0 +1,80 @@
+import { screen, within } from '@testing-library/react';
+import { doraResponse, metrics } from '../../__testUtils__/fixtures';
+import { renderForEntity, responseError } from '../../__testUtils__/renderForEntity';
+import { DoraQuery, GreenlightApi } from '../../api';
+import { DoraCard } from './DoraCard';
+
+const renderCard = (api: Partial<GreenlightApi>) => renderForEntity(<DoraCard />, { api });
+
+function row(title: string) {
+  return within(screen.getByText(title, { selector: 'th' }).closest('tr')!);
+}
+
+describe('DoraCard', () => {
+  beforeEach(() => {
+    jest.useFakeTimers({ now: new Date('2026-11-02T15:00:00Z'), doNotFake: ['setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'clearInterval', 'queueMicrotask'] as any });
+  });
+  afterEach(() => jest.useRealTimers());
+
+  it('asks for the last 90 whole days of this entity and shows the five metrics', async () => {
+    const getDora = jest.fn(async (_q: DoraQuery) => doraResponse({ scope: { kind: 'entity', ref: 'component:default/payments', entityRefs: 1 } }));
+    await renderCard({ getDora });
+    expect(await screen.findByRole('table', { name: 'DORA metrics' })).toBeInTheDocument();
+    expect(getDora).toHaveBeenCalledWith({
+      entityRef: 'component:default/payments',
+      from: '2026-08-05T00:00:00.000Z',
+      to: '2026-11-03T00:00:00.000Z',
+      bucket: 'week',
+    });
+
+    const frequency = row('Deployment frequency');
+    expect(frequency.getByText('3.5 / week')).toBeInTheDocument();
+    expect(frequency.getByText('45 deployments')).toBeInTheDocument();
+    expect(frequency.getByLabelText('Deployment frequency: High')).toBeInTheDocument();
+    expect(frequency.getByRole('img', { name: /Deployment frequency by week: 3 points/ })).toBeInTheDocument();
+
+    const leadTime = row('Change lead time (median)');
+    expect(leadTime.getByLabelText('approximately 3 h')).toHaveTextContent('≈ 3 h');
+    expect(leadTime.getByLabelText('Change lead time (median): Elite')).toBeInTheDocument();
+
+    expect(row('Change fail rate').getByText('10.0%')).toBeInTheDocument();
+    const recovery = row('Failed deployment recovery time (median)');
+    expect(recovery.getByText('2 recoveries')).toBeInTheDocument();
+    expect(recovery.getByLabelText('Failed deployment recovery time (median): Insufficient data')).toBeInTheDocument();
+    expect(row('Deployment rework rate').getByLabelText('Deployment rework rate: Not benchmarked')).toBeInTheDocument();
+  });
+
+  it('shows exact quantiles without the approximate marker', async () => {
+    const current = { ...metrics(1), quantiles: 'exact' as const };
+    await renderCard({ getDora: async () => doraResponse({ approximate: false, current }) });
+    expect(await screen.findByText('3 h')).toBeInTheDocument();
+    expect(screen.queryByText(/≈/)).not.toBeInTheDocument();
+  });
+
+  it('says when there was no production deployment', async () => {
+    const empty = metrics(1);
+    empty.deploymentFrequency = { count: 0, perDay: 0, medianDeployDaysPerWeek: 0, weeks: [] };
+    empty.changeFailRate = { ...empty.changeFailRate, numerator: 0, denominator: 0, rate: null };
+    await renderCard({ getDora: async () => doraResponse({ current: empty }) });
+    expect(await screen.findByText('No production deployment in the last 90 days')).toBeInTheDocument();
+  });
+
+  it('shows errors and permission refusals', async () => {
+    const denied = await responseError(403, 'no DORA for you');
+    await renderCard({
+      getDora: async () => {
+        throw denied;
+      },
+    });
+    expect(await screen.findByText('Permission required')).toBeInTheDocument();
+  });
+
+  it('shows a server error', async () => {
+    await renderCard({
+      getDora: async () => {
+        throw new Error('rollups unavailable');
+      },
+    });
+    expect((await screen.findAllByText(/rollups unavailable/)).length).toBeGreaterThan(0);
+  });
+});

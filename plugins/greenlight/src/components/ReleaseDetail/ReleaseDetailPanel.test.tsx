@@ -1,0 +1,139 @@
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { DIGEST, releaseDetail, rollout } from '../../__testUtils__/fixtures';
+import { renderForEntity, responseError } from '../../__testUtils__/renderForEntity';
+import { ArtifactProvenance, GreenlightApi } from '../../api';
+import { ReleaseDetailPanel } from './ReleaseDetailPanel';
+
+const artifact: ArtifactProvenance = {
+  digest: DIGEST,
+  summary: { status: 'verified' },
+  builds: [{ id: 'build-881', builderId: 'https://github.com/actions/runner', commitSha: 'abc1234', status: 'succeeded' }],
+  attestations: [
+    {
+      id: 'att-1',
+      mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
+      verdicts: [
+        {
+          status: 'verified',
+          verifier: 'greenlight',
+          builderId: 'https://github.com/actions/runner/github-hosted',
+          slsaLevel: 3,
+          identity: { issuer: 'https://token.actions.githubusercontent.com', subject: 'repo:acme/payments:ref:refs/heads/main' },
+          sourceRepository: 'https://github.com/acme/payments',
+          sourceCommit: 'abc1234def',
+          subjects: [{ name: 'payments', digest: { sha256: 'ab'.repeat(32) } }],
+          verifiedAt: '2026-11-02T10:05:00Z',
+        },
+      ],
+    },
+  ],
+  determinism: { status: 'reproduced', outputs: [] },
+};
+
+function renderPanel(api: Partial<GreenlightApi>) {
+  return renderForEntity(<ReleaseDetailPanel releaseId="payments-1.4.0-production" repository="github.com/acme/payments" />, {
+    api,
+  });
+}
+
+const section = (name: string) => within(screen.getByRole('region', { name }));
+
+describe('ReleaseDetailPanel', () => {
+  it('shows what the release brought, its evidence, provenance, rollout and audit trail', async () => {
+    const getArtifact = jest.fn(async () => artifact);
+    const getRollout = jest.fn(async () =>
+      rollout({
+        state: 'rolled-back',
+        allowedActions: [],
+        evaluations: rollout().evaluations.map((e, i) => (i === 1 ? { ...e, decision: 'rollback' as const } : e)),
+        rollback: {
+          status: 'succeeded',
+          executor: 'argo-rollouts',
+          attempts: 1,
+          reason: 'gate checkout/error-rate failed 2 of 3',
+          executedAt: '2026-11-02T10:02:30Z',
+        },
+      }),
+    );
+    await renderPanel({ getRelease: async () => releaseDetail(), getArtifact, getRollout });
+
+    expect(await screen.findByRole('heading', { name: '1.4.0 to production' })).toBeInTheDocument();
+    expect(getArtifact).toHaveBeenCalledWith(DIGEST);
+    expect(getRollout).toHaveBeenCalledWith('ro-1');
+
+    const commits = section('Commits (1)');
+    expect(commits.getByRole('link', { name: /^Commit 9b2e41c/ })).toHaveAttribute(
+      'href',
+      expect.stringMatching(/^https:\/\/github.com\/acme\/payments\/commit\/9b2e41c/),
+    );
+    expect(commits.getByRole('link', { name: /^#42/ })).toHaveAttribute('href', 'https://github.com/acme/payments/pull/42');
+    expect(commits.getByText('Retry card declines once')).toBeInTheDocument();
+
+    expect(section('Tests').getByText('integration')).toBeInTheDocument();
+    expect(section('Tests').getByText('same artifact digest')).toBeInTheDocument();
+
+    const provenance = section('Provenance');
+    expect(await provenance.findByText('https://github.com/actions/runner/github-hosted')).toBeInTheDocument();
+    expect(provenance.getByText('3')).toBeInTheDocument();
+    expect(provenance.getByText(/repo:acme\/payments:ref:refs\/heads\/main/)).toBeInTheDocument();
+    expect(provenance.getByText(`payments sha256:${'ab'.repeat(32)}`)).toBeInTheDocument();
+    expect(provenance.getByText(/Reproduced/)).toBeInTheDocument();
+    expect(provenance.getByLabelText('Provenance: Verified')).toBeInTheDocument();
+
+    const rolloutSection = section('Rollout');
+    expect(await rolloutSection.findByLabelText('Rollout state: Rolled back')).toBeInTheDocument();
+    await userEvent.click(rolloutSection.getByRole('button', { name: '2 evaluations' }));
+    const evaluations = within(rolloutSection.getByRole('table', { name: 'Evaluations of gate checkout/error-rate' }));
+    expect(evaluations.getByText('0.031')).toBeInTheDocument();
+    expect(evaluations.getAllByText('0.01')).toHaveLength(2);
+    expect(evaluations.getByLabelText('Verdict: Fail')).toBeInTheDocument();
+    expect(rolloutSection.getByRole('img', { name: /Gate checkout\/error-rate: 2 evaluation\(s\).*1 failed.*rollback at/ })).toBeInTheDocument();
+    const rollback = within(rolloutSection.getByRole('region', { name: 'Rollback' }));
+    expect(rollback.getByText('gate checkout/error-rate failed 2 of 3')).toBeInTheDocument();
+    expect(rollback.getByText(/value 0.031 >= 0.01/)).toBeInTheDocument();
+    expect(rolloutSection.queryByRole('group', { name: 'Rollout actions' })).not.toBeInTheDocument();
+
+    expect(section('Incidents').getByText('Error rate above SLO')).toBeInTheDocument();
+    expect(section('Incidents').getByText('Open')).toBeInTheDocument();
+    expect(section('Audit trail').getByText('event.recorded')).toBeInTheDocument();
+  });
+
+  it('says when the artifact has no provenance record and there is no rollout', async () => {
+    const missing = await responseError(404, 'No artifact');
+    await renderPanel({
+      getRelease: async () =>
+        releaseDetail({ rolloutId: undefined, provenance: undefined, commits: [], tests: [], incidents: [], audit: [] }),
+      getArtifact: async () => {
+        throw missing;
+      },
+    });
+    expect(await screen.findByText(`Greenlight holds no provenance for ${DIGEST}.`)).toBeInTheDocument();
+    expect(screen.queryByRole('region', { name: 'Rollout' })).not.toBeInTheDocument();
+    expect(screen.getByText(/brought no new commit/)).toBeInTheDocument();
+    expect(screen.getByText(/No test run was reported/)).toBeInTheDocument();
+    expect(screen.getByText('No incident is attributed to this release.')).toBeInTheDocument();
+  });
+
+  it('explains a permission refusal on the release', async () => {
+    const denied = await responseError(403, 'You may not read this entity');
+    await renderPanel({
+      getRelease: async () => {
+        throw denied;
+      },
+    });
+    expect(await screen.findByText('Permission required')).toBeInTheDocument();
+    expect(screen.getByText(/You may not read this entity/)).toBeInTheDocument();
+  });
+
+  it('shows a server error from the provenance lookup without hiding the rest', async () => {
+    await renderPanel({
+      getRelease: async () => releaseDetail({ rolloutId: undefined }),
+      getArtifact: async () => {
+        throw new Error('provenance store unavailable');
+      },
+    });
+    expect((await screen.findAllByText(/provenance store unavailable/)).length).toBeGreaterThan(0);
+    expect(screen.getByText('Retry card declines once')).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,119 @@
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { release } from '../../__testUtils__/fixtures';
+import { renderForEntity, responseError } from '../../__testUtils__/renderForEntity';
+import { GreenlightApi, ReleaseQuery } from '../../api';
+import { ReleaseHistory } from './ReleaseHistory';
+
+function renderHistory(api: Partial<GreenlightApi>, onOpenRelease = jest.fn()) {
+  return renderForEntity(
+    <ReleaseHistory
+      entityRef="component:default/payments"
+      environments={['staging', 'production']}
+      repository="github.com/acme/payments"
+      onOpenRelease={onOpenRelease}
+    />,
+    { api },
+  );
+}
+
+/** Three pages: the cursor names the page it fetches. */
+function pagedApi() {
+  return jest.fn(async (query: ReleaseQuery) => {
+    const page = query.cursor ? Number(query.cursor.slice(1)) : 1;
+    return {
+      items: [release({ id: `r-${page}`, version: `1.${page}.0` })],
+      nextCursor: page < 3 ? `p${page + 1}` : undefined,
+    };
+  });
+}
+
+const lastQuery = (fn: jest.Mock) => fn.mock.calls[fn.mock.calls.length - 1][0];
+
+describe('ReleaseHistory', () => {
+  it('pages forward and back with a stack of cursors', async () => {
+    const listReleases = pagedApi();
+    await renderHistory({ listReleases });
+    expect(await screen.findByText('1.1.0')).toBeInTheDocument();
+    expect(lastQuery(listReleases)).toEqual(
+      expect.objectContaining({ entityRef: 'component:default/payments', limit: 25, cursor: undefined }),
+    );
+    const newer = screen.getByRole('button', { name: 'Newer' });
+    const older = screen.getByRole('button', { name: 'Older' });
+    expect(newer).toBeDisabled();
+
+    await userEvent.click(older);
+    expect(await screen.findByText('1.2.0')).toBeInTheDocument();
+    expect(lastQuery(listReleases).cursor).toBe('p2');
+    await userEvent.click(screen.getByRole('button', { name: 'Older' }));
+    expect(await screen.findByText('1.3.0')).toBeInTheDocument();
+    expect(screen.getByText('Page 3')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Older' })).toBeDisabled();
+
+    await userEvent.click(screen.getByRole('button', { name: 'Newer' }));
+    expect(await screen.findByText('1.2.0')).toBeInTheDocument();
+    expect(lastQuery(listReleases).cursor).toBe('p2');
+    await userEvent.click(screen.getByRole('button', { name: 'Newer' }));
+    expect(await screen.findByText('1.1.0')).toBeInTheDocument();
+    expect(lastQuery(listReleases).cursor).toBeUndefined();
+  });
+
+  it('sends the filters to the server and starts again from the first page', async () => {
+    const listReleases = pagedApi();
+    await renderHistory({ listReleases });
+    await screen.findByText('1.1.0');
+    await userEvent.click(screen.getByRole('button', { name: 'Older' }));
+    await screen.findByText('1.2.0');
+
+    await userEvent.click(screen.getByLabelText('Status'));
+    await userEvent.click(await screen.findByRole('option', { name: 'rolled-back' }));
+    await waitFor(() => expect(lastQuery(listReleases)).toEqual(expect.objectContaining({ status: 'rolled-back', cursor: undefined })));
+
+    await userEvent.click(screen.getByLabelText('Environment'));
+    await userEvent.click(await screen.findByRole('option', { name: 'production' }));
+    await waitFor(() => expect(lastQuery(listReleases).environment).toBe('production'));
+
+    fireEvent.change(screen.getByLabelText('From'), { target: { value: '2026-11-01T08:30' } });
+    await waitFor(() => expect(lastQuery(listReleases).from).toBe(new Date('2026-11-01T08:30').toISOString()));
+    expect(screen.getByText('Page 1')).toBeInTheDocument();
+  });
+
+  it('opens a release from its row', async () => {
+    const onOpenRelease = jest.fn();
+    await renderHistory({ listReleases: pagedApi() }, onOpenRelease);
+    await userEvent.click(await screen.findByRole('button', { name: 'Open release 1.1.0 in production' }));
+    expect(onOpenRelease).toHaveBeenCalledWith('r-1');
+  });
+
+  it('shows status, provenance and the commit link of each release', async () => {
+    await renderHistory({
+      listReleases: async () => ({
+        items: [release({ status: 'rolled-back', rolledBackBy: ['r-9'], provenance: { status: 'unsigned' } })],
+      }),
+    });
+    const row = (await screen.findByText('1.4.0')).closest('tr')!;
+    expect(within(row).getByLabelText('Status: Rolled back')).toBeInTheDocument();
+    expect(within(row).getByText('rolled back by r-9')).toBeInTheDocument();
+    expect(within(row).getByLabelText('Provenance: Unsigned')).toBeInTheDocument();
+    expect(within(row).getByRole('link', { name: /^Commit / })).toHaveAttribute(
+      'href',
+      expect.stringContaining('https://github.com/acme/payments/commit/'),
+    );
+  });
+
+  it('says when no release matches', async () => {
+    await renderHistory({ listReleases: async () => ({ items: [] }) });
+    expect(await screen.findByText('No release matches these filters.')).toBeInTheDocument();
+  });
+
+  it('shows errors and permission refusals', async () => {
+    const denied = await responseError(403, 'not allowed to read releases');
+    await renderHistory({
+      listReleases: async () => {
+        throw denied;
+      },
+    });
+    expect(await screen.findByText('Permission required')).toBeInTheDocument();
+    expect(screen.queryByText('Release history')).not.toBeInTheDocument();
+  });
+});

@@ -1,0 +1,128 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { rollout } from '../../__testUtils__/fixtures';
+import { fakeAlertApi, renderForEntity, responseError } from '../../__testUtils__/renderForEntity';
+import { GreenlightApi, RolloutQuery, RolloutView } from '../../api';
+import { ActiveRollouts } from './ActiveRollouts';
+
+/** Answers the analysing query with the given rollouts and every other state with none. */
+function listing(...rollouts: RolloutView[]) {
+  return jest.fn(async (query: RolloutQuery) => rollouts.filter(r => r.state === query.state));
+}
+
+function renderRollouts(api: Partial<GreenlightApi>, options: { pollIntervalMs?: number; alertApi?: ReturnType<typeof fakeAlertApi> } = {}) {
+  return renderForEntity(
+    <ActiveRollouts entityRef="component:default/payments" pollIntervalMs={options.pollIntervalMs ?? 60_000} />,
+    { api, alertApi: options.alertApi },
+  );
+}
+
+describe('ActiveRollouts', () => {
+  it('shows the live state, the next evaluation and only the allowed actions', async () => {
+    const listRollouts = listing(rollout({ allowedActions: ['pause', 'rollback'] }));
+    await renderRollouts({ listRollouts });
+    expect(await screen.findByLabelText('Rollout state: Analysing')).toBeInTheDocument();
+    expect(listRollouts).toHaveBeenCalledWith({ entityRef: 'component:default/payments', state: 'analysing' });
+    expect(listRollouts).toHaveBeenCalledWith({ entityRef: 'component:default/payments', state: 'paused' });
+    expect(screen.getByText(/next evaluation/)).toHaveTextContent(new Date('2026-11-02T10:03:00Z').toLocaleString());
+    expect(screen.getByLabelText('Latest verdict of checkout/error-rate: Fail')).toBeInTheDocument();
+
+    const actions = within(screen.getByRole('group', { name: 'Rollout actions' }));
+    expect(actions.getAllByRole('button').map(b => b.textContent)).toEqual(['Pause', 'Roll back']);
+  });
+
+  it('offers no action to a reader the backend allows none', async () => {
+    await renderRollouts({ listRollouts: listing(rollout({ allowedActions: [] })) });
+    expect(await screen.findByLabelText('Rollout state: Analysing')).toBeInTheDocument();
+    expect(screen.queryByRole('group', { name: 'Rollout actions' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: /Roll back|Pause|Promote|Resume/ })).not.toBeInTheDocument();
+  });
+
+  it('asks for a reason before rolling back, sends it and refreshes', async () => {
+    const listRollouts = listing(rollout());
+    const performRolloutAction = jest.fn(async () => rollout({ state: 'rolled-back' }));
+    const alertApi = fakeAlertApi();
+    await renderRollouts({ listRollouts, performRolloutAction }, { alertApi });
+    await userEvent.click(await screen.findByRole('button', { name: 'Roll back' }));
+
+    const dialog = within(screen.getByRole('dialog', { name: /Roll back the canary rollout in production/ }));
+    const confirm = dialog.getByRole('button', { name: 'Roll back' });
+    expect(confirm).toBeDisabled();
+    await userEvent.click(dialog.getByLabelText('Reason'));
+    await userEvent.paste('  error rate tripled  ');
+    expect(confirm).toBeEnabled();
+    const callsBefore = listRollouts.mock.calls.length;
+    await userEvent.click(confirm);
+
+    await waitFor(() =>
+      expect(performRolloutAction).toHaveBeenCalledWith('ro-1', { action: 'rollback', reason: 'error rate tripled' }),
+    );
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    expect(alertApi.post).toHaveBeenCalledWith(expect.objectContaining({ severity: 'success' }));
+    await waitFor(() => expect(listRollouts.mock.calls.length).toBeGreaterThan(callsBefore));
+  });
+
+  it('lets a pause go without a reason', async () => {
+    const performRolloutAction = jest.fn(async () => rollout({ state: 'paused' }));
+    await renderRollouts({ listRollouts: listing(rollout()), performRolloutAction });
+    await userEvent.click(await screen.findByRole('button', { name: 'Pause' }));
+    const dialog = within(screen.getByRole('dialog'));
+    await userEvent.click(dialog.getByRole('button', { name: 'Pause' }));
+    await waitFor(() => expect(performRolloutAction).toHaveBeenCalledWith('ro-1', { action: 'pause', reason: '' }));
+  });
+
+  it("keeps the dialog open with the backend's refusal when the action is forbidden", async () => {
+    const denied = await responseError(403, 'greenlight.rollout.action is not allowed');
+    const alertApi = fakeAlertApi();
+    await renderRollouts(
+      {
+        listRollouts: listing(rollout({ allowedActions: ['promote'] })),
+        performRolloutAction: async () => {
+          throw denied;
+        },
+      },
+      { alertApi },
+    );
+    await userEvent.click(await screen.findByRole('button', { name: 'Promote' }));
+    const dialog = within(screen.getByRole('dialog'));
+    await userEvent.click(dialog.getByRole('button', { name: 'Promote' }));
+    expect(await dialog.findByText(/Could not promote the rollout/)).toBeInTheDocument();
+    expect(dialog.getAllByText(/greenlight.rollout.action is not allowed/).length).toBeGreaterThan(0);
+    expect(alertApi.post).toHaveBeenCalledWith({
+      message: 'Could not promote the rollout: greenlight.rollout.action is not allowed',
+      severity: 'error',
+    });
+  });
+
+  it('watches paused rollouts too, where resume is offered', async () => {
+    await renderRollouts({ listRollouts: listing(rollout({ state: 'paused', allowedActions: ['resume', 'rollback'] })) });
+    expect(await screen.findByLabelText('Rollout state: Paused')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Resume' })).toBeInTheDocument();
+  });
+
+  it('polls for changes', async () => {
+    let state: RolloutView['state'] = 'analysing';
+    const listRollouts = jest.fn(async (query: RolloutQuery) =>
+      query.state === state ? [rollout({ state })] : [],
+    );
+    await renderRollouts({ listRollouts }, { pollIntervalMs: 50 });
+    expect(await screen.findByLabelText('Rollout state: Analysing')).toBeInTheDocument();
+    state = 'paused-inconclusive';
+    expect(await screen.findByLabelText('Rollout state: Paused inconclusive')).toBeInTheDocument();
+  });
+
+  it('says when nothing is rolling out, and shows refusals', async () => {
+    await renderRollouts({ listRollouts: listing() });
+    expect(await screen.findByText('No rollout in progress.')).toBeInTheDocument();
+  });
+
+  it('shows a permission refusal when every query is refused', async () => {
+    const denied = await responseError(403, 'not allowed');
+    await renderRollouts({
+      listRollouts: async () => {
+        throw denied;
+      },
+    });
+    expect(await screen.findByText('Permission required')).toBeInTheDocument();
+  });
+});
