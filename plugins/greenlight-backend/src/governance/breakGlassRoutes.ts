@@ -44,6 +44,11 @@ const listQuery = z
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+function statusOf(e: BreakGlassRecord, now: number): BreakGlassView['status'] {
+  if (e.reconciliation) return 'reconciled';
+  return now > e.reconcileBy ? 'overdue' : 'open';
+}
+
 export function breakGlassView(e: BreakGlassRecord, now: number): BreakGlassView {
   return {
     id: e.id,
@@ -56,7 +61,7 @@ export function breakGlassView(e: BreakGlassRecord, now: number): BreakGlassView
     performedAt: iso(e.performedAt),
     recordedAt: iso(e.recordedAt),
     reconcileBy: iso(e.reconcileBy),
-    status: e.reconciliation ? 'reconciled' : now > e.reconcileBy ? 'overdue' : 'open',
+    status: statusOf(e, now),
     reconciledLate: Boolean(e.reconciliation && e.reconciliation.at > e.reconcileBy),
     reconciliation: e.reconciliation
       ? { at: iso(e.reconciliation.at), by: e.reconciliation.by, link: e.reconciliation.link, note: e.reconciliation.note }

@@ -41,6 +41,13 @@ function toDeployment(r: any): LedgerDeployment {
   };
 }
 
+/** Which identity tied a test run to the change: the artifact is strongest, then the build. */
+function matchedBy(run: any, identity: ChangeIdentity): TestRunFact['matchedBy'] {
+  if (identity.artifactDigest && run.artifact_digest === identity.artifactDigest) return 'artifact';
+  if (identity.buildId && run.build_id === identity.buildId) return 'build';
+  return 'commit';
+}
+
 /** Reads of the delivery ledger that governance decisions are made from. */
 export class LedgerFacts {
   constructor(private readonly knex: Knex) {}
@@ -80,12 +87,7 @@ export class LedgerFacts {
       suite: r.suite,
       outcome: r.outcome,
       finishedAt: num(r.finished_at),
-      matchedBy:
-        artifactDigest && r.artifact_digest === artifactDigest
-          ? 'artifact'
-          : buildId && r.build_id === buildId
-            ? 'build'
-            : 'commit',
+      matchedBy: matchedBy(r, identity),
     }));
   }
 

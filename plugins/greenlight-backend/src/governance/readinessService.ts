@@ -77,17 +77,20 @@ export function violationsOf(decision: StoredDecision, at: string | null): Polic
     }));
 }
 
+/** The override that applies: the decision's own, else the one of the decision it reused. */
+function overrideOf(d: StoredDecision, source?: StoredDecision): ReadinessDecisionView['override'] {
+  const owner = d.override ? d : source;
+  if (!owner?.override) return null;
+  return {
+    decisionId: owner.id,
+    by: owner.override.by,
+    at: iso(owner.override.at),
+    reason: owner.override.reason,
+  };
+}
+
 export function decisionView(d: StoredDecision, overrideSource?: StoredDecision): ReadinessDecisionView {
-  const override = d.override
-    ? { decisionId: d.id, by: d.override.by, at: iso(d.override.at), reason: d.override.reason }
-    : overrideSource?.override
-      ? {
-          decisionId: overrideSource.id,
-          by: overrideSource.override.by,
-          at: iso(overrideSource.override.at),
-          reason: overrideSource.override.reason,
-        }
-      : null;
+  const override = overrideOf(d, overrideSource);
   return {
     decisionId: d.id,
     decision: override ? 'allow' : d.assessed,
@@ -173,11 +176,13 @@ export class ReadinessService {
     const production =
       this.deps.environments.find(e => e.name === request.environment)?.tier === 'production';
     const policy = requireTestsPolicy(entity, config);
+    let mandatoryTests: 'enforced' | 'advisory' | 'not-applicable' = 'not-applicable';
+    if (production) mandatoryTests = policy.requireTests ? 'enforced' : 'advisory';
     const assessment = assessReadiness({
       classification,
       matrix: config.matrix,
       facts,
-      mandatoryTests: !production ? 'not-applicable' : policy.requireTests ? 'enforced' : 'advisory',
+      mandatoryTests,
     });
 
     const changeKey = changeKeyOf(entityRef, request.environment, change, { artifactDigest, commitSha });

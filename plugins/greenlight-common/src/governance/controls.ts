@@ -238,13 +238,14 @@ const evaluators: Record<ControlId, (facts: ReadinessFacts) => ControlResult> = 
     }
     const version = nonEmptyText(evidence[EVIDENCE_KEYS.expandDeployedVersion]);
     if (!version) {
+      const badPlan =
+        evidence[EVIDENCE_KEYS.cutoverPlanUrl] !== undefined
+          ? `; ${EVIDENCE_KEYS.cutoverPlanUrl} is not an http(s) URL`
+          : '';
       return result(
         'expand-contract',
         false,
-        `no expand phase: give ${EVIDENCE_KEYS.expandDeployedVersion} (the version of a succeeded deployment of the additive migration to ${facts.environment}) with ${EVIDENCE_KEYS.expandVerified}=true, or ${EVIDENCE_KEYS.cutoverPlanUrl}` +
-          (evidence[EVIDENCE_KEYS.cutoverPlanUrl] !== undefined
-            ? `; ${EVIDENCE_KEYS.cutoverPlanUrl} is not an http(s) URL`
-            : ''),
+        `no expand phase: give ${EVIDENCE_KEYS.expandDeployedVersion} (the version of a succeeded deployment of the additive migration to ${facts.environment}) with ${EVIDENCE_KEYS.expandVerified}=true, or ${EVIDENCE_KEYS.cutoverPlanUrl}${badPlan}`,
       );
     }
     const deployment = facts.expandDeployment;

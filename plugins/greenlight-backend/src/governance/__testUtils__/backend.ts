@@ -62,18 +62,17 @@ export async function startGovernanceBackend(
     permissions?: 'allow' | 'deny' | 'deny-overrides';
   } = {},
 ): Promise<GovernanceApi> {
-  const permissionFeature =
-    options.permissions === 'deny'
-      ? [mockServices.permissions.factory({ result: AuthorizeResult.DENY })]
-      : options.permissions === 'deny-overrides'
-        ? [denyOverrides.factory]
-        : [mockServices.permissions.factory({ result: AuthorizeResult.ALLOW })];
+  const permissionFeature = {
+    allow: mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
+    deny: mockServices.permissions.factory({ result: AuthorizeResult.DENY }),
+    'deny-overrides': denyOverrides.factory,
+  }[options.permissions ?? 'allow'];
   const { server } = await startTestBackend({
     features: [
       greenlightPlugin,
       catalogServiceMock.factory({ entities: options.entities ?? [component('payments')] }),
       mockServices.rootConfig.factory({ data: { greenlight: options.config ?? {} } }),
-      ...permissionFeature,
+      permissionFeature,
     ],
   });
   const api = request(server);
