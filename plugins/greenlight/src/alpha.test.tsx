@@ -1,4 +1,9 @@
+import { createExtensionTester, renderInTestApp } from '@backstage/frontend-test-utils';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { screen } from '@testing-library/react';
 import greenlightPlugin from './alpha';
+import { componentEntity } from './__testUtils__/fixtures';
+import { greenlightApiRef } from './api';
 
 describe('greenlight new-frontend-system plugin', () => {
   it('provides the API, the entity tabs and the overview cards', () => {
@@ -21,5 +26,18 @@ describe('greenlight new-frontend-system plugin', () => {
       'entity-card:dora',
       'entity-card:readiness',
     ]);
+  });
+
+  it('renders an overview card extension against the API', async () => {
+    const getChecklist = jest.fn(async () => ({
+      entityRef: 'component:default/payments',
+      checks: [{ id: 'mandatory-tests' as const, title: 'Mandatory tests', status: 'pass' as const, reason: 'All tested' }],
+    }));
+    const tester = createExtensionTester(greenlightPlugin.getExtension('entity-card:greenlight/readiness'));
+    renderInTestApp(<EntityProvider entity={componentEntity}>{tester.reactElement()}</EntityProvider>, {
+      apis: [[greenlightApiRef, { getChecklist }]],
+    });
+    expect(await screen.findByText('Mandatory tests: Pass')).toBeInTheDocument();
+    expect(getChecklist).toHaveBeenCalledWith('component:default/payments');
   });
 });

@@ -20,7 +20,7 @@ export function ReleaseDrawer(props: { releaseId?: string; repository?: string; 
       open={!!props.releaseId}
       onClose={props.onClose}
       classes={{ paper: classes.paper }}
-      PaperProps={{ role: 'dialog', 'aria-label': 'Release detail' } as any}
+      PaperProps={{ role: 'dialog', 'aria-label': 'Release detail' }}
     >
       <Box display="flex" justifyContent="flex-end">
         <IconButton aria-label="Close release detail" onClick={props.onClose}>

@@ -60,9 +60,9 @@ export function ActiveRollouts(props: {
     <InfoCard
       title="Rollouts in progress"
       subheader={
-        <Box aria-live="polite">
+        <Box>
           {updatedAt ? `Updated ${updatedAt.toLocaleTimeString()}` : ''}
-          {error && value ? ' · the last refresh failed; showing the previous state' : ''}
+          <span role="status">{error && value ? ' · the last refresh failed; showing the previous state' : ''}</span>
         </Box>
       }
     >
