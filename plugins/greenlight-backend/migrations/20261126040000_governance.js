@@ -67,6 +67,10 @@ exports.up = async function up(knex) {
     table.index(['entity_ref', 'status'], 'drift_items_entity_idx');
     table.index(['source', 'status'], 'drift_items_source_idx');
   });
+  // At most one open item per resource: two reports applied at once cannot both open it.
+  await knex.raw(
+    `CREATE UNIQUE INDEX drift_items_open_uq ON drift_items (source, COALESCE(entity_ref, ''), address) WHERE status = 'open'`,
+  );
 
   await knex.schema.createTable('break_glass', table => {
     table.comment('Emergency changes made outside the normal path, until reconciled');

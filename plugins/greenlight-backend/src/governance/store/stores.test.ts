@@ -141,6 +141,25 @@ describe('governance stores', () => {
       expect(reports.map(r => Boolean(r.stale))).toEqual([true, false, false, false, false]);
     });
 
+    it('refuses a second open item for the same resource', async () => {
+      const row = {
+        source: 'race',
+        entity_ref: null,
+        address: 'aws_s3_bucket.a',
+        kind: 'drift',
+        status: 'open',
+        opened_at: T0,
+        last_seen_at: T0,
+        opened_report_id: 'r1',
+      };
+      await knex('drift_items').insert(row);
+      await expect(knex('drift_items').insert({ ...row, opened_report_id: 'r2' })).rejects.toHaveProperty(
+        'message',
+        expect.stringMatching(/unique|UNIQUE/),
+      );
+      await knex('drift_items').insert({ ...row, status: 'closed', opened_report_id: 'r3' });
+    });
+
     it('records break-glass changes, reconciles once and flags overdue ones once', async () => {
       const store = new KnexBreakGlassStore(knex);
       const entry = (id: string, reconcileBy: number) => ({
