@@ -27,7 +27,12 @@ function newRollout(n: number) {
   };
 }
 
-const claim = { executor: 'webhook', reason: 'bad', evidence: { summary: 'bad' }, now: T0 };
+const claim = {
+  executor: 'webhook',
+  reason: 'bad',
+  evidence: { summary: 'bad' },
+  now: T0,
+};
 
 describe('KnexRolloutStore', () => {
   const databases = createTestDatabases();
@@ -47,26 +52,58 @@ describe('KnexRolloutStore', () => {
     });
 
     it('creates one rollout per deployment, whoever asks first', async () => {
-      const results = await Promise.all([1, 2, 3].map(i => store.create({ ...newRollout(100), id: `r-100-${i}` })));
+      const results = await Promise.all(
+        [1, 2, 3].map(i =>
+          store.create({ ...newRollout(100), id: `r-100-${i}` }),
+        ),
+      );
       expect(results.filter(r => r.created)).toHaveLength(1);
       expect(new Set(results.map(r => r.rollout.id)).size).toBe(1);
-      expect(results[0].rollout).toMatchObject({ state: 'analysing', gates, strategy: 'canary', nextEvaluationAt: T0 + 60_000 });
+      expect(results[0].rollout).toMatchObject({
+        state: 'analysing',
+        gates,
+        strategy: 'canary',
+        nextEvaluationAt: T0 + 60_000,
+      });
     });
 
     it('lets exactly one of many concurrent claims roll back', async () => {
       await store.create(newRollout(1));
       const claims = await Promise.all(
-        Array.from({ length: 8 }, () => store.claimRollback('r-1', { ...claim, fromStates: ['analysing'] })),
+        Array.from({ length: 8 }, () =>
+          store.claimRollback('r-1', { ...claim, fromStates: ['analysing'] }),
+        ),
       );
       expect(claims.filter(Boolean)).toHaveLength(1);
       expect(await store.get('r-1')).toMatchObject({
         state: 'rolled-back',
-        rollback: { status: 'pending', attempts: 0, executor: 'webhook', nextAttemptAt: T0 },
+        rollback: {
+          status: 'pending',
+          attempts: 0,
+          executor: 'webhook',
+          nextAttemptAt: T0,
+        },
       });
       // A claimed rollback is never claimed again, not even after it failed.
       await store.lease('r-1', { now: T0, owner: 'a', leaseMs: 1000 });
-      await store.recordRollbackAttempt('r-1', 'a', { status: 'failed', attempts: 1, lastError: 'x', nextAttemptAt: null, executedAt: null }, T0);
-      expect(await store.claimRollback('r-1', { ...claim, fromStates: ['rolled-back'] })).toBe(false);
+      await store.recordRollbackAttempt(
+        'r-1',
+        'a',
+        {
+          status: 'failed',
+          attempts: 1,
+          lastError: 'x',
+          nextAttemptAt: null,
+          executedAt: null,
+        },
+        T0,
+      );
+      expect(
+        await store.claimRollback('r-1', {
+          ...claim,
+          fromStates: ['rolled-back'],
+        }),
+      ).toBe(false);
       expect(await store.rearmRollback('r-1', T0 + 1)).toBe(true);
       expect(await store.rearmRollback('r-1', T0 + 2)).toBe(false);
     });
@@ -80,19 +117,40 @@ describe('KnexRolloutStore', () => {
       ]);
       const ids = [...a, ...b].map(r => r.id);
       expect(new Set(ids).size).toBe(ids.length);
-      expect(ids.filter(id => /^r-(1\d|2\d)$/.test(id)).sort()).toHaveLength(20);
+      expect(ids.filter(id => /^r-(1\d|2\d)$/.test(id)).sort()).toHaveLength(
+        20,
+      );
       // Nothing is left to lease until the leases run out.
-      expect(await store.leaseDue({ now, owner: 'c:1', leaseMs: 30_000, limit: 50 })).toEqual([]);
-      const later = await store.leaseDue({ now: now + 30_001, owner: 'c:2', leaseMs: 30_000, limit: 50 });
-      expect(later.map(r => r.id)).toEqual(expect.arrayContaining(['r-10', 'r-29']));
+      expect(
+        await store.leaseDue({ now, owner: 'c:1', leaseMs: 30_000, limit: 50 }),
+      ).toEqual([]);
+      const later = await store.leaseDue({
+        now: now + 30_001,
+        owner: 'c:2',
+        leaseMs: 30_000,
+        limit: 50,
+      });
+      expect(later.map(r => r.id)).toEqual(
+        expect.arrayContaining(['r-10', 'r-29']),
+      );
     });
 
     it('writes an evaluation only under its own lease, and nothing when the lease is lost', async () => {
       await store.create(newRollout(40));
-      expect(await store.lease('r-40', { now: T0, owner: 'a', leaseMs: 1000 })).toBe(true);
-      expect(await store.lease('r-40', { now: T0 + 500, owner: 'b', leaseMs: 1000 })).toBe(false);
+      expect(
+        await store.lease('r-40', { now: T0, owner: 'a', leaseMs: 1000 }),
+      ).toBe(true);
+      expect(
+        await store.lease('r-40', { now: T0 + 500, owner: 'b', leaseMs: 1000 }),
+      ).toBe(false);
       // a's lease ran out and b took over: a's late write is discarded whole.
-      expect(await store.lease('r-40', { now: T0 + 1001, owner: 'b', leaseMs: 1000 })).toBe(true);
+      expect(
+        await store.lease('r-40', {
+          now: T0 + 1001,
+          owner: 'b',
+          leaseMs: 1000,
+        }),
+      ).toBe(true);
       const evaluation = {
         at: T0,
         dueAt: T0,
@@ -113,26 +171,58 @@ describe('KnexRolloutStore', () => {
         gateStates: {},
         nextEvaluationAt: null,
         evaluations: [evaluation],
-        transition: { to: 'rolled-back' as const, reason: 'bad', rollback: claim },
+        transition: {
+          to: 'rolled-back' as const,
+          reason: 'bad',
+          rollback: claim,
+        },
       };
-      expect(await store.recordEvaluation('r-40', 'a', write, T0 + 1002)).toBe(false);
+      expect(await store.recordEvaluation('r-40', 'a', write, T0 + 1002)).toBe(
+        false,
+      );
       expect(await store.listEvaluations('r-40', 10)).toEqual([]);
       expect((await store.get('r-40'))!.state).toBe('analysing');
-      expect(await store.recordEvaluation('r-40', 'b', write, T0 + 1003)).toBe(true);
+      expect(await store.recordEvaluation('r-40', 'b', write, T0 + 1003)).toBe(
+        true,
+      );
       expect(await store.listEvaluations('r-40', 10)).toEqual([evaluation]);
       // The claim keeps the lease for the rollback attempt that follows.
-      expect(await store.get('r-40')).toMatchObject({ state: 'rolled-back', leaseOwner: 'b', rollback: { status: 'pending' } });
+      expect(await store.get('r-40')).toMatchObject({
+        state: 'rolled-back',
+        leaseOwner: 'b',
+        rollback: { status: 'pending' },
+      });
     });
 
     it('moves states only from the state the caller saw', async () => {
       await store.create(newRollout(50));
-      const change = { to: 'paused' as const, reason: 'pause', now: T0, nextEvaluationAt: null };
-      expect(await store.transition('r-50', { ...change, fromStates: ['paused'] })).toBe(false);
-      expect(await store.transition('r-50', { ...change, fromStates: ['analysing'] })).toBe(true);
-      expect(await store.get('r-50')).toMatchObject({ state: 'paused', stateReason: 'pause', nextEvaluationAt: null });
-      expect(await store.list({ entityRef: 'component:default/payments', state: 'paused', limit: 10 })).toEqual([
-        expect.objectContaining({ id: 'r-50' }),
-      ]);
+      const change = {
+        to: 'paused' as const,
+        reason: 'pause',
+        now: T0,
+        nextEvaluationAt: null,
+      };
+      expect(
+        await store.transition('r-50', { ...change, fromStates: ['paused'] }),
+      ).toBe(false);
+      expect(
+        await store.transition('r-50', {
+          ...change,
+          fromStates: ['analysing'],
+        }),
+      ).toBe(true);
+      expect(await store.get('r-50')).toMatchObject({
+        state: 'paused',
+        stateReason: 'pause',
+        nextEvaluationAt: null,
+      });
+      expect(
+        await store.list({
+          entityRef: 'component:default/payments',
+          state: 'paused',
+          limit: 10,
+        }),
+      ).toEqual([expect.objectContaining({ id: 'r-50' })]);
     });
   });
 });

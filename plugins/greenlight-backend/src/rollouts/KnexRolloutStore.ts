@@ -14,7 +14,8 @@ import type { RolloutState } from '@greenlight/backstage-plugin-greenlight-commo
 
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
-const parse = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v ?? null);
+const parse = (v: unknown) =>
+  typeof v === 'string' ? JSON.parse(v) : v ?? null;
 
 function toRecord(row: any): RolloutRecord {
   return {
@@ -69,7 +70,8 @@ function toEvaluation(row: any): EvaluationRecord {
 }
 
 function evaluationRow(rolloutId: string, e: EvaluationRecord) {
-  const finite = (v: number | null) => (v !== null && Number.isFinite(v) ? v : null);
+  const finite = (v: number | null) =>
+    v !== null && Number.isFinite(v) ? v : null;
   return {
     rollout_id: rolloutId,
     at: e.at,
@@ -108,15 +110,22 @@ function claimColumns(claim: RollbackClaim, now: number) {
 
 /** Nobody holds the lease, or it ran out. */
 function leaseFree(now: number) {
-  return (q: Knex.QueryBuilder) => q.whereNull('leased_until').orWhere('leased_until', '<', now);
+  return (q: Knex.QueryBuilder) =>
+    q.whereNull('leased_until').orWhere('leased_until', '<', now);
 }
 
 /** Analysing and due, or a rollback attempt due. */
 function due(now: number) {
   return (q: Knex.QueryBuilder) =>
     q
-      .where(q2 => q2.where('state', 'analysing').where('next_evaluation_at', '<=', now))
-      .orWhere(q2 => q2.where('rollback_status', 'pending').where('rollback_next_attempt_at', '<=', now));
+      .where(q2 =>
+        q2.where('state', 'analysing').where('next_evaluation_at', '<=', now),
+      )
+      .orWhere(q2 =>
+        q2
+          .where('rollback_status', 'pending')
+          .where('rollback_next_attempt_at', '<=', now),
+      );
 }
 
 export class KnexRolloutStore implements RolloutStore {
@@ -142,7 +151,10 @@ export class KnexRolloutStore implements RolloutStore {
       .onConflict('deployment_id')
       .ignore();
     const stored = await this.getByDeployment(rollout.deploymentId);
-    if (!stored) throw new Error(`Rollout for deployment ${rollout.deploymentId} vanished`);
+    if (!stored)
+      throw new Error(
+        `Rollout for deployment ${rollout.deploymentId} vanished`,
+      );
     return { rollout: stored, created: stored.id === rollout.id };
   }
 
@@ -152,7 +164,9 @@ export class KnexRolloutStore implements RolloutStore {
   }
 
   async getByDeployment(deploymentId: string) {
-    const row = await this.knex('rollouts').where({ deployment_id: deploymentId }).first();
+    const row = await this.knex('rollouts')
+      .where({ deployment_id: deploymentId })
+      .first();
     return row ? toRecord(row) : undefined;
   }
 
@@ -161,7 +175,9 @@ export class KnexRolloutStore implements RolloutStore {
     if (query.entityRef) q.where('entity_ref', query.entityRef);
     if (query.deploymentId) q.where('deployment_id', query.deploymentId);
     if (query.state) q.where('state', query.state);
-    const rows = await q.orderBy([{ column: 'started_at', order: 'desc' }, { column: 'id' }]).limit(query.limit);
+    const rows = await q
+      .orderBy([{ column: 'started_at', order: 'desc' }, { column: 'id' }])
+      .limit(query.limit);
     return rows.map(toRecord);
   }
 
@@ -173,7 +189,12 @@ export class KnexRolloutStore implements RolloutStore {
     return rows.reverse().map(toEvaluation);
   }
 
-  async leaseDue(options: { now: number; owner: string; leaseMs: number; limit: number }) {
+  async leaseDue(options: {
+    now: number;
+    owner: string;
+    leaseMs: number;
+    limit: number;
+  }) {
     const { now, owner, leaseMs, limit } = options;
     const candidates = await this.knex('rollouts')
       .select('id')
@@ -185,7 +206,10 @@ export class KnexRolloutStore implements RolloutStore {
     // The WHERE is checked again row by row as the UPDATE runs: on PostgreSQL a
     // concurrent lease of the same row blocks, then sees the new leased_until and skips.
     await this.knex('rollouts')
-      .whereIn('id', candidates.map(c => c.id))
+      .whereIn(
+        'id',
+        candidates.map(c => c.id),
+      )
       .where(due(now))
       .where(leaseFree(now))
       .update({ lease_owner: owner, leased_until: now + leaseMs });
@@ -193,11 +217,17 @@ export class KnexRolloutStore implements RolloutStore {
     return rows.map(toRecord);
   }
 
-  async lease(id: string, options: { now: number; owner: string; leaseMs: number }) {
+  async lease(
+    id: string,
+    options: { now: number; owner: string; leaseMs: number },
+  ) {
     const updated = await this.knex('rollouts')
       .where({ id })
       .where(leaseFree(options.now))
-      .update({ lease_owner: options.owner, leased_until: options.now + options.leaseMs });
+      .update({
+        lease_owner: options.owner,
+        leased_until: options.now + options.leaseMs,
+      });
     return updated === 1;
   }
 
@@ -207,9 +237,18 @@ export class KnexRolloutStore implements RolloutStore {
       .update({ lease_owner: null, leased_until: null });
   }
 
-  async recordEvaluation(id: string, owner: string, write: EvaluationWrite, now: number) {
+  async recordEvaluation(
+    id: string,
+    owner: string,
+    write: EvaluationWrite,
+    now: number,
+  ) {
     return this.knex.transaction(async tx => {
-      const q = tx('rollouts').where({ id, lease_owner: owner, state: 'analysing' });
+      const q = tx('rollouts').where({
+        id,
+        lease_owner: owner,
+        state: 'analysing',
+      });
       let patch: Record<string, unknown> = {
         gate_states: JSON.stringify(write.gateStates),
         next_evaluation_at: write.nextEvaluationAt,
@@ -221,10 +260,19 @@ export class KnexRolloutStore implements RolloutStore {
       if (t?.to === 'rolled-back') {
         q.whereNull('rollback_status');
         // The lease is kept: the attempt that follows runs under it.
-        patch = { ...patch, ...claimColumns(t.rollback, now), lease_owner: owner };
+        patch = {
+          ...patch,
+          ...claimColumns(t.rollback, now),
+          lease_owner: owner,
+        };
         delete patch.leased_until;
       } else if (t) {
-        patch = { ...patch, state: t.to, state_reason: t.reason, next_evaluation_at: null };
+        patch = {
+          ...patch,
+          state: t.to,
+          state_reason: t.reason,
+          next_evaluation_at: null,
+        };
       }
       const updated = await q.update(patch);
       if (updated !== 1) return false;
@@ -236,7 +284,10 @@ export class KnexRolloutStore implements RolloutStore {
     });
   }
 
-  async claimRollback(id: string, claim: RollbackClaim & { fromStates: RolloutState[]; now: number }) {
+  async claimRollback(
+    id: string,
+    claim: RollbackClaim & { fromStates: RolloutState[]; now: number },
+  ) {
     const updated = await this.knex('rollouts')
       .where({ id })
       .whereIn('state', claim.fromStates)
@@ -257,7 +308,12 @@ export class KnexRolloutStore implements RolloutStore {
     return updated === 1;
   }
 
-  async recordRollbackAttempt(id: string, owner: string, write: RollbackAttemptWrite, now: number) {
+  async recordRollbackAttempt(
+    id: string,
+    owner: string,
+    write: RollbackAttemptWrite,
+    now: number,
+  ) {
     const updated = await this.knex('rollouts')
       .where({ id, lease_owner: owner, rollback_status: 'pending' })
       .update({
@@ -293,7 +349,9 @@ export class KnexRolloutStore implements RolloutStore {
         state_reason: change.reason,
         next_evaluation_at: change.nextEvaluationAt,
         updated_at: change.now,
-        ...(change.gateStates ? { gate_states: JSON.stringify(change.gateStates) } : {}),
+        ...(change.gateStates
+          ? { gate_states: JSON.stringify(change.gateStates) }
+          : {}),
       });
     return updated === 1;
   }

@@ -16,7 +16,10 @@ import {
   resumedGateStates,
 } from './stateMachine';
 
-export const progressiveStrategies: readonly RolloutStrategy[] = ['canary', 'blue-green'];
+export const progressiveStrategies: readonly RolloutStrategy[] = [
+  'canary',
+  'blue-green',
+];
 /** Deployment outcomes that end a rollout the delivery system gave up on. */
 const abortingStatuses = ['failed', 'cancelled', 'rolled-back'];
 /** How far back the catch-up looks for progressive deployments that have no rollout. */
@@ -52,7 +55,9 @@ export class RolloutService {
   }
 
   /** Idempotent per deployment: a second start returns the first rollout. */
-  async start(input: StartRollout): Promise<{ rollout: RolloutRecord; created: boolean }> {
+  async start(
+    input: StartRollout,
+  ): Promise<{ rollout: RolloutRecord; created: boolean }> {
     const startedAt = this.now();
     const gateStates = initialGateStates(input.gates, startedAt);
     const result = await this.deps.store.create({
@@ -97,14 +102,19 @@ export class RolloutService {
     artifactDigest: string | null;
     strategy: string;
   }): Promise<boolean> {
-    if (!progressiveStrategies.includes(d.strategy as RolloutStrategy)) return false;
+    if (!progressiveStrategies.includes(d.strategy as RolloutStrategy))
+      return false;
     if (await this.deps.store.getByDeployment(d.id)) return true;
     let loaded;
     try {
       loaded = await this.deps.gates.forEntity(d.entityRef, d.environment);
     } catch (e) {
       if (e instanceof GateSourceError && e.missing) return false;
-      this.deps.logger.warn(`No rollout for deployment ${d.id} of ${d.entityRef}: its gates are unusable: ${(e as Error).message}`);
+      this.deps.logger.warn(
+        `No rollout for deployment ${d.id} of ${
+          d.entityRef
+        }: its gates are unusable: ${(e as Error).message}`,
+      );
       return false;
     }
     await this.start({
@@ -133,15 +143,23 @@ export class RolloutService {
           artifactDigest: d.artifactDigest ?? null,
           strategy: d.strategy,
         });
-      } else if (event.type === 'deployment.finished' && abortingStatuses.includes(event.deployment.status)) {
-        await this.abortFor(event.deployment.id, `the deployment was reported ${event.deployment.status}`, row.actor);
+      } else if (
+        event.type === 'deployment.finished' &&
+        abortingStatuses.includes(event.deployment.status)
+      ) {
+        await this.abortFor(
+          event.deployment.id,
+          `the deployment was reported ${event.deployment.status}`,
+          row.actor,
+        );
       }
     }
   }
 
   private async abortFor(deploymentId: string, reason: string, actor: string) {
     const rollout = await this.deps.store.getByDeployment(deploymentId);
-    if (!rollout || !openStates.includes(rollout.state) || rollout.rollback) return;
+    if (!rollout || !openStates.includes(rollout.state) || rollout.rollback)
+      return;
     const moved = await this.deps.store.transition(rollout.id, {
       fromStates: [...openStates],
       to: 'aborted',
@@ -162,14 +180,21 @@ export class RolloutService {
    */
   async catchUp(limit = 100): Promise<number> {
     const since = this.now() - CATCH_UP_WINDOW_MS;
-    const rows = await this.deps.ledger('deployments as d')
+    const rows = await this.deps
+      .ledger('deployments as d')
       .leftJoin('rollouts as r', 'r.deployment_id', 'd.id')
       .whereNull('r.id')
       .whereNotNull('d.entity_ref')
       .where('d.status', 'started')
       .whereIn('d.strategy', [...progressiveStrategies])
       .where('d.sort_time', '>=', since)
-      .select('d.id', 'd.entity_ref', 'd.environment', 'd.artifact_digest', 'd.strategy')
+      .select(
+        'd.id',
+        'd.entity_ref',
+        'd.environment',
+        'd.artifact_digest',
+        'd.strategy',
+      )
       .orderBy('d.sort_time')
       .limit(limit);
     let started = 0;
@@ -187,23 +212,43 @@ export class RolloutService {
   }
 
   /** Applies a manual action (already permission-checked) and returns the rollout as it is now. */
-  async act(rollout: RolloutRecord, action: ManualAction, reason: string | undefined, actor: string) {
-    const plan = planAction(action, { state: rollout.state, rollbackStatus: rollout.rollback?.status ?? null });
+  async act(
+    rollout: RolloutRecord,
+    action: ManualAction,
+    reason: string | undefined,
+    actor: string,
+  ) {
+    const plan = planAction(action, {
+      state: rollout.state,
+      rollbackStatus: rollout.rollback?.status ?? null,
+    });
     const now = this.now();
     const changedMeanwhile = () =>
-      new ConflictError(`Rollout ${rollout.id} changed meanwhile (it was ${rollout.state}); reload it and try again`);
+      new ConflictError(
+        `Rollout ${rollout.id} changed meanwhile (it was ${rollout.state}); reload it and try again`,
+      );
     const text = reason ?? '';
-    if (plan.kind === 'refused') throw new ConflictError(`Cannot ${action}: ${plan.message}`);
+    if (plan.kind === 'refused')
+      throw new ConflictError(`Cannot ${action}: ${plan.message}`);
     if (plan.kind === 'transition') {
       const gateStates =
-        plan.to === 'analysing' ? resumedGateStates(rollout.gates, rollout.gateStates, rollout.state, now) : undefined;
+        plan.to === 'analysing'
+          ? resumedGateStates(
+              rollout.gates,
+              rollout.gateStates,
+              rollout.state,
+              now,
+            )
+          : undefined;
       const moved = await this.deps.store.transition(rollout.id, {
         fromStates: [rollout.state],
         to: plan.to,
         reason: `${action} by ${actor}${text ? `: ${text}` : ''}`,
         now,
         gateStates,
-        nextEvaluationAt: gateStates ? nextEvaluationAt(rollout.gates, gateStates) : null,
+        nextEvaluationAt: gateStates
+          ? nextEvaluationAt(rollout.gates, gateStates)
+          : null,
       });
       if (!moved) throw changedMeanwhile();
     } else if (plan.kind === 'rollback') {
@@ -211,25 +256,38 @@ export class RolloutService {
         fromStates: [rollout.state],
         executor: this.deps.watcher.executorId,
         reason: text,
-        evidence: { summary: `rolled back by ${actor}: ${text}`, requestedBy: actor },
+        evidence: {
+          summary: `rolled back by ${actor}: ${text}`,
+          requestedBy: actor,
+        },
         now,
       });
       if (!claimed) throw changedMeanwhile();
     } else {
-      if (!(await this.deps.store.rearmRollback(rollout.id, now))) throw changedMeanwhile();
+      if (!(await this.deps.store.rearmRollback(rollout.id, now)))
+        throw changedMeanwhile();
     }
     await this.auditAction(rollout, actor, `rollout.${action}`, {
       reason: text || null,
       from: rollout.state,
-      ...(plan.kind === 'transition' ? { to: plan.to } : { to: 'rolled-back', retry: plan.kind === 'retry-rollback' }),
+      ...(plan.kind === 'transition'
+        ? { to: plan.to }
+        : { to: 'rolled-back', retry: plan.kind === 'retry-rollback' }),
     });
-    if (plan.kind !== 'transition') await this.deps.watcher.attemptNow(rollout.id);
+    if (plan.kind !== 'transition')
+      await this.deps.watcher.attemptNow(rollout.id);
     const updated = await this.deps.store.get(rollout.id);
-    if (!updated) throw new NotFoundError(`Rollout ${rollout.id} was not found`);
+    if (!updated)
+      throw new NotFoundError(`Rollout ${rollout.id} was not found`);
     return updated;
   }
 
-  private async auditAction(rollout: RolloutRecord, actor: string, action: string, details: Record<string, unknown>) {
+  private async auditAction(
+    rollout: RolloutRecord,
+    actor: string,
+    action: string,
+    details: Record<string, unknown>,
+  ) {
     await this.deps.audit({
       actor,
       action,

@@ -120,19 +120,32 @@ export type RollbackAttemptWrite = {
  */
 export interface RolloutStore {
   /** Inserts unless a rollout for the deployment exists; returns the one that is stored. */
-  create(rollout: NewRollout): Promise<{ rollout: RolloutRecord; created: boolean }>;
+  create(
+    rollout: NewRollout,
+  ): Promise<{ rollout: RolloutRecord; created: boolean }>;
   get(id: string): Promise<RolloutRecord | undefined>;
   getByDeployment(deploymentId: string): Promise<RolloutRecord | undefined>;
   list(query: RolloutQuery): Promise<RolloutRecord[]>;
-  listEvaluations(rolloutId: string, limit: number): Promise<EvaluationRecord[]>;
+  listEvaluations(
+    rolloutId: string,
+    limit: number,
+  ): Promise<EvaluationRecord[]>;
 
   /**
    * Leases up to `limit` rollouts that are due (analysing and due, or with a rollback
    * attempt due) and not leased by anyone else; returns those this owner got.
    */
-  leaseDue(options: { now: number; owner: string; leaseMs: number; limit: number }): Promise<RolloutRecord[]>;
+  leaseDue(options: {
+    now: number;
+    owner: string;
+    leaseMs: number;
+    limit: number;
+  }): Promise<RolloutRecord[]>;
   /** Leases one rollout if nobody holds it. */
-  lease(id: string, options: { now: number; owner: string; leaseMs: number }): Promise<boolean>;
+  lease(
+    id: string,
+    options: { now: number; owner: string; leaseMs: number },
+  ): Promise<boolean>;
   release(id: string, owner: string): Promise<void>;
 
   /**
@@ -141,7 +154,12 @@ export interface RolloutStore {
    * was ever claimed. Returns false, writing nothing, when the lease or state was lost.
    * The lease is released unless a rollback was claimed (its attempt follows).
    */
-  recordEvaluation(id: string, owner: string, write: EvaluationWrite, now: number): Promise<boolean>;
+  recordEvaluation(
+    id: string,
+    owner: string,
+    write: EvaluationWrite,
+    now: number,
+  ): Promise<boolean>;
 
   /** Claims a rollback from one of `fromStates`; true only for the caller that won. */
   claimRollback(
@@ -151,7 +169,12 @@ export interface RolloutStore {
   /** Arms a failed rollback again; true when it was failed and is pending now. */
   rearmRollback(id: string, now: number): Promise<boolean>;
   /** Records the result of one rollback attempt made under the lease, and releases it. */
-  recordRollbackAttempt(id: string, owner: string, write: RollbackAttemptWrite, now: number): Promise<boolean>;
+  recordRollbackAttempt(
+    id: string,
+    owner: string,
+    write: RollbackAttemptWrite,
+    now: number,
+  ): Promise<boolean>;
 
   /** Moves a rollout between states unless someone else moved it first. */
   transition(

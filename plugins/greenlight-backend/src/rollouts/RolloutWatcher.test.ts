@@ -1,11 +1,18 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import type { GateDefinition, GatePolicy } from '@greenlight/backstage-plugin-greenlight-common';
+import type {
+  GateDefinition,
+  GatePolicy,
+} from '@greenlight/backstage-plugin-greenlight-common';
 import type { RollbackResult } from '@greenlight/backstage-plugin-greenlight-node';
 import { Knex } from 'knex';
 import { KnexLedgerStore } from '../database/KnexLedgerStore';
 import { applyMigrations } from '../database/migrations';
 import { createTestDatabases } from '../__testUtils__/databases';
-import { RecordingExecutor, SeriesProvider, thresholdGate } from './__testUtils__/fakes';
+import {
+  RecordingExecutor,
+  SeriesProvider,
+  thresholdGate,
+} from './__testUtils__/fakes';
 import { KnexRolloutStore } from './KnexRolloutStore';
 import { RolloutWatcher } from './RolloutWatcher';
 import { initialGateStates, nextEvaluationAt } from './stateMachine';
@@ -19,7 +26,11 @@ type Scenario = {
   series: Record<string, Array<number | null | 'error'>>;
   gates: GateDefinition[];
   results?: RollbackResult[];
-  retry?: { maxAttempts: number; initialBackoffMs: number; maxBackoffMs: number };
+  retry?: {
+    maxAttempts: number;
+    initialBackoffMs: number;
+    maxBackoffMs: number;
+  };
 };
 
 describe('RolloutWatcher on worked series', () => {
@@ -54,7 +65,11 @@ describe('RolloutWatcher on worked series', () => {
       config: {
         concurrency: 4,
         leaseMs: MINUTE,
-        retry: scenario.retry ?? { maxAttempts: 3, initialBackoffMs: 5_000, maxBackoffMs: 20_000 },
+        retry: scenario.retry ?? {
+          maxAttempts: 3,
+          initialBackoffMs: 5_000,
+          maxBackoffMs: 20_000,
+        },
       },
       now: () => now,
     });
@@ -80,12 +95,28 @@ describe('RolloutWatcher on worked series', () => {
     const result = async () => ({
       rollout: (await store.get(rollout.id))!,
       evaluations: await store.listEvaluations(rollout.id, 100),
-      audit: (await knex('audit_log').where({ subject_id: rollout.deploymentId }).orderBy('seq')).map(a => a.action),
+      audit: (
+        await knex('audit_log')
+          .where({ subject_id: rollout.deploymentId })
+          .orderBy('seq')
+      ).map(a => a.action),
     });
-    return { advanceTo, result, executor, provider, logger, rolloutId: rollout.id, setNow: (t: number) => (now = t), watcher };
+    return {
+      advanceTo,
+      result,
+      executor,
+      provider,
+      logger,
+      rolloutId: rollout.id,
+      setNow: (t: number) => (now = t),
+      watcher,
+    };
   }
 
-  async function runMinutes(sim: Awaited<ReturnType<typeof simulate>>, minutes: number) {
+  async function runMinutes(
+    sim: Awaited<ReturnType<typeof simulate>>,
+    minutes: number,
+  ) {
     for (let m = 1; m <= minutes; m++) await sim.advanceTo(m);
     return sim.result();
   }
@@ -99,10 +130,29 @@ describe('RolloutWatcher on worked series', () => {
     expect(rollout.state).toBe('promoted');
     expect(rollout.rollback).toBeNull();
     expect(sim.executor.requests).toHaveLength(0);
-    expect(evaluations.map(e => e.verdict)).toEqual(['pass', 'fail', 'pass', 'pass', 'pass']);
-    expect(evaluations.map(e => e.decision)).toEqual(['continue', 'continue', 'continue', 'continue', 'promote']);
-    expect(evaluations[1]).toMatchObject({ value: 0.5, threshold: 0.05, query: 'errors', sampleCount: 1 });
-    expect((evaluations[1].evidence as any).queries[0].samples).toEqual([{ labels: { series: 'errors' }, value: 0.5 }]);
+    expect(evaluations.map(e => e.verdict)).toEqual([
+      'pass',
+      'fail',
+      'pass',
+      'pass',
+      'pass',
+    ]);
+    expect(evaluations.map(e => e.decision)).toEqual([
+      'continue',
+      'continue',
+      'continue',
+      'continue',
+      'promote',
+    ]);
+    expect(evaluations[1]).toMatchObject({
+      value: 0.5,
+      threshold: 0.05,
+      query: 'errors',
+      sampleCount: 1,
+    });
+    expect((evaluations[1].evidence as any).queries[0].samples).toEqual([
+      { labels: { series: 'errors' }, value: 0.5 },
+    ]);
     expect(audit).toEqual(['rollout.promoted']);
   });
 
@@ -113,39 +163,76 @@ describe('RolloutWatcher on worked series', () => {
     });
     const { rollout, evaluations, audit } = await runMinutes(sim, 8);
     expect(rollout.state).toBe('rolled-back');
-    expect(rollout.rollback).toMatchObject({ status: 'succeeded', attempts: 1, executor: 'recording' });
-    expect(evaluations.map(e => e.decision)).toEqual(['continue', 'continue', 'rollback']);
+    expect(rollout.rollback).toMatchObject({
+      status: 'succeeded',
+      attempts: 1,
+      executor: 'recording',
+    });
+    expect(evaluations.map(e => e.decision)).toEqual([
+      'continue',
+      'continue',
+      'rollback',
+    ]);
     expect(sim.executor.requests).toHaveLength(1);
     expect(sim.executor.requests[0]).toMatchObject({
       rolloutId: sim.rolloutId,
       idempotencyKey: sim.rolloutId,
       deploymentId: expect.stringMatching(/^deployment-/),
-      evidence: { gates: [{ gateId: 'slo/errors', reason: '2 consecutive evaluations failed' }] },
+      evidence: {
+        gates: [
+          { gateId: 'slo/errors', reason: '2 consecutive evaluations failed' },
+        ],
+      },
     });
-    expect(audit).toEqual(['rollout.rolled-back', 'rollout.rollback.succeeded']);
+    expect(audit).toEqual([
+      'rollout.rolled-back',
+      'rollout.rollback.succeeded',
+    ]);
     expect(sim.provider.calls).toHaveLength(3);
   });
 
   it.each([
     ['fail', 'rolled-back', ['continue', 'rollback']],
-    ['inconclusive', 'paused-inconclusive', ['continue', 'continue', 'pause-inconclusive']],
-    ['ignore', 'promoted', ['continue', 'continue', 'continue', 'continue', 'promote']],
-  ] as const)('treats no data per policy %s', async (noData, state, decisions) => {
-    const sim = await simulate({
-      series: { silent: [null] },
-      gates: [thresholdGate('slo/silent', 'silent', { noData: noData as GatePolicy['noData'] })],
-    });
-    const { rollout, evaluations } = await runMinutes(sim, 7);
-    expect(rollout.state).toBe(state);
-    expect(evaluations.map(e => e.verdict)).toEqual(decisions.map(() => 'no-data'));
-    expect(evaluations.map(e => e.decision)).toEqual(decisions);
-    expect(sim.executor.requests).toHaveLength(state === 'rolled-back' ? 1 : 0);
-  });
+    [
+      'inconclusive',
+      'paused-inconclusive',
+      ['continue', 'continue', 'pause-inconclusive'],
+    ],
+    [
+      'ignore',
+      'promoted',
+      ['continue', 'continue', 'continue', 'continue', 'promote'],
+    ],
+  ] as const)(
+    'treats no data per policy %s',
+    async (noData, state, decisions) => {
+      const sim = await simulate({
+        series: { silent: [null] },
+        gates: [
+          thresholdGate('slo/silent', 'silent', {
+            noData: noData as GatePolicy['noData'],
+          }),
+        ],
+      });
+      const { rollout, evaluations } = await runMinutes(sim, 7);
+      expect(rollout.state).toBe(state);
+      expect(evaluations.map(e => e.verdict)).toEqual(
+        decisions.map(() => 'no-data'),
+      );
+      expect(evaluations.map(e => e.decision)).toEqual(decisions);
+      expect(sim.executor.requests).toHaveLength(
+        state === 'rolled-back' ? 1 : 0,
+      );
+    },
+  );
 
   it('records a failing shadow gate without acting on it', async () => {
     const sim = await simulate({
       series: { good: [0.01], bad: [0.9] },
-      gates: [thresholdGate('slo/good', 'good'), thresholdGate('slo/trial', 'bad', { shadow: true })],
+      gates: [
+        thresholdGate('slo/good', 'good'),
+        thresholdGate('slo/trial', 'bad', { shadow: true }),
+      ],
     });
     const { rollout, evaluations } = await runMinutes(sim, 7);
     expect(rollout.state).toBe('promoted');
@@ -161,7 +248,11 @@ describe('RolloutWatcher on worked series', () => {
   });
 
   it('retries a failed rollback with backoff, then alarms and keeps the failure visible', async () => {
-    const failure: RollbackResult = { status: 'failed', message: 'receiver answered HTTP 503', retryable: true };
+    const failure: RollbackResult = {
+      status: 'failed',
+      message: 'receiver answered HTTP 503',
+      retryable: true,
+    };
     const sim = await simulate({
       series: { errors: [0.9] },
       gates: [thresholdGate('slo/errors', 'errors')],
@@ -170,7 +261,11 @@ describe('RolloutWatcher on worked series', () => {
     });
     await runMinutes(sim, 2);
     let { rollout } = await sim.result();
-    expect(rollout.rollback).toMatchObject({ status: 'pending', attempts: 1, lastError: 'receiver answered HTTP 503' });
+    expect(rollout.rollback).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+      lastError: 'receiver answered HTTP 503',
+    });
     expect(rollout.rollback!.nextAttemptAt).toBe(T0 + 2 * MINUTE + 5_000);
 
     // Not due yet: no attempt.
@@ -182,17 +277,30 @@ describe('RolloutWatcher on worked series', () => {
     await sim.watcher.tick();
     ({ rollout } = await sim.result());
     expect(rollout.rollback).toMatchObject({ status: 'pending', attempts: 2 });
-    expect(rollout.rollback!.nextAttemptAt).toBe(T0 + 2 * MINUTE + 5_000 + 10_000);
+    expect(rollout.rollback!.nextAttemptAt).toBe(
+      T0 + 2 * MINUTE + 5_000 + 10_000,
+    );
 
     sim.setNow(T0 + 10 * MINUTE);
     await sim.watcher.tick();
     await sim.watcher.tick();
     ({ rollout } = await sim.result());
-    expect(rollout.rollback).toMatchObject({ status: 'failed', attempts: 3, lastError: 'receiver answered HTTP 503' });
+    expect(rollout.rollback).toMatchObject({
+      status: 'failed',
+      attempts: 3,
+      lastError: 'receiver answered HTTP 503',
+    });
     expect(sim.executor.requests).toHaveLength(3);
-    expect(new Set(sim.executor.requests.map(r => r.idempotencyKey))).toEqual(new Set([sim.rolloutId]));
-    expect(sim.logger.error).toHaveBeenCalledWith(expect.stringContaining('ROLLBACK FAILED'));
-    expect((await sim.result()).audit).toEqual(['rollout.rolled-back', 'rollout.rollback.failed']);
+    expect(new Set(sim.executor.requests.map(r => r.idempotencyKey))).toEqual(
+      new Set([sim.rolloutId]),
+    );
+    expect(sim.logger.error).toHaveBeenCalledWith(
+      expect.stringContaining('ROLLBACK FAILED'),
+    );
+    expect((await sim.result()).audit).toEqual([
+      'rollout.rolled-back',
+      'rollout.rollback.failed',
+    ]);
   });
 
   it('does not retry a rollback the executor says cannot succeed', async () => {
@@ -213,7 +321,11 @@ describe('RolloutWatcher on worked series', () => {
     });
     const { rollout, evaluations } = await runMinutes(sim, 5);
     expect(rollout.state).toBe('paused-inconclusive');
-    expect(evaluations.map(e => e.verdict)).toEqual(['inconclusive', 'inconclusive', 'inconclusive']);
+    expect(evaluations.map(e => e.verdict)).toEqual([
+      'inconclusive',
+      'inconclusive',
+      'inconclusive',
+    ]);
     expect(evaluations[0].reason).toContain('backend unavailable');
   });
 });

@@ -15,8 +15,18 @@ import { AuditEntry } from '../database/LedgerStore';
 import { backoffMs, RolloutsConfig } from './config';
 import { GateRun, runGate } from './gateRunner';
 import { forEachBounded } from './pool';
-import { EvaluationRecord, EvaluationWrite, RolloutRecord, RolloutStore } from './RolloutStore';
-import { afterEvaluation, dueGates, gateDecisions, nextEvaluationAt } from './stateMachine';
+import {
+  EvaluationRecord,
+  EvaluationWrite,
+  RolloutRecord,
+  RolloutStore,
+} from './RolloutStore';
+import {
+  afterEvaluation,
+  dueGates,
+  gateDecisions,
+  nextEvaluationAt,
+} from './stateMachine';
 
 /** Who the audit log names for what the watcher decides by itself. */
 export const WATCHER_ACTOR = 'greenlight:rollout-watcher';
@@ -101,7 +111,12 @@ export class RolloutWatcher {
     const seen = new Set<string>();
     while (!signal?.aborted && this.now() < budgetEnd) {
       const owner = this.owner();
-      const leased = await this.deps.store.leaseDue({ now: this.now(), owner, leaseMs, limit: concurrency * 2 });
+      const leased = await this.deps.store.leaseDue({
+        now: this.now(),
+        owner,
+        leaseMs,
+        limit: concurrency * 2,
+      });
       // A rollout that is still due after being processed in this run (it failed) waits for the next run.
       const batch = leased.filter(r => !seen.has(r.id));
       for (const r of leased) {
@@ -113,8 +128,14 @@ export class RolloutWatcher {
         try {
           await this.process(rollout, owner, signal);
         } catch (e) {
-          this.deps.logger.error(`Rollout ${rollout.id} could not be processed: ${this.scrub((e as Error).message)}`);
-          await this.deps.store.release(rollout.id, owner).catch(() => undefined);
+          this.deps.logger.error(
+            `Rollout ${rollout.id} could not be processed: ${this.scrub(
+              (e as Error).message,
+            )}`,
+          );
+          await this.deps.store
+            .release(rollout.id, owner)
+            .catch(() => undefined);
         }
       });
     }
@@ -124,16 +145,30 @@ export class RolloutWatcher {
   /** Makes a due rollback attempt right away if nobody else holds the rollout. */
   async attemptNow(id: string): Promise<void> {
     const owner = this.owner();
-    if (!(await this.deps.store.lease(id, { now: this.now(), owner, leaseMs: this.deps.config.leaseMs }))) return;
+    if (
+      !(await this.deps.store.lease(id, {
+        now: this.now(),
+        owner,
+        leaseMs: this.deps.config.leaseMs,
+      }))
+    )
+      return;
     const rollout = await this.deps.store.get(id);
-    if (rollout?.rollback?.status === 'pending' && rollout.leaseOwner === owner) {
+    if (
+      rollout?.rollback?.status === 'pending' &&
+      rollout.leaseOwner === owner
+    ) {
       await this.attemptRollback(rollout, owner);
     } else {
       await this.deps.store.release(id, owner);
     }
   }
 
-  private async process(rollout: RolloutRecord, owner: string, signal?: AbortSignal) {
+  private async process(
+    rollout: RolloutRecord,
+    owner: string,
+    signal?: AbortSignal,
+  ) {
     if (rollout.rollback?.status === 'pending') {
       await this.attemptRollback(rollout, owner, signal);
     } else if (rollout.state === 'analysing') {
@@ -143,10 +178,16 @@ export class RolloutWatcher {
     }
   }
 
-  private async evaluate(rollout: RolloutRecord, owner: string, signal?: AbortSignal) {
+  private async evaluate(
+    rollout: RolloutRecord,
+    owner: string,
+    signal?: AbortSignal,
+  ) {
     const at = this.now();
     const due = dueGates(rollout.gates, rollout.gateStates, at);
-    const runs = await Promise.all(due.map(gate => runGate(gate, this.deps.providers, at, signal)));
+    const runs = await Promise.all(
+      due.map(gate => runGate(gate, this.deps.providers, at, signal)),
+    );
     if (signal?.aborted) {
       await this.deps.store.release(rollout.id, owner);
       return;
@@ -156,7 +197,12 @@ export class RolloutWatcher {
     for (const run of runs) {
       const state = gateStates[run.gate.id] ?? { nextDueAt: at, outcomes: [] };
       dueAt.set(run.gate.id, state.nextDueAt);
-      gateStates[run.gate.id] = afterEvaluation(run.gate, state, run.evaluation.outcome, at);
+      gateStates[run.gate.id] = afterEvaluation(
+        run.gate,
+        state,
+        run.evaluation.outcome,
+        at,
+      );
     }
     const entries = gateDecisions(rollout.gates, gateStates);
     const decision = combineGateDecisions(entries);
@@ -198,35 +244,61 @@ export class RolloutWatcher {
           evidence: rollbackEvidence(decision, entries, runs),
         },
       };
-    } else if (decision.action === 'promote' || decision.action === 'pause-inconclusive') {
+    } else if (
+      decision.action === 'promote' ||
+      decision.action === 'pause-inconclusive'
+    ) {
       write.transition = {
         to: decision.action === 'promote' ? 'promoted' : 'paused-inconclusive',
         reason: decision.reason,
       };
     }
 
-    if (!(await this.deps.store.recordEvaluation(rollout.id, owner, write, this.now()))) {
+    if (
+      !(await this.deps.store.recordEvaluation(
+        rollout.id,
+        owner,
+        write,
+        this.now(),
+      ))
+    ) {
       // Another instance took over after our lease ran out, or a person acted meanwhile.
-      this.deps.logger.info(`Rollout ${rollout.id} changed while it was evaluated; the evaluation was discarded`);
+      this.deps.logger.info(
+        `Rollout ${rollout.id} changed while it was evaluated; the evaluation was discarded`,
+      );
       await this.deps.store.release(rollout.id, owner);
       return;
     }
     const transition = write.transition;
     if (!transition) return;
-    await this.audit(rollout, `rollout.${transition.to}`, { reason: transition.reason, shadow: decision.shadow });
+    await this.audit(rollout, `rollout.${transition.to}`, {
+      reason: transition.reason,
+      shadow: decision.shadow,
+    });
     if (transition.to === 'rolled-back') {
-      this.deps.logger.warn(`Rollout ${rollout.id} of ${rollout.entityRef} in ${rollout.environment} is rolled back: ${transition.reason}`);
+      this.deps.logger.warn(
+        `Rollout ${rollout.id} of ${rollout.entityRef} in ${rollout.environment} is rolled back: ${transition.reason}`,
+      );
       const claimed = await this.deps.store.get(rollout.id);
-      if (claimed?.rollback?.status === 'pending' && claimed.leaseOwner === owner) {
+      if (
+        claimed?.rollback?.status === 'pending' &&
+        claimed.leaseOwner === owner
+      ) {
         await this.attemptRollback(claimed, owner, signal);
       }
     } else {
-      this.deps.logger.info(`Rollout ${rollout.id} of ${rollout.entityRef} is ${transition.to}: ${transition.reason}`);
+      this.deps.logger.info(
+        `Rollout ${rollout.id} of ${rollout.entityRef} is ${transition.to}: ${transition.reason}`,
+      );
     }
   }
 
   /** One attempt of a claimed rollback, made under the lease; the outcome is stored and the lease released. */
-  private async attemptRollback(rollout: RolloutRecord, owner: string, signal?: AbortSignal) {
+  private async attemptRollback(
+    rollout: RolloutRecord,
+    owner: string,
+    signal?: AbortSignal,
+  ) {
     const rollback = rollout.rollback!;
     const executor = this.deps.executors.get(rollback.executor);
     // The attempt is abandoned well before the lease runs out, so no other instance starts one meanwhile.
@@ -251,11 +323,17 @@ export class RolloutWatcher {
           artifactDigest: rollout.artifactDigest ?? undefined,
           reason: rollback.reason,
           idempotencyKey: rollout.id,
-          evidence: (rollback.evidence ?? { summary: rollback.reason }) as RollbackEvidence,
+          evidence: (rollback.evidence ?? {
+            summary: rollback.reason,
+          }) as RollbackEvidence,
           signal: signal ? AbortSignal.any([signal, deadline]) : deadline,
         });
       } catch (e) {
-        result = { status: 'failed', retryable: true, message: `executor threw: ${(e as Error).message}` };
+        result = {
+          status: 'failed',
+          retryable: true,
+          message: `executor threw: ${(e as Error).message}`,
+        };
       }
     }
 
@@ -268,27 +346,57 @@ export class RolloutWatcher {
       recorded = await this.deps.store.recordRollbackAttempt(
         rollout.id,
         owner,
-        { status: 'succeeded', attempts, lastError: null, nextAttemptAt: null, executedAt: now },
+        {
+          status: 'succeeded',
+          attempts,
+          lastError: null,
+          nextAttemptAt: null,
+          executedAt: now,
+        },
         now,
       );
-      this.deps.logger.info(`Rolled back ${where} through ${rollback.executor}: ${message}`);
-      if (recorded) await this.audit(rollout, 'rollout.rollback.succeeded', { executor: rollback.executor, attempts, message });
-    } else if (result.retryable && attempts < this.deps.config.retry.maxAttempts) {
+      this.deps.logger.info(
+        `Rolled back ${where} through ${rollback.executor}: ${message}`,
+      );
+      if (recorded)
+        await this.audit(rollout, 'rollout.rollback.succeeded', {
+          executor: rollback.executor,
+          attempts,
+          message,
+        });
+    } else if (
+      result.retryable &&
+      attempts < this.deps.config.retry.maxAttempts
+    ) {
       const nextAttemptAt = now + backoffMs(this.deps.config.retry, attempts);
       recorded = await this.deps.store.recordRollbackAttempt(
         rollout.id,
         owner,
-        { status: 'pending', attempts, lastError: message, nextAttemptAt, executedAt: null },
+        {
+          status: 'pending',
+          attempts,
+          lastError: message,
+          nextAttemptAt,
+          executedAt: null,
+        },
         now,
       );
       this.deps.logger.warn(
-        `Rollback attempt ${attempts} of ${where} failed, retrying at ${new Date(nextAttemptAt).toISOString()}: ${message}`,
+        `Rollback attempt ${attempts} of ${where} failed, retrying at ${new Date(
+          nextAttemptAt,
+        ).toISOString()}: ${message}`,
       );
     } else {
       recorded = await this.deps.store.recordRollbackAttempt(
         rollout.id,
         owner,
-        { status: 'failed', attempts, lastError: message, nextAttemptAt: null, executedAt: null },
+        {
+          status: 'failed',
+          attempts,
+          lastError: message,
+          nextAttemptAt: null,
+          executedAt: null,
+        },
         now,
       );
       // The alarm: a rollback that was decided but did not happen needs a person now.
@@ -296,14 +404,25 @@ export class RolloutWatcher {
         `ROLLBACK FAILED for ${where} after ${attempts} attempt(s) through ${rollback.executor}: ${message}. ` +
           'The new version may still be serving; roll back by hand or retry from the rollout page.',
       );
-      if (recorded) await this.audit(rollout, 'rollout.rollback.failed', { executor: rollback.executor, attempts, message });
+      if (recorded)
+        await this.audit(rollout, 'rollout.rollback.failed', {
+          executor: rollback.executor,
+          attempts,
+          message,
+        });
     }
     if (!recorded) {
-      this.deps.logger.warn(`The result of a rollback attempt of ${where} was not recorded: its lease had passed to another instance`);
+      this.deps.logger.warn(
+        `The result of a rollback attempt of ${where} was not recorded: its lease had passed to another instance`,
+      );
     }
   }
 
-  private async audit(rollout: RolloutRecord, action: string, details: Record<string, unknown>) {
+  private async audit(
+    rollout: RolloutRecord,
+    action: string,
+    details: Record<string, unknown>,
+  ) {
     try {
       await this.deps.audit({
         actor: WATCHER_ACTOR,
@@ -314,7 +433,11 @@ export class RolloutWatcher {
         details: { rolloutId: rollout.id, ...details },
       });
     } catch (e) {
-      this.deps.logger.error(`Audit entry ${action} for rollout ${rollout.id} was not written: ${(e as Error).message}`);
+      this.deps.logger.error(
+        `Audit entry ${action} for rollout ${rollout.id} was not written: ${
+          (e as Error).message
+        }`,
+      );
     }
   }
 

@@ -1,7 +1,11 @@
 import { Config, readDurationFromConfig } from '@backstage/config';
 import { durationToMilliseconds } from '@backstage/types';
 
-export type WebhookExecutorConfig = { url: string; secret: string; timeoutMs: number };
+export type WebhookExecutorConfig = {
+  url: string;
+  secret: string;
+  timeoutMs: number;
+};
 
 export type ArgoExecutorConfig = {
   apiUrl: string;
@@ -17,7 +21,11 @@ export type RolloutsConfig = {
   watchIntervalMs: number;
   concurrency: number;
   leaseMs: number;
-  retry: { maxAttempts: number; initialBackoffMs: number; maxBackoffMs: number };
+  retry: {
+    maxAttempts: number;
+    initialBackoffMs: number;
+    maxBackoffMs: number;
+  };
   /** Id of the rollback executor to use; chosen from what is configured when unset. */
   executor?: string;
   webhook?: WebhookExecutorConfig;
@@ -26,16 +34,26 @@ export type RolloutsConfig = {
 
 const section = 'greenlight.rollouts';
 
-function durationMs(config: Config | undefined, key: string, fallbackMs: number): number {
+function durationMs(
+  config: Config | undefined,
+  key: string,
+  fallbackMs: number,
+): number {
   if (!config?.has(key)) return fallbackMs;
   const ms = durationToMilliseconds(readDurationFromConfig(config, { key }));
-  if (!(ms > 0)) throw new Error(`${section}.${key} must be a positive duration`);
+  if (!(ms > 0))
+    throw new Error(`${section}.${key} must be a positive duration`);
   return ms;
 }
 
-function positiveInt(config: Config | undefined, key: string, fallback: number): number {
+function positiveInt(
+  config: Config | undefined,
+  key: string,
+  fallback: number,
+): number {
   const value = config?.getOptionalNumber(key) ?? fallback;
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${section}.${key} must be a positive integer`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`${section}.${key} must be a positive integer`);
   return value;
 }
 
@@ -81,6 +99,12 @@ export function readRolloutsConfig(root: Config): RolloutsConfig {
 }
 
 /** Delay before rollback attempt `attempt + 1`: doubling from the initial backoff, capped. */
-export function backoffMs(retry: RolloutsConfig['retry'], attemptsMade: number): number {
-  return Math.min(retry.maxBackoffMs, retry.initialBackoffMs * 2 ** Math.max(0, attemptsMade - 1));
+export function backoffMs(
+  retry: RolloutsConfig['retry'],
+  attemptsMade: number,
+): number {
+  return Math.min(
+    retry.maxBackoffMs,
+    retry.initialBackoffMs * 2 ** Math.max(0, attemptsMade - 1),
+  );
 }

@@ -19,7 +19,9 @@ const ARGO_ROLLOUT_NAME_ANNOTATION = 'argocd/rollout-name';
 function registerBuiltIns(ctx: GreenlightContext, config: RolloutsConfig) {
   const add = (executor: RollbackExecutor) => {
     if (ctx.rollbackExecutors.has(executor.id)) {
-      ctx.logger.warn(`A module registered rollback executor '${executor.id}'; the built-in one is not used`);
+      ctx.logger.warn(
+        `A module registered rollback executor '${executor.id}'; the built-in one is not used`,
+      );
     } else {
       ctx.rollbackExecutors.set(executor.id, executor);
     }
@@ -31,13 +33,23 @@ function registerBuiltIns(ctx: GreenlightContext, config: RolloutsConfig) {
         const entity = await ctx.catalog.getEntityByRef(entityRef, {
           credentials: await ctx.auth.getOwnServiceCredentials(),
         });
-        if (!entity) throw new Error(`entity ${entityRef} is not in the catalog`);
-        return entity.metadata.annotations?.[ARGO_ROLLOUT_NAME_ANNOTATION] ?? entity.metadata.name;
+        if (!entity)
+          throw new Error(`entity ${entityRef} is not in the catalog`);
+        return (
+          entity.metadata.annotations?.[ARGO_ROLLOUT_NAME_ANNOTATION] ??
+          entity.metadata.name
+        );
       }),
     );
   }
-  if (ctx.config.has('greenlight.metrics.prometheus') && !ctx.metricProviders.has('prometheus')) {
-    ctx.metricProviders.set('prometheus', PrometheusMetricProvider.fromConfig(ctx.config, { logger: ctx.logger }));
+  if (
+    ctx.config.has('greenlight.metrics.prometheus') &&
+    !ctx.metricProviders.has('prometheus')
+  ) {
+    ctx.metricProviders.set(
+      'prometheus',
+      PrometheusMetricProvider.fromConfig(ctx.config, { logger: ctx.logger }),
+    );
   }
 }
 
@@ -45,21 +57,31 @@ function registerBuiltIns(ctx: GreenlightContext, config: RolloutsConfig) {
  * The executor rollbacks go through: `greenlight.rollouts.executor`, else the configured
  * webhook, else the configured Argo Rollouts API, else the only one a module registered.
  */
-function chooseExecutor(ctx: GreenlightContext, config: RolloutsConfig): string | undefined {
+function chooseExecutor(
+  ctx: GreenlightContext,
+  config: RolloutsConfig,
+): string | undefined {
   const registered = [...ctx.rollbackExecutors.keys()];
   if (config.executor) {
     if (!ctx.rollbackExecutors.has(config.executor)) {
       throw new Error(
-        `greenlight.rollouts.executor: no rollback executor '${config.executor}' is registered (registered: ${registered.join(', ') || 'none'})`,
+        `greenlight.rollouts.executor: no rollback executor '${
+          config.executor
+        }' is registered (registered: ${registered.join(', ') || 'none'})`,
       );
     }
     return config.executor;
   }
   if (config.webhook && ctx.rollbackExecutors.has('webhook')) return 'webhook';
-  if (config.argo && ctx.rollbackExecutors.has('argo-rollouts')) return 'argo-rollouts';
+  if (config.argo && ctx.rollbackExecutors.has('argo-rollouts'))
+    return 'argo-rollouts';
   if (registered.length === 1) return registered[0];
   if (registered.length > 1) {
-    throw new Error(`greenlight.rollouts.executor: choose one of the registered rollback executors: ${registered.join(', ')}`);
+    throw new Error(
+      `greenlight.rollouts.executor: choose one of the registered rollback executors: ${registered.join(
+        ', ',
+      )}`,
+    );
   }
   ctx.logger.warn(
     'No rollback executor is configured: rollbacks the gates decide are recorded and alarmed, but nothing is rolled back',
@@ -90,9 +112,18 @@ export const rolloutsFeature: GreenlightFeature = async ctx => {
     executorId,
     logger: ctx.logger.child({ component: 'rollout-watcher' }),
     config,
-    secrets: [config.webhook?.secret, config.argo?.token].filter((s): s is string => Boolean(s)),
+    secrets: [config.webhook?.secret, config.argo?.token].filter(
+      (s): s is string => Boolean(s),
+    ),
   });
-  const service = new RolloutService({ store, watcher, gates, ledger: ctx.knex, audit, logger: ctx.logger });
+  const service = new RolloutService({
+    store,
+    watcher,
+    gates,
+    ledger: ctx.knex,
+    audit,
+    logger: ctx.logger,
+  });
 
   ctx.ingest.onApplied(rows => service.onApplied(rows));
 
@@ -114,7 +145,10 @@ export const rolloutsFeature: GreenlightFeature = async ctx => {
     scope: 'global',
     fn: async () => {
       const started = await service.catchUp();
-      if (started > 0) ctx.logger.info(`Started ${started} rollout(s) the ingest listener had missed`);
+      if (started > 0)
+        ctx.logger.info(
+          `Started ${started} rollout(s) the ingest listener had missed`,
+        );
     },
   });
 

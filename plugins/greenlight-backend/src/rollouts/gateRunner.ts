@@ -31,7 +31,9 @@ export type GateRun = {
 };
 
 function clip(text: string) {
-  return text.length > MAX_LABEL_LENGTH ? `${text.slice(0, MAX_LABEL_LENGTH)}…` : text;
+  return text.length > MAX_LABEL_LENGTH
+    ? `${text.slice(0, MAX_LABEL_LENGTH)}…`
+    : text;
 }
 
 /** JSON has no NaN or infinities; keep them readable. */
@@ -39,15 +41,26 @@ function jsonValue(value: number): number | string {
   return Number.isFinite(value) ? value : String(value);
 }
 
-function summarise(planned: PlannedQuery, result: MetricQueryResult): QuerySummary {
-  const base = { key: planned.key, provider: planned.provider, query: planned.query, status: result.status };
-  if (result.status === 'error') return { ...base, count: 0, samples: [], message: clip(result.message) };
+function summarise(
+  planned: PlannedQuery,
+  result: MetricQueryResult,
+): QuerySummary {
+  const base = {
+    key: planned.key,
+    provider: planned.provider,
+    query: planned.query,
+    status: result.status,
+  };
+  if (result.status === 'error')
+    return { ...base, count: 0, samples: [], message: clip(result.message) };
   if (result.status === 'no-data') return { ...base, count: 0, samples: [] };
   return {
     ...base,
     count: result.samples.length,
     samples: result.samples.slice(0, MAX_SAMPLES_KEPT).map(s => ({
-      labels: Object.fromEntries(Object.entries(s.labels).map(([k, v]) => [k, clip(v)])),
+      labels: Object.fromEntries(
+        Object.entries(s.labels).map(([k, v]) => [k, clip(v)]),
+      ),
       value: jsonValue(s.value),
     })),
   };
@@ -66,12 +79,19 @@ async function runQuery(
   signal?: AbortSignal,
 ): Promise<MetricQueryResult> {
   const provider = providers.get(planned.provider);
-  if (!provider) return { status: 'error', message: `no metric provider '${planned.provider}' is registered` };
+  if (!provider)
+    return {
+      status: 'error',
+      message: `no metric provider '${planned.provider}' is registered`,
+    };
   try {
     return await provider.query({ query: planned.query, time, signal });
   } catch (e) {
     // Providers should not throw; one that does makes the evaluation inconclusive all the same.
-    return { status: 'error', message: `provider '${planned.provider}' threw: ${(e as Error).message}` };
+    return {
+      status: 'error',
+      message: `provider '${planned.provider}' threw: ${(e as Error).message}`,
+    };
   }
 }
 
@@ -84,8 +104,13 @@ export async function runGate(
 ): Promise<GateRun> {
   const planned = planGateQueries(gate);
   const time = new Date(at);
-  const results = await Promise.all(planned.map(q => runQuery(providers, q, time, signal)));
-  const evaluation = evaluateGate(gate, Object.fromEntries(planned.map((q, i) => [q.key, results[i]])));
+  const results = await Promise.all(
+    planned.map(q => runQuery(providers, q, time, signal)),
+  );
+  const evaluation = evaluateGate(
+    gate,
+    Object.fromEntries(planned.map((q, i) => [q.key, results[i]])),
+  );
   return {
     gate,
     evaluation,

@@ -3,7 +3,12 @@ import {
   BackstageCredentials,
   UrlReaderService,
 } from '@backstage/backend-plugin-api';
-import { Entity, getEntitySourceLocation, stringifyEntityRef, parseEntityRef } from '@backstage/catalog-model';
+import {
+  Entity,
+  getEntitySourceLocation,
+  stringifyEntityRef,
+  parseEntityRef,
+} from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
@@ -47,14 +52,18 @@ export class GateLoader {
       environments: EnvironmentConfig[];
     },
   ) {
-    const entries = deps.config.getOptionalConfigArray('greenlight.gates.entities') ?? [];
+    const entries =
+      deps.config.getOptionalConfigArray('greenlight.gates.entities') ?? [];
     entries.forEach((entry, i) => {
       const where = `greenlight.gates.entities[${i}]`;
-      const ref = stringifyEntityRef(parseEntityRef(entry.getString('entityRef')));
+      const ref = stringifyEntityRef(
+        parseEntityRef(entry.getString('entityRef')),
+      );
       const slo = entry.get('slo');
       // Invalid inline gates are a configuration error: fail at startup, not at the first deployment.
       const parsed = this.parse(slo, 'production');
-      if (!parsed.ok) throw new Error(`${where}.slo: ${parsed.errors.join('; ')}`);
+      if (!parsed.ok)
+        throw new Error(`${where}.slo: ${parsed.errors.join('; ')}`);
       this.inline.set(ref, slo);
     });
     readGatePolicyDefaults(deps.config, 'production');
@@ -62,42 +71,74 @@ export class GateLoader {
 
   /** Parses OpenSLO given as YAML text, one document, or a list of documents. */
   parse(input: unknown, environment: string): GateParseResult {
-    const tier = this.deps.environments.find(e => e.name === environment)?.tier ?? 'development';
+    const tier =
+      this.deps.environments.find(e => e.name === environment)?.tier ??
+      'development';
     const defaults = readGatePolicyDefaults(this.deps.config, tier);
     if (typeof input === 'string') return parseGateYaml(input, { defaults });
     const documents = Array.isArray(input) ? input : [input];
-    return parseOpenSloDocuments(documents, { defaults, parseEmbedded: text => parseYaml(text) });
+    return parseOpenSloDocuments(documents, {
+      defaults,
+      parseEmbedded: text => parseYaml(text),
+    });
   }
 
   /**
    * The gates of an entity for a deployment to `environment`. Catalog reads use the
    * given credentials (a caller's), else the plugin's own.
    */
-  async forEntity(entityRef: string, environment: string, credentials?: BackstageCredentials): Promise<LoadedGates> {
+  async forEntity(
+    entityRef: string,
+    environment: string,
+    credentials?: BackstageCredentials,
+  ): Promise<LoadedGates> {
     const inline = this.inline.get(entityRef);
     if (inline !== undefined) {
-      return this.parsed(inline, environment, 'config greenlight.gates.entities');
+      return this.parsed(
+        inline,
+        environment,
+        'config greenlight.gates.entities',
+      );
     }
     const entity = await this.deps.catalog.getEntityByRef(entityRef, {
-      credentials: credentials ?? (await this.deps.auth.getOwnServiceCredentials()),
+      credentials:
+        credentials ?? (await this.deps.auth.getOwnServiceCredentials()),
     });
-    if (!entity) throw new GateSourceError(`entity ${entityRef} was not found`, true);
-    const annotation = entity.metadata.annotations?.[GREENLIGHT_ANNOTATIONS.slo];
+    if (!entity)
+      throw new GateSourceError(`entity ${entityRef} was not found`, true);
+    const annotation =
+      entity.metadata.annotations?.[GREENLIGHT_ANNOTATIONS.slo];
     if (!annotation) {
-      throw new GateSourceError(`entity ${entityRef} has no ${GREENLIGHT_ANNOTATIONS.slo} annotation`, true);
+      throw new GateSourceError(
+        `entity ${entityRef} has no ${GREENLIGHT_ANNOTATIONS.slo} annotation`,
+        true,
+      );
     }
     const { text, location } = await this.read(entity, annotation.trim());
-    return this.parsed(text, environment, `annotation ${GREENLIGHT_ANNOTATIONS.slo} (${location})`);
+    return this.parsed(
+      text,
+      environment,
+      `annotation ${GREENLIGHT_ANNOTATIONS.slo} (${location})`,
+    );
   }
 
-  private parsed(input: unknown, environment: string, source: string): LoadedGates {
+  private parsed(
+    input: unknown,
+    environment: string,
+    source: string,
+  ): LoadedGates {
     const result = this.parse(input, environment);
-    if (!result.ok) throw new GateSourceError(`${source}: ${result.errors.join('; ')}`);
+    if (!result.ok)
+      throw new GateSourceError(`${source}: ${result.errors.join('; ')}`);
     return { gates: result.gates, source };
   }
 
-  private async read(entity: Entity, annotation: string): Promise<{ text: string; location: string }> {
-    if (/^https?:\/\//i.test(annotation)) return { text: await this.readUrl(annotation), location: annotation };
+  private async read(
+    entity: Entity,
+    annotation: string,
+  ): Promise<{ text: string; location: string }> {
+    if (/^https?:\/\//i.test(annotation))
+      return { text: await this.readUrl(annotation), location: annotation };
     let base: { type: string; target: string };
     try {
       base = getEntitySourceLocation(entity);
@@ -111,30 +152,49 @@ export class GateLoader {
       return { text: await this.readUrl(url), location: url };
     }
     if (base.type === 'file') {
-      const dir = base.target.endsWith('/') ? base.target : path.dirname(base.target);
+      const dir = base.target.endsWith('/')
+        ? base.target
+        : path.dirname(base.target);
       const file = path.resolve(dir, annotation);
       // A catalog file may point at files next to or below it, never elsewhere on the disk.
       const relative = path.relative(dir, file);
       if (relative.startsWith('..') || path.isAbsolute(relative)) {
-        throw new GateSourceError(`${GREENLIGHT_ANNOTATIONS.slo} must stay within the entity's location directory`);
+        throw new GateSourceError(
+          `${GREENLIGHT_ANNOTATIONS.slo} must stay within the entity's location directory`,
+        );
       }
       try {
         const stat = await fs.stat(file);
-        if (stat.size > MAX_SLO_BYTES) throw new GateSourceError(`${annotation} is larger than ${MAX_SLO_BYTES} bytes`);
-        return { text: await fs.readFile(file, 'utf8'), location: `file:${relative}` };
+        if (stat.size > MAX_SLO_BYTES)
+          throw new GateSourceError(
+            `${annotation} is larger than ${MAX_SLO_BYTES} bytes`,
+          );
+        return {
+          text: await fs.readFile(file, 'utf8'),
+          location: `file:${relative}`,
+        };
       } catch (e) {
         if (e instanceof GateSourceError) throw e;
-        throw new GateSourceError(`cannot read ${annotation} next to the entity's location: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
+        throw new GateSourceError(
+          `cannot read ${annotation} next to the entity's location: ${
+            (e as NodeJS.ErrnoException).code ?? 'error'
+          }`,
+        );
       }
     }
-    throw new GateSourceError(`locations of type ${base.type} are not supported for ${GREENLIGHT_ANNOTATIONS.slo}`);
+    throw new GateSourceError(
+      `locations of type ${base.type} are not supported for ${GREENLIGHT_ANNOTATIONS.slo}`,
+    );
   }
 
   private async readUrl(url: string): Promise<string> {
     try {
       const response = await this.deps.urlReader.readUrl(url);
       const buffer = await response.buffer();
-      if (buffer.length > MAX_SLO_BYTES) throw new GateSourceError(`${url} is larger than ${MAX_SLO_BYTES} bytes`);
+      if (buffer.length > MAX_SLO_BYTES)
+        throw new GateSourceError(
+          `${url} is larger than ${MAX_SLO_BYTES} bytes`,
+        );
       return buffer.toString('utf8');
     } catch (e) {
       if (e instanceof GateSourceError) throw e;

@@ -41,14 +41,24 @@ export type GateReplayView = {
   falseFirings: string[];
   /** Queries the provider failed to answer; their steps count as inconclusive. */
   errors: string[];
-  steps: Array<{ at: string; verdict: GateEvaluationView['verdict']; value: number | null; firing: boolean }>;
+  steps: Array<{
+    at: string;
+    verdict: GateEvaluationView['verdict'];
+    value: number | null;
+    firing: boolean;
+  }>;
 };
 
 export type GateReplayResponse = {
   entityRef: string | null;
   from: string;
   to: string;
-  events: Array<{ id: string; kind: ReplayEvent['kind']; start: string; end: string | null }>;
+  events: Array<{
+    id: string;
+    kind: ReplayEvent['kind'];
+    start: string;
+    end: string | null;
+  }>;
   gates: GateReplayView[];
 };
 
@@ -64,7 +74,12 @@ export function replayStep(gate: GateDefinition, stepSeconds?: number) {
  * Incidents of the entity and its rolled-back deployments in the window, from the ledger,
  * plus the rollouts Greenlight itself rolled back: what a good gate should have caught.
  */
-export async function replayEvents(knex: Knex, entityRef: string, from: number, to: number): Promise<ReplayEvent[]> {
+export async function replayEvents(
+  knex: Knex,
+  entityRef: string,
+  from: number,
+  to: number,
+): Promise<ReplayEvent[]> {
   const incidents = await knex('incidents as i')
     .join('incident_entities as ie', 'ie.incident_id', 'i.id')
     .where('ie.entity_ref', entityRef)
@@ -75,7 +90,11 @@ export async function replayEvents(knex: Knex, entityRef: string, from: number, 
     .where(q =>
       q
         .where('d.status', 'rolled-back')
-        .orWhereExists(knex('deployments as r').whereRaw('r.rollback_of = d.id').select(knex.raw('1'))),
+        .orWhereExists(
+          knex('deployments as r')
+            .whereRaw('r.rollback_of = d.id')
+            .select(knex.raw('1')),
+        ),
     )
     .whereRaw('coalesce(d.started_at, d.sort_time) between ? and ?', [from, to])
     .select('d.id', 'd.started_at', 'd.sort_time', 'd.finished_at');
@@ -108,7 +127,10 @@ export async function replayEvents(knex: Knex, entityRef: string, from: number, 
         id,
         kind: 'rollback',
         start: Number(r.started_at),
-        end: r.rollback_executed_at === null ? null : Number(r.rollback_executed_at),
+        end:
+          r.rollback_executed_at === null
+            ? null
+            : Number(r.rollback_executed_at),
       });
     }
   }
@@ -127,7 +149,11 @@ async function ranges(
   const results = await Promise.all(
     planned.map(async (q): Promise<MetricRangeResult> => {
       const provider = providers.get(q.provider);
-      if (!provider) return { status: 'error', message: `no metric provider '${q.provider}' is registered` };
+      if (!provider)
+        return {
+          status: 'error',
+          message: `no metric provider '${q.provider}' is registered`,
+        };
       try {
         return await provider.queryRange({
           query: q.query,
@@ -137,7 +163,10 @@ async function ranges(
           signal,
         });
       } catch (e) {
-        return { status: 'error', message: `provider '${q.provider}' threw: ${(e as Error).message}` };
+        return {
+          status: 'error',
+          message: `provider '${q.provider}' threw: ${(e as Error).message}`,
+        };
       }
     }),
   );
@@ -169,8 +198,18 @@ export async function replayGates(options: {
     const gate: GateDefinition =
       step === original.policy.intervalSeconds
         ? original
-        : { ...original, policy: { ...original.policy, intervalSeconds: step } };
-    const data = await ranges(gate, options.providers, from, to, step, options.signal);
+        : {
+            ...original,
+            policy: { ...original.policy, intervalSeconds: step },
+          };
+    const data = await ranges(
+      gate,
+      options.providers,
+      from,
+      to,
+      step,
+      options.signal,
+    );
     const report = replayGate(gate, data, {
       start: Math.floor(from / 1000),
       end: Math.floor(to / 1000),
@@ -188,16 +227,22 @@ export async function replayGates(options: {
         id: d.id ?? '',
         kind: kinds.get(d.id ?? '') ?? 'incident',
         start: isoSeconds(d.start),
-        detectedAt: d.detectedAt === undefined ? null : isoSeconds(d.detectedAt),
+        detectedAt:
+          d.detectedAt === undefined ? null : isoSeconds(d.detectedAt),
         delaySeconds: d.delaySeconds ?? null,
         missed: d.missed,
       })),
       falseFirings: report.falseFirings.map(isoSeconds),
-      errors: Object.entries(data).flatMap(([key, r]) => (r.status === 'error' ? [`${key}: ${r.message}`] : [])),
+      errors: Object.entries(data).flatMap(([key, r]) =>
+        r.status === 'error' ? [`${key}: ${r.message}`] : [],
+      ),
       steps: report.steps.map(s => ({
         at: isoSeconds(s.time),
         verdict: s.evaluation.verdict,
-        value: s.evaluation.value !== null && Number.isFinite(s.evaluation.value) ? s.evaluation.value : null,
+        value:
+          s.evaluation.value !== null && Number.isFinite(s.evaluation.value)
+            ? s.evaluation.value
+            : null,
         firing: s.firing,
       })),
     });
@@ -206,7 +251,12 @@ export async function replayGates(options: {
     entityRef: options.entityRef,
     from: iso(from),
     to: iso(to),
-    events: events.map(e => ({ id: e.id, kind: e.kind, start: iso(e.start), end: e.end === null ? null : iso(e.end) })),
+    events: events.map(e => ({
+      id: e.id,
+      kind: e.kind,
+      start: iso(e.start),
+      end: e.end === null ? null : iso(e.end),
+    })),
     gates: views,
   };
 }

@@ -1,5 +1,8 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
-import type { MetricQueryResult, MetricRangeResult } from '@greenlight/backstage-plugin-greenlight-common';
+import type {
+  MetricQueryResult,
+  MetricRangeResult,
+} from '@greenlight/backstage-plugin-greenlight-common';
 import type { MetricProvider } from '@greenlight/backstage-plugin-greenlight-node';
 import { Knex } from 'knex';
 import fs from 'node:fs';
@@ -51,9 +54,17 @@ class HistoryProvider implements MetricProvider {
   async query(): Promise<MetricQueryResult> {
     return { status: 'ok', samples: [{ labels: {}, value: 0.01 }] };
   }
-  async queryRange(req: { start: Date; end: Date; stepSeconds: number }): Promise<MetricRangeResult> {
+  async queryRange(req: {
+    start: Date;
+    end: Date;
+    stepSeconds: number;
+  }): Promise<MetricRangeResult> {
     const points: Array<[number, number]> = [];
-    for (let t = req.start.getTime(); t <= req.end.getTime(); t += req.stepSeconds * 1000) {
+    for (
+      let t = req.start.getTime();
+      t <= req.end.getTime();
+      t += req.stepSeconds * 1000
+    ) {
       const minute = (t - replayFrom) / MINUTE;
       points.push([t / 1000, minute >= 20 && minute < 30 ? 0.3 : 0.01]);
     }
@@ -86,11 +97,17 @@ describe('rollout routes', () => {
         entities: [
           component('payments', {
             'greenlight.dev/slo': 'slo.yaml',
-            'backstage.io/managed-by-location': `file:${path.join(dir, 'catalog-info.yaml')}`,
+            'backstage.io/managed-by-location': `file:${path.join(
+              dir,
+              'catalog-info.yaml',
+            )}`,
           }),
           component('restricted-ledger', {
             'greenlight.dev/slo': 'slo.yaml',
-            'backstage.io/managed-by-location': `file:${path.join(dir, 'catalog-info.yaml')}`,
+            'backstage.io/managed-by-location': `file:${path.join(
+              dir,
+              'catalog-info.yaml',
+            )}`,
           }),
           component('no-gates'),
         ],
@@ -108,12 +125,21 @@ describe('rollout routes', () => {
     });
 
     const events = (list: unknown[]) =>
-      request(server).post('/api/greenlight/v1/events').set('Authorization', pipeline).send({ events: list });
+      request(server)
+        .post('/api/greenlight/v1/events')
+        .set('Authorization', pipeline)
+        .send({ events: list });
     const started = (id: string, strategy: string, entity = 'payments') => ({
       id: `evt-${id}`,
       type: 'deployment.started',
       entityRef: `component:default/${entity}`,
-      deployment: { id, environment: 'production', status: 'started', strategy, startedAt: new Date().toISOString() },
+      deployment: {
+        id,
+        environment: 'production',
+        status: 'started',
+        strategy,
+        startedAt: new Date().toISOString(),
+      },
     });
     const startBody = (deploymentId: string, extra: object = {}) => ({
       entityRef: 'component:default/payments',
@@ -123,7 +149,10 @@ describe('rollout routes', () => {
       ...extra,
     });
     const act = (id: string, who: string, body: object) =>
-      request(server).post(`/api/greenlight/v1/rollouts/${id}/actions`).set('Authorization', who).send(body);
+      request(server)
+        .post(`/api/greenlight/v1/rollouts/${id}/actions`)
+        .set('Authorization', who)
+        .send(body);
 
     it('starts a rollout when the ledger records a canary deployment of an entity with gates', async () => {
       const res = await events([
@@ -142,7 +171,14 @@ describe('rollout routes', () => {
           deploymentId: 'dep-canary',
           state: 'analysing',
           strategy: 'canary',
-          gates: [{ id: 'payments/error-rate', kind: 'threshold', shadow: false, description: 'Error rate' }],
+          gates: [
+            {
+              id: 'payments/error-rate',
+              kind: 'threshold',
+              shadow: false,
+              description: 'Error rate',
+            },
+          ],
           rollback: null,
           allowedActions: ['pause', 'promote', 'rollback', 'override'],
         }),
@@ -152,55 +188,118 @@ describe('rollout routes', () => {
         .query({ entityRef: 'component:default/no-gates' })
         .set('Authorization', ada);
       expect(noGates.body.items).toEqual([]);
-      const release = await request(server).get('/api/greenlight/v1/releases/dep-canary').set('Authorization', ada);
+      const release = await request(server)
+        .get('/api/greenlight/v1/releases/dep-canary')
+        .set('Authorization', ada);
       expect(release.body.rolloutId).toBe(list.body.items[0].id);
-      expect(release.body.audit.map((a: any) => a.action)).toContain('rollout.started');
+      expect(release.body.audit.map((a: any) => a.action)).toContain(
+        'rollout.started',
+      );
     });
 
     it('answers POST /v1/rollouts with 401, 403, 400, 404, 201, 200 and 409 as it should', async () => {
       const post = (who: string, body: unknown) =>
-        request(server).post('/api/greenlight/v1/rollouts').set('Authorization', who).send(body as object);
+        request(server)
+          .post('/api/greenlight/v1/rollouts')
+          .set('Authorization', who)
+          .send(body as object);
       expect((await post(nobody, startBody('api-1'))).status).toBe(401);
       expect((await post(ada, startBody('api-1'))).status).toBe(403);
-      const missing = await post(pipeline, { entityRef: 'component:default/payments' });
+      const missing = await post(pipeline, {
+        entityRef: 'component:default/payments',
+      });
       expect(missing.status).toBe(400);
-      expect(missing.body.error.message).toMatch(/environment.*deploymentId.*strategy/s);
-      const badGates = await post(pipeline, startBody('api-1', { gates: 'kind: SLO\n' }));
+      expect(missing.body.error.message).toMatch(
+        /environment.*deploymentId.*strategy/s,
+      );
+      const badGates = await post(
+        pipeline,
+        startBody('api-1', { gates: 'kind: SLO\n' }),
+      );
       expect(badGates.status).toBe(400);
       expect(badGates.body.error.message).toMatch(/^gates: /);
-      const unknownProvider = await post(pipeline, startBody('api-1', { gates: SLO.replace('type: series', 'type: datadog') }));
+      const unknownProvider = await post(
+        pipeline,
+        startBody('api-1', {
+          gates: SLO.replace('type: series', 'type: datadog'),
+        }),
+      );
       expect(unknownProvider.status).toBe(400);
-      expect(unknownProvider.body.error.message).toContain("no metric provider 'datadog'");
-      expect((await post(pipeline, { ...startBody('api-1'), entityRef: 'component:default/ghost' })).status).toBe(404);
-      const noGates = await post(pipeline, { ...startBody('api-1'), entityRef: 'component:default/no-gates' });
+      expect(unknownProvider.body.error.message).toContain(
+        "no metric provider 'datadog'",
+      );
+      expect(
+        (
+          await post(pipeline, {
+            ...startBody('api-1'),
+            entityRef: 'component:default/ghost',
+          })
+        ).status,
+      ).toBe(404);
+      const noGates = await post(pipeline, {
+        ...startBody('api-1'),
+        entityRef: 'component:default/no-gates',
+      });
       expect(noGates.status).toBe(400);
       expect(noGates.body.error.message).toContain('greenlight.dev/slo');
 
-      const created = await post(pipeline, startBody('api-1', { gates: SLO, artifactDigest: `sha256:${'b'.repeat(64)}` }));
+      const created = await post(
+        pipeline,
+        startBody('api-1', {
+          gates: SLO,
+          artifactDigest: `sha256:${'b'.repeat(64)}`,
+        }),
+      );
       expect(created.status).toBe(201);
-      expect(created.body).toMatchObject({ deploymentId: 'api-1', state: 'analysing', artifactDigest: `sha256:${'b'.repeat(64)}` });
+      expect(created.body).toMatchObject({
+        deploymentId: 'api-1',
+        state: 'analysing',
+        artifactDigest: `sha256:${'b'.repeat(64)}`,
+      });
       const again = await post(pipeline, startBody('api-1'));
       expect(again.status).toBe(200);
       expect(again.body.id).toBe(created.body.id);
-      const other = await post(pipeline, { ...startBody('api-1'), entityRef: 'component:default/restricted-ledger' });
+      const other = await post(pipeline, {
+        ...startBody('api-1'),
+        entityRef: 'component:default/restricted-ledger',
+      });
       expect(other.status).toBe(409);
-      expect((await knex('rollouts').where({ deployment_id: 'api-1' })).length).toBe(1);
+      expect(
+        (await knex('rollouts').where({ deployment_id: 'api-1' })).length,
+      ).toBe(1);
     });
 
     it('hides rollouts of entities the caller cannot see', async () => {
       const created = await request(server)
         .post('/api/greenlight/v1/rollouts')
         .set('Authorization', pipeline)
-        .send({ ...startBody('restricted-1'), entityRef: 'component:default/restricted-ledger' });
+        .send({
+          ...startBody('restricted-1'),
+          entityRef: 'component:default/restricted-ledger',
+        });
       expect(created.status).toBe(201);
-      expect((await request(server).get(`/api/greenlight/v1/rollouts/${created.body.id}`).set('Authorization', ada)).status).toBe(404);
-      expect((await request(server).get(`/api/greenlight/v1/rollouts/${created.body.id}`).set('Authorization', pipeline)).status).toBe(200);
+      expect(
+        (
+          await request(server)
+            .get(`/api/greenlight/v1/rollouts/${created.body.id}`)
+            .set('Authorization', ada)
+        ).status,
+      ).toBe(404);
+      expect(
+        (
+          await request(server)
+            .get(`/api/greenlight/v1/rollouts/${created.body.id}`)
+            .set('Authorization', pipeline)
+        ).status,
+      ).toBe(200);
       const byDeployment = await request(server)
         .get('/api/greenlight/v1/rollouts')
         .query({ deploymentId: 'restricted-1' })
         .set('Authorization', ada);
       expect(byDeployment.body.items).toEqual([]);
-      expect((await act(created.body.id, ada, { action: 'pause' })).status).toBe(404);
+      expect(
+        (await act(created.body.id, ada, { action: 'pause' })).status,
+      ).toBe(404);
     });
 
     it('checks manual actions: 401, 403, 400 naming the field, 404, 409, and audits what it does', async () => {
@@ -208,48 +307,93 @@ describe('rollout routes', () => {
         .post('/api/greenlight/v1/rollouts')
         .set('Authorization', pipeline)
         .send(startBody('manual-1'));
-      expect((await act(rollout.id, nobody, { action: 'pause' })).status).toBe(401);
-      expect((await act(rollout.id, pipeline, { action: 'pause' })).status).toBe(403);
+      expect((await act(rollout.id, nobody, { action: 'pause' })).status).toBe(
+        401,
+      );
+      expect(
+        (await act(rollout.id, pipeline, { action: 'pause' })).status,
+      ).toBe(403);
       const noReason = await act(rollout.id, ada, { action: 'rollback' });
       expect(noReason.status).toBe(400);
       expect(noReason.body.error.message).toContain('reason');
       const badAction = await act(rollout.id, ada, { action: 'explode' });
       expect(badAction.status).toBe(400);
       expect(badAction.body.error.message).toContain('action');
-      expect((await act(rollout.id, mallory, { action: 'pause' })).status).toBe(403);
-      expect((await act(rollout.id, eve, { action: 'override', reason: 'ship it' })).status).toBe(403);
-      expect((await act('no-such-rollout', ada, { action: 'pause' })).status).toBe(404);
-      expect((await act(rollout.id, ada, { action: 'resume' })).status).toBe(409);
+      expect((await act(rollout.id, mallory, { action: 'pause' })).status).toBe(
+        403,
+      );
+      expect(
+        (await act(rollout.id, eve, { action: 'override', reason: 'ship it' }))
+          .status,
+      ).toBe(403);
+      expect(
+        (await act('no-such-rollout', ada, { action: 'pause' })).status,
+      ).toBe(404);
+      expect((await act(rollout.id, ada, { action: 'resume' })).status).toBe(
+        409,
+      );
 
-      const view = await request(server).get(`/api/greenlight/v1/rollouts/${rollout.id}`).set('Authorization', mallory);
+      const view = await request(server)
+        .get(`/api/greenlight/v1/rollouts/${rollout.id}`)
+        .set('Authorization', mallory);
       expect(view.body.allowedActions).toEqual([]);
-      expect((await request(server).get(`/api/greenlight/v1/rollouts/${rollout.id}`).set('Authorization', eve)).body.allowedActions).toEqual([
-        'pause',
-        'promote',
-        'rollback',
-      ]);
+      expect(
+        (
+          await request(server)
+            .get(`/api/greenlight/v1/rollouts/${rollout.id}`)
+            .set('Authorization', eve)
+        ).body.allowedActions,
+      ).toEqual(['pause', 'promote', 'rollback']);
 
-      const paused = await act(rollout.id, eve, { action: 'pause', reason: 'checking dashboards' });
+      const paused = await act(rollout.id, eve, {
+        action: 'pause',
+        reason: 'checking dashboards',
+      });
       expect(paused.status).toBe(200);
-      expect(paused.body).toMatchObject({ state: 'paused', nextEvaluationAt: null, allowedActions: ['resume', 'promote', 'rollback'] });
+      expect(paused.body).toMatchObject({
+        state: 'paused',
+        nextEvaluationAt: null,
+        allowedActions: ['resume', 'promote', 'rollback'],
+      });
       const resumed = await act(rollout.id, ada, { action: 'resume' });
       expect(resumed.body.state).toBe('analysing');
       expect(resumed.body.nextEvaluationAt).not.toBeNull();
 
-      const rolledBack = await act(rollout.id, ada, { action: 'rollback', reason: 'customers report errors' });
+      const rolledBack = await act(rollout.id, ada, {
+        action: 'rollback',
+        reason: 'customers report errors',
+      });
       expect(rolledBack.status).toBe(200);
       expect(rolledBack.body).toMatchObject({
         state: 'rolled-back',
-        rollback: { status: 'succeeded', executor: 'recording', attempts: 1, reason: 'customers report errors' },
+        rollback: {
+          status: 'succeeded',
+          executor: 'recording',
+          attempts: 1,
+          reason: 'customers report errors',
+        },
         allowedActions: [],
       });
-      expect(executor.requests.filter(r => r.rolloutId === rollout.id)).toEqual([
-        expect.objectContaining({ deploymentId: 'manual-1', idempotencyKey: rollout.id, reason: 'customers report errors' }),
-      ]);
-      expect((await act(rollout.id, ada, { action: 'rollback', reason: 'again' })).status).toBe(409);
-      expect(executor.requests.filter(r => r.rolloutId === rollout.id)).toHaveLength(1);
+      expect(executor.requests.filter(r => r.rolloutId === rollout.id)).toEqual(
+        [
+          expect.objectContaining({
+            deploymentId: 'manual-1',
+            idempotencyKey: rollout.id,
+            reason: 'customers report errors',
+          }),
+        ],
+      );
+      expect(
+        (await act(rollout.id, ada, { action: 'rollback', reason: 'again' }))
+          .status,
+      ).toBe(409);
+      expect(
+        executor.requests.filter(r => r.rolloutId === rollout.id),
+      ).toHaveLength(1);
 
-      const audit = await knex('audit_log').where({ subject_type: 'deployment', subject_id: 'manual-1' }).orderBy('seq');
+      const audit = await knex('audit_log')
+        .where({ subject_type: 'deployment', subject_id: 'manual-1' })
+        .orderBy('seq');
       expect(audit.map(a => [a.action, a.actor])).toEqual([
         ['rollout.started', 'service:external:test-service'],
         ['rollout.pause', 'user:default/eve'],
@@ -257,7 +401,11 @@ describe('rollout routes', () => {
         ['rollout.rollback', 'user:default/ada'],
         ['rollout.rollback.succeeded', 'greenlight:rollout-watcher'],
       ]);
-      expect(JSON.parse(audit[3].details)).toMatchObject({ rolloutId: rollout.id, reason: 'customers report errors', from: 'analysing' });
+      expect(JSON.parse(audit[3].details)).toMatchObject({
+        rolloutId: rollout.id,
+        reason: 'customers report errors',
+        from: 'analysing',
+      });
     });
 
     it('lets an override promote a rollout the gates paused as inconclusive', async () => {
@@ -265,14 +413,28 @@ describe('rollout routes', () => {
         .post('/api/greenlight/v1/rollouts')
         .set('Authorization', pipeline)
         .send(startBody('override-1'));
-      await knex('rollouts').where({ id: rollout.id }).update({ state: 'paused-inconclusive', next_evaluation_at: null });
-      expect((await act(rollout.id, ada, { action: 'promote' })).status).toBe(409);
+      await knex('rollouts')
+        .where({ id: rollout.id })
+        .update({ state: 'paused-inconclusive', next_evaluation_at: null });
+      expect((await act(rollout.id, ada, { action: 'promote' })).status).toBe(
+        409,
+      );
       const noReason = await act(rollout.id, ada, { action: 'override' });
       expect(noReason.status).toBe(400);
-      const promoted = await act(rollout.id, ada, { action: 'override', reason: 'metrics backend outage' });
+      const promoted = await act(rollout.id, ada, {
+        action: 'override',
+        reason: 'metrics backend outage',
+      });
       expect(promoted.body.state).toBe('promoted');
-      const [entry] = await knex('audit_log').where({ subject_id: 'override-1', action: 'rollout.override' });
-      expect(JSON.parse(entry.details)).toMatchObject({ reason: 'metrics backend outage', from: 'paused-inconclusive', to: 'promoted' });
+      const [entry] = await knex('audit_log').where({
+        subject_id: 'override-1',
+        action: 'rollout.override',
+      });
+      expect(JSON.parse(entry.details)).toMatchObject({
+        reason: 'metrics backend outage',
+        from: 'paused-inconclusive',
+        to: 'promoted',
+      });
     });
 
     it('aborts a rollout whose deployment the delivery system reports failed', async () => {
@@ -282,15 +444,28 @@ describe('rollout routes', () => {
           id: 'evt-dep-abort-failed',
           type: 'deployment.finished',
           entityRef: 'component:default/payments',
-          deployment: { id: 'dep-abort', environment: 'production', status: 'failed', strategy: 'blue-green', finishedAt: new Date().toISOString() },
+          deployment: {
+            id: 'dep-abort',
+            environment: 'production',
+            status: 'failed',
+            strategy: 'blue-green',
+            finishedAt: new Date().toISOString(),
+          },
         },
       ]);
-      const list = await request(server).get('/api/greenlight/v1/rollouts').query({ deploymentId: 'dep-abort' }).set('Authorization', ada);
-      expect(list.body.items).toEqual([expect.objectContaining({ state: 'aborted', strategy: 'blue-green' })]);
+      const list = await request(server)
+        .get('/api/greenlight/v1/rollouts')
+        .query({ deploymentId: 'dep-abort' })
+        .set('Authorization', ada);
+      expect(list.body.items).toEqual([
+        expect.objectContaining({ state: 'aborted', strategy: 'blue-green' }),
+      ]);
     });
 
     it('validates list queries, naming the field', async () => {
-      const noFilter = await request(server).get('/api/greenlight/v1/rollouts').set('Authorization', ada);
+      const noFilter = await request(server)
+        .get('/api/greenlight/v1/rollouts')
+        .set('Authorization', ada);
       expect(noFilter.status).toBe(400);
       expect(noFilter.body.error.message).toContain('entityRef');
       const badState = await request(server)
@@ -299,7 +474,13 @@ describe('rollout routes', () => {
         .set('Authorization', ada);
       expect(badState.status).toBe(400);
       expect(badState.body.error.message).toContain('state');
-      expect((await request(server).get('/api/greenlight/v1/rollouts/x').set('Authorization', nobody)).status).toBe(401);
+      expect(
+        (
+          await request(server)
+            .get('/api/greenlight/v1/rollouts/x')
+            .set('Authorization', nobody)
+        ).status,
+      ).toBe(401);
     });
 
     it('replays gates over history and scores them against incidents and rollbacks', async () => {
@@ -308,16 +489,32 @@ describe('rollout routes', () => {
           id: 'inc-1',
           type: 'incident.opened',
           entityRef: 'component:default/payments',
-          incident: { id: 'inc-1', entityRefs: ['component:default/payments'], detectedAt: new Date(replayFrom + 20 * MINUTE).toISOString() },
+          incident: {
+            id: 'inc-1',
+            entityRefs: ['component:default/payments'],
+            detectedAt: new Date(replayFrom + 20 * MINUTE).toISOString(),
+          },
         },
       ]);
       const replay = (body: object) =>
-        request(server).post('/api/greenlight/v1/gates/replay').set('Authorization', ada).send(body);
-      const window = { from: new Date(replayFrom).toISOString(), to: new Date(replayTo).toISOString() };
+        request(server)
+          .post('/api/greenlight/v1/gates/replay')
+          .set('Authorization', ada)
+          .send(body);
+      const window = {
+        from: new Date(replayFrom).toISOString(),
+        to: new Date(replayTo).toISOString(),
+      };
 
-      const res = await replay({ entityRef: 'component:default/payments', stepSeconds: 60, ...window });
+      const res = await replay({
+        entityRef: 'component:default/payments',
+        stepSeconds: 60,
+        ...window,
+      });
       expect(res.status).toBe(200);
-      expect(res.body.events).toEqual([expect.objectContaining({ id: 'incident:inc-1', kind: 'incident' })]);
+      expect(res.body.events).toEqual([
+        expect.objectContaining({ id: 'incident:inc-1', kind: 'incident' }),
+      ]);
       const [gate] = res.body.gates;
       expect(gate).toMatchObject({
         gateId: 'payments/error-rate',
@@ -327,28 +524,59 @@ describe('rollout routes', () => {
         flaps: 2,
         falseFirings: [],
         errors: [],
-        detections: [{ id: 'incident:inc-1', kind: 'incident', delaySeconds: 60, missed: false }],
+        detections: [
+          {
+            id: 'incident:inc-1',
+            kind: 'incident',
+            delaySeconds: 60,
+            missed: false,
+          },
+        ],
       });
 
       const inline = await replay({ gates: SLO, stepSeconds: 60, ...window });
       expect(inline.status).toBe(200);
       expect(inline.body.gates[0].firingTimes).toEqual(gate.firingTimes);
 
-      const badTime = await replay({ gates: SLO, from: 'yesterday', to: window.to });
+      const badTime = await replay({
+        gates: SLO,
+        from: 'yesterday',
+        to: window.to,
+      });
       expect(badTime.status).toBe(400);
       expect(badTime.body.error.message).toContain('from');
-      const reversed = await replay({ gates: SLO, from: window.to, to: window.from });
+      const reversed = await replay({
+        gates: SLO,
+        from: window.to,
+        to: window.from,
+      });
       expect(reversed.body.error.message).toMatch(/^to: /);
-      const tooLong = await replay({ gates: SLO, from: new Date(replayTo - 31 * 86_400_000).toISOString(), to: window.to });
+      const tooLong = await replay({
+        gates: SLO,
+        from: new Date(replayTo - 31 * 86_400_000).toISOString(),
+        to: window.to,
+      });
       expect(tooLong.status).toBe(400);
       expect(tooLong.body.error.message).toMatch(/^to: .*30 days/);
-      const tooFine = await replay({ gates: SLO, stepSeconds: 60, from: new Date(replayTo - 10 * 86_400_000).toISOString(), to: window.to });
+      const tooFine = await replay({
+        gates: SLO,
+        stepSeconds: 60,
+        from: new Date(replayTo - 10 * 86_400_000).toISOString(),
+        to: window.to,
+      });
       expect(tooFine.status).toBe(400);
       expect(tooFine.body.error.message).toMatch(/^stepSeconds: /);
       const noGates = await replay(window);
       expect(noGates.status).toBe(400);
       expect(noGates.body.error.message).toMatch(/^gates: /);
-      expect((await request(server).post('/api/greenlight/v1/gates/replay').set('Authorization', nobody).send(window)).status).toBe(401);
+      expect(
+        (
+          await request(server)
+            .post('/api/greenlight/v1/gates/replay')
+            .set('Authorization', nobody)
+            .send(window)
+        ).status,
+      ).toBe(401);
     });
   });
 });

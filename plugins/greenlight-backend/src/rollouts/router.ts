@@ -32,7 +32,12 @@ import {
 } from './replay';
 import { RolloutRecord, RolloutStore } from './RolloutStore';
 import { RolloutService } from './RolloutService';
-import { actionSchema, listRolloutsSchema, replaySchema, startRolloutSchema } from './schemas';
+import {
+  actionSchema,
+  listRolloutsSchema,
+  replaySchema,
+  startRolloutSchema,
+} from './schemas';
 import { ManualAction } from './stateMachine';
 import { toRolloutView } from './views';
 
@@ -53,7 +58,10 @@ export function rolloutsRouter(deps: RolloutRouterDeps): express.Router {
 
   async function permittedActions(credentials: BackstageCredentials) {
     const [action, override] = await deps.permissions.authorize(
-      [{ permission: greenlightRolloutActionPermission }, { permission: greenlightOverridePermission }],
+      [
+        { permission: greenlightRolloutActionPermission },
+        { permission: greenlightOverridePermission },
+      ],
       { credentials },
     );
     return {
@@ -62,7 +70,11 @@ export function rolloutsRouter(deps: RolloutRouterDeps): express.Router {
     };
   }
 
-  async function view(rollout: RolloutRecord, credentials: BackstageCredentials, evaluations: number) {
+  async function view(
+    rollout: RolloutRecord,
+    credentials: BackstageCredentials,
+    evaluations: number,
+  ) {
     return toRolloutView(
       rollout,
       await deps.store.listEvaluations(rollout.id, evaluations),
@@ -84,21 +96,34 @@ export function rolloutsRouter(deps: RolloutRouterDeps): express.Router {
     return { gates: result.gates, source: 'request' };
   }
 
-  async function entityGates(entityRef: string, environment: string, credentials: BackstageCredentials) {
+  async function entityGates(
+    entityRef: string,
+    environment: string,
+    credentials: BackstageCredentials,
+  ) {
     try {
       return await deps.gates.forEntity(entityRef, environment, credentials);
     } catch (e) {
-      if (e instanceof GateSourceError) throw new InputError(`gates: ${e.message}`);
+      if (e instanceof GateSourceError)
+        throw new InputError(`gates: ${e.message}`);
       throw e;
     }
   }
 
   function checkProviders(gates: GateDefinition[]) {
     const unknown = [
-      ...new Set(gates.flatMap(g => planGateQueries(g).map(q => q.provider)).filter(p => !deps.providers.has(p))),
+      ...new Set(
+        gates
+          .flatMap(g => planGateQueries(g).map(q => q.provider))
+          .filter(p => !deps.providers.has(p)),
+      ),
     ];
     if (unknown.length) {
-      throw new InputError(`gates: no metric provider ${unknown.map(p => `'${p}'`).join(', ')} is registered`);
+      throw new InputError(
+        `gates: no metric provider ${unknown
+          .map(p => `'${p}'`)
+          .join(', ')} is registered`,
+      );
     }
   }
 
@@ -110,9 +135,13 @@ export function rolloutsRouter(deps: RolloutRouterDeps): express.Router {
     const existing = await deps.store.getByDeployment(body.deploymentId);
     if (existing) {
       if (existing.entityRef !== entityRef) {
-        throw new ConflictError(`Deployment ${body.deploymentId} is already watched for ${existing.entityRef}`);
+        throw new ConflictError(
+          `Deployment ${body.deploymentId} is already watched for ${existing.entityRef}`,
+        );
       }
-      res.status(200).json(await view(existing, credentials, EVALUATIONS_PER_ROLLOUT));
+      res
+        .status(200)
+        .json(await view(existing, credentials, EVALUATIONS_PER_ROLLOUT));
       return;
     }
     const loaded =
@@ -130,13 +159,17 @@ export function rolloutsRouter(deps: RolloutRouterDeps): express.Router {
       gateSource: loaded.source,
       actor,
     });
-    res.status(created ? 201 : 200).json(await view(rollout, credentials, EVALUATIONS_PER_ROLLOUT));
+    res
+      .status(created ? 201 : 200)
+      .json(await view(rollout, credentials, EVALUATIONS_PER_ROLLOUT));
   });
 
   router.get('/v1/rollouts', async (req, res) => {
     const credentials = await reader(deps, req);
     const query = parseInput(listRolloutsSchema, req.query, 'query');
-    const entityRef = query.entityRef ? normaliseEntityRef(query.entityRef) : undefined;
+    const entityRef = query.entityRef
+      ? normaliseEntityRef(query.entityRef)
+      : undefined;
     if (entityRef) await assertCanReadEntity(deps, credentials, entityRef);
     const rollouts = await deps.store.list({
       entityRef,
@@ -148,7 +181,9 @@ export function rolloutsRouter(deps: RolloutRouterDeps): express.Router {
     const seen = new Map<string, boolean>();
     for (const r of rollouts) {
       if (!seen.has(r.entityRef)) {
-        const entity = await deps.catalog.getEntityByRef(r.entityRef, { credentials });
+        const entity = await deps.catalog.getEntityByRef(r.entityRef, {
+          credentials,
+        });
         seen.set(r.entityRef, Boolean(entity));
       }
       if (seen.get(r.entityRef)) visible.push(r);
@@ -156,7 +191,16 @@ export function rolloutsRouter(deps: RolloutRouterDeps): express.Router {
     const permitted = await permittedActions(credentials);
     const items = [];
     for (const r of visible) {
-      items.push(toRolloutView(r, await deps.store.listEvaluations(r.id, EVALUATIONS_PER_LISTED_ROLLOUT), permitted));
+      items.push(
+        toRolloutView(
+          r,
+          await deps.store.listEvaluations(
+            r.id,
+            EVALUATIONS_PER_LISTED_ROLLOUT,
+          ),
+          permitted,
+        ),
+      );
     }
     res.json({ items });
   });
@@ -169,16 +213,25 @@ export function rolloutsRouter(deps: RolloutRouterDeps): express.Router {
 
   router.post('/v1/rollouts/:id/actions', async (req, res) => {
     // Changing a release's fate is a person's decision, made in the portal.
-    const credentials = await deps.httpAuth.credentials(req, { allow: ['user'] });
+    const credentials = await deps.httpAuth.credentials(req, {
+      allow: ['user'],
+    });
     const body = parseInput(actionSchema, req.body, 'action');
     const action = body.action as ManualAction;
     await requirePermission(
       deps,
       credentials,
-      action === 'override' ? greenlightOverridePermission : greenlightRolloutActionPermission,
+      action === 'override'
+        ? greenlightOverridePermission
+        : greenlightRolloutActionPermission,
     );
     const rollout = await visibleRollout(req.params.id, credentials);
-    const updated = await deps.service.act(rollout, action, body.reason, actorOf(credentials));
+    const updated = await deps.service.act(
+      rollout,
+      action,
+      body.reason,
+      actorOf(credentials),
+    );
     res.json(await view(updated, credentials, EVALUATIONS_PER_ROLLOUT));
   });
 
@@ -186,29 +239,44 @@ export function rolloutsRouter(deps: RolloutRouterDeps): express.Router {
     const credentials = await reader(deps, req);
     const body = parseInput(replaySchema, req.body, 'replay');
     if (body.to <= body.from) throw new InputError('to: must be after from');
-    if (body.to - body.from > MAX_REPLAY_WINDOW_MS) throw new InputError('to: the window may span 30 days at most');
-    if (body.to > Date.now() + 60_000) throw new InputError('to: must not be in the future');
-    const entityRef = body.entityRef ? normaliseEntityRef(body.entityRef) : null;
+    if (body.to - body.from > MAX_REPLAY_WINDOW_MS)
+      throw new InputError('to: the window may span 30 days at most');
+    if (body.to > Date.now() + 60_000)
+      throw new InputError('to: must not be in the future');
+    const entityRef = body.entityRef
+      ? normaliseEntityRef(body.entityRef)
+      : null;
     if (entityRef) await assertCanReadEntity(deps, credentials, entityRef);
     let gates: GateDefinition[];
     if (body.gates !== undefined) {
       gates = parseGates(body.gates, body.environment).gates;
     } else if (entityRef) {
-      gates = (await entityGates(entityRef, body.environment, credentials)).gates;
+      gates = (await entityGates(entityRef, body.environment, credentials))
+        .gates;
     } else {
-      throw new InputError('gates: give gates, or an entityRef whose gates to replay');
+      throw new InputError(
+        'gates: give gates, or an entityRef whose gates to replay',
+      );
     }
-    if (gates.length > MAX_REPLAY_GATES) throw new InputError(`gates: at most ${MAX_REPLAY_GATES} gates per replay`);
+    if (gates.length > MAX_REPLAY_GATES)
+      throw new InputError(
+        `gates: at most ${MAX_REPLAY_GATES} gates per replay`,
+      );
     checkProviders(gates);
     for (const gate of gates) {
-      const steps = Math.floor((body.to - body.from) / 1000 / replayStep(gate, body.stepSeconds)) + 1;
+      const steps =
+        Math.floor(
+          (body.to - body.from) / 1000 / replayStep(gate, body.stepSeconds),
+        ) + 1;
       if (steps > MAX_REPLAY_STEPS) {
         throw new InputError(
           `stepSeconds: gate ${gate.id} would take ${steps} steps over this window, more than ${MAX_REPLAY_STEPS}; use a larger step or a shorter window`,
         );
       }
     }
-    const events = entityRef ? await replayEvents(deps.ledger, entityRef, body.from, body.to) : [];
+    const events = entityRef
+      ? await replayEvents(deps.ledger, entityRef, body.from, body.to)
+      : [];
     res.json(
       await replayGates({
         gates,

@@ -6,7 +6,10 @@ import { manualActions } from './stateMachine';
 /** OpenSLO as YAML text, one parsed document, or a list of documents. */
 const gatesInput = z.union(
   [
-    z.string().min(1).max(512 * 1024),
+    z
+      .string()
+      .min(1)
+      .max(512 * 1024),
     z.record(z.string(), z.unknown()),
     z.array(z.record(z.string(), z.unknown())).min(1).max(50),
   ],
@@ -42,10 +45,15 @@ export const actionSchema = z
     action: z.enum(manualActions as [string, ...string[]]),
     reason: z.string().trim().max(2000).optional(),
   })
-  .refine(b => !(b.action === 'rollback' || b.action === 'override') || (b.reason && b.reason.length > 0), {
-    path: ['reason'],
-    message: 'a reason is required to roll back or override',
-  });
+  .refine(
+    b =>
+      !(b.action === 'rollback' || b.action === 'override') ||
+      (b.reason && b.reason.length > 0),
+    {
+      path: ['reason'],
+      message: 'a reason is required to roll back or override',
+    },
+  );
 
 export const replaySchema = z.object({
   entityRef: z.string().min(1).optional(),

@@ -11,19 +11,38 @@ import {
 import type { GateRunState, RollbackStatus } from './RolloutStore';
 
 export type ManualAction = RolloutView['allowedActions'][number];
-export const manualActions: readonly ManualAction[] = ['pause', 'resume', 'promote', 'rollback', 'override'];
+export const manualActions: readonly ManualAction[] = [
+  'pause',
+  'resume',
+  'promote',
+  'rollback',
+  'override',
+];
 
 /** States in which the rollout is not decided yet. */
-export const openStates: readonly RolloutState[] = ['analysing', 'paused', 'paused-inconclusive'];
+export const openStates: readonly RolloutState[] = [
+  'analysing',
+  'paused',
+  'paused-inconclusive',
+];
 
-export function initialGateStates(gates: GateDefinition[], startedAt: number): Record<string, GateRunState> {
+export function initialGateStates(
+  gates: GateDefinition[],
+  startedAt: number,
+): Record<string, GateRunState> {
   // The first evaluation waits one interval: the new version needs time to produce metrics.
   return Object.fromEntries(
-    gates.map(g => [g.id, { nextDueAt: startedAt + g.policy.intervalSeconds * 1000, outcomes: [] }]),
+    gates.map(g => [
+      g.id,
+      { nextDueAt: startedAt + g.policy.intervalSeconds * 1000, outcomes: [] },
+    ]),
   );
 }
 
-function stateOf(states: Record<string, GateRunState>, gate: GateDefinition): GateRunState {
+function stateOf(
+  states: Record<string, GateRunState>,
+  gate: GateDefinition,
+): GateRunState {
   return states[gate.id] ?? { nextDueAt: 0, outcomes: [] };
 }
 
@@ -36,12 +55,24 @@ export function isWatched(gate: GateDefinition, state: GateRunState): boolean {
   return decideGate(state.outcomes, gate.policy).action === 'continue';
 }
 
-export function dueGates(gates: GateDefinition[], states: Record<string, GateRunState>, now: number) {
-  return gates.filter(g => isWatched(g, stateOf(states, g)) && stateOf(states, g).nextDueAt <= now);
+export function dueGates(
+  gates: GateDefinition[],
+  states: Record<string, GateRunState>,
+  now: number,
+) {
+  return gates.filter(
+    g =>
+      isWatched(g, stateOf(states, g)) && stateOf(states, g).nextDueAt <= now,
+  );
 }
 
-export function nextEvaluationAt(gates: GateDefinition[], states: Record<string, GateRunState>): number | null {
-  const times = gates.filter(g => isWatched(g, stateOf(states, g))).map(g => stateOf(states, g).nextDueAt);
+export function nextEvaluationAt(
+  gates: GateDefinition[],
+  states: Record<string, GateRunState>,
+): number | null {
+  const times = gates
+    .filter(g => isWatched(g, stateOf(states, g)))
+    .map(g => stateOf(states, g).nextDueAt);
   return times.length ? Math.min(...times) : null;
 }
 
@@ -63,7 +94,10 @@ export function afterEvaluation(
 }
 
 /** Each gate's own decision from its outcomes so far. */
-export function gateDecisions(gates: GateDefinition[], states: Record<string, GateRunState>): GateDecisionEntry[] {
+export function gateDecisions(
+  gates: GateDefinition[],
+  states: Record<string, GateRunState>,
+): GateDecisionEntry[] {
   return gates.map(g => ({
     gateId: g.id,
     shadow: g.policy.shadow,
@@ -72,7 +106,10 @@ export function gateDecisions(gates: GateDefinition[], states: Record<string, Ga
 }
 
 /** What the gates, taken together, say the rollout should do now. */
-export function decideRollout(gates: GateDefinition[], states: Record<string, GateRunState>): RolloutDecision {
+export function decideRollout(
+  gates: GateDefinition[],
+  states: Record<string, GateRunState>,
+): RolloutDecision {
   return combineGateDecisions(gateDecisions(gates, states));
 }
 
@@ -94,7 +131,10 @@ export function resumedGateStates(
         g.id,
         {
           nextDueAt: now + g.policy.intervalSeconds * 1000,
-          outcomes: from === 'paused-inconclusive' ? outcomes.filter(o => o !== 'inconclusive') : outcomes,
+          outcomes:
+            from === 'paused-inconclusive'
+              ? outcomes.filter(o => o !== 'inconclusive')
+              : outcomes,
         },
       ];
     }),
@@ -118,23 +158,33 @@ export function planAction(
   const { state, rollbackStatus } = rollout;
   const refused = (): ActionPlan => ({
     kind: 'refused',
-    message: `cannot ${action} a rollout that is ${state}${rollbackStatus ? ` (rollback ${rollbackStatus})` : ''}`,
+    message: `cannot ${action} a rollout that is ${state}${
+      rollbackStatus ? ` (rollback ${rollbackStatus})` : ''
+    }`,
   });
   switch (action) {
     case 'pause':
-      return state === 'analysing' ? { kind: 'transition', to: 'paused' } : refused();
+      return state === 'analysing'
+        ? { kind: 'transition', to: 'paused' }
+        : refused();
     case 'resume':
       return state === 'paused' || state === 'paused-inconclusive'
         ? { kind: 'transition', to: 'analysing' }
         : refused();
     case 'promote':
-      return state === 'analysing' || state === 'paused' ? { kind: 'transition', to: 'promoted' } : refused();
+      return state === 'analysing' || state === 'paused'
+        ? { kind: 'transition', to: 'promoted' }
+        : refused();
     case 'override':
-      return openStates.includes(state) ? { kind: 'transition', to: 'promoted' } : refused();
+      return openStates.includes(state)
+        ? { kind: 'transition', to: 'promoted' }
+        : refused();
     case 'rollback':
-      if (openStates.includes(state) && rollbackStatus === null) return { kind: 'rollback' };
+      if (openStates.includes(state) && rollbackStatus === null)
+        return { kind: 'rollback' };
       // A rollback whose executor gave up may be tried again; it stays the same rollback.
-      if (state === 'rolled-back' && rollbackStatus === 'failed') return { kind: 'retry-rollback' };
+      if (state === 'rolled-back' && rollbackStatus === 'failed')
+        return { kind: 'retry-rollback' };
       return refused();
     default:
       return refused();
@@ -147,7 +197,10 @@ export function allowedActions(
   permitted: { rolloutAction: boolean; override: boolean },
 ): ManualAction[] {
   return manualActions.filter(action => {
-    const allowedByPermission = action === 'override' ? permitted.override : permitted.rolloutAction;
-    return allowedByPermission && planAction(action, rollout).kind !== 'refused';
+    const allowedByPermission =
+      action === 'override' ? permitted.override : permitted.rolloutAction;
+    return (
+      allowedByPermission && planAction(action, rollout).kind !== 'refused'
+    );
   });
 }

@@ -1,4 +1,7 @@
-import type { GateEvaluationView, RolloutView } from '@greenlight/backstage-plugin-greenlight-common';
+import type {
+  GateEvaluationView,
+  RolloutView,
+} from '@greenlight/backstage-plugin-greenlight-common';
 import { EvaluationRecord, RolloutRecord } from './RolloutStore';
 import { allowedActions } from './stateMachine';
 
@@ -34,7 +37,10 @@ export function toRolloutView(
     state: r.state,
     startedAt: iso(r.startedAt),
     updatedAt: iso(r.updatedAt),
-    nextEvaluationAt: r.state === 'analysing' && r.nextEvaluationAt !== null ? iso(r.nextEvaluationAt) : null,
+    nextEvaluationAt:
+      r.state === 'analysing' && r.nextEvaluationAt !== null
+        ? iso(r.nextEvaluationAt)
+        : null,
     gates: r.gates.map(g => ({
       id: g.id,
       kind: g.kind,
@@ -49,9 +55,14 @@ export function toRolloutView(
           attempts: r.rollback.attempts,
           reason: r.rollback.reason,
           ...(r.rollback.lastError ? { lastError: r.rollback.lastError } : {}),
-          ...(r.rollback.executedAt !== null ? { executedAt: iso(r.rollback.executedAt) } : {}),
+          ...(r.rollback.executedAt !== null
+            ? { executedAt: iso(r.rollback.executedAt) }
+            : {}),
         }
       : null,
-    allowedActions: allowedActions({ state: r.state, rollbackStatus: r.rollback?.status ?? null }, permitted),
+    allowedActions: allowedActions(
+      { state: r.state, rollbackStatus: r.rollback?.status ?? null },
+      permitted,
+    ),
   };
 }

@@ -12,7 +12,11 @@ import type {
 } from '@greenlight/backstage-plugin-greenlight-node';
 
 /** A threshold gate `<series> < 0.05` read from the `series` provider. */
-export function thresholdGate(id: string, series: string, policy: Partial<GatePolicy> = {}): ThresholdGate {
+export function thresholdGate(
+  id: string,
+  series: string,
+  policy: Partial<GatePolicy> = {},
+): ThresholdGate {
   return {
     id,
     name: id,
@@ -47,15 +51,23 @@ export class SeriesProvider implements MetricProvider {
     private readonly delayMs = 0,
   ) {}
 
-  async query(request: { query: string; time: Date }): Promise<MetricQueryResult> {
+  async query(request: {
+    query: string;
+    time: Date;
+  }): Promise<MetricQueryResult> {
     this.calls.push({ query: request.query, time: request.time.getTime() });
     if (this.delayMs) await new Promise(r => setTimeout(r, this.delayMs));
     const values = this.series[request.query] ?? [];
-    const index = Math.round((request.time.getTime() - this.start) / this.intervalMs) - 1;
+    const index =
+      Math.round((request.time.getTime() - this.start) / this.intervalMs) - 1;
     const value = values[Math.min(index, values.length - 1)];
     if (value === undefined || value === null) return { status: 'no-data' };
-    if (value === 'error') return { status: 'error', message: 'backend unavailable' };
-    return { status: 'ok', samples: [{ labels: { series: request.query }, value }] };
+    if (value === 'error')
+      return { status: 'error', message: 'backend unavailable' };
+    return {
+      status: 'ok',
+      samples: [{ labels: { series: request.query }, value }],
+    };
   }
 
   async queryRange(): Promise<never> {
@@ -69,11 +81,15 @@ export class RecordingExecutor implements RollbackExecutor {
 
   constructor(
     readonly id = 'recording',
-    private readonly results: RollbackResult[] = [{ status: 'succeeded', message: 'done', retryable: false }],
+    private readonly results: RollbackResult[] = [
+      { status: 'succeeded', message: 'done', retryable: false },
+    ],
   ) {}
 
   async rollback(request: RollbackRequest): Promise<RollbackResult> {
     this.requests.push(request);
-    return this.results[Math.min(this.requests.length - 1, this.results.length - 1)];
+    return this.results[
+      Math.min(this.requests.length - 1, this.results.length - 1)
+    ];
   }
 }

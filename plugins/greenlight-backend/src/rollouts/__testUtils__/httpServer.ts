@@ -10,7 +10,11 @@ export type ReceivedRequest = {
 
 /** A local HTTP server on a free loopback port that records requests and answers through `handle`. */
 export async function startServer(
-  handle: (req: ReceivedRequest) => { status: number; body?: unknown } | Promise<{ status: number; body?: unknown }>,
+  handle: (
+    req: ReceivedRequest,
+  ) =>
+    | { status: number; body?: unknown }
+    | Promise<{ status: number; body?: unknown }>,
 ) {
   const received: ReceivedRequest[] = [];
   const server = http.createServer((req, res) => {

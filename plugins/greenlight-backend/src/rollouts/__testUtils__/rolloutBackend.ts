@@ -1,4 +1,8 @@
-import { BackstageCredentials, createBackendModule, ServiceFactory } from '@backstage/backend-plugin-api';
+import {
+  BackstageCredentials,
+  createBackendModule,
+  ServiceFactory,
+} from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -13,11 +17,18 @@ import { JsonObject } from '@backstage/types';
 import { Knex } from 'knex';
 import { greenlightPlugin } from '../../plugin';
 
-export const component = (name: string, annotations: Record<string, string> = {}): Entity => ({
+export const component = (
+  name: string,
+  annotations: Record<string, string> = {},
+): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
   metadata: { name, namespace: 'default', annotations },
-  spec: { type: 'service', owner: 'group:default/team-a', lifecycle: 'production' },
+  spec: {
+    type: 'service',
+    owner: 'group:default/team-a',
+    lifecycle: 'production',
+  },
 });
 
 /**
@@ -25,15 +36,27 @@ export const component = (name: string, annotations: Record<string, string> = {}
  * services only, so that forwarding the caller's credentials is observable.
  */
 export function catalogFor(entities: Entity[]) {
-  const byRef = new Map(entities.map(e => [`component:default/${e.metadata.name}`, e]));
+  const byRef = new Map(
+    entities.map(e => [`component:default/${e.metadata.name}`, e]),
+  );
+  const visible = (ref: string, options: unknown) => {
+    const entity = byRef.get(String(ref).toLowerCase());
+    const principal = (options as { credentials?: BackstageCredentials })
+      ?.credentials?.principal as any;
+    if (!entity) return undefined;
+    if (
+      entity.metadata.name.startsWith('restricted-') &&
+      principal?.type !== 'service'
+    ) {
+      return undefined;
+    }
+    return entity;
+  };
   return catalogServiceMock.mock({
-    getEntityByRef: async (ref, options) => {
-      const entity = byRef.get(String(ref).toLowerCase());
-      const principal = (options as { credentials?: BackstageCredentials })?.credentials?.principal as any;
-      if (!entity) return undefined;
-      if (entity.metadata.name.startsWith('restricted-') && principal?.type !== 'service') return undefined;
-      return entity;
-    },
+    getEntityByRef: async (ref, options) => visible(String(ref), options),
+    getEntitiesByRefs: async (req, options) => ({
+      items: req.entityRefs.map(ref => visible(ref, options) ?? null),
+    }),
   });
 }
 
@@ -45,20 +68,28 @@ export function permissionsByUser() {
   return mockServices.permissions.mock({
     authorize: async (requests: any[], options: any) => {
       const principal = options?.credentials?.principal;
-      const user = principal?.type === 'user' ? principal.userEntityRef : undefined;
+      const user =
+        principal?.type === 'user' ? principal.userEntityRef : undefined;
       return requests.map(r => {
         const name: string = r.permission.name;
         let allowed = true;
-        if (user === 'user:default/mallory') allowed = name === 'greenlight.release.read';
-        if (user === 'user:default/eve') allowed = name !== 'greenlight.gate.override';
-        return { result: allowed ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
+        if (user === 'user:default/mallory')
+          allowed = name === 'greenlight.release.read';
+        if (user === 'user:default/eve')
+          allowed = name !== 'greenlight.gate.override';
+        return {
+          result: allowed ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
+        };
       });
     },
   } as any);
 }
 
 /** Registers metric providers and rollback executors the way a backend module does. */
-export function extensionsModule(providers: MetricProvider[], executors: RollbackExecutor[]) {
+export function extensionsModule(
+  providers: MetricProvider[],
+  executors: RollbackExecutor[],
+) {
   return createBackendModule({
     pluginId: 'greenlight',
     moduleId: 'rollout-test-extensions',
@@ -92,7 +123,9 @@ export async function startRolloutBackend(options: {
       greenlightPlugin,
       mockServices.database.factory({ knex: options.knex }),
       catalogFor(options.entities).factory,
-      mockServices.rootConfig.factory({ data: { greenlight: options.config ?? {} } }),
+      mockServices.rootConfig.factory({
+        data: { greenlight: options.config ?? {} },
+      }),
       permissionsByUser().factory,
       extensionsModule(options.providers ?? [], options.executors ?? []),
       ...(options.scheduler ? [options.scheduler] : []),

@@ -6,7 +6,10 @@ import { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { ReceivedRequest, startServer } from '../__testUtils__/httpServer';
-import { ArgoRolloutsExecutor, ROLLBACK_ANNOTATION } from './ArgoRolloutsExecutor';
+import {
+  ArgoRolloutsExecutor,
+  ROLLBACK_ANNOTATION,
+} from './ArgoRolloutsExecutor';
 
 const token = 'k8s-token-5b1c';
 const request: RollbackRequest = {
@@ -25,15 +28,31 @@ const template = (image: string, hash: string) => ({
 });
 
 /** Just enough of the Kubernetes API for one Argo Rollout and its ReplicaSets. */
-function fakeCluster(options: { statusSubresource?: boolean; forbid?: boolean } = {}) {
+function fakeCluster(
+  options: { statusSubresource?: boolean; forbid?: boolean } = {},
+) {
   const rollout: any = {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Rollout',
-    metadata: { name: 'payments-rollout', namespace: 'shop', uid: 'uid-1', resourceVersion: '10' },
-    spec: { selector: { matchLabels: { app: 'payments' } }, template: template('payments:2.0', 'h2') },
+    metadata: {
+      name: 'payments-rollout',
+      namespace: 'shop',
+      uid: 'uid-1',
+      resourceVersion: '10',
+    },
+    spec: {
+      selector: { matchLabels: { app: 'payments' } },
+      template: template('payments:2.0', 'h2'),
+    },
     status: {},
   };
-  const rs = (name: string, revision: string, image: string, hash: string, owner = 'uid-1') => ({
+  const rs = (
+    name: string,
+    revision: string,
+    image: string,
+    hash: string,
+    owner = 'uid-1',
+  ) => ({
     metadata: {
       name,
       annotations: { 'rollout.argoproj.io/revision': revision },
@@ -48,29 +67,63 @@ function fakeCluster(options: { statusSubresource?: boolean; forbid?: boolean } 
   ];
   const templateReplacements: unknown[] = [];
   const bump = () => {
-    rollout.metadata.resourceVersion = String(Number(rollout.metadata.resourceVersion) + 1);
+    rollout.metadata.resourceVersion = String(
+      Number(rollout.metadata.resourceVersion) + 1,
+    );
   };
-  const base = '/apis/argoproj.io/v1alpha1/namespaces/shop/rollouts/payments-rollout';
+  const base =
+    '/apis/argoproj.io/v1alpha1/namespaces/shop/rollouts/payments-rollout';
   const handle = (req: ReceivedRequest) => {
-    if (options.forbid) return { status: 403, body: { kind: 'Status', reason: 'Forbidden', message: `token ${token}` } };
-    if (req.headers.authorization !== `Bearer ${token}`) return { status: 401, body: { reason: 'Unauthorized' } };
-    if (req.method === 'GET' && req.url === base) return { status: 200, body: rollout };
-    if (req.method === 'GET' && req.url === '/apis/apps/v1/namespaces/shop/replicasets?labelSelector=app%3Dpayments') {
+    if (options.forbid)
+      return {
+        status: 403,
+        body: {
+          kind: 'Status',
+          reason: 'Forbidden',
+          message: `token ${token}`,
+        },
+      };
+    if (req.headers.authorization !== `Bearer ${token}`)
+      return { status: 401, body: { reason: 'Unauthorized' } };
+    if (req.method === 'GET' && req.url === base)
+      return { status: 200, body: rollout };
+    if (
+      req.method === 'GET' &&
+      req.url ===
+        '/apis/apps/v1/namespaces/shop/replicasets?labelSelector=app%3Dpayments'
+    ) {
       return { status: 200, body: { items: replicaSets } };
     }
-    if (req.method === 'PATCH' && (req.url === `${base}/status` || req.url === base) && req.headers['content-type'] === 'application/merge-patch+json') {
-      if (req.url.endsWith('/status') && options.statusSubresource === false) return { status: 404, body: { reason: 'NotFound' } };
+    if (
+      req.method === 'PATCH' &&
+      (req.url === `${base}/status` || req.url === base) &&
+      req.headers['content-type'] === 'application/merge-patch+json'
+    ) {
+      if (req.url.endsWith('/status') && options.statusSubresource === false)
+        return { status: 404, body: { reason: 'NotFound' } };
       rollout.status = { ...rollout.status, ...JSON.parse(req.body).status };
       bump();
       return { status: 200, body: rollout };
     }
-    if (req.method === 'PATCH' && req.url === base && req.headers['content-type'] === 'application/json-patch+json') {
+    if (
+      req.method === 'PATCH' &&
+      req.url === base &&
+      req.headers['content-type'] === 'application/json-patch+json'
+    ) {
       for (const op of JSON.parse(req.body)) {
-        if (op.op === 'test' && op.path === '/metadata/resourceVersion' && op.value !== rollout.metadata.resourceVersion) {
+        if (
+          op.op === 'test' &&
+          op.path === '/metadata/resourceVersion' &&
+          op.value !== rollout.metadata.resourceVersion
+        ) {
           return { status: 422, body: { reason: 'Invalid' } };
         }
-        if (op.op === 'add' && op.path === '/metadata/annotations') rollout.metadata.annotations = op.value;
-        if (op.op === 'add' && op.path === '/metadata/annotations/greenlight.dev~1rollback-id') {
+        if (op.op === 'add' && op.path === '/metadata/annotations')
+          rollout.metadata.annotations = op.value;
+        if (
+          op.op === 'add' &&
+          op.path === '/metadata/annotations/greenlight.dev~1rollback-id'
+        ) {
           rollout.metadata.annotations[ROLLBACK_ANNOTATION] = op.value;
         }
         if (op.op === 'replace' && op.path === '/spec/template') {
@@ -115,7 +168,8 @@ describe('ArgoRolloutsExecutor', () => {
     const result = await executor.rollback(request);
     expect(result).toEqual({
       status: 'succeeded',
-      message: 'Rollout shop/payments-rollout aborted and restored to revision 1',
+      message:
+        'Rollout shop/payments-rollout aborted and restored to revision 1',
       retryable: false,
     });
     expect(rollout.status.abort).toBe(true);
@@ -129,24 +183,38 @@ describe('ArgoRolloutsExecutor', () => {
 
     // A retried webhook or attempt with the same key must not undo a second revision.
     const again = await executor.rollback(request);
-    expect(again).toMatchObject({ status: 'succeeded', message: expect.stringContaining('already rolled back') });
+    expect(again).toMatchObject({
+      status: 'succeeded',
+      message: expect.stringContaining('already rolled back'),
+    });
     expect(templateReplacements).toHaveLength(1);
   });
 
   it('patches the Rollout itself when the CRD has no status subresource', async () => {
     const { rollout, server } = await cluster({ statusSubresource: false });
-    const result = await new ArgoRolloutsExecutor(config(server.url, { undo: false }), name).rollback(request);
-    expect(result).toEqual({ status: 'succeeded', message: 'Rollout shop/payments-rollout aborted', retryable: false });
+    const result = await new ArgoRolloutsExecutor(
+      config(server.url, { undo: false }),
+      name,
+    ).rollback(request);
+    expect(result).toEqual({
+      status: 'succeeded',
+      message: 'Rollout shop/payments-rollout aborted',
+      retryable: false,
+    });
     expect(rollout.status.abort).toBe(true);
     expect(rollout.spec.template.spec.containers[0].image).toBe('payments:2.0');
   });
 
   it('fails without retry when the API refuses, and never echoes the token', async () => {
     const { server } = await cluster({ forbid: true });
-    const result = await new ArgoRolloutsExecutor(config(server.url), name).rollback(request);
+    const result = await new ArgoRolloutsExecutor(
+      config(server.url),
+      name,
+    ).rollback(request);
     expect(result).toEqual({
       status: 'failed',
-      message: 'Kubernetes API failed reading Rollout shop/payments-rollout: HTTP 403 Forbidden',
+      message:
+        'Kubernetes API failed reading Rollout shop/payments-rollout: HTTP 403 Forbidden',
       retryable: false,
     });
     expect(result.message).not.toContain(token);
@@ -154,11 +222,17 @@ describe('ArgoRolloutsExecutor', () => {
 
   it('reports an unknown Rollout as a permanent failure and an unreachable API as retryable', async () => {
     const { server } = await cluster();
-    const missing = await new ArgoRolloutsExecutor(config(server.url), async () => 'nope').rollback(request);
+    const missing = await new ArgoRolloutsExecutor(
+      config(server.url),
+      async () => 'nope',
+    ).rollback(request);
     expect(missing).toMatchObject({ status: 'failed', retryable: false });
     const closed = await startServer(() => ({ status: 200 }));
     await closed.close();
-    const down = await new ArgoRolloutsExecutor(config(closed.url), name).rollback(request);
+    const down = await new ArgoRolloutsExecutor(
+      config(closed.url),
+      name,
+    ).rollback(request);
     expect(down).toMatchObject({ status: 'failed', retryable: true });
   });
 
@@ -170,38 +244,82 @@ describe('ArgoRolloutsExecutor', () => {
       return false;
     }
   })();
-  (haveOpenssl ? it : it.skip)('trusts the API server certificate given as caCertFile', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'argo-ca-'));
-    closers.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-      '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
-      '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'),
-    ], { stdio: 'ignore' });
-    const fake = fakeCluster({ statusSubresource: true });
-    const server = https.createServer(
-      { key: fs.readFileSync(path.join(dir, 'key.pem')), cert: fs.readFileSync(path.join(dir, 'cert.pem')) },
-      (req, res) => {
-        const chunks: Buffer[] = [];
-        req.on('data', c => chunks.push(c));
-        req.on('end', () => {
-          const answer = fake.handle({ method: req.method!, url: req.url!, headers: req.headers, body: Buffer.concat(chunks).toString() });
-          res.writeHead(answer.status, { 'Content-Type': 'application/json' });
-          res.end(JSON.stringify(answer.body));
-        });
-      },
-    );
-    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-    closers.push(() => new Promise(resolve => server.close(() => resolve())));
-    const apiUrl = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  (haveOpenssl ? describe : describe.skip)(
+    'behind a private certificate authority',
+    () => {
+      it('trusts the API server certificate given as caCertFile', async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'argo-ca-'));
+        closers.push(async () =>
+          fs.rmSync(dir, { recursive: true, force: true }),
+        );
+        execFileSync(
+          'openssl',
+          [
+            'req',
+            '-x509',
+            '-newkey',
+            'ec',
+            '-pkeyopt',
+            'ec_paramgen_curve:prime256v1',
+            '-nodes',
+            '-days',
+            '1',
+            '-subj',
+            '/CN=127.0.0.1',
+            '-addext',
+            'subjectAltName=IP:127.0.0.1',
+            '-keyout',
+            path.join(dir, 'key.pem'),
+            '-out',
+            path.join(dir, 'cert.pem'),
+          ],
+          { stdio: 'ignore' },
+        );
+        const fake = fakeCluster({ statusSubresource: true });
+        const server = https.createServer(
+          {
+            key: fs.readFileSync(path.join(dir, 'key.pem')),
+            cert: fs.readFileSync(path.join(dir, 'cert.pem')),
+          },
+          (req, res) => {
+            const chunks: Buffer[] = [];
+            req.on('data', c => chunks.push(c));
+            req.on('end', () => {
+              const answer = fake.handle({
+                method: req.method!,
+                url: req.url!,
+                headers: req.headers,
+                body: Buffer.concat(chunks).toString(),
+              });
+              res.writeHead(answer.status, {
+                'Content-Type': 'application/json',
+              });
+              res.end(JSON.stringify(answer.body));
+            });
+          },
+        );
+        await new Promise<void>(resolve =>
+          server.listen(0, '127.0.0.1', resolve),
+        );
+        closers.push(
+          () => new Promise(resolve => server.close(() => resolve())),
+        );
+        const apiUrl = `https://127.0.0.1:${
+          (server.address() as AddressInfo).port
+        }`;
 
-    const untrusted = await new ArgoRolloutsExecutor(config(apiUrl), name).rollback(request);
-    expect(untrusted).toMatchObject({ status: 'failed', retryable: true });
-    const trusted = await new ArgoRolloutsExecutor(
-      config(apiUrl, { caCertFile: path.join(dir, 'cert.pem') }),
-      name,
-    ).rollback(request);
-    expect(trusted).toMatchObject({ status: 'succeeded' });
-    expect(fake.rollout.status.abort).toBe(true);
-  });
+        const untrusted = await new ArgoRolloutsExecutor(
+          config(apiUrl),
+          name,
+        ).rollback(request);
+        expect(untrusted).toMatchObject({ status: 'failed', retryable: true });
+        const trusted = await new ArgoRolloutsExecutor(
+          config(apiUrl, { caCertFile: path.join(dir, 'cert.pem') }),
+          name,
+        ).rollback(request);
+        expect(trusted).toMatchObject({ status: 'succeeded' });
+        expect(fake.rollout.status.abort).toBe(true);
+      });
+    },
+  );
 });

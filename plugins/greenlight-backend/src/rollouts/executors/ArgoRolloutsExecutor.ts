@@ -12,7 +12,9 @@ export const ROLLBACK_ANNOTATION = 'greenlight.dev/rollback-id';
 const REVISION_ANNOTATION = 'rollout.argoproj.io/revision';
 const POD_TEMPLATE_HASH_LABEL = 'rollouts-pod-template-hash';
 
-type Answer = { ok: true; status: number; body: any } | { ok: false; status: number; reason: string };
+type Answer =
+  | { ok: true; status: number; body: any }
+  | { ok: false; status: number; reason: string };
 
 class KubeError extends Error {
   constructor(message: string, readonly retryable: boolean) {
@@ -35,7 +37,8 @@ function jsonPointerSegment(text: string) {
 
 function withoutHash(template: any) {
   const copy = structuredClone(template ?? {});
-  if (copy.metadata?.labels) delete copy.metadata.labels[POD_TEMPLATE_HASH_LABEL];
+  if (copy.metadata?.labels)
+    delete copy.metadata.labels[POD_TEMPLATE_HASH_LABEL];
   return copy;
 }
 
@@ -45,7 +48,9 @@ function stableJson(value: unknown): string {
     const entries = Object.entries(value as Record<string, unknown>)
       .filter(([, v]) => v !== undefined)
       .sort(([a], [b]) => a.localeCompare(b));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
+    return `{${entries
+      .map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value);
 }
@@ -74,7 +79,9 @@ export class ArgoRolloutsExecutor implements RollbackExecutor {
     private readonly rolloutName: (entityRef: string) => Promise<string>,
   ) {
     if (config.caCertFile) {
-      this.#dispatcher = new Agent({ connect: { ca: readFileSync(config.caCertFile, 'utf8') } });
+      this.#dispatcher = new Agent({
+        connect: { ca: readFileSync(config.caCertFile, 'utf8') },
+      });
     }
   }
 
@@ -89,21 +96,44 @@ export class ArgoRolloutsExecutor implements RollbackExecutor {
     }
   }
 
-  private async abortAndUndo(name: string, request: RollbackRequest): Promise<string> {
+  private async abortAndUndo(
+    name: string,
+    request: RollbackRequest,
+  ): Promise<string> {
     const ns = encodeURIComponent(this.config.namespace);
-    const path = `/apis/argoproj.io/v1alpha1/namespaces/${ns}/rollouts/${encodeURIComponent(name)}`;
+    const path = `/apis/argoproj.io/v1alpha1/namespaces/${ns}/rollouts/${encodeURIComponent(
+      name,
+    )}`;
     const where = `Rollout ${this.config.namespace}/${name}`;
 
-    const current = await this.expect(await this.call('GET', path, request), `reading ${where}`);
-    if (current.metadata?.annotations?.[ROLLBACK_ANNOTATION] === request.idempotencyKey) {
+    const current = await this.expect(
+      await this.call('GET', path, request),
+      `reading ${where}`,
+    );
+    if (
+      current.metadata?.annotations?.[ROLLBACK_ANNOTATION] ===
+      request.idempotencyKey
+    ) {
       return `${where} was already rolled back for this rollout`;
     }
 
     const abort = { status: { abort: true } };
-    let aborted = await this.call('PATCH', `${path}/status`, request, abort, 'application/merge-patch+json');
+    let aborted = await this.call(
+      'PATCH',
+      `${path}/status`,
+      request,
+      abort,
+      'application/merge-patch+json',
+    );
     if (!aborted.ok && aborted.status === 404) {
       // Rollout CRDs without the status subresource take the patch on the object itself.
-      aborted = await this.call('PATCH', path, request, abort, 'application/merge-patch+json');
+      aborted = await this.call(
+        'PATCH',
+        path,
+        request,
+        abort,
+        'application/merge-patch+json',
+      );
     }
     const afterAbort = await this.expect(aborted, `aborting ${where}`);
     if (!this.config.undo) return `${where} aborted`;
@@ -114,18 +144,36 @@ export class ArgoRolloutsExecutor implements RollbackExecutor {
     const patch: unknown[] = [];
     if (version) {
       // Someone else changing the Rollout between the abort and this patch fails the patch.
-      patch.push({ op: 'test', path: '/metadata/resourceVersion', value: version });
+      patch.push({
+        op: 'test',
+        path: '/metadata/resourceVersion',
+        value: version,
+      });
     }
-    if (!afterAbort.metadata?.annotations) patch.push({ op: 'add', path: '/metadata/annotations', value: {} });
+    if (!afterAbort.metadata?.annotations)
+      patch.push({ op: 'add', path: '/metadata/annotations', value: {} });
     patch.push({
       op: 'add',
       path: `/metadata/annotations/${jsonPointerSegment(ROLLBACK_ANNOTATION)}`,
       value: request.idempotencyKey,
     });
-    const same = stableJson(withoutHash(current.spec?.template)) === stableJson(previous.template);
-    if (!same) patch.push({ op: 'replace', path: '/spec/template', value: previous.template });
+    const same =
+      stableJson(withoutHash(current.spec?.template)) ===
+      stableJson(previous.template);
+    if (!same)
+      patch.push({
+        op: 'replace',
+        path: '/spec/template',
+        value: previous.template,
+      });
     await this.expect(
-      await this.call('PATCH', path, request, patch, 'application/json-patch+json'),
+      await this.call(
+        'PATCH',
+        path,
+        request,
+        patch,
+        'application/json-patch+json',
+      ),
       `restoring revision ${previous.revision} of ${where}`,
     );
     return same
@@ -135,7 +183,8 @@ export class ArgoRolloutsExecutor implements RollbackExecutor {
 
   /** The pod template of the second newest ReplicaSet the Rollout controls. */
   private async previousTemplate(rollout: any, request: RollbackRequest) {
-    const matchLabels: Record<string, string> = rollout.spec?.selector?.matchLabels ?? {};
+    const matchLabels: Record<string, string> =
+      rollout.spec?.selector?.matchLabels ?? {};
     const selector = Object.entries(matchLabels)
       .map(([k, v]) => `${k}=${v}`)
       .join(',');
@@ -143,26 +192,42 @@ export class ArgoRolloutsExecutor implements RollbackExecutor {
     const list = await this.expect(
       await this.call(
         'GET',
-        `/apis/apps/v1/namespaces/${ns}/replicasets?labelSelector=${encodeURIComponent(selector)}`,
+        `/apis/apps/v1/namespaces/${ns}/replicasets?labelSelector=${encodeURIComponent(
+          selector,
+        )}`,
         request,
       ),
       'listing ReplicaSets',
     );
     const owned = (list.items ?? [])
       .filter((rs: any) =>
-        (rs.metadata?.ownerReferences ?? []).some((o: any) => o.controller && o.uid === rollout.metadata?.uid),
+        (rs.metadata?.ownerReferences ?? []).some(
+          (o: any) => o.controller && o.uid === rollout.metadata?.uid,
+        ),
       )
       .sort((a: any, b: any) => revisionOf(b) - revisionOf(a));
     if (owned.length < 2) {
-      throw new KubeError(`Rollout ${rollout.metadata?.name} has no previous revision to restore`, false);
+      throw new KubeError(
+        `Rollout ${rollout.metadata?.name} has no previous revision to restore`,
+        false,
+      );
     }
-    return { revision: revisionOf(owned[1]), template: withoutHash(owned[1].spec?.template) };
+    return {
+      revision: revisionOf(owned[1]),
+      template: withoutHash(owned[1].spec?.template),
+    };
   }
 
   private async expect(answer: Answer, what: string): Promise<any> {
     if (answer.ok) return answer.body;
-    const detail = answer.status === 0 ? answer.reason : `HTTP ${answer.status}${answer.reason ? ` ${answer.reason}` : ''}`;
-    throw new KubeError(`Kubernetes API failed ${what}: ${detail}`, retryableStatus(answer.status));
+    const detail =
+      answer.status === 0
+        ? answer.reason
+        : `HTTP ${answer.status}${answer.reason ? ` ${answer.reason}` : ''}`;
+    throw new KubeError(
+      `Kubernetes API failed ${what}: ${detail}`,
+      retryableStatus(answer.status),
+    );
   }
 
   private async call(
@@ -173,23 +238,33 @@ export class ArgoRolloutsExecutor implements RollbackExecutor {
     contentType?: string,
   ): Promise<Answer> {
     const timeout = AbortSignal.timeout(this.config.timeoutMs);
-    const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
+    const signal = request.signal
+      ? AbortSignal.any([request.signal, timeout])
+      : timeout;
     try {
-      const response = await undiciFetch(`${this.config.apiUrl.replace(/\/+$/, '')}${path}`, {
-        method,
-        headers: {
-          Authorization: `Bearer ${this.config.token}`,
-          Accept: 'application/json',
-          ...(contentType ? { 'Content-Type': contentType } : {}),
+      const response = await undiciFetch(
+        `${this.config.apiUrl.replace(/\/+$/, '')}${path}`,
+        {
+          method,
+          headers: {
+            Authorization: `Bearer ${this.config.token}`,
+            Accept: 'application/json',
+            ...(contentType ? { 'Content-Type': contentType } : {}),
+          },
+          body: body === undefined ? undefined : JSON.stringify(body),
+          signal,
+          dispatcher: this.#dispatcher,
         },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal,
-        dispatcher: this.#dispatcher,
-      });
+      );
       const parsed: any = await response.json().catch(() => undefined);
-      if (response.ok) return { ok: true, status: response.status, body: parsed ?? {} };
+      if (response.ok)
+        return { ok: true, status: response.status, body: parsed ?? {} };
       // A Kubernetes Status names its reason (NotFound, Forbidden, Conflict…); its message is not echoed.
-      return { ok: false, status: response.status, reason: typeof parsed?.reason === 'string' ? parsed.reason : '' };
+      return {
+        ok: false,
+        status: response.status,
+        reason: typeof parsed?.reason === 'string' ? parsed.reason : '',
+      };
     } catch (e) {
       const reason = timeout.aborted
         ? `no answer within ${this.config.timeoutMs} ms`

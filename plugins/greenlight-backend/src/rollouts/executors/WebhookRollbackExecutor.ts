@@ -41,7 +41,9 @@ export class WebhookRollbackExecutor implements RollbackExecutor {
       evidence: request.evidence,
     });
     const timeout = AbortSignal.timeout(this.config.timeoutMs);
-    const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
+    const signal = request.signal
+      ? AbortSignal.any([request.signal, timeout])
+      : timeout;
     let response: Response;
     try {
       response = await fetch(this.config.url, {
@@ -65,7 +67,11 @@ export class WebhookRollbackExecutor implements RollbackExecutor {
     // The body is drained but not echoed: a receiver's error page is no place for secrets to leak from.
     await response.arrayBuffer().catch(() => undefined);
     if (response.ok) {
-      return { status: 'succeeded', message: `webhook answered HTTP ${response.status}`, retryable: false };
+      return {
+        status: 'succeeded',
+        message: `webhook answered HTTP ${response.status}`,
+        retryable: false,
+      };
     }
     return {
       status: 'failed',
