@@ -55,7 +55,7 @@ export function catalogFor(entities: Entity[]) {
   return catalogServiceMock.mock({
     getEntityByRef: async (ref, options) => visible(String(ref), options),
     getEntitiesByRefs: async (req, options) => ({
-      items: req.entityRefs.map(ref => visible(ref, options) ?? null),
+      items: req.entityRefs.map(ref => visible(ref, options)),
     }),
   });
 }
