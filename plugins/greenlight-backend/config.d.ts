@@ -124,6 +124,71 @@ export interface Config {
       defaults?: GatePolicyDefaults;
       /** Defaults for production-tier environments, applied over `defaults`. */
       production?: GatePolicyDefaults;
+      /**
+       * Gates kept in configuration rather than in the entity's `greenlight.dev/slo` file;
+       * an entry here wins over the annotation.
+       */
+      entities?: Array<{
+        /** e.g. `component:default/payments`. */
+        entityRef: string;
+        /** OpenSLO v1: YAML text (documents separated by `---`), one document, or a list. */
+        slo: string | object | object[];
+      }>;
+    };
+    /** Rollout watchers: how gates are evaluated during canary and blue-green rollouts. */
+    rollouts?: {
+      /** How often the watcher looks for due gates, e.g. `5s` (the default). */
+      watchInterval?: string;
+      /** Rollouts evaluated at the same time by one instance. Defaults to 32. */
+      concurrency?: number;
+      /**
+       * How long an instance may hold a rollout while it evaluates it or calls an
+       * executor, e.g. `60s` (the default). Longer than a provider query takes.
+       */
+      lease?: string;
+      /** Retries of a rollback whose executor failed in a way that may pass. */
+      retry?: {
+        /** Attempts in all, the first included. Defaults to 6. */
+        maxAttempts?: number;
+        /** Wait before the second attempt, doubled for each further one. Defaults to `5s`. */
+        initialBackoff?: string;
+        /** Longest wait between attempts. Defaults to `5m`. */
+        maxBackoff?: string;
+      };
+      /**
+       * Id of the rollback executor: `webhook`, `argo-rollouts` or one a module adds.
+       * Defaults to the webhook when configured, else Argo Rollouts, else the only one registered.
+       */
+      executor?: string;
+      /** Rollbacks as a signed HTTP POST to the delivery system. */
+      webhook?: {
+        url: string;
+        /**
+         * HMAC-SHA256 key for the `X-Greenlight-Signature-256` header.
+         * @visibility secret
+         */
+        secret: string;
+        /** Timeout of one call in milliseconds. Defaults to 10000. */
+        timeoutMs?: number;
+      };
+      /** Rollbacks through the Kubernetes API of a cluster running Argo Rollouts. */
+      argo?: {
+        /** The Kubernetes API server, e.g. https://kubernetes.example.com:6443 */
+        apiUrl: string;
+        /**
+         * Bearer token of a service account that may patch rollouts and list replicasets.
+         * @visibility secret
+         */
+        token: string;
+        /** Namespace of the Rollouts. */
+        namespace: string;
+        /** PEM file of the CA that signed the API server's certificate. */
+        caCertFile?: string;
+        /** Also restore the previous pod template after the abort. Defaults to true. */
+        undo?: boolean;
+        /** Timeout of one API call in milliseconds. Defaults to 10000. */
+        timeoutMs?: number;
+      };
     };
     /** Change readiness: the controls each class of change needs (see docs/governance.md). */
     readiness?: {
