@@ -25,6 +25,8 @@ backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
 
 backend.add(import('@greenlight/backstage-plugin-greenlight-backend'));
+// The living demo; does nothing unless greenlight.demo.enabled is true.
+backend.add(import('./demo/demoModule'));
 backend.add(
   import('@greenlight/backstage-plugin-scaffolder-backend-module-greenlight'),
 );

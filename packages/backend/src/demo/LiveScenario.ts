@@ -1,0 +1,134 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { GreenlightEvent, RolloutView } from '@greenlight/backstage-plugin-greenlight-common';
+import { createHash } from 'node:crypto';
+import { DemoHealth, DemoMetricProvider } from './DemoMetricProvider';
+import { DemoPoster } from './poster';
+
+type Running = { deploymentId: string; service: string; startedAt: number };
+type Version = { version: string; digest: string; commitSha: string };
+
+const sha = (text: string, length: number) => createHash('sha256').update(text).digest('hex').slice(0, length);
+
+/**
+ * DEMO ONLY: every few minutes a new canary of two services goes to production — one
+ * healthy, one that breaches its SLO — and Greenlight's rollout watcher decides: the first
+ * is promoted, the second rolled back automatically. The scenario only plays the CD
+ * system's part (starting deployments, finishing promoted ones); the decisions are
+ * Greenlight's.
+ */
+export class LiveScenario {
+  private readonly running = new Map<string, Running>();
+  private readonly lastGood = new Map<string, Version>();
+  private round = 0;
+
+  constructor(
+    private readonly deps: {
+      poster: DemoPoster;
+      metrics: DemoMetricProvider;
+      logger: LoggerService;
+      services: Array<{ name: string; health: DemoHealth }>;
+    },
+  ) {
+    // Health belongs to the service, not to one process's memory: a restarted backend must
+    // still see the breaching canary breach.
+    for (const { name, health } of deps.services) deps.metrics.setHealth(name, health);
+  }
+
+  previousVersion(entityRef: string): Version | undefined {
+    return this.lastGood.get(entityRef.split('/').pop() ?? '');
+  }
+
+  /** Starts a new canary for each service that has none running. */
+  async startCanaries(now = Date.now()) {
+    this.round += 1;
+    const events: GreenlightEvent[] = [];
+    for (const { name, health } of this.deps.services) {
+      if (this.running.has(name)) continue;
+      const stamp = new Date(now).toISOString().replace(/[-:.TZ]/g, '').slice(0, 12);
+      const deploymentId = `${name}-live-${stamp}`;
+      const commitSha = sha(deploymentId, 40);
+      const digest = `sha256:${sha(`${deploymentId}-image`, 64)}`;
+      const version = `2.${Math.floor(now / 86_400_000) % 100}.${this.round}`;
+      events.push(
+        {
+          id: `${deploymentId}-commits`,
+          type: 'commits',
+          serviceId: name,
+          commits: [
+            {
+              sha: commitSha,
+              repository: `github.com/acme/${name}`,
+              committedAt: new Date(now - 45 * 60_000).toISOString(),
+              author: 'ada',
+              title: health === 'healthy' ? 'Tune connection pool' : 'Switch to the new pricing engine',
+            },
+          ],
+        },
+        {
+          id: `${deploymentId}-started`,
+          type: 'deployment.started',
+          serviceId: name,
+          deployment: {
+            id: deploymentId,
+            environment: 'production',
+            status: 'started',
+            strategy: 'canary',
+            intent: 'planned',
+            version,
+            artifactDigest: digest,
+            commitSha,
+            commits: [commitSha],
+            actor: 'demo-pipeline',
+            sourceSystem: 'greenlight-demo',
+            startedAt: new Date(now).toISOString(),
+          },
+        },
+      );
+      this.running.set(name, { deploymentId, service: name, startedAt: now });
+      if (health === 'healthy') this.pendingGood.set(name, { version, digest, commitSha });
+    }
+    if (events.length > 0) {
+      await this.deps.poster.post(events);
+      this.deps.logger.info(`Demo: started ${events.length / 2} canary rollout(s) in production`);
+    }
+  }
+
+  private readonly pendingGood = new Map<string, Version>();
+
+  /** Finishes promoted canaries and forgets decided ones, as a CD system would. */
+  async followUp() {
+    for (const [name, run] of [...this.running]) {
+      const { items } = await this.deps.poster.get<{ items: RolloutView[] }>(
+        `/v1/rollouts?entityRef=${encodeURIComponent(`component:default/${name}`)}`,
+      );
+      const rollout = items.find(r => r.deploymentId === run.deploymentId);
+      if (!rollout) {
+        // No rollout after a few minutes means the watcher is not running: do not pile up.
+        if (Date.now() - run.startedAt > 10 * 60_000) this.running.delete(name);
+        continue;
+      }
+      if (rollout.state === 'promoted') {
+        await this.deps.poster.post([
+          {
+            id: `${run.deploymentId}-finished`,
+            type: 'deployment.finished',
+            serviceId: name,
+            deployment: {
+              id: run.deploymentId,
+              environment: 'production',
+              status: 'succeeded',
+              strategy: 'canary',
+              intent: 'planned',
+              finishedAt: new Date().toISOString(),
+            },
+          },
+        ]);
+        const good = this.pendingGood.get(name);
+        if (good) this.lastGood.set(name, good);
+        this.running.delete(name);
+      } else if (['rolled-back', 'aborted'].includes(rollout.state)) {
+        this.running.delete(name);
+      }
+    }
+  }
+}
