@@ -1,8 +1,8 @@
 // @ts-check
 
 /**
- * DORA rollups: one row per entity and UTC day, kept current from the ledger so that team
- * and organisation queries merge a few thousand small rows instead of rescanning history.
+ * DORA rollups: one row per entity and UTC day (and per ISO week), kept current from the
+ * ledger so that team and organisation queries merge stored rows instead of rescanning history.
  *
  * @param {import('knex').Knex} knex
  */
@@ -11,20 +11,21 @@ exports.up = async function up(knex) {
     table.comment('DORA figures of one entity on one UTC day (see docs/dora.md, Rollups)');
     table.string('entity_ref', 255).notNullable();
     table.string('day', 10).notNullable().comment('YYYY-MM-DD, UTC');
-    table.integer('successful_production').notNullable();
-    table.integer('production').notNullable().comment('succeeded, failed and rolled-back');
-    table.integer('failed').notNullable().comment('failed changes among production');
-    table.integer('rework').notNullable();
-    table.integer('cancelled').notNullable();
-    table.integer('lead_time_clock_skewed').notNullable();
-    table.integer('unrecovered').notNullable();
-    table.text('lead_time').notNullable().comment('quantile sketch JSON of lead times in ms');
-    table.text('recovery_time').notNullable().comment('quantile sketch JSON of recovery times in ms');
-    table.integer('deployments_without_commit').notNullable().defaultTo(0);
-    table.integer('commits_without_time').notNullable().defaultTo(0);
-    table.text('quality_examples').nullable().comment('JSON: a few deployment ids and commit shas behind the counts');
+    table
+      .text('rollup')
+      .notNullable()
+      .comment('JSON: counts, lead-time and recovery-time sketches, data-quality counts');
     table.primary(['entity_ref', 'day']);
     table.index(['day'], 'dora_daily_rollups_day_idx');
+  });
+
+  await knex.schema.createTable('dora_weekly_rollups', table => {
+    table.comment('The daily rollups of one entity and ISO week merged, for long windows and large scopes');
+    table.string('entity_ref', 255).notNullable();
+    table.string('week', 10).notNullable().comment('the Monday, YYYY-MM-DD, UTC');
+    table.text('rollup').notNullable().comment('JSON: as daily, plus successful deployments per day of the week');
+    table.primary(['entity_ref', 'week']);
+    table.index(['week'], 'dora_weekly_rollups_week_idx');
   });
 
   await knex.schema.createTable('dora_entities', table => {
@@ -89,6 +90,7 @@ exports.down = async function down(knex) {
     'dora_reviews',
     'dora_unmapped_deployments',
     'dora_entities',
+    'dora_weekly_rollups',
     'dora_daily_rollups',
   ]) {
     await knex.schema.dropTable(table);

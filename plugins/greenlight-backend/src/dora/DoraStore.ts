@@ -1,4 +1,5 @@
 import { DoraDailyRollup } from '@greenlight/backstage-plugin-greenlight-common';
+import { RollupReadPlan } from './weeklyRollups';
 
 /** `fromDay` that means "every day of the entity". */
 export const ALL_DAYS = '0000-00-00';
@@ -41,12 +42,15 @@ export interface DoraStore {
   markStale(marks: StaleMark[]): Promise<void>;
   markAllStale(): Promise<void>;
   staleEntities(limit: number): Promise<StaleEntity[]>;
-  /** Entities whose rollups were rebuilt longest ago, for a periodic full rebuild. */
-  leastRecentlyRebuilt(limit: number): Promise<StaleEntity[]>;
+  /** Entities rebuilt longest ago, and before `before` (epoch ms), for a periodic full rebuild. */
+  leastRecentlyRebuilt(limit: number, before: number): Promise<StaleEntity[]>;
   /** Replaces the entity's rollups from `fromDay` on, atomically. */
   replaceRollups(rebuild: RollupRebuild): Promise<void>;
-  /** Rollups with `fromDay <= day < toDay`, of the given entities or of all. */
-  loadRollups(entityRefs: string[] | 'all', fromDay: string, toDay: string): Promise<StoredRollup[]>;
+  /**
+   * Daily rollups of the given entities (or of all) over the plan's days and weeks; a week
+   * comes back as daily rollups that equal its days in any window holding the whole week.
+   */
+  loadRollups(entityRefs: string[] | 'all', plan: RollupReadPlan): Promise<StoredRollup[]>;
   /** Facts of the given entities, or of every entity with deliveries. */
   loadFacts(entityRefs: string[] | 'all'): Promise<EntityFacts[]>;
   noteUnmappedDeployments(ids: string[]): Promise<void>;

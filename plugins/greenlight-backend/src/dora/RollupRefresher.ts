@@ -13,8 +13,12 @@ import { TierOf } from './ledgerInputs';
 import { changesOfBatch, changesOfDeployments, staleMarksFor } from './staleMarks';
 
 const STALE_BATCH = 50;
-/** Entities rebuilt in full on every run whatever their marks, as a safety net. */
+/**
+ * A safety net for marks that were never made (a listener that failed after its batch was
+ * committed): every entity is rebuilt in full once a day, a few per run.
+ */
 const RECONCILE_PER_RUN = 5;
+const RECONCILE_AFTER_MS = 24 * 3_600_000;
 const ROLLOUTS_WATERMARK = 'rollouts-watermark';
 const SETTINGS_KEY = 'rollup-options';
 
@@ -147,8 +151,9 @@ export class RollupRefresher {
     }
 
     let reconciled = 0;
-    if (remaining === 0 && failed.size === 0) {
-      for (const entity of await store.leastRecentlyRebuilt(options.reconcile ?? RECONCILE_PER_RUN)) {
+    const reconcile = options.reconcile ?? RECONCILE_PER_RUN;
+    if (reconcile > 0 && remaining === 0 && failed.size === 0) {
+      for (const entity of await store.leastRecentlyRebuilt(reconcile, Date.now() - RECONCILE_AFTER_MS)) {
         if (Date.now() > deadline) break;
         await this.rebuild(entity);
         reconciled += 1;

@@ -11,12 +11,14 @@ import {
   metricsFromRollups,
   MS_PER_DAY,
   previousWindow,
+  splitWindow,
   utcDayKey,
 } from '@greenlight/backstage-plugin-greenlight-common';
 import { Knex } from 'knex';
 import { incidentFindings, storedFindings } from './dataQuality';
 import { DoraStore, EntityFacts, StoredRollup } from './DoraStore';
 import { ResolvedScope } from './scopes';
+import { planRollupReads } from './weeklyRollups';
 
 /** Commit times standing for the pending commits of `facts` between two days. */
 function pendingCommitTimes(facts: EntityFacts[], fromDay: string, toDay: string): number[] {
@@ -64,10 +66,16 @@ export async function doraReport(
   const fromDay = utcDayKey(previous.from);
   const toDay = utcDayKey(window.to);
   const inScope = new Set(scope.entityRefs);
+  // Weeks are read whole where no figure splits them: not across the window's start, not
+  // across a trend bucket.
+  const plan = planRollupReads(
+    { from: previous.from, to: window.to },
+    [window.from, ...splitWindow(window, bucket).map(b => b.window.from)],
+  );
   const organisation = scope.kind === 'organization';
 
   const [storedRollups, storedFacts] = await Promise.all([
-    deps.store.loadRollups(organisation ? 'all' : scope.entityRefs, fromDay, toDay),
+    deps.store.loadRollups(organisation ? 'all' : scope.entityRefs, plan),
     deps.store.loadFacts(organisation ? 'all' : scope.entityRefs),
   ]);
   const rollups = organisation ? storedRollups.filter(r => inScope.has(r.entityRef)) : storedRollups;

@@ -171,7 +171,10 @@ function expectEquivalent(fromRollups: DoraMetrics, raw: DoraMetrics, label: str
 }
 
 async function rollupRows(knex: Knex) {
-  return knex('dora_daily_rollups').orderBy(['entity_ref', 'day']);
+  return {
+    daily: await knex('dora_daily_rollups').orderBy(['entity_ref', 'day']),
+    weekly: await knex('dora_weekly_rollups').orderBy(['entity_ref', 'week']),
+  };
 }
 
 describe('rollups equal the raw computation over pooled events', () => {
@@ -227,10 +230,13 @@ describe('rollups equal the raw computation over pooled events', () => {
               ['svc-2', 'svc-3'],
               ['svc-0', 'svc-1', 'svc-2', 'svc-3'],
             ].map(t => t.map(s => `component:default/${s}`));
-            const windows: DoraWindow[] = [
-              { from: START, to: START + DAYS * MS_PER_DAY },
-              { from: START + 14 * MS_PER_DAY, to: START + 42 * MS_PER_DAY },
-              { from: START + 35 * MS_PER_DAY, to: START + 36 * MS_PER_DAY },
+            // Whole weeks, weeks with odd days at both ends, one day; weekly and monthly trends.
+            const windows: Array<[DoraWindow, 'week' | 'month']> = [
+              [{ from: START, to: START + DAYS * MS_PER_DAY }, 'week'],
+              [{ from: START + 14 * MS_PER_DAY, to: START + 42 * MS_PER_DAY }, 'week'],
+              [{ from: START + 38 * MS_PER_DAY, to: START + 69 * MS_PER_DAY }, 'week'],
+              [{ from: START + 3 * MS_PER_DAY, to: START + 66 * MS_PER_DAY }, 'month'],
+              [{ from: START + 35 * MS_PER_DAY, to: START + 36 * MS_PER_DAY }, 'week'],
             ];
             for (const entityRefs of teams) {
               const members = new Set(entityRefs);
@@ -243,16 +249,21 @@ describe('rollups equal the raw computation over pooled events', () => {
                   tierOf,
                 ).notInProductionCommitTimes,
               };
-              for (const window of windows) {
+              for (const [window, bucket] of windows) {
                 const report = await doraReport(
                   { store, knex },
                   { kind: 'group', ref: 'group:default/team', entityRefs },
                   window,
-                  'week',
+                  bucket,
                   options,
                 );
                 const label = `${entityRefs.join('+')} ${new Date(window.from).toISOString()}`;
                 expectEquivalent(report.current, computeDoraMetrics(pooled, window, options), label);
+                expectEquivalent(
+                  report.previous,
+                  computeDoraMetrics(pooled, report.previous.window, options),
+                  `${label} previous`,
+                );
                 for (const point of report.trend) {
                   expectEquivalent(point.metrics, computeDoraMetrics(pooled, point.metrics.window, options), `${label} ${point.label}`);
                 }
