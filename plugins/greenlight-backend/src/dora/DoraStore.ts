@@ -1,5 +1,5 @@
 import { DoraDailyRollup } from '@greenlight/backstage-plugin-greenlight-common';
-import { RollupReadPlan } from './weeklyRollups';
+import { RollupReadPlan, StoredWeeklyRollup } from './weeklyRollups';
 
 /** `fromDay` that means "every day of the entity". */
 export const ALL_DAYS = '0000-00-00';
@@ -15,6 +15,8 @@ export type StoredRollup = DoraDailyRollup & {
   commitsWithoutTime: number;
   examples: { deployments: string[]; commits: string[] } | null;
 };
+
+export type LoadedRollups = { daily: StoredRollup[]; weekly: StoredWeeklyRollup[] };
 
 export type StaleEntity = { entityRef: string; fromDay: string; version: number };
 
@@ -46,11 +48,8 @@ export interface DoraStore {
   leastRecentlyRebuilt(limit: number, before: number): Promise<StaleEntity[]>;
   /** Replaces the entity's rollups from `fromDay` on, atomically. */
   replaceRollups(rebuild: RollupRebuild): Promise<void>;
-  /**
-   * Daily rollups of the given entities (or of all) over the plan's days and weeks; a week
-   * comes back as daily rollups that equal its days in any window holding the whole week.
-   */
-  loadRollups(entityRefs: string[] | 'all', plan: RollupReadPlan): Promise<StoredRollup[]>;
+  /** Rollups of the given entities (or of all): the plan's days, and its weeks whole. */
+  loadRollups(entityRefs: string[] | 'all', plan: RollupReadPlan): Promise<LoadedRollups>;
   /** Facts of the given entities, or of every entity with deliveries. */
   loadFacts(entityRefs: string[] | 'all'): Promise<EntityFacts[]>;
   noteUnmappedDeployments(ids: string[]): Promise<void>;

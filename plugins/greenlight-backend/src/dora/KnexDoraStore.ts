@@ -3,6 +3,7 @@ import {
   ALL_DAYS,
   DoraStore,
   EntityFacts,
+  LoadedRollups,
   NOT_STALE,
   RollupRebuild,
   StaleEntity,
@@ -11,7 +12,6 @@ import {
 } from './DoraStore';
 import {
   buildWeeklyRollups,
-  expandWeeklyRollup,
   RollupReadPlan,
   StoredWeeklyRollup,
   weekOf,
@@ -165,14 +165,14 @@ export class KnexDoraStore implements DoraStore {
     });
   }
 
-  async loadRollups(entityRefs: string[] | 'all', plan: RollupReadPlan): Promise<StoredRollup[]> {
+  async loadRollups(entityRefs: string[] | 'all', plan: RollupReadPlan): Promise<LoadedRollups> {
     const scoped = async (query: () => Knex.QueryBuilder): Promise<any[]> => {
       if (entityRefs === 'all') return query();
       let rows: any[] = [];
       for (const part of chunked(entityRefs, READ_CHUNK)) rows = rows.concat(await query().whereIn('entity_ref', part));
       return rows;
     };
-    const out: StoredRollup[] = [];
+    const out: LoadedRollups = { daily: [], weekly: [] };
     if (plan.dayRanges.length > 0) {
       const daily = await scoped(() =>
         this.knex('dora_daily_rollups')
@@ -181,15 +181,13 @@ export class KnexDoraStore implements DoraStore {
             for (const [from, to] of plan.dayRanges) q.orWhere(r => r.where('day', '>=', from).where('day', '<', to));
           }),
       );
-      for (const row of daily) out.push(parseDaily(row));
+      out.daily = daily.map(parseDaily);
     }
     if (plan.weeks.length > 0) {
       const weekly = await scoped(() =>
         this.knex('dora_weekly_rollups').select('entity_ref', 'week', 'rollup').whereIn('week', plan.weeks),
       );
-      for (const row of weekly) {
-        for (const day of expandWeeklyRollup(parseWeekly(row))) out.push(day);
-      }
+      out.weekly = weekly.map(parseWeekly);
     }
     return out;
   }

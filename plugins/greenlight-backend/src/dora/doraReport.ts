@@ -14,11 +14,10 @@ import {
   splitWindow,
   utcDayKey,
 } from '@greenlight/backstage-plugin-greenlight-common';
-import { Knex } from 'knex';
-import { incidentFindings, storedFindings } from './dataQuality';
-import { DoraStore, EntityFacts, StoredRollup } from './DoraStore';
+import { IncidentFindings, storedFindings } from './dataQuality';
+import { DoraStore, EntityFacts, LoadedRollups, StoredRollup } from './DoraStore';
 import { ResolvedScope } from './scopes';
-import { planRollupReads } from './weeklyRollups';
+import { expandWeeklyRollup, mergeWeeklyRollups, planRollupReads } from './weeklyRollups';
 
 /** Commit times standing for the pending commits of `facts` between two days. */
 function pendingCommitTimes(facts: EntityFacts[], fromDay: string, toDay: string): number[] {
@@ -34,27 +33,43 @@ function pendingCommitTimes(facts: EntityFacts[], fromDay: string, toDay: string
   return times;
 }
 
-function groupByEntity(rollups: StoredRollup[], window: DoraWindow) {
+/** Each entity's rollups inside the window, weeks expanded back into days. */
+function rollupsByEntity(loaded: LoadedRollups, window: DoraWindow) {
   const fromDay = utcDayKey(window.from);
   const toDay = utcDayKey(window.to);
-  const map = new Map<string, DoraDailyRollup[]>();
-  for (const r of rollups) {
-    if (r.day < fromDay || r.day >= toDay) continue;
+  const map = new Map<string, StoredRollup[]>();
+  const add = (r: StoredRollup) => {
     const list = map.get(r.entityRef);
     if (list) list.push(r);
     else map.set(r.entityRef, [r]);
+  };
+  for (const r of loaded.daily) if (r.day >= fromDay && r.day < toDay) add(r);
+  for (const w of loaded.weekly) {
+    if (w.week >= fromDay && w.week < toDay) for (const r of expandWeeklyRollup(w)) add(r);
   }
   return map;
 }
 
 /**
- * The DORA answer for a resolved scope over a window of whole UTC days, from stored rollups
- * only: the scope's rollups are merged day by day (pooling every commit and failure, never
- * averaging per-entity medians) and every figure is read from the merged days.
+ * The scope's rollups pooled into one per day: days merged day by day, weeks week by week
+ * and only then spread back over their days, so every commit and failure of every entity is
+ * in the pool and no per-entity median is ever averaged.
+ */
+function pooledRollups(loaded: LoadedRollups, scopeRef: string): DoraDailyRollup[] {
+  return [
+    ...mergeDailyRollups(loaded.daily, scopeRef),
+    ...mergeWeeklyRollups(loaded.weekly, scopeRef).flatMap(expandWeeklyRollup),
+  ];
+}
+
+/**
+ * The DORA answer for a scope over a window of whole UTC days, from stored rollups only.
+ * Incident findings come from `IncidentFindings`, since incidents are not rolled up. The
+ * organisation's rollups are read while the catalog is still deciding what the caller sees.
  */
 export async function doraReport(
-  deps: { store: DoraStore; knex: Knex },
-  scope: ResolvedScope,
+  deps: { store: DoraStore; incidents: IncidentFindings },
+  request: { kind: ResolvedScope['kind']; scope: Promise<ResolvedScope> },
   window: DoraWindow,
   bucket: DoraGranularity,
   options: DoraOptions,
@@ -65,55 +80,57 @@ export async function doraReport(
   const previous = previousWindow(window);
   const fromDay = utcDayKey(previous.from);
   const toDay = utcDayKey(window.to);
-  const inScope = new Set(scope.entityRefs);
+  const organisation = request.kind === 'organization';
   // Weeks are read whole where no figure splits them: not across the window's start, not
   // across a trend bucket.
   const plan = planRollupReads(
     { from: previous.from, to: window.to },
     [window.from, ...splitWindow(window, bucket).map(b => b.window.from)],
   );
-  const organisation = scope.kind === 'organization';
 
-  const [storedRollups, storedFacts] = await Promise.all([
-    deps.store.loadRollups(organisation ? 'all' : scope.entityRefs, plan),
-    deps.store.loadFacts(organisation ? 'all' : scope.entityRefs),
+  const everything = organisation
+    ? Promise.all([deps.store.loadRollups('all', plan), deps.store.loadFacts('all')])
+    : undefined;
+  // Reads that fail while the scope is still resolving are reported by the await below.
+  everything?.catch(() => undefined);
+  const scope = await request.scope;
+  const inScope = new Set(scope.entityRefs);
+  const [[stored, storedFacts], incidentFindings] = await Promise.all([
+    everything ??
+      Promise.all([deps.store.loadRollups(scope.entityRefs, plan), deps.store.loadFacts(scope.entityRefs)]),
+    deps.incidents.find(scope.entityRefs, window),
   ]);
-  const rollups = organisation ? storedRollups.filter(r => inScope.has(r.entityRef)) : storedRollups;
+  const loaded: LoadedRollups = organisation
+    ? { daily: stored.daily.filter(r => inScope.has(r.entityRef)), weekly: stored.weekly.filter(r => inScope.has(r.entityRef)) }
+    : stored;
   const facts = organisation ? storedFacts.filter(f => inScope.has(f.entityRef)) : storedFacts;
 
-  const pooled = mergeDailyRollups(rollups, scope.ref ?? 'organization');
+  const pooled = pooledRollups(loaded, scope.ref ?? 'organization');
   const pending = pendingCommitTimes(facts, fromDay, toDay);
   const metricsFor = (w: DoraWindow) =>
     metricsFromRollups(pooled, w, { ...options, notInProductionCommitTimes: pending });
   const comparison = compareWithPreviousPeriod(window, metricsFor);
   const trend = doraTrend(window, bucket, metricsFor);
 
+  const current = rollupsByEntity(loaded, window);
   const breakdown: Array<{ entityRef: string; metrics: DoraMetrics }> = [];
   if (scope.kind !== 'entity') {
-    const byEntity = groupByEntity(rollups, window);
     const factsOf = new Map(facts.map(f => [f.entityRef, f]));
     for (const entityRef of scope.entityRefs) {
       const entityFacts = factsOf.get(entityRef);
       breakdown.push({
         entityRef,
-        metrics: metricsFromRollups(byEntity.get(entityRef) ?? [], window, {
+        metrics: metricsFromRollups(current.get(entityRef) ?? [], window, {
           ...options,
-          notInProductionCommitTimes: entityFacts
-            ? pendingCommitTimes([entityFacts], utcDayKey(window.from), toDay)
-            : [],
+          notInProductionCommitTimes: entityFacts ? pendingCommitTimes([entityFacts], utcDayKey(window.from), toDay) : [],
         }),
       });
     }
   }
 
-  const windowFromDay = utcDayKey(window.from);
   const findings = [
-    ...storedFindings(
-      rollups.filter(r => r.day >= windowFromDay),
-      facts,
-      scope.entityRefs,
-    ),
-    ...(await incidentFindings(deps.knex, scope.entityRefs, window)),
+    ...storedFindings([...current.values()].flat(), facts, scope.entityRefs),
+    ...incidentFindings,
   ].filter(f => f.count > 0);
 
   return {

@@ -18,6 +18,7 @@ import { KnexLedgerStore } from '../database/KnexLedgerStore';
 import { applyMigrations } from '../database/migrations';
 import { IngestService } from '../service/IngestService';
 import { rawDoraInput } from './__testUtils__/rawOracle';
+import { IncidentFindings } from './dataQuality';
 import { readDoraSettings } from './doraConfig';
 import { doraReport } from './doraReport';
 import { GateFailures } from './gateFailures';
@@ -251,8 +252,8 @@ describe('rollups equal the raw computation over pooled events', () => {
               };
               for (const [window, bucket] of windows) {
                 const report = await doraReport(
-                  { store, knex },
-                  { kind: 'group', ref: 'group:default/team', entityRefs },
+                  { store, incidents: new IncidentFindings(knex) },
+                  { kind: 'group', scope: Promise.resolve({ kind: 'group', ref: 'group:default/team', entityRefs }) },
                   window,
                   bucket,
                   options,

@@ -7,9 +7,11 @@ import Router from 'express-promise-router';
 import { Knex } from 'knex';
 import { z } from 'zod';
 import { KnexLedgerStore } from '../database/KnexLedgerStore';
-import { AccessDeps, actorOf, normaliseEntityRef, reader } from '../router/access';
+import { greenlightReadPermission } from '@greenlight/backstage-plugin-greenlight-common';
+import { AccessDeps, actorOf, normaliseEntityRef, reader, requirePermission } from '../router/access';
 import { parseInput, timeParam } from '../router/validation';
 import { doraCsv } from './csv';
+import { IncidentFindings } from './dataQuality';
 import { DoraSettings } from './doraConfig';
 import { doraReport } from './doraReport';
 import { DoraStore } from './DoraStore';
@@ -63,26 +65,37 @@ export type DoraRouteDeps = AccessDeps & {
 export function doraRoutes(deps: DoraRouteDeps): express.Router {
   const router = Router();
   const now = deps.now ?? Date.now;
+  const incidents = new IncidentFindings(deps.knex);
 
   async function answer(req: express.Request): Promise<{
     credentials: ReaderCredentials;
     scope: ResolvedScope;
     report: DoraResponse;
   }> {
-    const credentials = await reader(deps, req);
+    const credentials = await deps.httpAuth.credentials(req, { allow: ['user', 'service'] });
     const q = parseInput(doraQuery, req.query, 'query');
     const window = dayWindow({ from: q.from, to: q.to }, now());
     const request = scopeRequest(q);
-    const scope = await resolveScope(deps, request, credentials, async () =>
+    // The permission and the catalog are asked at once; both must agree before anything is shown.
+    const allowed = requirePermission(deps, credentials, greenlightReadPermission);
+    const resolved = resolveScope(deps, request, credentials, async () =>
       (await deps.store.loadFacts('all')).map(f => f.entityRef),
     );
+    resolved.catch(() => undefined);
+    await allowed;
     const options: DoraOptions = {
       reportYear: q.reportYear ?? deps.settings.reportYear,
       minimumSamples: deps.settings.minimumSamples,
       sketchRelativeAccuracy: deps.settings.sketchRelativeAccuracy,
     };
-    const report = await doraReport(deps, scope, window, q.bucket, options);
-    return { credentials, scope, report };
+    const report = await doraReport(
+      { store: deps.store, incidents },
+      { kind: request.kind, scope: resolved },
+      window,
+      q.bucket,
+      options,
+    );
+    return { credentials, scope: await resolved, report };
   }
 
   async function audit(
