@@ -130,11 +130,30 @@ export class RolloutService {
     return true;
   }
 
+  /**
+   * Deployments of the batch that are still in flight: the ledger, which folds every event
+   * of a deployment, says `started`, and they began within the catch-up window. A backfill
+   * of history, or a start reported after its finish, must not start a rollout.
+   */
+  private async inFlight(ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const since = this.now() - CATCH_UP_WINDOW_MS;
+    const rows = await this.deps.ledger('deployments')
+      .select('id')
+      .whereIn('id', ids)
+      .where('status', 'started')
+      .where('sort_time', '>=', since);
+    return new Set(rows.map(r => r.id as string));
+  }
+
   /** The ingest listener: progressive deployments start rollouts, given-up deployments abort them. */
   async onApplied(rows: NewEventRow[]): Promise<void> {
+    const running = await this.inFlight(
+      rows.flatMap(r => (r.event.type === 'deployment.started' ? [r.event.deployment.id] : [])),
+    );
     for (const row of rows) {
       const event = row.event;
-      if (event.type === 'deployment.started' && row.entityRef) {
+      if (event.type === 'deployment.started' && row.entityRef && running.has(event.deployment.id)) {
         const d = event.deployment;
         await this.startForDeployment({
           id: d.id,

@@ -197,6 +197,30 @@ describe('rollout routes', () => {
       );
     });
 
+    it('starts no rollout for history: a canary already finished, or one started hours ago', async () => {
+      const longAgo = new Date(Date.now() - 6 * 3_600_000).toISOString();
+      const res = await events([
+        started('dep-done', 'canary'),
+        {
+          id: 'evt-dep-done-finished',
+          type: 'deployment.finished',
+          entityRef: 'component:default/payments',
+          deployment: { id: 'dep-done', environment: 'production', status: 'succeeded', strategy: 'canary', finishedAt: new Date().toISOString() },
+        },
+        { ...started('dep-old', 'canary'), deployment: { ...started('dep-old', 'canary').deployment, startedAt: longAgo } },
+        started('dep-live', 'canary'),
+      ]);
+      expect(res.status).toBe(200);
+      const list = await request(server)
+        .get('/api/greenlight/v1/rollouts')
+        .query({ entityRef: 'component:default/payments' })
+        .set('Authorization', ada);
+      const ids = list.body.items.map((r: any) => r.deploymentId);
+      expect(ids).toContain('dep-live');
+      expect(ids).not.toContain('dep-done');
+      expect(ids).not.toContain('dep-old');
+    });
+
     it('answers POST /v1/rollouts with 401, 403, 400, 404, 201, 200 and 409 as it should', async () => {
       const post = (who: string, body: unknown) =>
         request(server)
