@@ -48,7 +48,8 @@ async function onFailure<T>(page: Page, name: string, fn: () => Promise<T>): Pro
   } catch (e) {
     const file = path.join(os.tmpdir(), `greenlight-e2e-${name}.png`);
     await page.screenshot({ path: file, fullPage: true }).catch(() => undefined);
-    console.error(`Screenshot of the failure: ${file}\nPage text:\n${(await page.innerText('body').catch(() => '')).slice(0, 2000)}`);
+    const text = (await page.innerText('body').catch(() => '')).slice(0, 2000);
+    process.stderr.write(`Screenshot of the failure: ${file}\nPage text:\n${text}\n`);
     throw e;
   }
 }
@@ -113,5 +114,55 @@ test('the Delivery tab shows what runs in production, as the API says', async ()
   });
   await page.waitForTimeout(1500);
   await page.screenshot({ path: path.join(SCREENSHOTS, 'delivery-tab.png'), fullPage: true });
+  await page.close();
+});
+
+test("a team's DORA review shows the numbers the API computes", async () => {
+  // The review keeps its window in the URL as inclusive UTC days; the API takes instants.
+  const fromDay = new Date(windowStart).toISOString().slice(0, 10);
+  const toDay = new Date(windowEnd - DAY).toISOString().slice(0, 10);
+  const from = new Date(windowStart).toISOString();
+  const to = new Date(windowEnd).toISOString();
+  const query = `/v1/dora?groupRef=group:default/payments-team&from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&bucket=week`;
+  // Rollups are refreshed by a scheduled task within a minute of ingestion: wait until settled.
+  let previousCount = -1;
+  const dora = await waitFor('settled DORA rollups', async () => {
+    const body = await api(query);
+    const count = body.current.deploymentFrequency.count;
+    const settled = count > 0 && count === previousCount;
+    previousCount = count;
+    if (!settled) await new Promise(r => setTimeout(r, 10_000));
+    return settled ? body : undefined;
+  }, 150_000);
+  const deployments = dora.current.deploymentFrequency.count;
+  const commits = dora.current.changeLeadTime.n;
+  assert.ok(deployments > 0, 'the team deployed in the window');
+
+  const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+  await onFailure(page, 'dora-review', async () => {
+    await openSignedIn(
+      page,
+      `${portal.baseUrl}/catalog/default/group/payments-team/dora-review?from=${fromDay}&to=${toDay}&bucket=week`,
+    );
+    const table = page.getByRole('table', { name: 'DORA metrics compared with the previous window' });
+    await table.waitFor({ timeout: 60_000 });
+    const frequencyRow = table.getByRole('row', { name: /Deployment frequency/ });
+    assert.match(await frequencyRow.innerText(), new RegExp(`\\b${deployments} deployments\\b`));
+    const leadTimeRow = table.getByRole('row', { name: /Change lead time/ });
+    assert.match(await leadTimeRow.innerText(), new RegExp(`\\b${commits} commits\\b`));
+  });
+  await page.waitForTimeout(1500);
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'dora-review.png'), fullPage: true });
+  await page.close();
+});
+
+test('the governed service templates are offered in the scaffolder', async () => {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+  await onFailure(page, 'scaffolder', async () => {
+    await openSignedIn(page, `${portal.baseUrl}/create`);
+    await page.getByText(/governed pipeline/i).first().waitFor({ timeout: 60_000 });
+  });
+  await page.waitForTimeout(1000);
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'scaffolder-template.png'), fullPage: true });
   await page.close();
 });
