@@ -27,6 +27,8 @@ export type EntityFacts = {
   productionDeployments: number;
   /** Commits waiting outside production, per commit day. */
   pendingCommitDays: Record<string, number>;
+  /** When the rollups were last rebuilt (epoch ms); null before the first rebuild. */
+  rebuiltAt: number | null;
 };
 
 export type RollupRebuild = {
@@ -35,7 +37,7 @@ export type RollupRebuild = {
   /** The stale version the rebuild read; a newer mark keeps the entity stale. */
   version: number;
   rollups: StoredRollup[];
-  facts: Omit<EntityFacts, 'entityRef'>;
+  facts: Omit<EntityFacts, 'entityRef' | 'rebuiltAt'>;
 };
 
 /** Where DORA rollups and their bookkeeping live. */

@@ -138,8 +138,8 @@ export class KnexDoraStore implements DoraStore {
           part.map(r => ({ entity_ref: entityRef, week: r.week, rollup: rollupJson(r) })),
         );
       }
+      const now = Date.now();
       const facts = {
-        rebuilt_at: Date.now(),
         deployments: rebuild.facts.deployments,
         production_deployments: rebuild.facts.productionDeployments,
         pending_commits: JSON.stringify(rebuild.facts.pendingCommitDays),
@@ -150,6 +150,7 @@ export class KnexDoraStore implements DoraStore {
           stale_version: rebuild.version,
           built_version: rebuild.version,
           stale_from: NOT_STALE,
+          rebuilt_at: now,
           ...facts,
         })
         .onConflict('entity_ref')
@@ -160,6 +161,11 @@ export class KnexDoraStore implements DoraStore {
             rebuild.version,
             NOT_STALE,
           ]),
+          // Strictly increasing, so that cached answers can tell every rebuild apart.
+          rebuilt_at: tx.raw(
+            'case when dora_entities.rebuilt_at >= ? then dora_entities.rebuilt_at + 1 else ? end',
+            [now, now],
+          ),
           ...facts,
         });
     });
@@ -194,7 +200,13 @@ export class KnexDoraStore implements DoraStore {
 
   async loadFacts(entityRefs: string[] | 'all'): Promise<EntityFacts[]> {
     const query = () =>
-      this.knex('dora_entities').select('entity_ref', 'deployments', 'production_deployments', 'pending_commits');
+      this.knex('dora_entities').select(
+        'entity_ref',
+        'deployments',
+        'production_deployments',
+        'pending_commits',
+        'rebuilt_at',
+      );
     let rows: any[] = [];
     if (entityRefs === 'all') {
       rows = await query();
@@ -206,6 +218,7 @@ export class KnexDoraStore implements DoraStore {
       deployments: Number(r.deployments),
       productionDeployments: Number(r.production_deployments),
       pendingCommitDays: r.pending_commits ? JSON.parse(r.pending_commits) : {},
+      rebuiltAt: r.rebuilt_at === null || r.rebuilt_at === undefined ? null : Number(r.rebuilt_at),
     }));
   }
 

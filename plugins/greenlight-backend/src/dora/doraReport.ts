@@ -17,6 +17,7 @@ import {
 import { IncidentFindings, storedFindings } from './dataQuality';
 import { DoraStore, EntityFacts, LoadedRollups, StoredRollup } from './DoraStore';
 import { ResolvedScope } from './scopes';
+import { ReportCache } from './reportCache';
 import { expandWeeklyRollup, mergeWeeklyRollups, planRollupReads } from './weeklyRollups';
 
 /** Commit times standing for the pending commits of `facts` between two days. */
@@ -62,14 +63,16 @@ function pooledRollups(loaded: LoadedRollups, scopeRef: string): DoraDailyRollup
   ];
 }
 
+type ReportDeps = { store: DoraStore; incidents: IncidentFindings; cache?: ReportCache };
+
 /**
- * The DORA answer for a scope over a window of whole UTC days, from stored rollups only.
- * Incident findings come from `IncidentFindings`, since incidents are not rolled up. The
- * organisation's rollups are read while the catalog is still deciding what the caller sees.
+ * The DORA answer for a scope over a window of whole UTC days, from stored rollups only;
+ * incident findings come from `IncidentFindings`, since incidents are not rolled up. An
+ * answer whose entities' rollups have not been rebuilt since is served from the cache.
  */
 export async function doraReport(
-  deps: { store: DoraStore; incidents: IncidentFindings },
-  request: { kind: ResolvedScope['kind']; scope: Promise<ResolvedScope> },
+  deps: ReportDeps,
+  scope: ResolvedScope,
   window: DoraWindow,
   bucket: DoraGranularity,
   options: DoraOptions,
@@ -77,33 +80,53 @@ export async function doraReport(
   if (window.from % MS_PER_DAY !== 0 || window.to % MS_PER_DAY !== 0) {
     throw new RangeError('DORA windows must start and end at 00:00 UTC');
   }
+  const organisation = scope.kind === 'organization';
+  const inScope = new Set(scope.entityRefs);
+  const [storedFacts, incidentFindings] = await Promise.all([
+    deps.store.loadFacts(organisation ? 'all' : scope.entityRefs),
+    deps.incidents.find(scope.entityRefs, window),
+  ]);
+  const facts = organisation ? storedFacts.filter(f => inScope.has(f.entityRef)) : storedFacts;
+
+  const key = JSON.stringify([scope.kind, scope.ref, window, bucket, options]);
+  const fingerprint = ReportCache.fingerprint(scope.entityRefs, facts);
+  let report = deps.cache?.get(key, fingerprint);
+  if (!report) {
+    report = await reportFromRollups(deps.store, scope, facts, window, bucket, options);
+    deps.cache?.set(key, fingerprint, report);
+  }
+  return {
+    ...report,
+    dataQuality: [...report.dataQuality, ...incidentFindings.filter(f => f.count > 0)],
+  };
+}
+
+async function reportFromRollups(
+  store: DoraStore,
+  scope: ResolvedScope,
+  facts: EntityFacts[],
+  window: DoraWindow,
+  bucket: DoraGranularity,
+  options: DoraOptions,
+): Promise<DoraResponse> {
   const previous = previousWindow(window);
   const fromDay = utcDayKey(previous.from);
   const toDay = utcDayKey(window.to);
-  const organisation = request.kind === 'organization';
+  const inScope = new Set(scope.entityRefs);
+  const organisation = scope.kind === 'organization';
   // Weeks are read whole where no figure splits them: not across the window's start, not
   // across a trend bucket.
   const plan = planRollupReads(
     { from: previous.from, to: window.to },
     [window.from, ...splitWindow(window, bucket).map(b => b.window.from)],
   );
-
-  const everything = organisation
-    ? Promise.all([deps.store.loadRollups('all', plan), deps.store.loadFacts('all')])
-    : undefined;
-  // Reads that fail while the scope is still resolving are reported by the await below.
-  everything?.catch(() => undefined);
-  const scope = await request.scope;
-  const inScope = new Set(scope.entityRefs);
-  const [[stored, storedFacts], incidentFindings] = await Promise.all([
-    everything ??
-      Promise.all([deps.store.loadRollups(scope.entityRefs, plan), deps.store.loadFacts(scope.entityRefs)]),
-    deps.incidents.find(scope.entityRefs, window),
-  ]);
+  const stored = await store.loadRollups(organisation ? 'all' : scope.entityRefs, plan);
   const loaded: LoadedRollups = organisation
-    ? { daily: stored.daily.filter(r => inScope.has(r.entityRef)), weekly: stored.weekly.filter(r => inScope.has(r.entityRef)) }
+    ? {
+        daily: stored.daily.filter(r => inScope.has(r.entityRef)),
+        weekly: stored.weekly.filter(r => inScope.has(r.entityRef)),
+      }
     : stored;
-  const facts = organisation ? storedFacts.filter(f => inScope.has(f.entityRef)) : storedFacts;
 
   const pooled = pooledRollups(loaded, scope.ref ?? 'organization');
   const pending = pendingCommitTimes(facts, fromDay, toDay);
@@ -128,11 +151,6 @@ export async function doraReport(
     }
   }
 
-  const findings = [
-    ...storedFindings([...current.values()].flat(), facts, scope.entityRefs),
-    ...incidentFindings,
-  ].filter(f => f.count > 0);
-
   return {
     scope: { kind: scope.kind, ref: scope.ref, entityRefs: scope.entityRefs.length },
     window: { from: new Date(window.from).toISOString(), to: new Date(window.to).toISOString() },
@@ -143,6 +161,6 @@ export async function doraReport(
     change: comparison.change,
     trend,
     breakdown,
-    dataQuality: findings,
+    dataQuality: storedFindings([...current.values()].flat(), facts, scope.entityRefs).filter(f => f.count > 0),
   };
 }

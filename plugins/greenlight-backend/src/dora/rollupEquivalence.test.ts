@@ -253,7 +253,7 @@ describe('rollups equal the raw computation over pooled events', () => {
               for (const [window, bucket] of windows) {
                 const report = await doraReport(
                   { store, incidents: new IncidentFindings(knex) },
-                  { kind: 'group', scope: Promise.resolve({ kind: 'group', ref: 'group:default/team', entityRefs }) },
+                  { kind: 'group', ref: 'group:default/team', entityRefs },
                   window,
                   bucket,
                   options,

@@ -154,6 +154,19 @@ describe('GET /v1/dora and /v1/dora.csv', () => {
     expect(await lastReviewedAt(knex, 'component:default/hidden')).toBeUndefined();
   });
 
+  it('never answers from a cached answer once the rollups were rebuilt', async () => {
+    const count = async () =>
+      ((await backend.get('/v1/dora', { groupRef: 'shop', ...window }, 'service')).body as DoraResponse).current
+        .deploymentFrequency.count;
+    const before = await count();
+    expect(await count()).toBe(before);
+    await backend.post([deployment('t2', 'cart', 'production', 'succeeded', '2026-04-10T12:00:00Z')]);
+    // Marked stale but not yet rebuilt: the rollups, and so the answer, are unchanged.
+    expect(await count()).toBe(before);
+    await backend.refresh();
+    expect(await count()).toBe(before + 1);
+  });
+
   it('needs the read permission', async () => {
     const { server } = await startTestBackend({
       features: [

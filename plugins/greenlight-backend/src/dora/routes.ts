@@ -14,6 +14,7 @@ import { doraCsv } from './csv';
 import { IncidentFindings } from './dataQuality';
 import { DoraSettings } from './doraConfig';
 import { doraReport } from './doraReport';
+import { ReportCache } from './reportCache';
 import { DoraStore } from './DoraStore';
 import { DoraReviewAction, recordReview } from './reviews';
 import { normaliseScopeRef, ResolvedScope, resolveScope, ScopeRequest } from './scopes';
@@ -66,6 +67,7 @@ export function doraRoutes(deps: DoraRouteDeps): express.Router {
   const router = Router();
   const now = deps.now ?? Date.now;
   const incidents = new IncidentFindings(deps.knex);
+  const cache = new ReportCache();
 
   async function answer(req: express.Request): Promise<{
     credentials: ReaderCredentials;
@@ -83,19 +85,14 @@ export function doraRoutes(deps: DoraRouteDeps): express.Router {
     );
     resolved.catch(() => undefined);
     await allowed;
+    const scope = await resolved;
     const options: DoraOptions = {
       reportYear: q.reportYear ?? deps.settings.reportYear,
       minimumSamples: deps.settings.minimumSamples,
       sketchRelativeAccuracy: deps.settings.sketchRelativeAccuracy,
     };
-    const report = await doraReport(
-      { store: deps.store, incidents },
-      { kind: request.kind, scope: resolved },
-      window,
-      q.bucket,
-      options,
-    );
-    return { credentials, scope: await resolved, report };
+    const report = await doraReport({ store: deps.store, incidents, cache }, scope, window, q.bucket, options);
+    return { credentials, scope, report };
   }
 
   async function audit(
