@@ -12,7 +12,24 @@ export const PIPELINE_TOKEN = 'e2e-pipeline-token';
 
 export type Portal = { baseUrl: string; stop(): Promise<void>; logs(): string };
 
-export async function startPortal(port = 7077): Promise<Portal> {
+function databaseConfig(db: 'sqlite' | 'postgres', dir: string) {
+  if (db === 'sqlite') {
+    return { client: 'better-sqlite3', connection: { directory: path.join(dir, 'sqlite') } };
+  }
+  return {
+    client: 'pg',
+    pluginDivisionMode: 'schema',
+    connection: {
+      host: process.env.POSTGRES_HOST ?? '127.0.0.1',
+      port: Number(process.env.POSTGRES_PORT ?? 5432),
+      user: process.env.POSTGRES_USER ?? 'postgres',
+      password: process.env.POSTGRES_PASSWORD ?? '',
+      database: `greenlight_portal_${Date.now()}`,
+    },
+  };
+}
+
+export async function startPortal(port = 7077, db: 'sqlite' | 'postgres' = 'sqlite'): Promise<Portal> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'greenlight-e2e-'));
   const baseUrl = `http://localhost:${port}`;
   const configFile = path.join(dir, 'app-config.e2e.yaml');
@@ -24,7 +41,7 @@ export async function startPortal(port = 7077): Promise<Portal> {
         baseUrl,
         listen: { port },
         cors: { origin: baseUrl },
-        database: { client: 'better-sqlite3', connection: { directory: path.join(dir, 'sqlite') } },
+        database: databaseConfig(db, dir),
         auth: {
           externalAccess: [{ type: 'static', options: { token: PIPELINE_TOKEN, subject: 'e2e-pipeline' } }],
         },
