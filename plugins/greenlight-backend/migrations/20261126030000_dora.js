@@ -16,7 +16,6 @@ exports.up = async function up(knex) {
       .notNullable()
       .comment('JSON: counts, lead-time and recovery-time sketches, data-quality counts');
     table.primary(['entity_ref', 'day']);
-    table.index(['day'], 'dora_daily_rollups_day_idx');
   });
 
   await knex.schema.createTable('dora_weekly_rollups', table => {
@@ -25,7 +24,6 @@ exports.up = async function up(knex) {
     table.string('week', 10).notNullable().comment('the Monday, YYYY-MM-DD, UTC');
     table.text('rollup').notNullable().comment('JSON: as daily, plus successful deployments per day of the week');
     table.primary(['entity_ref', 'week']);
-    table.index(['week'], 'dora_weekly_rollups_week_idx');
   });
 
   await knex.schema.createTable('dora_entities', table => {

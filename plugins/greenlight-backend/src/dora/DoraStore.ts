@@ -1,4 +1,5 @@
 import { DoraDailyRollup } from '@greenlight/backstage-plugin-greenlight-common';
+import { FlatSketch } from './sketchCodec';
 import { RollupReadPlan, StoredWeeklyRollup } from './weeklyRollups';
 
 /** `fromDay` that means "every day of the entity". */
@@ -16,7 +17,13 @@ export type StoredRollup = DoraDailyRollup & {
   examples: { deployments: string[]; commits: string[] } | null;
 };
 
-export type LoadedRollups = { daily: StoredRollup[]; weekly: StoredWeeklyRollup[] };
+/** A rollup as read for a query: its sketches still in their stored, flat form. */
+export type LoadedRollup = Omit<StoredRollup, 'leadTime' | 'recoveryTime'> & {
+  leadTime: FlatSketch;
+  recoveryTime: FlatSketch;
+};
+export type LoadedWeeklyRollup = LoadedRollup & Pick<StoredWeeklyRollup, 'week' | 'successfulByDay'>;
+export type LoadedRollups = { daily: LoadedRollup[]; weekly: LoadedWeeklyRollup[] };
 
 export type StaleEntity = { entityRef: string; fromDay: string; version: number };
 
@@ -50,8 +57,8 @@ export interface DoraStore {
   leastRecentlyRebuilt(limit: number, before: number): Promise<StaleEntity[]>;
   /** Replaces the entity's rollups from `fromDay` on, atomically. */
   replaceRollups(rebuild: RollupRebuild): Promise<void>;
-  /** Rollups of the given entities (or of all): the plan's days, and its weeks whole. */
-  loadRollups(entityRefs: string[] | 'all', plan: RollupReadPlan): Promise<LoadedRollups>;
+  /** Rollups of the given entities: the plan's days, and its weeks whole. */
+  loadRollups(entityRefs: string[], plan: RollupReadPlan): Promise<LoadedRollups>;
   /** Facts of the given entities, or of every entity with deliveries. */
   loadFacts(entityRefs: string[] | 'all'): Promise<EntityFacts[]>;
   noteUnmappedDeployments(ids: string[]): Promise<void>;

@@ -85,7 +85,7 @@ export class IncidentFindings {
 
 /** Findings the rollups and entity facts carry. */
 export function storedFindings(
-  rollups: StoredRollup[],
+  rollups: Array<Pick<StoredRollup, 'deploymentsWithoutCommit' | 'commitsWithoutTime' | 'examples'>>,
   facts: EntityFacts[],
   entityRefs: string[],
 ): DataQualityFinding[] {

@@ -1,5 +1,6 @@
 import {
   compareWithPreviousPeriod,
+  DEFAULT_SKETCH_RELATIVE_ACCURACY,
   DoraDailyRollup,
   DoraGranularity,
   DoraMetrics,
@@ -7,7 +8,6 @@ import {
   DoraResponse,
   DoraWindow,
   doraTrend,
-  mergeDailyRollups,
   metricsFromRollups,
   MS_PER_DAY,
   previousWindow,
@@ -15,10 +15,11 @@ import {
   utcDayKey,
 } from '@greenlight/backstage-plugin-greenlight-common';
 import { IncidentFindings, storedFindings } from './dataQuality';
-import { DoraStore, EntityFacts, LoadedRollups, StoredRollup } from './DoraStore';
+import { DoraStore, EntityFacts, LoadedRollup, LoadedRollups, LoadedWeeklyRollup } from './DoraStore';
 import { ResolvedScope } from './scopes';
 import { ReportCache } from './reportCache';
-import { expandWeeklyRollup, mergeWeeklyRollups, planRollupReads } from './weeklyRollups';
+import { RollupSum } from './rollupSum';
+import { planRollupReads } from './weeklyRollups';
 
 /** Commit times standing for the pending commits of `facts` between two days. */
 function pendingCommitTimes(facts: EntityFacts[], fromDay: string, toDay: string): number[] {
@@ -34,33 +35,40 @@ function pendingCommitTimes(facts: EntityFacts[], fromDay: string, toDay: string
   return times;
 }
 
-/** Each entity's rollups inside the window, weeks expanded back into days. */
-function rollupsByEntity(loaded: LoadedRollups, window: DoraWindow) {
-  const fromDay = utcDayKey(window.from);
-  const toDay = utcDayKey(window.to);
-  const map = new Map<string, StoredRollup[]>();
-  const add = (r: StoredRollup) => {
-    const list = map.get(r.entityRef);
-    if (list) list.push(r);
-    else map.set(r.entityRef, [r]);
-  };
-  for (const r of loaded.daily) if (r.day >= fromDay && r.day < toDay) add(r);
-  for (const w of loaded.weekly) {
-    if (w.week >= fromDay && w.week < toDay) for (const r of expandWeeklyRollup(w)) add(r);
+function sumBy<K>(rows: Iterable<LoadedRollup | LoadedWeeklyRollup>, key: (r: LoadedRollup) => K) {
+  const sums = new Map<K, RollupSum>();
+  for (const r of rows) {
+    const k = key(r);
+    let sum = sums.get(k);
+    if (!sum) {
+      sum = new RollupSum();
+      sums.set(k, sum);
+    }
+    sum.add(r);
   }
-  return map;
+  return sums;
 }
 
 /**
- * The scope's rollups pooled into one per day: days merged day by day, weeks week by week
- * and only then spread back over their days, so every commit and failure of every entity is
- * in the pool and no per-entity median is ever averaged.
+ * The scope's rollups pooled: days added up day by day and weeks week by week, so that
+ * every commit and failure of every entity is in the pool and no per-entity median is ever
+ * averaged.
  */
-function pooledRollups(loaded: LoadedRollups, scopeRef: string): DoraDailyRollup[] {
-  return [
-    ...mergeDailyRollups(loaded.daily, scopeRef),
-    ...mergeWeeklyRollups(loaded.weekly, scopeRef).flatMap(expandWeeklyRollup),
-  ];
+function pooledRollups(loaded: LoadedRollups, scopeRef: string, accuracy: number): DoraDailyRollup[] {
+  const rows: DoraDailyRollup[] = [];
+  for (const [day, sum] of sumBy(loaded.daily, r => r.day)) rows.push(...sum.toDailyRollups(scopeRef, day, accuracy));
+  for (const [week, sum] of sumBy(loaded.weekly, r => r.day)) rows.push(...sum.toDailyRollups(scopeRef, week, accuracy));
+  return rows;
+}
+
+/** The rows of the window itself (the plan also read the previous window's). */
+function inWindow(loaded: LoadedRollups, window: DoraWindow): Array<LoadedRollup | LoadedWeeklyRollup> {
+  const fromDay = utcDayKey(window.from);
+  const toDay = utcDayKey(window.to);
+  const rows: Array<LoadedRollup | LoadedWeeklyRollup> = [];
+  for (const r of loaded.daily) if (r.day >= fromDay && r.day < toDay) rows.push(r);
+  for (const r of loaded.weekly) if (r.week >= fromDay && r.week < toDay) rows.push(r);
+  return rows;
 }
 
 type ReportDeps = { store: DoraStore; incidents: IncidentFindings; cache?: ReportCache };
@@ -112,38 +120,33 @@ async function reportFromRollups(
   const previous = previousWindow(window);
   const fromDay = utcDayKey(previous.from);
   const toDay = utcDayKey(window.to);
-  const inScope = new Set(scope.entityRefs);
-  const organisation = scope.kind === 'organization';
   // Weeks are read whole where no figure splits them: not across the window's start, not
   // across a trend bucket.
   const plan = planRollupReads(
     { from: previous.from, to: window.to },
     [window.from, ...splitWindow(window, bucket).map(b => b.window.from)],
   );
-  const stored = await store.loadRollups(organisation ? 'all' : scope.entityRefs, plan);
-  const loaded: LoadedRollups = organisation
-    ? {
-        daily: stored.daily.filter(r => inScope.has(r.entityRef)),
-        weekly: stored.weekly.filter(r => inScope.has(r.entityRef)),
-      }
-    : stored;
+  const loaded = await store.loadRollups(scope.entityRefs, plan);
 
-  const pooled = pooledRollups(loaded, scope.ref ?? 'organization');
+  const accuracy = options.sketchRelativeAccuracy ?? DEFAULT_SKETCH_RELATIVE_ACCURACY;
+  const pooled = pooledRollups(loaded, scope.ref ?? 'organization', accuracy);
   const pending = pendingCommitTimes(facts, fromDay, toDay);
   const metricsFor = (w: DoraWindow) =>
     metricsFromRollups(pooled, w, { ...options, notInProductionCommitTimes: pending });
   const comparison = compareWithPreviousPeriod(window, metricsFor);
   const trend = doraTrend(window, bucket, metricsFor);
 
-  const current = rollupsByEntity(loaded, window);
+  const current = inWindow(loaded, window);
+  const windowFromDay = utcDayKey(window.from);
   const breakdown: Array<{ entityRef: string; metrics: DoraMetrics }> = [];
   if (scope.kind !== 'entity') {
     const factsOf = new Map(facts.map(f => [f.entityRef, f]));
+    const sums = sumBy(current, r => r.entityRef);
     for (const entityRef of scope.entityRefs) {
       const entityFacts = factsOf.get(entityRef);
       breakdown.push({
         entityRef,
-        metrics: metricsFromRollups(current.get(entityRef) ?? [], window, {
+        metrics: metricsFromRollups(sums.get(entityRef)?.toDailyRollups(entityRef, windowFromDay, accuracy) ?? [], window, {
           ...options,
           notInProductionCommitTimes: entityFacts ? pendingCommitTimes([entityFacts], utcDayKey(window.from), toDay) : [],
         }),
@@ -161,6 +164,6 @@ async function reportFromRollups(
     change: comparison.change,
     trend,
     breakdown,
-    dataQuality: storedFindings([...current.values()].flat(), facts, scope.entityRefs).filter(f => f.count > 0),
+    dataQuality: storedFindings(current, facts, scope.entityRefs).filter(f => f.count > 0),
   };
 }

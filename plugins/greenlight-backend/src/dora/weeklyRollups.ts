@@ -1,10 +1,8 @@
 import {
   DoraWindow,
-  emptySketch,
   isoWeekStart,
   mergeSketches,
   MS_PER_DAY,
-  QuantileSketch,
   utcDayKey,
 } from '@greenlight/backstage-plugin-greenlight-common';
 import { StoredRollup } from './DoraStore';
@@ -75,54 +73,9 @@ export function buildWeeklyRollups(daily: StoredRollup[]): StoredWeeklyRollup[] 
     });
 }
 
-/** Merges the weekly rollups of many entities into one per week under `scopeRef`. */
-export function mergeWeeklyRollups(rows: StoredWeeklyRollup[], scopeRef: string): StoredWeeklyRollup[] {
-  const byWeek = new Map<string, StoredWeeklyRollup[]>();
-  for (const r of rows) {
-    const list = byWeek.get(r.week);
-    if (list) list.push(r);
-    else byWeek.set(r.week, [r]);
-  }
-  return [...byWeek.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([week, group]) => {
-      const sum = (pick: (r: StoredWeeklyRollup) => number) => group.reduce((total, r) => total + pick(r), 0);
-      const successfulByDay = [0, 0, 0, 0, 0, 0, 0];
-      for (const r of group) for (let i = 0; i < 7; i++) successfulByDay[i] += r.successfulByDay[i];
-      return {
-        entityRef: scopeRef,
-        day: week,
-        week,
-        successfulProduction: sum(r => r.successfulProduction),
-        production: sum(r => r.production),
-        failed: sum(r => r.failed),
-        rework: sum(r => r.rework),
-        cancelled: sum(r => r.cancelled),
-        leadTime: mergeSketches(group.map(r => r.leadTime)),
-        leadTimeClockSkewed: sum(r => r.leadTimeClockSkewed),
-        recoveryTime: mergeSketches(group.map(r => r.recoveryTime)),
-        unrecovered: sum(r => r.unrecovered),
-        deploymentsWithoutCommit: sum(r => r.deploymentsWithoutCommit),
-        commitsWithoutTime: sum(r => r.commitsWithoutTime),
-        examples: null,
-        successfulByDay,
-      };
-    });
-}
-
-const emptySketches = new Map<number, QuantileSketch>();
-function sharedEmptySketch(accuracy: number) {
-  let sketch = emptySketches.get(accuracy);
-  if (!sketch) {
-    sketch = emptySketch(accuracy);
-    emptySketches.set(accuracy, sketch);
-  }
-  return sketch;
-}
-
 const dayKeys = new Map<string, string[]>();
 /** The seven day keys of a week, Monday first; memoised, as every query asks for the same weeks. */
-function daysOfWeek(monday: string): string[] {
+export function daysOfWeek(monday: string): string[] {
   let days = dayKeys.get(monday);
   if (!days) {
     const start = dayStart(monday);
@@ -131,37 +84,6 @@ function daysOfWeek(monday: string): string[] {
     dayKeys.set(monday, days);
   }
   return days;
-}
-
-/**
- * A week as daily rollups again: everything on its Monday, plus the other days' successful
- * deployments, so that any window holding the whole week gets exactly the daily figures.
- */
-export function expandWeeklyRollup(week: StoredWeeklyRollup): StoredRollup[] {
-  const { week: _week, successfulByDay, ...monday } = week;
-  const out: StoredRollup[] = [{ ...monday, day: week.week, successfulProduction: successfulByDay[0] }];
-  const empty = sharedEmptySketch(week.leadTime.relativeAccuracy);
-  const days = daysOfWeek(week.week);
-  for (let i = 1; i < 7; i++) {
-    if (successfulByDay[i] === 0) continue;
-    out.push({
-      entityRef: week.entityRef,
-      day: days[i],
-      successfulProduction: successfulByDay[i],
-      production: 0,
-      failed: 0,
-      rework: 0,
-      cancelled: 0,
-      leadTime: empty,
-      leadTimeClockSkewed: 0,
-      recoveryTime: empty,
-      unrecovered: 0,
-      deploymentsWithoutCommit: 0,
-      commitsWithoutTime: 0,
-      examples: null,
-    });
-  }
-  return out;
 }
 
 /** Which weeks and which days to read for a range cut into parts no week may straddle. */
