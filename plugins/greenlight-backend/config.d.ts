@@ -1,3 +1,5 @@
+import { HumanDuration } from '@backstage/types';
+
 interface GatePolicyDefaults {
   /** Time between evaluations, e.g. `30s`. Defaults to `1m`. */
   interval?: string;
@@ -226,6 +228,28 @@ export interface Config {
     breakGlass?: {
       /** Hours to reconcile a break-glass change when the caller gives no deadline. Defaults to 72. */
       reconcileWithinHours?: number;
+    };
+    /** DORA metrics (docs/dora.md). */
+    dora?: {
+      /** Whose performance levels metrics are rated against: the 2023 or 2024 State of DevOps report. Defaults to 2024. */
+      reportYear?: 2023 | 2024;
+      /** Below these sample sizes a metric is rated `insufficient-data` instead of a level. */
+      minimumSamples?: {
+        /** Production deployments, for change fail rate. Defaults to 10. */
+        deployments?: number;
+        /** Commits with a lead time. Defaults to 10. */
+        commits?: number;
+        /** Recovered failed deployments. Defaults to 5. */
+        recoveries?: number;
+        /** Window length in days, for deployment frequency. Defaults to 7. */
+        windowDays?: number;
+      };
+      /**
+       * How long after a deployment a rollback, revert or hotfix that names it still makes
+       * it a failed change: `7d`, an ISO 8601 duration, or `{ days: 7 }`. Defaults to 7 days.
+       * Changing it rebuilds every stored rollup.
+       */
+      attributionHorizon?: string | HumanDuration;
     };
     ingest?: {
       /** Largest accepted request body, e.g. `5mb`. Defaults to `5mb`. */

@@ -45,9 +45,14 @@ export function readDoraSettings(root: Config): DoraSettings {
       if (value !== undefined) minimumSamples[key] = value;
     }
   }
-  const attributionHorizonMs = config?.has('attributionHorizon')
-    ? durationToMilliseconds(readDurationFromConfig(config, { key: 'attributionHorizon' }))
-    : DEFAULT_ATTRIBUTION_HORIZON_MS;
+  let attributionHorizonMs = DEFAULT_ATTRIBUTION_HORIZON_MS;
+  if (config?.has('attributionHorizon')) {
+    try {
+      attributionHorizonMs = durationToMilliseconds(readDurationFromConfig(config, { key: 'attributionHorizon' }));
+    } catch (e) {
+      throw new InputError(`greenlight.dora.attributionHorizon: ${(e as Error).message}`);
+    }
+  }
   if (!(attributionHorizonMs >= 0)) {
     throw new InputError('greenlight.dora.attributionHorizon must not be negative');
   }

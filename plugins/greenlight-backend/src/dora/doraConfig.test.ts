@@ -1,0 +1,35 @@
+import { ConfigReader } from '@backstage/config';
+import { MS_PER_DAY } from '@greenlight/backstage-plugin-greenlight-common';
+import { readDoraSettings } from './doraConfig';
+
+const read = (dora: object) => readDoraSettings(new ConfigReader({ greenlight: { dora } }));
+
+describe('greenlight.dora', () => {
+  it('falls back to the product defaults', () => {
+    expect(readDoraSettings(new ConfigReader({}))).toEqual({
+      reportYear: 2024,
+      minimumSamples: { deployments: 10, commits: 10, recoveries: 5, windowDays: 7 },
+      attributionHorizonMs: 7 * MS_PER_DAY,
+      sketchRelativeAccuracy: 0.01,
+    });
+  });
+
+  it('reads the report year, partial minimum samples and a horizon in any duration form', () => {
+    expect(read({ reportYear: 2023, minimumSamples: { commits: 25 }, attributionHorizon: '3d' })).toMatchObject({
+      reportYear: 2023,
+      minimumSamples: { deployments: 10, commits: 25, recoveries: 5, windowDays: 7 },
+      attributionHorizonMs: 3 * MS_PER_DAY,
+    });
+    expect(read({ attributionHorizon: { days: 2, hours: 12 } }).attributionHorizonMs).toBe(2.5 * MS_PER_DAY);
+    expect(read({ attributionHorizon: 'P1D' }).attributionHorizonMs).toBe(MS_PER_DAY);
+  });
+
+  it.each([
+    [{ reportYear: 2022 }, 'greenlight.dora.reportYear'],
+    [{ minimumSamples: { deployments: -1 } }, 'greenlight.dora.minimumSamples.deployments'],
+    [{ minimumSamples: { commits: 2.5 } }, 'greenlight.dora.minimumSamples.commits'],
+    [{ attributionHorizon: 'soon' }, 'greenlight.dora.attributionHorizon'],
+  ])('rejects %j naming the key', (dora, key) => {
+    expect(() => read(dora)).toThrow(key);
+  });
+});
