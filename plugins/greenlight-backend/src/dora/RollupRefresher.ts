@@ -119,6 +119,7 @@ export class RollupRefresher {
   async run(options: { budgetMs?: number; reconcile?: number } = {}): Promise<RefreshSummary> {
     const deadline = Date.now() + (options.budgetMs ?? 20_000);
     const { store } = this.deps;
+    await this.checkSettings();
 
     const attached = await store.mappedDeployments(5000);
     if (attached.length > 0) {

@@ -21,7 +21,6 @@ export const doraFeature: GreenlightFeature = async ctx => {
     logger: ctx.logger,
     gateFailures: new GateFailures(ctx.knex),
   });
-  await refresher.checkSettings();
 
   ctx.ingest.onApplied(rows => refresher.onEvents(rows));
   await ctx.scheduler.scheduleTask({

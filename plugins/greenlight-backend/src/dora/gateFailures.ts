@@ -21,7 +21,8 @@ export class GateFailures {
       this.available =
         (await this.knex.schema.hasTable('rollouts')) &&
         (await this.knex.schema.hasColumn('rollouts', 'deployment_id')) &&
-        (await this.knex.schema.hasColumn('rollouts', 'state'));
+        (await this.knex.schema.hasColumn('rollouts', 'state')) &&
+        (await this.knex.schema.hasColumn('rollouts', 'updated_at'));
     }
     return this.available;
   }

@@ -75,8 +75,8 @@ describe('RollupSum', () => {
           const daily = [...byDay.values()];
           // The first week read day by day, the others as weeks, as a query plan would.
           const sum = new RollupSum();
-          for (const r of daily.filter(r => r.day < '2026-03-09')) sum.add(loaded(r));
-          for (const w of buildWeeklyRollups(daily.filter(r => r.day >= '2026-03-09'))) {
+          for (const r of daily.filter(x => x.day < '2026-03-09')) sum.add(loaded(r));
+          for (const w of buildWeeklyRollups(daily.filter(x => x.day >= '2026-03-09'))) {
             sum.add({ ...loaded(w), week: w.week, successfulByDay: w.successfulByDay });
           }
           const fromSum: DoraDailyRollup[] = sum.toDailyRollups('component:default/a', '2026-03-02', 0.01);

@@ -1,0 +1,136 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import { DoraMetrics, GreenlightEvent, MS_PER_DAY } from '@greenlight/backstage-plugin-greenlight-common';
+import { Knex } from 'knex';
+import { createTestDatabases } from '../__testUtils__/databases';
+import { DEFAULT_ENVIRONMENTS } from '../config';
+import { KnexLedgerStore } from '../database/KnexLedgerStore';
+import { applyMigrations } from '../database/migrations';
+import { IngestService } from '../service/IngestService';
+import { deployment } from './__testUtils__/doraBackend';
+import { IncidentFindings } from './dataQuality';
+import { readDoraSettings } from './doraConfig';
+import { doraReport } from './doraReport';
+import { GateFailures } from './gateFailures';
+import { KnexDoraStore } from './KnexDoraStore';
+import { tierResolver } from './ledgerInputs';
+import { RollupRefresher } from './RollupRefresher';
+
+jest.setTimeout(120_000);
+
+const ENTITY = 'component:default/shop';
+const WINDOW = { from: Date.parse('2026-06-01T00:00:00Z'), to: Date.parse('2026-06-15T00:00:00Z') };
+
+/** Maps `entityRef` keys only once `known` says so, like a catalog that learns an entity late. */
+function lateResolver(known: Set<string>) {
+  return {
+    async resolve(keys: { entityRef?: string }) {
+      return keys.entityRef && known.has(keys.entityRef) ? keys.entityRef : null;
+    },
+  };
+}
+
+async function setup(knex: Knex, dora: object = {}) {
+  await applyMigrations(knex);
+  const known = new Set([ENTITY]);
+  const ledger = new KnexLedgerStore(knex);
+  const ingest = new IngestService(ledger, lateResolver(known), mockServices.logger.mock());
+  const store = new KnexDoraStore(knex);
+  const refresher = (config: object) =>
+    new RollupRefresher({
+      knex,
+      store,
+      tierOf: tierResolver(DEFAULT_ENVIRONMENTS),
+      productionEnvironments: ['production'],
+      settings: readDoraSettings(new ConfigReader({ greenlight: { dora: config } })),
+      logger: mockServices.logger.mock(),
+      gateFailures: new GateFailures(knex),
+    });
+  const current = refresher(dora);
+  ingest.onApplied(rows => current.onEvents(rows));
+  const post = (events: GreenlightEvent[]) => ingest.ingest({ source: 'native', events, actor: 'service:test' });
+  const metrics = async (entityRef = ENTITY): Promise<DoraMetrics> =>
+    (
+      await doraReport(
+        { store, incidents: new IncidentFindings(knex) },
+        { kind: 'entity', ref: entityRef, entityRefs: [entityRef] },
+        WINDOW,
+        'week',
+        {},
+      )
+    ).current;
+  return { ledger, store, known, post, metrics, refresher, current };
+}
+
+describe('rollups catch up with what ingestion alone does not tell them', () => {
+  const databases = createTestDatabases();
+
+  it.each(databases.eachSupportedId())('when the attribution horizon changes, on %p', async databaseId => {
+    const knex = await databases.init(databaseId);
+    const { post, metrics, refresher, current } = await setup(knex);
+    await post([
+      deployment('d1', 'shop', 'production', 'succeeded', '2026-06-02T10:00:00Z'),
+      // Three days later: within the default 7 days, beyond a 1-day horizon.
+      deployment('d1-fix', 'shop', 'production', 'succeeded', '2026-06-05T10:00:00Z', { intent: 'hotfix', replaces: 'd1' }),
+    ]);
+    await current.run();
+    expect((await metrics()).changeFailRate.numerator).toBe(1);
+
+    await refresher({ attributionHorizon: '1d' }).run();
+    expect((await metrics()).changeFailRate.numerator).toBe(0);
+  });
+
+  it.each(databases.eachSupportedId())('when deployments are attached to an entity later, on %p', async databaseId => {
+    const knex = await databases.init(databaseId);
+    const { ledger, known, post, metrics, current } = await setup(knex);
+    await post([deployment('late-1', 'newcomer', 'production', 'succeeded', '2026-06-03T10:00:00Z')]);
+    await current.run();
+    expect((await metrics('component:default/newcomer')).deploymentFrequency.count).toBe(0);
+
+    known.add('component:default/newcomer');
+    expect(await ledger.attachUnmapped(lateResolver(known).resolve, 100)).toBe(1);
+    await current.run();
+    expect((await metrics('component:default/newcomer')).deploymentFrequency.count).toBe(1);
+  });
+
+  it.each(databases.eachSupportedId())('when a rollout is rolled back by its gates, on %p', async databaseId => {
+    const knex = await databases.init(databaseId);
+    const { post, metrics, current } = await setup(knex);
+    await post([deployment('canary-1', 'shop', 'production', 'succeeded', '2026-06-04T10:00:00Z')]);
+    await current.run();
+    expect((await metrics()).changeFailRate.numerator).toBe(0);
+
+    await knex('rollouts').insert({
+      id: 'r1',
+      deployment_id: 'canary-1',
+      entity_ref: ENTITY,
+      environment: 'production',
+      strategy: 'canary',
+      state: 'rolled-back',
+      gates: '[]',
+      gate_source: 'test',
+      gate_states: '{}',
+      started_at: WINDOW.from,
+      updated_at: Date.now(),
+    });
+    await current.run();
+    expect((await metrics()).changeFailRate.numerator).toBe(1);
+  });
+
+  it.each(databases.eachSupportedId())('when a mark was lost, within a day, on %p', async databaseId => {
+    const knex = await databases.init(databaseId);
+    const { post, metrics, current } = await setup(knex);
+    await post([deployment('d1', 'shop', 'production', 'succeeded', '2026-06-02T10:00:00Z')]);
+    await current.run();
+    // As if a listener had failed after its batch was committed, a day ago.
+    await knex('dora_daily_rollups').delete();
+    await knex('dora_weekly_rollups').delete();
+    expect((await metrics()).deploymentFrequency.count).toBe(0);
+    await current.run();
+    expect((await metrics()).deploymentFrequency.count).toBe(0);
+
+    await knex('dora_entities').update({ rebuilt_at: Date.now() - 2 * MS_PER_DAY });
+    await current.run();
+    expect((await metrics()).deploymentFrequency.count).toBe(1);
+  });
+});
