@@ -65,6 +65,18 @@ export type Generated = {
   commits: number;
 };
 
+/** 3 % failed, 3 % rolled back, 2 % cancelled, the rest succeeded. */
+function statusFor(r: number): DoraDeployment['status'] {
+  if (r < 0.03) return 'failed';
+  if (r < 0.06) return 'rolled-back';
+  if (r < 0.08) return 'cancelled';
+  return 'succeeded';
+}
+
+function commitTimesBefore(deployedAt: number, count: number, rng: Random, meanLeadMs: number): number[] {
+  return Array.from({ length: count }, () => Math.round(deployedAt - logNormal(rng, meanLeadMs)));
+}
+
 /** One entity's two years: deployments with their new commits, failures, rollbacks, incidents. */
 function generateEntity(index: number, rng: Random, out: Generated) {
   const entityRef = `component:default/${entityName(index)}`;
@@ -78,11 +90,13 @@ function generateEntity(index: number, rng: Random, out: Generated) {
     t += Math.max(60_000, Math.round((-Math.log(1 - rng.next()) / perDay) * MS_PER_DAY));
     if (t >= END) break;
     const id = `${entityName(index)}-${++seq}`;
-    const r = rng.next();
-    const status = r < 0.03 ? 'failed' : r < 0.06 ? 'rolled-back' : r < 0.08 ? 'cancelled' : 'succeeded';
+    const status = statusFor(rng.next());
     // 1 to 9 commits, and now and then a few more: about five per deployment, rollbacks included.
-    const commitTimes = Array.from({ length: rng.int(1, 2 * COMMITS_PER_DEPLOYMENT - 1) + (rng.chance(0.05) ? 3 : 0) }, () =>
-      Math.round(t - logNormal(rng, profile.leadHours * HOUR)),
+    const commitTimes = commitTimesBefore(
+      t,
+      rng.int(1, 2 * COMMITS_PER_DEPLOYMENT - 1) + (rng.chance(0.05) ? 3 : 0),
+      rng,
+      profile.leadHours * HOUR,
     );
     const environment = rng.chance(0.8) ? 'production' : 'production-eu';
     deployments.push({
