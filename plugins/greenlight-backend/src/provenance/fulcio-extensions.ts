@@ -29,6 +29,13 @@ export interface CertificateOid {
   value: Buffer | Uint8Array;
 }
 
+const FIELDS: Array<[keyof FulcioSource, string]> = [
+  ['sourceRepository', FULCIO_OIDS.sourceRepositoryUri],
+  ['sourceRef', FULCIO_OIDS.sourceRepositoryRef],
+  ['sourceDigest', FULCIO_OIDS.sourceRepositoryDigest],
+  ['buildSignerUri', FULCIO_OIDS.buildSignerUri],
+];
+
 export type FulcioSourceResult =
   | { ok: true; source: FulcioSource }
   | { ok: false; reason: string };
@@ -40,9 +47,7 @@ export type FulcioSourceResult =
  */
 export function readFulcioSource(oids: CertificateOid[]): FulcioSourceResult {
   const source: FulcioSource = {};
-  for (const [field, oid] of Object.entries(FULCIO_OIDS) as Array<
-    [keyof FulcioSource, string]
-  >) {
+  for (const [field, oid] of FIELDS) {
     const values = oids.filter(entry => entry.oid?.id.join('.') === oid);
     if (values.length > 1) {
       return {
