@@ -9,7 +9,7 @@ import {
   VerificationKey,
 } from './keys';
 import { compilePattern } from './patterns';
-import { assertUsableTrustedRoot } from './sigstore';
+import { assertUsableTrustedRoot } from './trusted-root';
 
 export type SlsaLevel = 0 | 1 | 2 | 3 | 4;
 

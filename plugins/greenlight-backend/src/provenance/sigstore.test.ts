@@ -371,7 +371,8 @@ describe('a keyless bundle from GitHub Actions (Sigstore conformance data)', () 
       }),
     ).toEqual({
       status: 'unverifiable',
-      reason: `signer identity ${KEYLESS_SUBJECT} (issuer ${KEYLESS_ISSUER}) is not trusted`,
+      // The source comes from the Fulcio extensions of the real certificate.
+      reason: `signer identity ${KEYLESS_SUBJECT} (issuer ${KEYLESS_ISSUER}, source https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon, ref refs/heads/main) is not trusted`,
     });
   });
 

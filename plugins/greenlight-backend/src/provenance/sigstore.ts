@@ -8,8 +8,6 @@ import {
   BUNDLE_V03_LEGACY_MEDIA_TYPE,
   BUNDLE_V03_MEDIA_TYPE,
 } from '@sigstore/bundle';
-// Declared by @sigstore/verify; the package must also list it directly.
-import { TrustedRoot } from '@sigstore/protobuf-specs';
 import {
   toSignedEntity,
   toTrustMaterial,
@@ -33,6 +31,7 @@ import {
 import type { VerificationKey } from './keys';
 import { matchesPattern } from './patterns';
 import type { TrustedIdentity, TrustPolicy } from './policy';
+import { trustedRoot } from './trusted-root';
 
 export const SIGSTORE_BUNDLE_MEDIA_TYPES: readonly string[] = [
   BUNDLE_V03_MEDIA_TYPE,
@@ -269,14 +268,6 @@ function findKeyByHint(
   );
 }
 
-/** Throws when a parsed `trusted_root.json` cannot be used. */
-export function assertUsableTrustedRoot(json: unknown): void {
-  const material = toTrustMaterial(trustedRoot(json));
-  if (material.certificateAuthorities.length + material.tlogs.length === 0) {
-    throw new Error('trusted root has no certificate authorities or logs');
-  }
-}
-
 function verifyKeyless(
   bundle: Bundle,
   content: SignedContent,
@@ -404,10 +395,6 @@ function runVerifier(
       error instanceof VerificationError ? String(error.code) : 'ERROR';
     return { ok: false, code, message: describe(error) };
   }
-}
-
-function trustedRoot(json: unknown): TrustedRoot {
-  return TrustedRoot.fromJSON(json);
 }
 
 function describe(error: unknown): string {
