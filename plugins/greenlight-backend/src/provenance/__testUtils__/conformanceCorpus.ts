@@ -108,7 +108,7 @@ export function runConformanceCase(
   try {
     validateTrustPolicy(policy);
   } catch (error) {
-    return refused('unverifiable', `trust root refused: ${String(error)}`);
+    return refused('unverifiable', `trust policy refused: ${String(error)}`);
   }
   const checked = verifySigstoreBundle(json, policy, verificationKeys(policy), {
     artifact: testCase.artifact,
