@@ -1,9 +1,9 @@
-import { stringifyEntityRef } from '@backstage/catalog-model';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
   BreakGlassEntityResponse,
   BreakGlassGroupResponse,
   BreakGlassView,
+  canonicalRefOf,
 } from '@greenlight/backstage-plugin-greenlight-common';
 import Router from 'express-promise-router';
 import { randomUUID } from 'node:crypto';
@@ -88,7 +88,7 @@ export function breakGlassRoutes(deps: GovernanceRouteDeps) {
     }
     const entry: BreakGlassRecord = {
       id: randomUUID(),
-      entityRef: stringifyEntityRef(entity),
+      entityRef: canonicalRefOf(entity),
       environment: body.environment ?? null,
       performedBy: body.performedBy ?? actor,
       recordedBy: actor,
@@ -149,7 +149,7 @@ export function breakGlassRoutes(deps: GovernanceRouteDeps) {
 
     if (q.entityRef) {
       const entity = await assertCanReadEntity(deps, credentials, normaliseEntityRef(q.entityRef));
-      const entityRef = stringifyEntityRef(entity);
+      const entityRef = canonicalRefOf(entity);
       const items = (await deps.breakGlass.listForEntities([entityRef], 200)).map(e => breakGlassView(e, now));
       const body: BreakGlassEntityResponse = {
         entityRef,
@@ -164,7 +164,7 @@ export function breakGlassRoutes(deps: GovernanceRouteDeps) {
     const groupRef = normaliseGroupRef(q.groupRef!);
     const groups = await groupWithDescendants(deps.catalog, groupRef, credentials);
     const entities = await componentsOwnedBy(deps.catalog, groups, credentials);
-    const ownerByRef = new Map(entities.map(e => [stringifyEntityRef(e), ownerOf(e)]));
+    const ownerByRef = new Map(entities.map(e => [canonicalRefOf(e), ownerOf(e)]));
     const items = (await deps.breakGlass.listForEntities([...ownerByRef.keys()], 5000)).map(e =>
       breakGlassView(e, now),
     );

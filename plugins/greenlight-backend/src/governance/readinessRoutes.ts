@@ -1,8 +1,8 @@
-import { stringifyEntityRef } from '@backstage/catalog-model';
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import {
   digestSchema,
   greenlightOverridePermission,
+  canonicalRefOf,
 } from '@greenlight/backstage-plugin-greenlight-common';
 import Router from 'express-promise-router';
 import { z } from 'zod';
@@ -81,7 +81,7 @@ export function readinessRoutes(deps: GovernanceRouteDeps) {
         action: 'readiness.override',
         subjectType: 'readiness-decision',
         subjectId: decision.id,
-        entityRef: stringifyEntityRef(entity),
+        entityRef: canonicalRefOf(entity),
         details,
       },
     ];
