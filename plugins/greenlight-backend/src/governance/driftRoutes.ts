@@ -7,6 +7,7 @@ import {
   genericDriftSchema,
   rawTerraformQuerySchema,
   resourcesFromGeneric,
+  observedTime,
   resourcesFromTerraform,
   terraformPlanSchema,
   wrappedTerraformSchema,
@@ -71,7 +72,7 @@ export function driftRoutes(deps: GovernanceRouteDeps) {
       scope = canonicalRefOf(entity);
     }
     const resources = build(scope === '*' ? null : scope);
-    const observedAt = Date.parse(meta.observedAt ?? planTime ?? '') || deps.now();
+    const observedAt = observedTime(meta.observedAt, planTime, deps.now());
     const applied = await deps.drift.applyReport({
       source: meta.source,
       scope,
