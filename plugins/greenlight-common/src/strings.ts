@@ -74,10 +74,16 @@ const validators = makeValidator();
 export function canonicalEntityRef(ref: string): string {
   const problem = unsafeCharacterIn(ref);
   if (problem) throw new TypeError(`Entity reference ${problem}`);
-  const parsed = parseEntityRef(ref.trim(), {
+  const lower = (text: string) => text.toLocaleLowerCase('en-US');
+  const given = parseEntityRef(ref.trim(), {
     defaultKind: 'component',
     defaultNamespace: 'default',
   });
+  const parsed = {
+    kind: lower(given.kind),
+    namespace: lower(given.namespace),
+    name: lower(given.name),
+  };
   if (
     !validators.isValidKind(parsed.kind) ||
     !validators.isValidNamespace(parsed.namespace) ||
@@ -87,7 +93,7 @@ export function canonicalEntityRef(ref: string): string {
       `"${ref}" is not a valid entity reference such as component:default/payments`,
     );
   }
-  return stringifyEntityRef(parsed).toLocaleLowerCase('en-US');
+  return stringifyEntityRef(parsed);
 }
 
 /**
