@@ -4,6 +4,7 @@ import {
   BreakGlassGroupResponse,
   BreakGlassView,
   canonicalRefOf,
+  safeString,
 } from '@greenlight/backstage-plugin-greenlight-common';
 import Router from 'express-promise-router';
 import { randomUUID } from 'node:crypto';
@@ -22,10 +23,10 @@ const httpUrl = z
 
 const recordSchema = z.object({
   entityRef: z.string().min(1),
-  environment: z.string().trim().min(1).max(100).optional(),
+  environment: safeString().trim().min(1).max(100).optional(),
   what: z.string().trim().min(1).max(4000),
   why: z.string().trim().min(1).max(4000),
-  performedBy: z.string().trim().min(1).max(255).optional(),
+  performedBy: safeString().trim().min(1).max(255).optional(),
   performedAt: isoTime.optional(),
   reconcileBy: isoTime.optional(),
 });

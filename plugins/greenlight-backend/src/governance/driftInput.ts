@@ -1,5 +1,6 @@
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
+import { safeString } from '@greenlight/backstage-plugin-greenlight-common';
 import { z } from 'zod';
 import { DriftKind, DriftResource } from './store/GovernanceStore';
 
@@ -36,7 +37,7 @@ export const terraformPlanSchema = z.looseObject({
 });
 
 const common = {
-  source: z.string().trim().min(1).max(255),
+  source: safeString().trim().min(1).max(255),
   entityRef: z.string().min(1).optional(),
   observedAt: isoTime.optional(),
 };

@@ -55,6 +55,8 @@ type WriteEndpoint = {
   time?: FieldPath;
   /** An entity reference field, if the endpoint has one. */
   ref?: FieldPath;
+  /** An identifier (no tabs or line breaks, unlike free text), if the endpoint has one. */
+  id?: FieldPath;
 };
 
 const WRITE_ENDPOINTS: WriteEndpoint[] = [
@@ -78,6 +80,7 @@ const WRITE_ENDPOINTS: WriteEndpoint[] = [
       ],
     },
     text: ['events', 0, 'deployment', 'environment'],
+    id: ['events', 0, 'deployment', 'id'],
     time: ['events', 0, 'deployment', 'finishedAt'],
     ref: ['events', 0, 'entityRef'],
   },
@@ -87,6 +90,7 @@ const WRITE_ENDPOINTS: WriteEndpoint[] = [
     auth: 'service',
     body: [cdevent],
     text: [0, 'context', 'id'],
+    id: [0, 'context', 'id'],
     time: [0, 'context', 'timestamp'],
   },
   {
@@ -97,6 +101,8 @@ const WRITE_ENDPOINTS: WriteEndpoint[] = [
       greenlight: { entityRef: 'component:default/payments' },
     }),
     text: ['deployment', 'environment'],
+    // the status names the environment the deployment finished in
+    id: ['deployment_status', 'environment'],
     time: ['deployment_status', 'created_at'],
     ref: ['deployment', 'payload', 'greenlight', 'entityRef'],
   },
@@ -111,6 +117,7 @@ const WRITE_ENDPOINTS: WriteEndpoint[] = [
       strategy: 'canary',
     },
     text: ['deploymentId'],
+    id: ['deploymentId'],
     ref: ['entityRef'],
   },
   {
@@ -131,6 +138,7 @@ const WRITE_ENDPOINTS: WriteEndpoint[] = [
       to: '2026-11-01T11:00:00Z',
     },
     text: ['environment'],
+    id: ['environment'],
     time: ['from'],
     ref: ['entityRef'],
   },
@@ -144,6 +152,7 @@ const WRITE_ENDPOINTS: WriteEndpoint[] = [
       change: { labels: ['feature'] },
     },
     text: ['environment'],
+    id: ['environment'],
     ref: ['entityRef'],
   },
   {
@@ -185,6 +194,7 @@ const WRITE_ENDPOINTS: WriteEndpoint[] = [
       resources: [{ address: 'k8s/deployment/payments', drifted: true }],
     },
     text: ['resources', 0, 'address'],
+    id: ['source'],
     time: ['observedAt'],
     ref: ['entityRef'],
   },
@@ -215,6 +225,7 @@ const WRITE_ENDPOINTS: WriteEndpoint[] = [
       entityRef: 'component:default/payments',
     },
     text: ['mediaType'],
+    id: ['mediaType'],
     ref: ['entityRef'],
   },
 ];
@@ -279,6 +290,26 @@ const MUTATIONS: Mutation[] = [
   spoilText('a left-to-right isolate', '\u2066'),
   spoilText('an unpaired high surrogate', '\uD800'),
   spoilText('an unpaired low surrogate', '\uDC00'),
+  {
+    name: 'a tab in an identifier',
+    apply: e =>
+      e.id
+        ? JSON.stringify(
+            withField(e.body, e.id, `${String(valueAt(e.body, e.id))}\tx`),
+          )
+        : undefined,
+    names: e => last(e.id!),
+  },
+  {
+    name: 'a line break in an identifier',
+    apply: e =>
+      e.id
+        ? JSON.stringify(
+            withField(e.body, e.id, `${String(valueAt(e.body, e.id))}\nx`),
+          )
+        : undefined,
+    names: e => last(e.id!),
+  },
   {
     name: 'an invalid calendar date',
     apply: e =>
