@@ -135,9 +135,9 @@ describe('drift', () => {
     const future = await gl.post('/v1/drift', report(false, '2100-01-01T00:00:00Z'));
     expect(future.status).toBe(400);
     expect(future.body.error.message).toContain('observedAt');
-    const plan = await gl.post('/v1/drift', { source: 'driftctl', entityRef: 'component:default/payments', terraform: { format_version: '1.2', timestamp: '2100-01-01T00:00:00Z' } });
-    expect(plan.status).toBe(400);
-    expect(plan.body.error.message).toContain('terraform.timestamp');
+    const futurePlan = await gl.post('/v1/drift', { source: 'driftctl', entityRef: 'component:default/payments', terraform: { format_version: '1.2', timestamp: '2100-01-01T00:00:00Z' } });
+    expect(futurePlan.status).toBe(400);
+    expect(futurePlan.body.error.message).toContain('terraform.timestamp');
     const open = await gl.get('/v1/drift', { entityRef: 'component:default/payments' });
     expect(open.body.open).toHaveLength(1);
   });
