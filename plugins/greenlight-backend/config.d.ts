@@ -124,7 +124,13 @@ export interface Config {
          * @visibility secret
          */
         token?: string;
-        /** Extra request headers, e.g. `X-Scope-OrgID` for a multi-tenant backend. */
+        /**
+         * Extra request headers, e.g. `X-Scope-OrgID` for a multi-tenant backend. Their
+         * values often carry credentials (an API key header), so they are secret like the
+         * token, and redacted from errors and logs.
+         * @visibility secret
+         * @deepVisibility secret
+         */
         headers?: { [name: string]: string };
         /** Timeout of one query in milliseconds. Defaults to 5000. */
         timeoutMs?: number;

@@ -1,9 +1,10 @@
-import { stringifyEntityRef } from '@backstage/catalog-model';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
   BreakGlassEntityResponse,
   BreakGlassGroupResponse,
   BreakGlassView,
+  canonicalRefOf,
+  safeString,
 } from '@greenlight/backstage-plugin-greenlight-common';
 import Router from 'express-promise-router';
 import { randomUUID } from 'node:crypto';
@@ -22,10 +23,10 @@ const httpUrl = z
 
 const recordSchema = z.object({
   entityRef: z.string().min(1),
-  environment: z.string().trim().min(1).max(100).optional(),
+  environment: safeString().trim().min(1).max(100).optional(),
   what: z.string().trim().min(1).max(4000),
   why: z.string().trim().min(1).max(4000),
-  performedBy: z.string().trim().min(1).max(255).optional(),
+  performedBy: safeString().trim().min(1).max(255).optional(),
   performedAt: isoTime.optional(),
   reconcileBy: isoTime.optional(),
 });
@@ -88,7 +89,7 @@ export function breakGlassRoutes(deps: GovernanceRouteDeps) {
     }
     const entry: BreakGlassRecord = {
       id: randomUUID(),
-      entityRef: stringifyEntityRef(entity),
+      entityRef: canonicalRefOf(entity),
       environment: body.environment ?? null,
       performedBy: body.performedBy ?? actor,
       recordedBy: actor,
@@ -149,7 +150,7 @@ export function breakGlassRoutes(deps: GovernanceRouteDeps) {
 
     if (q.entityRef) {
       const entity = await assertCanReadEntity(deps, credentials, normaliseEntityRef(q.entityRef));
-      const entityRef = stringifyEntityRef(entity);
+      const entityRef = canonicalRefOf(entity);
       const items = (await deps.breakGlass.listForEntities([entityRef], 200)).map(e => breakGlassView(e, now));
       const body: BreakGlassEntityResponse = {
         entityRef,
@@ -164,7 +165,7 @@ export function breakGlassRoutes(deps: GovernanceRouteDeps) {
     const groupRef = normaliseGroupRef(q.groupRef!);
     const groups = await groupWithDescendants(deps.catalog, groupRef, credentials);
     const entities = await componentsOwnedBy(deps.catalog, groups, credentials);
-    const ownerByRef = new Map(entities.map(e => [stringifyEntityRef(e), ownerOf(e)]));
+    const ownerByRef = new Map(entities.map(e => [canonicalRefOf(e), ownerOf(e)]));
     const items = (await deps.breakGlass.listForEntities([...ownerByRef.keys()], 5000)).map(e =>
       breakGlassView(e, now),
     );

@@ -1,5 +1,4 @@
-import { stringifyEntityRef } from '@backstage/catalog-model';
-import { DriftItemView, DriftReportResult, DriftResponse } from '@greenlight/backstage-plugin-greenlight-common';
+import { DriftItemView, DriftReportResult, DriftResponse, canonicalRefOf } from '@greenlight/backstage-plugin-greenlight-common';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { assertCanReadEntity, normaliseEntityRef, reader, serviceWriter } from '../router/access';
@@ -8,6 +7,7 @@ import {
   genericDriftSchema,
   rawTerraformQuerySchema,
   resourcesFromGeneric,
+  observedTime,
   resourcesFromTerraform,
   terraformPlanSchema,
   wrappedTerraformSchema,
@@ -69,10 +69,10 @@ export function driftRoutes(deps: GovernanceRouteDeps) {
     if (meta.entityRef) {
       const entity = await assertCanReadEntity(deps, credentials, normaliseEntityRef(meta.entityRef));
       // tags name entities without regard to case, so drift is keyed by lower-case refs
-      scope = stringifyEntityRef(entity).toLocaleLowerCase('en-US');
+      scope = canonicalRefOf(entity);
     }
     const resources = build(scope === '*' ? null : scope);
-    const observedAt = Date.parse(meta.observedAt ?? planTime ?? '') || deps.now();
+    const observedAt = observedTime(meta.observedAt, planTime, deps.now());
     const applied = await deps.drift.applyReport({
       source: meta.source,
       scope,
@@ -100,8 +100,8 @@ export function driftRoutes(deps: GovernanceRouteDeps) {
     const credentials = await reader(deps, req);
     const q = parseInput(z.object({ entityRef: z.string().min(1) }), req.query, 'query');
     const entity = await assertCanReadEntity(deps, credentials, normaliseEntityRef(q.entityRef));
-    const entityRef = stringifyEntityRef(entity);
-    const { open, closed } = await deps.drift.listForEntity(entityRef.toLocaleLowerCase('en-US'), 50);
+    const entityRef = canonicalRefOf(entity);
+    const { open, closed } = await deps.drift.listForEntity(entityRef, 50);
     const body: DriftResponse = {
       entityRef,
       open: open.map(itemView),

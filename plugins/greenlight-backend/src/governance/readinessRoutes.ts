@@ -1,8 +1,9 @@
-import { stringifyEntityRef } from '@backstage/catalog-model';
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import {
   digestSchema,
   greenlightOverridePermission,
+  canonicalRefOf,
+  safeString,
 } from '@greenlight/backstage-plugin-greenlight-common';
 import Router from 'express-promise-router';
 import { z } from 'zod';
@@ -18,14 +19,14 @@ const evidenceValue = z.union([z.string().max(4000), z.number(), z.boolean()]);
 
 export const readinessBodySchema = z.object({
   entityRef: z.string().min(1),
-  environment: z.string().trim().min(1).max(100),
+  environment: safeString().trim().min(1).max(100),
   change: z.object({
     changedFiles: z.array(z.string().min(1).max(1000)).max(50_000).optional(),
     commitRange: z.string().min(1).max(300).optional(),
-    labels: z.array(z.string().min(1).max(200)).max(200).optional(),
+    labels: z.array(safeString().min(1).max(200)).max(200).optional(),
     commitSha: z.string().regex(/^[a-f0-9]{7,64}$/, 'must be a hex commit SHA').optional(),
     artifactDigest: digestSchema.optional(),
-    deploymentId: z.string().min(1).max(255).optional(),
+    deploymentId: safeString().min(1).max(255).optional(),
   }),
   evidence: z
     .record(z.string().min(1).max(200), evidenceValue)
@@ -81,7 +82,7 @@ export function readinessRoutes(deps: GovernanceRouteDeps) {
         action: 'readiness.override',
         subjectType: 'readiness-decision',
         subjectId: decision.id,
-        entityRef: stringifyEntityRef(entity),
+        entityRef: canonicalRefOf(entity),
         details,
       },
     ];

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { Entity } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import {
   assessReadiness,
@@ -10,6 +10,7 @@ import {
   ProvenanceFact,
   ReadinessDecisionView,
   ReadinessFacts,
+  canonicalRefOf,
 } from '@greenlight/backstage-plugin-greenlight-common';
 import { EnvironmentConfig } from '../config';
 import { classificationRulesFor, requireTestsPolicy, sloDocumentOf } from './changeRules';
@@ -123,7 +124,7 @@ export class ReadinessService {
 
   async decide(entity: Entity, request: ReadinessRequest, actor: string): Promise<ReadinessDecisionView> {
     const { config, ledger, store } = this.deps;
-    const entityRef = stringifyEntityRef(entity);
+    const entityRef = canonicalRefOf(entity);
     const { change } = request;
     const evidence = request.evidence ?? {};
 

@@ -3,6 +3,7 @@ import {
   AttestationView,
   digestSchema,
   ProvenanceSummary,
+  safeString,
 } from '@greenlight/backstage-plugin-greenlight-common';
 import Router from 'express-promise-router';
 import { z } from 'zod';
@@ -24,7 +25,7 @@ import type { ViewDeps } from './service/ViewDeps';
 
 const attestationBody = z.object({
   artifactDigest: digestSchema,
-  mediaType: z.string().min(1).max(255),
+  mediaType: safeString().min(1).max(255),
   content: z.union([z.record(z.string(), z.unknown()), z.string().min(1)], {
     error: 'must be a JSON object or its JSON text',
   }),

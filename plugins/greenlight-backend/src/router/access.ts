@@ -8,8 +8,7 @@ import {
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { AuthorizeResult, BasicPermission } from '@backstage/plugin-permission-common';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
-import { greenlightReadPermission } from '@greenlight/backstage-plugin-greenlight-common';
+import { greenlightReadPermission, canonicalEntityRef } from '@greenlight/backstage-plugin-greenlight-common';
 import { Request } from 'express';
 
 export type AccessDeps = {
@@ -52,7 +51,7 @@ export async function reader(deps: AccessDeps, req: Request) {
 
 export function normaliseEntityRef(ref: string, field = 'entityRef'): string {
   try {
-    return stringifyEntityRef(parseEntityRef(ref));
+    return canonicalEntityRef(ref);
   } catch (e) {
     throw new InputError(`${field}: ${(e as Error).message}`);
   }

@@ -2,6 +2,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { GreenlightEvent } from '@greenlight/backstage-plugin-greenlight-common';
 import { LedgerStore, NewEventRow } from '../database/LedgerStore';
 import { EntityResolver, MappingKeys } from './EntityResolver';
+import { bindToRepository } from './repositoryBinding';
 import { eventTimeOf, subjectKeyOf } from './subjects';
 
 export type IngestOutcome = {
@@ -43,7 +44,10 @@ export class IngestService {
     const receivedAt = Date.now();
     const rows: NewEventRow[] = [];
     for (const event of options.events) {
-      const keys = mappingKeysOf(event);
+      const keys =
+        options.source === 'github'
+          ? await bindToRepository(mappingKeysOf(event), this.resolver)
+          : mappingKeysOf(event);
       rows.push({
         id: `${options.source}:${event.id}`,
         source: options.source,
