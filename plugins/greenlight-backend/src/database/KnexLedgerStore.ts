@@ -1,7 +1,8 @@
 import { DatabaseService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
 import { applyMigrations } from './migrations';
-import { chunks, reproject } from './projectionWriter';
+import { insertNewEvents } from './eventWriter';
+import { reproject } from './projectionWriter';
 import {
   ApplyResult,
   AuditEntry,
@@ -65,32 +66,10 @@ export class KnexLedgerStore implements LedgerStore {
 
   async applyEvents(rows: NewEventRow[], audit: AuditEntry): Promise<ApplyResult> {
     return this.knex.transaction(async tx => {
-      const ids = rows.map(r => r.id);
-      const existing = new Set<string>();
-      for (const part of chunks(ids, 500)) {
-        for (const r of await tx('events').select('id').whereIn('id', part)) existing.add(r.id);
-      }
-      const seen = new Set<string>();
-      const fresh = rows.filter(r => {
-        if (existing.has(r.id) || seen.has(r.id)) return false;
-        seen.add(r.id);
-        return true;
-      });
-      for (const part of chunks(fresh, 200)) {
-        await tx('events').insert(
-          part.map(r => ({
-            id: r.id,
-            source: r.source,
-            type: r.event.type,
-            subject_key: r.subjectKey,
-            event_time: r.eventTime,
-            received_at: r.receivedAt,
-            actor: r.actor,
-            entity_ref: r.entityRef,
-            mapping_keys: JSON.stringify(r.mappingKeys),
-            payload: JSON.stringify(r.event),
-          })),
-        );
+      const inserted = await insertNewEvents(tx, rows);
+      const fresh: NewEventRow[] = [];
+      for (const r of rows) {
+        if (inserted.delete(r.id)) fresh.push(r);
       }
       if (fresh.length > 0) {
         await reproject(tx, fresh.map(r => r.subjectKey));
@@ -99,9 +78,10 @@ export class KnexLedgerStore implements LedgerStore {
           details: { ...(audit.details as object), events: fresh.length },
         });
       }
+      const accepted = new Set(fresh);
       return {
         accepted: fresh.map(r => r.id),
-        duplicates: rows.filter(r => !fresh.includes(r)).map(r => r.id),
+        duplicates: rows.filter(r => !accepted.has(r)).map(r => r.id),
       };
     });
   }
