@@ -2,6 +2,7 @@
 import { createBackend } from '@backstage/backend-defaults';
 import { coreServices, createServiceFactory } from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
+import knexFactory, { Knex } from 'knex';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,7 +12,8 @@ export const PIPELINE_TOKEN = 'bench-pipeline-token';
 export type BenchDatabase = 'sqlite' | 'postgres';
 
 export function availableDatabases(): BenchDatabase[] {
-  const dbs: BenchDatabase[] = ['sqlite'];
+  const dbs: BenchDatabase[] = [];
+  if (process.env.GREENLIGHT_BENCH_SQLITE !== 'off') dbs.push('sqlite');
   if (process.env.GREENLIGHT_BENCH_POSTGRES !== 'off') dbs.push('postgres');
   return dbs;
 }
@@ -60,12 +62,13 @@ spec:
       .join('---\n'),
   );
   const baseUrl = `http://localhost:${options.port}`;
+  const database = databaseConfig(options.db, dir);
   const config = new ConfigReader({
     app: { baseUrl },
     backend: {
       baseUrl,
       listen: { port: options.port },
-      database: databaseConfig(options.db, dir),
+      database,
       auth: {
         externalAccess: [
           { type: 'static', options: { token: PIPELINE_TOKEN, subject: 'bench' } },
@@ -103,6 +106,17 @@ spec:
   return {
     baseUrl,
     userToken,
+    /** A separate connection to the Greenlight plugin's own tables, for floor measurements. */
+    openPluginDatabase(): Knex {
+      if (options.db === 'sqlite') {
+        return knexFactory({
+          client: 'better-sqlite3',
+          connection: { filename: path.join(dir, 'sqlite', 'greenlight.sqlite') },
+          useNullAsDefault: true,
+        });
+      }
+      return knexFactory({ client: 'pg', connection: database.connection, searchPath: ['greenlight'] });
+    },
     async stop() {
       await backend.stop();
       fs.rmSync(dir, { recursive: true, force: true });
