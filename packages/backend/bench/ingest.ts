@@ -16,11 +16,15 @@ const HISTORY_RELEASES = Number(process.env.BENCH_HISTORY_RELEASES ?? 50_000);
 const PAGE_REQUESTS = 300;
 
 async function post(baseUrl: string, events: GreenlightEvent[]) {
-  const res = await fetch(`${baseUrl}/api/greenlight/v1/events`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${PIPELINE_TOKEN}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ events }),
-  });
+  const send = () =>
+    fetch(`${baseUrl}/api/greenlight/v1/events`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${PIPELINE_TOKEN}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ events }),
+    });
+  // A kept-alive connection the server closed while idle fails once with ECONNRESET; the
+  // batch is idempotent, so sending it again is what a pipeline would do.
+  const res = await send().catch(send);
   if (res.status !== 200) throw new Error(`ingest answered ${res.status}: ${await res.text()}`);
 }
 
