@@ -5,7 +5,7 @@
 import { GreenlightEvent } from '@greenlight/backstage-plugin-greenlight-common';
 import { generateHistory } from '@greenlight/backstage-plugin-greenlight-common';
 import { insertFloor, keysetFloor } from './floors';
-import { availableDatabases, machine, PIPELINE_TOKEN, quantile, startBenchBackend } from './harness';
+import { availableDatabases, machine, postEvents as post, quantile, startBenchBackend } from './harness';
 import { queryProfile } from './queryProfile';
 
 const profile = queryProfile();
@@ -14,19 +14,6 @@ const BATCH = 500;
 const INGEST_EVENTS = Number(process.env.BENCH_INGEST_EVENTS ?? 50_000);
 const HISTORY_RELEASES = Number(process.env.BENCH_HISTORY_RELEASES ?? 50_000);
 const PAGE_REQUESTS = 300;
-
-async function post(baseUrl: string, events: GreenlightEvent[]) {
-  const send = () =>
-    fetch(`${baseUrl}/api/greenlight/v1/events`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${PIPELINE_TOKEN}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ events }),
-    });
-  // A kept-alive connection the server closed while idle fails once with ECONNRESET; the
-  // batch is idempotent, so sending it again is what a pipeline would do.
-  const res = await send().catch(send);
-  if (res.status !== 200) throw new Error(`ingest answered ${res.status}: ${await res.text()}`);
-}
 
 function historyOf(serviceId: string, releases: number): GreenlightEvent[] {
   const start = Date.parse('2020-01-01T00:00:00Z');
