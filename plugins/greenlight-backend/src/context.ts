@@ -47,7 +47,11 @@ export type GreenlightContext = {
   releaseEnrichers: ReleaseEnricher[];
 };
 
-/** Adds a feature's findings to a page of releases or environment states, in one batch per page. */
+/**
+ * Adds a feature's findings to a page of releases or environment states, in one batch per page.
+ * `enrichReleases` answers the same releases in the same order with only its own fields added:
+ * the enrichers of a page run at the same time and their fields are merged.
+ */
 export type ReleaseEnricher = {
   enrichReleases<T extends Release>(releases: T[]): Promise<T[]>;
   enrichEnvironments(states: EnvironmentState[]): Promise<EnvironmentState[]>;

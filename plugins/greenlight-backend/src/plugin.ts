@@ -63,7 +63,7 @@ export const greenlightPlugin = createBackendPlugin({
       },
       async init(deps) {
         const { config, logger, database, httpRouter, scheduler } = deps;
-        const store = await KnexLedgerStore.create({ database });
+        const store = await KnexLedgerStore.create({ database, logger });
         const resolver = new CatalogEntityResolver(deps.catalog, deps.auth);
         const ingest = new IngestService(store, resolver, logger);
         deps.permissionsRegistry.addPermissions(greenlightPermissions);

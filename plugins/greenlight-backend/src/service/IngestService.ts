@@ -67,8 +67,11 @@ export class IngestService {
       subjectId: `${options.source}:${receivedAt}`,
       details: { source: options.source },
     });
-    const duplicates = new Set(result.duplicates);
-    const fresh = rows.filter(r => !duplicates.has(r.id));
+    // The first sending of an accepted id is the new event; any repeat of it in the same
+    // batch is a duplicate, like an id the ledger already held.
+    const pending = new Set(result.accepted);
+    const isNew = rows.map(r => pending.delete(r.id));
+    const fresh = rows.filter((_, i) => isNew[i]);
     for (const listener of this.listeners) {
       try {
         if (fresh.length > 0) await listener(fresh);
@@ -76,18 +79,18 @@ export class IngestService {
         this.logger.error(`Ingest listener failed: ${(e as Error).message}`);
       }
     }
-    const unmapped = rows.filter(r => !r.entityRef && !duplicates.has(r.id)).length;
+    const unmapped = fresh.filter(r => !r.entityRef).length;
     if (unmapped > 0) {
       this.logger.info(`${unmapped} ${options.source} event(s) matched no catalog entity yet`);
     }
     return {
-      accepted: result.accepted.length,
-      duplicates: result.duplicates.length,
+      accepted: fresh.length,
+      duplicates: rows.length - fresh.length,
       unmapped,
       ignored: options.ignored ?? 0,
-      results: rows.map(r => ({
+      results: rows.map((r, i) => ({
         id: r.id,
-        status: duplicates.has(r.id) ? 'duplicate' : 'accepted',
+        status: isNew[i] ? 'accepted' : 'duplicate',
         entityRef: r.entityRef,
       })),
     };
