@@ -1,8 +1,19 @@
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { DriftItemView, DriftReportResult, DriftResponse } from '@greenlight/backstage-plugin-greenlight-common';
+import {
+  DriftItemView,
+  DriftReportResult,
+  DriftResponse,
+  greenlightDriftReportPermission,
+} from '@greenlight/backstage-plugin-greenlight-common';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import { assertCanReadEntity, normaliseEntityRef, reader, serviceWriter } from '../router/access';
+import {
+  assertCanReadEntity,
+  authorizeEntityWrites,
+  normaliseEntityRef,
+  reader,
+  serviceWriter,
+} from '../router/access';
 import { parseInput } from '../router/validation';
 import {
   genericDriftSchema,
@@ -72,6 +83,13 @@ export function driftRoutes(deps: GovernanceRouteDeps) {
       scope = stringifyEntityRef(entity).toLocaleLowerCase('en-US');
     }
     const resources = build(scope === '*' ? null : scope);
+    // A report opens items on every entity it attributes resources to and, over the whole
+    // source (`*`), closes open items of any entity: that needs an unscoped writer.
+    const touched = [...new Set(resources.flatMap(r => (r.entityRef ? [r.entityRef] : [])))];
+    await authorizeEntityWrites(deps, credentials, greenlightDriftReportPermission, [
+      { label: 'entityRef', entityRef: scope === '*' ? null : scope },
+      ...touched.filter(ref => ref !== scope).map(ref => ({ label: `resource of ${ref}`, entityRef: ref })),
+    ]);
     const observedAt = Date.parse(meta.observedAt ?? planTime ?? '') || deps.now();
     const applied = await deps.drift.applyReport({
       source: meta.source,

@@ -2,6 +2,7 @@ import { ConflictError, NotFoundError } from '@backstage/errors';
 import {
   AttestationView,
   digestSchema,
+  greenlightEventCreatePermission,
   ProvenanceSummary,
 } from '@greenlight/backstage-plugin-greenlight-common';
 import Router from 'express-promise-router';
@@ -12,6 +13,7 @@ import {
   assertCanReadEntity,
   normaliseEntityRef,
   reader,
+  authorizeEntityWrites,
   serviceWriter,
 } from '../router/access';
 import { parseInput, timeParam } from '../router/validation';
@@ -57,7 +59,7 @@ export function provenanceRoutes(deps: ProvenanceRouteDeps) {
   const { views } = deps;
 
   router.post('/v1/attestations', async (req, res) => {
-    const { actor } = await serviceWriter(deps, req);
+    const { credentials, actor } = await serviceWriter(deps, req);
     const body = parseInput(attestationBody, req.body, 'body');
     const entityRef = body.entityRef
       ? normaliseEntityRef(body.entityRef)
@@ -68,6 +70,9 @@ export function provenanceRoutes(deps: ProvenanceRouteDeps) {
         `entityRef: artifact ${body.artifactDigest} belongs to ${known.entityRef}, not ${entityRef}`,
       );
     }
+    await authorizeEntityWrites(deps, credentials, greenlightEventCreatePermission, [
+      { label: 'body', entityRef: known?.entityRef ?? entityRef },
+    ]);
     const [recorded] = await deps.service.record([
       {
         artifactDigest: body.artifactDigest,
