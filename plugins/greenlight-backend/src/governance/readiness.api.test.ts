@@ -240,8 +240,9 @@ describe('mandatory tests', () => {
 
 describe('POST /v1/readiness/:decisionId/override', () => {
   it('answers 403 without the override permission', async () => {
-    const gl = await startGovernanceBackend({ permissions: 'deny' });
-    const res = await gl.post('/v1/readiness/any/override', { reason: 'hotfix' }, user);
+    const gl = await startGovernanceBackend({ permissions: 'deny-overrides' });
+    const blocked = await gl.post('/v1/readiness', migrationChange);
+    const res = await gl.post(`/v1/readiness/${blocked.body.decisionId}/override`, { reason: 'hotfix' }, user);
     expect(res.status).toBe(403);
   });
 
