@@ -110,7 +110,11 @@ describe('entity-scoped writes under the example policy', () => {
   async function refused(status: number, send: () => Promise<any>) {
     const before = await rowCounts(gl.ledger);
     const res = await send();
-    expect({ status: res.status, body: res.body }).toMatchObject({ status });
+    if (res.status !== status) {
+      throw new Error(
+        `expected ${status}, got ${res.status}: ${JSON.stringify(res.body)}`,
+      );
+    }
     expect(await rowCounts(gl.ledger)).toEqual(before);
     return res;
   }
@@ -322,6 +326,45 @@ describe('entity-scoped writes under the example policy', () => {
     await refused(403, () => reconcile(as.ada));
     await refused(403, () => reconcile(as.bob));
     expect((await reconcile(as.rita)).status).toBe(200);
+  });
+
+  it('records attestations and registrations only for the token’s entities', async () => {
+    const attestation = (entityRef: string) => ({
+      artifactDigest: `sha256:${'c'.repeat(64)}`,
+      mediaType: 'application/vnd.in-toto+json',
+      content: { _type: 'https://in-toto.io/Statement/v1' },
+      entityRef,
+    });
+    await refused(403, () =>
+      post('/v1/attestations', teamA, attestation(CHECKOUT)),
+    );
+    await refused(403, () =>
+      post('/v1/attestations', as.rita, attestation(PAYMENTS)),
+    );
+
+    const registration = {
+      environments: [{ name: 'production', tier: 'production', order: 0 }],
+      gates: { sloFile: './slo.yaml' },
+      provenance: {
+        expectedSource: 'github.com/acme/checkout',
+        allowedBuilders: ['https://github.com/actions/runner/github-hosted'],
+      },
+      owner: 'group:default/team-b',
+      rollout: { strategy: 'canary', canarySteps: [10, 50] },
+    };
+    // the same subject without access restrictions is still held to its team's entities
+    const teamAUnrestricted = as.pipeline('team-a-pipeline');
+    await refused(403, () =>
+      gl.api
+        .put('/api/greenlight/v1/services/default/component/checkout')
+        .set('Authorization', teamAUnrestricted)
+        .send(registration),
+    );
+    const own = await gl.api
+      .put('/api/greenlight/v1/services/default/component/payments')
+      .set('Authorization', teamAUnrestricted)
+      .send({ ...registration, owner: 'group:default/team-a' });
+    expect(own.status).toBe(201);
   });
 
   it('takes drift reports only for the token’s entities, and whole-source reports from unscoped writers', async () => {
