@@ -308,7 +308,22 @@ describe('entity-scoped writes under the example policy', () => {
       });
     await refused(403, () => readiness(as.bob, PAYMENTS));
     await refused(403, () => readiness(teamA, CHECKOUT));
-    expect((await readiness(as.ada, PAYMENTS)).status).toBe(200);
+    const decided = await readiness(as.ada, PAYMENTS);
+    expect(decided.status).toBe(200);
+    // a blocked change is overridden by a release manager, not by its owner
+    const blocked = await post('/v1/readiness', as.ada, {
+      entityRef: PAYMENTS,
+      environment: 'production',
+      change: { deploymentId: 'pay-1', changedFiles: ['src/app.py'] },
+    });
+    expect(blocked.body.decision).toBe('block');
+    const override = (auth: string) =>
+      post(`/v1/readiness/${blocked.body.decisionId}/override`, auth, {
+        reason: 'hotfix',
+      });
+    await refused(403, () => override(as.ada));
+    await refused(403, () => override(teamA));
+    expect((await override(as.rita)).status).toBe(200);
 
     const change = { what: 'Raised the pool by hand', why: 'Incident 17' };
     await refused(403, () =>
