@@ -70,9 +70,12 @@ export function provenanceRoutes(deps: ProvenanceRouteDeps) {
         `entityRef: artifact ${body.artifactDigest} belongs to ${known.entityRef}, not ${entityRef}`,
       );
     }
-    await authorizeEntityWrites(deps, credentials, greenlightEventCreatePermission, [
-      { label: 'body', entityRef: known?.entityRef ?? entityRef },
-    ]);
+    await authorizeEntityWrites(
+      deps,
+      credentials,
+      greenlightEventCreatePermission,
+      [{ label: 'body', entityRef: known?.entityRef ?? entityRef }],
+    );
     const [recorded] = await deps.service.record([
       {
         artifactDigest: body.artifactDigest,

@@ -52,18 +52,16 @@ export class ServiceScopes {
       []
     ).map(c => ({
       subject: c.getString('subject'),
-      owners: c
-        .getStringArray('owners')
-        .map(o =>
-          lower(
-            stringifyEntityRef(
-              parseEntityRef(o, {
-                defaultKind: 'group',
-                defaultNamespace: 'default',
-              }),
-            ),
+      owners: c.getStringArray('owners').map(o =>
+        lower(
+          stringifyEntityRef(
+            parseEntityRef(o, {
+              defaultKind: 'group',
+              defaultNamespace: 'default',
+            }),
           ),
         ),
+      ),
     }));
     return new ServiceScopes(scopes, deps);
   }
