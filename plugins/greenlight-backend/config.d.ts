@@ -84,6 +84,13 @@ export interface Config {
         issuer: string;
         /** Certificate subject: glob (`*`, `**`) or `/regex/`, always anchored. */
         subjectPattern: string;
+        /**
+         * Patterns the certificate's Source Repository URI (Fulcio OID
+         * 1.3.6.1.4.1.57264.1.12) must match, e.g. https://github.com/acme/*
+         */
+        sourceRepositories?: string[];
+        /** Patterns the certificate's Source Repository Ref must match, e.g. refs/heads/main */
+        sourceRefs?: string[];
         builderIds: string[];
         slsaLevel: 0 | 1 | 2 | 3 | 4;
       }>;
@@ -92,7 +99,10 @@ export interface Config {
        * for transparency-log checks; read once at startup, never fetched.
        */
       trustedRootFile?: string;
-      /** Distinct trusted keys that must sign a DSSE envelope. Defaults to 1. */
+      /**
+       * Distinct signers (trusted keys, or certificates of trusted identities)
+       * that must vouch for an attestation. Defaults to 1.
+       */
       threshold?: number;
       /**
        * Require a verified transparency-log entry on keyed Sigstore bundles
