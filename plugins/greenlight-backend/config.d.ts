@@ -34,6 +34,22 @@ export interface Config {
     }>;
     /** Users and groups that may roll back, pause, promote and override gates (the portal's policy). */
     releaseManagers?: string[];
+    /** Entity scope of service principals (see docs/security.md). */
+    permissions?: {
+      /**
+       * Narrows a service principal, e.g. a pipeline's external-access token, to the entities
+       * owned by the listed groups or users: its writes to any other entity, and its events
+       * that match no entity yet, answer 403. Subjects not listed are limited only by their
+       * `accessRestrictions`. A permission policy cannot do this: Backstage decides service
+       * principals by their access restrictions without asking the policy.
+       */
+      serviceScopes?: Array<{
+        /** The `subject` of the token (`backend.auth.externalAccess[].options.subject`). */
+        subject: string;
+        /** Owner refs, e.g. `group:default/team-a` (a bare name means a group in `default`). */
+        owners: string[];
+      }>;
+    };
     /** How artifact provenance (DSSE / in-toto / SLSA / Sigstore) is verified. */
     provenance?: {
       /**

@@ -18,6 +18,7 @@ import express from 'express';
 import { Knex } from 'knex';
 import { EnvironmentConfig } from './config';
 import { KnexLedgerStore } from './database/KnexLedgerStore';
+import { ServiceScopes } from './router/serviceScopes';
 import { IngestService } from './service/IngestService';
 
 /** What every Greenlight feature is built from; assembled once in plugin.ts. */
@@ -32,6 +33,8 @@ export type GreenlightContext = {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   catalog: CatalogService;
+  /** Which entities each narrowed service principal may write (greenlight.permissions). */
+  serviceScopes: ServiceScopes;
   /** Reads files behind URLs through the configured integrations, e.g. an entity's SLO file. */
   urlReader: UrlReaderService;
   store: KnexLedgerStore;

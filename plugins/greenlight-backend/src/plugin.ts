@@ -18,6 +18,7 @@ import { provenanceFeature } from './provenance/feature';
 import { registrationsFeature } from './registrations/feature';
 import { rolloutsFeature } from './rollouts/feature';
 import { createRouter } from './router';
+import { ServiceScopes } from './router/serviceScopes';
 import { CatalogEntityResolver } from './service/EntityResolver';
 import { IngestService } from './service/IngestService';
 
@@ -67,6 +68,7 @@ export const greenlightPlugin = createBackendPlugin({
         const resolver = new CatalogEntityResolver(deps.catalog, deps.auth);
         const ingest = new IngestService(store, resolver, logger);
         deps.permissionsRegistry.addPermissions(greenlightPermissions);
+        const serviceScopes = ServiceScopes.fromConfig(config, deps);
 
         await scheduler.scheduleTask({
           id: 'greenlight-attach-unmapped',
@@ -91,6 +93,7 @@ export const greenlightPlugin = createBackendPlugin({
           httpAuth: deps.httpAuth,
           permissions: deps.permissions,
           catalog: deps.catalog,
+          serviceScopes,
           urlReader: deps.urlReader,
           store,
           ingest,
@@ -118,6 +121,7 @@ export const greenlightPlugin = createBackendPlugin({
             httpAuth: deps.httpAuth,
             permissions: deps.permissions,
             catalog: deps.catalog,
+            serviceScopes,
             store,
             ingest,
             environments: ctx.environments,

@@ -1,15 +1,24 @@
-import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { ConflictError, InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import {
   BreakGlassEntityResponse,
   BreakGlassGroupResponse,
   BreakGlassView,
   canonicalRefOf,
   safeString,
+  greenlightBreakGlassReconcilePermission,
+  greenlightBreakGlassRecordPermission,
 } from '@greenlight/backstage-plugin-greenlight-common';
 import Router from 'express-promise-router';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { actorOf, assertCanReadEntity, normaliseEntityRef, reader } from '../router/access';
+import {
+  actorOf,
+  assertCanReadEntity,
+  authorizeEntityWrite,
+  normaliseEntityRef,
+  reader,
+} from '../router/access';
 import { parseInput } from '../router/validation';
 import { componentsOwnedBy, groupWithDescendants, ownerOf } from './catalogScope';
 import { GovernanceRouteDeps, normaliseGroupRef } from './routeDeps';
@@ -77,6 +86,12 @@ export function breakGlassRoutes(deps: GovernanceRouteDeps) {
     const credentials = await reader(deps, req);
     const body = parseInput(recordSchema, req.body, 'body');
     const entity = await assertCanReadEntity(deps, credentials, normaliseEntityRef(body.entityRef));
+    await authorizeEntityWrite(
+      deps,
+      credentials,
+      greenlightBreakGlassRecordPermission,
+      stringifyEntityRef(entity),
+    );
     const actor = actorOf(credentials);
     const now = deps.now();
     const performedAt = body.performedAt ?? now;
@@ -126,7 +141,13 @@ export function breakGlassRoutes(deps: GovernanceRouteDeps) {
     const entry = await deps.breakGlass.get(req.params.id);
     if (!entry) throw new NotFoundError(`No break-glass change ${req.params.id}`);
     await assertCanReadEntity(deps, credentials, entry.entityRef);
+    await authorizeEntityWrite(deps, credentials, greenlightBreakGlassReconcilePermission, entry.entityRef);
     const actor = actorOf(credentials);
+    // Reconciling is the review of a break-glass change: nobody reviews their own.
+    const same = (a: string) => a.toLocaleLowerCase('en-US') === actor.toLocaleLowerCase('en-US');
+    if (same(entry.performedBy) || same(entry.recordedBy)) {
+      throw new NotAllowedError(`${actor} performed or recorded this change and may not reconcile it`);
+    }
     const now = deps.now();
     const reconciliation = { at: now, by: actor, link: body.link, note: body.note ?? null };
     const done = await deps.breakGlass.reconcile(entry.id, reconciliation, [

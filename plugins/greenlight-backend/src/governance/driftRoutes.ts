@@ -1,7 +1,19 @@
-import { DriftItemView, DriftReportResult, DriftResponse, canonicalRefOf } from '@greenlight/backstage-plugin-greenlight-common';
+import {
+  DriftItemView,
+  DriftReportResult,
+  DriftResponse,
+  canonicalRefOf,
+  greenlightDriftReportPermission,
+} from '@greenlight/backstage-plugin-greenlight-common';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import { assertCanReadEntity, normaliseEntityRef, reader, serviceWriter } from '../router/access';
+import {
+  assertCanReadEntity,
+  authorizeEntityWrites,
+  normaliseEntityRef,
+  reader,
+  serviceWriter,
+} from '../router/access';
 import { parseInput } from '../router/validation';
 import {
   genericDriftSchema,
@@ -72,6 +84,13 @@ export function driftRoutes(deps: GovernanceRouteDeps) {
       scope = canonicalRefOf(entity);
     }
     const resources = build(scope === '*' ? null : scope);
+    // A report opens items on every entity it attributes resources to and, over the whole
+    // source (`*`), closes open items of any entity: that needs an unscoped writer.
+    const touched = [...new Set(resources.flatMap(r => (r.entityRef ? [r.entityRef] : [])))];
+    await authorizeEntityWrites(deps, credentials, greenlightDriftReportPermission, [
+      { label: 'entityRef', entityRef: scope === '*' ? null : scope },
+      ...touched.filter(ref => ref !== scope).map(ref => ({ label: `resource of ${ref}`, entityRef: ref })),
+    ]);
     const observedAt = observedTime(meta.observedAt, planTime, deps.now());
     const applied = await deps.drift.applyReport({
       source: meta.source,

@@ -4,10 +4,17 @@ import {
   greenlightOverridePermission,
   canonicalRefOf,
   safeString,
+  greenlightReadinessDecidePermission,
 } from '@greenlight/backstage-plugin-greenlight-common';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import { actorOf, assertCanReadEntity, normaliseEntityRef, reader, requirePermission } from '../router/access';
+import {
+  actorOf,
+  assertCanReadEntity,
+  authorizeEntityWrite,
+  normaliseEntityRef,
+  reader,
+} from '../router/access';
 import { parseInput } from '../router/validation';
 import { decisionView } from './readinessService';
 import { requireTestsPolicy } from './changeRules';
@@ -44,7 +51,10 @@ export function readinessRoutes(deps: GovernanceRouteDeps) {
   router.post('/v1/readiness', async (req, res) => {
     const credentials = await reader(deps, req);
     const body = parseInput(readinessBodySchema, req.body, 'body');
-    const entity = await assertCanReadEntity(deps, credentials, normaliseEntityRef(body.entityRef));
+    const entityRef = normaliseEntityRef(body.entityRef);
+    const entity = await assertCanReadEntity(deps, credentials, entityRef);
+    // A decision is recorded and shows on the release, so asking is a write of its own.
+    await authorizeEntityWrite(deps, credentials, greenlightReadinessDecidePermission, entityRef);
     res.json(await deps.readiness.decide(entity, body, actorOf(credentials)));
   });
 
@@ -60,11 +70,11 @@ export function readinessRoutes(deps: GovernanceRouteDeps) {
   router.post('/v1/readiness/:decisionId/override', async (req, res) => {
     // A person answers for an override; pipelines cannot override their own gate.
     const credentials = await deps.httpAuth.credentials(req, { allow: ['user'] });
-    await requirePermission(deps, credentials, greenlightOverridePermission);
     const { reason } = parseInput(overrideBodySchema, req.body, 'body');
     const decision = await deps.decisions.get(req.params.decisionId);
     if (!decision) throw new NotFoundError(`No readiness decision ${req.params.decisionId}`);
     const entity = await assertCanReadEntity(deps, credentials, decision.entityRef);
+    await authorizeEntityWrite(deps, credentials, greenlightOverridePermission, decision.entityRef);
     if (decision.assessed === 'allow') {
       throw new ConflictError(`Decision ${decision.id} allowed the change; there is nothing to override`);
     }

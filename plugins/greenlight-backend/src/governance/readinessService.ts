@@ -16,6 +16,7 @@ import { EnvironmentConfig } from '../config';
 import { classificationRulesFor, requireTestsPolicy, sloDocumentOf } from './changeRules';
 import { GovernanceConfig } from './governanceConfig';
 import { LedgerDeployment, LedgerFacts } from './ledgerFacts';
+import { overrideCovers } from './overrideReuse';
 import { ProvenanceVerdicts } from './provenanceVerdicts';
 import { AuditEntry, ReadinessStore, StoredDecision } from './store/GovernanceStore';
 
@@ -187,8 +188,12 @@ export class ReadinessService {
     });
 
     const changeKey = changeKeyOf(entityRef, request.environment, change, { artifactDigest, commitSha });
-    const overridden =
+    const latestOverride =
       assessment.decision === 'block' && changeKey ? await store.findOverride(changeKey) : undefined;
+    const overridden =
+      latestOverride && overrideCovers(latestOverride.missingControls, assessment.missingControls)
+        ? latestOverride
+        : undefined;
 
     const decision: StoredDecision = {
       id: randomUUID(),

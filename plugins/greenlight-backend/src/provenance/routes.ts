@@ -2,6 +2,7 @@ import { ConflictError, NotFoundError } from '@backstage/errors';
 import {
   AttestationView,
   digestSchema,
+  greenlightEventCreatePermission,
   ProvenanceSummary,
   safeString,
 } from '@greenlight/backstage-plugin-greenlight-common';
@@ -13,6 +14,7 @@ import {
   assertCanReadEntity,
   normaliseEntityRef,
   reader,
+  authorizeEntityWrites,
   serviceWriter,
 } from '../router/access';
 import { parseInput, timeParam } from '../router/validation';
@@ -58,7 +60,7 @@ export function provenanceRoutes(deps: ProvenanceRouteDeps) {
   const { views } = deps;
 
   router.post('/v1/attestations', async (req, res) => {
-    const { actor } = await serviceWriter(deps, req);
+    const { credentials, actor } = await serviceWriter(deps, req);
     const body = parseInput(attestationBody, req.body, 'body');
     const entityRef = body.entityRef
       ? normaliseEntityRef(body.entityRef)
@@ -69,6 +71,12 @@ export function provenanceRoutes(deps: ProvenanceRouteDeps) {
         `entityRef: artifact ${body.artifactDigest} belongs to ${known.entityRef}, not ${entityRef}`,
       );
     }
+    await authorizeEntityWrites(
+      deps,
+      credentials,
+      greenlightEventCreatePermission,
+      [{ label: 'body', entityRef: known?.entityRef ?? entityRef }],
+    );
     const [recorded] = await deps.service.record([
       {
         artifactDigest: body.artifactDigest,

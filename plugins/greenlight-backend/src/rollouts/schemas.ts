@@ -57,7 +57,8 @@ export const actionSchema = z
   );
 
 export const replaySchema = z.object({
-  entityRef: z.string().min(1).optional(),
+  /** Replay is always of one entity: its permission scopes whose metrics may be read. */
+  entityRef: z.string().min(1),
   /** Whose policy defaults (by tier) the gates are parsed with. */
   environment: safeString().min(1).max(100).default('production'),
   gates: gatesInput.optional(),

@@ -8,7 +8,8 @@ import {
   verifyGithubSignature,
 } from '../ingest';
 import { IngestService } from '../service/IngestService';
-import { AccessDeps, serviceWriter } from './access';
+import { greenlightEventCreatePermission } from '@greenlight/backstage-plugin-greenlight-common';
+import { AccessDeps, authorizeEntityWrites, serviceWriter } from './access';
 import { describeIssues } from './describeIssues';
 import { sendError } from './errorBody';
 import { assertSafeInput } from './safeInput';
@@ -56,7 +57,7 @@ export function foreignIngestRoutes(
     '/v1/cdevents',
     express.json({ limit: deps.maxBodySize, type: ['application/json', 'application/*+json'] }),
     async (req, res) => {
-    const { actor } = await serviceWriter(deps, req);
+    const { credentials, actor } = await serviceWriter(deps, req);
     assertSafeInput(req.body, 'body');
     const results = parseCdeventsRequest({ headers: req.headers, body: req.body });
     const invalid = results.flatMap(r =>
@@ -72,13 +73,31 @@ export function foreignIngestRoutes(
       );
       return;
     }
-    const events = results.flatMap(r => (r.outcome === 'mapped' ? r.events : []));
+    const mapped = results.flatMap(r =>
+      r.outcome === 'mapped' ? r.events.map(event => ({ event, index: r.index })) : [],
+    );
+    const events = mapped.map(m => m.event);
     const ignored = results.filter(r => r.outcome === 'ignored').length;
     if (events.length === 0) {
       res.json({ accepted: 0, duplicates: 0, unmapped: 0, ignored, results: [] });
       return;
     }
-    res.json(await deps.ingest.ingest({ source: 'cdevents', events, actor, ignored }));
+    res.json(
+      await deps.ingest.ingest({
+        source: 'cdevents',
+        events,
+        actor,
+        ignored,
+        // Refusals name the CDEvent of the request, not the ledger event it became.
+        authorize: refs =>
+          authorizeEntityWrites(
+            deps,
+            credentials,
+            greenlightEventCreatePermission,
+            refs.map((entityRef, i) => ({ label: `cdevents[${mapped[i].index}]`, entityRef })),
+          ),
+      }),
+    );
     },
   );
 

@@ -40,6 +40,11 @@ export class IngestService {
     events: GreenlightEvent[];
     actor: string;
     ignored?: number;
+    /**
+     * Called with each event's resolved entity (null when none matches yet) before anything is
+     * written; throwing rejects the whole batch.
+     */
+    authorize?: (entityRefs: Array<string | null>) => Promise<void>;
   }): Promise<IngestOutcome> {
     const receivedAt = Date.now();
     const rows: NewEventRow[] = [];
@@ -60,6 +65,7 @@ export class IngestService {
         event,
       });
     }
+    if (options.authorize) await options.authorize(rows.map(r => r.entityRef));
     const result = await this.store.applyEvents(rows, {
       actor: options.actor,
       action: 'ingest',
