@@ -86,7 +86,11 @@ describe.each(SPEC_VERSIONS)('CDEvents %s conformance examples', version => {
     const summary =
       result.outcome === 'mapped' ? events.map(e => e.type) : result.outcome;
     expect(summary).toEqual(expected);
-    expect(events[0]?.id ?? fixture.context.id).toBe(fixture.context.id);
+    if (events[0]) {
+      expect(events[0].id).toBe(
+        `${fixture.context.id}@${fixture.context.source}`,
+      );
+    }
     for (const event of events) {
       expect(greenlightEventSchema.parse(event)).toEqual(event);
     }

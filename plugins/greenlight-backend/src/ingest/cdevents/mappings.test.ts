@@ -12,6 +12,8 @@ import { CdeventsResult, parseCdeventsRequest } from './request';
 import { CDEVENTS_SIGNATURE_MEDIA_TYPE, DSSE_MEDIA_TYPE } from './signature';
 
 const EVENT_ID = '271069a8-fc18-44f1-b38f-9d70a1695819';
+/** CloudEvents identity is (source, id): the ledger id names both. */
+const LEDGER_ID = `${EVENT_ID}@/event/source/123`;
 const TIME = '2023-03-20T14:27:05.315384Z';
 
 function translate(body: unknown): CdeventsResult {
@@ -39,13 +41,13 @@ describe('service events', () => {
   it('maps service.deployed to a succeeded deployment', () => {
     expect(mapped(fixture('service_deployed'))).toEqual([
       {
-        id: EVENT_ID,
+        id: LEDGER_ID,
         type: 'deployment.finished',
         time: TIME,
         serviceId: 'mySubject123',
         artifactPurl: 'pkg:oci/myapp',
         deployment: {
-          id: EVENT_ID,
+          id: LEDGER_ID,
           environment: 'test123',
           artifactDigest: OCI_DIGEST,
           strategy: 'all-at-once',
@@ -144,7 +146,7 @@ describe('artifact events', () => {
     };
     expect(mapped(event)).toEqual([
       {
-        id: EVENT_ID,
+        id: LEDGER_ID,
         type: 'artifact',
         time: TIME,
         artifactPurl: 'pkg:oci/myapp',
@@ -252,7 +254,7 @@ describe('build and pipeline run events', () => {
   it('maps build.finished to a build and the artifact it produced', () => {
     expect(mapped(fixture('build_finished'))).toEqual([
       {
-        id: EVENT_ID,
+        id: LEDGER_ID,
         type: 'build',
         time: TIME,
         build: {
@@ -263,7 +265,7 @@ describe('build and pipeline run events', () => {
         },
       },
       {
-        id: `${EVENT_ID}:1`,
+        id: `${LEDGER_ID}:1`,
         type: 'artifact',
         time: TIME,
         artifactPurl: 'pkg:oci/myapp',
@@ -305,7 +307,7 @@ describe('build and pipeline run events', () => {
       event.subject.content.outcome = 'success';
       expect(mapped(event)).toEqual([
         {
-          id: EVENT_ID,
+          id: LEDGER_ID,
           type: 'build',
           time: TIME,
           build: {
@@ -348,7 +350,7 @@ describe('change.merged', () => {
     };
     expect(mapped(event)).toEqual([
       {
-        id: EVENT_ID,
+        id: LEDGER_ID,
         type: 'commits',
         time: TIME,
         repository: 'github.com/acme/payments',
@@ -382,7 +384,7 @@ describe('incident events', () => {
     event.customData.entityRef = 'component:default/my-app';
     expect(mapped(event)).toEqual([
       {
-        id: 'F4BD2B55-B6F6-4F44-AF72-BD2D0E7A8708',
+        id: 'F4BD2B55-B6F6-4F44-AF72-BD2D0E7A8708@/monitoring/prod1',
         type: 'incident.opened',
         time: '2022-11-11T13:52:20.079Z',
         entityRef: 'component:default/my-app',
@@ -403,7 +405,7 @@ describe('incident events', () => {
   it('maps incident.resolved without overwriting the title', () => {
     const [native] = mapped(fixture('incident_resolved', 'v0.4.1'));
     expect(native).toEqual({
-      id: 'F4BD2B55-B6F6-4F44-AF72-BD2D0E7A8708',
+      id: 'F4BD2B55-B6F6-4F44-AF72-BD2D0E7A8708@/monitoring/prod1',
       type: 'incident.resolved',
       time: '2022-11-11T13:52:20.079Z',
       serviceId: 'myApp',
@@ -430,7 +432,7 @@ describe('testsuiterun.finished', () => {
     event.subject.content.outcome = outcome;
     expect(mapped(event)).toEqual([
       {
-        id: EVENT_ID,
+        id: LEDGER_ID,
         type: 'test.run',
         time: TIME,
         testRun: {
