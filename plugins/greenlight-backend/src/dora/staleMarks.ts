@@ -54,7 +54,11 @@ export async function changesOfBatch(knex: Knex, rows: NewEventRow[]): Promise<L
     previousDeployments: [],
     incidents: [],
     previousIncidents: [],
-    commitShas: rows.flatMap(r => (r.event.type === 'commits' ? r.event.commits.map(c => c.sha) : [])),
+    // An artifact's commit is also the commit of its deployments that name none.
+    commitShas: rows.flatMap(r => {
+      if (r.event.type === 'commits') return r.event.commits.map(c => c.sha);
+      return r.event.type === 'artifact' && r.event.artifact.commitSha ? [r.event.artifact.commitSha] : [];
+    }),
   };
   for (const [subject, events] of await loadEvents(knex, subjects)) {
     const before = events.filter(e => !fresh.has(e.id));
@@ -62,7 +66,14 @@ export async function changesOfBatch(knex: Knex, rows: NewEventRow[]): Promise<L
       changes.deployments.push(foldDeployment(events).row);
       if (before.length > 0) changes.previousDeployments.push(foldDeployment(before).row);
     } else {
-      changes.incidents.push(foldIncident(events).row);
+      // An incident placed by environment and artifact is attributed when it is written,
+      // not by its own events: take the attribution the ledger holds.
+      const row = foldIncident(events).row;
+      if (!row.deployment_id) {
+        const stored = await knex('incidents').select('deployment_id').where('id', row.id).first();
+        row.deployment_id = stored?.deployment_id ?? null;
+      }
+      changes.incidents.push(row);
       if (before.length > 0) changes.previousIncidents.push(foldIncident(before).row);
     }
   }

@@ -8,6 +8,7 @@ import {
   OCI_ARTIFACT_ID,
   OCI_DIGEST,
 } from './__testUtils__/fixtures';
+import { changeCommitKey } from './changes';
 import { CdeventsResult, parseCdeventsRequest } from './request';
 import { CDEVENTS_SIGNATURE_MEDIA_TYPE, DSSE_MEDIA_TYPE } from './signature';
 
@@ -163,17 +164,50 @@ describe('artifact events', () => {
     ]);
   });
 
-  it('does not take a change id that is not a SHA as the commit', () => {
+  it('takes the commit key of a change that is not a SHA as the commit', () => {
     const event = fixture('artifact_packaged', 'v0.4.1');
     event.subject.id = OCI_ARTIFACT_ID;
     const [native] = mapped(event);
     expect(native).toMatchObject({
       repository: 'my-git.example/an-org/a-repo',
-      artifact: { repository: 'my-git.example/an-org/a-repo' },
+      artifact: {
+        repository: 'my-git.example/an-org/a-repo',
+        commitSha: changeCommitKey({
+          id: 'myChange123',
+          source: 'my-git.example/an-org/a-repo',
+        }),
+      },
     });
-    expect(
-      native.type === 'artifact' && native.artifact.commitSha,
-    ).toBeUndefined();
+  });
+
+  it('links a change to the artifact built from it by (id, source)', () => {
+    const merged = fixture('change_merged');
+    merged.subject = {
+      id: '42',
+      source: 'https://github.com',
+      content: {
+        repository: { id: 'acme/payments', source: 'https://github.com' },
+      },
+    };
+    const packaged = fixture('artifact_packaged');
+    packaged.subject.id = OCI_ARTIFACT_ID;
+    packaged.subject.content.change = {
+      id: '42',
+      source: 'https://github.com',
+    };
+    const [change] = mapped(merged);
+    const [artifact] = mapped(packaged);
+    const key = changeCommitKey({ id: '42', source: 'https://github.com' });
+    expect(change.type === 'commits' && change.commits.map(c => c.sha)).toEqual(
+      [key],
+    );
+    expect(artifact.type === 'artifact' && artifact.artifact.commitSha).toBe(
+      key,
+    );
+    // Another source's change 42 is another change.
+    packaged.subject.content.change.source = 'https://gitlab.com';
+    const [other] = mapped(packaged);
+    expect(other.type === 'artifact' && other.artifact.commitSha).not.toBe(key);
   });
 
   it('maps artifact.published', () => {
@@ -362,6 +396,14 @@ describe('change.merged', () => {
             mergedAt: TIME,
             prNumber: 42,
           },
+          {
+            // The change itself, for artifacts that name it.
+            sha: changeCommitKey({ id: '42', source: '/event/source/123' }),
+            repository: 'github.com/acme/payments',
+            committedAt: TIME,
+            mergedAt: TIME,
+            prNumber: 42,
+          },
         ],
       },
     ]);
@@ -397,6 +439,8 @@ describe('incident events', () => {
           title: 'Response time above threshold of 100ms',
           detectedAt: '2022-11-11T13:52:20.079Z',
           evidence: `reported in environment prod1, running artifact ${OCI_ARTIFACT_ID}`,
+          environment: 'prod1',
+          artifactDigest: OCI_DIGEST,
         },
       },
     ]);
