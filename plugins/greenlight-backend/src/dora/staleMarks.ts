@@ -125,6 +125,43 @@ async function previousSuccesses(
 }
 
 /**
+ * Attributed incidents detected since the previous success of each changed production
+ * place (or ever, with none), with the deployments they blame: a failure noticed after
+ * that success can only be restored by a later deployment, such as a changed one.
+ */
+async function failuresNoticedSince(
+  knex: Knex,
+  successes: DeploymentRow[],
+  changed: DoraDeployment[],
+): Promise<{ deployments: DeploymentRow[]; incidents: DoraIncident[] }> {
+  const since = new Map<string, { entityRef: string; environment: string; from: number }>();
+  for (const d of changed) {
+    if (!d.entityRef || d.tier !== 'production') continue;
+    const key = JSON.stringify([d.entityRef, d.environment]);
+    const success = successes.find(s => s.entity_ref === d.entityRef && s.environment === d.environment);
+    since.set(key, { entityRef: d.entityRef, environment: d.environment, from: success ? Number(success.sort_time) : 0 });
+  }
+  const deployments: DeploymentRow[] = [];
+  const incidents: DoraIncident[] = [];
+  for (const place of since.values()) {
+    const rows = await knex('incidents as i')
+      .join('deployments as d', 'd.id', 'i.deployment_id')
+      .where({ 'd.entity_ref': place.entityRef, 'd.environment': place.environment })
+      .where('i.detected_at', '>=', place.from)
+      .select('i.id', 'i.detected_at', 'i.resolved_at', 'i.deployment_id');
+    for (const r of rows) {
+      const incident = toDoraIncident(r);
+      if (incident) incidents.push(incident);
+    }
+    const ids = [...new Set(rows.map(r => r.deployment_id as string))];
+    for (const part of chunked(ids)) {
+      deployments.push(...(await knex('deployments').select(DEPLOYMENT_COLUMNS).whereIn('id', part)));
+    }
+  }
+  return { deployments, incidents };
+}
+
+/**
  * Which entity-days the changes make stale: `staleRollupDays` over the changed versions,
  * plus, for every changed deployment, its own day (its commits and data-quality counts),
  * plus, for commit details, the deployments that carried those commits.
@@ -153,13 +190,16 @@ export async function staleMarksFor(knex: Knex, tierOf: TierOf, changes: LedgerC
   for (const part of chunked([...named].filter(id => !currentIds.has(id)))) {
     namedRows.push(...(await knex('deployments').select(DEPLOYMENT_COLUMNS).whereIn('id', part)));
   }
+  const successes = await previousSuccesses(knex, [...current, ...previous]);
+  const noticed = await failuresNoticedSince(knex, successes, [...current, ...previous]);
   const history = [
     ...current,
     ...namedRows.map(row => toDoraDeployment(row, tierOf)),
-    ...(await previousSuccesses(knex, [...current, ...previous])).map(row => toDoraDeployment(row, tierOf)),
+    ...successes.map(row => toDoraDeployment(row, tierOf)),
+    ...noticed.deployments.map(row => toDoraDeployment(row, tierOf)),
   ];
   const changed: Array<DoraDeployment | DoraIncident> = [...current, ...previous, ...incidents];
-  for (const stale of staleRollupDays(history, changed)) {
+  for (const stale of staleRollupDays(history, changed, noticed.incidents)) {
     if (stale.entityRef) marks.push({ entityRef: stale.entityRef, fromDay: stale.fromDay ?? ALL_DAYS });
   }
 
