@@ -125,6 +125,13 @@ export const incidentSchema = z.object({
   /** The deployment blamed, with the evidence that ties them together. */
   deploymentId: identifier().optional(),
   evidence: safeText().max(2000).optional(),
+  /**
+   * Where it was seen: with both set and no `deploymentId`, the incident is attributed
+   * to the deployment of this artifact that was running in this environment when it was
+   * detected, if there is one.
+   */
+  environment: safeString().min(1).max(100).optional(),
+  artifactDigest: digestSchema.optional(),
 });
 
 /** @public */

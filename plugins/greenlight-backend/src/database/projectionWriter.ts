@@ -5,8 +5,10 @@ import {
   foldDeployment,
   foldIncident,
   foldTestRun,
+  IncidentRow,
   StoredEvent,
 } from '../service/projection';
+import { artifactCommits, linkedSubjects, Placement, placedDeployment, placementOf } from './crossSubjectLinks';
 import { lockForWrite } from './subjectLocks';
 
 const CHUNK = 200;
@@ -56,8 +58,16 @@ export async function loadEvents(
  * either committed before (and its events are folded in here) or folds after this commits.
  */
 export async function reproject(tx: Knex.Transaction, subjectKeys: string[]) {
-  await lockForWrite(tx, 'subject', subjectKeys);
+  // Subjects linked to these (an artifact's deployments, incidents placed by where they hit)
+  // are re-derived too, so they are found first and locked with the others in one sorted
+  // acquisition: a second lock phase could deadlock against a writer of those subjects.
+  const linked = await linkedSubjects(tx, await loadEvents(tx, subjectKeys));
+  await lockForWrite(tx, 'subject', [...subjectKeys, ...linked]);
   const bySubject = await loadEvents(tx, subjectKeys);
+  for (const [key, events] of await loadEvents(tx, await linkedSubjects(tx, bySubject)))
+    bySubject.set(key, events);
+  const withoutCommits: Array<{ id: string; digest: string }> = [];
+  const placements: Array<{ row: IncidentRow; entityRefs: string[]; placement: Placement }> = [];
   const deployments = [];
   const deploymentCommits: Array<{ deployment_id: string; commit_sha: string }> = [];
   const incidents = [];
@@ -73,10 +83,13 @@ export async function reproject(tx: Knex.Transaction, subjectKeys: string[]) {
       const { row, commits: shas } = foldDeployment(events);
       deployments.push(row);
       for (const sha of shas) deploymentCommits.push({ deployment_id: row.id, commit_sha: sha });
+      if (shas.length === 0 && row.artifact_digest) withoutCommits.push({ id: row.id, digest: row.artifact_digest });
     } else if (kind === 'incident') {
       const { row, entityRefs } = foldIncident(events);
       incidents.push(row);
       for (const ref of entityRefs) incidentEntities.push({ incident_id: row.id, entity_ref: ref });
+      const placement = placementOf(events);
+      if (placement && !row.deployment_id) placements.push({ row, entityRefs, placement });
     } else if (kind === 'build') {
       builds.push(foldBuild(events));
     } else if (kind === 'artifact') {
@@ -102,12 +115,20 @@ export async function reproject(tx: Knex.Transaction, subjectKeys: string[]) {
     }
   }
 
+  const commitOfArtifact = await artifactCommits(tx, withoutCommits.map(d => d.digest), artifacts);
+  for (const d of withoutCommits) {
+    const sha = commitOfArtifact.get(d.digest);
+    if (sha) deploymentCommits.push({ deployment_id: d.id, commit_sha: sha });
+  }
   await upsert(tx, 'deployments', 'id', deployments);
   for (const part of chunks(deployments.map(d => d.id), 500)) {
     await tx('deployment_commits').whereIn('deployment_id', part).delete();
   }
   await upsert(tx, 'deployment_commits', ['deployment_id', 'commit_sha'], deploymentCommits);
   await refreshEnvironmentCommits(tx, deploymentCommits.map(c => c.commit_sha));
+  for (const { row, entityRefs, placement } of placements) {
+    if (row.detected_at !== null) row.deployment_id = (await placedDeployment(tx, placement, entityRefs, row.detected_at)) ?? null;
+  }
   await upsert(tx, 'incidents', 'id', incidents);
   for (const part of chunks(incidents.map(i => i.id), 500)) {
     await tx('incident_entities').whereIn('incident_id', part).delete();

@@ -54,7 +54,11 @@ export async function changesOfBatch(knex: Knex, rows: NewEventRow[]): Promise<L
     previousDeployments: [],
     incidents: [],
     previousIncidents: [],
-    commitShas: rows.flatMap(r => (r.event.type === 'commits' ? r.event.commits.map(c => c.sha) : [])),
+    // An artifact's commit is also the commit of its deployments that name none.
+    commitShas: rows.flatMap(r => {
+      if (r.event.type === 'commits') return r.event.commits.map(c => c.sha);
+      return r.event.type === 'artifact' && r.event.artifact.commitSha ? [r.event.artifact.commitSha] : [];
+    }),
   };
   for (const [subject, events] of await loadEvents(knex, subjects)) {
     const before = events.filter(e => !fresh.has(e.id));
@@ -62,7 +66,14 @@ export async function changesOfBatch(knex: Knex, rows: NewEventRow[]): Promise<L
       changes.deployments.push(foldDeployment(events).row);
       if (before.length > 0) changes.previousDeployments.push(foldDeployment(before).row);
     } else {
-      changes.incidents.push(foldIncident(events).row);
+      // An incident placed by environment and artifact is attributed when it is written,
+      // not by its own events: take the attribution the ledger holds.
+      const row = foldIncident(events).row;
+      if (!row.deployment_id) {
+        const stored = await knex('incidents').select('deployment_id').where('id', row.id).first();
+        row.deployment_id = stored?.deployment_id ?? null;
+      }
+      changes.incidents.push(row);
       if (before.length > 0) changes.previousIncidents.push(foldIncident(before).row);
     }
   }
@@ -114,6 +125,43 @@ async function previousSuccesses(
 }
 
 /**
+ * Attributed incidents detected since the previous success of each changed production
+ * place (or ever, with none), with the deployments they blame: a failure noticed after
+ * that success can only be restored by a later deployment, such as a changed one.
+ */
+async function failuresNoticedSince(
+  knex: Knex,
+  successes: DeploymentRow[],
+  changed: DoraDeployment[],
+): Promise<{ deployments: DeploymentRow[]; incidents: DoraIncident[] }> {
+  const since = new Map<string, { entityRef: string; environment: string; from: number }>();
+  for (const d of changed) {
+    if (!d.entityRef || d.tier !== 'production') continue;
+    const key = JSON.stringify([d.entityRef, d.environment]);
+    const success = successes.find(s => s.entity_ref === d.entityRef && s.environment === d.environment);
+    since.set(key, { entityRef: d.entityRef, environment: d.environment, from: success ? Number(success.sort_time) : 0 });
+  }
+  const deployments: DeploymentRow[] = [];
+  const incidents: DoraIncident[] = [];
+  for (const place of since.values()) {
+    const rows = await knex('incidents as i')
+      .join('deployments as d', 'd.id', 'i.deployment_id')
+      .where({ 'd.entity_ref': place.entityRef, 'd.environment': place.environment })
+      .where('i.detected_at', '>=', place.from)
+      .select('i.id', 'i.detected_at', 'i.resolved_at', 'i.deployment_id');
+    for (const r of rows) {
+      const incident = toDoraIncident(r);
+      if (incident) incidents.push(incident);
+    }
+    const ids = [...new Set(rows.map(r => r.deployment_id as string))];
+    for (const part of chunked(ids)) {
+      deployments.push(...(await knex('deployments').select(DEPLOYMENT_COLUMNS).whereIn('id', part)));
+    }
+  }
+  return { deployments, incidents };
+}
+
+/**
  * Which entity-days the changes make stale: `staleRollupDays` over the changed versions,
  * plus, for every changed deployment, its own day (its commits and data-quality counts),
  * plus, for commit details, the deployments that carried those commits.
@@ -142,13 +190,16 @@ export async function staleMarksFor(knex: Knex, tierOf: TierOf, changes: LedgerC
   for (const part of chunked([...named].filter(id => !currentIds.has(id)))) {
     namedRows.push(...(await knex('deployments').select(DEPLOYMENT_COLUMNS).whereIn('id', part)));
   }
+  const successes = await previousSuccesses(knex, [...current, ...previous]);
+  const noticed = await failuresNoticedSince(knex, successes, [...current, ...previous]);
   const history = [
     ...current,
     ...namedRows.map(row => toDoraDeployment(row, tierOf)),
-    ...(await previousSuccesses(knex, [...current, ...previous])).map(row => toDoraDeployment(row, tierOf)),
+    ...successes.map(row => toDoraDeployment(row, tierOf)),
+    ...noticed.deployments.map(row => toDoraDeployment(row, tierOf)),
   ];
   const changed: Array<DoraDeployment | DoraIncident> = [...current, ...previous, ...incidents];
-  for (const stale of staleRollupDays(history, changed)) {
+  for (const stale of staleRollupDays(history, changed, noticed.incidents)) {
     if (stale.entityRef) marks.push({ entityRef: stale.entityRef, fromDay: stale.fromDay ?? ALL_DAYS });
   }
 

@@ -135,8 +135,6 @@ describe('PrometheusMetricProvider.query', () => {
 
   it.each([
     ['NaN', vector('NaN')],
-    ['+Inf', vector('+Inf')],
-    ['-Inf', vector('-Inf')],
     ['an empty vector', vector()],
     [
       'a NaN scalar',
@@ -150,12 +148,28 @@ describe('PrometheusMetricProvider.query', () => {
     });
   });
 
-  it('drops non-finite samples next to finite ones', async () => {
+  // ±Inf is a value: histogram_quantile answers +Inf above the top bucket.
+  it.each([
+    ['+Inf', Infinity],
+    ['-Inf', -Infinity],
+  ])('keeps %s as a value', async (text, value) => {
+    reply = () => vector(text);
+    const { prometheus } = provider();
+    expect(await prometheus.query({ query: 'x', time })).toEqual({
+      status: 'ok',
+      samples: [{ labels: { pod: 'p0' }, value }],
+    });
+  });
+
+  it('drops NaN samples next to real ones', async () => {
     reply = () => vector('NaN', '0.1', '+Inf');
     const { prometheus } = provider();
     expect(await prometheus.query({ query: 'x', time })).toEqual({
       status: 'ok',
-      samples: [{ labels: { pod: 'p1' }, value: 0.1 }],
+      samples: [
+        { labels: { pod: 'p1' }, value: 0.1 },
+        { labels: { pod: 'p2' }, value: Infinity },
+      ],
     });
   });
 
@@ -362,9 +376,17 @@ describe('PrometheusMetricProvider.queryRange', () => {
     });
   });
 
-  it('has no data for an empty matrix or one without finite values', async () => {
+  it('has no data for an empty matrix or one with only NaN points', async () => {
     const { prometheus } = provider();
     reply = () => success({ resultType: 'matrix', result: [] });
+    expect(
+      await prometheus.queryRange({ query: 'x', start, end, stepSeconds: 60 }),
+    ).toEqual({ status: 'no-data' });
+    reply = () =>
+      success({
+        resultType: 'matrix',
+        result: [{ metric: {}, values: [[1767348000, 'NaN']] }],
+      });
     expect(
       await prometheus.queryRange({ query: 'x', start, end, stepSeconds: 60 }),
     ).toEqual({ status: 'no-data' });
@@ -375,7 +397,10 @@ describe('PrometheusMetricProvider.queryRange', () => {
       });
     expect(
       await prometheus.queryRange({ query: 'x', start, end, stepSeconds: 60 }),
-    ).toEqual({ status: 'no-data' });
+    ).toEqual({
+      status: 'ok',
+      series: [{ labels: {}, points: [[1767348000, Infinity]] }],
+    });
   });
 
   it('refuses a backwards range or a zero step without asking', async () => {

@@ -57,8 +57,10 @@ export function parseSampleValue(text: string): number {
 
 /**
  * Samples of an instant query. A range vector (`metric[5m]`) gives one sample per raw
- * point, which is how canary-vs-baseline gates collect observations. Non-finite values
- * are dropped; nothing finite left means no data.
+ * point, which is how canary-vs-baseline gates collect observations. ±Inf is a value
+ * (`histogram_quantile` answers +Inf when latency is above the top bucket, the worst
+ * breach there is) and is kept; only NaN (e.g. 0/0, no traffic) is dropped, and nothing
+ * left means no data.
  */
 export function toQueryResult(data: PrometheusData): MetricQueryResult {
   let samples: MetricSample[];
@@ -83,15 +85,15 @@ export function toQueryResult(data: PrometheusData): MetricQueryResult {
       })),
     );
   }
-  const finite = samples.filter(sample => Number.isFinite(sample.value));
-  return finite.length
-    ? { status: 'ok', samples: finite }
+  const values = samples.filter(sample => !Number.isNaN(sample.value));
+  return values.length
+    ? { status: 'ok', samples: values }
     : { status: 'no-data' };
 }
 
 /**
- * Series of a range query. Non-finite points stay, as they are data to a replay (an
- * evaluation without a value); a result without any finite point is no data.
+ * Series of a range query. NaN points stay, as they are data to a replay (an evaluation
+ * without a value); a result whose every point is NaN is no data. ±Inf is a value.
  */
 export function toRangeResult(data: PrometheusData): MetricRangeResult {
   if (data.resultType !== 'matrix') {
@@ -107,8 +109,8 @@ export function toRangeResult(data: PrometheusData): MetricRangeResult {
       parseSampleValue(value),
     ]),
   }));
-  const anyFinite = series.some(s =>
-    s.points.some(([, value]) => Number.isFinite(value)),
+  const anyValue = series.some(s =>
+    s.points.some(([, value]) => !Number.isNaN(value)),
   );
-  return anyFinite ? { status: 'ok', series } : { status: 'no-data' };
+  return anyValue ? { status: 'ok', series } : { status: 'no-data' };
 }

@@ -302,7 +302,7 @@ describe.each(databases.eachSupportedId())(
     expect(res.status).toBe(200);
     const artifact = await backend.get(`/v1/artifacts/${digestOf(CDEVENTS_HEX)}`);
     expect(artifact.body.summary).toMatchObject({ status: 'verified', signer: 'release-signer' });
-    expect(artifact.body.attestations[0].sourceEventId).toBe('cdevents:cd-signed-1');
+    expect(artifact.body.attestations[0].sourceEventId).toBe('cdevents:cd-signed-1@/ci/release');
   });
 
   it('answers 400 naming each bad field and writes nothing', async () => {

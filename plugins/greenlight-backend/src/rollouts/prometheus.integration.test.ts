@@ -24,7 +24,7 @@ if (!havePrometheus) {
 }
 
 const SECRET = 'integration-webhook-secret';
-const SCENARIOS = ['healthy', 'bad', 'restart', 'lost-ack'];
+const SCENARIOS = ['healthy', 'bad', 'restart', 'lost-ack', 'no-5xx'];
 /** Each database gets series of its own, so one run's bad samples never reach the next run's window. */
 const label = (scenario: string, databaseId: string) =>
   `${scenario}-${databaseId.toLowerCase().replace(/_/g, '-')}`;
@@ -57,6 +57,69 @@ spec:
     - { displayName: Error ratio, op: lt, value: 0.05, target: 0.99 }
 `;
 
+/**
+ * The healthy-canary shape a real service produces: no 5xx series exists at all. Both
+ * gates say no data means fail, so reading the missing series as silence rolls back a
+ * healthy version. The threshold query fills the missing numerator with 0 (the
+ * scaffolder templates' form); the burn-rate gate's bad count is an empty vector.
+ */
+const noErrorsSlo = (deployment: string) => {
+  const annotations = `  annotations:
+    greenlight.dev/interval: 1s
+    greenlight.dev/evaluations: '4'
+    greenlight.dev/failure-rule: consecutive:2
+    greenlight.dev/no-data: fail`;
+  const all = `app_requests_total{deployment="${deployment}"}`;
+  const errors = `app_requests_total{deployment="${deployment}",code="500"}`;
+  return `apiVersion: openslo/v1
+kind: SLO
+metadata:
+  name: ${deployment}-error-ratio
+${annotations}
+spec:
+  service: ${deployment}
+  indicator:
+    metadata: { name: error-ratio }
+    spec:
+      thresholdMetric:
+        metricSource:
+          type: Prometheus
+          spec:
+            query: (sum(rate(${errors}[5s])) or vector(0)) / sum(rate(${all}[5s]))
+  timeWindow: [{ duration: 28d, isRolling: true }]
+  budgetingMethod: Occurrences
+  objectives:
+    - { displayName: Error ratio, op: lt, value: 0.05, target: 0.99 }
+---
+apiVersion: openslo/v1
+kind: SLO
+metadata:
+  name: ${deployment}-availability
+${annotations}
+spec:
+  service: ${deployment}
+  indicator:
+    metadata: { name: availability }
+    spec:
+      ratioMetric:
+        counter: true
+        bad:
+          metricSource:
+            type: Prometheus
+            spec:
+              query: sum(increase(${errors}[{{.window}}]))
+        total:
+          metricSource:
+            type: Prometheus
+            spec:
+              query: sum(increase(${all}[{{.window}}]))
+  timeWindow: [{ duration: 28d, isRolling: true }]
+  budgetingMethod: Occurrences
+  objectives:
+    - { displayName: Availability, target: 0.99 }
+`;
+};
+
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
 (havePrometheus ? describe : describe.skip)(
@@ -72,6 +135,7 @@ const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
         databases
           .eachSupportedId()
           .flatMap(([id]) => SCENARIOS.map(s => label(s, id))),
+        databases.eachSupportedId().map(([id]) => label('no-5xx', id)),
       );
       prometheus = await startPrometheus(
         exporter.port,
@@ -109,7 +173,8 @@ const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
             gates: {
               entities: Object.entries(evaluations).map(([d, n]) => ({
                 entityRef: `component:default/${series(d)}`,
-                slo: slo(series(d), n),
+                slo:
+                  d === 'no-5xx' ? noErrorsSlo(series(d)) : slo(series(d), n),
               })),
             },
             rollouts: {
@@ -122,7 +187,13 @@ const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
           scheduler: schedulerServiceFactory,
           extra: [metricsServiceFactory],
         });
-      const allEvaluations = { healthy: 4, bad: 4, restart: 60, 'lost-ack': 4 };
+      const allEvaluations = {
+        healthy: 4,
+        bad: 4,
+        restart: 60,
+        'lost-ack': 4,
+        'no-5xx': 4,
+      };
 
       const deploy = (server: any, deployment: string) =>
         request(server)
@@ -233,6 +304,29 @@ const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
           expect(
             (await rolloutOf(backend.server, 'bad')).evaluations,
           ).toHaveLength(bad.evaluations.length);
+        } finally {
+          await backend.stop();
+        }
+      });
+
+      it('promotes a healthy canary that has no 5xx series at all, with no data meaning fail', async () => {
+        const backend = await start(allEvaluations);
+        try {
+          await deploy(backend.server, 'no-5xx');
+          const rollout = await waitFor(
+            backend.server,
+            'no-5xx',
+            r => r.state !== 'analysing',
+          );
+          expect(rollout.state).toBe('promoted');
+          expect(rollout.rollback).toBeNull();
+          const gates = new Set(rollout.evaluations.map((e: any) => e.gateId));
+          expect(gates.size).toBe(2);
+          // Every evaluation of both gates read a real 0, never no data.
+          for (const e of rollout.evaluations) {
+            expect(e).toMatchObject({ verdict: 'pass', value: 0 });
+          }
+          expect(receiver.callsFor(rollout.id)).toEqual([]);
         } finally {
           await backend.stop();
         }

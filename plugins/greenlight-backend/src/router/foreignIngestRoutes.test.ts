@@ -99,6 +99,25 @@ describe('POST /v1/cdevents', () => {
     }
   });
 
+  it('deduplicates per (source, id), as CloudEvents defines identity', async () => {
+    const server = await start();
+    const deployed = JSON.parse(fs.readFileSync(path.join(fixtures, 'v0.5.1/service_deployed.json'), 'utf8'));
+    const from = (source: string) => ({ ...deployed, context: { ...deployed.context, id: '1', source } });
+    const post = (events: unknown[]) =>
+      request(server)
+        .post('/api/greenlight/v1/cdevents')
+        .set('Authorization', mockCredentials.service.header())
+        .set('Content-Type', 'application/json')
+        .send(events);
+    // Two producers that both number their events from 1: two events, two deployments.
+    const first = await post([from('/tekton/prod'), from('/jenkins/main')]);
+    expect(first.body).toMatchObject({ accepted: 2, duplicates: 0 });
+    expect(first.body.results.map((r: any) => r.id)).toEqual(['cdevents:1@/tekton/prod', 'cdevents:1@/jenkins/main']);
+    // The same (source, id) again is a duplicate.
+    const again = await post([from('/tekton/prod')]);
+    expect(again.body).toMatchObject({ accepted: 0, duplicates: 1 });
+  });
+
   it('takes CloudEvents binary mode and rejects an invalid event with its path', async () => {
     const server = await start();
     const deployed = JSON.parse(fs.readFileSync(path.join(fixtures, 'v0.5.1/service_deployed.json'), 'utf8'));

@@ -75,7 +75,10 @@ export function analyseHistory(
       outcome.recoveryMs = recoveryTimeMs(
         deployment,
         at,
-        evidence.incidentsOf.get(deployment.id) ?? [],
+        {
+          incidents: evidence.incidentsOf.get(deployment.id) ?? [],
+          remediations: evidence.remediationsOf.get(deployment.id) ?? [],
+        },
         restorations,
       );
     }

@@ -152,3 +152,89 @@ describe('failed deployment recovery time', () => {
     });
   });
 });
+
+describe('recovery never ends before the failure was noticed', () => {
+  const place = on('late-detection');
+  // Each case: deployment D at 10:00 (or as given), then whatever the case
+  // adds; an incident attributed to D. Times on 2026-01-06.
+  const t = (hhmm: string) => at(`2026-01-06T${hhmm}`);
+  const cases: Array<{
+    name: string;
+    deployments: DoraDeployment[];
+    detectedAt: number;
+    resolvedAt?: number;
+    expected: number | null;
+  }> = [
+    {
+      // D 10:00, unrelated E 10:10, detected 12:00, resolved 13:00.
+      // E finished before anyone knew D was bad: not a restoration.
+      // Start = min(10:00, 12:00) = 10:00; end = 13:00 → 180 min
+      // (the old rule took E: 10:10 − 10:00 = 10 min).
+      name: 'an unrelated deployment before detection does not restore',
+      deployments: [place('D', t('10:00')), place('E', t('10:10'))],
+      detectedAt: t('12:00'),
+      resolvedAt: t('13:00'),
+      expected: 180 * MINUTE,
+    },
+    {
+      // D 10:00, E 10:10, detected 12:00, fix F 12:30, resolved 13:00.
+      // First success after max(10:00, 12:00) is F at 12:30: 150 min.
+      name: 'the first deployment after detection restores',
+      deployments: [
+        place('D', t('10:00')),
+        place('E', t('10:10')),
+        place('F', t('12:30')),
+      ],
+      detectedAt: t('12:00'),
+      resolvedAt: t('13:00'),
+      expected: 150 * MINUTE,
+    },
+    {
+      // D 10:00, E 10:10, detected 12:00, never resolved, nothing after:
+      // unrecovered (the old rule said 10 min).
+      name: 'no restoration after detection leaves it unrecovered',
+      deployments: [place('D', t('10:00')), place('E', t('10:10'))],
+      detectedAt: t('12:00'),
+      expected: null,
+    },
+    {
+      // Detected during the rollout (09:55, D finished 10:00): noticed =
+      // max(10:00, 09:55) = 10:00, so E at 10:10 restores; start = 09:55;
+      // 10:10 − 09:55 = 15 min.
+      name: 'detection before the finish: the next deployment restores',
+      deployments: [place('D', t('10:00')), place('E', t('10:10'))],
+      detectedAt: t('09:55'),
+      expected: 15 * MINUTE,
+    },
+    {
+      // A rollback naming D at 10:30 restores it even though the incident
+      // was filed later (12:00): the rollback shows someone had noticed.
+      // 10:30 − 10:00 = 30 min.
+      name: 'a rollback that names it restores whenever it came',
+      deployments: [
+        place('D', t('10:00')),
+        place('R', t('10:30'), { intent: 'rollback', rollbackOf: 'D' }),
+      ],
+      detectedAt: t('12:00'),
+      resolvedAt: t('13:00'),
+      expected: 30 * MINUTE,
+    },
+  ];
+
+  it.each(cases)('$name', c => {
+    const failures = computeDoraMetrics(
+      {
+        deployments: c.deployments,
+        incidents: [
+          incident('inc', c.detectedAt, {
+            deploymentId: 'D',
+            resolvedAt: c.resolvedAt,
+          }),
+        ],
+      },
+      window,
+    ).changeFailRate.failures;
+    const d = (failures ?? []).find(f => f.deploymentId === 'D');
+    expect(d?.recoveryMs).toBe(c.expected);
+  });
+});

@@ -1,4 +1,9 @@
-import { byTimeThenId, groupBy } from './deployments';
+import {
+  byTimeThenId,
+  deploymentTime,
+  groupBy,
+  isProduction,
+} from './deployments';
 import { DoraDeployment, DoraIncident } from './types';
 
 /** Finish times of successful production deployments per entity and environment. */
@@ -46,27 +51,48 @@ function firstAfter(
  *
  * The failure starts at the earlier of the deployment's finish and the
  * detection of an incident attributed to it (a rollout can hurt users before
- * it finishes). It ends at the earliest restoration: the next successful
- * production deployment of the same entity in the same environment (a
- * rollback, a replacement or a forward fix all restore service there), or the
- * resolution of an attributed incident.
+ * it finishes). It ends at the earliest restoration:
+ * - the resolution of an attributed incident;
+ * - a successful production deployment in the same entity and environment
+ *   that names it as the one it rolls back or replaces, finished after it;
+ * - any other successful production deployment there (a forward fix) that
+ *   finished after both the failed deployment and the first detection. One
+ *   that finished before the failure was noticed was not made to restore it,
+ *   and counting it would end the recovery before it began.
  */
 export function recoveryTimeMs(
   failed: DoraDeployment,
   at: number,
-  attributedIncidents: readonly DoraIncident[],
+  evidence: {
+    incidents: readonly DoraIncident[];
+    remediations: readonly DoraDeployment[];
+  },
   restorations: RestorationIndex,
 ): number | null {
-  let start = at;
-  let end = firstAfter(restorations.get(placeKey(failed)) ?? [], at);
-  for (const incident of attributedIncidents) {
-    start = Math.min(start, incident.detectedAt);
-    if (incident.resolvedAt !== undefined) {
-      end =
-        end === undefined
-          ? incident.resolvedAt
-          : Math.min(end, incident.resolvedAt);
+  const detections = evidence.incidents.map(i => i.detectedAt);
+  const start = Math.min(at, ...detections);
+  const noticed =
+    detections.length === 0 ? at : Math.max(at, Math.min(...detections));
+  const ends: number[] = [];
+  const restored = firstAfter(
+    restorations.get(placeKey(failed)) ?? [],
+    noticed,
+  );
+  if (restored !== undefined) ends.push(restored);
+  for (const incident of evidence.incidents) {
+    if (incident.resolvedAt !== undefined) ends.push(incident.resolvedAt);
+  }
+  for (const r of evidence.remediations) {
+    const finished = deploymentTime(r);
+    if (
+      finished !== undefined &&
+      finished > at &&
+      r.status === 'succeeded' &&
+      isProduction(r) &&
+      placeKey(r) === placeKey(failed)
+    ) {
+      ends.push(finished);
     }
   }
-  return end === undefined ? null : Math.max(0, end - start);
+  return ends.length === 0 ? null : Math.max(0, Math.min(...ends) - start);
 }

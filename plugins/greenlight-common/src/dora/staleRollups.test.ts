@@ -58,7 +58,7 @@ describe('staleRollupDays', () => {
           }
         });
 
-        const stale = staleRollupDays(deployments, changed);
+        const stale = staleRollupDays(deployments, changed, incidents);
         const isStale = (r: DoraDailyRollup) =>
           stale.some(
             s =>
@@ -112,5 +112,30 @@ describe('staleRollupDays', () => {
     expect(staleRollupDays(history, [history[0]])).toEqual([
       { entityRef: 'component:default/payments', fromDay: null },
     ]);
+  });
+
+  it('reaches back to a failure noticed after the previous success', () => {
+    // 'bad' at 23:50 on 6 Jan, an unrelated 'ok' at 00:10 on 7 Jan, an incident
+    // on 'bad' detected on 8 Jan: 'ok' came before anyone knew, so only 'fix'
+    // (9 Jan) restores 'bad', whose day is before 'ok's.
+    const history = [
+      deploy('bad', at('2026-01-06T23:50')),
+      deploy('ok', at('2026-01-07T00:10')),
+      deploy('fix', at('2026-01-09T10:00')),
+    ];
+    const late = incident('i', at('2026-01-08T09:00'), { deploymentId: 'bad' });
+    expect(staleRollupDays(history, [history[2]], [late])).toEqual([
+      { entityRef: 'component:default/payments', fromDay: '2026-01-06' },
+    ]);
+    // Patching from that day gives the rollups of the whole new history.
+    const before = buildDailyRollups(history.slice(0, 2), [late]);
+    const after = buildDailyRollups(history, [late]);
+    expect([
+      ...before.filter(r => r.day < '2026-01-06'),
+      ...after.filter(r => r.day >= '2026-01-06'),
+    ]).toEqual(after);
+    expect(after.find(r => r.day === '2026-01-06')).not.toEqual(
+      before.find(r => r.day === '2026-01-06'),
+    );
   });
 });

@@ -24,15 +24,20 @@ function isDeployment(
  * the deployments it names (a remediation's `rollbackOf` / `replaces`, an
  * incident's `deploymentId`); and, for a deployment, the previous successful
  * production deployment of its entity and environment, because every failure
- * since then may now recover at this deployment.
+ * since then may now recover at this deployment; and also to any deployment
+ * there whose failure was noticed since then (an attributed incident detected
+ * after that success), which only a later deployment can restore.
  *
  * @param deployments - the full deployment history including the change
  * @param changed - new events, and both the old and new version of updated ones
+ * @param incidents - attributed incidents; those detected since a changed
+ *   deployment's previous success must be here with their deployment
  * @public
  */
 export function staleRollupDays(
   deployments: readonly DoraDeployment[],
   changed: ReadonlyArray<DoraDeployment | DoraIncident>,
+  incidents: readonly DoraIncident[] = [],
 ): DoraStaleRollups[] {
   const byId = new Map(deployments.map(d => [d.id, d]));
   const from = new Map<string, number | null>();
@@ -76,6 +81,19 @@ export function staleRollupDays(
       }
     }
     mark(event.entityRef, previousSuccess);
+    // A failure noticed after that success is restored only by a later deployment.
+    for (const incident of incidents) {
+      const failed = incident.deploymentId && byId.get(incident.deploymentId);
+      if (
+        failed &&
+        failed.entityRef === event.entityRef &&
+        failed.environment === event.environment &&
+        incident.detectedAt <= time &&
+        (previousSuccess === null || incident.detectedAt >= previousSuccess)
+      ) {
+        markDeployment(failed.id);
+      }
+    }
   }
   return [...from.entries()]
     .map(([entityRef, time]) => ({

@@ -112,8 +112,6 @@ describe('threshold gates', () => {
 
   it.each([
     ['NaN (0/0 without traffic)', ok(NaN)],
-    ['+Inf', ok(Infinity)],
-    ['-Inf', ok(-Infinity)],
     ['an empty vector', ok()],
     ['a no-data result', { status: 'no-data' } as MetricQueryResult],
   ])('has no data for %s', (_, result) => {
@@ -126,10 +124,74 @@ describe('threshold gates', () => {
     });
   });
 
-  it('ignores non-finite series next to finite ones', () => {
+  it('ignores NaN series next to real values', () => {
     expect(
       evaluateGate(thresholdGate(), { value: ok(NaN, 0.002) }),
     ).toMatchObject({ verdict: 'pass', samples: 1 });
+  });
+
+  // A breach or a healthy zero must never read as silence: with `noData: ignore`
+  // a breach read as no data is promoted, with `noData: fail` a healthy canary
+  // read as no data is rolled back. Each row holds for every no-data policy.
+  const latency = (
+    comparator: ThresholdGate['comparator'],
+    threshold: number,
+  ) =>
+    thresholdGate({
+      id: 'checkout/latency-p99',
+      metric: prom(
+        'histogram_quantile(0.99, sum by (le) (rate(latency_bucket[{{.window}}])))',
+      ),
+      comparator,
+      threshold,
+    });
+  it.each([
+    {
+      // histogram_quantile answers +Inf when the quantile lies above the top
+      // finite bucket: the worst latency breach there is. +Inf < 0.5 is false.
+      case: '+Inf p99 latency against < 0.5 s',
+      gate: latency('<', 0.5),
+      result: ok(Infinity),
+      verdict: 'fail',
+      value: Infinity,
+    },
+    {
+      // Worst series of [0.2, +Inf] under "<" is max = +Inf → fail.
+      case: '+Inf next to a healthy series',
+      gate: latency('<', 0.5),
+      result: ok(0.2, Infinity),
+      verdict: 'fail',
+      value: Infinity,
+    },
+    {
+      // A success ratio of −Inf cannot be ≥ 0.99.
+      case: '−Inf against >= 0.99',
+      gate: thresholdGate({ comparator: '>=', threshold: 0.99 }),
+      result: ok(-Infinity),
+      verdict: 'fail',
+      value: -Infinity,
+    },
+    {
+      // (sum(5xx) or vector(0)) / sum(all): no 5xx series, 120 req/s →
+      // 0 / 120 = 0, and 0 < 0.01 → pass.
+      case: 'healthy zero error ratio',
+      gate: thresholdGate(),
+      result: ok(0 / 120),
+      verdict: 'pass',
+      value: 0,
+    },
+  ])('$case → $verdict under every no-data policy', c => {
+    for (const noData of ['fail', 'inconclusive', 'ignore'] as const) {
+      const evaluation = evaluateGate(
+        { ...c.gate, policy: policy({ noData }) },
+        { value: c.result },
+      );
+      expect(evaluation).toMatchObject({
+        verdict: c.verdict,
+        outcome: c.verdict,
+        value: c.value,
+      });
+    }
   });
 
   it('applies the no-data policy', () => {
@@ -239,15 +301,16 @@ describe('burn-rate gates', () => {
     expect(evaluation.value).toBeCloseTo(10, 6);
   });
 
+  const good: BurnRateGate = {
+    ...gate,
+    ratio: {
+      type: 'good',
+      good: prom('good[{{.window}}]'),
+      total: prom('total[{{.window}}]'),
+    },
+  };
+
   it('reads good/total ratios too', () => {
-    const good: BurnRateGate = {
-      ...gate,
-      ratio: {
-        type: 'good',
-        good: prom('good[{{.window}}]'),
-        total: prom('total[{{.window}}]'),
-      },
-    };
     // 970 good of 1000 → 3% errors → 30×; 98 of 100 → 2% → 20×.
     const evaluation = evaluateGate(good, {
       'good@1h': ok(970),
@@ -269,6 +332,67 @@ describe('burn-rate gates', () => {
         'bad@5m': ok(NaN),
       }).verdict,
     ).toBe('no-data');
+  });
+
+  // The numerator series of a healthy service do not exist at all: Prometheus
+  // has no `code=~"5.."` series to sum, so the query answers an empty vector.
+  // Only a missing or zero denominator (no traffic) is no data.
+  it.each([
+    {
+      // bad: nothing; total 1000 and 100 → 0/1000 = 0 and 0/100 = 0, burn 0×.
+      case: 'empty numerator with traffic',
+      bad: { status: 'no-data' } as MetricQueryResult,
+      total: ok(1000),
+      verdict: 'pass',
+      value: 0,
+    },
+    {
+      case: 'empty numerator vector with traffic',
+      bad: ok(),
+      total: ok(1000),
+      verdict: 'pass',
+      value: 0,
+    },
+    {
+      // bad: nothing; total: nothing → no traffic to judge.
+      case: 'no traffic at all',
+      bad: { status: 'no-data' } as MetricQueryResult,
+      total: { status: 'no-data' } as MetricQueryResult,
+      verdict: 'no-data',
+      value: null,
+    },
+    {
+      // total 0 → 0/0, unknown.
+      case: 'zero traffic',
+      bad: { status: 'no-data' } as MetricQueryResult,
+      total: ok(0),
+      verdict: 'no-data',
+      value: null,
+    },
+  ])('$case → $verdict', c => {
+    const evaluation = evaluateGate(
+      { ...gate, policy: policy({ noData: 'fail' }) },
+      {
+        'bad@1h': c.bad,
+        'total@1h': c.total,
+        'bad@5m': c.bad,
+        'total@5m': c.total.status === 'ok' ? ok(100) : c.total,
+      },
+    );
+    expect(evaluation.verdict).toBe(c.verdict);
+    expect(evaluation.value).toBe(c.value);
+  });
+
+  it('reads an empty good count with traffic as every request failing', () => {
+    // good: nothing of 1000 → error ratio 1 → burn 1/0.001 = 1000× > 14.4.
+    const evaluation = evaluateGate(good, {
+      'good@1h': { status: 'no-data' },
+      'total@1h': ok(1000),
+      'good@5m': { status: 'no-data' },
+      'total@5m': ok(100),
+    });
+    expect(evaluation.verdict).toBe('fail');
+    expect(evaluation.value).toBeCloseTo(1000, 6);
   });
 
   it('still fails on one firing pair while another pair has no data', () => {
@@ -384,7 +508,7 @@ describe('canary-vs-baseline gates', () => {
 
   it('has no data without samples on either side', () => {
     expect(
-      evaluateGate(gate(), { canary: ok(NaN, Infinity), baseline }).reason,
+      evaluateGate(gate(), { canary: ok(NaN, NaN), baseline }).reason,
     ).toBe('no samples for canary');
     expect(
       evaluateGate(gate(), { canary, baseline: { status: 'no-data' } }).verdict,

@@ -42,10 +42,14 @@ function noData(
   };
 }
 
-/** The finite sample values of a result; NaN and ±Inf mean "no value" here. */
-function finiteValues(result: MetricQueryResult): number[] {
+/**
+ * The sample values of a result. NaN (0/0: a ratio over no traffic) means "no value";
+ * ±Inf is a value like any other: `histogram_quantile` answers +Inf when latency is above
+ * the top bucket, the worst breach there is, not silence.
+ */
+function sampleValues(result: MetricQueryResult): number[] {
   if (result.status !== 'ok') return [];
-  return result.samples.map(s => s.value).filter(Number.isFinite);
+  return result.samples.map(s => s.value).filter(v => !Number.isNaN(v));
 }
 
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
@@ -64,8 +68,8 @@ function evaluateThreshold(
   gate: ThresholdGate,
   results: Record<string, MetricQueryResult>,
 ): Verdict {
-  const values = finiteValues(results.value);
-  if (!values.length) return noData('the query returned no finite value');
+  const values = sampleValues(results.value);
+  if (!values.length) return noData('the query returned no value');
   // Every series must satisfy the threshold, so judge the worst one.
   const lowerIsBetter = gate.comparator === '<' || gate.comparator === '<=';
   const value = lowerIsBetter ? Math.max(...values) : Math.min(...values);
@@ -82,8 +86,20 @@ function evaluateThreshold(
 }
 
 function single(result: MetricQueryResult): number {
-  const values = finiteValues(result);
+  const values = sampleValues(result);
   return values.length ? sum(values) : NaN;
+}
+
+/**
+ * A count that Prometheus leaves out when it is zero: a healthy service has no
+ * `code=~"5.."` series at all, so an empty numerator is 0, not "unknown". Whether
+ * there was traffic to judge is the denominator's business.
+ */
+function countOrZero(result: MetricQueryResult): number {
+  const empty =
+    result.status === 'no-data' ||
+    (result.status === 'ok' && result.samples.length === 0);
+  return empty ? 0 : single(result);
 }
 
 function evaluateBurnRate(
@@ -94,7 +110,7 @@ function evaluateBurnRate(
   const ratioAt = (seconds: number) =>
     errorRatio(
       part,
-      single(results[burnRateQueryKey(part, seconds)]),
+      countOrZero(results[burnRateQueryKey(part, seconds)]),
       single(results[burnRateQueryKey('total', seconds)]),
     );
   const burns: WindowBurn[] = gate.windows.map(window => ({
@@ -152,8 +168,8 @@ function evaluateCanary(
   gate: CanaryVsBaselineGate,
   results: Record<string, MetricQueryResult>,
 ): Verdict {
-  const canary = finiteValues(results.canary);
-  const baseline = finiteValues(results.baseline);
+  const canary = sampleValues(results.canary);
+  const baseline = sampleValues(results.baseline);
   const samples = canary.length + baseline.length;
   if (!canary.length || !baseline.length) {
     return noData(
@@ -173,7 +189,11 @@ function evaluateCanary(
   const lowerIsBetter = gate.direction === 'lower-is-better';
   const baselineMedian = median(baseline);
   // Move the baseline by the tolerated effect so that only a worse shift counts.
-  const tolerance = gate.allowedEffect * Math.abs(baselineMedian);
+  // An infinite baseline median (latency above the top bucket) tolerates no
+  // shift: ∞ − ∞ would be NaN.
+  const tolerance = Number.isFinite(baselineMedian)
+    ? gate.allowedEffect * Math.abs(baselineMedian)
+    : 0;
   const shifted = baseline.map(v =>
     lowerIsBetter ? v + tolerance : v - tolerance,
   );
@@ -231,7 +251,7 @@ export function evaluateGate(
     complete[key] = result;
   }
   if (complete.traffic) {
-    const traffic = sum(finiteValues(complete.traffic));
+    const traffic = sum(sampleValues(complete.traffic));
     if (traffic < gate.policy.minTraffic) {
       return finish(
         noData(

@@ -157,6 +157,8 @@ export async function startDoraBackend(options: {
   entities: Entity[];
   knex?: Knex;
   dora?: object;
+  /** More `greenlight` configuration, e.g. `webhooks`. */
+  greenlight?: object;
 }): Promise<DoraTestBackend> {
   let scheduler: SchedulerService | undefined;
   const captureScheduler = createBackendModule({
@@ -178,7 +180,13 @@ export async function startDoraBackend(options: {
       catalogServiceMock.factory({ entities: options.entities }),
       mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
       mockServices.rootConfig.factory({
-        data: { greenlight: { environments: ENVIRONMENTS, ...(options.dora ? { dora: options.dora } : {}) } },
+        data: {
+          greenlight: {
+            environments: ENVIRONMENTS,
+            ...(options.dora ? { dora: options.dora } : {}),
+            ...options.greenlight,
+          },
+        },
       }),
       ...(options.knex ? [mockServices.database.factory({ knex: options.knex })] : []),
     ],

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { EventDraft, ignore, Translation } from '../outcome';
 import { PackageUrl, parsePurl, purlDigest } from '../purl';
 import { normalizeRepository } from '../repository';
+import { changeCommitKey } from './changes';
 import { isGitSha } from './customData';
 import {
   Mapper,
@@ -46,10 +47,23 @@ function single(draft: ArtifactDraft | string): Translation {
 
 const packagedContent = z.object({ change: reference.optional() });
 
+/** A change id that is a SHA is the commit; any other is known by its commit key. */
+function commitOfChange(
+  change: { id: string; source?: string },
+  eventSource: string,
+): string {
+  if (isGitSha(change.id)) return change.id;
+  return changeCommitKey({
+    id: change.id,
+    source: change.source ?? eventSource,
+  });
+}
+
 /**
- * artifact.packaged: `change` names the change the artifact was built from. Its id
- * is usually a pull request, so it becomes the commit only when it is a SHA; its
- * source becomes the repository when it names one.
+ * artifact.packaged: `change` names the change the artifact was built from. Its id is
+ * usually a pull request: the artifact's commit is the change's commit key (see
+ * `changeCommitKey`), or the id itself when it is a SHA. Its source becomes the
+ * repository when it names one.
  */
 export const mapArtifactPackaged: Mapper = input => {
   const read = readContent(packagedContent, input.event);
@@ -58,7 +72,8 @@ export const mapArtifactPackaged: Mapper = input => {
   const repository = change?.source
     ? normalizeRepository(change.source)
     : undefined;
-  const changeSha = change && isGitSha(change.id) ? change.id : undefined;
+  const changeSha =
+    change && commitOfChange(change, input.event.context.source);
   const draft = artifactDraft(
     input,
     parsePurl(input.event.subject.id),

@@ -8,6 +8,7 @@ import {
   reference,
   subjectFields,
 } from './mapperKit';
+import { cdeventIdentity } from './identity';
 
 const serviceContent = z.object({
   environment: reference,
@@ -18,7 +19,7 @@ const serviceContent = z.object({
  * service.deployed / upgraded / rolledback: the environment now runs `artifactId`.
  *
  * CDEvents reports these once the change is done, so each is a finished deployment
- * whose id is the event id. A rollback is a deployment that succeeded with intent
+ * whose id is the event's identity, `<id>@<source>`. A rollback is a deployment that succeeded with intent
  * `rollback`: the ledger's `rolled-back` status belongs to the deployment being
  * undone, which CDEvents does not identify.
  */
@@ -36,7 +37,7 @@ function deploymentMapper(intent?: 'rollback'): Mapper {
           time: event.context.timestamp,
           ...subjectFields(hints, { serviceId: event.subject.id, purl }),
           deployment: {
-            id: event.context.id,
+            id: cdeventIdentity(event.context),
             environment: environment.id,
             artifactDigest: digest,
             version: digest ? purl?.qualifiers.tag : purl?.version,

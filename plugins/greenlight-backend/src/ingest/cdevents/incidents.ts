@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { purlDigest } from '../purl';
 import {
   Mapper,
   optionalPurl,
@@ -15,9 +16,9 @@ const incidentContent = z.object({
 });
 
 /**
- * The native incident has no environment or artifact fields; both are kept in
- * `evidence` so whoever attributes the incident to a deployment can see what was
- * running where.
+ * Environment and artifact are passed on as the incident's placement: the ledger
+ * attributes it to the deployment of that artifact running in that environment when it
+ * was detected. They are also kept readable in `evidence`.
  */
 function evidenceOf(
   environment?: string,
@@ -35,15 +36,13 @@ export const mapIncidentOpened: Mapper = ({ event, hints }) => {
   const read = readContent(incidentContent, event);
   if (!read.ok) return read.translation;
   const { description, environment, service, artifactId } = read.content;
+  const purl = optionalPurl(artifactId);
   return {
     events: [
       {
         type: 'incident.opened',
         time: event.context.timestamp,
-        ...subjectFields(hints, {
-          serviceId: service?.id,
-          purl: optionalPurl(artifactId),
-        }),
+        ...subjectFields(hints, { serviceId: service?.id, purl }),
         incident: {
           id: event.subject.id,
           entityRefs: hints.entityRef ? [hints.entityRef] : undefined,
@@ -51,6 +50,8 @@ export const mapIncidentOpened: Mapper = ({ event, hints }) => {
           title: description?.slice(0, 500) || undefined,
           detectedAt: event.context.timestamp,
           evidence: evidenceOf(environment?.id, artifactId)?.slice(0, 2000),
+          environment: environment?.id,
+          artifactDigest: purl && purlDigest(purl),
         },
       },
     ],

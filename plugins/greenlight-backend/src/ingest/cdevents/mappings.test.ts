@@ -8,10 +8,13 @@ import {
   OCI_ARTIFACT_ID,
   OCI_DIGEST,
 } from './__testUtils__/fixtures';
+import { changeCommitKey } from './changes';
 import { CdeventsResult, parseCdeventsRequest } from './request';
 import { CDEVENTS_SIGNATURE_MEDIA_TYPE, DSSE_MEDIA_TYPE } from './signature';
 
 const EVENT_ID = '271069a8-fc18-44f1-b38f-9d70a1695819';
+/** CloudEvents identity is (source, id): the ledger id names both. */
+const LEDGER_ID = `${EVENT_ID}@/event/source/123`;
 const TIME = '2023-03-20T14:27:05.315384Z';
 
 function translate(body: unknown): CdeventsResult {
@@ -39,13 +42,13 @@ describe('service events', () => {
   it('maps service.deployed to a succeeded deployment', () => {
     expect(mapped(fixture('service_deployed'))).toEqual([
       {
-        id: EVENT_ID,
+        id: LEDGER_ID,
         type: 'deployment.finished',
         time: TIME,
         serviceId: 'mySubject123',
         artifactPurl: 'pkg:oci/myapp',
         deployment: {
-          id: EVENT_ID,
+          id: LEDGER_ID,
           environment: 'test123',
           artifactDigest: OCI_DIGEST,
           strategy: 'all-at-once',
@@ -144,7 +147,7 @@ describe('artifact events', () => {
     };
     expect(mapped(event)).toEqual([
       {
-        id: EVENT_ID,
+        id: LEDGER_ID,
         type: 'artifact',
         time: TIME,
         artifactPurl: 'pkg:oci/myapp',
@@ -161,17 +164,50 @@ describe('artifact events', () => {
     ]);
   });
 
-  it('does not take a change id that is not a SHA as the commit', () => {
+  it('takes the commit key of a change that is not a SHA as the commit', () => {
     const event = fixture('artifact_packaged', 'v0.4.1');
     event.subject.id = OCI_ARTIFACT_ID;
     const [native] = mapped(event);
     expect(native).toMatchObject({
       repository: 'my-git.example/an-org/a-repo',
-      artifact: { repository: 'my-git.example/an-org/a-repo' },
+      artifact: {
+        repository: 'my-git.example/an-org/a-repo',
+        commitSha: changeCommitKey({
+          id: 'myChange123',
+          source: 'my-git.example/an-org/a-repo',
+        }),
+      },
     });
-    expect(
-      native.type === 'artifact' && native.artifact.commitSha,
-    ).toBeUndefined();
+  });
+
+  it('links a change to the artifact built from it by (id, source)', () => {
+    const merged = fixture('change_merged');
+    merged.subject = {
+      id: '42',
+      source: 'https://github.com',
+      content: {
+        repository: { id: 'acme/payments', source: 'https://github.com' },
+      },
+    };
+    const packaged = fixture('artifact_packaged');
+    packaged.subject.id = OCI_ARTIFACT_ID;
+    packaged.subject.content.change = {
+      id: '42',
+      source: 'https://github.com',
+    };
+    const [change] = mapped(merged);
+    const [artifact] = mapped(packaged);
+    const key = changeCommitKey({ id: '42', source: 'https://github.com' });
+    expect(change.type === 'commits' && change.commits.map(c => c.sha)).toEqual(
+      [key],
+    );
+    expect(artifact.type === 'artifact' && artifact.artifact.commitSha).toBe(
+      key,
+    );
+    // Another source's change 42 is another change.
+    packaged.subject.content.change.source = 'https://gitlab.com';
+    const [other] = mapped(packaged);
+    expect(other.type === 'artifact' && other.artifact.commitSha).not.toBe(key);
   });
 
   it('maps artifact.published', () => {
@@ -252,7 +288,7 @@ describe('build and pipeline run events', () => {
   it('maps build.finished to a build and the artifact it produced', () => {
     expect(mapped(fixture('build_finished'))).toEqual([
       {
-        id: EVENT_ID,
+        id: LEDGER_ID,
         type: 'build',
         time: TIME,
         build: {
@@ -263,7 +299,7 @@ describe('build and pipeline run events', () => {
         },
       },
       {
-        id: `${EVENT_ID}:1`,
+        id: `${LEDGER_ID}:1`,
         type: 'artifact',
         time: TIME,
         artifactPurl: 'pkg:oci/myapp',
@@ -305,7 +341,7 @@ describe('build and pipeline run events', () => {
       event.subject.content.outcome = 'success';
       expect(mapped(event)).toEqual([
         {
-          id: EVENT_ID,
+          id: LEDGER_ID,
           type: 'build',
           time: TIME,
           build: {
@@ -348,13 +384,21 @@ describe('change.merged', () => {
     };
     expect(mapped(event)).toEqual([
       {
-        id: EVENT_ID,
+        id: LEDGER_ID,
         type: 'commits',
         time: TIME,
         repository: 'github.com/acme/payments',
         commits: [
           {
             sha: 'abcdef0123456789abcdef0123456789abcdef01',
+            repository: 'github.com/acme/payments',
+            committedAt: TIME,
+            mergedAt: TIME,
+            prNumber: 42,
+          },
+          {
+            // The change itself, for artifacts that name it.
+            sha: changeCommitKey({ id: '42', source: '/event/source/123' }),
             repository: 'github.com/acme/payments',
             committedAt: TIME,
             mergedAt: TIME,
@@ -382,7 +426,7 @@ describe('incident events', () => {
     event.customData.entityRef = 'component:default/my-app';
     expect(mapped(event)).toEqual([
       {
-        id: 'F4BD2B55-B6F6-4F44-AF72-BD2D0E7A8708',
+        id: 'F4BD2B55-B6F6-4F44-AF72-BD2D0E7A8708@/monitoring/prod1',
         type: 'incident.opened',
         time: '2022-11-11T13:52:20.079Z',
         entityRef: 'component:default/my-app',
@@ -395,6 +439,8 @@ describe('incident events', () => {
           title: 'Response time above threshold of 100ms',
           detectedAt: '2022-11-11T13:52:20.079Z',
           evidence: `reported in environment prod1, running artifact ${OCI_ARTIFACT_ID}`,
+          environment: 'prod1',
+          artifactDigest: OCI_DIGEST,
         },
       },
     ]);
@@ -403,7 +449,7 @@ describe('incident events', () => {
   it('maps incident.resolved without overwriting the title', () => {
     const [native] = mapped(fixture('incident_resolved', 'v0.4.1'));
     expect(native).toEqual({
-      id: 'F4BD2B55-B6F6-4F44-AF72-BD2D0E7A8708',
+      id: 'F4BD2B55-B6F6-4F44-AF72-BD2D0E7A8708@/monitoring/prod1',
       type: 'incident.resolved',
       time: '2022-11-11T13:52:20.079Z',
       serviceId: 'myApp',
@@ -430,7 +476,7 @@ describe('testsuiterun.finished', () => {
     event.subject.content.outcome = outcome;
     expect(mapped(event)).toEqual([
       {
-        id: EVENT_ID,
+        id: LEDGER_ID,
         type: 'test.run',
         time: TIME,
         testRun: {

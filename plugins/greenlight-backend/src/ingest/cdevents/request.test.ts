@@ -120,7 +120,7 @@ describe('parseCdeventsRequest, binary mode', () => {
       if (result.outcome !== 'mapped') throw new Error(JSON.stringify(result));
       expect(result.eventId).toBe('from-header');
       expect(result.events[0]).toMatchObject({
-        id: 'from-header',
+        id: `from-header@${context.source}`,
         time: context.timestamp,
         serviceId: subject.id,
         deployment: { artifactDigest: OCI_DIGEST },
@@ -170,11 +170,17 @@ describe('parseCdeventsRequest, invalid input', () => {
     });
   });
 
-  it('reports an event id too long for a native event', () => {
+  it('hashes an identity too long for a native event id, still per source', () => {
     const event = deployed();
     event.context.id = 'x'.repeat(201);
-    const [result] = parseCdeventsRequest({ headers: {}, body: event });
-    expect(result).toMatchObject({ outcome: 'invalid', path: 'context.id' });
+    const other = JSON.parse(JSON.stringify(event));
+    other.context.source = '/another/producer';
+    const [a, b] = parseCdeventsRequest({ headers: {}, body: [event, other] });
+    if (a.outcome !== 'mapped' || b.outcome !== 'mapped')
+      throw new Error(JSON.stringify([a, b]));
+    expect(a.events[0].id).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(b.events[0].id).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(a.events[0].id).not.toBe(b.events[0].id);
   });
 
   it.each([

@@ -7,6 +7,7 @@ import {
 import { mapBuildFinished, mapPipelineRunFinished } from './builds';
 import { mapChangeMerged } from './changes';
 import { readHints } from './customData';
+import { cdeventIdentity } from './identity';
 import {
   mapServiceDeployed,
   mapServiceRemoved,
@@ -68,7 +69,10 @@ export function translateCdevent(raw: unknown): CdeventTranslation {
     version: specVersionOf(event.context),
     hints: readHints(event.customData),
   });
-  return { ...ids, ...finalize(event.context.id, translation, 'context.id') };
+  return {
+    ...ids,
+    ...finalize(cdeventIdentity(event.context), translation, 'context.id'),
+  };
 }
 
 /** Id and type of an event that failed validation, when they can be read at all. */

@@ -5,7 +5,9 @@ import net, { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
-export const PROMETHEUS_BINARY = '/usr/bin/prometheus';
+/** The Debian package's path; `PROMETHEUS_BINARY` points elsewhere, e.g. an unpacked release. */
+export const PROMETHEUS_BINARY =
+  process.env.PROMETHEUS_BINARY ?? '/usr/bin/prometheus';
 
 export async function freePort(): Promise<number> {
   const server = net.createServer();
@@ -17,9 +19,14 @@ export async function freePort(): Promise<number> {
 
 /**
  * Serves `/metrics` with `app_requests_total{deployment, code}` counters. Every scrape
- * adds 100 requests per deployment, of which `errorRate(deployment)` are 500s.
+ * adds 100 requests per deployment, of which `errorRate(deployment)` are 500s. The
+ * deployments in `neverFailing` have no `code="500"` series at all, as a real service
+ * that never answered a 500 has none.
  */
-export async function startExporter(deployments: string[]) {
+export async function startExporter(
+  deployments: string[],
+  neverFailing: string[] = [],
+) {
   const errorRates = new Map<string, number>(deployments.map(d => [d, 0]));
   const totals = new Map<string, { ok: number; errors: number }>(
     deployments.map(d => [d, { ok: 0, errors: 0 }]),
@@ -37,9 +44,11 @@ export async function startExporter(deployments: string[]) {
       lines.push(
         `app_requests_total{deployment="${deployment}",code="200"} ${count.ok}`,
       );
-      lines.push(
-        `app_requests_total{deployment="${deployment}",code="500"} ${count.errors}`,
-      );
+      if (!neverFailing.includes(deployment)) {
+        lines.push(
+          `app_requests_total{deployment="${deployment}",code="500"} ${count.errors}`,
+        );
+      }
     }
     res
       .writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' })

@@ -1,0 +1,138 @@
+import { Knex } from 'knex';
+import {
+  DeploymentRow,
+  foldDeployment,
+  StoredEvent,
+} from '../service/projection';
+
+/**
+ * Links between ledger rows of different subjects that no single subject's events hold:
+ *
+ * - a deployment that names no commit of its own contains the commit of the artifact it
+ *   deployed (CDEvents links change → artifact → deployment this way);
+ * - an incident that names the environment and artifact it hit, and no deployment, is
+ *   attributed to the deployment of that artifact that was running in that environment
+ *   when the incident was detected: the latest deployment there at or before detection,
+ *   provided it is that artifact. Anything else (another artifact was running, nothing
+ *   was) leaves the incident unattributed rather than blaming a guess.
+ *
+ * Both sides can arrive in any order, so re-deriving a subject re-derives the subjects
+ * linked to it: an artifact its deployments, a deployment the later incidents of its
+ * entity. The result depends only on the stored events.
+ */
+
+/** Statuses of a deployment that ran: a rolled-back one did, until it was undone. */
+const RAN = ['succeeded', 'rolled-back'];
+
+function chunked<T>(items: T[], size = 500): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size)
+    out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Subjects whose rows depend on the given ones and must be re-derived with them. */
+export async function linkedSubjects(
+  tx: Knex | Knex.Transaction,
+  bySubject: Map<string, StoredEvent[]>,
+): Promise<string[]> {
+  const digests: string[] = [];
+  const placed: Array<{ entityRef: string; time: number }> = [];
+  for (const [key, events] of bySubject) {
+    if (key.startsWith('artifact:'))
+      digests.push(key.slice('artifact:'.length));
+    if (key.startsWith('deployment:')) {
+      const { row } = foldDeployment(events);
+      if (row.entity_ref)
+        placed.push({ entityRef: row.entity_ref, time: row.sort_time });
+    }
+  }
+  const keys = new Set<string>();
+  for (const part of chunked(digests)) {
+    for (const r of await tx('deployments')
+      .select('id')
+      .whereIn('artifact_digest', part)) {
+      keys.add(`deployment:${r.id}`);
+    }
+  }
+  for (const { entityRef, time } of placed) {
+    const rows = await tx('incidents as i')
+      .join('incident_entities as ie', 'ie.incident_id', 'i.id')
+      .where('ie.entity_ref', entityRef)
+      .where('i.detected_at', '>=', time)
+      .select('i.id');
+    for (const r of rows) keys.add(`incident:${r.id}`);
+  }
+  return [...keys].filter(k => !bySubject.has(k));
+}
+
+/** The commit of each artifact, from this batch's folded artifacts first, else the ledger. */
+export async function artifactCommits(
+  tx: Knex.Transaction,
+  digests: string[],
+  folded: Array<{ digest: string; commit_sha: string | null }>,
+): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const part of chunked([...new Set(digests)])) {
+    for (const r of await tx('artifacts')
+      .select('digest', 'commit_sha')
+      .whereIn('digest', part)) {
+      if (r.commit_sha) out.set(r.digest, r.commit_sha);
+    }
+  }
+  for (const a of folded) if (a.commit_sha) out.set(a.digest, a.commit_sha);
+  return out;
+}
+
+export type Placement = { environment: string; artifactDigest: string };
+
+/** Where an incident's events say it was seen; the last event naming both wins. */
+export function placementOf(events: StoredEvent[]): Placement | undefined {
+  let placement: Placement | undefined;
+  for (const stored of [...events].sort((a, b) =>
+    a.id.localeCompare(b.id, 'en'),
+  )) {
+    const e = stored.event;
+    if (e.type !== 'incident.opened' && e.type !== 'incident.resolved')
+      continue;
+    if (e.incident.environment && e.incident.artifactDigest) {
+      placement = {
+        environment: e.incident.environment,
+        artifactDigest: e.incident.artifactDigest,
+      };
+    }
+  }
+  return placement;
+}
+
+/**
+ * The deployment running `placement.artifactDigest` in `placement.environment` for one of
+ * `entityRefs` at `detectedAt`, or undefined. Call after this batch's deployments are written.
+ */
+export async function placedDeployment(
+  tx: Knex.Transaction,
+  placement: Placement,
+  entityRefs: string[],
+  detectedAt: number,
+): Promise<string | undefined> {
+  if (entityRefs.length === 0) return undefined;
+  const running: Array<Pick<DeploymentRow, 'id' | 'artifact_digest'>> = [];
+  for (const entityRef of entityRefs) {
+    const row = await tx('deployments')
+      .select('id', 'artifact_digest')
+      .where({ entity_ref: entityRef, environment: placement.environment })
+      .whereIn('status', RAN)
+      .where('sort_time', '<=', detectedAt)
+      .orderBy([
+        { column: 'sort_time', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .first();
+    if (row) running.push(row);
+  }
+  const matches = running
+    .filter(r => r.artifact_digest === placement.artifactDigest)
+    .map(r => r.id);
+  // One answer or none: two entities both running it there is no evidence for either.
+  return matches.length === 1 ? matches[0] : undefined;
+}
