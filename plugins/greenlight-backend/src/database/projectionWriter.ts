@@ -7,6 +7,7 @@ import {
   foldTestRun,
   StoredEvent,
 } from '../service/projection';
+import { reapplyRollbackRule, scopesOfDeployments } from './rollbackProjection';
 
 const CHUNK = 200;
 
@@ -98,12 +99,17 @@ export async function reproject(tx: Knex.Transaction, subjectKeys: string[]) {
     }
   }
 
+  const refolded = new Set(deployments.map(d => d.id));
+  // A deployment that moved to another entity or environment leaves a rollback behind there.
+  const scopesBefore = await scopesOfDeployments(tx, [...refolded]);
   await upsert(tx, 'deployments', 'id', deployments);
   for (const part of chunks(deployments.map(d => d.id), 500)) {
     await tx('deployment_commits').whereIn('deployment_id', part).delete();
   }
   await upsert(tx, 'deployment_commits', ['deployment_id', 'commit_sha'], deploymentCommits);
   await refreshEnvironmentCommits(tx, deploymentCommits.map(c => c.commit_sha));
+  const scopes = [...scopesBefore, ...(await scopesOfDeployments(tx, [...refolded]))];
+  await refreshEnvironmentCommits(tx, await reapplyRollbackRule(tx, scopes, refolded));
   await upsert(tx, 'incidents', 'id', incidents);
   for (const part of chunks(incidents.map(i => i.id), 500)) {
     await tx('incident_entities').whereIn('incident_id', part).delete();
