@@ -4,6 +4,7 @@ import { Typography } from '@material-ui/core';
 import { useMemo, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { greenlightApiRef } from '../../api';
+import { useDeliveryRefresh } from '../../hooks/useDeliveryRefresh';
 import { LoadError } from '../common';
 import { releaseColumns } from './columns';
 import { CursorPager } from './CursorPager';
@@ -17,6 +18,7 @@ export function ReleaseHistory(props: {
   onOpenRelease: (id: string) => void;
 }) {
   const api = useApi(greenlightApiRef);
+  const tick = useDeliveryRefresh();
   const [filters, setFilters] = useState<ReleaseFilterValues>(EMPTY_FILTERS);
   const [pageSize, setPageSize] = useState(25);
   // cursors[i] fetches page i; page 0 needs none.
@@ -35,7 +37,7 @@ export function ReleaseHistory(props: {
         limit: pageSize,
         cursor,
       }),
-    [api, props.entityRef, filters, pageSize, cursor],
+    [api, props.entityRef, filters, pageSize, cursor, tick],
   );
 
   const restart = () => setCursors([undefined]);
@@ -61,7 +63,7 @@ export function ReleaseHistory(props: {
           title="Release history"
           columns={columns}
           data={value?.items ?? []}
-          isLoading={loading}
+          isLoading={loading && !value}
           options={{ paging: false, search: false, padding: 'dense', sorting: false, draggable: false }}
           onRowClick={(_event, row) => row && props.onOpenRelease(row.id)}
           emptyContent={
