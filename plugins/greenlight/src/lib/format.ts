@@ -66,3 +66,15 @@ export function formatNumber(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return DASH;
   return Math.abs(value) >= 100 ? Math.round(value).toLocaleString() : Number(value.toPrecision(3)).toLocaleString();
 }
+
+/** How long ago, in the largest whole unit: `just now`, `5 min ago`, `3 h ago`, `2 d ago`. */
+export function formatRelative(iso: string | null | undefined, now = Date.now()): string {
+  if (!iso) return DASH;
+  const time = Date.parse(iso);
+  if (Number.isNaN(time)) return iso;
+  const ago = now - time;
+  if (ago < 0) return formatDateTime(iso);
+  if (ago < 60_000) return 'just now';
+  const [size, unit] = UNITS.find(([s]) => ago >= s)!;
+  return `${Math.floor(ago / size)} ${unit} ago`;
+}

@@ -66,7 +66,7 @@ describe('ReleaseHistory', () => {
     await screen.findByText('1.2.0');
 
     await userEvent.click(screen.getByLabelText('Status'));
-    await userEvent.click(await screen.findByRole('option', { name: 'rolled-back' }));
+    await userEvent.click(await screen.findByRole('option', { name: 'Rolled back' }));
     await waitFor(() => expect(lastQuery(listReleases)).toEqual(expect.objectContaining({ status: 'rolled-back', cursor: undefined })));
 
     await userEvent.click(screen.getByLabelText('Environment'));
@@ -101,9 +101,40 @@ describe('ReleaseHistory', () => {
     );
   });
 
-  it('says when no release matches', async () => {
+  it('says no release was recorded when nothing is filtered, and that none matches when something is', async () => {
     await renderHistory({ listReleases: async () => ({ items: [] }) });
+    expect(await screen.findByText('No release recorded yet.')).toBeInTheDocument();
+    await userEvent.click(screen.getByLabelText('Status'));
+    await userEvent.click(await screen.findByRole('option', { name: 'Failed' }));
     expect(await screen.findByText('No release matches these filters.')).toBeInTheDocument();
+  });
+
+  it('links a rollback to the release it restores and to the one it undid, and copies digests', async () => {
+    const onOpenRelease = jest.fn();
+    const finishedAt = new Date(Date.now() - 5 * 60_000).toISOString();
+    await renderHistory(
+      {
+        listReleases: async () => ({
+          items: [
+            release({
+              id: 'r-9',
+              version: '1.3.0',
+              intent: 'rollback',
+              finishedAt,
+              actor: 'user:default/ada',
+              restoredFrom: 'r-1',
+            }),
+          ],
+        }),
+      },
+      onOpenRelease,
+    );
+    const row = (await screen.findByText('1.3.0')).closest('tr')!;
+    expect(within(row).getByText('5 min ago')).toBeInTheDocument();
+    expect(within(row).getByRole('button', { name: 'Copy digest' })).toBeInTheDocument();
+    expect(within(row).getByRole('link', { name: /ada/ })).toHaveAttribute('href', expect.stringContaining('ada'));
+    await userEvent.click(within(row).getByRole('button', { name: 'r-1' }));
+    expect(onOpenRelease).toHaveBeenCalledWith('r-1');
   });
 
   it('shows errors and permission refusals', async () => {

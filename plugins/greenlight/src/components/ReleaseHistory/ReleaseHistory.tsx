@@ -68,7 +68,7 @@ export function ReleaseHistory(props: {
           onRowClick={(_event, row) => row && props.onOpenRelease(row.id)}
           emptyContent={
             <Typography variant="body2" style={{ padding: 16 }}>
-              No release matches these filters.
+              {isFiltered(filters) ? 'No release matches these filters.' : 'No release recorded yet.'}
             </Typography>
           }
         />
@@ -90,4 +90,8 @@ export function ReleaseHistory(props: {
       />
     </>
   );
+}
+
+function isFiltered(filters: ReleaseFilterValues): boolean {
+  return Object.values(filters).some(Boolean);
 }
