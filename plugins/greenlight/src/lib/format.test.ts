@@ -19,6 +19,13 @@ describe('formatting', () => {
     expect(formatFrequency(null)).toBe('—');
   });
 
+  it('shows a frequency change in the unit of its value, so one row never mixes units', () => {
+    // 3 deployments a day now, 0.16 a day (1.1 a week) more than before: "+0.2 / day", not "+1.1 / week".
+    expect(formatFrequency(0.16, 'day')).toBe('0.2 / day');
+    // 0.5 a day reads 3.5 / week; a change of 0.1 a day is 0.7 of a week.
+    expect(formatFrequency(0.1, 'week')).toBe('0.7 / week');
+  });
+
   it('shows rates as percentages and digests without their algorithm', () => {
     expect(formatPercent(0.125)).toBe('12.5%');
     expect(formatPercent(null)).toBe('—');

@@ -49,13 +49,24 @@ export function formatPercent(rate: number | null | undefined, digits = 1): stri
   return `${(rate * 100).toFixed(digits)}%`;
 }
 
-/** Deployments per day, scaled to the unit that reads as a whole number. */
-export function formatFrequency(perDay: number | null | undefined): string {
-  if (perDay === null || perDay === undefined || !Number.isFinite(perDay)) return DASH;
+export type FrequencyUnit = 'day' | 'week' | 'month';
+const PER_DAY: Record<FrequencyUnit, number> = { day: 1, week: 7, month: 30 };
+
+/** The unit in which a deployment rate reads as a whole number or more. */
+export function frequencyUnit(perDay: number): FrequencyUnit {
   const magnitude = Math.abs(perDay);
-  if (magnitude >= 1 || magnitude === 0) return `${round(perDay)} / day`;
-  if (magnitude * 7 >= 1) return `${round(perDay * 7)} / week`;
-  return `${round(perDay * 30)} / month`;
+  if (magnitude >= 1 || magnitude === 0) return 'day';
+  return magnitude * 7 >= 1 ? 'week' : 'month';
+}
+
+/**
+ * Deployments per day, scaled to the unit that reads as a whole number, or to the given unit
+ * (a change is shown in its value's unit, so one row never mixes "/ day" and "/ week").
+ */
+export function formatFrequency(perDay: number | null | undefined, unit?: FrequencyUnit): string {
+  if (perDay === null || perDay === undefined || !Number.isFinite(perDay)) return DASH;
+  const chosen = unit ?? frequencyUnit(perDay);
+  return `${round(perDay * PER_DAY[chosen])} / ${chosen}`;
 }
 
 function round(value: number): string {
