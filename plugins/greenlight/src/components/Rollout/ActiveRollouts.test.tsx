@@ -29,6 +29,10 @@ describe('ActiveRollouts', () => {
     // What is rolled out, and how close its gate is to a rollback: the latest of two evaluations failed.
     expect(screen.getByText('Rolling out payments-1.4.0-production (abababababab)')).toBeInTheDocument();
     expect(screen.getByText('1 failing evaluation in a row')).toBeInTheDocument();
+    // The chart starts collapsed on the tab, so the release history stays within reach.
+    expect(screen.queryByRole('img', { name: /^Gate checkout\/error-rate/ })).not.toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: /Chart and 2 evaluations/ }));
+    expect(await screen.findByRole('img', { name: /^Gate checkout\/error-rate/ })).toBeInTheDocument();
 
     const actions = within(screen.getByRole('group', { name: 'Rollout actions' }));
     expect(actions.getAllByRole('button').map(b => b.textContent)).toEqual(['Pause', 'Roll back']);

@@ -64,7 +64,7 @@ export function ActiveRollouts(props: {
       <Fragment key={rollout.id}>
         {index > 0 && <Divider style={{ margin: '16px 0' }} />}
         {IN_PROGRESS.includes(rollout.state) ? (
-          <RolloutDetail rollout={rollout} onChanged={refresh} />
+          <RolloutDetail rollout={rollout} onChanged={refresh} chartsCollapsed />
         ) : (
           <FinishedRollout rollout={rollout} />
         )}

@@ -17,8 +17,11 @@ import { RollbackEvidence } from './RollbackEvidence';
 import { RolloutHeading } from './RolloutHeading';
 import { RolloutActions } from './RolloutActions';
 
-/** A rollout: its state, every gate's evaluations plotted and listed, and the rollback. */
-export function RolloutDetail(props: { rollout: RolloutView; onChanged: () => void }) {
+/**
+ * A rollout: its state, every gate's evaluations plotted and listed, and the rollback. On the
+ * Delivery tab the charts start collapsed, so the release history stays within reach.
+ */
+export function RolloutDetail(props: { rollout: RolloutView; onChanged: () => void; chartsCollapsed?: boolean }) {
   const { rollout } = props;
   const series = gateSeries(rollout);
   return (
@@ -67,14 +70,16 @@ export function RolloutDetail(props: { rollout: RolloutView; onChanged: () => vo
             )}
             {s.points.length > 0 && (
               <>
-                <GateChart series={s} rollbackAt={rollout.rollback?.executedAt} />
+                {!props.chartsCollapsed && <GateChart series={s} rollbackAt={rollout.rollback?.executedAt} />}
                 <Accordion TransitionProps={{ unmountOnExit: false }}>
                   <AccordionSummary expandIcon={<ExpandMoreIcon />}>
                     <Typography variant="body2">
+                      {props.chartsCollapsed ? 'Chart and ' : ''}
                       {s.points.length} evaluation{s.points.length === 1 ? '' : 's'}
                     </Typography>
                   </AccordionSummary>
-                  <AccordionDetails>
+                  <AccordionDetails style={{ flexDirection: 'column' }}>
+                    {props.chartsCollapsed && <GateChart series={s} rollbackAt={rollout.rollback?.executedAt} />}
                     <EvaluationsTable series={s} />
                   </AccordionDetails>
                 </Accordion>
