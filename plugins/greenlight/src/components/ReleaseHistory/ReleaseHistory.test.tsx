@@ -3,17 +3,26 @@ import userEvent from '@testing-library/user-event';
 import { release } from '../../__testUtils__/fixtures';
 import { renderForEntity, responseError } from '../../__testUtils__/renderForEntity';
 import { GreenlightApi, ReleaseQuery } from '../../api';
+import { useLocation } from 'react-router-dom';
 import { ReleaseHistory } from './ReleaseHistory';
 
-function renderHistory(api: Partial<GreenlightApi>, onOpenRelease = jest.fn()) {
+function Location() {
+  const location = useLocation();
+  return <output aria-label="location">{location.search}</output>;
+}
+
+function renderHistory(api: Partial<GreenlightApi>, onOpenRelease = jest.fn(), search = '') {
   return renderForEntity(
-    <ReleaseHistory
-      entityRef="component:default/payments"
-      environments={['staging', 'production']}
-      repository="github.com/acme/payments"
-      onOpenRelease={onOpenRelease}
-    />,
-    { api },
+    <>
+      <ReleaseHistory
+        entityRef="component:default/payments"
+        environments={['staging', 'production']}
+        repository="github.com/acme/payments"
+        onOpenRelease={onOpenRelease}
+      />
+      <Location />
+    </>,
+    { api, routeEntries: [`/delivery${search}`] },
   );
 }
 
@@ -78,6 +87,23 @@ describe('ReleaseHistory', () => {
     expect(screen.getByText('Page 1')).toBeInTheDocument();
   });
 
+  it('keeps filters and page in the URL, and opens the view a link describes', async () => {
+    const listReleases = pagedApi();
+    await renderHistory({ listReleases }, jest.fn(), '?release=r-7&status=failed&pages=p2');
+    expect(await screen.findByText('1.2.0')).toBeInTheDocument();
+    expect(lastQuery(listReleases)).toEqual(expect.objectContaining({ status: 'failed', cursor: 'p2' }));
+    expect(screen.getByText('Page 2')).toBeInTheDocument();
+
+    await userEvent.click(screen.getByRole('button', { name: 'Older' }));
+    await waitFor(() => expect(screen.getByLabelText('location')).toHaveTextContent('pages=p2%2Cp3'));
+    await userEvent.click(screen.getByLabelText('Environment'));
+    await userEvent.click(await screen.findByRole('option', { name: 'production' }));
+    await waitFor(() =>
+      expect(screen.getByLabelText('location')).toHaveTextContent('?release=r-7&status=failed&environment=production'),
+    );
+    expect(screen.getByLabelText('location')).not.toHaveTextContent('pages');
+  });
+
   it('opens a release from its row', async () => {
     const onOpenRelease = jest.fn();
     await renderHistory({ listReleases: pagedApi() }, onOpenRelease);
@@ -93,7 +119,8 @@ describe('ReleaseHistory', () => {
     });
     const row = (await screen.findByText('1.4.0')).closest('tr')!;
     expect(within(row).getByLabelText('Status: Rolled back')).toBeInTheDocument();
-    expect(within(row).getByText('rolled back by r-9')).toBeInTheDocument();
+    expect(within(row).getByText(/rolled back by/)).toBeInTheDocument();
+    expect(within(row).getByRole('button', { name: 'r-9' })).toBeInTheDocument();
     expect(within(row).getByLabelText('Provenance: Unsigned')).toBeInTheDocument();
     expect(within(row).getByRole('link', { name: /^Commit / })).toHaveAttribute(
       'href',
