@@ -1,4 +1,4 @@
-import { formatDuration, formatFrequency, formatPercent, shortDigest } from './format';
+import { formatDuration, formatFrequency, formatPercent, readableReason, shortDigest } from './format';
 
 describe('formatting', () => {
   it('shows durations in their two largest units', () => {
@@ -30,5 +30,11 @@ describe('formatting', () => {
     expect(formatPercent(0.125)).toBe('12.5%');
     expect(formatPercent(null)).toBe('—');
     expect(shortDigest(`sha256:${'ab'.repeat(32)}`)).toBe('abababababab');
+  });
+
+  it('rounds the long decimals of a gate reason and leaves short numbers alone', () => {
+    expect(readableReason('0.08275853897787058 is not < 0.02')).toBe('0.0828 is not < 0.02');
+    expect(readableReason('p95 1234.56789 ms over 3 windows')).toBe('p95 1,235 ms over 3 windows');
+    expect(readableReason('error ratio 3 failures in a row')).toBe('error ratio 3 failures in a row');
   });
 });

@@ -89,3 +89,14 @@ export function formatRelative(iso: string | null | undefined, now = Date.now())
   const [size, unit] = UNITS.find(([s]) => ago >= s)!;
   return `${Math.floor(ago / size)} ${unit} ago`;
 }
+
+/**
+ * A gate's reason as people read it: the long decimals a metric query returns are rounded to
+ * three significant digits ("0.08275853897787058 is not < 0.02" reads "0.0828 is not < 0.02").
+ */
+export function readableReason(text: string): string {
+  return text.replace(/-?\d+\.\d{4,}(e-?\d+)?/g, n => {
+    const value = Number(n);
+    return Math.abs(value) >= 100 ? Math.round(value).toLocaleString() : String(Number(value.toPrecision(3)));
+  });
+}
