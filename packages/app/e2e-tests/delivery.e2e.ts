@@ -117,6 +117,77 @@ test('the Delivery tab shows what runs in production, as the API says', async ()
   await page.close();
 });
 
+test('after a rollback that names nothing, the open Delivery tab shows the restored artifact without a reload', async () => {
+  const entityRef = 'component:default/payments-api';
+  const { environments } = await api(`/v1/environments?entityRef=${entityRef}`);
+  const previous = environments.find((e: any) => e.name === 'production').current;
+  assert.ok(previous?.version && previous.artifactDigest, 'production runs a known artifact before the canary');
+
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await onFailure(page, 'rollback', async () => {
+    await openSignedIn(page, `${portal.baseUrl}/catalog/default/component/payments-api/delivery`);
+    const production = page.getByRole('group', { name: 'Environment production' });
+    await production.waitFor({ timeout: 60_000 });
+
+    // A canary of a new artifact starts, then the CD system reports only "rolled back".
+    const now = Date.now();
+    await post([
+      {
+        id: 'e2e-canary-started',
+        type: 'deployment.started',
+        serviceId: 'payments-api',
+        deployment: {
+          id: 'e2e-canary',
+          environment: 'production',
+          status: 'started',
+          strategy: 'canary',
+          intent: 'planned',
+          version: '9.9.9',
+          artifactDigest: `sha256:${'e'.repeat(64)}`,
+          startedAt: new Date(now - 60_000).toISOString(),
+        },
+      },
+      {
+        id: 'e2e-rollback-finished',
+        type: 'deployment.finished',
+        serviceId: 'payments-api',
+        deployment: {
+          id: 'e2e-rollback',
+          environment: 'production',
+          status: 'succeeded',
+          strategy: 'all-at-once',
+          intent: 'rollback',
+          startedAt: new Date(now).toISOString(),
+          finishedAt: new Date(now).toISOString(),
+        },
+      },
+    ]);
+
+    // Without a reload, the tab's refresh shows what the rollback restored, with its provenance.
+    await production.getByText(/Restored by a rollback/).waitFor({ timeout: 30_000 });
+    const text = await production.innerText();
+    assert.match(text, new RegExp(previous.version.replace(/\./g, '\\.')));
+    assert.doesNotMatch(text, /9\.9\.9/);
+    assert.ok(await production.getByLabel(`Digest ${previous.artifactDigest}`).isVisible());
+    if (previous.provenance?.status) {
+      assert.ok(await production.getByLabel(/^Provenance: /).first().isVisible());
+    }
+
+    // The table shows the canary as rolled back.
+    const canaryRow = page.getByRole('row', { name: /9\.9\.9/ });
+    await canaryRow.getByText(/rolled back/i).first().waitFor({ timeout: 30_000 });
+
+    const answer = await api(`/v1/environments?entityRef=${entityRef}`);
+    const restored = answer.environments.find((e: any) => e.name === 'production').current;
+    assert.equal(restored.releaseId, 'e2e-rollback');
+    assert.equal(restored.artifactDigest, previous.artifactDigest);
+    assert.equal(restored.provenance?.status, previous.provenance?.status);
+  });
+  await page.waitForTimeout(1000);
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'delivery-after-rollback.png'), fullPage: true });
+  await page.close();
+});
+
 test("a team's DORA review shows the numbers the API computes", async () => {
   // The review keeps its window in the URL as inclusive UTC days; the API takes instants.
   const fromDay = new Date(windowStart).toISOString().slice(0, 10);

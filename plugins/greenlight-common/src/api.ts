@@ -60,6 +60,11 @@ export type Release = {
   rollbackOf: string | null;
   replaces: string | null;
   rolledBackBy: string[];
+  /**
+   * For a rollback: the deployment that first shipped the artifact it restores. When the
+   * rollback did not name its artifact, version or commit, they are that deployment's.
+   */
+  restoredFrom?: string | null;
   /** Filled in by the provenance service when it knows the artifact. */
   provenance?: ProvenanceSummary;
   promotion?: PromotionStatus;
@@ -113,6 +118,8 @@ export type EnvironmentState = {
     commitSha: string | null;
     since: string | null;
     actor: string | null;
+    /** Set when a rollback put this artifact back: the deployment that first shipped it. */
+    restoredFrom?: string | null;
     provenance?: ProvenanceSummary;
     promotion?: PromotionStatus;
   } | null;

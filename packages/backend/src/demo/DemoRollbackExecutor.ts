@@ -7,20 +7,17 @@ import { DemoPoster } from './poster';
 
 /**
  * DEMO ONLY: "rolls back" a demo canary the way a CD system would report it — the canary
- * deployment finishes as rolled back and the previous version is redeployed — through
- * Greenlight's public ingestion API.
+ * deployment finishes as rolled back and a rollback deployment follows — through
+ * Greenlight's public ingestion API. Like most CD systems, it does not say which artifact
+ * the rollback restored: Greenlight's rollback rule records what ran before the canary.
  */
 export class DemoRollbackExecutor implements RollbackExecutor {
   readonly id = 'demo';
 
-  constructor(
-    private readonly poster: DemoPoster,
-    private readonly previous: (entityRef: string) => { version: string; digest: string; commitSha: string } | undefined,
-  ) {}
+  constructor(private readonly poster: DemoPoster) {}
 
   async rollback(request: RollbackRequest): Promise<RollbackResult> {
     const now = new Date().toISOString();
-    const previous = this.previous(request.entityRef);
     await this.poster.post([
       {
         id: `${request.deploymentId}-rolled-back`,
@@ -49,9 +46,6 @@ export class DemoRollbackExecutor implements RollbackExecutor {
           actor: 'greenlight',
           startedAt: now,
           finishedAt: now,
-          ...(previous
-            ? { version: previous.version, artifactDigest: previous.digest, commitSha: previous.commitSha }
-            : {}),
         },
       },
     ]);

@@ -1,11 +1,12 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { GreenlightEvent, RolloutView } from '@greenlight/backstage-plugin-greenlight-common';
 import { createHash } from 'node:crypto';
+import { DemoKeys } from './attestations';
+import { canaryEvidence } from './canaryEvidence';
 import { DemoHealth, DemoMetricProvider } from './DemoMetricProvider';
 import { DemoPoster } from './poster';
 
 type Running = { deploymentId: string; service: string; startedAt: number };
-type Version = { version: string; digest: string; commitSha: string };
 
 const sha = (text: string, length: number) => createHash('sha256').update(text).digest('hex').slice(0, length);
 
@@ -18,7 +19,6 @@ const sha = (text: string, length: number) => createHash('sha256').update(text).
  */
 export class LiveScenario {
   private readonly running = new Map<string, Running>();
-  private readonly lastGood = new Map<string, Version>();
   private round = 0;
 
   constructor(
@@ -27,6 +27,8 @@ export class LiveScenario {
       metrics: DemoMetricProvider;
       logger: LoggerService;
       services: Array<{ name: string; health: DemoHealth }>;
+      /** Signs each canary's provenance; without keys canaries ship unsigned. */
+      keys?: DemoKeys;
     },
   ) {
     // Health belongs to the service, not to one process's memory: a restarted backend must
@@ -34,14 +36,11 @@ export class LiveScenario {
     for (const { name, health } of deps.services) deps.metrics.setHealth(name, health);
   }
 
-  previousVersion(entityRef: string): Version | undefined {
-    return this.lastGood.get(entityRef.split('/').pop() ?? '');
-  }
-
   /** Starts a new canary for each service that has none running. */
   async startCanaries(now = Date.now()) {
     this.round += 1;
     const events: GreenlightEvent[] = [];
+    let started = 0;
     for (const { name, health } of this.deps.services) {
       if (this.running.has(name)) continue;
       const stamp = new Date(now).toISOString().replace(/[-:.TZ]/g, '').slice(0, 12);
@@ -50,6 +49,7 @@ export class LiveScenario {
       const digest = `sha256:${sha(`${deploymentId}-image`, 64)}`;
       const version = `2.${Math.floor(now / 86_400_000) % 100}.${this.round}`;
       events.push(
+        ...canaryEvidence({ service: name, deploymentId, digest, commitSha, at: now - 5 * 60_000, keys: this.deps.keys }),
         {
           id: `${deploymentId}-commits`,
           type: 'commits',
@@ -85,15 +85,13 @@ export class LiveScenario {
         },
       );
       this.running.set(name, { deploymentId, service: name, startedAt: now });
-      if (health === 'healthy') this.pendingGood.set(name, { version, digest, commitSha });
+      started += 1;
     }
     if (events.length > 0) {
       await this.deps.poster.post(events);
-      this.deps.logger.info(`Demo: started ${events.length / 2} canary rollout(s) in production`);
+      this.deps.logger.info(`Demo: started ${started} canary rollout(s) in production`);
     }
   }
-
-  private readonly pendingGood = new Map<string, Version>();
 
   /** Finishes promoted canaries and forgets decided ones, as a CD system would. */
   async followUp() {
@@ -123,8 +121,6 @@ export class LiveScenario {
             },
           },
         ]);
-        const good = this.pendingGood.get(name);
-        if (good) this.lastGood.set(name, good);
         this.running.delete(name);
       } else if (['rolled-back', 'aborted'].includes(rollout.state)) {
         this.running.delete(name);

@@ -36,6 +36,9 @@ export default createBackendModule({
         const logger = deps.logger.child({ component: 'demo' });
         const poster = new DemoPoster({ discovery: deps.discovery, auth: deps.auth });
         const metrics = new DemoMetricProvider();
+        const keysDir = path.resolve(
+          deps.config.getOptionalString('greenlight.demo.keysDirectory') ?? '../../examples/demo-org/keys',
+        );
         const scenario = new LiveScenario({
           poster,
           metrics,
@@ -44,14 +47,10 @@ export default createBackendModule({
             { name: 'payments-api', health: 'healthy' },
             { name: 'checkout-service', health: 'breaching' },
           ],
+          keys: loadDemoKeys(keysDir),
         });
         deps.metricProviders.addMetricProvider(metrics);
-        deps.rollbackExecutors.addRollbackExecutor(
-          new DemoRollbackExecutor(poster, ref => scenario.previousVersion(ref)),
-        );
-        const keysDir = path.resolve(
-          deps.config.getOptionalString('greenlight.demo.keysDirectory') ?? '../../examples/demo-org/keys',
-        );
+        deps.rollbackExecutors.addRollbackExecutor(new DemoRollbackExecutor(poster));
         const liveEvery = deps.config.getOptionalNumber('greenlight.demo.liveIntervalMinutes') ?? 3;
 
         // Runs once the HTTP server listens, since the seeder posts to this very backend.

@@ -311,6 +311,7 @@ export class KnexLedgerStore implements LedgerStore {
               commitSha: current.commit_sha,
               since: iso(current.finished_at ?? current.sort_time),
               actor: current.actor,
+              restoredFrom: current.restored_from ?? null,
             }
           : null,
         waiting,
@@ -417,6 +418,7 @@ export class KnexLedgerStore implements LedgerStore {
       rollbackOf: r.rollback_of,
       replaces: r.replaces,
       rolledBackBy,
+      restoredFrom: r.restored_from ?? null,
     };
   }
 }

@@ -9,6 +9,7 @@ import {
   StoredEvent,
 } from '../service/projection';
 import { artifactCommits, linkedSubjects, Placement, placedDeployment, placementOf } from './crossSubjectLinks';
+import { reapplyRollbackRule, scopesOfDeployments } from './rollbackProjection';
 import { lockForWrite } from './subjectLocks';
 
 const CHUNK = 200;
@@ -120,12 +121,25 @@ export async function reproject(tx: Knex.Transaction, subjectKeys: string[]) {
     const sha = commitOfArtifact.get(d.digest);
     if (sha) deploymentCommits.push({ deployment_id: d.id, commit_sha: sha });
   }
+  const refolded = new Set(deployments.map(d => d.id));
+  // The rollback rule reads and completes every deployment of an entity's environment, so
+  // writers of one environment are serialised too: the scopes these deployments were in
+  // (a deployment that moved leaves a rollback behind there) and the ones they are in now.
+  const scopes = [
+    ...(await scopesOfDeployments(tx, [...refolded])),
+    ...deployments.flatMap(d =>
+      d.entity_ref ? [{ entityRef: d.entity_ref, environment: d.environment }] : [],
+    ),
+  ];
+  await lockForWrite(tx, 'scope', scopes.map(s => `${s.entityRef}\u0000${s.environment}`));
   await upsert(tx, 'deployments', 'id', deployments);
   for (const part of chunks(deployments.map(d => d.id), 500)) {
     await tx('deployment_commits').whereIn('deployment_id', part).delete();
   }
   await upsert(tx, 'deployment_commits', ['deployment_id', 'commit_sha'], deploymentCommits);
-  await refreshEnvironmentCommits(tx, deploymentCommits.map(c => c.commit_sha));
+  const ruleCommits = await reapplyRollbackRule(tx, scopes, refolded);
+  // One sorted acquisition of commit locks per write, so two writers cannot deadlock.
+  await refreshEnvironmentCommits(tx, [...deploymentCommits.map(c => c.commit_sha), ...ruleCommits]);
   for (const { row, entityRefs, placement } of placements) {
     if (row.detected_at !== null) row.deployment_id = (await placedDeployment(tx, placement, entityRefs, row.detected_at)) ?? null;
   }

@@ -7,9 +7,12 @@ import { ascending } from './ascending';
  * on one bigint key apart from locks on two int4 keys ("these two key spaces do not
  * overlap"), so a transaction in the second phase never waits for a lock that another
  * transaction takes in the first: together with the sorted order inside each phase, two
- * writers cannot deadlock, whatever their batches share.
+ * writers cannot deadlock, whatever their batches share. Scopes (an entity's environment,
+ * which the rollback rule completes as a whole) share the bigint space with subjects but are
+ * always taken after every subject lock of the write and before any commit lock, once per
+ * write, so the phases stay strictly ordered.
  */
-export type LockSpace = 'subject' | 'commit';
+export type LockSpace = 'subject' | 'scope' | 'commit';
 
 /** A stable signed 64-bit key for a string: the first 8 bytes of its SHA-256. */
 export function lockKeyOf(value: string): bigint {
@@ -44,7 +47,7 @@ export async function lockForWrite(
   if (keys.length === 0) return;
   const literal = keys.map(String);
   // unnest yields the array in order, and each row's lock is taken before the next row's.
-  if (space === 'subject') {
+  if (space !== 'commit') {
     await tx.raw(
       'select pg_advisory_xact_lock(k) from unnest(?::bigint[]) as t(k)',
       [literal],

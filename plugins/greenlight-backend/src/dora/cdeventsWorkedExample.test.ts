@@ -145,11 +145,9 @@ describe('DORA from a plain CDEvents stream, by hand', () => {
      * brings no new commit (C3 is already in production).
      *   deployments 5; lead n 4 (unchanged); change fail 2 (A3, A4) / 5;
      *   recovery [3 h, 25 h] → n 2, median rank ceil(1) = 1 → 3 h.
-     * Until that rule is in the projection, the CDEvents rollback names no deployment and
-     * A4 is not failed: this test is marked failing so that it turns red, to be switched
-     * back, the day the rule lands.
+     * The CDEvents rollback names no deployment: the rule finds A4 as the one it undoes.
      */
-    it.failing(
+    it(
       'rollback rule: service.rolledback fails the deployment it undoes and ends its recovery',
       async () => {
         const res = await backend.get('/v1/dora', {

@@ -144,7 +144,8 @@ export async function loadEntityHistory(
     if (time === undefined || row.status === 'started') continue;
     const day = utcDayKey(time);
     dayOf.set(row.id, day);
-    if (!withCommits.has(row.id)) {
+    // A rollback brings back commits the environment already had: it has none of its own to report.
+    if (!withCommits.has(row.id) && row.intent !== 'rollback') {
       const q = dayQuality(quality, day);
       q.deploymentsWithoutCommit += 1;
       if (q.examples.deployments.length < EXAMPLES_PER_DAY) q.examples.deployments.push(row.id);

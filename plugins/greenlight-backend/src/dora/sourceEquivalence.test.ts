@@ -71,7 +71,7 @@ function githubHistory(service: string): Array<{ event: string; payload: object 
         event: 'deployment_status',
         payload: {
           action: 'created',
-          deployment_status: { state: 'success', environment, created_at: at },
+          deployment_status: { id: deliveries.length + 1, state: 'success', environment, created_at: at },
           deployment: deploymentPayload,
           repository,
         },

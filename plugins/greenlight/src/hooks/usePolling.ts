@@ -12,12 +12,14 @@ export type PollingState<T> = {
 /**
  * Loads now and again every `intervalMs` after each answer, skipping rounds while the
  * page is hidden. A failed round keeps the last good value, so a transient error does
- * not blank a live view.
+ * not blank a live view. A change of `refreshKey` (the Delivery tab's shared tick) loads
+ * again at once, keeping the value shown meanwhile.
  */
 export function usePolling<T>(
   load: () => Promise<T>,
   intervalMs: number,
   deps: unknown[],
+  refreshKey?: unknown,
 ): PollingState<T> {
   const [state, setState] = useState<Omit<PollingState<T>, 'refresh'>>({ loading: true });
   const [round, setRound] = useState(0);
@@ -48,7 +50,7 @@ export function usePolling<T>(
       cancelled = true;
       if (timer) clearTimeout(timer);
     };
-  }, [intervalMs, round, ...deps]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [intervalMs, round, refreshKey, ...deps]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const refresh = useCallback(() => setRound(r => r + 1), []);
   return { ...state, refresh };

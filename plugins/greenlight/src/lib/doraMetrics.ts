@@ -4,7 +4,7 @@ import type {
   DoraTierAssessment,
   DoraTierRating,
 } from '@greenlight/backstage-plugin-greenlight-common';
-import { formatDuration, formatFrequency, formatPercent } from './format';
+import { formatDuration, formatFrequency, formatPercent, frequencyUnit } from './format';
 
 export type DoraMetricKey = Exclude<keyof DoraTierAssessment, 'reportYear'>;
 
@@ -21,7 +21,8 @@ export type DoraMetricDefinition = {
   sample(metrics: DoraMetrics): number;
   sampleLabel: string;
   format(value: number | null): string;
-  formatChange(change: number): string;
+  /** The change, in the unit its current value is shown in when that matters. */
+  formatChange(change: number, current?: number | null): string;
   change(change: DoraHeadlineChange): number | null;
 };
 
@@ -39,7 +40,8 @@ export const DORA_METRICS: DoraMetricDefinition[] = [
     sample: m => m.deploymentFrequency.count,
     sampleLabel: 'deployments',
     format: formatFrequency,
-    formatChange: c => signed(formatFrequency(c), c),
+    formatChange: (c, current) =>
+      signed(formatFrequency(c, current === null || current === undefined ? undefined : frequencyUnit(current)), c),
     change: c => c.deploymentsPerDay,
   },
   {

@@ -49,13 +49,24 @@ export function formatPercent(rate: number | null | undefined, digits = 1): stri
   return `${(rate * 100).toFixed(digits)}%`;
 }
 
-/** Deployments per day, scaled to the unit that reads as a whole number. */
-export function formatFrequency(perDay: number | null | undefined): string {
-  if (perDay === null || perDay === undefined || !Number.isFinite(perDay)) return DASH;
+export type FrequencyUnit = 'day' | 'week' | 'month';
+const PER_DAY: Record<FrequencyUnit, number> = { day: 1, week: 7, month: 30 };
+
+/** The unit in which a deployment rate reads as a whole number or more. */
+export function frequencyUnit(perDay: number): FrequencyUnit {
   const magnitude = Math.abs(perDay);
-  if (magnitude >= 1 || magnitude === 0) return `${round(perDay)} / day`;
-  if (magnitude * 7 >= 1) return `${round(perDay * 7)} / week`;
-  return `${round(perDay * 30)} / month`;
+  if (magnitude >= 1 || magnitude === 0) return 'day';
+  return magnitude * 7 >= 1 ? 'week' : 'month';
+}
+
+/**
+ * Deployments per day, scaled to the unit that reads as a whole number, or to the given unit
+ * (a change is shown in its value's unit, so one row never mixes "/ day" and "/ week").
+ */
+export function formatFrequency(perDay: number | null | undefined, unit?: FrequencyUnit): string {
+  if (perDay === null || perDay === undefined || !Number.isFinite(perDay)) return DASH;
+  const chosen = unit ?? frequencyUnit(perDay);
+  return `${round(perDay * PER_DAY[chosen])} / ${chosen}`;
 }
 
 function round(value: number): string {
@@ -65,4 +76,27 @@ function round(value: number): string {
 export function formatNumber(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return DASH;
   return Math.abs(value) >= 100 ? Math.round(value).toLocaleString() : Number(value.toPrecision(3)).toLocaleString();
+}
+
+/** How long ago, in the largest whole unit: `just now`, `5 min ago`, `3 h ago`, `2 d ago`. */
+export function formatRelative(iso: string | null | undefined, now = Date.now()): string {
+  if (!iso) return DASH;
+  const time = Date.parse(iso);
+  if (Number.isNaN(time)) return iso;
+  const ago = now - time;
+  if (ago < 0) return formatDateTime(iso);
+  if (ago < 60_000) return 'just now';
+  const [size, unit] = UNITS.find(([s]) => ago >= s)!;
+  return `${Math.floor(ago / size)} ${unit} ago`;
+}
+
+/**
+ * A gate's reason as people read it: the long decimals a metric query returns are rounded to
+ * three significant digits ("0.08275853897787058 is not < 0.02" reads "0.0828 is not < 0.02").
+ */
+export function readableReason(text: string): string {
+  return text.replace(/-?\d+\.\d{4,}(e-?\d+)?/g, n => {
+    const value = Number(n);
+    return Math.abs(value) >= 100 ? Math.round(value).toLocaleString() : String(Number(value.toPrecision(3)));
+  });
 }

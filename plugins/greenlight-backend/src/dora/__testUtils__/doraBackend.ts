@@ -1,9 +1,4 @@
 import {
-  coreServices,
-  createBackendModule,
-  SchedulerService,
-} from '@backstage/backend-plugin-api';
-import {
   mockCredentials,
   mockServices,
   startTestBackend,
@@ -13,6 +8,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { GreenlightEvent } from '@greenlight/backstage-plugin-greenlight-common';
 import { Knex } from 'knex';
 import request from 'supertest';
+import { capturedScheduler } from '../../__testUtils__/capturedScheduler';
 import { greenlightPlugin } from '../../plugin';
 import { DORA_ROLLUP_TASK_ID } from '../feature';
 
@@ -160,23 +156,11 @@ export async function startDoraBackend(options: {
   /** More `greenlight` configuration, e.g. `webhooks`. */
   greenlight?: object;
 }): Promise<DoraTestBackend> {
-  let scheduler: SchedulerService | undefined;
-  const captureScheduler = createBackendModule({
-    pluginId: 'greenlight',
-    moduleId: 'test-scheduler',
-    register(env) {
-      env.registerInit({
-        deps: { s: coreServices.scheduler },
-        async init({ s }) {
-          scheduler = s;
-        },
-      });
-    },
-  });
+  const scheduler = capturedScheduler();
   const { server } = await startTestBackend({
     features: [
       greenlightPlugin,
-      captureScheduler,
+      scheduler.module,
       catalogServiceMock.factory({ entities: options.entities }),
       mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
       mockServices.rootConfig.factory({
@@ -204,7 +188,7 @@ export async function startDoraBackend(options: {
     },
     /** Runs the scheduled rollup task once, as the scheduler would. */
     async refresh() {
-      await scheduler!.triggerTask(DORA_ROLLUP_TASK_ID);
+      await scheduler.trigger(DORA_ROLLUP_TASK_ID);
     },
     get(path: string, query: Record<string, string>, as: 'user' | 'service' = 'user') {
       return request(server)

@@ -2,6 +2,7 @@ import { InfoCard } from '@backstage/core-components';
 import { Grid } from '@material-ui/core';
 import { useCallback } from 'react';
 import { useSearchParams } from 'react-router-dom';
+import { DeliveryRefreshProvider } from '../../hooks/useDeliveryRefresh';
 import { useEntityRef } from '../../hooks/useEntityRef';
 import { entityRepository } from '../../lib/repository';
 import { EnvironmentsPanel, useEnvironments } from '../EnvironmentsStrip';
@@ -10,10 +11,19 @@ import { ReleaseHistory } from '../ReleaseHistory';
 import { ActiveRollouts } from '../Rollout';
 
 /**
- * The entity page's Delivery tab. The open release lives in the `release` query
- * parameter, so a release can be linked to and the back button closes it.
+ * The entity page's Delivery tab. Every part of it reloads together on one refresh tick.
+ * The open release lives in the `release` query parameter, so a release can be linked to
+ * and the back button closes it.
  */
 export function DeliveryContent(props: { rolloutPollIntervalMs?: number }) {
+  return (
+    <DeliveryRefreshProvider intervalMs={props.rolloutPollIntervalMs}>
+      <DeliveryTab />
+    </DeliveryRefreshProvider>
+  );
+}
+
+function DeliveryTab() {
   const { entity, entityRef } = useEntityRef();
   const environments = useEnvironments(entityRef);
   const [searchParams, setSearchParams] = useSearchParams();
@@ -45,11 +55,7 @@ export function DeliveryContent(props: { rolloutPollIntervalMs?: number }) {
         <EnvironmentsPanel state={environments} onOpenRelease={openRelease} />
       </Grid>
       <Grid item xs={12}>
-        <ActiveRollouts
-          entityRef={entityRef}
-          onOpenRelease={openRelease}
-          pollIntervalMs={props.rolloutPollIntervalMs}
-        />
+        <ActiveRollouts entityRef={entityRef} onOpenRelease={openRelease} />
       </Grid>
       <Grid item xs={12}>
         <InfoCard title="Releases" noPadding={false}>

@@ -30,6 +30,8 @@ describe('DoraCard', () => {
     const frequency = row('Deployment frequency');
     expect(frequency.getByText('3.5 / week')).toBeInTheDocument();
     expect(frequency.getByText('45 deployments')).toBeInTheDocument();
+    // A narrow card never breaks "45 deployments" inside a word.
+    expect(frequency.getByText('45 deployments')).toHaveStyle({ whiteSpace: 'nowrap' });
     expect(frequency.getByLabelText('Deployment frequency: High')).toBeInTheDocument();
     expect(frequency.getByRole('img', { name: /Deployment frequency by week: 3 points/ })).toBeInTheDocument();
 

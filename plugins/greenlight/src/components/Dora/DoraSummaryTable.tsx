@@ -5,6 +5,9 @@ import { MetricValue } from './MetricValue';
 import { Sparkline } from './Sparkline';
 import { TierChip } from './TierChip';
 
+/** Values and sample sizes never break inside a word ("deployment s") in a narrow card. */
+const NO_WRAP = { whiteSpace: 'nowrap' as const };
+
 /** The five metrics of one window with their sample sizes, levels and trends. */
 export function DoraSummaryTable(props: { dora: DoraResponse; showTrend?: boolean }) {
   const { dora } = props;
@@ -26,10 +29,10 @@ export function DoraSummaryTable(props: { dora: DoraResponse; showTrend?: boolea
             <TableCell component="th" scope="row">
               {definition.title}
             </TableCell>
-            <TableCell>
+            <TableCell style={NO_WRAP}>
               <MetricValue definition={definition} metrics={dora.current} approximate={dora.approximate} />
             </TableCell>
-            <TableCell align="right" title={definition.sampleLabel}>
+            <TableCell align="right" title={definition.sampleLabel} style={NO_WRAP}>
               {definition.sample(dora.current)} {definition.sampleLabel}
             </TableCell>
             <TableCell>

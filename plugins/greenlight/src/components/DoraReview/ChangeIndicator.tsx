@@ -18,7 +18,12 @@ const VERDICTS: Record<string, 'better' | 'worse' | 'unchanged'> = {
 const ICONS = { up: ArrowUpwardIcon, down: ArrowDownwardIcon, flat: TrendingFlatIcon };
 
 /** The change against the previous window: arrow for direction, words for meaning. */
-export function ChangeIndicator(props: { definition: DoraMetricDefinition; change: number | null }) {
+export function ChangeIndicator(props: {
+  definition: DoraMetricDefinition;
+  change: number | null;
+  /** The current value, whose unit the change is shown in. */
+  current?: number | null;
+}) {
   const classes = useStyles();
   const { definition, change } = props;
   const { direction, improved } = assessChange(definition, change);
@@ -32,7 +37,7 @@ export function ChangeIndicator(props: { definition: DoraMetricDefinition; chang
   const verdict = VERDICTS[String(improved)];
   const Icon = ICONS[direction];
   const className = classes[verdict];
-  const text = direction === 'flat' ? 'no change' : definition.formatChange(change);
+  const text = direction === 'flat' ? 'no change' : definition.formatChange(change, props.current);
   return (
     <Box
       display="inline-flex"

@@ -43,7 +43,11 @@ export function MetricComparison(props: { dora: DoraResponse }) {
               {definition.sample(dora.previous)})
             </TableCell>
             <TableCell>
-              <ChangeIndicator definition={definition} change={definition.change(dora.change)} />
+              <ChangeIndicator
+                definition={definition}
+                change={definition.change(dora.change)}
+                current={definition.value(dora.current)}
+              />
             </TableCell>
           </TableRow>
         ))}

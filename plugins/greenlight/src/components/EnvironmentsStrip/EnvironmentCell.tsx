@@ -56,6 +56,9 @@ export function EnvironmentCell(props: {
             <ProvenanceBadge provenance={current.provenance} />
             <PromotionChip promotion={current.promotion} />
           </div>
+          {current.restoredFrom && (
+            <Typography variant="body2">Restored by a rollback · first shipped by {current.restoredFrom}</Typography>
+          )}
           {!compact && current.commitSha && (
             <Typography variant="body2">
               Commit <CommitLink sha={current.commitSha} repository={props.repository} />

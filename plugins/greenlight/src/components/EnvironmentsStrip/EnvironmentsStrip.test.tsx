@@ -51,6 +51,20 @@ describe('EnvironmentsStrip', () => {
     expect(screen.getByRole('button', { name: /2 commits waiting to be promoted/ })).toBeDisabled();
   });
 
+  it('shows the artifact a rollback restored, and which deployment first shipped it', async () => {
+    const [staging, production] = environments();
+    const restored = {
+      ...production,
+      current: { ...production.current!, releaseId: 'payments-1.5.0-rollback', version: '1.4.0', restoredFrom: 'payments-1.4.0-production' },
+    };
+    await renderWith({ getEnvironments: async () => [staging, restored] });
+    const cell = within(await screen.findByRole('group', { name: 'Environment production' }));
+    expect(cell.getByText('1.4.0')).toBeInTheDocument();
+    expect(cell.getByText('Restored by a rollback · first shipped by payments-1.4.0-production')).toBeInTheDocument();
+    const other = within(screen.getByRole('group', { name: 'Environment staging' }));
+    expect(other.queryByText(/Restored by a rollback/)).not.toBeInTheDocument();
+  });
+
   it('says so when nothing was deployed', async () => {
     await renderWith({
       getEnvironments: async () => [

@@ -26,8 +26,8 @@ export function EnvironmentsPanel(props: {
   const { entity } = useEntityRef();
   const { loading, error, value } = props.state;
   let body;
-  if (loading) body = <Progress />;
-  else if (error) body = <LoadError error={error} what="where this entity runs" />;
+  if (loading && !value) body = <Progress />;
+  else if (error && !value) body = <LoadError error={error} what="where this entity runs" />;
   else if (!value || value.every(env => !env.current)) {
     body = (
       <EmptyState

@@ -1,4 +1,5 @@
 import { Box, FormControl, InputLabel, MenuItem, Select, TextField } from '@material-ui/core';
+import { statusLabel } from '../common';
 
 export type ReleaseFilterValues = {
   environment: string;
@@ -53,7 +54,7 @@ export function ReleaseFilters(props: {
           <MenuItem value="">All</MenuItem>
           {STATUSES.map(status => (
             <MenuItem key={status} value={status}>
-              {status}
+              {statusLabel(status)}
             </MenuItem>
           ))}
         </Select>

@@ -3,17 +3,26 @@ import userEvent from '@testing-library/user-event';
 import { release } from '../../__testUtils__/fixtures';
 import { renderForEntity, responseError } from '../../__testUtils__/renderForEntity';
 import { GreenlightApi, ReleaseQuery } from '../../api';
+import { useLocation } from 'react-router-dom';
 import { ReleaseHistory } from './ReleaseHistory';
 
-function renderHistory(api: Partial<GreenlightApi>, onOpenRelease = jest.fn()) {
+function Location() {
+  const location = useLocation();
+  return <output aria-label="location">{location.search}</output>;
+}
+
+function renderHistory(api: Partial<GreenlightApi>, onOpenRelease = jest.fn(), search = '') {
   return renderForEntity(
-    <ReleaseHistory
-      entityRef="component:default/payments"
-      environments={['staging', 'production']}
-      repository="github.com/acme/payments"
-      onOpenRelease={onOpenRelease}
-    />,
-    { api },
+    <>
+      <ReleaseHistory
+        entityRef="component:default/payments"
+        environments={['staging', 'production']}
+        repository="github.com/acme/payments"
+        onOpenRelease={onOpenRelease}
+      />
+      <Location />
+    </>,
+    { api, routeEntries: [`/delivery${search}`] },
   );
 }
 
@@ -66,7 +75,7 @@ describe('ReleaseHistory', () => {
     await screen.findByText('1.2.0');
 
     await userEvent.click(screen.getByLabelText('Status'));
-    await userEvent.click(await screen.findByRole('option', { name: 'rolled-back' }));
+    await userEvent.click(await screen.findByRole('option', { name: 'Rolled back' }));
     await waitFor(() => expect(lastQuery(listReleases)).toEqual(expect.objectContaining({ status: 'rolled-back', cursor: undefined })));
 
     await userEvent.click(screen.getByLabelText('Environment'));
@@ -76,6 +85,23 @@ describe('ReleaseHistory', () => {
     fireEvent.change(screen.getByLabelText('From'), { target: { value: '2026-11-01T08:30' } });
     await waitFor(() => expect(lastQuery(listReleases).from).toBe(new Date('2026-11-01T08:30').toISOString()));
     expect(screen.getByText('Page 1')).toBeInTheDocument();
+  });
+
+  it('keeps filters and page in the URL, and opens the view a link describes', async () => {
+    const listReleases = pagedApi();
+    await renderHistory({ listReleases }, jest.fn(), '?release=r-7&status=failed&pages=p2');
+    expect(await screen.findByText('1.2.0')).toBeInTheDocument();
+    expect(lastQuery(listReleases)).toEqual(expect.objectContaining({ status: 'failed', cursor: 'p2' }));
+    expect(screen.getByText('Page 2')).toBeInTheDocument();
+
+    await userEvent.click(screen.getByRole('button', { name: 'Older' }));
+    await waitFor(() => expect(screen.getByLabelText('location')).toHaveTextContent('pages=p2%2Cp3'));
+    await userEvent.click(screen.getByLabelText('Environment'));
+    await userEvent.click(await screen.findByRole('option', { name: 'production' }));
+    await waitFor(() =>
+      expect(screen.getByLabelText('location')).toHaveTextContent('?release=r-7&status=failed&environment=production'),
+    );
+    expect(screen.getByLabelText('location')).not.toHaveTextContent('pages');
   });
 
   it('opens a release from its row', async () => {
@@ -93,7 +119,8 @@ describe('ReleaseHistory', () => {
     });
     const row = (await screen.findByText('1.4.0')).closest('tr')!;
     expect(within(row).getByLabelText('Status: Rolled back')).toBeInTheDocument();
-    expect(within(row).getByText('rolled back by r-9')).toBeInTheDocument();
+    expect(within(row).getByText(/rolled back by/)).toBeInTheDocument();
+    expect(within(row).getByRole('button', { name: 'r-9' })).toBeInTheDocument();
     expect(within(row).getByLabelText('Provenance: Unsigned')).toBeInTheDocument();
     expect(within(row).getByRole('link', { name: /^Commit / })).toHaveAttribute(
       'href',
@@ -101,9 +128,40 @@ describe('ReleaseHistory', () => {
     );
   });
 
-  it('says when no release matches', async () => {
+  it('says no release was recorded when nothing is filtered, and that none matches when something is', async () => {
     await renderHistory({ listReleases: async () => ({ items: [] }) });
+    expect(await screen.findByText('No release recorded yet.')).toBeInTheDocument();
+    await userEvent.click(screen.getByLabelText('Status'));
+    await userEvent.click(await screen.findByRole('option', { name: 'Failed' }));
     expect(await screen.findByText('No release matches these filters.')).toBeInTheDocument();
+  });
+
+  it('links a rollback to the release it restores and to the one it undid, and copies digests', async () => {
+    const onOpenRelease = jest.fn();
+    const finishedAt = new Date(Date.now() - 5 * 60_000).toISOString();
+    await renderHistory(
+      {
+        listReleases: async () => ({
+          items: [
+            release({
+              id: 'r-9',
+              version: '1.3.0',
+              intent: 'rollback',
+              finishedAt,
+              actor: 'user:default/ada',
+              restoredFrom: 'r-1',
+            }),
+          ],
+        }),
+      },
+      onOpenRelease,
+    );
+    const row = (await screen.findByText('1.3.0')).closest('tr')!;
+    expect(within(row).getByText('5 min ago')).toBeInTheDocument();
+    expect(within(row).getByRole('button', { name: 'Copy digest' })).toBeInTheDocument();
+    expect(within(row).getByRole('link', { name: /ada/ })).toHaveAttribute('href', expect.stringContaining('ada'));
+    await userEvent.click(within(row).getByRole('button', { name: 'r-1' }));
+    expect(onOpenRelease).toHaveBeenCalledWith('r-1');
   });
 
   it('shows errors and permission refusals', async () => {

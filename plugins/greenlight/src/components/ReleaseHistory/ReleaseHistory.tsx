@@ -1,13 +1,15 @@
 import { Table } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { Typography } from '@material-ui/core';
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { greenlightApiRef } from '../../api';
+import { useDeliveryRefresh } from '../../hooks/useDeliveryRefresh';
 import { LoadError } from '../common';
 import { releaseColumns } from './columns';
 import { CursorPager } from './CursorPager';
-import { EMPTY_FILTERS, localInputToIso, ReleaseFilters, ReleaseFilterValues } from './ReleaseFilters';
+import { localInputToIso, ReleaseFilters, ReleaseFilterValues } from './ReleaseFilters';
+import { useReleaseHistoryParams } from './useReleaseHistoryParams';
 
 /** The entity's releases, newest first, filtered and paged on the server. */
 export function ReleaseHistory(props: {
@@ -17,10 +19,8 @@ export function ReleaseHistory(props: {
   onOpenRelease: (id: string) => void;
 }) {
   const api = useApi(greenlightApiRef);
-  const [filters, setFilters] = useState<ReleaseFilterValues>(EMPTY_FILTERS);
-  const [pageSize, setPageSize] = useState(25);
-  // cursors[i] fetches page i; page 0 needs none.
-  const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
+  const tick = useDeliveryRefresh();
+  const { filters, setFilters, cursors, setCursors, pageSize, setPageSize } = useReleaseHistoryParams();
   const page = cursors.length - 1;
   const cursor = cursors[page];
 
@@ -35,10 +35,9 @@ export function ReleaseHistory(props: {
         limit: pageSize,
         cursor,
       }),
-    [api, props.entityRef, filters, pageSize, cursor],
+    [api, props.entityRef, filters, pageSize, cursor, tick],
   );
 
-  const restart = () => setCursors([undefined]);
   const columns = useMemo(
     () => releaseColumns({ repository: props.repository, onOpen: props.onOpenRelease }),
     [props.repository, props.onOpenRelease],
@@ -49,10 +48,7 @@ export function ReleaseHistory(props: {
       <ReleaseFilters
         environments={props.environments}
         value={filters}
-        onChange={next => {
-          setFilters(next);
-          restart();
-        }}
+        onChange={setFilters}
       />
       {error ? (
         <LoadError error={error} what="this entity's releases" />
@@ -61,12 +57,12 @@ export function ReleaseHistory(props: {
           title="Release history"
           columns={columns}
           data={value?.items ?? []}
-          isLoading={loading}
+          isLoading={loading && !value}
           options={{ paging: false, search: false, padding: 'dense', sorting: false, draggable: false }}
           onRowClick={(_event, row) => row && props.onOpenRelease(row.id)}
           emptyContent={
             <Typography variant="body2" style={{ padding: 16 }}>
-              No release matches these filters.
+              {isFiltered(filters) ? 'No release matches these filters.' : 'No release recorded yet.'}
             </Typography>
           }
         />
@@ -76,16 +72,17 @@ export function ReleaseHistory(props: {
         hasNext={!!value?.nextCursor}
         pageSize={pageSize}
         disabled={loading}
-        onPrevious={() => setCursors(stack => (stack.length > 1 ? stack.slice(0, -1) : stack))}
+        onPrevious={() => setCursors(cursors.length > 1 ? cursors.slice(0, -1) : cursors)}
         onNext={() => {
           const next = value?.nextCursor;
-          if (next) setCursors(stack => [...stack, next]);
+          if (next) setCursors([...cursors, next]);
         }}
-        onPageSize={size => {
-          setPageSize(size);
-          restart();
-        }}
+        onPageSize={setPageSize}
       />
     </>
   );
+}
+
+function isFiltered(filters: ReleaseFilterValues): boolean {
+  return Object.values(filters).some(Boolean);
 }

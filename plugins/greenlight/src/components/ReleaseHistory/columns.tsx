@@ -1,39 +1,79 @@
-import { TableColumn } from '@backstage/core-components';
-import { Box, IconButton } from '@material-ui/core';
+import { CopyTextButton, TableColumn } from '@backstage/core-components';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import { Box, IconButton, Link as MuiLink, Tooltip } from '@material-ui/core';
 import OpenInNewIcon from '@material-ui/icons/OpenInBrowser';
 import { Release } from '../../api';
-import { formatDateTime, formatDuration } from '../../lib/format';
+import { formatDateTime, formatDuration, formatRelative, shortDigest } from '../../lib/format';
 import { CommitLink, PromotionChip, ProvenanceBadge, StatusChip } from '../common';
+
+/** `kind:namespace/name`: an actor that is a catalog entity gets a link to it. */
+const ENTITY_REF = /^[a-z][a-z0-9-]*:[a-z0-9-_.]+\/[a-z0-9-_.]+$/i;
+const noWrap = { whiteSpace: 'nowrap' as const };
 
 export function releaseColumns(options: {
   repository?: string;
   onOpen: (id: string) => void;
 }): TableColumn<Release>[] {
+  const openLink = (id: string) => (
+    <MuiLink
+      key={id}
+      component="button"
+      variant="body2"
+      onClick={(event: React.MouseEvent) => {
+        event.stopPropagation();
+        options.onOpen(id);
+      }}
+    >
+      {id}
+    </MuiLink>
+  );
   return [
     {
       title: 'When',
-      render: r => formatDateTime(r.finishedAt ?? r.startedAt),
+      // Relative, never broken mid-word; the exact time is on hover.
+      render: r => {
+        const at = r.finishedAt ?? r.startedAt;
+        return (
+          <Tooltip title={formatDateTime(at)}>
+            <span style={noWrap}>{formatRelative(at)}</span>
+          </Tooltip>
+        );
+      },
     },
     { title: 'Environment', field: 'environment' },
     {
       title: 'Version',
-      render: r => r.version ?? (r.commitSha ? r.commitSha.slice(0, 7) : '—'),
+      render: r => (
+        <Box>
+          <span style={noWrap}>{r.version ?? (r.commitSha ? r.commitSha.slice(0, 7) : '—')}</span>
+          {r.artifact && (
+            <Box display="flex" alignItems="center" style={noWrap}>
+              <Tooltip title={r.artifact.digest}>
+                <code aria-label={`Digest ${r.artifact.digest}`}>{shortDigest(r.artifact.digest)}</code>
+              </Tooltip>
+              <CopyTextButton text={r.artifact.digest} tooltipText="Digest copied" aria-label="Copy digest" />
+            </Box>
+          )}
+        </Box>
+      ),
     },
     {
       title: 'Status',
       render: r => (
         <Box>
           <StatusChip status={r.status} prefix="Status" />
-          {r.rolledBackBy.length > 0 && <div>rolled back by {r.rolledBackBy.join(', ')}</div>}
+          <div style={noWrap}>
+            {r.strategy} · {r.intent}
+          </div>
+          {r.rolledBackBy.length > 0 && <div>rolled back by {r.rolledBackBy.map(openLink)}</div>}
+          {r.restoredFrom && <div>restores {openLink(r.restoredFrom)}</div>}
         </Box>
       ),
     },
-    { title: 'Strategy', render: r => `${r.strategy} · ${r.intent}` },
     {
       title: 'Commit',
       render: r => (r.commitSha ? <CommitLink sha={r.commitSha} repository={options.repository} /> : '—'),
     },
-    { title: 'New commits', field: 'newCommitCount', type: 'numeric' },
     {
       title: 'Provenance',
       render: r => (
@@ -43,8 +83,14 @@ export function releaseColumns(options: {
         </Box>
       ),
     },
-    { title: 'By', render: r => r.actor ?? '—' },
-    { title: 'Duration', render: r => formatDuration(r.durationMs) },
+    {
+      title: 'By',
+      render: r => {
+        if (!r.actor) return '—';
+        return ENTITY_REF.test(r.actor) ? <EntityRefLink entityRef={r.actor} /> : r.actor;
+      },
+    },
+    { title: 'Duration', render: r => <span style={noWrap}>{formatDuration(r.durationMs)}</span> },
     {
       title: 'Detail',
       render: r => (

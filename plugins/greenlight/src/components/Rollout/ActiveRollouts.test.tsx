@@ -26,6 +26,13 @@ describe('ActiveRollouts', () => {
     expect(listRollouts).toHaveBeenCalledWith({ entityRef: 'component:default/payments', state: 'paused' });
     expect(screen.getByText(/next evaluation/)).toHaveTextContent(new Date('2026-11-02T10:03:00Z').toLocaleString());
     expect(screen.getByLabelText('Latest verdict of checkout/error-rate: Fail')).toBeInTheDocument();
+    // What is rolled out, and how close its gate is to a rollback: the latest of two evaluations failed.
+    expect(screen.getByText('Rolling out payments-1.4.0-production (abababababab)')).toBeInTheDocument();
+    expect(screen.getByText('1 failing evaluation in a row')).toBeInTheDocument();
+    // The chart starts collapsed on the tab, so the release history stays within reach.
+    expect(screen.queryByRole('img', { name: /^Gate checkout\/error-rate/ })).not.toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: /Chart and 2 evaluations/ }));
+    expect(await screen.findByRole('img', { name: /^Gate checkout\/error-rate/ })).toBeInTheDocument();
 
     const actions = within(screen.getByRole('group', { name: 'Rollout actions' }));
     expect(actions.getAllByRole('button').map(b => b.textContent)).toEqual(['Pause', 'Roll back']);
@@ -109,6 +116,29 @@ describe('ActiveRollouts', () => {
     expect(await screen.findByLabelText('Rollout state: Analysing')).toBeInTheDocument();
     state = 'paused-inconclusive';
     expect(await screen.findByLabelText('Rollout state: Paused inconclusive')).toBeInTheDocument();
+  });
+
+  it('keeps a rollout the watcher rolled back on the card, with when and why', async () => {
+    const executedAt = new Date(Date.now() - 5 * 60_000).toISOString();
+    const rolledBack = rollout({
+      state: 'rolled-back',
+      updatedAt: executedAt,
+      rollback: { status: 'succeeded', executor: 'demo', attempts: 1, reason: 'error ratio 3 failures in a row', executedAt },
+    });
+    const listRollouts = listing(rolledBack);
+    await renderRollouts({ listRollouts });
+    expect(await screen.findByLabelText('Rollout state: Rolled back')).toBeInTheDocument();
+    expect(listRollouts).toHaveBeenCalledWith({ entityRef: 'component:default/payments', state: 'rolled-back' });
+    expect(
+      screen.getByText(`Rolled back at ${new Date(executedAt).toLocaleTimeString()}: error ratio 3 failures in a row`),
+    ).toBeInTheDocument();
+    expect(screen.queryByText('No rollout in progress.')).not.toBeInTheDocument();
+  });
+
+  it('lets finished rollouts older than an hour go', async () => {
+    const old = new Date(Date.now() - 2 * 3600_000).toISOString();
+    await renderRollouts({ listRollouts: listing(rollout({ state: 'promoted', updatedAt: old })) });
+    expect(await screen.findByText('No rollout in progress.')).toBeInTheDocument();
   });
 
   it('says when nothing is rolling out, and shows refusals', async () => {

@@ -1,5 +1,5 @@
 import { Table, TableBody, TableCell, TableHead, TableRow } from '@material-ui/core';
-import { formatNumber } from '../../lib/format';
+import { formatNumber, readableReason } from '../../lib/format';
 import { StatusChip } from '../common';
 import { GateSeries } from './gateSeries';
 
@@ -27,7 +27,7 @@ export function EvaluationsTable(props: { series: GateSeries }) {
               <StatusChip status={point.verdict} prefix="Verdict" />
             </TableCell>
             <TableCell>{point.decision}</TableCell>
-            <TableCell>{point.reason}</TableCell>
+            <TableCell>{readableReason(point.reason)}</TableCell>
           </TableRow>
         ))}
       </TableBody>

@@ -8,26 +8,29 @@ import {
 } from '@material-ui/core';
 import ExpandMoreIcon from '@material-ui/icons/ExpandMore';
 import { RolloutView } from '../../api';
-import { formatDateTime } from '../../lib/format';
+import { formatDateTime, shortDigest } from '../../lib/format';
 import { StatusChip } from '../common';
 import { EvaluationsTable } from './EvaluationsTable';
 import { GateChart } from './GateChart';
-import { gateSeries } from './gateSeries';
+import { GateSeries, gateSeries } from './gateSeries';
 import { RollbackEvidence } from './RollbackEvidence';
+import { RolloutHeading } from './RolloutHeading';
 import { RolloutActions } from './RolloutActions';
 
-/** A rollout: its state, every gate's evaluations plotted and listed, and the rollback. */
-export function RolloutDetail(props: { rollout: RolloutView; onChanged: () => void }) {
+/**
+ * A rollout: its state, every gate's evaluations plotted and listed, and the rollback. On the
+ * Delivery tab the charts start collapsed, so the release history stays within reach.
+ */
+export function RolloutDetail(props: { rollout: RolloutView; onChanged: () => void; chartsCollapsed?: boolean }) {
   const { rollout } = props;
   const series = gateSeries(rollout);
   return (
     <Box>
-      <Box display="flex" alignItems="center" flexWrap="wrap" gridGap={8} mb={1}>
-        <Typography variant="subtitle1" component="span">
-          {rollout.strategy === 'canary' ? 'Canary' : 'Blue-green'} rollout to {rollout.environment}
-        </Typography>
-        <StatusChip status={rollout.state} prefix="Rollout state" />
-      </Box>
+      <RolloutHeading rollout={rollout} />
+      <Typography variant="body2">
+        Rolling out {rollout.deploymentId}
+        {rollout.artifactDigest ? ` (${shortDigest(rollout.artifactDigest)})` : ''}
+      </Typography>
       <Typography variant="body2" color="textSecondary">
         Started {formatDateTime(rollout.startedAt)} · updated {formatDateTime(rollout.updatedAt)}
         {rollout.nextEvaluationAt ? ` · next evaluation ${formatDateTime(rollout.nextEvaluationAt)}` : ''}
@@ -55,6 +58,11 @@ export function RolloutDetail(props: { rollout: RolloutView; onChanged: () => vo
                 <Typography variant="caption">Not evaluated yet</Typography>
               )}
             </Box>
+            {failingStreak(s) > 0 && (
+              <Typography variant="body2" role="status">
+                {failingStreak(s)} failing evaluation{failingStreak(s) === 1 ? '' : 's'} in a row
+              </Typography>
+            )}
             {s.description && (
               <Typography variant="body2" color="textSecondary">
                 {s.description}
@@ -62,14 +70,16 @@ export function RolloutDetail(props: { rollout: RolloutView; onChanged: () => vo
             )}
             {s.points.length > 0 && (
               <>
-                <GateChart series={s} rollbackAt={rollout.rollback?.executedAt} />
+                {!props.chartsCollapsed && <GateChart series={s} rollbackAt={rollout.rollback?.executedAt} />}
                 <Accordion TransitionProps={{ unmountOnExit: false }}>
                   <AccordionSummary expandIcon={<ExpandMoreIcon />}>
                     <Typography variant="body2">
+                      {props.chartsCollapsed ? 'Chart and ' : ''}
                       {s.points.length} evaluation{s.points.length === 1 ? '' : 's'}
                     </Typography>
                   </AccordionSummary>
-                  <AccordionDetails>
+                  <AccordionDetails style={{ flexDirection: 'column' }}>
+                    {props.chartsCollapsed && <GateChart series={s} rollbackAt={rollout.rollback?.executedAt} />}
                     <EvaluationsTable series={s} />
                   </AccordionDetails>
                 </Accordion>
@@ -80,4 +90,11 @@ export function RolloutDetail(props: { rollout: RolloutView; onChanged: () => vo
       })}
     </Box>
   );
+}
+
+/** How many of the gate's latest evaluations failed in a row: how close it is to deciding. */
+function failingStreak(series: GateSeries): number {
+  let streak = 0;
+  for (let i = series.points.length - 1; i >= 0 && series.points[i].verdict === 'fail'; i--) streak += 1;
+  return streak;
 }

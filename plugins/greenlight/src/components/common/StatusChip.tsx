@@ -28,14 +28,15 @@ const TONES: Record<string, Tone> = {
   'no-data': 'warn',
 };
 
-const words = (value: string) => {
+/** An API status word as people read it: `rolled-back` is "Rolled back". */
+export const statusLabel = (value: string) => {
   const text = value.replace(/-/g, ' ');
   return text.charAt(0).toUpperCase() + text.slice(1);
 };
 
 /** A status word from the API, shown as text with a matching colour. */
 export function StatusChip(props: { status: string; prefix?: string }) {
-  const label = words(props.status);
+  const label = statusLabel(props.status);
   return (
     <ToneChip
       label={label}

@@ -2,6 +2,6 @@ export { CommitLink, PullRequestLink } from './CommitLink';
 export { isForbidden, isNotFound, LoadError } from './LoadError';
 export { PromotionChip } from './PromotionChip';
 export { ProvenanceBadge, provenanceLabel } from './ProvenanceBadge';
-export { StatusChip } from './StatusChip';
+export { StatusChip, statusLabel } from './StatusChip';
 export { ToneChip } from './ToneChip';
 export type { Tone } from './ToneChip';

@@ -1,0 +1,138 @@
+import { Knex } from 'knex';
+import {
+  applyRollbackRule,
+  ReportedDeployment,
+  RollbackRuleEffect,
+} from '../service/rollbackRule';
+
+/** One entity's environment: the rollback rule reads and completes all of its deployments at once. */
+export type DeploymentScope = { entityRef: string; environment: string };
+
+/** The deployment columns the rule may change, with the rule's field name for each. */
+const RULE_FIELDS = {
+  rollback_of: 'rollbackOf',
+  artifact_digest: 'artifactDigest',
+  version: 'version',
+  commit_sha: 'commitSha',
+  status: 'status',
+} as const;
+type RuleColumn = keyof typeof RULE_FIELDS;
+
+const scopeKey = (s: DeploymentScope) =>
+  JSON.stringify([s.entityRef, s.environment]);
+
+/** The entity-environment scopes the given deployments are in now (unmapped ones have none). */
+export async function scopesOfDeployments(
+  tx: Knex | Knex.Transaction,
+  ids: string[],
+): Promise<DeploymentScope[]> {
+  const scopes = new Map<string, DeploymentScope>();
+  const unique = [...new Set(ids)];
+  for (let i = 0; i < unique.length; i += 500) {
+    const rows = await tx('deployments')
+      .distinct('entity_ref', 'environment')
+      .whereIn('id', unique.slice(i, i + 500))
+      .whereNotNull('entity_ref');
+    for (const r of rows) {
+      const scope = { entityRef: r.entity_ref, environment: r.environment };
+      scopes.set(scopeKey(scope), scope);
+    }
+  }
+  return [...scopes.values()];
+}
+
+/**
+ * The row as its own events reported it. A row refolded in this transaction already is;
+ * any other row has the rule's changes applied, and `rule_overrides` holds what they replaced.
+ */
+function reported(row: any, refolded: ReadonlySet<string>): ReportedDeployment {
+  const overrides: Partial<Record<RuleColumn, string | null>> =
+    !refolded.has(row.id) && row.rule_overrides
+      ? JSON.parse(row.rule_overrides)
+      : {};
+  const value = (column: RuleColumn) =>
+    column in overrides ? overrides[column] ?? null : row[column] ?? null;
+  return {
+    id: row.id,
+    status: value('status')!,
+    intent: row.intent,
+    startedAt: row.started_at === null ? null : Number(row.started_at),
+    sortTime: Number(row.sort_time),
+    artifactDigest: value('artifact_digest'),
+    version: value('version'),
+    commitSha: value('commit_sha'),
+    rollbackOf: value('rollback_of'),
+  };
+}
+
+/** The columns to write so that the row is the reported one with the rule's effect applied. */
+function completedRow(
+  facts: ReportedDeployment,
+  effect: RollbackRuleEffect | undefined,
+) {
+  const update: Record<string, string | null> = {};
+  const overrides: Record<string, string | null> = {};
+  for (const [column, field] of Object.entries(RULE_FIELDS) as Array<
+    [RuleColumn, (typeof RULE_FIELDS)[RuleColumn]]
+  >) {
+    const changed = effect?.[field];
+    update[column] = changed ?? facts[field];
+    if (changed !== undefined) overrides[column] = facts[field];
+  }
+  update.restored_from = effect?.restoredFrom ?? null;
+  update.rule_overrides =
+    Object.keys(overrides).length > 0 ? JSON.stringify(overrides) : null;
+  return update;
+}
+
+/**
+ * Re-applies the rollback rule to every deployment of the scopes, after their rows were
+ * refolded from events. Returns the commits of deployments whose status the rule changed,
+ * whose first arrival in their environment must be recomputed.
+ */
+export async function reapplyRollbackRule(
+  tx: Knex.Transaction,
+  scopes: DeploymentScope[],
+  refolded: ReadonlySet<string>,
+): Promise<string[]> {
+  const statusChanged: string[] = [];
+  const seen = new Set<string>();
+  for (const scope of scopes) {
+    if (seen.has(scopeKey(scope))) continue;
+    seen.add(scopeKey(scope));
+    const rows = await tx('deployments')
+      .select(
+        'id',
+        'intent',
+        'started_at',
+        'sort_time',
+        'restored_from',
+        'rule_overrides',
+        ...Object.keys(RULE_FIELDS),
+      )
+      .where({ entity_ref: scope.entityRef, environment: scope.environment });
+    const facts = rows.map(r => reported(r, refolded));
+    const effects = applyRollbackRule(facts);
+    for (const [i, row] of rows.entries()) {
+      const update = completedRow(facts[i], effects.get(row.id));
+      const current: Record<string, unknown> = row;
+      if (
+        Object.entries(update).every(
+          ([column, value]) => (current[column] ?? null) === value,
+        )
+      )
+        continue;
+      if (update.status !== row.status) statusChanged.push(row.id);
+      await tx('deployments').where('id', row.id).update(update);
+    }
+  }
+  if (statusChanged.length === 0) return [];
+  const commits: string[] = [];
+  for (let i = 0; i < statusChanged.length; i += 500) {
+    const rows = await tx('deployment_commits')
+      .select('commit_sha')
+      .whereIn('deployment_id', statusChanged.slice(i, i + 500));
+    commits.push(...rows.map(r => r.commit_sha));
+  }
+  return commits;
+}

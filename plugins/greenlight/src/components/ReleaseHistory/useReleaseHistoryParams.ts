@@ -1,0 +1,63 @@
+import { useCallback, useMemo } from 'react';
+import { useSearchParams } from 'react-router-dom';
+import { PAGE_SIZES } from './CursorPager';
+import { EMPTY_FILTERS, ReleaseFilterValues } from './ReleaseFilters';
+
+const FILTER_KEYS = Object.keys(EMPTY_FILTERS) as Array<
+  keyof ReleaseFilterValues
+>;
+/** The cursors of the pages after the first, so a link or a reload opens the same page. */
+const PAGES = 'pages';
+const PAGE_SIZE = 'pageSize';
+
+/**
+ * The release history's filters, page and page size, kept in the URL: a filtered view can be
+ * shared, and the back button steps back through it. Other parameters (the open release) stay.
+ */
+export function useReleaseHistoryParams() {
+  const [params, setParams] = useSearchParams();
+  const filters = useMemo(
+    () =>
+      Object.fromEntries(
+        FILTER_KEYS.map(key => [key, params.get(key) ?? '']),
+      ) as ReleaseFilterValues,
+    [params],
+  );
+  const pagesParam = params.get(PAGES) ?? '';
+  const cursors = useMemo<Array<string | undefined>>(
+    () => [undefined, ...pagesParam.split(',').filter(Boolean)],
+    [pagesParam],
+  );
+  const requested = Number(params.get(PAGE_SIZE));
+  const pageSize = PAGE_SIZES.includes(requested) ? requested : 25;
+
+  const update = useCallback(
+    (patch: Record<string, string | undefined>) =>
+      setParams(current => {
+        const next = new URLSearchParams(current);
+        for (const [key, value] of Object.entries(patch)) {
+          if (value) next.set(key, value);
+          else next.delete(key);
+        }
+        return next;
+      }),
+    [setParams],
+  );
+
+  return {
+    filters,
+    cursors,
+    pageSize,
+    setFilters: (next: ReleaseFilterValues) =>
+      update({ ...next, [PAGES]: undefined }),
+    setCursors: (next: Array<string | undefined>) =>
+      update({
+        [PAGES]: next.filter((c): c is string => !!c).join(',') || undefined,
+      }),
+    setPageSize: (size: number) =>
+      update({
+        [PAGE_SIZE]: size === 25 ? undefined : String(size),
+        [PAGES]: undefined,
+      }),
+  };
+}
