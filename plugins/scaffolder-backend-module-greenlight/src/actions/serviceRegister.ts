@@ -33,7 +33,12 @@ const examples = [
   },
 ];
 
-type Options = {
+/**
+ * What `createServiceRegisterAction` needs.
+ *
+ * @public
+ */
+export type ServiceRegisterActionOptions = {
   discovery: DiscoveryService;
   auth: AuthService;
   /** First pause between tries; doubles after each. */
@@ -113,7 +118,7 @@ async function putWithRetry(
  *
  * @public
  */
-export function createServiceRegisterAction(options: Options) {
+export function createServiceRegisterAction(options: ServiceRegisterActionOptions) {
   const { discovery, auth } = options;
   return createTemplateAction({
     id: 'greenlight:service:register',
