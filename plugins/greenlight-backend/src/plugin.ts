@@ -1,5 +1,6 @@
 import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { greenlightPermissions } from '@greenlight/backstage-plugin-greenlight-common';
 import {
   AttestationVerifier,
@@ -20,6 +21,7 @@ import { rolloutsFeature } from './rollouts/feature';
 import { createRouter } from './router';
 import { CatalogEntityResolver } from './service/EntityResolver';
 import { IngestService } from './service/IngestService';
+import { auditWrites } from './platform/auditWrites';
 
 function addUnique<T extends { id: string }>(map: Map<string, T>, item: T, what: string) {
   if (map.has(item.id)) throw new Error(`A ${what} with id '${item.id}' is already registered`);
@@ -60,6 +62,8 @@ export const greenlightPlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
         urlReader: coreServices.urlReader,
         catalog: catalogServiceRef,
+        auditor: coreServices.auditor,
+        notifications: notificationService,
       },
       async init(deps) {
         const { config, logger, database, httpRouter, scheduler } = deps;
@@ -90,6 +94,8 @@ export const greenlightPlugin = createBackendPlugin({
           auth: deps.auth,
           httpAuth: deps.httpAuth,
           permissions: deps.permissions,
+          auditor: deps.auditor,
+          notifications: deps.notifications,
           catalog: deps.catalog,
           urlReader: deps.urlReader,
           store,
@@ -113,6 +119,7 @@ export const greenlightPlugin = createBackendPlugin({
           if (router) featureRouters.push(router);
         }
 
+        httpRouter.use(auditWrites({ auditor: deps.auditor, logger }));
         httpRouter.use(
           await createRouter({
             httpAuth: deps.httpAuth,
