@@ -34,6 +34,22 @@ export interface Config {
     }>;
     /** Users and groups that may roll back, pause, promote and override gates (the portal's policy). */
     releaseManagers?: string[];
+    /** Entity scope of service principals (see docs/security.md). */
+    permissions?: {
+      /**
+       * Narrows a service principal, e.g. a pipeline's external-access token, to the entities
+       * owned by the listed groups or users: its writes to any other entity, and its events
+       * that match no entity yet, answer 403. Subjects not listed are limited only by their
+       * `accessRestrictions`. A permission policy cannot do this: Backstage decides service
+       * principals by their access restrictions without asking the policy.
+       */
+      serviceScopes?: Array<{
+        /** The `subject` of the token (`backend.auth.externalAccess[].options.subject`). */
+        subject: string;
+        /** Owner refs, e.g. `group:default/team-a` (a bare name means a group in `default`). */
+        owners: string[];
+      }>;
+    };
     /** How artifact provenance (DSSE / in-toto / SLSA / Sigstore) is verified. */
     provenance?: {
       /**
@@ -68,6 +84,13 @@ export interface Config {
         issuer: string;
         /** Certificate subject: glob (`*`, `**`) or `/regex/`, always anchored. */
         subjectPattern: string;
+        /**
+         * Patterns the certificate's Source Repository URI (Fulcio OID
+         * 1.3.6.1.4.1.57264.1.12) must match, e.g. https://github.com/acme/*
+         */
+        sourceRepositories?: string[];
+        /** Patterns the certificate's Source Repository Ref must match, e.g. refs/heads/main */
+        sourceRefs?: string[];
         builderIds: string[];
         slsaLevel: 0 | 1 | 2 | 3 | 4;
       }>;
@@ -76,7 +99,10 @@ export interface Config {
        * for transparency-log checks; read once at startup, never fetched.
        */
       trustedRootFile?: string;
-      /** Distinct trusted keys that must sign a DSSE envelope. Defaults to 1. */
+      /**
+       * Distinct signers (trusted keys, or certificates of trusted identities)
+       * that must vouch for an attestation. Defaults to 1.
+       */
       threshold?: number;
       /**
        * Require a verified transparency-log entry on keyed Sigstore bundles
@@ -114,7 +140,13 @@ export interface Config {
          * @visibility secret
          */
         token?: string;
-        /** Extra request headers, e.g. `X-Scope-OrgID` for a multi-tenant backend. */
+        /**
+         * Extra request headers, e.g. `X-Scope-OrgID` for a multi-tenant backend. Their
+         * values often carry credentials (an API key header), so they are secret like the
+         * token, and redacted from errors and logs.
+         * @visibility secret
+         * @deepVisibility secret
+         */
         headers?: { [name: string]: string };
         /** Timeout of one query in milliseconds. Defaults to 5000. */
         timeoutMs?: number;

@@ -2,6 +2,8 @@
 import { createBackend } from '@backstage/backend-defaults';
 import { coreServices, createServiceFactory } from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
+import { GreenlightEvent } from '@greenlight/backstage-plugin-greenlight-common';
+import knexFactory, { Knex } from 'knex';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,12 +13,13 @@ export const PIPELINE_TOKEN = 'bench-pipeline-token';
 export type BenchDatabase = 'sqlite' | 'postgres';
 
 export function availableDatabases(): BenchDatabase[] {
-  const dbs: BenchDatabase[] = ['sqlite'];
+  const dbs: BenchDatabase[] = [];
+  if (process.env.GREENLIGHT_BENCH_SQLITE !== 'off') dbs.push('sqlite');
   if (process.env.GREENLIGHT_BENCH_POSTGRES !== 'off') dbs.push('postgres');
   return dbs;
 }
 
-function databaseConfig(db: BenchDatabase, dir: string) {
+function databaseConfig(db: BenchDatabase, dir: string, name?: string) {
   if (db === 'sqlite') {
     return { client: 'better-sqlite3', connection: { directory: path.join(dir, 'sqlite') } };
   }
@@ -28,7 +31,7 @@ function databaseConfig(db: BenchDatabase, dir: string) {
       port: Number(process.env.POSTGRES_PORT ?? 5432),
       user: process.env.POSTGRES_USER ?? 'postgres',
       password: process.env.POSTGRES_PASSWORD ?? '',
-      database: `greenlight_bench_${Date.now()}`,
+      database: name ?? `greenlight_bench_${Date.now()}`,
     },
   };
 }
@@ -37,6 +40,8 @@ export async function startBenchBackend(options: {
   db: BenchDatabase;
   port: number;
   entities: Array<{ name: string; serviceId: string }>;
+  /** A PostgreSQL database to share with another instance, instead of a new one. */
+  databaseName?: string;
 }) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'greenlight-bench-'));
   fs.mkdirSync(path.join(dir, 'sqlite'));
@@ -60,12 +65,13 @@ spec:
       .join('---\n'),
   );
   const baseUrl = `http://localhost:${options.port}`;
+  const database = databaseConfig(options.db, dir, options.databaseName);
   const config = new ConfigReader({
     app: { baseUrl },
     backend: {
       baseUrl,
       listen: { port: options.port },
-      database: databaseConfig(options.db, dir),
+      database,
       auth: {
         externalAccess: [
           { type: 'static', options: { token: PIPELINE_TOKEN, subject: 'bench' } },
@@ -103,6 +109,18 @@ spec:
   return {
     baseUrl,
     userToken,
+    databaseName: (database.connection as { database?: string }).database,
+    /** A separate connection to the Greenlight plugin's own tables, for floor measurements. */
+    openPluginDatabase(): Knex {
+      if (options.db === 'sqlite') {
+        return knexFactory({
+          client: 'better-sqlite3',
+          connection: { filename: path.join(dir, 'sqlite', 'greenlight.sqlite') },
+          useNullAsDefault: true,
+        });
+      }
+      return knexFactory({ client: 'pg', connection: database.connection, searchPath: ['greenlight'] });
+    },
     async stop() {
       await backend.stop();
       fs.rmSync(dir, { recursive: true, force: true });
@@ -140,4 +158,18 @@ export function quantile(sorted: number[], q: number): number {
 
 export function machine() {
   return `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}`;
+}
+
+/** Posts one batch of native events, as a pipeline with the benchmark's token does. */
+export async function postEvents(baseUrl: string, events: GreenlightEvent[]) {
+  const send = () =>
+    fetch(`${baseUrl}/api/greenlight/v1/events`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${PIPELINE_TOKEN}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ events }),
+    });
+  // A kept-alive connection the server closed while idle fails once with ECONNRESET; the
+  // batch is idempotent, so sending it again is what a pipeline would do.
+  const res = await send().catch(send);
+  if (res.status !== 200) throw new Error(`ingest answered ${res.status}: ${await res.text()}`);
 }

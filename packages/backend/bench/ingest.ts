@@ -4,21 +4,16 @@
  */
 import { GreenlightEvent } from '@greenlight/backstage-plugin-greenlight-common';
 import { generateHistory } from '@greenlight/backstage-plugin-greenlight-common';
-import { availableDatabases, machine, PIPELINE_TOKEN, quantile, startBenchBackend } from './harness';
+import { insertFloor, keysetFloor } from './floors';
+import { availableDatabases, machine, postEvents as post, quantile, startBenchBackend } from './harness';
+import { queryProfile } from './queryProfile';
+
+const profile = queryProfile();
 
 const BATCH = 500;
 const INGEST_EVENTS = Number(process.env.BENCH_INGEST_EVENTS ?? 50_000);
 const HISTORY_RELEASES = Number(process.env.BENCH_HISTORY_RELEASES ?? 50_000);
 const PAGE_REQUESTS = 300;
-
-async function post(baseUrl: string, events: GreenlightEvent[]) {
-  const res = await fetch(`${baseUrl}/api/greenlight/v1/events`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${PIPELINE_TOKEN}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ events }),
-  });
-  if (res.status !== 200) throw new Error(`ingest answered ${res.status}: ${await res.text()}`);
-}
 
 function historyOf(serviceId: string, releases: number): GreenlightEvent[] {
   const start = Date.parse('2020-01-01T00:00:00Z');
@@ -49,12 +44,13 @@ async function run(db: 'sqlite' | 'postgres') {
   }));
   const backend = await startBenchBackend({
     db,
-    port: 7300 + (db === 'sqlite' ? 1 : 2),
+    port: Number(process.env.BENCH_PORT ?? 7300) + (db === 'sqlite' ? 1 : 2),
     entities: [...services.map(s => ({ name: s.serviceId, serviceId: s.serviceId })), { name: 'history', serviceId: 'history' }],
   });
   try {
     const events = generateHistory({ seed: 1, services, start: Date.parse('2024-01-01T00:00:00Z'), days: 900 }).slice(0, INGEST_EVENTS);
     const batchTimes: number[] = [];
+    profile.record(true);
     const t0 = performance.now();
     for (let i = 0; i < events.length; i += BATCH) {
       const b0 = performance.now();
@@ -62,12 +58,15 @@ async function run(db: 'sqlite' | 'postgres') {
       batchTimes.push(performance.now() - b0);
     }
     const seconds = (performance.now() - t0) / 1000;
+    profile.record(false);
+    profile.report(`${db} ingestion`);
     batchTimes.sort((a, b) => a - b);
 
     const history = historyOf('history', HISTORY_RELEASES);
     for (let i = 0; i < history.length; i += BATCH) await post(backend.baseUrl, history.slice(i, i + BATCH));
 
     const pageTimes: number[] = [];
+    profile.record(true);
     let cursor: string | undefined;
     for (let i = 0; i < PAGE_REQUESTS; i++) {
       const params = new URLSearchParams({ entityRef: 'component:default/history', limit: '25' });
@@ -82,7 +81,16 @@ async function run(db: 'sqlite' | 'postgres') {
       if (res.status !== 200 || body.items.length !== 25) throw new Error(`page answered ${res.status}`);
       cursor = i % 3 === 0 ? body.nextCursor : cursor;
     }
+    profile.record(false);
+    profile.report(`${db} release pages`);
     pageTimes.sort((a, b) => a - b);
+
+    const plugin = backend.openPluginDatabase();
+    const floor = {
+      eventsPerSecond: await insertFloor(plugin, events, BATCH),
+      page: await keysetFloor(plugin, 'component:default/history', PAGE_REQUESTS),
+    };
+    await plugin.destroy();
     return {
       db,
       events: events.length,
@@ -91,6 +99,7 @@ async function run(db: 'sqlite' | 'postgres') {
       batchP95: quantile(batchTimes, 0.95),
       pageP50: quantile(pageTimes, 0.5),
       pageP95: quantile(pageTimes, 0.95),
+      floor,
     };
   } finally {
     await backend.stop();
@@ -103,11 +112,16 @@ async function main() {
   const date = new Date().toISOString().slice(0, 10);
   console.log(`\n### Ingestion and release history (${date}; ${machine()})\n`);
   console.log(`Command: \`./scripts/yarn workspace backend bench:ingest\`. Native API over HTTP, batches of ${BATCH}, sequential; release-history pages of 25 for an entity with ${HISTORY_RELEASES.toLocaleString('en')} releases (first pages, environment-filtered pages and cursor pages).\n`);
-  console.log('| database | events | events/s | batch p50 ms | batch p95 ms | history page p50 ms | history page p95 ms |');
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| database | events | events/s | bare insert events/s | % of bare insert | batch p50 ms | batch p95 ms | history page p50 ms | history page p95 ms | bare keyset page p95 ms | page p95 ÷ bare |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const r of rows) {
-    console.log(`| ${r.db} | ${r.events} | ${r.eventsPerSecond} | ${r.batchP50.toFixed(1)} | ${r.batchP95.toFixed(1)} | ${r.pageP50.toFixed(1)} | ${r.pageP95.toFixed(1)} |`);
+    const share = (100 * r.eventsPerSecond) / r.floor.eventsPerSecond;
+    const multiple = r.pageP95 / r.floor.page.p95;
+    console.log(
+      `| ${r.db} | ${r.events} | ${r.eventsPerSecond} | ${r.floor.eventsPerSecond} | ${share.toFixed(0)} % | ${r.batchP50.toFixed(1)} | ${r.batchP95.toFixed(1)} | ${r.pageP50.toFixed(1)} | ${r.pageP95.toFixed(1)} | ${r.floor.page.p95.toFixed(2)} | ${multiple.toFixed(1)} |`,
+    );
   }
+  console.log(`\nThe floors are measured in the same run on the same database: **bare insert** is a multi-row INSERT of the same events in the same batches of ${BATCH} into a table shaped like \`events\` (no validation, entity lookup, projection, listeners or HTTP); **bare keyset page** is the keyset query of the same pages on \`deployments\` alone (no joins, new-commit counts, enrichers, authorisation or HTTP).`);
   process.exit(0);
 }
 

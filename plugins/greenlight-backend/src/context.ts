@@ -20,6 +20,7 @@ import express from 'express';
 import { Knex } from 'knex';
 import { EnvironmentConfig } from './config';
 import { KnexLedgerStore } from './database/KnexLedgerStore';
+import { ServiceScopes } from './router/serviceScopes';
 import { IngestService } from './service/IngestService';
 
 /** What every Greenlight feature is built from; assembled once in plugin.ts. */
@@ -38,6 +39,8 @@ export type GreenlightContext = {
   /** Tells entity owners about automatic decisions; a no-op without the notifications backend. */
   notifications: NotificationService;
   catalog: CatalogService;
+  /** Which entities each narrowed service principal may write (greenlight.permissions). */
+  serviceScopes: ServiceScopes;
   /** Reads files behind URLs through the configured integrations, e.g. an entity's SLO file. */
   urlReader: UrlReaderService;
   store: KnexLedgerStore;
@@ -53,7 +56,11 @@ export type GreenlightContext = {
   releaseEnrichers: ReleaseEnricher[];
 };
 
-/** Adds a feature's findings to a page of releases or environment states, in one batch per page. */
+/**
+ * Adds a feature's findings to a page of releases or environment states, in one batch per page.
+ * `enrichReleases` answers the same releases in the same order with only its own fields added:
+ * the enrichers of a page run at the same time and their fields are merged.
+ */
 export type ReleaseEnricher = {
   enrichReleases<T extends Release>(releases: T[]): Promise<T[]>;
   enrichEnvironments(states: EnvironmentState[]): Promise<EnvironmentState[]>;

@@ -19,6 +19,7 @@ import { provenanceFeature } from './provenance/feature';
 import { registrationsFeature } from './registrations/feature';
 import { rolloutsFeature } from './rollouts/feature';
 import { createRouter } from './router';
+import { ServiceScopes } from './router/serviceScopes';
 import { CatalogEntityResolver } from './service/EntityResolver';
 import { IngestService } from './service/IngestService';
 import { auditWrites } from './platform/auditWrites';
@@ -67,10 +68,11 @@ export const greenlightPlugin = createBackendPlugin({
       },
       async init(deps) {
         const { config, logger, database, httpRouter, scheduler } = deps;
-        const store = await KnexLedgerStore.create({ database });
+        const store = await KnexLedgerStore.create({ database, logger });
         const resolver = new CatalogEntityResolver(deps.catalog, deps.auth);
         const ingest = new IngestService(store, resolver, logger);
         deps.permissionsRegistry.addPermissions(greenlightPermissions);
+        const serviceScopes = ServiceScopes.fromConfig(config, deps);
 
         await scheduler.scheduleTask({
           id: 'greenlight-attach-unmapped',
@@ -97,6 +99,7 @@ export const greenlightPlugin = createBackendPlugin({
           auditor: deps.auditor,
           notifications: deps.notifications,
           catalog: deps.catalog,
+          serviceScopes,
           urlReader: deps.urlReader,
           store,
           ingest,
@@ -125,6 +128,7 @@ export const greenlightPlugin = createBackendPlugin({
             httpAuth: deps.httpAuth,
             permissions: deps.permissions,
             catalog: deps.catalog,
+            serviceScopes,
             store,
             ingest,
             environments: ctx.environments,

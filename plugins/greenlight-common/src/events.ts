@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { entityRefString, safeString, safeText } from './strings';
 
 /**
  * An OCI-style content digest: `sha256:` followed by 64 lowercase hex digits.
@@ -10,7 +11,7 @@ export const digestSchema = z
   .regex(/^sha(256|384|512):[a-f0-9]{64,128}$/, 'must be sha256:<hex>');
 
 const isoTime = z.iso.datetime({ offset: true });
-const gitSha = z.string().regex(/^[a-f0-9]{7,64}$/, 'must be a hex commit SHA');
+const gitSha = safeString().regex(/^[a-f0-9]{7,64}$/, 'must be a hex commit SHA');
 
 /** @public */
 export const deploymentStrategies = [
@@ -31,16 +32,22 @@ export const deploymentStatuses = [
 export const changeIntents = ['planned', 'hotfix', 'rollback', 'revert'] as const;
 
 /** Fields that say which catalog entity an event belongs to, tried in this order. */
+/**
+ * Identifiers become keys of 255-character columns (`deployment:<id>` and the like), so
+ * they are limited to 200 characters; other fields to the size of their column.
+ */
+const identifier = () => safeString().min(1).max(200);
+
 const subject = {
-  entityRef: z.string().min(1).optional(),
-  serviceId: z.string().min(1).optional(),
-  artifactPurl: z.string().min(1).optional(),
-  repository: z.string().min(1).optional(),
+  entityRef: entityRefString().optional(),
+  serviceId: safeString().min(1).max(255).optional(),
+  artifactPurl: safeString().min(1).max(1000).optional(),
+  repository: safeString().min(1).max(255).optional(),
 };
 
 const envelope = {
   /** Idempotency key: posting an event with the same id again is a no-op. */
-  id: z.string().min(1).max(200),
+  id: identifier(),
   /** When the event happened at its source; defaults to the time it was received. */
   time: isoTime.optional(),
   ...subject,
@@ -49,24 +56,24 @@ const envelope = {
 /** @public */
 export const commitSchema = z.object({
   sha: gitSha,
-  repository: z.string().min(1),
+  repository: safeString().min(1).max(255),
   authoredAt: isoTime.optional(),
   committedAt: isoTime,
   mergedAt: isoTime.optional(),
-  author: z.string().optional(),
+  author: safeString().max(255).optional(),
   prNumber: z.number().int().positive().optional(),
-  title: z.string().max(500).optional(),
+  title: safeText().max(500).optional(),
 });
 
 /** @public */
 export const buildSchema = z.object({
-  id: z.string().min(1),
+  id: identifier(),
   url: z.url().optional(),
-  repository: z.string().min(1).optional(),
+  repository: safeString().min(1).max(255).optional(),
   commitSha: gitSha.optional(),
-  builder: z.string().optional(),
-  buildType: z.string().optional(),
-  inputsDigest: z.string().optional(),
+  builder: safeString().max(1000).optional(),
+  buildType: safeString().max(1000).optional(),
+  inputsDigest: safeString().max(255).optional(),
   status: z.enum(['succeeded', 'failed']).default('succeeded'),
   startedAt: isoTime.optional(),
   finishedAt: isoTime.optional(),
@@ -75,11 +82,11 @@ export const buildSchema = z.object({
 /** @public */
 export const artifactSchema = z.object({
   digest: digestSchema,
-  name: z.string().min(1),
-  purl: z.string().optional(),
-  buildId: z.string().optional(),
+  name: safeString().min(1).max(500),
+  purl: safeString().max(1000).optional(),
+  buildId: identifier().optional(),
   commitSha: gitSha.optional(),
-  repository: z.string().optional(),
+  repository: safeString().max(255).optional(),
   createdAt: isoTime.optional(),
 });
 
@@ -89,16 +96,16 @@ export const artifactSchema = z.object({
  * @public
  */
 export const attestationInputSchema = z.object({
-  mediaType: z.string().min(1),
-  content: z.record(z.string(), z.unknown()),
+  mediaType: safeString().min(1).max(255),
+  content: z.record(safeString(), z.unknown()),
 });
 
 /** @public */
 export const deploymentSchema = z.object({
-  id: z.string().min(1),
-  environment: z.string().min(1),
+  id: identifier(),
+  environment: safeString().min(1).max(100),
   artifactDigest: digestSchema.optional(),
-  version: z.string().optional(),
+  version: safeString().max(255).optional(),
   commitSha: gitSha.optional(),
   /** The commits this deployment contains that the environment may not have had yet. */
   commits: z.array(gitSha).max(10_000).optional(),
@@ -106,37 +113,37 @@ export const deploymentSchema = z.object({
   status: z.enum(deploymentStatuses),
   startedAt: isoTime.optional(),
   finishedAt: isoTime.optional(),
-  actor: z.string().optional(),
-  sourceSystem: z.string().optional(),
+  actor: safeString().max(255).optional(),
+  sourceSystem: safeString().max(100).optional(),
   url: z.url().optional(),
   /** The deployment this one rolls back or replaces. */
-  rollbackOf: z.string().optional(),
-  replaces: z.string().optional(),
+  rollbackOf: identifier().optional(),
+  replaces: identifier().optional(),
   intent: z.enum(changeIntents).default('planned'),
 });
 
 /** @public */
 export const incidentSchema = z.object({
-  id: z.string().min(1),
-  entityRefs: z.array(z.string()).optional(),
-  severity: z.string().optional(),
-  title: z.string().max(500).optional(),
+  id: identifier(),
+  entityRefs: z.array(entityRefString()).max(100).optional(),
+  severity: safeString().max(32).optional(),
+  title: safeText().max(500).optional(),
   detectedAt: isoTime.optional(),
   resolvedAt: isoTime.optional(),
   /** The deployment blamed, with the evidence that ties them together. */
-  deploymentId: z.string().optional(),
-  evidence: z.string().max(2000).optional(),
+  deploymentId: identifier().optional(),
+  evidence: safeText().max(2000).optional(),
 });
 
 /** @public */
 export const testRunSchema = z.object({
-  id: z.string().min(1),
-  suite: z.string().min(1),
+  id: identifier(),
+  suite: safeString().min(1).max(255),
   outcome: z.enum(['passed', 'failed', 'error', 'skipped']),
-  buildId: z.string().optional(),
+  buildId: identifier().optional(),
   commitSha: gitSha.optional(),
   artifactDigest: digestSchema.optional(),
-  environment: z.string().optional(),
+  environment: safeString().min(1).max(100).optional(),
   total: z.number().int().nonnegative().optional(),
   failures: z.number().int().nonnegative().optional(),
   startedAt: isoTime.optional(),

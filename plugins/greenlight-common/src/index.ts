@@ -12,3 +12,4 @@ export * from './gates';
 export * from './api';
 export * from './demo';
 export * from './governance';
+export * from './strings';

@@ -1,35 +1,79 @@
-import { AuthorizeResult, createPermission } from '@backstage/plugin-permission-common';
 import {
+  AuthorizeResult,
+  createPermission,
+} from '@backstage/plugin-permission-common';
+import {
+  greenlightEventCreatePermission,
+  greenlightInlineGatesPermission,
   greenlightOverridePermission,
   greenlightReadPermission,
   greenlightRolloutActionPermission,
+  greenlightServiceRegisterPermission,
 } from '@greenlight/backstage-plugin-greenlight-common';
 import { GreenlightPermissionPolicy } from './GreenlightPermissionPolicy';
 
 const userWith = (ownershipEntityRefs: string[]) => ({
-  identity: { type: 'user' as const, userEntityRef: ownershipEntityRefs[0], ownershipEntityRefs },
+  identity: {
+    type: 'user' as const,
+    userEntityRef: ownershipEntityRefs[0],
+    ownershipEntityRefs,
+  },
   info: { userEntityRef: ownershipEntityRefs[0], ownershipEntityRefs },
   token: 'token',
   credentials: {} as any,
 });
 
+const manager = ['user:default/ada', 'group:default/Release-Managers'];
+const teamMember = ['user:default/bob', 'group:default/team-a'];
+
 describe('GreenlightPermissionPolicy', () => {
-  const policy = new GreenlightPermissionPolicy(['group:default/release-managers']);
+  const policy = new GreenlightPermissionPolicy([
+    'group:default/release-managers',
+  ]);
 
   it.each([
-    [greenlightRolloutActionPermission, ['user:default/ada', 'group:default/release-managers'], AuthorizeResult.ALLOW],
-    [greenlightOverridePermission, ['user:default/ada', 'group:default/Release-Managers'], AuthorizeResult.ALLOW],
-    [greenlightRolloutActionPermission, ['user:default/bob', 'group:default/team-a'], AuthorizeResult.DENY],
-    [greenlightOverridePermission, ['user:default/bob'], AuthorizeResult.DENY],
+    [greenlightRolloutActionPermission, manager, AuthorizeResult.ALLOW],
+    [greenlightOverridePermission, manager, AuthorizeResult.ALLOW],
+    [greenlightInlineGatesPermission, manager, AuthorizeResult.ALLOW],
+    [greenlightOverridePermission, teamMember, AuthorizeResult.DENY],
+    [greenlightInlineGatesPermission, teamMember, AuthorizeResult.DENY],
+    [greenlightEventCreatePermission, manager, AuthorizeResult.DENY],
+    [greenlightServiceRegisterPermission, teamMember, AuthorizeResult.ALLOW],
     [greenlightReadPermission, ['user:default/bob'], AuthorizeResult.ALLOW],
-    [createPermission({ name: 'catalog.entity.read', attributes: { action: 'read' } }), ['user:default/bob'], AuthorizeResult.ALLOW],
+    [
+      createPermission({
+        name: 'catalog.entity.read',
+        attributes: { action: 'read' },
+      }),
+      ['user:default/bob'],
+      AuthorizeResult.ALLOW,
+    ],
   ])('%p for %p is %p', async (permission, refs, expected) => {
     const decision = await policy.handle({ permission }, userWith(refs) as any);
     expect(decision.result).toBe(expected);
   });
 
+  it('lets other people act only on entities they own, decided by the catalog', async () => {
+    const decision = await policy.handle(
+      { permission: greenlightRolloutActionPermission },
+      userWith(teamMember) as any,
+    );
+    expect(decision).toEqual({
+      result: AuthorizeResult.CONDITIONAL,
+      pluginId: 'catalog',
+      resourceType: 'catalog-entity',
+      conditions: {
+        rule: 'IS_ENTITY_OWNER',
+        resourceType: 'catalog-entity',
+        params: { claims: teamMember },
+      },
+    });
+  });
+
   it('denies release-fate actions to callers without a user', async () => {
-    const decision = await policy.handle({ permission: greenlightRolloutActionPermission });
+    const decision = await policy.handle({
+      permission: greenlightRolloutActionPermission,
+    });
     expect(decision.result).toBe(AuthorizeResult.DENY);
   });
 });

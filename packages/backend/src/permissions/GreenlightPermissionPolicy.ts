@@ -1,6 +1,12 @@
 import { Config } from '@backstage/config';
 import {
+  catalogConditions,
+  createCatalogConditionalDecision,
+} from '@backstage/plugin-catalog-backend/alpha';
+import { RESOURCE_TYPE_CATALOG_ENTITY } from '@backstage/plugin-catalog-common/alpha';
+import {
   AuthorizeResult,
+  isResourcePermission,
   PolicyDecision,
 } from '@backstage/plugin-permission-common';
 import {
@@ -9,13 +15,36 @@ import {
   PolicyQueryUser,
 } from '@backstage/plugin-permission-node';
 
-const RELEASE_FATE = ['greenlight.rollout.action', 'greenlight.gate.override'];
+/** Only release managers: giving gates inline runs arbitrary metric queries. */
+const RELEASE_MANAGERS_ONLY = [
+  'greenlight.gate.override',
+  'greenlight.rollout.gates.inline',
+];
+
+/** Release managers on any entity; everyone else on the entities they (or their groups) own. */
+const OWNERS_OR_RELEASE_MANAGERS = [
+  'greenlight.rollout.action',
+  'greenlight.rollout.create',
+  'greenlight.readiness.decide',
+  'greenlight.breakglass.record',
+  'greenlight.breakglass.reconcile',
+  'greenlight.drift.report',
+  'greenlight.gate.replay',
+];
+
+/** Ledger events come from pipelines (service tokens), never from a person's session. */
+const NEVER_FOR_USERS = ['greenlight.event.create'];
 
 /**
- * The portal's policy: everyone signed in may read, but only release managers may change a
- * release's fate (roll back, pause, promote, override a gate). Release managers are the
- * users and groups listed in `greenlight.releaseManagers`; a user counts when any of their
- * ownership references (themselves and their groups) is listed.
+ * The portal's policy. Everyone signed in may read. Release managers (the users and groups
+ * listed in `greenlight.releaseManagers`) may change any release's fate; other people may roll
+ * back, pause, replay and record governance only on entities they own, which the catalog decides
+ * (`IS_ENTITY_OWNER` against their ownership references). Overrides and inline gates are for
+ * release managers alone.
+ *
+ * Pipelines never reach this policy: Backstage decides service principals by the
+ * `accessRestrictions` of their external-access token, and Greenlight narrows each token to its
+ * team's entities with `greenlight.permissions.serviceScopes`.
  */
 export class GreenlightPermissionPolicy implements PermissionPolicy {
   static fromConfig(config: Config) {
@@ -27,15 +56,46 @@ export class GreenlightPermissionPolicy implements PermissionPolicy {
   private readonly managers: Set<string>;
 
   constructor(releaseManagers: string[]) {
-    this.managers = new Set(releaseManagers.map(ref => ref.toLocaleLowerCase('en-US')));
+    this.managers = new Set(
+      releaseManagers.map(ref => ref.toLocaleLowerCase('en-US')),
+    );
   }
 
-  async handle(request: PolicyQuery, user?: PolicyQueryUser): Promise<PolicyDecision> {
-    if (RELEASE_FATE.includes(request.permission.name)) {
-      const refs = user?.info.ownershipEntityRefs ?? [];
-      const allowed = refs.some(ref => this.managers.has(ref.toLocaleLowerCase('en-US')));
-      return { result: allowed ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
+  async handle(
+    request: PolicyQuery,
+    user?: PolicyQueryUser,
+  ): Promise<PolicyDecision> {
+    const { permission } = request;
+    if (
+      !permission.name.startsWith('greenlight.') ||
+      permission.name === 'greenlight.release.read'
+    ) {
+      return { result: AuthorizeResult.ALLOW };
     }
+    const refs = user?.info.ownershipEntityRefs ?? [];
+    const isManager = refs.some(ref =>
+      this.managers.has(ref.toLocaleLowerCase('en-US')),
+    );
+    if (NEVER_FOR_USERS.includes(permission.name) || !user) {
+      return { result: AuthorizeResult.DENY };
+    }
+    if (RELEASE_MANAGERS_ONLY.includes(permission.name)) {
+      return {
+        result: isManager ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
+      };
+    }
+    if (OWNERS_OR_RELEASE_MANAGERS.includes(permission.name)) {
+      if (isManager) return { result: AuthorizeResult.ALLOW };
+      if (isResourcePermission(permission, RESOURCE_TYPE_CATALOG_ENTITY)) {
+        return createCatalogConditionalDecision(
+          permission,
+          catalogConditions.isEntityOwner({ claims: refs }),
+        );
+      }
+      return { result: AuthorizeResult.DENY };
+    }
+    // greenlight.service.register: a service is registered while it is being created, before
+    // the catalog knows its owner; Greenlight keeps it to whoever registered it until then.
     return { result: AuthorizeResult.ALLOW };
   }
 }

@@ -1,7 +1,9 @@
-import { DatabaseService } from '@backstage/backend-plugin-api';
+import { DatabaseService, LoggerService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
 import { applyMigrations } from './migrations';
-import { chunks, reproject } from './projectionWriter';
+import { insertNewEvents } from './eventWriter';
+import { PlannerStatistics } from './plannerStatistics';
+import { reproject } from './projectionWriter';
 import {
   ApplyResult,
   AuditEntry,
@@ -53,44 +55,29 @@ function newCommitsOf(knex: Knex) {
 }
 
 export class KnexLedgerStore implements LedgerStore {
-  static async create(options: { database: DatabaseService; skipMigrations?: boolean }) {
+  static async create(options: {
+    database: DatabaseService;
+    logger?: LoggerService;
+    skipMigrations?: boolean;
+  }) {
     const knex = await options.database.getClient();
     if (!options.database.migrations?.skip && !options.skipMigrations) {
       await applyMigrations(knex);
     }
-    return new KnexLedgerStore(knex);
+    return new KnexLedgerStore(knex, new PlannerStatistics(knex, options.logger));
   }
 
-  constructor(readonly knex: Knex) {}
+  constructor(
+    readonly knex: Knex,
+    readonly statistics = new PlannerStatistics(knex),
+  ) {}
 
   async applyEvents(rows: NewEventRow[], audit: AuditEntry): Promise<ApplyResult> {
-    return this.knex.transaction(async tx => {
-      const ids = rows.map(r => r.id);
-      const existing = new Set<string>();
-      for (const part of chunks(ids, 500)) {
-        for (const r of await tx('events').select('id').whereIn('id', part)) existing.add(r.id);
-      }
-      const seen = new Set<string>();
-      const fresh = rows.filter(r => {
-        if (existing.has(r.id) || seen.has(r.id)) return false;
-        seen.add(r.id);
-        return true;
-      });
-      for (const part of chunks(fresh, 200)) {
-        await tx('events').insert(
-          part.map(r => ({
-            id: r.id,
-            source: r.source,
-            type: r.event.type,
-            subject_key: r.subjectKey,
-            event_time: r.eventTime,
-            received_at: r.receivedAt,
-            actor: r.actor,
-            entity_ref: r.entityRef,
-            mapping_keys: JSON.stringify(r.mappingKeys),
-            payload: JSON.stringify(r.event),
-          })),
-        );
+    const result = await this.knex.transaction(async tx => {
+      const inserted = await insertNewEvents(tx, rows);
+      const fresh: NewEventRow[] = [];
+      for (const r of rows) {
+        if (inserted.delete(r.id)) fresh.push(r);
       }
       if (fresh.length > 0) {
         await reproject(tx, fresh.map(r => r.subjectKey));
@@ -99,11 +86,14 @@ export class KnexLedgerStore implements LedgerStore {
           details: { ...(audit.details as object), events: fresh.length },
         });
       }
+      const accepted = new Set(fresh);
       return {
         accepted: fresh.map(r => r.id),
-        duplicates: rows.filter(r => !fresh.includes(r)).map(r => r.id),
+        duplicates: rows.filter(r => !accepted.has(r)).map(r => r.id),
       };
     });
+    this.statistics.noteWrites(result.accepted.length);
+    return result;
   }
 
   async attachUnmapped(
@@ -164,11 +154,9 @@ export class KnexLedgerStore implements LedgerStore {
     if (query.to !== undefined) q.where('d.sort_time', '<', query.to);
     if (query.cursor) {
       const { sortTime, id } = query.cursor;
-      q.where(w =>
-        w.where('d.sort_time', '<', sortTime).orWhere(w2 =>
-          w2.where('d.sort_time', sortTime).where('d.id', '<', id),
-        ),
-      );
+      // A row-value comparison is one range of the (entity_ref, sort_time, id) index on both
+      // databases; the equivalent OR is a filter over every newer row of the entity.
+      q.whereRaw('(d.sort_time, d.id) < (?, ?)', [sortTime, id]);
     }
     const rows = await q;
     const page = rows.slice(0, query.limit);

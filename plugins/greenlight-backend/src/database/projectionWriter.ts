@@ -7,6 +7,7 @@ import {
   foldTestRun,
   StoredEvent,
 } from '../service/projection';
+import { lockForWrite } from './subjectLocks';
 
 const CHUNK = 200;
 
@@ -51,8 +52,11 @@ export async function loadEvents(
 /**
  * Re-derives the ledger rows of the given subjects from all of their stored events.
  * Commits are facts that do not change, so they are merged rather than folded.
+ * The events are read under the subjects' locks, so a concurrent writer of the same subject
+ * either committed before (and its events are folded in here) or folds after this commits.
  */
 export async function reproject(tx: Knex.Transaction, subjectKeys: string[]) {
+  await lockForWrite(tx, 'subject', subjectKeys);
   const bySubject = await loadEvents(tx, subjectKeys);
   const deployments = [];
   const deploymentCommits: Array<{ deployment_id: string; commit_sha: string }> = [];
@@ -127,6 +131,8 @@ export async function reproject(tx: Knex.Transaction, subjectKeys: string[]) {
  */
 export async function refreshEnvironmentCommits(tx: Knex.Transaction, shas: string[]) {
   const unique = [...new Set(shas)];
+  // Two batches deploying the same commit would otherwise each see only its own deployment.
+  await lockForWrite(tx, 'commit', unique);
   for (const part of chunks(unique, 500)) {
     const rows = await tx('deployment_commits as dc')
       .join('deployments as d', 'd.id', 'dc.deployment_id')

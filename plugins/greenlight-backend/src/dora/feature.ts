@@ -39,6 +39,7 @@ export const doraFeature: GreenlightFeature = async ctx => {
     httpAuth: ctx.httpAuth,
     permissions: ctx.permissions,
     catalog: ctx.catalog,
+    serviceScopes: ctx.serviceScopes,
     knex: ctx.knex,
     store,
     ledger: ctx.store,

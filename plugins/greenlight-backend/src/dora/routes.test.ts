@@ -50,7 +50,8 @@ describe('GET /v1/dora and /v1/dora.csv', () => {
     [{ entityRef: 'component:default/checkout', from: 'yesterday' }, 'from'],
     [{ entityRef: 'component:default/checkout', reportYear: '2022' }, 'reportYear'],
     [{ groupRef: 'component:default/checkout' }, 'groupRef'],
-    [{ entityRef: 'checkout' }, 'entityRef'],
+    // a bare name is a component in the default namespace; a reference that does not parse is refused
+    [{ entityRef: '::::' }, 'entityRef'],
     [{ entityRef: 'component:default/checkout', from: '2020-01-01T00:00:00Z', to: '2026-01-01T00:00:00Z' }, 'from'],
   ])('answers 400 naming the field for %j', async (query, field) => {
     for (const path of ['/v1/dora', '/v1/dora.csv']) {

@@ -6,7 +6,7 @@ import {
 } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { DoraScope } from '@greenlight/backstage-plugin-greenlight-common';
+import { DoraScope, canonicalRefOf } from '@greenlight/backstage-plugin-greenlight-common';
 
 export type ScopeRequest =
   | { kind: 'entity' | 'group' | 'system'; ref: string }
@@ -46,7 +46,7 @@ function relationTargets(entity: Entity, type: string): string[] {
 function deployable(entities: Array<Entity | undefined>): string[] {
   return entities
     .filter((e): e is Entity => Boolean(e) && !NOT_DEPLOYED.has(e!.kind.toLocaleLowerCase('en-US')))
-    .map(e => stringifyEntityRef(e));
+    .map(e => canonicalRefOf(e));
 }
 
 type CatalogDeps = { catalog: CatalogService };
@@ -106,7 +106,7 @@ export async function resolveScope(
 ): Promise<ResolvedScope> {
   if (request.kind === 'entity') {
     const entity = await requireVisible(deps, request.ref, credentials);
-    return { kind: 'entity', ref: request.ref, entityRefs: [stringifyEntityRef(entity)] };
+    return { kind: 'entity', ref: request.ref, entityRefs: [canonicalRefOf(entity)] };
   }
   if (request.kind === 'group') {
     const root = await requireVisible(deps, request.ref, credentials);

@@ -229,6 +229,31 @@ describe('PrometheusMetricProvider.query', () => {
     expect(JSON.stringify(logger.warn.mock.calls)).not.toContain(token);
   });
 
+  it('redacts configured header values should an error echo them', async () => {
+    const apiKey = 'header-api-key-value';
+    reply = recorded => ({
+      status: 403,
+      body: {
+        status: 'error',
+        errorType: 'forbidden',
+        error: `rejected key ${recorded.headers['x-api-key']} for tenant ${recorded.headers['x-scope-orgid']}`,
+      },
+    });
+    const logger = mockServices.logger.mock();
+    const prometheus = new PrometheusMetricProvider({
+      baseUrl,
+      headers: { 'X-Api-Key': apiKey, 'X-Scope-OrgID': 'team-a' },
+      logger,
+    });
+    const result = await prometheus.query({ query: 'up', time });
+    expect(result).toEqual({
+      status: 'error',
+      message:
+        'Prometheus error forbidden (HTTP 403): rejected key [redacted] for tenant [redacted]',
+    });
+    expect(JSON.stringify(logger.warn.mock.calls)).not.toContain(apiKey);
+  });
+
   it('reports HTTP errors without a Prometheus body', async () => {
     reply = () => ({ status: 503, body: '<html>upstream unavailable</html>' });
     const { prometheus } = provider();

@@ -54,6 +54,8 @@ export class PrometheusMetricProvider implements MetricProvider {
   readonly id: string;
   readonly #baseUrl: string;
   readonly #headers: Record<string, string>;
+  /** Values that must never appear in an error or a log line. */
+  readonly #secrets: string[];
   readonly #token?: string;
   readonly #timeoutMs: number;
   readonly #logger?: LoggerService;
@@ -98,6 +100,10 @@ export class PrometheusMetricProvider implements MetricProvider {
     this.#token = options.token || undefined;
     this.#timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
     this.#logger = options.logger;
+    this.#secrets = [this.#token, ...Object.values(options.headers ?? {})]
+      .filter((v): v is string => Boolean(v))
+      // longest first, so that a secret containing another is redacted whole
+      .sort((a, b) => b.length - a.length);
     this.#headers = {
       ...options.headers,
       accept: 'application/json',
@@ -209,10 +215,12 @@ export class PrometheusMetricProvider implements MetricProvider {
   }
 
   #failure(message: string): Answer {
-    // A proxy or error text might echo request headers back; the token must not travel on.
-    const safe = this.#token
-      ? message.split(this.#token).join('[redacted]')
-      : message;
+    // A proxy or error text might echo request headers back; the token and the configured
+    // header values must not travel on.
+    const safe = this.#secrets.reduce(
+      (text, secret) => text.split(secret).join('[redacted]'),
+      message,
+    );
     this.#logger?.warn(`Metric query to ${this.id} failed: ${safe}`);
     return { ok: false, message: safe };
   }

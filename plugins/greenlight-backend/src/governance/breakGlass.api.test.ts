@@ -1,7 +1,9 @@
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { component, group, service, startGovernanceBackend, user } from './__testUtils__/backend';
 
 jest.setTimeout(60_000);
 
+const reviewer = mockCredentials.user.header('user:default/reviewer');
 const HOUR = 3600_000;
 const ago = (hours: number) => new Date(Date.now() - hours * HOUR).toISOString();
 const ahead = (hours: number) => new Date(Date.now() + hours * HOUR).toISOString();
@@ -69,18 +71,30 @@ describe('break-glass', () => {
     expect(team.body.overdue.map((i: any) => i.entityRef).sort()).toEqual(['component:default/gateway', 'component:default/payments']);
     expect(team.body.entities.map((e: any) => e.entityRef)).not.toContain('component:default/unrelated');
 
+    // nobody reviews their own break-glass change
+    const own = await gl.post(
+      `/v1/break-glass/${overdue.body.id}/reconcile`,
+      { link: 'https://git.example.com/acme/payments/pull/912' },
+      user,
+    );
+    expect(own.status).toBe(403);
+    expect((await gl.get('/v1/break-glass', { entityRef: 'component:default/payments' })).body.items[0]).toMatchObject({
+      status: 'overdue',
+      reconciliation: null,
+    });
+
     const reconciled = await gl.post(
       `/v1/break-glass/${overdue.body.id}/reconcile`,
       { link: 'https://git.example.com/acme/payments/pull/912', note: 'pool size now in config' },
-      user,
+      reviewer,
     );
     expect(reconciled.status).toBe(200);
     expect(reconciled.body).toMatchObject({
       status: 'reconciled',
       reconciledLate: true,
-      reconciliation: { by: 'user:default/mock', link: 'https://git.example.com/acme/payments/pull/912' },
+      reconciliation: { by: 'user:default/reviewer', link: 'https://git.example.com/acme/payments/pull/912' },
     });
-    expect((await gl.post(`/v1/break-glass/${overdue.body.id}/reconcile`, { link: 'https://x.example.com' }, user)).status).toBe(409);
+    expect((await gl.post(`/v1/break-glass/${overdue.body.id}/reconcile`, { link: 'https://x.example.com' }, reviewer)).status).toBe(409);
 
     const after = await gl.get('/v1/break-glass', { groupRef: 'payments-team' });
     expect(after.body.teams).toEqual([{ groupRef: 'group:default/payments-team', open: 1, overdue: 0, reconciled: 1, reconciledLate: 1 }]);

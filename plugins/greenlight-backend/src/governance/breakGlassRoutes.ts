@@ -1,14 +1,24 @@
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import { ConflictError, InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import {
   BreakGlassEntityResponse,
   BreakGlassGroupResponse,
   BreakGlassView,
+  canonicalRefOf,
+  safeString,
+  greenlightBreakGlassReconcilePermission,
+  greenlightBreakGlassRecordPermission,
 } from '@greenlight/backstage-plugin-greenlight-common';
 import Router from 'express-promise-router';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { actorOf, assertCanReadEntity, normaliseEntityRef, reader } from '../router/access';
+import {
+  actorOf,
+  assertCanReadEntity,
+  authorizeEntityWrite,
+  normaliseEntityRef,
+  reader,
+} from '../router/access';
 import { parseInput } from '../router/validation';
 import { componentsOwnedBy, groupWithDescendants, ownerOf } from './catalogScope';
 import { GovernanceRouteDeps, normaliseGroupRef } from './routeDeps';
@@ -22,10 +32,10 @@ const httpUrl = z
 
 const recordSchema = z.object({
   entityRef: z.string().min(1),
-  environment: z.string().trim().min(1).max(100).optional(),
+  environment: safeString().trim().min(1).max(100).optional(),
   what: z.string().trim().min(1).max(4000),
   why: z.string().trim().min(1).max(4000),
-  performedBy: z.string().trim().min(1).max(255).optional(),
+  performedBy: safeString().trim().min(1).max(255).optional(),
   performedAt: isoTime.optional(),
   reconcileBy: isoTime.optional(),
 });
@@ -76,6 +86,12 @@ export function breakGlassRoutes(deps: GovernanceRouteDeps) {
     const credentials = await reader(deps, req);
     const body = parseInput(recordSchema, req.body, 'body');
     const entity = await assertCanReadEntity(deps, credentials, normaliseEntityRef(body.entityRef));
+    await authorizeEntityWrite(
+      deps,
+      credentials,
+      greenlightBreakGlassRecordPermission,
+      stringifyEntityRef(entity),
+    );
     const actor = actorOf(credentials);
     const now = deps.now();
     const performedAt = body.performedAt ?? now;
@@ -88,7 +104,7 @@ export function breakGlassRoutes(deps: GovernanceRouteDeps) {
     }
     const entry: BreakGlassRecord = {
       id: randomUUID(),
-      entityRef: stringifyEntityRef(entity),
+      entityRef: canonicalRefOf(entity),
       environment: body.environment ?? null,
       performedBy: body.performedBy ?? actor,
       recordedBy: actor,
@@ -125,7 +141,13 @@ export function breakGlassRoutes(deps: GovernanceRouteDeps) {
     const entry = await deps.breakGlass.get(req.params.id);
     if (!entry) throw new NotFoundError(`No break-glass change ${req.params.id}`);
     await assertCanReadEntity(deps, credentials, entry.entityRef);
+    await authorizeEntityWrite(deps, credentials, greenlightBreakGlassReconcilePermission, entry.entityRef);
     const actor = actorOf(credentials);
+    // Reconciling is the review of a break-glass change: nobody reviews their own.
+    const same = (a: string) => a.toLocaleLowerCase('en-US') === actor.toLocaleLowerCase('en-US');
+    if (same(entry.performedBy) || same(entry.recordedBy)) {
+      throw new NotAllowedError(`${actor} performed or recorded this change and may not reconcile it`);
+    }
     const now = deps.now();
     const reconciliation = { at: now, by: actor, link: body.link, note: body.note ?? null };
     const done = await deps.breakGlass.reconcile(entry.id, reconciliation, [
@@ -149,7 +171,7 @@ export function breakGlassRoutes(deps: GovernanceRouteDeps) {
 
     if (q.entityRef) {
       const entity = await assertCanReadEntity(deps, credentials, normaliseEntityRef(q.entityRef));
-      const entityRef = stringifyEntityRef(entity);
+      const entityRef = canonicalRefOf(entity);
       const items = (await deps.breakGlass.listForEntities([entityRef], 200)).map(e => breakGlassView(e, now));
       const body: BreakGlassEntityResponse = {
         entityRef,
@@ -164,7 +186,7 @@ export function breakGlassRoutes(deps: GovernanceRouteDeps) {
     const groupRef = normaliseGroupRef(q.groupRef!);
     const groups = await groupWithDescendants(deps.catalog, groupRef, credentials);
     const entities = await componentsOwnedBy(deps.catalog, groups, credentials);
-    const ownerByRef = new Map(entities.map(e => [stringifyEntityRef(e), ownerOf(e)]));
+    const ownerByRef = new Map(entities.map(e => [canonicalRefOf(e), ownerOf(e)]));
     const items = (await deps.breakGlass.listForEntities([...ownerByRef.keys()], 5000)).map(e =>
       breakGlassView(e, now),
     );

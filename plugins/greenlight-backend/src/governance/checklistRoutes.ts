@@ -1,8 +1,8 @@
-import { stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import {
   ChecklistSummaryResponse,
   ViolationsResponse,
+  canonicalRefOf,
 } from '@greenlight/backstage-plugin-greenlight-common';
 import Router from 'express-promise-router';
 import { z } from 'zod';
@@ -47,7 +47,7 @@ export function checklistRoutes(deps: GovernanceRouteDeps) {
     for (const id of Object.keys(CHECK_TITLES) as Array<keyof typeof CHECK_TITLES>) {
       checks.set(id, { id, title: CHECK_TITLES[id], passing: 0, failing: 0, failingEntities: [] });
     }
-    const ordered = entities.map(e => ({ entity: e, ref: stringifyEntityRef(e) })).sort((a, b) => a.ref.localeCompare(b.ref));
+    const ordered = entities.map(e => ({ entity: e, ref: canonicalRefOf(e) })).sort((a, b) => a.ref.localeCompare(b.ref));
     for (const { entity, ref } of ordered) {
       const { checks: results } = await deps.checklist.checklist(entity);
       for (const result of results) {
@@ -75,7 +75,7 @@ export function checklistRoutes(deps: GovernanceRouteDeps) {
     const from = q.from ?? to - TESTS_WINDOW_DAYS * DAY_MS;
     if (to <= from) throw new InputError('to: must be after from');
     const entity = await assertCanReadEntity(deps, credentials, normaliseEntityRef(q.entityRef));
-    const entityRef = stringifyEntityRef(entity);
+    const entityRef = canonicalRefOf(entity);
     const policy = requireTestsPolicy(entity, deps.config);
     const untested = await deps.ledger.untestedDeployments(
       entityRef,

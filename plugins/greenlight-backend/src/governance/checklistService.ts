@@ -1,7 +1,8 @@
-import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { Entity } from '@backstage/catalog-model';
 import {
   ChecklistCheck,
   ChecklistResponse,
+  canonicalRefOf,
 } from '@greenlight/backstage-plugin-greenlight-common';
 import { EnvironmentConfig } from '../config';
 import { ownerOf } from './catalogScope';
@@ -50,7 +51,7 @@ export class ChecklistService {
   }
 
   async checklist(entity: Entity): Promise<ChecklistResponse> {
-    const entityRef = stringifyEntityRef(entity);
+    const entityRef = canonicalRefOf(entity);
     const now = (this.deps.now ?? Date.now)();
     return {
       entityRef,

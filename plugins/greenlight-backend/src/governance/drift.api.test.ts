@@ -123,6 +123,25 @@ describe('drift', () => {
     expect((await gl.get('/v1/drift', { entityRef: 'component:default/payments' })).body.open).toEqual([]);
   });
 
+  it('refuses a report dated in the future, which would close every open item', async () => {
+    const gl = await startGovernanceBackend();
+    const report = (drift: boolean, observedAt: string) => ({
+      source: 'driftctl',
+      entityRef: 'component:default/payments',
+      observedAt,
+      resources: [{ address: 'k8s/deployment/payments', drifted: drift }],
+    });
+    expect((await gl.post('/v1/drift', report(true, '2026-11-01T10:00:00Z'))).body).toMatchObject({ opened: 1 });
+    const future = await gl.post('/v1/drift', report(false, '2100-01-01T00:00:00Z'));
+    expect(future.status).toBe(400);
+    expect(future.body.error.message).toContain('observedAt');
+    const futurePlan = await gl.post('/v1/drift', { source: 'driftctl', entityRef: 'component:default/payments', terraform: { format_version: '1.2', timestamp: '2100-01-01T00:00:00Z' } });
+    expect(futurePlan.status).toBe(400);
+    expect(futurePlan.body.error.message).toContain('terraform.timestamp');
+    const open = await gl.get('/v1/drift', { entityRef: 'component:default/payments' });
+    expect(open.body.open).toHaveLength(1);
+  });
+
   it('accepts reports from pipelines only and names the bad field', async () => {
     const gl = await startGovernanceBackend();
     const body = { source: 's', resources: [] };

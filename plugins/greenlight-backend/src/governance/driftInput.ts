@@ -1,4 +1,6 @@
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError } from '@backstage/errors';
+import { safeString } from '@greenlight/backstage-plugin-greenlight-common';
 import { z } from 'zod';
 import { DriftKind, DriftResource } from './store/GovernanceStore';
 
@@ -35,7 +37,7 @@ export const terraformPlanSchema = z.looseObject({
 });
 
 const common = {
-  source: z.string().trim().min(1).max(255),
+  source: safeString().trim().min(1).max(255),
   entityRef: z.string().min(1).optional(),
   observedAt: isoTime.optional(),
 };
@@ -63,6 +65,29 @@ export const rawTerraformQuerySchema = z.object({
   entityRef: common.entityRef,
   observedAt: common.observedAt,
 });
+
+/** How far ahead of this server's clock a reporter's clock may run. */
+export const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
+
+/**
+ * When a drift report was observed: `observedAt`, else the plan's `timestamp`, else now.
+ * A later report closes what an earlier one opened, so a time in the future would close
+ * every item reported until then: it is refused.
+ */
+export function observedTime(
+  observedAt: string | undefined,
+  planTime: string | undefined,
+  now: number,
+): number {
+  const [field, text] = observedAt ? ['observedAt', observedAt] : ['terraform.timestamp', planTime];
+  const time = text ? Date.parse(text) : now;
+  if (time > now + MAX_CLOCK_SKEW_MS) {
+    throw new InputError(
+      `${field}: ${text} is in the future; it may be at most ${MAX_CLOCK_SKEW_MS / 60_000} minutes ahead of the server's clock`,
+    );
+  }
+  return Number.isNaN(time) ? now : time;
+}
 
 /** An entity named by a tag: `component:default/payments`, or `payments` for a component. */
 export function entityRefFromTag(value: unknown): string | null {

@@ -1,13 +1,25 @@
-import { stringifyEntityRef } from '@backstage/catalog-model';
-import { DriftItemView, DriftReportResult, DriftResponse } from '@greenlight/backstage-plugin-greenlight-common';
+import {
+  DriftItemView,
+  DriftReportResult,
+  DriftResponse,
+  canonicalRefOf,
+  greenlightDriftReportPermission,
+} from '@greenlight/backstage-plugin-greenlight-common';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import { assertCanReadEntity, normaliseEntityRef, reader, serviceWriter } from '../router/access';
+import {
+  assertCanReadEntity,
+  authorizeEntityWrites,
+  normaliseEntityRef,
+  reader,
+  serviceWriter,
+} from '../router/access';
 import { parseInput } from '../router/validation';
 import {
   genericDriftSchema,
   rawTerraformQuerySchema,
   resourcesFromGeneric,
+  observedTime,
   resourcesFromTerraform,
   terraformPlanSchema,
   wrappedTerraformSchema,
@@ -69,10 +81,17 @@ export function driftRoutes(deps: GovernanceRouteDeps) {
     if (meta.entityRef) {
       const entity = await assertCanReadEntity(deps, credentials, normaliseEntityRef(meta.entityRef));
       // tags name entities without regard to case, so drift is keyed by lower-case refs
-      scope = stringifyEntityRef(entity).toLocaleLowerCase('en-US');
+      scope = canonicalRefOf(entity);
     }
     const resources = build(scope === '*' ? null : scope);
-    const observedAt = Date.parse(meta.observedAt ?? planTime ?? '') || deps.now();
+    // A report opens items on every entity it attributes resources to and, over the whole
+    // source (`*`), closes open items of any entity: that needs an unscoped writer.
+    const touched = [...new Set(resources.flatMap(r => (r.entityRef ? [r.entityRef] : [])))];
+    await authorizeEntityWrites(deps, credentials, greenlightDriftReportPermission, [
+      { label: 'entityRef', entityRef: scope === '*' ? null : scope },
+      ...touched.filter(ref => ref !== scope).map(ref => ({ label: `resource of ${ref}`, entityRef: ref })),
+    ]);
+    const observedAt = observedTime(meta.observedAt, planTime, deps.now());
     const applied = await deps.drift.applyReport({
       source: meta.source,
       scope,
@@ -100,8 +119,8 @@ export function driftRoutes(deps: GovernanceRouteDeps) {
     const credentials = await reader(deps, req);
     const q = parseInput(z.object({ entityRef: z.string().min(1) }), req.query, 'query');
     const entity = await assertCanReadEntity(deps, credentials, normaliseEntityRef(q.entityRef));
-    const entityRef = stringifyEntityRef(entity);
-    const { open, closed } = await deps.drift.listForEntity(entityRef.toLocaleLowerCase('en-US'), 50);
+    const entityRef = canonicalRefOf(entity);
+    const { open, closed } = await deps.drift.listForEntity(entityRef, 50);
     const body: DriftResponse = {
       entityRef,
       open: open.map(itemView),

@@ -50,6 +50,7 @@ export const governanceFeature: GreenlightFeature = async ctx => {
     httpAuth: ctx.httpAuth,
     permissions: ctx.permissions,
     catalog: ctx.catalog,
+    serviceScopes: ctx.serviceScopes,
     config,
     environments: ctx.environments,
     ledger,

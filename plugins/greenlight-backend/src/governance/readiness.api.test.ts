@@ -153,6 +153,34 @@ describe('POST /v1/readiness', () => {
   });
 });
 
+describe('reusing an override', () => {
+  it('allows the same change again only while the missing controls are among those it waived', async () => {
+    const gl = await startGovernanceBackend({
+      entities: [component('payments', { annotations: { 'greenlight.dev/change-classes': 'config=settings/*.py' } })],
+    });
+    const change = { entityRef: payments, environment: 'production', change: { changedFiles: ['settings/prod.py'], commitSha: 'c0ffee2' } };
+    // validated, but no link to the reviewable diff: one control missing, and waived
+    const validated = { ...change, evidence: { 'config.validated': true } };
+    const first = await gl.post('/v1/readiness', validated);
+    expect(first.body).toMatchObject({ decision: 'block', missingControls: ['config-diff'] });
+    const overridden = await gl.post(`/v1/readiness/${first.body.decisionId}/override`, { reason: 'hotfix' }, user);
+    expect(overridden.status).toBe(200);
+
+    const same = await gl.post('/v1/readiness', validated);
+    expect(same.body).toMatchObject({ decision: 'allow', assessed: 'block', override: { decisionId: first.body.decisionId } });
+
+    // the validation is gone too: more is missing than was waived, so the change is blocked
+    const worse = await gl.post('/v1/readiness', change);
+    expect(worse.body).toMatchObject({
+      decision: 'block',
+      missingControls: expect.arrayContaining(['config-diff', 'config-validated']),
+      override: null,
+    });
+    const onRelease = await gl.get(`/v1/readiness/${worse.body.decisionId}`);
+    expect(onRelease.body).toMatchObject({ decision: 'block', override: null });
+  });
+});
+
 describe('mandatory tests', () => {
   const change = { entityRef: payments, environment: 'production', change: { changedFiles: ['README.md'], artifactDigest: digest('a') } };
   const passingTests = {
@@ -240,8 +268,9 @@ describe('mandatory tests', () => {
 
 describe('POST /v1/readiness/:decisionId/override', () => {
   it('answers 403 without the override permission', async () => {
-    const gl = await startGovernanceBackend({ permissions: 'deny' });
-    const res = await gl.post('/v1/readiness/any/override', { reason: 'hotfix' }, user);
+    const gl = await startGovernanceBackend({ permissions: 'deny-overrides' });
+    const blocked = await gl.post('/v1/readiness', migrationChange);
+    const res = await gl.post(`/v1/readiness/${blocked.body.decisionId}/override`, { reason: 'hotfix' }, user);
     expect(res.status).toBe(403);
   });
 

@@ -1,12 +1,20 @@
-import { stringifyEntityRef } from '@backstage/catalog-model';
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import {
   digestSchema,
   greenlightOverridePermission,
+  canonicalRefOf,
+  safeString,
+  greenlightReadinessDecidePermission,
 } from '@greenlight/backstage-plugin-greenlight-common';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import { actorOf, assertCanReadEntity, normaliseEntityRef, reader, requirePermission } from '../router/access';
+import {
+  actorOf,
+  assertCanReadEntity,
+  authorizeEntityWrite,
+  normaliseEntityRef,
+  reader,
+} from '../router/access';
 import { parseInput } from '../router/validation';
 import { decisionView } from './readinessService';
 import { requireTestsPolicy } from './changeRules';
@@ -18,14 +26,14 @@ const evidenceValue = z.union([z.string().max(4000), z.number(), z.boolean()]);
 
 export const readinessBodySchema = z.object({
   entityRef: z.string().min(1),
-  environment: z.string().trim().min(1).max(100),
+  environment: safeString().trim().min(1).max(100),
   change: z.object({
     changedFiles: z.array(z.string().min(1).max(1000)).max(50_000).optional(),
     commitRange: z.string().min(1).max(300).optional(),
-    labels: z.array(z.string().min(1).max(200)).max(200).optional(),
+    labels: z.array(safeString().min(1).max(200)).max(200).optional(),
     commitSha: z.string().regex(/^[a-f0-9]{7,64}$/, 'must be a hex commit SHA').optional(),
     artifactDigest: digestSchema.optional(),
-    deploymentId: z.string().min(1).max(255).optional(),
+    deploymentId: safeString().min(1).max(255).optional(),
   }),
   evidence: z
     .record(z.string().min(1).max(200), evidenceValue)
@@ -43,7 +51,10 @@ export function readinessRoutes(deps: GovernanceRouteDeps) {
   router.post('/v1/readiness', async (req, res) => {
     const credentials = await reader(deps, req);
     const body = parseInput(readinessBodySchema, req.body, 'body');
-    const entity = await assertCanReadEntity(deps, credentials, normaliseEntityRef(body.entityRef));
+    const entityRef = normaliseEntityRef(body.entityRef);
+    const entity = await assertCanReadEntity(deps, credentials, entityRef);
+    // A decision is recorded and shows on the release, so asking is a write of its own.
+    await authorizeEntityWrite(deps, credentials, greenlightReadinessDecidePermission, entityRef);
     res.json(await deps.readiness.decide(entity, body, actorOf(credentials)));
   });
 
@@ -59,11 +70,11 @@ export function readinessRoutes(deps: GovernanceRouteDeps) {
   router.post('/v1/readiness/:decisionId/override', async (req, res) => {
     // A person answers for an override; pipelines cannot override their own gate.
     const credentials = await deps.httpAuth.credentials(req, { allow: ['user'] });
-    await requirePermission(deps, credentials, greenlightOverridePermission);
     const { reason } = parseInput(overrideBodySchema, req.body, 'body');
     const decision = await deps.decisions.get(req.params.decisionId);
     if (!decision) throw new NotFoundError(`No readiness decision ${req.params.decisionId}`);
     const entity = await assertCanReadEntity(deps, credentials, decision.entityRef);
+    await authorizeEntityWrite(deps, credentials, greenlightOverridePermission, decision.entityRef);
     if (decision.assessed === 'allow') {
       throw new ConflictError(`Decision ${decision.id} allowed the change; there is nothing to override`);
     }
@@ -81,7 +92,7 @@ export function readinessRoutes(deps: GovernanceRouteDeps) {
         action: 'readiness.override',
         subjectType: 'readiness-decision',
         subjectId: decision.id,
-        entityRef: stringifyEntityRef(entity),
+        entityRef: canonicalRefOf(entity),
         details,
       },
     ];

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { Entity } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import {
   assessReadiness,
@@ -10,11 +10,13 @@ import {
   ProvenanceFact,
   ReadinessDecisionView,
   ReadinessFacts,
+  canonicalRefOf,
 } from '@greenlight/backstage-plugin-greenlight-common';
 import { EnvironmentConfig } from '../config';
 import { classificationRulesFor, requireTestsPolicy, sloDocumentOf } from './changeRules';
 import { GovernanceConfig } from './governanceConfig';
 import { LedgerDeployment, LedgerFacts } from './ledgerFacts';
+import { overrideCovers } from './overrideReuse';
 import { ProvenanceVerdicts } from './provenanceVerdicts';
 import { AuditEntry, ReadinessStore, StoredDecision } from './store/GovernanceStore';
 
@@ -123,7 +125,7 @@ export class ReadinessService {
 
   async decide(entity: Entity, request: ReadinessRequest, actor: string): Promise<ReadinessDecisionView> {
     const { config, ledger, store } = this.deps;
-    const entityRef = stringifyEntityRef(entity);
+    const entityRef = canonicalRefOf(entity);
     const { change } = request;
     const evidence = request.evidence ?? {};
 
@@ -186,8 +188,12 @@ export class ReadinessService {
     });
 
     const changeKey = changeKeyOf(entityRef, request.environment, change, { artifactDigest, commitSha });
-    const overridden =
+    const latestOverride =
       assessment.decision === 'block' && changeKey ? await store.findOverride(changeKey) : undefined;
+    const overridden =
+      latestOverride && overrideCovers(latestOverride.missingControls, assessment.missingControls)
+        ? latestOverride
+        : undefined;
 
     const decision: StoredDecision = {
       id: randomUUID(),

@@ -22,7 +22,8 @@ export type EventDraft = GreenlightEventInput extends infer E
 
 /** What a mapper decided, before ids are assigned and the result is validated. */
 export type Translation =
-  | { events: EventDraft[] }
+  /** `id`: an idempotency key derived from the event's own content, when the source has one. */
+  | { events: EventDraft[]; id?: string }
   | { ignored: string }
   | { invalid: { path: string; message: string } };
 
@@ -69,8 +70,9 @@ export function finalize(
     return { outcome: 'ignored', reason: 'nothing to record' };
   }
   const events: GreenlightEvent[] = [];
+  const firstId = translation.id ?? baseId;
   for (const [index, draft] of translation.events.entries()) {
-    const id = index === 0 ? baseId : `${baseId}:${index}`;
+    const id = index === 0 ? firstId : `${firstId}:${index}`;
     const parsed = greenlightEventSchema.safeParse(
       dropUndefined({ ...draft, id }),
     );

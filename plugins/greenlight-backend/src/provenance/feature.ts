@@ -96,6 +96,7 @@ export const provenanceFeature: GreenlightFeature = async ctx => {
     httpAuth: ctx.httpAuth,
     permissions: ctx.permissions,
     catalog: ctx.catalog,
+    serviceScopes: ctx.serviceScopes,
     service,
     views,
     ledger: ctx.store,

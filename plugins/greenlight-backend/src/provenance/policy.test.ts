@@ -119,6 +119,38 @@ describe('readTrustPolicy', () => {
     });
   });
 
+  it('reads the source repositories and refs an identity pins, and leaves them out when unset', () => {
+    const identity = {
+      issuer: 'https://token.actions.githubusercontent.com',
+      subjectPattern: 'https://github.com/acme/*/.github/workflows/*.yml@*',
+      builderIds: [BUILDER_ID],
+      slsaLevel: 3,
+    };
+    const policy = read({
+      trustedIdentities: [
+        {
+          ...identity,
+          sourceRepositories: ['https://github.com/acme/*'],
+          sourceRefs: ['refs/heads/main'],
+        },
+        identity,
+      ],
+    });
+    expect(policy.trustedIdentities).toEqual([
+      {
+        ...identity,
+        sourceRepositories: ['https://github.com/acme/*'],
+        sourceRefs: ['refs/heads/main'],
+      },
+      identity,
+    ]);
+    expect(() =>
+      read({
+        trustedIdentities: [{ ...identity, sourceRepositories: ['/(/'] }],
+      }),
+    ).toThrow(/Invalid regular expression/);
+  });
+
   it('defaults to an empty policy that trusts nothing', () => {
     expect(readTrustPolicy(new ConfigReader({}))).toEqual({
       trustedKeys: [],

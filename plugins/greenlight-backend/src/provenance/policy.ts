@@ -9,7 +9,7 @@ import {
   VerificationKey,
 } from './keys';
 import { compilePattern } from './patterns';
-import { assertUsableTrustedRoot } from './sigstore';
+import { assertUsableTrustedRoot } from './trusted-root';
 
 export type SlsaLevel = 0 | 1 | 2 | 3 | 4;
 
@@ -28,6 +28,14 @@ export interface TrustedIdentity {
   issuer: string;
   /** Certificate subject (SAN): glob, or `/regex/`, anchored. */
   subjectPattern: string;
+  /**
+   * Patterns the certificate's Source Repository URI must match (Fulcio OID
+   * 1.3.6.1.4.1.57264.1.12). Needed when the subject is a shared workflow
+   * (e.g. a reusable SLSA generator) that builds for many repositories.
+   */
+  sourceRepositories?: string[];
+  /** Patterns the certificate's Source Repository Ref must match (….1.14). */
+  sourceRefs?: string[];
   builderIds: string[];
   slsaLevel: SlsaLevel;
 }
@@ -44,7 +52,10 @@ export interface TrustPolicy {
   trustedIdentities: TrustedIdentity[];
   /** Parsed Sigstore `trusted_root.json`, needed for keyless bundles. */
   trustedRoot?: unknown;
-  /** Distinct trusted keys that must sign a DSSE envelope. */
+  /**
+   * Distinct signers that must vouch for an attestation: trusted keys, or
+   * certificates of trusted identities. A Sigstore bundle has one signer.
+   */
   threshold: number;
   /** Require a verified transparency-log entry on keyed Sigstore bundles. */
   requireTransparencyLog: boolean;
@@ -123,6 +134,8 @@ export function validateTrustPolicy(policy: TrustPolicy): void {
   }
   for (const identity of policy.trustedIdentities) {
     compilePattern(identity.subjectPattern);
+    identity.sourceRepositories?.forEach(compilePattern);
+    identity.sourceRefs?.forEach(compilePattern);
     identity.builderIds.forEach(compilePattern);
     assertLevel(identity.slsaLevel, `identity ${identity.subjectPattern}`);
   }
@@ -193,9 +206,15 @@ function readTrustedKey(
 }
 
 function readTrustedIdentity(identity: Config): TrustedIdentity {
+  const sourceRepositories =
+    identity.getOptionalStringArray('sourceRepositories');
+  const sourceRefs = identity.getOptionalStringArray('sourceRefs');
   return {
     issuer: identity.getString('issuer'),
     subjectPattern: identity.getString('subjectPattern'),
+    // Left out when unset, so that the policy fingerprint stays the same.
+    ...(sourceRepositories ? { sourceRepositories } : {}),
+    ...(sourceRefs ? { sourceRefs } : {}),
     builderIds: identity.getStringArray('builderIds'),
     slsaLevel: identity.getNumber('slsaLevel') as SlsaLevel,
   };

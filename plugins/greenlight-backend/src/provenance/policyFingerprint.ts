@@ -3,6 +3,14 @@ import { canonicalJson } from './canonical-json';
 import type { TrustPolicy } from './policy';
 
 /**
+ * Raised whenever the verifier starts judging the same input differently, so
+ * that verdicts reached under the older rules are re-verified first.
+ * 2: keyless signers are bound to the certificate's source repository, ref and
+ * commit, and the threshold counts keyless signers too.
+ */
+export const VERIFICATION_RULES_VERSION = 2;
+
+/**
  * Identifies a trust policy by everything that can change a verdict. A verdict stored
  * under another fingerprint was reached with keys, identities or defaults that no longer
  * hold, so it is re-verified before any other.
@@ -13,6 +21,7 @@ export function policyFingerprint(
 ): string {
   return sha256(
     canonicalJson({
+      rules: VERIFICATION_RULES_VERSION,
       trustedKeys: policy.trustedKeys
         .map(key => ({
           ...key,

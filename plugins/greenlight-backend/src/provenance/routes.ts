@@ -2,7 +2,9 @@ import { ConflictError, NotFoundError } from '@backstage/errors';
 import {
   AttestationView,
   digestSchema,
+  greenlightEventCreatePermission,
   ProvenanceSummary,
+  safeString,
 } from '@greenlight/backstage-plugin-greenlight-common';
 import Router from 'express-promise-router';
 import { z } from 'zod';
@@ -12,6 +14,7 @@ import {
   assertCanReadEntity,
   normaliseEntityRef,
   reader,
+  authorizeEntityWrites,
   serviceWriter,
 } from '../router/access';
 import { parseInput, timeParam } from '../router/validation';
@@ -24,7 +27,7 @@ import type { ViewDeps } from './service/ViewDeps';
 
 const attestationBody = z.object({
   artifactDigest: digestSchema,
-  mediaType: z.string().min(1).max(255),
+  mediaType: safeString().min(1).max(255),
   content: z.union([z.record(z.string(), z.unknown()), z.string().min(1)], {
     error: 'must be a JSON object or its JSON text',
   }),
@@ -57,7 +60,7 @@ export function provenanceRoutes(deps: ProvenanceRouteDeps) {
   const { views } = deps;
 
   router.post('/v1/attestations', async (req, res) => {
-    const { actor } = await serviceWriter(deps, req);
+    const { credentials, actor } = await serviceWriter(deps, req);
     const body = parseInput(attestationBody, req.body, 'body');
     const entityRef = body.entityRef
       ? normaliseEntityRef(body.entityRef)
@@ -68,6 +71,12 @@ export function provenanceRoutes(deps: ProvenanceRouteDeps) {
         `entityRef: artifact ${body.artifactDigest} belongs to ${known.entityRef}, not ${entityRef}`,
       );
     }
+    await authorizeEntityWrites(
+      deps,
+      credentials,
+      greenlightEventCreatePermission,
+      [{ label: 'body', entityRef: known?.entityRef ?? entityRef }],
+    );
     const [recorded] = await deps.service.record([
       {
         artifactDigest: body.artifactDigest,

@@ -190,7 +190,7 @@ describe('keyed Sigstore bundles', () => {
       ),
     ).toEqual({
       status: 'invalid',
-      reason: 'only 1 of required 2 trusted keys signed the bundle',
+      reason: 'only 1 of required 2 distinct trusted signers signed',
     });
   });
 
@@ -371,7 +371,8 @@ describe('a keyless bundle from GitHub Actions (Sigstore conformance data)', () 
       }),
     ).toEqual({
       status: 'unverifiable',
-      reason: `signer identity ${KEYLESS_SUBJECT} (issuer ${KEYLESS_ISSUER}) is not trusted`,
+      // The source comes from the Fulcio extensions of the real certificate.
+      reason: `signer identity ${KEYLESS_SUBJECT} (issuer ${KEYLESS_ISSUER}, source https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon, ref refs/heads/main) is not trusted`,
     });
   });
 
@@ -449,23 +450,57 @@ describe('keyless Sigstore bundles', () => {
     const issuer = 'https://token.actions.githubusercontent.com';
     const good =
       'https://github.com/acme/payments/.github/workflows/release.yml@refs/heads/main';
-    expect(matchingIdentities(identities, issuer, good)).toHaveLength(1);
+    const match = (i: string, subject: string) =>
+      matchingIdentities(identities, { issuer: i, subject, source: {} });
+    expect(match(issuer, good)).toHaveLength(1);
+    expect(match('https://accounts.example.com', good)).toHaveLength(0);
     expect(
-      matchingIdentities(identities, 'https://accounts.example.com', good),
-    ).toHaveLength(0);
-    expect(
-      matchingIdentities(
-        identities,
+      match(
         issuer,
         'https://github.com/acme/payments/.github/workflows/release.yml@refs/heads/main-evil',
       ),
     ).toHaveLength(0);
     expect(
-      matchingIdentities(
-        identities,
+      match(
         issuer,
         'https://github.com/acme/a/b/.github/workflows/release.yml@refs/heads/main',
       ),
     ).toHaveLength(0);
+  });
+
+  it('matches an identity that names source repositories and refs only on certificates that carry them', () => {
+    const issuer = 'https://token.actions.githubusercontent.com';
+    const subject =
+      'https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@refs/tags/v2.0.0';
+    const generator: TrustedIdentity = {
+      issuer,
+      subjectPattern:
+        'https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@refs/tags/v2.*',
+      sourceRepositories: ['https://github.com/acme/*'],
+      sourceRefs: ['refs/heads/main', 'refs/tags/v*'],
+      builderIds: [BUILDER_ID],
+      slsaLevel: 3,
+    };
+    const match = (source: object) =>
+      matchingIdentities([generator], { issuer, subject, source });
+    expect(
+      match({
+        sourceRepository: 'https://github.com/acme/payments',
+        sourceRef: 'refs/tags/v1.2.0',
+      }),
+    ).toHaveLength(1);
+    expect(
+      match({
+        sourceRepository: 'https://github.com/evil/payments',
+        sourceRef: 'refs/heads/main',
+      }),
+    ).toHaveLength(0);
+    expect(
+      match({
+        sourceRepository: 'https://github.com/acme/payments',
+        sourceRef: 'refs/heads/feature',
+      }),
+    ).toHaveLength(0);
+    expect(match({})).toHaveLength(0);
   });
 });

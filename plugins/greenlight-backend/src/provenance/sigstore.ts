@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   assertBundleLatest,
   assertBundleV02,
@@ -7,8 +8,6 @@ import {
   BUNDLE_V03_LEGACY_MEDIA_TYPE,
   BUNDLE_V03_MEDIA_TYPE,
 } from '@sigstore/bundle';
-// Declared by @sigstore/verify; the package must also list it directly.
-import { TrustedRoot } from '@sigstore/protobuf-specs';
 import {
   toSignedEntity,
   toTrustMaterial,
@@ -24,9 +23,15 @@ import {
   verifySignature,
 } from './dsse';
 import { isRecord } from './intoto';
+import {
+  CertificateOid,
+  FulcioSource,
+  readFulcioSource,
+} from './fulcio-extensions';
 import type { VerificationKey } from './keys';
 import { matchesPattern } from './patterns';
 import type { TrustedIdentity, TrustPolicy } from './policy';
+import { trustedRoot } from './trusted-root';
 
 export const SIGSTORE_BUNDLE_MEDIA_TYPES: readonly string[] = [
   BUNDLE_V03_MEDIA_TYPE,
@@ -40,22 +45,39 @@ export type BundleSigner =
       kind: 'identity';
       issuer: string;
       subject: string;
+      /** The build the CA vouches for: source repository, ref, commit, signer workflow. */
+      source: FulcioSource;
       /** Every configured identity the certificate satisfies. */
       matches: TrustedIdentity[];
     };
 
+/** What the bundle's signature covers. */
+export type SignedContent =
+  | { kind: 'dsse'; envelope: DecodedEnvelope }
+  | { kind: 'message' };
+
 export type BundleCheck =
-  | { ok: true; envelope: DecodedEnvelope; signer: BundleSigner }
+  | { ok: true; content: SignedContent; signer: BundleSigner }
   | { ok: false; status: 'invalid' | 'unverifiable'; reason: string };
 
+export interface BundleOptions {
+  /**
+   * The artifact bytes a message-signature bundle signs. Without them such a
+   * bundle cannot be checked; provenance never comes as a message signature.
+   */
+  artifact?: Buffer;
+}
+
 /**
- * Verifies a Sigstore bundle offline and returns the signed DSSE envelope.
- * The caller still has to check the statement inside against the policy.
+ * Verifies a Sigstore bundle offline: certificate chain or trusted key, log
+ * entries, timestamps and signature, then the keyless signer's identity. The
+ * caller still has to check the statement inside against the policy.
  */
 export function verifySigstoreBundle(
   json: unknown,
   policy: TrustPolicy,
   keys: VerificationKey[],
+  options: BundleOptions = {},
 ): BundleCheck {
   if (!isRecord(json)) {
     return invalid('sigstore bundle is not a JSON object');
@@ -65,14 +87,9 @@ export function verifySigstoreBundle(
       `unsupported sigstore bundle media type ${String(json.mediaType)}`,
     );
   }
-  if (json.messageSignature !== undefined) {
-    return unverifiable(
-      'message signature bundles carry no provenance statement',
-    );
-  }
-  const parsedEnvelope = parseDsseEnvelope(json.dsseEnvelope);
-  if (!parsedEnvelope.ok) {
-    return invalid(parsedEnvelope.reason);
+  const content = signedContent(json, options);
+  if (!content.ok) {
+    return content;
   }
   let bundle: Bundle;
   try {
@@ -90,29 +107,75 @@ export function verifySigstoreBundle(
     return verifyKeyed(
       bundle,
       material.publicKey.hint,
-      parsedEnvelope.envelope,
+      content.content,
       policy,
       keys,
+      options.artifact,
     );
   }
-  return verifyKeyless(bundle, parsedEnvelope.envelope, policy);
+  return verifyKeyless(bundle, content.content, policy, options.artifact);
+}
+
+function signedContent(
+  json: Record<string, unknown>,
+  options: BundleOptions,
+): { ok: true; content: SignedContent } | Extract<BundleCheck, { ok: false }> {
+  if (json.messageSignature !== undefined) {
+    if (!options.artifact) {
+      return unverifiable(
+        'message signature bundles carry no provenance statement',
+      );
+    }
+    return { ok: true, content: { kind: 'message' } };
+  }
+  const parsedEnvelope = parseDsseEnvelope(json.dsseEnvelope);
+  if (!parsedEnvelope.ok) {
+    return invalid(parsedEnvelope.reason);
+  }
+  return {
+    ok: true,
+    content: { kind: 'dsse', envelope: parsedEnvelope.envelope },
+  };
+}
+
+// HashAlgorithm values of the Sigstore protobuf specification.
+const MESSAGE_DIGEST_ALGORITHMS: Record<number, string> = {
+  1: 'sha256',
+  2: 'sha384',
+  3: 'sha512',
+};
+
+/**
+ * A message signature names the digest it signs; it must be the artifact's,
+ * or the signature would vouch for other bytes than the ones presented.
+ */
+function messageDigestMatches(bundle: Bundle, artifact: Buffer): boolean {
+  if (bundle.content.$case !== 'messageSignature') {
+    return true;
+  }
+  const { messageDigest } = bundle.content.messageSignature;
+  const algorithm =
+    MESSAGE_DIGEST_ALGORITHMS[Number(messageDigest?.algorithm)] ?? 'sha256';
+  return (
+    messageDigest !== undefined &&
+    createHash(algorithm)
+      .update(artifact)
+      .digest()
+      .equals(Buffer.from(messageDigest.digest))
+  );
 }
 
 function verifyKeyed(
   bundle: Bundle,
   hint: string,
-  envelope: DecodedEnvelope,
+  content: SignedContent,
   policy: TrustPolicy,
   keys: VerificationKey[],
+  artifact: Buffer | undefined,
 ): BundleCheck {
   const key = findKeyByHint(keys, hint);
   if (!key) {
     return unverifiable(`unknown key id ${hint}`);
-  }
-  if (policy.threshold > 1) {
-    return invalid(
-      `only 1 of required ${policy.threshold} trusted keys signed the bundle`,
-    );
   }
   const root = policy.trustedRoot ? trustedRoot(policy.trustedRoot) : undefined;
   if (policy.requireTransparencyLog && !root) {
@@ -148,13 +211,19 @@ function verifyKeyed(
           timestampVerificationData: undefined,
         },
       };
-  const outcome = runVerifier(checked, trustMaterial, {
-    tlogThreshold: policy.requireTransparencyLog ? 1 : 0,
-    ctlogThreshold: 0,
-    timestampThreshold: 0,
-  });
+  const outcome = runVerifier(
+    checked,
+    trustMaterial,
+    {
+      tlogThreshold: policy.requireTransparencyLog ? 1 : 0,
+      ctlogThreshold: 0,
+      timestampThreshold: 0,
+    },
+    artifact,
+  );
+  const signer: BundleSigner = { kind: 'key', key };
   if (outcome.ok) {
-    return { ok: true, envelope, signer: { kind: 'key', key } };
+    return { ok: true, content, signer };
   }
   // @sigstore/verify checks the signature last and with the key's default
   // digest, which is wrong for P-384 (SHA-384) and for PSS padding on plain
@@ -162,14 +231,15 @@ function verifyKeyed(
   // the key's pinned scheme.
   if (
     outcome.code === 'SIGNATURE_ERROR' &&
-    envelope.signatures.length === 1 &&
+    content.kind === 'dsse' &&
+    content.envelope.signatures.length === 1 &&
     verifySignature(
       key,
-      preAuthEncoding(envelope.payloadType, envelope.payload),
-      envelope.signatures[0].sig,
+      preAuthEncoding(content.envelope.payloadType, content.envelope.payload),
+      content.envelope.signatures[0].sig,
     )
   ) {
-    return { ok: true, envelope, signer: { kind: 'key', key } };
+    return { ok: true, content, signer };
   }
   if (outcome.code === 'SIGNATURE_ERROR') {
     return invalid(`signature does not verify for key ${key.keyId}`);
@@ -198,28 +268,24 @@ function findKeyByHint(
   );
 }
 
-/** Throws when a parsed `trusted_root.json` cannot be used. */
-export function assertUsableTrustedRoot(json: unknown): void {
-  const material = toTrustMaterial(trustedRoot(json));
-  if (material.certificateAuthorities.length + material.tlogs.length === 0) {
-    throw new Error('trusted root has no certificate authorities or logs');
-  }
-}
-
 function verifyKeyless(
   bundle: Bundle,
-  envelope: DecodedEnvelope,
+  content: SignedContent,
   policy: TrustPolicy,
+  artifact: Buffer | undefined,
 ): BundleCheck {
   if (!policy.trustedRoot) {
     return unverifiable('no trust root');
   }
   const root = trustedRoot(policy.trustedRoot);
-  const outcome = runVerifier(bundle, toTrustMaterial(root), {
-    tlogThreshold: 1,
-    ctlogThreshold: 1,
-    timestampThreshold: 1,
-  });
+  // Production thresholds, never lowered: a certificate is only trusted at a
+  // time a verified log entry or timestamp vouches for, and with an SCT.
+  const outcome = runVerifier(
+    bundle,
+    toTrustMaterial(root),
+    { tlogThreshold: 1, ctlogThreshold: 1, timestampThreshold: 1 },
+    artifact,
+  );
   if (!outcome.ok) {
     return outcome.code === 'SIGNATURE_ERROR'
       ? invalid('signature does not verify for the signing certificate')
@@ -227,33 +293,72 @@ function verifyKeyless(
   }
   const subject = outcome.identity?.subjectAlternativeName ?? '';
   const issuer = outcome.identity?.extensions?.issuer ?? '';
-  const matches = matchingIdentities(policy.trustedIdentities, issuer, subject);
+  const source = readFulcioSource(outcome.identity?.oids ?? []);
+  if (!source.ok) {
+    return invalid(source.reason);
+  }
+  const signer: CertificateSigner = { issuer, subject, source: source.source };
+  const matches = matchingIdentities(policy.trustedIdentities, signer);
   if (matches.length === 0) {
     // A genuine signature by someone we do not trust proves nothing either way.
     return unverifiable(
-      `signer identity ${subject} (issuer ${issuer}) is not trusted`,
+      `signer identity ${subject} (issuer ${issuer}${describeSource(
+        signer.source,
+      )}) is not trusted`,
     );
   }
   return {
     ok: true,
-    envelope,
-    signer: { kind: 'identity', issuer, subject, matches },
+    content,
+    signer: { kind: 'identity', ...signer, matches },
   };
 }
 
-/** Configured identities a certificate's issuer and subject satisfy. */
+/** A verified certificate's identity and the source the CA vouches for. */
+export interface CertificateSigner {
+  issuer: string;
+  subject: string;
+  source: FulcioSource;
+}
+
+/**
+ * Configured identities a certificate satisfies: exact issuer, anchored
+ * subject pattern and, where the identity names them, the certificate's
+ * source repository and ref. A certificate without those extensions cannot
+ * satisfy an identity that asks for them.
+ */
 export function matchingIdentities(
   identities: TrustedIdentity[],
-  issuer: string,
-  subject: string,
+  signer: CertificateSigner,
 ): TrustedIdentity[] {
+  const { issuer, subject, source } = signer;
   return identities.filter(
     identity =>
       issuer !== '' &&
       subject !== '' &&
       identity.issuer === issuer &&
-      matchesPattern(identity.subjectPattern, subject),
+      matchesPattern(identity.subjectPattern, subject) &&
+      matchesOptional(identity.sourceRepositories, source.sourceRepository) &&
+      matchesOptional(identity.sourceRefs, source.sourceRef),
   );
+}
+
+function matchesOptional(
+  patterns: string[] | undefined,
+  value: string | undefined,
+): boolean {
+  if (!patterns || patterns.length === 0) {
+    return true;
+  }
+  return value !== undefined && patterns.some(p => matchesPattern(p, value));
+}
+
+function describeSource(source: FulcioSource): string {
+  const parts = [
+    source.sourceRepository && `source ${source.sourceRepository}`,
+    source.sourceRef && `ref ${source.sourceRef}`,
+  ].filter(Boolean);
+  return parts.length > 0 ? `, ${parts.join(', ')}` : '';
 }
 
 type VerifierOutcome =
@@ -262,6 +367,7 @@ type VerifierOutcome =
       identity?: {
         subjectAlternativeName?: string;
         extensions?: { issuer?: string };
+        oids?: CertificateOid[];
       };
     }
   | { ok: false; code: string; message: string };
@@ -270,10 +376,18 @@ function runVerifier(
   bundle: Bundle,
   trustMaterial: TrustMaterial,
   options: VerifierOptions,
+  artifact: Buffer | undefined,
 ): VerifierOutcome {
+  if (artifact && !messageDigestMatches(bundle, artifact)) {
+    return {
+      ok: false,
+      code: 'MESSAGE_DIGEST_ERROR',
+      message: 'message digest is not the digest of the artifact',
+    };
+  }
   try {
     const signer = new Verifier(trustMaterial, options).verify(
-      toSignedEntity(bundle),
+      toSignedEntity(bundle, artifact),
     );
     return { ok: true, identity: signer.identity };
   } catch (error) {
@@ -281,10 +395,6 @@ function runVerifier(
       error instanceof VerificationError ? String(error.code) : 'ERROR';
     return { ok: false, code, message: describe(error) };
   }
-}
-
-function trustedRoot(json: unknown): TrustedRoot {
-  return TrustedRoot.fromJSON(json);
 }
 
 function describe(error: unknown): string {

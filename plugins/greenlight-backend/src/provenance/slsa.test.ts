@@ -124,6 +124,7 @@ describe('SLSA provenance v0.2', () => {
         builderId: 'https://cloudbuild.googleapis.com/GoogleHostedWorker',
         buildType: 'https://cloudbuild.googleapis.com/CloudBuildYaml@v1',
         sourceRepository: 'https://github.com/acme/payments',
+        sourceRef: 'refs/heads/main',
         sourceCommit: COMMIT,
         externalParameters: {
           configSource: {

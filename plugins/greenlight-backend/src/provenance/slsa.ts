@@ -16,6 +16,8 @@ export interface NormalizedProvenance {
   builderId: string;
   buildType: string;
   sourceRepository?: string;
+  /** The git ref built, e.g. `refs/heads/main`, where the provenance names one. */
+  sourceRef?: string;
   sourceCommit?: string;
   externalParameters: Record<string, unknown>;
   resolvedDependencies: ResourceDescriptor[];
@@ -114,7 +116,7 @@ function parseV02(predicate: Record<string, unknown>): ProvenanceParseResult {
 function findSource(
   externalParameters: Record<string, unknown>,
   dependencies: ResourceDescriptor[],
-): { sourceRepository?: string; sourceCommit?: string } {
+): { sourceRepository?: string; sourceRef?: string; sourceCommit?: string } {
   const declared = declaredRepository(externalParameters);
   const gitDependencies = dependencies.flatMap(dependency => {
     const parsed = dependency.uri ? parseGitUri(dependency.uri) : undefined;
@@ -127,8 +129,11 @@ function findSource(
     : gitDependencies[0];
   const sourceRepository = declared ?? match?.parsed.repository;
   const sourceCommit = match ? commitOf(match.dependency.digest) : undefined;
+  const sourceRef =
+    string(record(externalParameters.workflow).ref) ?? match?.parsed.ref;
   return {
     ...(sourceRepository ? { sourceRepository } : {}),
+    ...(sourceRef ? { sourceRef } : {}),
     ...(sourceCommit ? { sourceCommit } : {}),
   };
 }

@@ -317,7 +317,7 @@ describe('thresholds over DSSE envelopes', () => {
       verify(signEnvelope(slsaV1Statement(), [a, a]), twoOfThree()),
     ).toEqual({
       status: 'invalid',
-      reason: 'only 1 of required 2 trusted keys signed',
+      reason: 'only 1 of required 2 distinct trusted signers signed',
     });
   });
 

@@ -1,3 +1,4 @@
+import { certificateSourceMismatch } from './certificate-source';
 import {
   DSSE_ENVELOPE_MEDIA_TYPE,
   DecodedEnvelope,
@@ -90,7 +91,7 @@ function verify(request: VerifyAttestationRequest): Verdict {
   let envelope: DecodedEnvelope;
   let signer: Signer;
   if (attestation.mediaType === DSSE_ENVELOPE_MEDIA_TYPE) {
-    const checked = checkDsse(json, policy, keys);
+    const checked = checkDsse(json, keys);
     if ('status' in checked) {
       return checked;
     }
@@ -100,13 +101,26 @@ function verify(request: VerifyAttestationRequest): Verdict {
     if (!checked.ok) {
       return { status: checked.status, reason: checked.reason };
     }
-    envelope = checked.envelope;
+    if (checked.content.kind !== 'dsse') {
+      return unverifiable(
+        'message signature bundles carry no provenance statement',
+      );
+    }
+    envelope = checked.content.envelope;
     signer =
       checked.signer.kind === 'key'
         ? { kind: 'keys', keys: [checked.signer.key] }
         : checked.signer;
   } else {
     return unverifiable(`unsupported media type ${attestation.mediaType}`);
+  }
+  // Every path counts distinct signers the same way: trusted keys by their key
+  // material, a keyless bundle as its one certificate.
+  const signers = signer.kind === 'keys' ? signer.keys.length : 1;
+  if (signers < policy.threshold) {
+    return invalid(
+      `only ${signers} of required ${policy.threshold} distinct trusted signers signed`,
+    );
   }
 
   if (envelope.payloadType !== IN_TOTO_PAYLOAD_TYPE) {
@@ -136,6 +150,16 @@ function verify(request: VerifyAttestationRequest): Verdict {
   }
 
   const expected = effectiveExpectations(policy, request.expectations);
+  if (signer.kind === 'identity') {
+    const mismatch = certificateSourceMismatch(
+      signer.source,
+      provenance,
+      expected.sourceRepository,
+    );
+    if (mismatch) {
+      return invalid(mismatch);
+    }
+  }
   if (
     expected.allowedBuilderIds?.length &&
     !matchesAny(expected.allowedBuilderIds, builderId)
@@ -182,7 +206,6 @@ function verify(request: VerifyAttestationRequest): Verdict {
 
 function checkDsse(
   json: unknown,
-  policy: TrustPolicy,
   keys: VerificationKey[],
 ): Verdict | { envelope: DecodedEnvelope; signer: Signer } {
   const parsed = parseDsseEnvelope(json);
@@ -203,11 +226,6 @@ function checkDsse(
     return result.unknownKeyIds.length > 0
       ? unverifiable(`unknown key id ${result.unknownKeyIds[0]}`)
       : unverifiable('no trusted key verifies the signature');
-  }
-  if (result.acceptedKeys.length < policy.threshold) {
-    return invalid(
-      `only ${result.acceptedKeys.length} of required ${policy.threshold} trusted keys signed`,
-    );
   }
   return {
     envelope: parsed.envelope,

@@ -2,12 +2,13 @@ import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { NotAllowedError, NotFoundError } from '@backstage/errors';
 import Router from 'express-promise-router';
 import { GreenlightContext } from '../context';
-import { actorOf, reader } from '../router/access';
+import { greenlightServiceRegisterPermission } from '@greenlight/backstage-plugin-greenlight-common';
+import { actorOf, authorizeEntityWrite, reader } from '../router/access';
 import { parseInput } from '../router/validation';
 import { RegistrationStore, ServiceRegistration } from './RegistrationStore';
 import { entityRefFromPath, normaliseOwner, registrationBodySchema } from './schema';
 
-type Deps = Pick<GreenlightContext, 'httpAuth' | 'permissions' | 'catalog' | 'auth'>;
+type Deps = Pick<GreenlightContext, 'httpAuth' | 'permissions' | 'catalog' | 'auth' | 'serviceScopes'>;
 
 /**
  * Whether the entity is in the catalog. A service is registered while it is being created,
@@ -35,6 +36,7 @@ export function registrationRoutes(deps: Deps, store: RegistrationStore) {
     const body = parseInput(registrationBodySchema, req.body, 'body');
     body.owner = normaliseOwner(body.owner);
     const presence = await catalogPresence(deps, credentials, entityRef);
+    await authorizeEntityWrite(deps, credentials, greenlightServiceRegisterPermission, entityRef);
     const actor = actorOf(credentials);
 
     const result = await store.put({

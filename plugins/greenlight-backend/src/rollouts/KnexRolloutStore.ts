@@ -231,6 +231,13 @@ export class KnexRolloutStore implements RolloutStore {
     return updated === 1;
   }
 
+  async renewLease(id: string, owner: string, until: number) {
+    const updated = await this.knex('rollouts')
+      .where({ id, lease_owner: owner })
+      .update({ leased_until: until });
+    return updated === 1;
+  }
+
   async release(id: string, owner: string) {
     await this.knex('rollouts')
       .where({ id, lease_owner: owner })

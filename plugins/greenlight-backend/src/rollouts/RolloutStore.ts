@@ -147,6 +147,11 @@ export interface RolloutStore {
     options: { now: number; owner: string; leaseMs: number },
   ): Promise<boolean>;
   release(id: string, owner: string): Promise<void>;
+  /**
+   * Extends a lease this owner still holds to `until`; false when the lease was lost (it ran
+   * out and another instance took the rollout).
+   */
+  renewLease(id: string, owner: string, until: number): Promise<boolean>;
 
   /**
    * Writes evaluations and the gate state of a leased, analysing rollout in one

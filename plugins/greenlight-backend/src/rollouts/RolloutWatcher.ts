@@ -301,8 +301,24 @@ export class RolloutWatcher {
   ) {
     const rollback = rollout.rollback!;
     const executor = this.deps.executors.get(rollback.executor);
-    // The attempt is abandoned well before the lease runs out, so no other instance starts one meanwhile.
-    const deadline = AbortSignal.timeout(this.deps.config.leaseMs / 2);
+    // The lease was taken before the rollout was evaluated (or before its batch waited its
+    // turn), so it may be about to run out: it is renewed to cover the whole attempt, and the
+    // attempt is abandoned well before the renewed lease runs out, so that no other instance
+    // can lease the rollout and call the executor while this attempt is still running.
+    const { leaseMs } = this.deps.config;
+    if (
+      !(await this.deps.store.renewLease(
+        rollout.id,
+        owner,
+        this.now() + leaseMs,
+      ))
+    ) {
+      this.deps.logger.info(
+        `Rollout ${rollout.id} was taken over before its rollback attempt; this instance does not attempt it`,
+      );
+      return;
+    }
+    const deadline = AbortSignal.timeout(leaseMs / 2);
     let result: RollbackResult;
     if (!executor) {
       result = {

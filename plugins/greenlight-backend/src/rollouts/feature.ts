@@ -157,6 +157,7 @@ export const rolloutsFeature: GreenlightFeature = async ctx => {
     httpAuth: ctx.httpAuth,
     permissions: ctx.permissions,
     catalog: ctx.catalog,
+    serviceScopes: ctx.serviceScopes,
     store,
     service,
     gates,

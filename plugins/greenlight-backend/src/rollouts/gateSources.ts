@@ -3,12 +3,7 @@ import {
   BackstageCredentials,
   UrlReaderService,
 } from '@backstage/backend-plugin-api';
-import {
-  Entity,
-  getEntitySourceLocation,
-  stringifyEntityRef,
-  parseEntityRef,
-} from '@backstage/catalog-model';
+import { Entity, getEntitySourceLocation } from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
@@ -16,6 +11,7 @@ import {
   parseOpenSloDocuments,
   type GateDefinition,
   type GateParseResult,
+  canonicalEntityRef,
 } from '@greenlight/backstage-plugin-greenlight-common';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -56,9 +52,7 @@ export class GateLoader {
       deps.config.getOptionalConfigArray('greenlight.gates.entities') ?? [];
     entries.forEach((entry, i) => {
       const where = `greenlight.gates.entities[${i}]`;
-      const ref = stringifyEntityRef(
-        parseEntityRef(entry.getString('entityRef')),
-      );
+      const ref = canonicalEntityRef(entry.getString('entityRef'));
       const slo = entry.get('slo');
       // Invalid inline gates are a configuration error: fail at startup, not at the first deployment.
       const parsed = this.parse(slo, 'production');

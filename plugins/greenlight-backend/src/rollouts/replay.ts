@@ -10,9 +10,14 @@ import type { MetricProvider } from '@greenlight/backstage-plugin-greenlight-nod
 import { Knex } from 'knex';
 
 /** Prometheus refuses range queries of more points than this per series. */
-export const MAX_REPLAY_STEPS = 11_000;
-export const MAX_REPLAY_WINDOW_MS = 30 * 86_400_000;
-export const MAX_REPLAY_GATES = 20;
+/*
+ * A replay runs range queries with the backend's metric credentials: the bounds keep one
+ * request from becoming a load test of the metric backend.
+ */
+export const MAX_REPLAY_STEPS = 3_000;
+export const MAX_REPLAY_WINDOW_DAYS = 7;
+export const MAX_REPLAY_WINDOW_MS = MAX_REPLAY_WINDOW_DAYS * 86_400_000;
+export const MAX_REPLAY_GATES = 10;
 
 /** A known bad moment of the entity: an incident, or a deployment that was rolled back. */
 export type ReplayEvent = {

@@ -141,6 +141,18 @@ describe('rollout routes', () => {
         startedAt: new Date().toISOString(),
       },
     });
+    /** A deployment the ledger holds, in flight; `rolling` so that no rollout starts by itself. */
+    const inFlight = (
+      id: string,
+      entity = 'payments',
+      environment = 'production',
+    ) =>
+      events([
+        {
+          ...started(id, 'rolling', entity),
+          deployment: { ...started(id, 'rolling').deployment, environment },
+        },
+      ]);
     const startBody = (deploymentId: string, extra: object = {}) => ({
       entityRef: 'component:default/payments',
       environment: 'production',
@@ -205,9 +217,21 @@ describe('rollout routes', () => {
           id: 'evt-dep-done-finished',
           type: 'deployment.finished',
           entityRef: 'component:default/payments',
-          deployment: { id: 'dep-done', environment: 'production', status: 'succeeded', strategy: 'canary', finishedAt: new Date().toISOString() },
+          deployment: {
+            id: 'dep-done',
+            environment: 'production',
+            status: 'succeeded',
+            strategy: 'canary',
+            finishedAt: new Date().toISOString(),
+          },
         },
-        { ...started('dep-old', 'canary'), deployment: { ...started('dep-old', 'canary').deployment, startedAt: longAgo } },
+        {
+          ...started('dep-old', 'canary'),
+          deployment: {
+            ...started('dep-old', 'canary').deployment,
+            startedAt: longAgo,
+          },
+        },
         started('dep-live', 'canary'),
       ]);
       expect(res.status).toBe(200);
@@ -227,6 +251,7 @@ describe('rollout routes', () => {
           .post('/api/greenlight/v1/rollouts')
           .set('Authorization', who)
           .send(body as object);
+      await inFlight('api-1');
       expect((await post(nobody, startBody('api-1'))).status).toBe(401);
       expect((await post(ada, startBody('api-1'))).status).toBe(403);
       const missing = await post(pipeline, {
@@ -260,8 +285,42 @@ describe('rollout routes', () => {
           })
         ).status,
       ).toBe(404);
+      // the ledger must hold the deployment, of that entity and environment, still in flight
+      const unknown = await post(pipeline, startBody('api-unknown'));
+      expect(unknown.status).toBe(404);
+      expect(unknown.body.error.message).toMatch(/^deploymentId: /);
+      await inFlight('api-staging', 'payments', 'staging');
+      expect((await post(pipeline, startBody('api-staging'))).status).toBe(404);
+      await inFlight('api-ng', 'no-gates');
+      expect((await post(pipeline, startBody('api-ng'))).status).toBe(404);
+      await inFlight('api-done');
+      await events([
+        {
+          id: 'evt-api-done-finished',
+          type: 'deployment.finished',
+          entityRef: 'component:default/payments',
+          deployment: {
+            id: 'api-done',
+            environment: 'production',
+            status: 'succeeded',
+            finishedAt: new Date().toISOString(),
+          },
+        },
+      ]);
+      const finished = await post(pipeline, startBody('api-done'));
+      expect(finished.status).toBe(409);
+      expect(finished.body.error.message).toContain('no longer in flight');
+      expect(
+        await knex('rollouts').whereIn('deployment_id', [
+          'api-unknown',
+          'api-staging',
+          'api-ng',
+          'api-done',
+        ]),
+      ).toEqual([]);
+
       const noGates = await post(pipeline, {
-        ...startBody('api-1'),
+        ...startBody('api-ng'),
         entityRef: 'component:default/no-gates',
       });
       expect(noGates.status).toBe(400);
@@ -294,6 +353,7 @@ describe('rollout routes', () => {
     });
 
     it('hides rollouts of entities the caller cannot see', async () => {
+      await inFlight('restricted-1', 'restricted-ledger');
       const created = await request(server)
         .post('/api/greenlight/v1/rollouts')
         .set('Authorization', pipeline)
@@ -327,6 +387,7 @@ describe('rollout routes', () => {
     });
 
     it('checks manual actions: 401, 403, 400 naming the field, 404, 409, and audits what it does', async () => {
+      await inFlight('manual-1');
       const { body: rollout } = await request(server)
         .post('/api/greenlight/v1/rollouts')
         .set('Authorization', pipeline)
@@ -433,6 +494,7 @@ describe('rollout routes', () => {
     });
 
     it('lets an override promote a rollout the gates paused as inconclusive', async () => {
+      await inFlight('override-1');
       const { body: rollout } = await request(server)
         .post('/api/greenlight/v1/rollouts')
         .set('Authorization', pipeline)
@@ -558,11 +620,17 @@ describe('rollout routes', () => {
         ],
       });
 
-      const inline = await replay({ gates: SLO, stepSeconds: 60, ...window });
+      const inline = await replay({
+        entityRef: 'component:default/payments',
+        gates: SLO,
+        stepSeconds: 60,
+        ...window,
+      });
       expect(inline.status).toBe(200);
       expect(inline.body.gates[0].firingTimes).toEqual(gate.firingTimes);
 
       const badTime = await replay({
+        entityRef: 'component:default/payments',
         gates: SLO,
         from: 'yesterday',
         to: window.to,
@@ -570,29 +638,32 @@ describe('rollout routes', () => {
       expect(badTime.status).toBe(400);
       expect(badTime.body.error.message).toContain('from');
       const reversed = await replay({
+        entityRef: 'component:default/payments',
         gates: SLO,
         from: window.to,
         to: window.from,
       });
       expect(reversed.body.error.message).toMatch(/^to: /);
       const tooLong = await replay({
+        entityRef: 'component:default/payments',
         gates: SLO,
-        from: new Date(replayTo - 31 * 86_400_000).toISOString(),
+        from: new Date(replayTo - 8 * 86_400_000).toISOString(),
         to: window.to,
       });
       expect(tooLong.status).toBe(400);
-      expect(tooLong.body.error.message).toMatch(/^to: .*30 days/);
+      expect(tooLong.body.error.message).toMatch(/^to: .*7 days/);
       const tooFine = await replay({
+        entityRef: 'component:default/payments',
         gates: SLO,
         stepSeconds: 60,
-        from: new Date(replayTo - 10 * 86_400_000).toISOString(),
+        from: new Date(replayTo - 6 * 86_400_000).toISOString(),
         to: window.to,
       });
       expect(tooFine.status).toBe(400);
       expect(tooFine.body.error.message).toMatch(/^stepSeconds: /);
-      const noGates = await replay(window);
-      expect(noGates.status).toBe(400);
-      expect(noGates.body.error.message).toMatch(/^gates: /);
+      const noEntity = await replay(window);
+      expect(noEntity.status).toBe(400);
+      expect(noEntity.body.error.message).toContain('entityRef');
       expect(
         (
           await request(server)

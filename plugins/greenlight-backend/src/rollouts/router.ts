@@ -1,9 +1,11 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
+  greenlightGateReplayPermission,
+  greenlightInlineGatesPermission,
   greenlightOverridePermission,
   greenlightRolloutActionPermission,
+  greenlightRolloutCreatePermission,
   planGateQueries,
   type GateDefinition,
 } from '@greenlight/backstage-plugin-greenlight-common';
@@ -15,16 +17,19 @@ import {
   AccessDeps,
   actorOf,
   assertCanReadEntity,
+  authorizeEntityWrite,
+  entityDecisions,
   normaliseEntityRef,
   reader,
-  requirePermission,
   serviceWriter,
 } from '../router/access';
+import { assertDeploymentInFlight } from './deploymentCheck';
 import { parseInput } from '../router/validation';
 import { GateLoader, GateSourceError, LoadedGates } from './gateSources';
 import {
   MAX_REPLAY_GATES,
   MAX_REPLAY_STEPS,
+  MAX_REPLAY_WINDOW_DAYS,
   MAX_REPLAY_WINDOW_MS,
   replayEvents,
   replayGates,
@@ -56,17 +61,21 @@ export type RolloutRouterDeps = AccessDeps & {
 export function rolloutsRouter(deps: RolloutRouterDeps): express.Router {
   const router = Router();
 
-  async function permittedActions(credentials: BackstageCredentials) {
-    const [action, override] = await deps.permissions.authorize(
-      [
-        { permission: greenlightRolloutActionPermission },
-        { permission: greenlightOverridePermission },
-      ],
-      { credentials },
-    );
+  async function permittedActions(
+    credentials: BackstageCredentials,
+    entityRef: string,
+  ) {
+    const [action, override] = await Promise.all([
+      entityDecisions(deps, credentials, greenlightRolloutActionPermission, [
+        entityRef,
+      ]),
+      entityDecisions(deps, credentials, greenlightOverridePermission, [
+        entityRef,
+      ]),
+    ]);
     return {
-      rolloutAction: action.result === AuthorizeResult.ALLOW,
-      override: override.result === AuthorizeResult.ALLOW,
+      rolloutAction: Boolean(action.get(entityRef)),
+      override: Boolean(override.get(entityRef)),
     };
   }
 
@@ -78,7 +87,7 @@ export function rolloutsRouter(deps: RolloutRouterDeps): express.Router {
     return toRolloutView(
       rollout,
       await deps.store.listEvaluations(rollout.id, evaluations),
-      await permittedActions(credentials),
+      await permittedActions(credentials, rollout.entityRef),
     );
   }
 
@@ -132,6 +141,20 @@ export function rolloutsRouter(deps: RolloutRouterDeps): express.Router {
     const body = parseInput(startRolloutSchema, req.body, 'rollout');
     const entityRef = normaliseEntityRef(body.entityRef);
     await assertCanReadEntity(deps, credentials, entityRef);
+    await authorizeEntityWrite(
+      deps,
+      credentials,
+      greenlightRolloutCreatePermission,
+      entityRef,
+    );
+    if (body.gates !== undefined) {
+      await authorizeEntityWrite(
+        deps,
+        credentials,
+        greenlightInlineGatesPermission,
+        entityRef,
+      );
+    }
     const existing = await deps.store.getByDeployment(body.deploymentId);
     if (existing) {
       if (existing.entityRef !== entityRef) {
@@ -144,6 +167,11 @@ export function rolloutsRouter(deps: RolloutRouterDeps): express.Router {
         .json(await view(existing, credentials, EVALUATIONS_PER_ROLLOUT));
       return;
     }
+    await assertDeploymentInFlight(deps.ledger, {
+      deploymentId: body.deploymentId,
+      entityRef,
+      environment: body.environment,
+    });
     const loaded =
       body.gates !== undefined
         ? parseGates(body.gates, body.environment)
@@ -188,9 +216,19 @@ export function rolloutsRouter(deps: RolloutRouterDeps): express.Router {
       }
       if (seen.get(r.entityRef)) visible.push(r);
     }
-    const permitted = await permittedActions(credentials);
+    const permittedByEntity = new Map<
+      string,
+      Awaited<ReturnType<typeof permittedActions>>
+    >();
     const items = [];
     for (const r of visible) {
+      if (!permittedByEntity.has(r.entityRef)) {
+        permittedByEntity.set(
+          r.entityRef,
+          await permittedActions(credentials, r.entityRef),
+        );
+      }
+      const permitted = permittedByEntity.get(r.entityRef)!;
       items.push(
         toRolloutView(
           r,
@@ -218,14 +256,15 @@ export function rolloutsRouter(deps: RolloutRouterDeps): express.Router {
     });
     const body = parseInput(actionSchema, req.body, 'action');
     const action = body.action as ManualAction;
-    await requirePermission(
+    const rollout = await visibleRollout(req.params.id, credentials);
+    await authorizeEntityWrite(
       deps,
       credentials,
       action === 'override'
         ? greenlightOverridePermission
         : greenlightRolloutActionPermission,
+      rollout.entityRef,
     );
-    const rollout = await visibleRollout(req.params.id, credentials);
     const updated = await deps.service.act(
       rollout,
       action,
@@ -240,23 +279,32 @@ export function rolloutsRouter(deps: RolloutRouterDeps): express.Router {
     const body = parseInput(replaySchema, req.body, 'replay');
     if (body.to <= body.from) throw new InputError('to: must be after from');
     if (body.to - body.from > MAX_REPLAY_WINDOW_MS)
-      throw new InputError('to: the window may span 30 days at most');
+      throw new InputError(
+        `to: the window may span ${MAX_REPLAY_WINDOW_DAYS} days at most`,
+      );
     if (body.to > Date.now() + 60_000)
       throw new InputError('to: must not be in the future');
-    const entityRef = body.entityRef
-      ? normaliseEntityRef(body.entityRef)
-      : null;
-    if (entityRef) await assertCanReadEntity(deps, credentials, entityRef);
+    const entityRef = normaliseEntityRef(body.entityRef);
+    await assertCanReadEntity(deps, credentials, entityRef);
+    // The answer holds metric values read with the backend's credentials.
+    await authorizeEntityWrite(
+      deps,
+      credentials,
+      greenlightGateReplayPermission,
+      entityRef,
+    );
     let gates: GateDefinition[];
     if (body.gates !== undefined) {
+      await authorizeEntityWrite(
+        deps,
+        credentials,
+        greenlightInlineGatesPermission,
+        entityRef,
+      );
       gates = parseGates(body.gates, body.environment).gates;
-    } else if (entityRef) {
+    } else {
       gates = (await entityGates(entityRef, body.environment, credentials))
         .gates;
-    } else {
-      throw new InputError(
-        'gates: give gates, or an entityRef whose gates to replay',
-      );
     }
     if (gates.length > MAX_REPLAY_GATES)
       throw new InputError(
@@ -274,9 +322,12 @@ export function rolloutsRouter(deps: RolloutRouterDeps): express.Router {
         );
       }
     }
-    const events = entityRef
-      ? await replayEvents(deps.ledger, entityRef, body.from, body.to)
-      : [];
+    const events = await replayEvents(
+      deps.ledger,
+      entityRef,
+      body.from,
+      body.to,
+    );
     res.json(
       await replayGates({
         gates,

@@ -1,4 +1,5 @@
 import { rolloutStates } from './rolloutStates';
+import { safeString } from '@greenlight/backstage-plugin-greenlight-common';
 import { z } from 'zod';
 import { timeParam } from '../router/validation';
 import { manualActions } from './stateMachine';
@@ -18,8 +19,8 @@ const gatesInput = z.union(
 
 export const startRolloutSchema = z.object({
   entityRef: z.string().min(1),
-  environment: z.string().min(1).max(100),
-  deploymentId: z.string().min(1).max(255),
+  environment: safeString().min(1).max(100),
+  deploymentId: safeString().min(1).max(255),
   artifactDigest: z
     .string()
     .regex(/^sha(256|384|512):[a-f0-9]{64,128}$/, 'must be sha256:<hex>')
@@ -56,9 +57,10 @@ export const actionSchema = z
   );
 
 export const replaySchema = z.object({
-  entityRef: z.string().min(1).optional(),
+  /** Replay is always of one entity: its permission scopes whose metrics may be read. */
+  entityRef: z.string().min(1),
   /** Whose policy defaults (by tier) the gates are parsed with. */
-  environment: z.string().min(1).max(100).default('production'),
+  environment: safeString().min(1).max(100).default('production'),
   gates: gatesInput.optional(),
   from: timeParam,
   to: timeParam,

@@ -113,6 +113,27 @@ describe('two backend instances on one database', () => {
     });
 
     const start = async (deploymentId: string) => {
+      // A rollout watches a deployment the ledger holds in flight.
+      await request(instances[0].server)
+        .post('/api/greenlight/v1/events')
+        .set('Authorization', pipeline)
+        .send({
+          events: [
+            {
+              id: `evt-${deploymentId}`,
+              type: 'deployment.started',
+              entityRef: 'component:default/twin',
+              deployment: {
+                id: deploymentId,
+                environment: 'production',
+                status: 'started',
+                strategy: 'rolling',
+                startedAt: new Date().toISOString(),
+              },
+            },
+          ],
+        })
+        .expect(200);
       const res = await request(instances[0].server)
         .post('/api/greenlight/v1/rollouts')
         .set('Authorization', pipeline)

@@ -6,17 +6,26 @@ import {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
-import { AuthorizeResult, BasicPermission } from '@backstage/plugin-permission-common';
+import {
+  AuthorizeResult,
+  BasicPermission,
+  ResourcePermission,
+} from '@backstage/plugin-permission-common';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
-import { greenlightReadPermission } from '@greenlight/backstage-plugin-greenlight-common';
+import { greenlightReadPermission, canonicalEntityRef } from '@greenlight/backstage-plugin-greenlight-common';
 import { Request } from 'express';
+import { ServiceScopes } from './serviceScopes';
 
 export type AccessDeps = {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   catalog: CatalogService;
+  /** Which entities each narrowed service principal may write. */
+  serviceScopes: ServiceScopes;
 };
+
+/** A Greenlight write permission: a resource permission on a catalog entity. */
+export type EntityWritePermission = ResourcePermission<'catalog-entity'>;
 
 /** Who the audit log names for a principal. */
 export function actorOf(
@@ -52,7 +61,7 @@ export async function reader(deps: AccessDeps, req: Request) {
 
 export function normaliseEntityRef(ref: string, field = 'entityRef'): string {
   try {
-    return stringifyEntityRef(parseEntityRef(ref));
+    return canonicalEntityRef(ref);
   } catch (e) {
     throw new InputError(`${field}: ${(e as Error).message}`);
   }
@@ -70,4 +79,91 @@ export async function assertCanReadEntity(
   const entity = await deps.catalog.getEntityByRef(entityRef, { credentials });
   if (!entity) throw new NotFoundError(`No entity ${entityRef} is visible to you`);
   return entity;
+}
+
+/**
+ * Whether the caller may do `permission` on each entity; one permission request per entity.
+ * User decisions come from the permission policy; conditional ones (IS_ENTITY_OWNER,
+ * HAS_ANNOTATION, …) are applied by the catalog, which the permission backend asks because the
+ * resource type is the catalog's. Service principals are decided by their access restrictions
+ * and then narrowed by their configured scope (see ServiceScopes).
+ */
+export async function entityDecisions(
+  deps: AccessDeps,
+  credentials: BackstageCredentials,
+  permission: EntityWritePermission,
+  entityRefs: string[],
+): Promise<Map<string, boolean>> {
+  const refs = [...new Set(entityRefs)];
+  const out = new Map<string, boolean>();
+  if (refs.length === 0) return out;
+  const decisions = await deps.permissions.authorize(
+    refs.map(resourceRef => ({ permission, resourceRef })),
+    { credentials },
+  );
+  const scope = deps.serviceScopes.scopeOf(credentials);
+  for (const [i, ref] of refs.entries()) {
+    let allowed = decisions[i]?.result === AuthorizeResult.ALLOW;
+    if (allowed && scope) allowed = await deps.serviceScopes.covers(scope, ref);
+    out.set(ref, allowed);
+  }
+  return out;
+}
+
+/** Throws 403 unless the caller may do `permission` on the entity. */
+export async function authorizeEntityWrite(
+  deps: AccessDeps,
+  credentials: BackstageCredentials,
+  permission: EntityWritePermission,
+  entityRef: string,
+): Promise<void> {
+  const decisions = await entityDecisions(deps, credentials, permission, [entityRef]);
+  if (!decisions.get(entityRef)) {
+    throw new NotAllowedError(`${permission.name} is not granted on ${entityRef}`);
+  }
+}
+
+/**
+ * All or nothing for a batch: throws one 403 naming every refused item unless the caller may do
+ * `permission` on the entity of each. An item with no entity yet (an event that matches no
+ * catalog entity) needs the permission without a resource and an unscoped service principal:
+ * it may attach to any entity later, so neither a user nor a narrowed token may write it.
+ */
+export async function authorizeEntityWrites(
+  deps: AccessDeps,
+  credentials: BackstageCredentials,
+  permission: EntityWritePermission,
+  items: Array<{ label: string; entityRef: string | null }>,
+): Promise<void> {
+  const decisions = await entityDecisions(
+    deps,
+    credentials,
+    permission,
+    items.flatMap(i => (i.entityRef ? [i.entityRef] : [])),
+  );
+  let unmappedAllowed = false;
+  if (items.some(i => !i.entityRef)) {
+    const unscopedService =
+      (credentials.principal as { type?: string }).type === 'service' && !deps.serviceScopes.scopeOf(credentials);
+    if (unscopedService) {
+      // Service principals get a definitive answer from their access restrictions.
+      const [decision] = await deps.permissions.authorizeConditional([{ permission }], {
+        credentials,
+      });
+      unmappedAllowed = decision.result === AuthorizeResult.ALLOW;
+    }
+  }
+  const refused = items.filter(i =>
+    i.entityRef ? !decisions.get(i.entityRef) : !unmappedAllowed,
+  );
+  if (refused.length > 0) {
+    const detail = refused
+      .slice(0, 20)
+      .map(i => `${i.label} (${i.entityRef ?? 'no entity yet'})`)
+      .join(', ');
+    const more = refused.length > 20 ? ` and ${refused.length - 20} more` : '';
+    throw new NotAllowedError(
+      `${permission.name} is not granted for ${detail}${more}; nothing was written`,
+    );
+  }
 }

@@ -8,7 +8,11 @@ import {
   verifyGithubSignature,
 } from '../ingest';
 import { IngestService } from '../service/IngestService';
-import { AccessDeps, serviceWriter } from './access';
+import { greenlightEventCreatePermission } from '@greenlight/backstage-plugin-greenlight-common';
+import { AccessDeps, authorizeEntityWrites, serviceWriter } from './access';
+import { describeIssues } from './describeIssues';
+import { sendError } from './errorBody';
+import { assertSafeInput } from './safeInput';
 
 /** CDEvents from any producer, and GitHub's signed webhooks. */
 export function foreignIngestRoutes(
@@ -33,10 +37,9 @@ export function foreignIngestRoutes(
       } catch {
         throw new InputError('body: not valid JSON');
       }
+      assertSafeInput(payload, 'body');
       const event = String(req.headers['x-github-event'] ?? '');
-      const deliveryId = String(req.headers['x-github-delivery'] ?? '');
-      if (!deliveryId) throw new InputError('X-GitHub-Delivery: header is required');
-      const outcome = mapGithubWebhook({ event, deliveryId, payload });
+      const outcome = mapGithubWebhook({ event, payload });
       if (outcome.outcome === 'invalid') {
         throw new InputError(`${outcome.path}: ${outcome.message}`);
       }
@@ -54,28 +57,47 @@ export function foreignIngestRoutes(
     '/v1/cdevents',
     express.json({ limit: deps.maxBodySize, type: ['application/json', 'application/*+json'] }),
     async (req, res) => {
-    const { actor } = await serviceWriter(deps, req);
+    const { credentials, actor } = await serviceWriter(deps, req);
+    assertSafeInput(req.body, 'body');
     const results = parseCdeventsRequest({ headers: req.headers, body: req.body });
     const invalid = results.flatMap(r =>
       r.outcome === 'invalid' ? [{ index: r.index, path: r.path, message: r.message }] : [],
     );
     if (invalid.length > 0) {
-      res.status(400).json({
-        error: {
-          name: 'InputError',
-          message: `Invalid CDEvents: ${invalid.length} problem(s); nothing was written`,
-        },
-        issues: invalid,
-      });
+      sendError(
+        req,
+        res,
+        400,
+        { name: 'InputError', message: `Invalid CDEvents: ${describeIssues(invalid)}; nothing was written` },
+        { issues: invalid },
+      );
       return;
     }
-    const events = results.flatMap(r => (r.outcome === 'mapped' ? r.events : []));
+    const mapped = results.flatMap(r =>
+      r.outcome === 'mapped' ? r.events.map(event => ({ event, index: r.index })) : [],
+    );
+    const events = mapped.map(m => m.event);
     const ignored = results.filter(r => r.outcome === 'ignored').length;
     if (events.length === 0) {
       res.json({ accepted: 0, duplicates: 0, unmapped: 0, ignored, results: [] });
       return;
     }
-    res.json(await deps.ingest.ingest({ source: 'cdevents', events, actor, ignored }));
+    res.json(
+      await deps.ingest.ingest({
+        source: 'cdevents',
+        events,
+        actor,
+        ignored,
+        // Refusals name the CDEvent of the request, not the ledger event it became.
+        authorize: refs =>
+          authorizeEntityWrites(
+            deps,
+            credentials,
+            greenlightEventCreatePermission,
+            refs.map((entityRef, i) => ({ label: `cdevents[${mapped[i].index}]`, entityRef })),
+          ),
+      }),
+    );
     },
   );
 

@@ -9,6 +9,8 @@ import { AccessDeps } from './access';
 import { foreignIngestRoutes } from './foreignIngestRoutes';
 import { ingestRoutes } from './ingestRoutes';
 import { readRoutes } from './readRoutes';
+import { sendError } from './errorBody';
+import { refuseUnsafeInput } from './safeInput';
 
 export type RouterOptions = AccessDeps & {
   store: LedgerStore;
@@ -36,21 +38,28 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       type: ['application/json', 'application/*+json'],
     }),
   );
+  router.use(refuseUnsafeInput());
   router.use(ingestRoutes(options));
   router.use(readRoutes(options));
   for (const featureRouter of options.featureRouters ?? []) router.use(featureRouter);
 
-  // The JSON parser reports oversized and malformed bodies with their own status codes.
+  // The body parsers report oversized, malformed and undecodable bodies with their own
+  // 4xx status codes; they are answered in Backstage's error shape like every other error.
   router.use(
-    (err: any, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+    (err: any, req: express.Request, res: express.Response, next: express.NextFunction) => {
       if (err?.type === 'entity.too.large') {
-        res.status(413).json({
-          error: { name: 'PayloadTooLargeError', message: `Request body exceeds ${options.maxBodySize}` },
+        sendError(req, res, 413, {
+          name: 'PayloadTooLargeError',
+          message: `body: the request body exceeds ${options.maxBodySize}`,
         });
         return;
       }
       if (err?.type === 'entity.parse.failed') {
-        res.status(400).json({ error: { name: 'InputError', message: `body: not valid JSON` } });
+        sendError(req, res, 400, { name: 'InputError', message: 'body: not valid JSON' });
+        return;
+      }
+      if (typeof err?.type === 'string' && err.status >= 400 && err.status < 500) {
+        sendError(req, res, err.status, { name: 'InputError', message: `body: ${err.message}` });
         return;
       }
       next(err);

@@ -1,25 +1,44 @@
-import { parseEventBatch } from '@greenlight/backstage-plugin-greenlight-common';
+import {
+  greenlightEventCreatePermission,
+  parseEventBatch,
+} from '@greenlight/backstage-plugin-greenlight-common';
 import Router from 'express-promise-router';
 import { IngestService } from '../service/IngestService';
-import { AccessDeps, serviceWriter } from './access';
+import { AccessDeps, authorizeEntityWrites, serviceWriter } from './access';
+import { describeIssues } from './describeIssues';
+import { sendError } from './errorBody';
 
 export function ingestRoutes(deps: AccessDeps & { ingest: IngestService }) {
   const router = Router();
 
   router.post('/v1/events', async (req, res) => {
-    const { actor } = await serviceWriter(deps, req);
+    const { credentials, actor } = await serviceWriter(deps, req);
     const parsed = parseEventBatch(req.body);
     if (!parsed.ok) {
-      res.status(400).json({
-        error: {
+      sendError(
+        req,
+        res,
+        400,
+        {
           name: 'InputError',
-          message: `Invalid event batch: ${parsed.issues.length} problem(s); nothing was written`,
+          message: `Invalid event batch: ${describeIssues(parsed.issues)}; nothing was written`,
         },
-        issues: parsed.issues,
-      });
+        { issues: parsed.issues },
+      );
       return;
     }
-    const outcome = await deps.ingest.ingest({ source: 'native', events: parsed.events, actor });
+    const outcome = await deps.ingest.ingest({
+      source: 'native',
+      events: parsed.events,
+      actor,
+      authorize: refs =>
+        authorizeEntityWrites(
+          deps,
+          credentials,
+          greenlightEventCreatePermission,
+          refs.map((entityRef, i) => ({ label: `events[${i}]`, entityRef })),
+        ),
+    });
     res.status(200).json(outcome);
   });
 

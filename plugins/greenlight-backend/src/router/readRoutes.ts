@@ -42,10 +42,13 @@ export function readRoutes(
   const router = Router();
   const { store } = deps;
   const enrichers = deps.releaseEnrichers ?? [];
-  const enrichReleases = async <T extends Release>(releases: T[]) => {
-    let out = releases;
-    for (const enricher of enrichers) out = await enricher.enrichReleases(out);
-    return out;
+  // Enrichers add disjoint fields to the same releases, so they read their stores at the same
+  // time and their answers are merged release by release: a page waits for the slowest
+  // enricher, not for the sum of them.
+  const enrichReleases = async <T extends Release>(releases: T[]): Promise<T[]> => {
+    if (enrichers.length === 0 || releases.length === 0) return releases;
+    const answers = await Promise.all(enrichers.map(e => e.enrichReleases(releases)));
+    return releases.map((release, i) => Object.assign({}, release, ...answers.map(a => a[i])));
   };
   const enrichEnvironments = async (states: EnvironmentState[]) => {
     let out = states;

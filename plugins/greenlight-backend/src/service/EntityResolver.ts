@@ -1,7 +1,6 @@
 import { AuthService } from '@backstage/backend-plugin-api';
-import { stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { GREENLIGHT_ANNOTATIONS } from '@greenlight/backstage-plugin-greenlight-common';
+import { GREENLIGHT_ANNOTATIONS, canonicalEntityRef, canonicalRefOf } from '@greenlight/backstage-plugin-greenlight-common';
 
 /** The fields of an event that can tie it to a catalog entity, in order of precedence. */
 export type MappingKeys = {
@@ -14,6 +13,11 @@ export type MappingKeys = {
 export interface EntityResolver {
   /** The entity an event belongs to, or null when no entity matches yet. */
   resolve(keys: MappingKeys): Promise<string | null>;
+  /**
+   * The entity's `github.com/project-slug`, or null when the entity is not in the catalog.
+   * A resolver without it cannot bind GitHub events to explicitly named entities.
+   */
+  githubSlugOfEntity?(entityRef: string): Promise<string | null>;
 }
 
 /** `pkg:oci/acme/payments@sha256:…?arch=amd64` → `pkg:oci/acme/payments`. */
@@ -43,7 +47,7 @@ export class CatalogEntityResolver implements EntityResolver {
   ) {}
 
   async resolve(keys: MappingKeys): Promise<string | null> {
-    if (keys.entityRef) return keys.entityRef.toLocaleLowerCase('en-US');
+    if (keys.entityRef) return canonicalEntityRef(keys.entityRef);
     const lookups: Array<[string, string | undefined]> = [
       [GREENLIGHT_ANNOTATIONS.serviceId, keys.serviceId],
       [
@@ -61,6 +65,14 @@ export class CatalogEntityResolver implements EntityResolver {
       if (found) return found;
     }
     return null;
+  }
+
+  async githubSlugOfEntity(entityRef: string): Promise<string | null> {
+    const entity = await this.catalog.getEntityByRef(entityRef, {
+      credentials: await this.auth.getOwnServiceCredentials(),
+    });
+    if (!entity) return null;
+    return entity.metadata.annotations?.[GREENLIGHT_ANNOTATIONS.githubProjectSlug] ?? '';
   }
 
   /** Forgets cached misses so that newly registered entities are found. */
@@ -81,7 +93,7 @@ export class CatalogEntityResolver implements EntityResolver {
       },
       { credentials: await this.auth.getOwnServiceCredentials() },
     );
-    const refs = items.map(e => stringifyEntityRef(e)).sort();
+    const refs = items.map(e => canonicalRefOf(e)).sort();
     const resolved = refs[0] ?? null;
     this.cache.set(key, { value: resolved, expires: Date.now() + TTL_MS });
     return resolved;

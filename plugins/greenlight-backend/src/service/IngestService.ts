@@ -2,6 +2,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { GreenlightEvent } from '@greenlight/backstage-plugin-greenlight-common';
 import { LedgerStore, NewEventRow } from '../database/LedgerStore';
 import { EntityResolver, MappingKeys } from './EntityResolver';
+import { bindToRepository } from './repositoryBinding';
 import { eventTimeOf, subjectKeyOf } from './subjects';
 
 export type IngestOutcome = {
@@ -39,11 +40,19 @@ export class IngestService {
     events: GreenlightEvent[];
     actor: string;
     ignored?: number;
+    /**
+     * Called with each event's resolved entity (null when none matches yet) before anything is
+     * written; throwing rejects the whole batch.
+     */
+    authorize?: (entityRefs: Array<string | null>) => Promise<void>;
   }): Promise<IngestOutcome> {
     const receivedAt = Date.now();
     const rows: NewEventRow[] = [];
     for (const event of options.events) {
-      const keys = mappingKeysOf(event);
+      const keys =
+        options.source === 'github'
+          ? await bindToRepository(mappingKeysOf(event), this.resolver)
+          : mappingKeysOf(event);
       rows.push({
         id: `${options.source}:${event.id}`,
         source: options.source,
@@ -56,6 +65,7 @@ export class IngestService {
         event,
       });
     }
+    if (options.authorize) await options.authorize(rows.map(r => r.entityRef));
     const result = await this.store.applyEvents(rows, {
       actor: options.actor,
       action: 'ingest',
@@ -63,8 +73,11 @@ export class IngestService {
       subjectId: `${options.source}:${receivedAt}`,
       details: { source: options.source },
     });
-    const duplicates = new Set(result.duplicates);
-    const fresh = rows.filter(r => !duplicates.has(r.id));
+    // The first sending of an accepted id is the new event; any repeat of it in the same
+    // batch is a duplicate, like an id the ledger already held.
+    const pending = new Set(result.accepted);
+    const isNew = rows.map(r => pending.delete(r.id));
+    const fresh = rows.filter((_, i) => isNew[i]);
     for (const listener of this.listeners) {
       try {
         if (fresh.length > 0) await listener(fresh);
@@ -72,18 +85,18 @@ export class IngestService {
         this.logger.error(`Ingest listener failed: ${(e as Error).message}`);
       }
     }
-    const unmapped = rows.filter(r => !r.entityRef && !duplicates.has(r.id)).length;
+    const unmapped = fresh.filter(r => !r.entityRef).length;
     if (unmapped > 0) {
       this.logger.info(`${unmapped} ${options.source} event(s) matched no catalog entity yet`);
     }
     return {
-      accepted: result.accepted.length,
-      duplicates: result.duplicates.length,
+      accepted: fresh.length,
+      duplicates: rows.length - fresh.length,
       unmapped,
       ignored: options.ignored ?? 0,
-      results: rows.map(r => ({
+      results: rows.map((r, i) => ({
         id: r.id,
-        status: duplicates.has(r.id) ? 'duplicate' : 'accepted',
+        status: isNew[i] ? 'accepted' : 'duplicate',
         entityRef: r.entityRef,
       })),
     };

@@ -1,6 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
 import { createTestDatabases } from '../__testUtils__/databases';
+import { ledgerSnapshot as snapshot } from '../__testUtils__/ledgerSnapshot';
 import { sampleServices, staticResolver } from '../__testUtils__/demoServices';
 import { KnexLedgerStore } from '../database/KnexLedgerStore';
 import { applyMigrations } from '../database/migrations';
@@ -12,32 +13,6 @@ import {
 } from '@greenlight/backstage-plugin-greenlight-common';
 
 jest.setTimeout(300_000);
-
-const PROJECTED: Array<[string, string[]]> = [
-  ['deployments', ['id']],
-  ['deployment_commits', ['deployment_id', 'commit_sha']],
-  ['environment_commits', ['entity_ref', 'environment', 'commit_sha']],
-  ['builds', ['id']],
-  ['artifacts', ['digest']],
-  ['commits', ['repository', 'sha']],
-  ['incidents', ['id']],
-  ['incident_entities', ['incident_id', 'entity_ref']],
-  ['test_runs', ['id']],
-];
-
-/** Everything the ledger derived, in a canonical order; receipt times are left out. */
-async function snapshot(knex: Knex) {
-  const out: Record<string, unknown[]> = {};
-  for (const [table, order] of PROJECTED) {
-    out[table] = (await knex(table).orderBy(order)).map(row =>
-      Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v])),
-    );
-  }
-  out.events = await knex('events')
-    .select('id', 'subject_key', 'entity_ref', 'payload')
-    .orderBy('id');
-  return out;
-}
 
 async function ingestAll(knex: Knex, events: GreenlightEvent[]) {
   const store = new KnexLedgerStore(knex);

@@ -58,23 +58,55 @@ export function readDeploymentExtras(
   }
   const { rollbackOf, replaces, ...rest } = parsed.data;
   const purl = rest.artifactPurl ? parsePurl(rest.artifactPurl) : undefined;
-  // A bare number names another GitHub deployment of the same repository.
-  const ref = (value?: string | number) => {
-    if (typeof value === 'number' || (value && /^\d+$/.test(value))) {
-      return deploymentId(value);
-    }
-    return value;
+  const links: Record<'rollbackOf' | 'replaces', string | undefined> = {
+    rollbackOf: undefined,
+    replaces: undefined,
   };
+  for (const [field, value] of [
+    ['rollbackOf', rollbackOf],
+    ['replaces', replaces],
+  ] as const) {
+    if (value === undefined) continue;
+    const linked = sameRepositoryDeployment(value, deploymentId);
+    if (!linked) {
+      return {
+        ok: false,
+        path: `deployment.payload.greenlight.${field}`,
+        message:
+          'must be a deployment of the sending repository: its number, or github.com/<owner>/<repo>/deployments/<number> of this repository',
+      };
+    }
+    links[field] = linked;
+  }
   return {
     ok: true,
     extras: {
       ...rest,
       digest: rest.digest ?? (purl && purlDigest(purl)),
       artifactPurl: purl?.unversioned ?? rest.artifactPurl,
-      rollbackOf: ref(rollbackOf),
-      replaces: ref(replaces),
+      rollbackOf: links.rollbackOf,
+      replaces: links.replaces,
     },
   };
+}
+
+/**
+ * A remediation link may only name another deployment of the repository that sent the
+ * webhook: one secret signs every repository's deliveries, so a link to another
+ * repository's deployment could mark another team's release failed.
+ */
+function sameRepositoryDeployment(
+  value: string | number,
+  deploymentId: (githubId: string | number) => string,
+): string | undefined {
+  if (typeof value === 'number' || /^\d+$/.test(value))
+    return deploymentId(value);
+  const number = /\/deployments\/(\d+)$/.exec(value)?.[1];
+  const lower = (text: string) => text.toLocaleLowerCase('en-US');
+  if (number && lower(deploymentId(number)) === lower(value)) {
+    return deploymentId(number);
+  }
+  return undefined;
 }
 
 function parseJson(text: string): unknown {

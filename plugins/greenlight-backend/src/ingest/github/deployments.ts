@@ -60,6 +60,7 @@ export function mapDeployment(payload: unknown): Translation {
   const shared = common(deployment, repository);
   if (!shared.ok) return reject(shared.path, shared.message);
   return {
+    id: `${shared.deployment.id}/created`,
     events: [
       {
         type: 'deployment.started',
@@ -102,6 +103,7 @@ export function mapDeploymentStatus(payload: unknown): Translation {
   const shared = common(deployment, repository);
   if (!shared.ok) return reject(shared.path, shared.message);
   return {
+    id: `${shared.deployment.id}/statuses/${status.id}`,
     events: [
       {
         type: 'deployment.finished',

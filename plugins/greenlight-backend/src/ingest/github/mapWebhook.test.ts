@@ -14,11 +14,10 @@ import {
 } from './__testUtils__/payloads';
 import { mapGithubWebhook } from './mapWebhook';
 
-const DELIVERY = '72d3162e-cc78-11e3-81ab-4c9367dc0958';
 const DEPLOYMENT_ID = 'github.com/acme/payments/deployments/987654';
 
 const map = (event: string, payload: unknown): IngestOutcome =>
-  mapGithubWebhook({ event, deliveryId: DELIVERY, payload });
+  mapGithubWebhook({ event, payload });
 
 function mapped(event: string, payload: unknown): GreenlightEvent[] {
   const result = map(event, payload);
@@ -35,7 +34,7 @@ describe('deployment', () => {
   it('maps a created deployment to deployment.started', () => {
     expect(mapped('deployment', deploymentEvent())).toEqual([
       {
-        id: DELIVERY,
+        id: `${DEPLOYMENT_ID}/created`,
         type: 'deployment.started',
         time: '2024-05-02T10:00:00Z',
         repository: 'github.com/acme/payments',
@@ -111,7 +110,7 @@ describe('deployment_status', () => {
   ])('maps state %s to a deployment finished as %s', (state, status) => {
     expect(mapped('deployment_status', deploymentStatusEvent(state))).toEqual([
       {
-        id: DELIVERY,
+        id: `${DEPLOYMENT_ID}/statuses/555`,
         type: 'deployment.finished',
         time: '2024-05-02T10:07:30Z',
         repository: 'github.com/acme/payments',
@@ -157,7 +156,7 @@ describe('workflow_run', () => {
   it('maps a completed run to a build', () => {
     expect(mapped('workflow_run', workflowRunEvent('success'))).toEqual([
       {
-        id: DELIVERY,
+        id: 'github.com/acme/payments/actions/runs/30433642/attempts/2/completed',
         type: 'build',
         time: '2024-05-02T10:04:41Z',
         repository: 'github.com/acme/payments',
@@ -210,7 +209,7 @@ describe('push', () => {
   it('maps a default-branch push to one commits event', () => {
     expect(mapped('push', pushEvent())).toEqual([
       {
-        id: DELIVERY,
+        id: `github.com/acme/payments/pushes/refs/heads/main/${HEAD_SHA}`,
         type: 'commits',
         time: '2024-05-02T09:58:00.000Z',
         repository: 'github.com/acme/payments',
@@ -273,19 +272,26 @@ describe('mapGithubWebhook', () => {
     },
   );
 
-  it('requires the event and delivery headers', () => {
-    expect(
-      mapGithubWebhook({ event: undefined, deliveryId: DELIVERY, payload: {} }),
-    ).toMatchObject({
+  it('requires the event header', () => {
+    expect(mapGithubWebhook({ event: undefined, payload: {} })).toMatchObject({
       outcome: 'invalid',
       path: 'X-GitHub-Event',
     });
-    expect(
-      mapGithubWebhook({ event: 'push', deliveryId: '', payload: pushEvent() }),
-    ).toMatchObject({
-      outcome: 'invalid',
-      path: 'X-GitHub-Delivery',
-    });
+  });
+
+  it('names each event by its signed content, so a replay under a new delivery id is a duplicate', () => {
+    const ids = [
+      mapped('deployment', deploymentEvent()),
+      mapped('deployment_status', deploymentStatusEvent('success')),
+      mapped('workflow_run', workflowRunEvent('success')),
+      mapped('push', pushEvent()),
+    ].map(([event]) => event.id);
+    expect(ids).toEqual([
+      `${DEPLOYMENT_ID}/created`,
+      `${DEPLOYMENT_ID}/statuses/555`,
+      'github.com/acme/payments/actions/runs/30433642/attempts/2/completed',
+      `github.com/acme/payments/pushes/refs/heads/main/${HEAD_SHA}`,
+    ]);
   });
 
   it('does not treat prototype names as event types', () => {

@@ -36,6 +36,7 @@ export const deploymentEventSchema = z.object({
 export const deploymentStatusEventSchema = z.object({
   action: z.string().optional(),
   deployment_status: z.object({
+    id: z.number().int().positive(),
     state: z.string().min(1),
     environment: z.string().optional(),
     created_at: isoTime.optional(),
@@ -63,6 +64,7 @@ export const workflowRunEventSchema = z.object({
 
 export const pushEventSchema = z.object({
   ref: z.string(),
+  after: gitSha,
   deleted: z.boolean().optional(),
   repository: repositorySchema,
   commits: z.array(

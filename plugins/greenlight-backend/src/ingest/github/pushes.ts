@@ -11,7 +11,7 @@ import { pushEventSchema } from './payloads';
 export function mapPush(payload: unknown): Translation {
   const parsed = pushEventSchema.safeParse(payload);
   if (!parsed.success) return { invalid: firstIssue(parsed.error) };
-  const { ref, deleted, repository, commits } = parsed.data;
+  const { ref, after, deleted, repository, commits } = parsed.data;
   const defaultBranch = repository.default_branch ?? repository.master_branch;
   if (!defaultBranch)
     return ignore('the push does not name the default branch');
@@ -25,6 +25,7 @@ export function mapPush(payload: unknown): Translation {
   const repo = githubRepository(repository.full_name);
   const pushedAt = toIso(repository.pushed_at);
   return {
+    id: `${repo}/pushes/${ref}/${after}`,
     events: [
       {
         type: 'commits',

@@ -36,14 +36,16 @@ export function mapWorkflowRun(payload: unknown): Translation {
   }
   const repo = githubRepository(repository.full_name);
   const attempt = run.run_attempt ?? 1;
+  const buildId = `${repo}/actions/runs/${run.id}/attempts/${attempt}`;
   return {
+    id: `${buildId}/completed`,
     events: [
       {
         type: 'build',
         time: run.updated_at,
         repository: repo,
         build: {
-          id: `${repo}/actions/runs/${run.id}/attempts/${attempt}`,
+          id: buildId,
           url:
             run.html_url && z.url().safeParse(run.html_url).success
               ? run.html_url

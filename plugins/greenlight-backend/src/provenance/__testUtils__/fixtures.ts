@@ -96,10 +96,13 @@ export interface StatementOptions {
   buildType?: string;
   repository?: string;
   commit?: string;
+  /** The git ref the workflow ran on; `refs/heads/main` unless set. */
+  ref?: string;
 }
 
 export function slsaV1Statement(options: StatementOptions = {}) {
   const repository = options.repository ?? REPOSITORY;
+  const ref = options.ref ?? 'refs/heads/main';
   return {
     _type: 'https://in-toto.io/Statement/v1',
     subject: [
@@ -114,7 +117,7 @@ export function slsaV1Statement(options: StatementOptions = {}) {
         buildType: options.buildType ?? BUILD_TYPE,
         externalParameters: {
           workflow: {
-            ref: 'refs/heads/main',
+            ref,
             repository,
             path: '.github/workflows/release.yml',
           },
@@ -122,7 +125,7 @@ export function slsaV1Statement(options: StatementOptions = {}) {
         internalParameters: { github: { event_name: 'push' } },
         resolvedDependencies: [
           {
-            uri: `git+${repository}@refs/heads/main`,
+            uri: `git+${repository}@${ref}`,
             digest: { gitCommit: options.commit ?? COMMIT },
           },
         ],

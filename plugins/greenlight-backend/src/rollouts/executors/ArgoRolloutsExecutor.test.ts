@@ -29,7 +29,14 @@ const template = (image: string, hash: string) => ({
 
 /** Just enough of the Kubernetes API for one Argo Rollout and its ReplicaSets. */
 function fakeCluster(
-  options: { statusSubresource?: boolean; forbid?: boolean } = {},
+  options: {
+    statusSubresource?: boolean;
+    forbid?: boolean;
+    /** The image of the newest ReplicaSet (revision 2). */
+    newestImage?: string;
+    /** The Rollout's `status.currentPodHash`, as Argo Rollouts reports it. */
+    currentPodHash?: string;
+  } = {},
 ) {
   const rollout: any = {
     apiVersion: 'argoproj.io/v1alpha1',
@@ -42,9 +49,11 @@ function fakeCluster(
     },
     spec: {
       selector: { matchLabels: { app: 'payments' } },
-      template: template('payments:2.0', 'h2'),
+      template: template(options.newestImage ?? 'payments:2.0', 'h2'),
     },
-    status: {},
+    status: options.currentPodHash
+      ? { currentPodHash: options.currentPodHash }
+      : {},
   };
   const rs = (
     name: string,
@@ -62,7 +71,7 @@ function fakeCluster(
   });
   const replicaSets = [
     rs('payments-h1', '1', 'payments:1.0', 'h1'),
-    rs('payments-h2', '2', 'payments:2.0', 'h2'),
+    rs('payments-h2', '2', options.newestImage ?? 'payments:2.0', 'h2'),
     rs('other-h9', '9', 'other:9', 'h9', 'uid-other'),
   ];
   const templateReplacements: unknown[] = [];
@@ -188,6 +197,68 @@ describe('ArgoRolloutsExecutor', () => {
       message: expect.stringContaining('already rolled back'),
     });
     expect(templateReplacements).toHaveLength(1);
+  });
+
+  describe('checks that the newest revision is the release the rollout watches', () => {
+    const D2 = `sha256:${'2'.repeat(64)}`;
+    const D3 = `sha256:${'3'.repeat(64)}`;
+    const watching = { ...request, artifactDigest: D2 };
+
+    it('undoes it when its image is the digest of the rollout record', async () => {
+      const { rollout, server } = await cluster({
+        newestImage: `registry.example.com/payments@${D2}`,
+        currentPodHash: 'h2',
+      });
+      const result = await new ArgoRolloutsExecutor(
+        config(server.url),
+        name,
+      ).rollback(watching);
+      expect(result).toMatchObject({
+        status: 'succeeded',
+        message: expect.stringContaining('restored to revision 1'),
+      });
+      expect(rollout.spec.template.spec.containers[0].image).toBe(
+        'payments:1.0',
+      );
+    });
+
+    it.each([
+      [
+        'a newer release runs another digest',
+        { newestImage: `registry.example.com/payments@${D3}` },
+        `runs registry.example.com/payments@${D3}, not ${D2}`,
+      ],
+      [
+        "the newest ReplicaSet is not the Rollout's current one",
+        {
+          newestImage: `registry.example.com/payments@${D2}`,
+          currentPodHash: 'h7',
+        },
+        'is not its current one (h7)',
+      ],
+    ])(
+      'refuses when %s, without aborting or undoing anything',
+      async (_label, options, why) => {
+        const { rollout, server, templateReplacements } = await cluster(
+          options,
+        );
+        const result = await new ArgoRolloutsExecutor(
+          config(server.url),
+          name,
+        ).rollback(watching);
+        expect(result).toEqual({
+          status: 'failed',
+          retryable: false,
+          message: expect.stringContaining(why),
+        });
+        expect(result.message).toContain(
+          'not the release rollout rollout-7 watches (deployment d-7), so nothing was aborted or undone',
+        );
+        expect(server.received.filter(r => r.method === 'PATCH')).toEqual([]);
+        expect(rollout.status.abort).toBeUndefined();
+        expect(templateReplacements).toEqual([]);
+      },
+    );
   });
 
   it('patches the Rollout itself when the CRD has no status subresource', async () => {

@@ -55,6 +55,14 @@ function stableJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** The images of a pod template's containers and init containers. */
+function imagesOf(template: any): string[] {
+  const spec = template?.spec ?? {};
+  return [...(spec.containers ?? []), ...(spec.initContainers ?? [])]
+    .map((c: any) => c?.image)
+    .filter((image: unknown): image is string => typeof image === 'string');
+}
+
 function revisionOf(rs: any): number {
   const text = rs?.metadata?.annotations?.[REVISION_ANNOTATION];
   const value = Number(text);
@@ -117,6 +125,12 @@ export class ArgoRolloutsExecutor implements RollbackExecutor {
       return `${where} was already rolled back for this rollout`;
     }
 
+    // Checked before anything changes: undoing (or even aborting) a revision other than
+    // the one this rollout watches would roll back someone else's release.
+    const revisions = this.config.undo
+      ? await this.revisionsToUndo(current, request)
+      : undefined;
+
     const abort = { status: { abort: true } };
     let aborted = await this.call(
       'PATCH',
@@ -138,7 +152,7 @@ export class ArgoRolloutsExecutor implements RollbackExecutor {
     const afterAbort = await this.expect(aborted, `aborting ${where}`);
     if (!this.config.undo) return `${where} aborted`;
 
-    const previous = await this.previousTemplate(current, request);
+    const previous = revisions!.previous;
     // The abort changed the resourceVersion; the patch is tested against the one it returned.
     const version = afterAbort.metadata?.resourceVersion;
     const patch: unknown[] = [];
@@ -181,8 +195,14 @@ export class ArgoRolloutsExecutor implements RollbackExecutor {
       : `${where} aborted and restored to revision ${previous.revision}`;
   }
 
-  /** The pod template of the second newest ReplicaSet the Rollout controls. */
-  private async previousTemplate(rollout: any, request: RollbackRequest) {
+  /**
+   * The newest ReplicaSet the Rollout controls, which the undo replaces, and the pod template
+   * of the second newest, which it restores. Refused (without retry) when the newest is not
+   * the release the rollout record names: its pod-template-hash must be the Rollout's
+   * `status.currentPodHash`, and, when the record names an artifact digest, its containers
+   * must run that digest.
+   */
+  private async revisionsToUndo(rollout: any, request: RollbackRequest) {
     const matchLabels: Record<string, string> =
       rollout.spec?.selector?.matchLabels ?? {};
     const selector = Object.entries(matchLabels)
@@ -212,9 +232,39 @@ export class ArgoRolloutsExecutor implements RollbackExecutor {
         false,
       );
     }
+    const newest = owned[0];
+    const where = `Rollout ${this.config.namespace}/${rollout.metadata?.name}`;
+    const refuse = (why: string) =>
+      new KubeError(
+        `${where}: ${why}; it is not the release rollout ${request.rolloutId} watches (deployment ${request.deploymentId}), so nothing was aborted or undone`,
+        false,
+      );
+    const newestHash =
+      newest.metadata?.labels?.[POD_TEMPLATE_HASH_LABEL] ??
+      newest.spec?.template?.metadata?.labels?.[POD_TEMPLATE_HASH_LABEL];
+    const currentHash = rollout.status?.currentPodHash;
+    if (currentHash && newestHash !== currentHash) {
+      throw refuse(
+        `its newest ReplicaSet (revision ${revisionOf(
+          newest,
+        )}, pod-template-hash ${newestHash}) is not its current one (${currentHash})`,
+      );
+    }
+    if (request.artifactDigest) {
+      const images = imagesOf(newest.spec?.template);
+      if (!images.some(image => image.endsWith(`@${request.artifactDigest}`))) {
+        throw refuse(
+          `revision ${revisionOf(newest)} runs ${
+            images.join(', ') || 'no image'
+          }, not ${request.artifactDigest}`,
+        );
+      }
+    }
     return {
-      revision: revisionOf(owned[1]),
-      template: withoutHash(owned[1].spec?.template),
+      previous: {
+        revision: revisionOf(owned[1]),
+        template: withoutHash(owned[1].spec?.template),
+      },
     };
   }
 

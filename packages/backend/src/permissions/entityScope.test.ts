@@ -1,0 +1,397 @@
+import {
+  as,
+  rowCounts,
+  startGovernedBackend,
+} from './__testUtils__/governedBackend';
+
+jest.setTimeout(180_000);
+
+const SLO = `apiVersion: openslo/v1
+kind: SLO
+metadata:
+  name: latency
+  annotations: { greenlight.dev/interval: 30s, greenlight.dev/evaluations: '3' }
+spec:
+  service: any
+  indicator:
+    metadata: { name: error-rate }
+    spec:
+      thresholdMetric:
+        metricSource: { type: series, spec: { query: errors } }
+  timeWindow: [{ duration: 28d, isRolling: true }]
+  budgetingMethod: Occurrences
+  objectives: [{ displayName: Error rate, op: lt, value: 0.05, target: 0.99 }]
+`;
+
+const PAYMENTS = 'component:default/payments';
+const CHECKOUT = 'component:default/checkout';
+
+const started = (id: string, serviceId: string) => ({
+  id: `evt-${id}`,
+  type: 'deployment.started',
+  serviceId,
+  deployment: {
+    id,
+    environment: 'production',
+    status: 'started',
+    strategy: 'rolling',
+    startedAt: new Date().toISOString(),
+  },
+});
+
+/**
+ * The example policy and pipeline scopes with the real permission backend and catalog: every
+ * forged write answers 4xx and changes no row.
+ */
+describe('entity-scoped writes under the example policy', () => {
+  let gl: Awaited<ReturnType<typeof startGovernedBackend>>;
+  /** Team A's pipeline token: Greenlight's pipeline permissions, on team A's entities. */
+  const teamA = 'Bearer team-a-token';
+  /** A token that may only record events. */
+  const eventsOnly = 'Bearer events-only-token';
+  /** A token for the catalog alone. */
+  const catalogOnly = 'Bearer catalog-only-token';
+  const unscoped = as.pipeline('platform-pipelines');
+
+  beforeAll(async () => {
+    gl = await startGovernedBackend({
+      greenlight: {
+        permissions: {
+          serviceScopes: [
+            { subject: 'team-a-pipeline', owners: ['group:default/team-a'] },
+          ],
+        },
+      },
+      tokens: [
+        {
+          token: 'team-a-token',
+          subject: 'team-a-pipeline',
+          accessRestrictions: [
+            {
+              plugin: 'greenlight',
+              permission: [
+                'greenlight.release.read',
+                'greenlight.event.create',
+                'greenlight.rollout.create',
+                'greenlight.rollout.gates.inline',
+                'greenlight.readiness.decide',
+                'greenlight.drift.report',
+                'greenlight.gate.replay',
+              ],
+            },
+          ],
+        },
+        {
+          token: 'events-only-token',
+          subject: 'reporting',
+          accessRestrictions: [
+            { plugin: 'greenlight', permission: 'greenlight.event.create' },
+          ],
+        },
+        {
+          token: 'catalog-only-token',
+          subject: 'catalog-sync',
+          accessRestrictions: [{ plugin: 'catalog' }],
+        },
+      ],
+    });
+    const seeded = await gl.api
+      .post('/api/greenlight/v1/events')
+      .set('Authorization', unscoped)
+      .send({
+        events: [started('pay-1', 'payments'), started('co-1', 'checkout')],
+      });
+    if (seeded.status !== 200)
+      throw new Error(`seeding failed: ${JSON.stringify(seeded.body)}`);
+  });
+  afterAll(() => gl?.stop());
+
+  /** Sends the request and asserts its status and that no Greenlight row changed. */
+  async function refused(status: number, send: () => Promise<any>) {
+    const before = await rowCounts(gl.ledger);
+    const res = await send();
+    if (res.status !== status) {
+      throw new Error(
+        `expected ${status}, got ${res.status}: ${JSON.stringify(res.body)}`,
+      );
+    }
+    expect(await rowCounts(gl.ledger)).toEqual(before);
+    return res;
+  }
+  const post = (path: string, auth: string, body: object) =>
+    gl.api.post(`/api/greenlight${path}`).set('Authorization', auth).send(body);
+
+  it('lets a pipeline token record events only for its own team’s entities, all or nothing', async () => {
+    const own = await post('/v1/events', teamA, {
+      events: [started('pay-2', 'payments')],
+    });
+    expect(own.status).toBe(200);
+
+    const mixed = await refused(403, () =>
+      post('/v1/events', teamA, {
+        events: [started('pay-3', 'payments'), started('co-2', 'checkout')],
+      }),
+    );
+    expect(mixed.body.error.message).toContain(`events[1] (${CHECKOUT})`);
+    expect(mixed.body.error.message).not.toContain('events[0]');
+
+    // an event that matches no entity yet could attach to anyone's later: not for a scoped token
+    const unknown = await refused(403, () =>
+      post('/v1/events', teamA, { events: [started('x-1', 'not-in-catalog')] }),
+    );
+    expect(unknown.body.error.message).toContain('events[0] (no entity yet)');
+    expect(
+      (
+        await post('/v1/events', unscoped, {
+          events: [started('x-1', 'not-in-catalog')],
+        })
+      ).status,
+    ).toBe(200);
+
+    const cdevent = await refused(403, () =>
+      gl.api
+        .post('/api/greenlight/v1/cdevents')
+        .set('Authorization', teamA)
+        .set('Content-Type', 'application/json')
+        .send({
+          context: {
+            specversion: '0.4.1',
+            id: 'cd-1',
+            source: '/pipelines/checkout',
+            type: 'dev.cdevents.service.deployed.0.1.1',
+            timestamp: new Date().toISOString(),
+          },
+          subject: {
+            id: 'checkout',
+            source: '/pipelines/checkout',
+            content: {
+              environment: { id: 'production' },
+              artifactId: `pkg:oci/checkout@sha256:${'a'.repeat(64)}`,
+            },
+          },
+          customData: { greenlight: { entityRef: CHECKOUT } },
+        }),
+    );
+    expect(cdevent.body.error.message).toContain('cdevents[0]');
+  });
+
+  it('honours the access restrictions of external-access tokens', async () => {
+    expect(
+      (
+        await post('/v1/events', eventsOnly, {
+          events: [started('co-3', 'checkout')],
+        })
+      ).status,
+    ).toBe(200);
+    const rollout = await refused(403, () =>
+      post('/v1/rollouts', eventsOnly, {
+        entityRef: CHECKOUT,
+        environment: 'production',
+        deploymentId: 'co-3',
+        strategy: 'canary',
+        gates: SLO,
+      }),
+    );
+    expect(rollout.body.error.message).toContain('greenlight.rollout.create');
+    await refused(401, () =>
+      post('/v1/events', catalogOnly, {
+        events: [started('co-4', 'checkout')],
+      }),
+    );
+  });
+
+  it('never lets a person’s session write ledger events, whatever they own', async () => {
+    expect.hasAssertions();
+    await refused(403, () =>
+      post('/v1/events', as.rita, { events: [started('pay-4', 'payments')] }),
+    );
+    await refused(403, () =>
+      post('/v1/events', as.ada, { events: [started('pay-4', 'payments')] }),
+    );
+  });
+
+  it('starts rollouts only for the token’s entities and for deployments the ledger holds in flight', async () => {
+    const body = (entityRef: string, deploymentId: string) => ({
+      entityRef,
+      environment: 'production',
+      deploymentId,
+      strategy: 'canary',
+      gates: SLO,
+    });
+    await refused(403, () =>
+      post('/v1/rollouts', teamA, body(CHECKOUT, 'co-1')),
+    );
+    await refused(404, () =>
+      post('/v1/rollouts', teamA, body(PAYMENTS, 'co-1')),
+    );
+    await refused(404, () =>
+      post('/v1/rollouts', teamA, body(PAYMENTS, 'invented')),
+    );
+    await refused(403, () =>
+      post('/v1/rollouts', as.rita, body(PAYMENTS, 'pay-1')),
+    );
+    const created = await post('/v1/rollouts', teamA, body(PAYMENTS, 'pay-1'));
+    expect(created.status).toBe(201);
+  });
+
+  it('lets owners and release managers act on a rollout, nobody else', async () => {
+    const list = await gl.api
+      .get('/api/greenlight/v1/rollouts')
+      .query({ entityRef: PAYMENTS })
+      .set('Authorization', as.bob);
+    const rollout = list.body.items.find(
+      (r: any) => r.deploymentId === 'pay-1',
+    );
+    expect(rollout.allowedActions).toEqual([]);
+    const act = (auth: string, action: object) =>
+      post(`/v1/rollouts/${rollout.id}/actions`, auth, action);
+
+    await refused(403, () =>
+      act(as.bob, { action: 'rollback', reason: 'not mine' }),
+    );
+    await refused(403, () =>
+      act(teamA, { action: 'rollback', reason: 'a pipeline' }),
+    );
+    // owners may roll back their own services, but overriding a gate is for release managers
+    await refused(403, () =>
+      act(as.ada, { action: 'override', reason: 'ship it' }),
+    );
+    const paused = await act(as.ada, {
+      action: 'pause',
+      reason: 'checking dashboards',
+    });
+    expect(paused.status).toBe(200);
+    expect(paused.body.allowedActions).toEqual([
+      'resume',
+      'promote',
+      'rollback',
+    ]);
+    const resumed = await act(as.rita, { action: 'resume' });
+    expect(resumed.status).toBe(200);
+  });
+
+  it('replays only the token’s or owner’s entities, and inline gates only for release managers', async () => {
+    const to = Date.now() - 60_000;
+    const window = {
+      from: new Date(to - 3600_000).toISOString(),
+      to: new Date(to).toISOString(),
+    };
+    const replay = (auth: string, entityRef: string, extra: object = {}) =>
+      post('/v1/gates/replay', auth, {
+        entityRef,
+        stepSeconds: 60,
+        ...window,
+        ...extra,
+      });
+
+    expect((await replay(teamA, CHECKOUT, { gates: SLO })).status).toBe(403);
+    expect((await replay(as.bob, PAYMENTS)).status).toBe(403);
+    expect((await replay(as.ada, PAYMENTS, { gates: SLO })).status).toBe(403);
+    // the owner passes the permission check and meets the missing gates of the entity
+    const own = await replay(as.ada, PAYMENTS);
+    expect(own.status).toBe(400);
+    expect(own.body.error.message).toMatch(/^gates: /);
+    const manager = await replay(as.rita, CHECKOUT, { gates: SLO });
+    expect(manager.status).toBe(200);
+    expect(manager.body.gates).toHaveLength(1);
+    const allowedForToken = await replay(teamA, PAYMENTS, { gates: SLO });
+    expect(allowedForToken.status).toBe(200);
+  });
+
+  it('records readiness decisions and break-glass changes only for owners, reviewed by someone else', async () => {
+    const readiness = (auth: string, entityRef: string) =>
+      post('/v1/readiness', auth, {
+        entityRef,
+        environment: 'production',
+        change: { deploymentId: 'pay-1', commitSha: 'c0ffee1' },
+        evidence: { 'change.approved': true },
+      });
+    await refused(403, () => readiness(as.bob, PAYMENTS));
+    await refused(403, () => readiness(teamA, CHECKOUT));
+    const decided = await readiness(as.ada, PAYMENTS);
+    expect(decided.status).toBe(200);
+    // a blocked change is overridden by a release manager, not by its owner
+    const blocked = await post('/v1/readiness', as.ada, {
+      entityRef: PAYMENTS,
+      environment: 'production',
+      change: { deploymentId: 'pay-1', changedFiles: ['src/app.py'] },
+    });
+    expect(blocked.body.decision).toBe('block');
+    const override = (auth: string) =>
+      post(`/v1/readiness/${blocked.body.decisionId}/override`, auth, {
+        reason: 'hotfix',
+      });
+    await refused(403, () => override(as.ada));
+    await refused(403, () => override(teamA));
+    expect((await override(as.rita)).status).toBe(200);
+
+    const change = { what: 'Raised the pool by hand', why: 'Incident 17' };
+    await refused(403, () =>
+      post('/v1/break-glass', as.bob, { entityRef: PAYMENTS, ...change }),
+    );
+    const recorded = await post('/v1/break-glass', as.ada, {
+      entityRef: PAYMENTS,
+      ...change,
+    });
+    expect(recorded.status).toBe(201);
+    const reconcile = (auth: string) =>
+      post(`/v1/break-glass/${recorded.body.id}/reconcile`, auth, {
+        link: 'https://git.example.com/acme/payments/pull/1',
+      });
+    await refused(403, () => reconcile(as.ada));
+    await refused(403, () => reconcile(as.bob));
+    expect((await reconcile(as.rita)).status).toBe(200);
+  });
+
+  it('records attestations and registrations only for the token’s entities', async () => {
+    const attestation = (entityRef: string) => ({
+      artifactDigest: `sha256:${'c'.repeat(64)}`,
+      mediaType: 'application/vnd.in-toto+json',
+      content: { _type: 'https://in-toto.io/Statement/v1' },
+      entityRef,
+    });
+    await refused(403, () =>
+      post('/v1/attestations', teamA, attestation(CHECKOUT)),
+    );
+    await refused(403, () =>
+      post('/v1/attestations', as.rita, attestation(PAYMENTS)),
+    );
+
+    const registration = {
+      environments: [{ name: 'production', tier: 'production', order: 0 }],
+      gates: { sloFile: './slo.yaml' },
+      provenance: {
+        expectedSource: 'github.com/acme/checkout',
+        allowedBuilders: ['https://github.com/actions/runner/github-hosted'],
+      },
+      owner: 'group:default/team-b',
+      rollout: { strategy: 'canary', canarySteps: [10, 50] },
+    };
+    // the same subject without access restrictions is still held to its team's entities
+    const teamAUnrestricted = as.pipeline('team-a-pipeline');
+    await refused(403, () =>
+      gl.api
+        .put('/api/greenlight/v1/services/default/component/checkout')
+        .set('Authorization', teamAUnrestricted)
+        .send(registration),
+    );
+    const own = await gl.api
+      .put('/api/greenlight/v1/services/default/component/payments')
+      .set('Authorization', teamAUnrestricted)
+      .send({ ...registration, owner: 'group:default/team-a' });
+    expect(own.status).toBe(201);
+  });
+
+  it('takes drift reports only for the token’s entities, and whole-source reports from unscoped writers', async () => {
+    const report = (entityRef?: string) => ({
+      source: 'terraform-prod',
+      ...(entityRef ? { entityRef } : {}),
+      resources: [{ address: 'aws_db_instance.main', drifted: true }],
+    });
+    await refused(403, () => post('/v1/drift', teamA, report(CHECKOUT)));
+    await refused(403, () => post('/v1/drift', teamA, report()));
+    await refused(403, () => post('/v1/drift', as.ada, report(PAYMENTS)));
+    expect((await post('/v1/drift', teamA, report(PAYMENTS))).status).toBe(200);
+    expect((await post('/v1/drift', unscoped, report())).status).toBe(200);
+  });
+});

@@ -1,0 +1,57 @@
+/* eslint-disable jest/no-standalone-expect -- the PostgreSQL-only test is declared through `onPostgres` */
+import { createTestDatabases } from '../__testUtils__/databases';
+import { analyzeDue, PlannerStatistics } from './plannerStatistics';
+
+describe('analyzeDue', () => {
+  it.each([
+    // due after more than 50 + 10 % of the live rows changed
+    [0, 50, false], // 50 > 50 + 0 is false
+    [0, 51, true], // a table loaded from nothing: 51 > 50
+    [1000, 150, false], // 150 > 50 + 100 is false
+    [1000, 151, true],
+    [50_000, 5_050, false], // 5,050 > 50 + 5,000 is false
+    [50_000, 5_051, true],
+  ])('%p live rows, %p changed → %p', (live, changed, due) => {
+    expect(analyzeDue(live, changed)).toBe(due);
+  });
+});
+
+describe('PlannerStatistics', () => {
+  const databases = createTestDatabases();
+
+  // Only PostgreSQL plans from collected statistics; on SQLite the class does nothing.
+  const postgres = databases
+    .eachSupportedId()
+    .filter(([id]) => id === 'POSTGRES_15');
+  const onPostgres =
+    postgres.length > 0 ? it.each(postgres) : it.skip.each([['POSTGRES_15']]);
+
+  onPostgres(
+    'on %p, analyzes a table loaded since its last ANALYZE, then leaves it alone',
+    async databaseId => {
+      const knex = await databases.init(databaseId as 'POSTGRES_15');
+      await knex.schema.createTable('loaded', t => {
+        t.integer('n').primary();
+      });
+      await knex('loaded').insert(
+        Array.from({ length: 500 }, (_, n) => ({ n })),
+      );
+      const statistics = new PlannerStatistics(knex);
+      // Statistics counters reach pg_stat_user_tables when the writing session reports them.
+      await knex.raw('select pg_stat_force_next_flush()');
+      let analyzed: string[] = [];
+      for (let i = 0; i < 50 && !analyzed.includes('loaded'); i++) {
+        analyzed = await statistics.refresh();
+        if (!analyzed.includes('loaded'))
+          await new Promise(r => setTimeout(r, 100));
+      }
+      expect(analyzed).toContain('loaded');
+      const { rows } = await knex.raw(
+        `select reltuples from pg_class where relname = 'loaded' and relnamespace = current_schema()::regnamespace`,
+      );
+      expect(Number(rows[0].reltuples)).toBe(500);
+      expect(await statistics.refresh()).not.toContain('loaded');
+      await knex.destroy();
+    },
+  );
+});

@@ -1,0 +1,58 @@
+import { createHash } from 'node:crypto';
+import { Knex } from 'knex';
+import { ascending } from './ascending';
+
+/**
+ * The lock spaces a write takes, in the order it takes them. PostgreSQL keeps advisory locks
+ * on one bigint key apart from locks on two int4 keys ("these two key spaces do not
+ * overlap"), so a transaction in the second phase never waits for a lock that another
+ * transaction takes in the first: together with the sorted order inside each phase, two
+ * writers cannot deadlock, whatever their batches share.
+ */
+export type LockSpace = 'subject' | 'commit';
+
+/** A stable signed 64-bit key for a string: the first 8 bytes of its SHA-256. */
+export function lockKeyOf(value: string): bigint {
+  return createHash('sha256').update(value).digest().readBigInt64BE(0);
+}
+
+/** Distinct keys in ascending order, so every writer acquires shared keys in the same order. */
+export function sortedLockKeys(values: Iterable<string>): bigint[] {
+  const keys = [...new Set([...new Set(values)].map(lockKeyOf))];
+  return keys.sort(ascending);
+}
+
+function isPostgres(tx: Knex | Knex.Transaction) {
+  const client = String(tx.client.config.client);
+  return client === 'pg' || client === 'postgres' || client === 'postgresql';
+}
+
+/**
+ * Serialises, until the transaction ends, every writer of the given subjects (or commits) on
+ * PostgreSQL, where READ COMMITTED would otherwise let two batches each re-derive a row from
+ * the events they can see and the last commit win. Reads made after this call see everything
+ * the previous holder committed. SQLite serialises whole write transactions already, so there
+ * it is a no-op.
+ */
+export async function lockForWrite(
+  tx: Knex.Transaction,
+  space: LockSpace,
+  values: Iterable<string>,
+) {
+  if (!isPostgres(tx)) return;
+  const keys = sortedLockKeys(values);
+  if (keys.length === 0) return;
+  const literal = keys.map(String);
+  // unnest yields the array in order, and each row's lock is taken before the next row's.
+  if (space === 'subject') {
+    await tx.raw(
+      'select pg_advisory_xact_lock(k) from unnest(?::bigint[]) as t(k)',
+      [literal],
+    );
+  } else {
+    await tx.raw(
+      'select pg_advisory_xact_lock((k >> 32)::int, (k & 4294967295)::bit(32)::int) from unnest(?::bigint[]) as t(k)',
+      [literal],
+    );
+  }
+}
