@@ -86,3 +86,27 @@ describe('junitOutcome', () => {
     ).toEqual({ name: 'a', tests: 12, failures: 1, errors: 0, skipped: 1 });
   });
 });
+
+describe('parseJUnit on real-world reports', () => {
+  it('reads a report whose attributes hold escaped markup', () => {
+    const xml = `<?xml version="1.0"?>
+<testsuites name="a &amp; b &lt;suite&gt;" tests="1" failures="1">
+  <testsuite name="s" tests="1" failures="1">
+    <testcase name="x"><failure message="expected &quot;1&quot; &gt; 2">trace</failure></testcase>
+  </testsuite>
+</testsuites>`;
+    expect(parseJUnit(xml)).toEqual({
+      name: 'a & b <suite>',
+      tests: 1,
+      failures: 1,
+      errors: 0,
+      skipped: 0,
+    });
+  });
+
+  it('rejects a truncated report instead of counting what it could see', () => {
+    expect(() =>
+      parseJUnit('<testsuite name="s" tests="3"><testcase name="a">'),
+    ).toThrow(/not a JUnit XML report/);
+  });
+});

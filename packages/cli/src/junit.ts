@@ -1,3 +1,5 @@
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+
 /** Totals read from a JUnit XML report. */
 export interface JUnitSummary {
   /** The report's name: `<testsuites name>`, else the first `<testsuite name>`. */
@@ -10,25 +12,46 @@ export interface JUnitSummary {
 
 export type TestOutcome = 'passed' | 'failed' | 'error' | 'skipped';
 
-type Attributes = Record<string, string>;
+type XmlElement = Record<string, unknown>;
 
-function attributes(source: string): Attributes {
-  const result: Attributes = {};
-  const pattern = /([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
-  for (const match of source.matchAll(pattern)) {
-    result[match[1]] = match[2] ?? match[3] ?? '';
-  }
-  return result;
+// Attributes keep their names (no prefix) and stay strings: counts are checked below.
+// Comments and CDATA are dropped, so markup quoted inside them is never counted.
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  parseAttributeValue: false,
+  parseTagValue: false,
+  isArray: (_name, _jpath, _isLeaf, isAttribute) => !isAttribute,
+  processEntities: true,
+});
+
+function children(element: XmlElement, tag: string): XmlElement[] {
+  const value = element[tag];
+  if (!Array.isArray(value)) return [];
+  return value.map(child => (typeof child === 'object' && child ? child : {}));
 }
 
-function count(attrs: Attributes, ...names: string[]): number | undefined {
+function count(element: XmlElement, ...names: string[]): number | undefined {
   for (const name of names) {
-    const value = attrs[name];
-    if (value !== undefined && /^\s*\d+(\.0+)?\s*$/.test(value)) {
+    const value = element[name];
+    if (typeof value === 'string' && /^\s*\d+(\.0+)?\s*$/.test(value)) {
       return Math.trunc(Number(value));
     }
   }
   return undefined;
+}
+
+function nameOf(element: XmlElement | undefined): string | undefined {
+  const name = element?.name;
+  return typeof name === 'string' && name ? name : undefined;
+}
+
+/** Every `<testcase>` under an element, at any depth of nested suites. */
+function testCases(element: XmlElement): XmlElement[] {
+  return [
+    ...children(element, 'testcase'),
+    ...children(element, 'testsuite').flatMap(testCases),
+  ];
 }
 
 /**
@@ -36,69 +59,60 @@ function count(attrs: Attributes, ...names: string[]): number | undefined {
  * `<testsuites>` or `<testsuite>` elements (`tests`, `failures`, `errors`,
  * `skipped`). Nested suites are counted once, through their outermost suite;
  * when no suite carries counts, `<testcase>` elements are counted instead.
- * This is a tolerant scan, not a full XML parser.
  */
 export function parseJUnit(xml: string): JUnitSummary {
-  const text = xml
-    .replace(/<!--[\s\S]*?-->/g, '')
-    .replace(/<!\[CDATA\[[\s\S]*?\]\]>/g, '');
+  const validation = XMLValidator.validate(xml);
+  if (validation !== true) {
+    throw new Error(
+      `not a JUnit XML report: ${validation.err.msg} (line ${validation.err.line})`,
+    );
+  }
+  const document = parser.parse(xml) as XmlElement;
+  const root = children(document, 'testsuites')[0];
+  const suites = root
+    ? children(root, 'testsuite')
+    : children(document, 'testsuite');
+  if (!root && suites.length === 0) {
+    throw new Error(
+      'not a JUnit XML report (no <testsuites> or <testsuite> element)',
+    );
+  }
+  const name = nameOf(root) ?? nameOf(suites[0]);
 
-  const root = /<testsuites\b([^>]*?)\/?>/.exec(text);
-  const rootAttrs = root ? attributes(root[1]) : {};
-  let name: string | undefined = rootAttrs.name || undefined;
-
-  if (root && count(rootAttrs, 'tests') !== undefined) {
+  if (root && count(root, 'tests') !== undefined) {
     return {
-      name: name ?? firstSuiteName(text),
-      tests: count(rootAttrs, 'tests') ?? 0,
-      failures: count(rootAttrs, 'failures') ?? 0,
-      errors: count(rootAttrs, 'errors') ?? 0,
-      skipped: count(rootAttrs, 'skipped', 'disabled') ?? 0,
+      name,
+      tests: count(root, 'tests') ?? 0,
+      failures: count(root, 'failures') ?? 0,
+      errors: count(root, 'errors') ?? 0,
+      skipped: count(root, 'skipped', 'disabled') ?? 0,
     };
   }
 
-  const totals = { tests: 0, failures: 0, errors: 0, skipped: 0 };
-  let depth = 0;
-  let suitesWithCounts = 0;
-  for (const match of text.matchAll(/<(\/?)testsuite\b([^>]*?)(\/?)>/g)) {
-    const [, closing, attrSource, selfClosing] = match;
-    if (closing) {
-      depth = Math.max(0, depth - 1);
-      continue;
-    }
-    if (depth === 0) {
-      const attrs = attributes(attrSource);
-      name ??= attrs.name || undefined;
-      const tests = count(attrs, 'tests');
-      if (tests !== undefined) {
-        suitesWithCounts += 1;
-        totals.tests += tests;
-        totals.failures += count(attrs, 'failures') ?? 0;
-        totals.errors += count(attrs, 'errors') ?? 0;
-        totals.skipped += count(attrs, 'skipped', 'disabled') ?? 0;
-      }
-    }
-    if (!selfClosing) depth += 1;
-  }
-  if (suitesWithCounts > 0) return { name, ...totals };
-
-  if (!/<testsuites?\b|<testcase\b/.test(text)) {
-    throw new Error(
-      'not a JUnit XML report (no <testsuites>, <testsuite> or <testcase> element)',
+  const counted = suites.filter(suite => count(suite, 'tests') !== undefined);
+  if (counted.length > 0) {
+    return counted.reduce<JUnitSummary>(
+      (sum, suite) => ({
+        name,
+        tests: sum.tests + (count(suite, 'tests') ?? 0),
+        failures: sum.failures + (count(suite, 'failures') ?? 0),
+        errors: sum.errors + (count(suite, 'errors') ?? 0),
+        skipped: sum.skipped + (count(suite, 'skipped', 'disabled') ?? 0),
+      }),
+      { name, tests: 0, failures: 0, errors: 0, skipped: 0 },
     );
   }
+
+  const cases = (root ? [root] : suites).flatMap(testCases);
+  const having = (tag: string) =>
+    cases.filter(testCase => children(testCase, tag).length > 0).length;
   return {
     name,
-    tests: (text.match(/<testcase\b/g) ?? []).length,
-    failures: (text.match(/<failure\b/g) ?? []).length,
-    errors: (text.match(/<error\b/g) ?? []).length,
-    skipped: (text.match(/<skipped\b/g) ?? []).length,
+    tests: cases.length,
+    failures: having('failure'),
+    errors: having('error'),
+    skipped: having('skipped'),
   };
-}
-
-function firstSuiteName(text: string): string | undefined {
-  const suite = /<testsuite\b([^>]*?)\/?>/.exec(text);
-  return (suite && attributes(suite[1]).name) || undefined;
 }
 
 /** Adds up several reports, e.g. one per test shard. */

@@ -1,4 +1,5 @@
 import {
+  AuditorService,
   AuthService,
   HttpAuthService,
   LoggerService,
@@ -8,6 +9,7 @@ import {
   UrlReaderService,
 } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { NotificationService } from '@backstage/plugin-notifications-node';
 import { EnvironmentState, Release } from '@greenlight/backstage-plugin-greenlight-common';
 import {
   AttestationVerifier,
@@ -32,6 +34,10 @@ export type GreenlightContext = {
   auth: AuthService;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
+  /** Security-relevant events for the platform's audit log (coreServices.auditor). */
+  auditor: AuditorService;
+  /** Tells entity owners about automatic decisions; a no-op without the notifications backend. */
+  notifications: NotificationService;
   catalog: CatalogService;
   /** Which entities each narrowed service principal may write (greenlight.permissions). */
   serviceScopes: ServiceScopes;

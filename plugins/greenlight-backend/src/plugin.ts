@@ -1,5 +1,6 @@
 import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { greenlightPermissions } from '@greenlight/backstage-plugin-greenlight-common';
 import {
   AttestationVerifier,
@@ -21,6 +22,7 @@ import { createRouter } from './router';
 import { ServiceScopes } from './router/serviceScopes';
 import { CatalogEntityResolver } from './service/EntityResolver';
 import { IngestService } from './service/IngestService';
+import { auditWrites } from './platform/auditWrites';
 
 function addUnique<T extends { id: string }>(map: Map<string, T>, item: T, what: string) {
   if (map.has(item.id)) throw new Error(`A ${what} with id '${item.id}' is already registered`);
@@ -61,6 +63,8 @@ export const greenlightPlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
         urlReader: coreServices.urlReader,
         catalog: catalogServiceRef,
+        auditor: coreServices.auditor,
+        notifications: notificationService,
       },
       async init(deps) {
         const { config, logger, database, httpRouter, scheduler } = deps;
@@ -92,6 +96,8 @@ export const greenlightPlugin = createBackendPlugin({
           auth: deps.auth,
           httpAuth: deps.httpAuth,
           permissions: deps.permissions,
+          auditor: deps.auditor,
+          notifications: deps.notifications,
           catalog: deps.catalog,
           serviceScopes,
           urlReader: deps.urlReader,
@@ -116,6 +122,7 @@ export const greenlightPlugin = createBackendPlugin({
           if (router) featureRouters.push(router);
         }
 
+        httpRouter.use(auditWrites({ auditor: deps.auditor, logger }));
         httpRouter.use(
           await createRouter({
             httpAuth: deps.httpAuth,

@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import { entityRefString, safeString, safeText } from './strings';
 
-/** An OCI-style content digest: `sha256:` followed by 64 lowercase hex digits. */
+/**
+ * An OCI-style content digest: `sha256:` followed by 64 lowercase hex digits.
+ *
+ * @public
+ */
 export const digestSchema = z
   .string()
   .regex(/^sha(256|384|512):[a-f0-9]{64,128}$/, 'must be sha256:<hex>');
@@ -86,7 +90,11 @@ export const artifactSchema = z.object({
   createdAt: isoTime.optional(),
 });
 
-/** A DSSE envelope or a Sigstore bundle, stored as received and verified by the backend. */
+/**
+ * A DSSE envelope or a Sigstore bundle, stored as received and verified by the backend.
+ *
+ * @public
+ */
 export const attestationInputSchema = z.object({
   mediaType: safeString().min(1).max(255),
   content: z.record(safeString(), z.unknown()),
@@ -217,7 +225,11 @@ export const eventBatchSchema = z.object({
   events: z.array(greenlightEventSchema).min(1).max(5_000),
 });
 
-/** One problem in a rejected batch, as the API reports it. */
+/**
+ * One problem in a rejected batch, as the API reports it.
+ *
+ * @public
+ */
 export type EventValidationIssue = {
   index: number;
   path: string;

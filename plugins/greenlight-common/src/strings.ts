@@ -22,7 +22,11 @@ const LINE_BREAK_OR_TAB = /[\t\n\r]/;
 const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069]/;
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 
-/** Why a string may not be stored, or undefined when it may. */
+/**
+ * Why a string may not be stored, or undefined when it may.
+ *
+ * @public
+ */
 export function unsafeCharacterIn(
   text: string,
   options: { freeText?: boolean } = {},

@@ -3,7 +3,11 @@ import type {
   MetricRangeResult,
 } from '@greenlight/backstage-plugin-greenlight-common';
 
-/** An instant query, evaluated at one moment. */
+/**
+ * An instant query, evaluated at one moment.
+ *
+ * @public
+ */
 export interface MetricInstantQueryRequest {
   query: string;
   time: Date;
@@ -13,7 +17,11 @@ export interface MetricInstantQueryRequest {
   signal?: AbortSignal;
 }
 
-/** A range query: the query evaluated every `stepSeconds` from `start` to `end`. */
+/**
+ * A range query: the query evaluated every `stepSeconds` from `start` to `end`.
+ *
+ * @public
+ */
 export interface MetricRangeQueryRequest {
   query: string;
   start: Date;

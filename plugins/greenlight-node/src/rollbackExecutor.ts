@@ -1,6 +1,8 @@
 /**
  * What led to a rollback, kept with the rollout and shown to people. Must be
  * JSON-serialisable.
+ *
+ * @public
  */
 export interface RollbackEvidence {
   summary: string;

@@ -12,7 +12,11 @@ import { greenlightApiRef, GreenlightClient } from './api';
 export const deliveryRouteRef = createRouteRef({ id: 'greenlight:delivery' });
 export const doraReviewRouteRef = createRouteRef({ id: 'greenlight:dora-review' });
 
-/** The Greenlight frontend plugin for the legacy frontend system. @public */
+/**
+ * The Greenlight frontend plugin for the legacy frontend system.
+ *
+ * @public
+ */
 export const greenlightPlugin = createPlugin({
   id: 'greenlight',
   apis: [
@@ -26,7 +30,7 @@ export const greenlightPlugin = createPlugin({
 });
 
 /** The Delivery tab for component and resource pages. @public */
-export const EntityGreenlightContent = greenlightPlugin.provide(
+export const EntityGreenlightContent: (props: {}) => JSX.Element = greenlightPlugin.provide(
   createRoutableExtension({
     name: 'EntityGreenlightContent',
     component: () => import('./components/DeliveryContent').then(m => m.DeliveryContent),
@@ -35,7 +39,7 @@ export const EntityGreenlightContent = greenlightPlugin.provide(
 );
 
 /** The DORA review tab for group pages. @public */
-export const EntityDoraReviewContent = greenlightPlugin.provide(
+export const EntityDoraReviewContent: (props: {}) => JSX.Element = greenlightPlugin.provide(
   createRoutableExtension({
     name: 'EntityDoraReviewContent',
     component: () => import('./components/DoraReview').then(m => m.DoraReview),
@@ -44,7 +48,7 @@ export const EntityDoraReviewContent = greenlightPlugin.provide(
 );
 
 /** The "Running where" card for entity overview pages. @public */
-export const EntityRunningWhereCard = greenlightPlugin.provide(
+export const EntityRunningWhereCard: (props: {}) => JSX.Element = greenlightPlugin.provide(
   createComponentExtension({
     name: 'EntityRunningWhereCard',
     component: {
@@ -54,7 +58,7 @@ export const EntityRunningWhereCard = greenlightPlugin.provide(
 );
 
 /** The DORA metrics card for entity overview pages. @public */
-export const EntityDoraCard = greenlightPlugin.provide(
+export const EntityDoraCard: (props: {}) => JSX.Element = greenlightPlugin.provide(
   createComponentExtension({
     name: 'EntityDoraCard',
     component: { lazy: () => import('./components/Dora').then(m => m.DoraCard) },
@@ -62,7 +66,7 @@ export const EntityDoraCard = greenlightPlugin.provide(
 );
 
 /** The production-readiness checklist card for entity overview pages. @public */
-export const EntityReadinessCard = greenlightPlugin.provide(
+export const EntityReadinessCard: (props: {}) => JSX.Element = greenlightPlugin.provide(
   createComponentExtension({
     name: 'EntityReadinessCard',
     component: { lazy: () => import('./components/ReadinessCard').then(m => m.ReadinessCard) },

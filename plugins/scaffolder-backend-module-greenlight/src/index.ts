@@ -11,3 +11,4 @@ export {
   createServiceRegisterAction,
   createSloValidateAction,
 } from './actions';
+export type { ServiceRegisterActionOptions } from './actions';

@@ -1,4 +1,5 @@
-import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
+import { createBackendModule } from '@backstage/backend-plugin-api';
+import { greenlightServiceRef } from '@greenlight/backstage-plugin-greenlight-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import {
   createPipelinePinCheckAction,
@@ -18,14 +19,13 @@ export const scaffolderModule = createBackendModule({
     registerInit({
       deps: {
         scaffolderActions: scaffolderActionsExtensionPoint,
-        discovery: coreServices.discovery,
-        auth: coreServices.auth,
+        greenlight: greenlightServiceRef,
       },
-      async init({ scaffolderActions, discovery, auth }) {
+      async init({ scaffolderActions, greenlight }) {
         scaffolderActions.addActions(
           createSloValidateAction(),
           createPipelinePinCheckAction(),
-          createServiceRegisterAction({ discovery, auth }),
+          createServiceRegisterAction({ greenlight }),
         );
       },
     });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Knex } from 'knex';
 import { RegistrationBody } from './schema';
+import { canonicalJson } from '../provenance/canonical-json';
 
 /** A registered service, as `GET /v1/services/...` returns it. */
 export type ServiceRegistration = RegistrationBody & {
@@ -18,18 +19,6 @@ export type PutResult = {
 };
 
 const TABLE = 'service_registrations';
-
-/** JSON with object keys sorted, so equal registrations give equal text. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => Number(a > b) - Number(a < b));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
 
 /** The same environments in another order are the same promotion path. */
 function canonicalBody(body: RegistrationBody): RegistrationBody {

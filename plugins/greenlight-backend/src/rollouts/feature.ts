@@ -9,6 +9,7 @@ import { KnexRolloutStore } from './KnexRolloutStore';
 import { rolloutsRouter } from './router';
 import { RolloutService } from './RolloutService';
 import { RolloutWatcher } from './RolloutWatcher';
+import { withWatcherEvents } from '../platform/watcherEvents';
 
 export const WATCHER_TASK_ID = 'greenlight-rollout-watcher';
 export const CATCH_UP_TASK_ID = 'greenlight-rollouts-catch-up';
@@ -103,7 +104,7 @@ export const rolloutsFeature: GreenlightFeature = async ctx => {
     urlReader: ctx.urlReader,
     environments: ctx.environments,
   });
-  const audit = ctx.store.appendAudit.bind(ctx.store);
+  const audit = withWatcherEvents(ctx.store.appendAudit.bind(ctx.store), ctx);
   const watcher = new RolloutWatcher({
     store,
     audit,

@@ -8,8 +8,10 @@ import { Random, seededRandom } from './random';
  * and the benchmarks (large); the same seed always yields the same events.
  */
 
+/** @public */
 export type DeliveryProfile = 'elite' | 'high' | 'medium' | 'low';
 
+/** @public */
 export type GeneratedService = {
   serviceId: string;
   repository: string;
@@ -17,6 +19,7 @@ export type GeneratedService = {
   profile: DeliveryProfile;
 };
 
+/** @public */
 export type GeneratorOptions = {
   seed: number;
   services: GeneratedService[];
@@ -46,6 +49,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const AUTHORS = ['ada', 'grace', 'linus', 'margaret', 'barbara', 'ken', 'dennis', 'radia'];
 const TITLES = ['Fix rounding', 'Add endpoint', 'Bump dependency', 'Tune retries', 'Refactor handler', 'Add metrics', 'Improve logging', 'Migrate config'];
 
+/** @public */
 export function generateHistory(options: GeneratorOptions): GreenlightEvent[] {
   const rng = seededRandom(options.seed);
   const environments = options.environments ?? ['development', 'staging', 'production'];

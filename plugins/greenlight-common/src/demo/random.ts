@@ -1,4 +1,8 @@
-/** A small seeded PRNG (mulberry32), so generated histories are reproducible. */
+/**
+ * A small seeded PRNG (mulberry32), so generated histories are reproducible.
+ *
+ * @public
+ */
 export function seededRandom(seed: number) {
   let state = seed >>> 0;
   const next = () => {
@@ -29,4 +33,5 @@ export function seededRandom(seed: number) {
   };
 }
 
+/** @public */
 export type Random = ReturnType<typeof seededRandom>;

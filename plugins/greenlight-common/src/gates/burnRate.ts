@@ -1,6 +1,10 @@
 import type { BurnRateWindow } from './types';
 
-/** Error ratio from good/total or bad/total counts; NaN when it cannot be known. */
+/**
+ * Error ratio from good/total or bad/total counts; NaN when it cannot be known.
+ *
+ * @public
+ */
 export function errorRatio(
   source: 'good' | 'bad',
   numerator: number,
@@ -14,12 +18,20 @@ export function errorRatio(
   return Math.min(1, Math.max(0, bad / total));
 }
 
-/** How many times faster than sustainable the error budget is being spent. */
+/**
+ * How many times faster than sustainable the error budget is being spent.
+ *
+ * @public
+ */
 export function burnRate(ratio: number, objective: number): number {
   return ratio / (1 - objective);
 }
 
-/** The highest burn rate possible (every request failing); a factor above it never fires. */
+/**
+ * The highest burn rate possible (every request failing); a factor above it never fires.
+ *
+ * @public
+ */
 export function maxBurnRate(objective: number): number {
   return 1 / (1 - objective);
 }
@@ -27,6 +39,8 @@ export function maxBurnRate(objective: number): number {
 /**
  * The burn-rate factor that spends `budgetFraction` of the budget of an SLO period
  * within one long window: factor = budgetFraction × period / longWindow.
+ *
+ * @public
  */
 export function burnRateFactor(
   budgetFraction: number,
@@ -36,13 +50,21 @@ export function burnRateFactor(
   return (budgetFraction * periodSeconds) / longWindowSeconds;
 }
 
-/** A row of the "Alerting on SLOs" multi-window, multi-burn-rate table. */
+/**
+ * A row of the "Alerting on SLOs" multi-window, multi-burn-rate table.
+ *
+ * @public
+ */
 export interface WorkbookBurnRateRow extends BurnRateWindow {
   budgetFraction: number;
   severity: 'page' | 'ticket';
 }
 
-/** The SRE workbook's recommended table for a 30-day SLO period. */
+/**
+ * The SRE workbook's recommended table for a 30-day SLO period.
+ *
+ * @public
+ */
 export const sreWorkbookBurnRateTable: readonly WorkbookBurnRateRow[] = [
   {
     severity: 'page',
@@ -69,10 +91,12 @@ export const sreWorkbookBurnRateTable: readonly WorkbookBurnRateRow[] = [
 
 /**
  * Shrinks windows that are longer than the rollout so that they mostly measure the new
- * version. Every window is multiplied by s = rolloutSeconds / longest long window (only
- * when s < 1), which keeps the long:short ratios, then raised to `minWindowSeconds`
+ * version. Every window is multiplied by `s = rolloutSeconds / longest long window` (only
+ * when `s < 1`), which keeps the long:short ratios, then raised to `minWindowSeconds`
  * because very short rate windows hold too few scrapes. Factors stay as they are: a
  * factor is a speed of budget spending, which does not depend on the window length.
+ *
+ * @public
  */
 export function scaleBurnRateWindows(
   windows: readonly BurnRateWindow[],
@@ -93,21 +117,33 @@ export function scaleBurnRateWindows(
   });
 }
 
-/** Burn rates measured for one window pair. */
+/**
+ * Burn rates measured for one window pair.
+ *
+ * @public
+ */
 export interface WindowBurn {
   window: BurnRateWindow;
   longBurn: number;
   shortBurn: number;
 }
 
-/** Whether a window pair fires: both burn rates strictly above the factor. */
+/**
+ * Whether a window pair fires: both burn rates strictly above the factor.
+ *
+ * @public
+ */
 export function windowFires(burn: WindowBurn): boolean {
   return (
     burn.longBurn > burn.window.factor && burn.shortBurn > burn.window.factor
   );
 }
 
-/** Multi-window, multi-burn-rate: the gate fires when any pair fires. */
+/**
+ * Multi-window, multi-burn-rate: the gate fires when any pair fires.
+ *
+ * @public
+ */
 export function multiWindowFires(burns: readonly WindowBurn[]): boolean {
   return burns.some(windowFires);
 }

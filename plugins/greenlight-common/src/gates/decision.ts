@@ -1,6 +1,10 @@
 import type { FailureRule, GateOutcome, GatePolicy } from './types';
 
-/** What the rollout should do next, as far as one gate (or all gates) can tell. */
+/**
+ * What the rollout should do next, as far as one gate (or all gates) can tell.
+ *
+ * @public
+ */
 export type RolloutAction =
   | 'continue'
   | 'promote'
@@ -28,7 +32,11 @@ function counted(
   );
 }
 
-/** How many failing evaluations the rule needs at the least. */
+/**
+ * How many failing evaluations the rule needs at the least.
+ *
+ * @public
+ */
 export function failuresNeeded(rule: FailureRule): number {
   return rule.kind === 'consecutive' ? rule.count : rule.k;
 }
@@ -52,6 +60,8 @@ function trips(
 /**
  * Index of the first evaluation at which the rule trips, or undefined. Ignored outcomes
  * neither count nor break a run; inconclusive ones break a run of failures.
+ *
+ * @public
  */
 export function ruleTrippedAt(
   outcomes: readonly GateOutcome[],
@@ -65,7 +75,11 @@ export function ruleTrippedAt(
   return undefined;
 }
 
-/** Whether the rule holds over the latest evaluations: the state of a continuous monitor. */
+/**
+ * Whether the rule holds over the latest evaluations: the state of a continuous monitor.
+ *
+ * @public
+ */
 export function ruleFiring(
   outcomes: readonly GateOutcome[],
   rule: FailureRule,
@@ -84,6 +98,8 @@ function describe(rule: FailureRule): string {
  * Decides a gate from its outcomes so far. Rollback wins over everything once the failure
  * rule has tripped; too many inconclusive evaluations pause; enough evaluations without
  * either promote. Ignored evaluations count towards completion only.
+ *
+ * @public
  */
 export function decideGate(
   outcomes: readonly GateOutcome[],
@@ -123,7 +139,11 @@ export function decideGate(
   };
 }
 
-/** One gate's decision within a rollout. */
+/**
+ * One gate's decision within a rollout.
+ *
+ * @public
+ */
 export interface GateDecisionEntry {
   gateId: string;
   shadow: boolean;
@@ -143,6 +163,8 @@ export interface RolloutDecision {
  * pause pauses, and the rollout is promoted once every enforced gate would promote.
  * Shadow gates hold promotion (until they are done) only when no gate is enforced, so
  * that a shadow-only rollout still collects its evaluations.
+ *
+ * @public
  */
 export function combineGateDecisions(
   entries: readonly GateDecisionEntry[],

@@ -21,6 +21,8 @@ const prometheusDuration = /^(?:\d+(?:ms|[smhdwy]))+$/;
  * Parses a Prometheus duration such as `30s`, `5m` or `1h30m` into seconds,
  * plus the OpenSLO calendar shorthands `1M`, `1Q` and `1Y` (30, 90 and 365 days).
  * Returns undefined for anything else, including zero.
+ *
+ * @public
  */
 export function parseDurationSeconds(text: string): number | undefined {
   const trimmed = text.trim();
@@ -40,6 +42,8 @@ export function parseDurationSeconds(text: string): number | undefined {
 /**
  * Formats seconds as a compound Prometheus duration, e.g. 3900 → `1h5m`, rounded to
  * whole seconds and at least `1s` because a zero range selector is invalid PromQL.
+ *
+ * @public
  */
 export function formatDuration(seconds: number): string {
   let rest = Math.max(1, Math.round(seconds));

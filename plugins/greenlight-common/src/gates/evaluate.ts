@@ -16,7 +16,11 @@ import type {
 
 type Verdict = Omit<GateEvaluation, 'outcome'>;
 
-/** The outcome the failure rule sees: no-data per policy, underpowered as inconclusive. */
+/**
+ * The outcome the failure rule sees: no-data per policy, underpowered as inconclusive.
+ *
+ * @public
+ */
 export function applyNoDataPolicy(
   verdict: GateVerdict,
   policy: Pick<GatePolicy, 'noData'>,
@@ -224,6 +228,8 @@ function evaluateCanary(
  * Evaluates a gate once from the results of its planned queries (see
  * `planGateQueries`), keyed by query key. A provider error makes the evaluation
  * inconclusive: it says nothing about the new version.
+ *
+ * @public
  */
 export function evaluateGate(
   gate: GateDefinition,

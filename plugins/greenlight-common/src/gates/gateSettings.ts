@@ -5,6 +5,8 @@ import { gateComparators, noDataPolicies, type GatePolicy } from './types';
 /**
  * Annotations of an OpenSLO `SLO` document that carry Greenlight's gate settings.
  * Annotations keep the document valid OpenSLO v1 for every other tool.
+ *
+ * @public
  */
 export const GATE_ANNOTATIONS = {
   interval: 'greenlight.dev/interval',
@@ -21,7 +23,11 @@ export const GATE_ANNOTATIONS = {
   gates: 'greenlight.dev/gates',
 } as const;
 
-/** Gate policy used when neither the caller nor the document says otherwise. */
+/**
+ * Gate policy used when neither the caller nor the document says otherwise.
+ *
+ * @public
+ */
 export const defaultGatePolicy: GatePolicy = {
   intervalSeconds: 60,
   evaluations: 10,
@@ -61,7 +67,11 @@ function failureRuleFromText(value: unknown): unknown {
   return value;
 }
 
-/** `consecutive:2` or `2-of-3` (also `2 of 3`), or the object form. */
+/**
+ * `consecutive:2` or `2-of-3` (also `2 of 3`), or the object form.
+ *
+ * @public
+ */
 export const failureRuleSchema = z.preprocess(
   failureRuleFromText,
   z.discriminatedUnion(
@@ -83,7 +93,11 @@ export const failureRuleSchema = z.preprocess(
   ),
 );
 
-/** One burn-rate window pair with either a factor or a share of the SLO period's budget. */
+/**
+ * One burn-rate window pair with either a factor or a share of the SLO period's budget.
+ *
+ * @public
+ */
 export type WindowSetting = {
   longSeconds: number;
   shortSeconds: number;
@@ -136,7 +150,11 @@ const windowsSchema = z.preprocess(
   z.array(windowSchema).min(1),
 );
 
-/** Settings shared by the SLO annotations and the entries of the gate list. */
+/**
+ * Settings shared by the SLO annotations and the entries of the gate list.
+ *
+ * @public
+ */
 export const gateSettingsSchema = z.object({
   interval: duration.optional(),
   evaluations: z.coerce.number().int().positive().optional(),
@@ -161,7 +179,11 @@ const gateName = z
   );
 const query = z.string().min(1);
 
-/** An entry of the `greenlight.dev/gates` list. */
+/**
+ * An entry of the `greenlight.dev/gates` list.
+ *
+ * @public
+ */
 export const gateEntrySchema = z.discriminatedUnion('kind', [
   gateSettingsSchema.extend({
     kind: z.literal('threshold'),
@@ -205,7 +227,11 @@ export const gateEntrySchema = z.discriminatedUnion('kind', [
 /** @public */
 export type GateEntry = z.infer<typeof gateEntrySchema>;
 
-/** Picks the gate settings out of an SLO's annotations, by their `GATE_ANNOTATIONS` names. */
+/**
+ * Picks the gate settings out of an SLO's annotations, by their `GATE_ANNOTATIONS` names.
+ *
+ * @public
+ */
 export function settingsFromAnnotations(
   annotations: Record<string, string> | undefined,
 ): Record<string, string> {
@@ -217,7 +243,11 @@ export function settingsFromAnnotations(
   return settings;
 }
 
-/** The policy fields a settings object overrides. */
+/**
+ * The policy fields a settings object overrides.
+ *
+ * @public
+ */
 export function policyOverrides(settings: GateSettings): Partial<GatePolicy> {
   return {
     intervalSeconds: settings.interval,
@@ -230,7 +260,11 @@ export function policyOverrides(settings: GateSettings): Partial<GatePolicy> {
   };
 }
 
-/** Applies partial policies over a base, later ones winning; undefined fields are skipped. */
+/**
+ * Applies partial policies over a base, later ones winning; undefined fields are skipped.
+ *
+ * @public
+ */
 export function mergePolicy(
   base: GatePolicy,
   ...layers: Array<Partial<GatePolicy> | undefined>

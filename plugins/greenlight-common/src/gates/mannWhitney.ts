@@ -3,6 +3,8 @@ import { normalSf } from './normal';
 /**
  * `greater`: the first sample tends to hold larger values than the second;
  * `less`: smaller; `two-sided`: either.
+ *
+ * @public
  */
 export type MannWhitneyAlternative = 'greater' | 'less' | 'two-sided';
 
@@ -18,7 +20,7 @@ export interface MannWhitneyOptions {
 
 /** @public */
 export interface MannWhitneyResult {
-  /** U of the first sample: pairs (x, y) with x > y, ties counting one half. */
+  /** U of the first sample: pairs (x, y) with `x > y`, ties counting one half. */
   u1: number;
   u2: number;
   n1: number;
@@ -94,6 +96,8 @@ function exactPValue(
  * Mann-Whitney U test of two independent samples: exact distribution for small samples
  * without ties, otherwise the normal approximation with tie-corrected variance and a
  * continuity correction of 0.5 (the conventions of scipy.stats.mannwhitneyu).
+ *
+ * @public
  */
 export function mannWhitneyU(
   x: readonly number[],

@@ -26,12 +26,20 @@ export function erfc(x: number): number {
   return x >= 0 ? value : 2 - value;
 }
 
-/** P(Z ≤ z) for a standard normal Z. */
+/**
+ * P(Z ≤ z) for a standard normal Z.
+ *
+ * @public
+ */
 export function normalCdf(z: number): number {
   return 0.5 * erfc(-z / Math.SQRT2);
 }
 
-/** P(Z > z), computed directly so that small upper tails keep their precision. */
+/**
+ * `P(Z > z)`, computed directly so that small upper tails keep their precision.
+ *
+ * @public
+ */
 export function normalSf(z: number): number {
   return 0.5 * erfc(z / Math.SQRT2);
 }

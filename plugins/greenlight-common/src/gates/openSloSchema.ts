@@ -20,7 +20,12 @@ const metricSourceSchema = z.object({
   spec: z.record(z.string(), z.unknown()).default({}),
 });
 
-const metricSchema = z.object({ metricSource: metricSourceSchema });
+/**
+ * An OpenSLO metric: where its values come from.
+ *
+ * @public
+ */
+export const metricSchema = z.object({ metricSource: metricSourceSchema });
 
 const ratioMetricSchema = z.object({
   counter: z.boolean().optional(),
@@ -31,7 +36,12 @@ const ratioMetricSchema = z.object({
   raw: metricSchema.optional(),
 });
 
-const sliSpecSchema = z
+/**
+ * The `spec` of an OpenSLO SLI: a threshold metric or a ratio metric.
+ *
+ * @public
+ */
+export const sliSpecSchema = z
   .object({
     description: z.string().optional(),
     thresholdMetric: metricSchema.optional(),
@@ -67,7 +77,11 @@ const timeWindowSchema = z.object({
     .optional(),
 });
 
-/** `apiVersion: openslo/v1`, `kind: SLO`. */
+/**
+ * `apiVersion: openslo/v1`, `kind: SLO`.
+ *
+ * @public
+ */
 export const openSloSloSchema = z.object({
   apiVersion: z.literal('openslo/v1'),
   kind: z.literal('SLO'),
@@ -83,7 +97,11 @@ export const openSloSloSchema = z.object({
   }),
 });
 
-/** `apiVersion: openslo/v1`, `kind: SLI`, for `indicatorRef`. */
+/**
+ * `apiVersion: openslo/v1`, `kind: SLI`, for `indicatorRef`.
+ *
+ * @public
+ */
 export const openSloSliSchema = z.object({
   apiVersion: z.literal('openslo/v1'),
   kind: z.literal('SLI'),
@@ -91,7 +109,11 @@ export const openSloSliSchema = z.object({
   spec: sliSpecSchema,
 });
 
-/** `apiVersion: openslo/v1`, `kind: DataSource`, for `metricSourceRef`. */
+/**
+ * `apiVersion: openslo/v1`, `kind: DataSource`, for `metricSourceRef`.
+ *
+ * @public
+ */
 export const openSloDataSourceSchema = z.object({
   apiVersion: z.literal('openslo/v1'),
   kind: z.literal('DataSource'),

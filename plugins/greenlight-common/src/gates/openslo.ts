@@ -75,6 +75,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * `indicatorRef` and `metricSourceRef`; other OpenSLO kinds are ignored. Each SLO
  * objective becomes a gate (burn-rate for ratio SLIs, threshold for threshold SLIs) and
  * the `greenlight.dev/gates` annotation adds further gates.
+ *
+ * @public
  */
 export function parseOpenSloDocuments(
   documents: readonly unknown[],
@@ -136,7 +138,11 @@ export function parseOpenSloDocuments(
     : { ok: true, gates, warnings: ctx.warnings };
 }
 
-/** `parseOpenSloDocuments` for a single document. */
+/**
+ * `parseOpenSloDocuments` for a single document.
+ *
+ * @public
+ */
 export function parseOpenSlo(
   document: unknown,
   options?: GateParseOptions,

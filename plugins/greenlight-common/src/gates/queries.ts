@@ -3,24 +3,40 @@ import type { BurnRateGate, GateDefinition, MetricQuery } from './types';
 
 const windowPlaceholder = /\{\{\s*\.window\s*\}\}/g;
 
-/** Whether a query holds `{{.window}}`, the placeholder for its range selector. */
+/**
+ * Whether a query holds `{{.window}}`, the placeholder for its range selector.
+ *
+ * @public
+ */
 export function hasWindowPlaceholder(query: string): boolean {
   return new RegExp(windowPlaceholder.source).test(query);
 }
 
-/** Replaces `{{.window}}` with a Prometheus duration, e.g. `5m`. */
+/**
+ * Replaces `{{.window}}` with a Prometheus duration, e.g. `5m`.
+ *
+ * @public
+ */
 export function renderQuery(query: string, windowSeconds: number): string {
   return query.replace(windowPlaceholder, formatDuration(windowSeconds));
 }
 
-/** A query to run for one evaluation; its result is passed back under `key`. */
+/**
+ * A query to run for one evaluation; its result is passed back under `key`.
+ *
+ * @public
+ */
 export interface PlannedQuery {
   key: string;
   provider: string;
   query: string;
 }
 
-/** The key of a burn-rate query, e.g. `bad@5m` or `total@1h`. */
+/**
+ * The key of a burn-rate query, e.g. `bad@5m` or `total@1h`.
+ *
+ * @public
+ */
 export function burnRateQueryKey(
   part: 'good' | 'bad' | 'total',
   windowSeconds: number,
@@ -56,6 +72,8 @@ function burnRateQueries(gate: BurnRateGate): PlannedQuery[] {
  * The queries one evaluation of a gate needs. Run each at the evaluation time (or as a
  * range query with the gate interval as step, for replay) and hand the results to
  * `evaluateGate` keyed by `key`.
+ *
+ * @public
  */
 export function planGateQueries(gate: GateDefinition): PlannedQuery[] {
   const queries: PlannedQuery[] = [];

@@ -11,7 +11,11 @@ import type {
   MetricSample,
 } from './types';
 
-/** A known incident or rollback, in unix seconds. */
+/**
+ * A known incident or rollback, in unix seconds.
+ *
+ * @public
+ */
 export interface ReplayIncident {
   id?: string;
   start: number;
@@ -82,6 +86,8 @@ function nearestPoint(
 /**
  * The instant result a range result implies at `time`: the point of each series nearest
  * to it within the tolerance. A missing step (a gap) contributes nothing.
+ *
+ * @public
  */
 export function resultAt(
   range: MetricRangeResult | undefined,
@@ -111,6 +117,8 @@ function extent(
  * gate interval as step) are evaluated at every interval, the failure rule is applied
  * over the evaluations so far, and the report says when the gate would have fired, how
  * often it flapped, and how quickly it would have caught the given incidents.
+ *
+ * @public
  */
 export function replayGate(
   gate: GateDefinition,

@@ -1,46 +1,82 @@
-/** One sample of an instant query: a labelled series and its value at the query time. */
+/**
+ * One sample of an instant query: a labelled series and its value at the query time.
+ *
+ * @public
+ */
 export interface MetricSample {
   labels: Record<string, string>;
   value: number;
 }
 
-/** What a metric provider returns for an instant query. */
+/**
+ * What a metric provider returns for an instant query.
+ *
+ * @public
+ */
 export type MetricQueryResult =
   | { status: 'ok'; samples: MetricSample[] }
   | { status: 'no-data' }
   | { status: 'error'; message: string };
 
-/** A point of a range query: `[unix seconds, value]`, the Prometheus layout. */
+/**
+ * A point of a range query: `[unix seconds, value]`, the Prometheus layout.
+ *
+ * @public
+ */
 export type MetricPoint = [number, number];
 
-/** One series of a range query. Missing steps are gaps; values may be NaN or ±Infinity. */
+/**
+ * One series of a range query. Missing steps are gaps; values may be NaN or ±Infinity.
+ *
+ * @public
+ */
 export interface MetricSeries {
   labels: Record<string, string>;
   points: MetricPoint[];
 }
 
-/** What a metric provider returns for a range query. */
+/**
+ * What a metric provider returns for a range query.
+ *
+ * @public
+ */
 export type MetricRangeResult =
   | { status: 'ok'; series: MetricSeries[] }
   | { status: 'no-data' }
   | { status: 'error'; message: string };
 
-/** Comparators of a threshold gate; the comparison states the passing condition. */
+/**
+ * Comparators of a threshold gate; the comparison states the passing condition.
+ *
+ * @public
+ */
 export const gateComparators = ['<', '<=', '>', '>='] as const;
 /** @public */
 export type Comparator = (typeof gateComparators)[number];
 
-/** What to make of an evaluation that has no usable data. */
+/**
+ * What to make of an evaluation that has no usable data.
+ *
+ * @public
+ */
 export const noDataPolicies = ['fail', 'inconclusive', 'ignore'] as const;
 /** @public */
 export type NoDataPolicy = (typeof noDataPolicies)[number];
 
-/** When a sequence of evaluations counts as a breach. */
+/**
+ * When a sequence of evaluations counts as a breach.
+ *
+ * @public
+ */
 export type FailureRule =
   | { kind: 'consecutive'; count: number }
   | { kind: 'k-of-n'; k: number; n: number };
 
-/** How often a gate is evaluated and how its verdicts are turned into a decision. */
+/**
+ * How often a gate is evaluated and how its verdicts are turned into a decision.
+ *
+ * @public
+ */
 export interface GatePolicy {
   intervalSeconds: number;
   /** Evaluations needed before a rollout may be promoted. */
@@ -58,13 +94,20 @@ export interface GatePolicy {
 /**
  * A query for one metric provider. The text may hold the placeholder `{{.window}}`,
  * replaced by a Prometheus duration such as `5m` before the query runs.
+ *
+ * @public
  */
 export interface MetricQuery {
   provider: string;
   query: string;
 }
 
-interface GateBase {
+/**
+ * What every kind of gate has.
+ *
+ * @public
+ */
+export interface GateBase {
   /** `<slo name>/<gate name>`, unique within a set of documents. */
   id: string;
   name: string;
@@ -76,7 +119,11 @@ interface GateBase {
   traffic?: MetricQuery;
 }
 
-/** Pass while `value <comparator> threshold` holds for every returned sample. */
+/**
+ * Pass while `value <comparator> threshold` holds for every returned sample.
+ *
+ * @public
+ */
 export interface ThresholdGate extends GateBase {
   kind: 'threshold';
   metric: MetricQuery;
@@ -86,19 +133,31 @@ export interface ThresholdGate extends GateBase {
   windowSeconds: number;
 }
 
-/** A long/short window pair; the pair fires when both burn rates exceed `factor`. */
+/**
+ * A long/short window pair; the pair fires when both burn rates exceed `factor`.
+ *
+ * @public
+ */
 export interface BurnRateWindow {
   longSeconds: number;
   shortSeconds: number;
   factor: number;
 }
 
-/** Where the error ratio comes from: good/total or bad/total. */
+/**
+ * Where the error ratio comes from: good/total or bad/total.
+ *
+ * @public
+ */
 export type ErrorRatioSource =
   | { type: 'good'; good: MetricQuery; total: MetricQuery }
   | { type: 'bad'; bad: MetricQuery; total: MetricQuery };
 
-/** Fail when any window pair burns the error budget faster than its factor. */
+/**
+ * Fail when any window pair burns the error budget faster than its factor.
+ *
+ * @public
+ */
 export interface BurnRateGate extends GateBase {
   kind: 'burn-rate';
   ratio: ErrorRatioSource;
@@ -111,7 +170,11 @@ export interface BurnRateGate extends GateBase {
 /** @public */
 export type MetricDirection = 'lower-is-better' | 'higher-is-better';
 
-/** Fail when canary samples are significantly worse than baseline samples. */
+/**
+ * Fail when canary samples are significantly worse than baseline samples.
+ *
+ * @public
+ */
 export interface CanaryVsBaselineGate extends GateBase {
   kind: 'canary-vs-baseline';
   canary: MetricQuery;
@@ -129,7 +192,11 @@ export interface CanaryVsBaselineGate extends GateBase {
   windowSeconds: number;
 }
 
-/** A normalised gate, whatever document it came from. */
+/**
+ * A normalised gate, whatever document it came from.
+ *
+ * @public
+ */
 export type GateDefinition =
   | ThresholdGate
   | BurnRateGate
@@ -137,7 +204,11 @@ export type GateDefinition =
 /** @public */
 export type GateKind = GateDefinition['kind'];
 
-/** The verdict of one evaluation, before the no-data policy is applied. */
+/**
+ * The verdict of one evaluation, before the no-data policy is applied.
+ *
+ * @public
+ */
 export type GateVerdict =
   | 'pass'
   | 'fail'
@@ -145,10 +216,18 @@ export type GateVerdict =
   | 'underpowered'
   | 'no-data';
 
-/** The verdict after the no-data policy: what the failure rule sees. */
+/**
+ * The verdict after the no-data policy: what the failure rule sees.
+ *
+ * @public
+ */
 export type GateOutcome = 'pass' | 'fail' | 'inconclusive' | 'ignored';
 
-/** The result of evaluating one gate once. */
+/**
+ * The result of evaluating one gate once.
+ *
+ * @public
+ */
 export interface GateEvaluation {
   verdict: GateVerdict;
   outcome: GateOutcome;

@@ -1,14 +1,13 @@
-import {
-  AuthService,
-  coreServices,
-  createBackendModule,
-  DiscoveryService,
-} from '@backstage/backend-plugin-api';
+import { createBackendModule } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import greenlightPlugin from '@greenlight/backstage-plugin-greenlight-backend';
+import {
+  GreenlightService,
+  greenlightServiceRef,
+} from '@greenlight/backstage-plugin-greenlight-node';
 import request from 'supertest';
 import { createServiceRegisterAction } from './serviceRegister';
 
@@ -16,16 +15,17 @@ jest.setTimeout(60_000);
 
 describe('greenlight:service:register against the Greenlight backend plugin', () => {
   it('is accepted by the registration endpoint, once, as the user who ran the template', async () => {
-    let services: { discovery: DiscoveryService; auth: AuthService } | undefined;
-    // The scaffolder's own discovery and auth services, as the module gets them.
+    let greenlight: GreenlightService | undefined;
+    // The Greenlight service as the scaffolder module gets it: the default factory, built
+    // on the scaffolder's own discovery and auth services.
     const probe = createBackendModule({
       pluginId: 'scaffolder',
       moduleId: 'probe',
       register(env) {
         env.registerInit({
-          deps: { discovery: coreServices.discovery, auth: coreServices.auth },
+          deps: { greenlight: greenlightServiceRef },
           async init(deps) {
-            services = deps;
+            greenlight = deps.greenlight;
           },
         });
       },
@@ -39,7 +39,7 @@ describe('greenlight:service:register against the Greenlight backend plugin', ()
         mockServices.rootConfig.factory({ data: {} }),
       ],
     });
-    const action = createServiceRegisterAction({ ...services!, retryDelayMs: 1 });
+    const action = createServiceRegisterAction({ greenlight: greenlight! });
     const run = async () => {
       const ctx = createMockActionContext({
         input: {

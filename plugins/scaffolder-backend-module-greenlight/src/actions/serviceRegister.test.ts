@@ -3,6 +3,7 @@ import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
+import { DefaultGreenlightService } from '@greenlight/backstage-plugin-greenlight-node';
 import { createServiceRegisterAction } from './serviceRegister';
 
 type Received = { method?: string; url?: string; caller?: string; body: any };
@@ -78,9 +79,12 @@ describe('greenlight:service:register', () => {
 
   const action = () =>
     createServiceRegisterAction({
-      auth: mockServices.auth(),
-      discovery: { getBaseUrl: async () => baseUrl, getExternalBaseUrl: async () => baseUrl },
-      retryDelayMs: 1,
+      greenlight: DefaultGreenlightService.create({
+        auth: mockServices.auth(),
+        discovery: { getBaseUrl: async () => baseUrl, getExternalBaseUrl: async () => baseUrl },
+        logger: mockServices.logger.mock(),
+        retry: { minDelayMs: 1 },
+      }),
     });
 
   function context(overrides: Record<string, unknown> = {}, credentials?: BackstageCredentials) {
@@ -135,14 +139,14 @@ describe('greenlight:service:register', () => {
     greenlight.received.length = 0;
     greenlight.failures.push({ status: 400, message: 'Invalid body: provenance.expectedSource: must be a repository' });
     await expect(action().handler(context({ entityRef: 'component:default/rejected' }))).rejects.toThrow(
-      'Greenlight rejected the registration of component:default/rejected: HTTP 400: Invalid body: provenance.expectedSource',
+      'Greenlight did not register component:default/rejected; caused by Error: HTTP 400: Invalid body: provenance.expectedSource',
     );
     expect(greenlight.received).toHaveLength(1);
 
     greenlight.received.length = 0;
     greenlight.failures.push(...[1, 2, 3].map(() => ({ status: 502, message: 'bad gateway' })));
     await expect(action().handler(context({ entityRef: 'component:default/down' }))).rejects.toThrow(
-      'after 3 attempts: HTTP 502: bad gateway',
+      'Greenlight did not register component:default/down; caused by Error: no answer after 3 attempts: HTTP 502: bad gateway',
     );
     expect(greenlight.received).toHaveLength(3);
   });

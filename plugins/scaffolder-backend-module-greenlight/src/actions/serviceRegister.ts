@@ -1,7 +1,7 @@
-import { AuthService, DiscoveryService, LoggerService } from '@backstage/backend-plugin-api';
 import { CompoundEntityRef, makeValidator, parseEntityRef } from '@backstage/catalog-model';
-import { InputError } from '@backstage/errors';
+import { ForwardedError, InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import type { GreenlightService } from '@greenlight/backstage-plugin-greenlight-node';
 import yaml from 'yaml';
 
 const examples = [
@@ -33,14 +33,16 @@ const examples = [
   },
 ];
 
-type Options = {
-  discovery: DiscoveryService;
-  auth: AuthService;
-  /** First pause between tries; doubles after each. */
-  retryDelayMs?: number;
+/**
+ * What `createServiceRegisterAction` needs.
+ *
+ * @public
+ */
+export type ServiceRegisterActionOptions = {
+  /** The Greenlight API, usually from `greenlightServiceRef`. */
+  greenlight: GreenlightService;
 };
 
-const ATTEMPTS = 3;
 const validators = makeValidator();
 
 function entityRefOf(text: string): CompoundEntityRef {
@@ -60,61 +62,14 @@ function entityRefOf(text: string): CompoundEntityRef {
   return ref;
 }
 
-function retryable(status: number) {
-  return status >= 500 || status === 408 || status === 429;
-}
-
-async function describe(response: Response) {
-  const text = await response.text();
-  try {
-    const body = JSON.parse(text);
-    return body?.error?.message ?? text;
-  } catch {
-    return text;
-  }
-}
-
-/**
- * A PUT is safe to repeat, so transient failures (network, 5xx, 408, 429) are retried;
- * anything else is the caller's to fix and fails at once.
- */
-async function putWithRetry(
-  url: string,
-  body: unknown,
-  token: string,
-  options: { logger: LoggerService; signal?: AbortSignal; retryDelayMs: number },
-): Promise<Response> {
-  let lastProblem = '';
-  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-    if (attempt > 1) {
-      await new Promise(resolve => setTimeout(resolve, options.retryDelayMs * 2 ** (attempt - 2)));
-    }
-    try {
-      const response = await fetch(url, {
-        method: 'PUT',
-        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-        body: JSON.stringify(body),
-        signal: options.signal,
-      });
-      if (!retryable(response.status)) return response;
-      lastProblem = `HTTP ${response.status}: ${await describe(response)}`;
-    } catch (e) {
-      if (options.signal?.aborted) throw e;
-      lastProblem = (e as Error).message;
-    }
-    options.logger.warn(`Greenlight registration attempt ${attempt} of ${ATTEMPTS} failed: ${lastProblem}`);
-  }
-  throw new Error(`Greenlight did not accept the registration after ${ATTEMPTS} attempts: ${lastProblem}`);
-}
-
 /**
  * `greenlight:service:register`: records the new service's environments, SLO gates and
  * expected provenance with the Greenlight backend, as the user who runs the template.
  *
  * @public
  */
-export function createServiceRegisterAction(options: Options) {
-  const { discovery, auth } = options;
+export function createServiceRegisterAction(options: ServiceRegisterActionOptions) {
+  const { greenlight } = options;
   return createTemplateAction({
     id: 'greenlight:service:register',
     description:
@@ -182,7 +137,6 @@ export function createServiceRegisterAction(options: Options) {
         owner: input.owner,
         ...(rollout ? { rollout } : {}),
       };
-      const path = [ref.namespace, ref.kind, ref.name].map(encodeURIComponent).join('/');
       const entityRef = `${ref.kind}:${ref.namespace}/${ref.name}`.toLowerCase();
 
       if (ctx.isDryRun) {
@@ -192,28 +146,23 @@ export function createServiceRegisterAction(options: Options) {
 
       // The user's own identity, forwarded: Greenlight checks what this user may see.
       const credentials = await ctx.getInitiatorCredentials();
-      const { token } = await auth.getPluginRequestToken({
-        onBehalfOf: credentials,
-        targetPluginId: 'greenlight',
-      });
-      const url = `${await discovery.getBaseUrl('greenlight')}/v1/services/${path}`;
-      const response = await putWithRetry(url, body, token, {
-        logger: ctx.logger,
-        signal: ctx.signal,
-        retryDelayMs: options.retryDelayMs ?? 500,
-      });
-      if (!response.ok) {
-        throw new Error(`Greenlight rejected the registration of ${entityRef}: HTTP ${response.status}: ${await describe(response)}`);
+      let result;
+      try {
+        result = await greenlight.registerService(ref, body, {
+          credentials,
+          signal: ctx.signal,
+        });
+      } catch (error) {
+        throw new ForwardedError(`Greenlight did not register ${entityRef}`, error);
       }
-      const result = (await response.json()) as { created?: boolean; changed?: boolean };
       ctx.logger.info(
         result.created
           ? `Registered ${entityRef} with Greenlight`
           : `Greenlight ${result.changed ? 'updated' : 'already had'} the registration of ${entityRef}`,
       );
       ctx.output('entityRef', entityRef);
-      ctx.output('created', Boolean(result.created));
-      ctx.output('changed', Boolean(result.changed));
+      ctx.output('created', result.created);
+      ctx.output('changed', result.changed);
     },
   });
 }

@@ -1,0 +1,118 @@
+import type {
+  AuditorService,
+  AuditorServiceEventSeverityLevel,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import { Router } from 'express';
+
+/**
+ * The HTTP writes that change a release's fate, and the auditor event id of each.
+ * Ingestion (`/v1/events`, `/v1/cdevents`, GitHub webhooks) records what pipelines
+ * report rather than deciding anything, and a gate replay is a what-if; neither is here.
+ */
+const FATE_WRITES: Array<{
+  method: string;
+  path: RegExp;
+  eventId: string;
+  severityLevel: AuditorServiceEventSeverityLevel;
+}> = [
+  {
+    method: 'POST',
+    path: /^\/v1\/rollouts\/[^/]+\/actions$/,
+    eventId: 'rollout-action',
+    severityLevel: 'high',
+  },
+  {
+    method: 'POST',
+    path: /^\/v1\/rollouts$/,
+    eventId: 'rollout-start',
+    severityLevel: 'medium',
+  },
+  {
+    method: 'POST',
+    path: /^\/v1\/readiness\/[^/]+\/override$/,
+    eventId: 'readiness-override',
+    severityLevel: 'high',
+  },
+  {
+    method: 'POST',
+    path: /^\/v1\/readiness$/,
+    eventId: 'readiness-decision',
+    severityLevel: 'medium',
+  },
+  {
+    method: 'POST',
+    path: /^\/v1\/break-glass\/[^/]+\/reconcile$/,
+    eventId: 'break-glass-reconcile',
+    severityLevel: 'medium',
+  },
+  {
+    method: 'POST',
+    path: /^\/v1\/break-glass$/,
+    eventId: 'break-glass',
+    severityLevel: 'high',
+  },
+  {
+    method: 'PUT',
+    path: /^\/v1\/services\/[^/]+\/[^/]+\/[^/]+$/,
+    eventId: 'service-registration',
+    severityLevel: 'medium',
+  },
+  {
+    method: 'POST',
+    path: /^\/v1\/drift$/,
+    eventId: 'drift-report',
+    severityLevel: 'low',
+  },
+];
+
+/**
+ * Emits an event of the auditor service (`coreServices.auditor`) for every write that
+ * changes a release's fate: created when the request arrives, with the caller taken from
+ * the request, then marked a success or a failure when the answer is sent. The plugin's
+ * own audit trail (the `audit_log` table the frontend shows) is written as before.
+ */
+export function auditWrites(options: {
+  auditor: AuditorService;
+  logger: LoggerService;
+}): Router {
+  const router = Router();
+  router.use(async (req, res, next) => {
+    const write = FATE_WRITES.find(
+      w => w.method === req.method && w.path.test(req.path),
+    );
+    if (!write) {
+      next();
+      return;
+    }
+    try {
+      const event = await options.auditor.createEvent({
+        eventId: write.eventId,
+        severityLevel: write.severityLevel,
+        request: req,
+        meta: { method: req.method, path: req.path },
+      });
+      res.on('finish', () => {
+        const meta = { status: res.statusCode };
+        const done =
+          res.statusCode < 400
+            ? event.success({ meta })
+            : event.fail({
+                meta,
+                error: new Error(`answered HTTP ${res.statusCode}`),
+              });
+        done.catch(error =>
+          options.logger.warn(
+            `Auditor event ${write.eventId} was not completed: ${error}`,
+          ),
+        );
+      });
+    } catch (error) {
+      options.logger.warn(
+        `Auditor event ${write.eventId} was not created: ${error}`,
+      );
+    }
+    next();
+  });
+  return router;
+}
