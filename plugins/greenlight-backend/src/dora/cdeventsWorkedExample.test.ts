@@ -147,22 +147,19 @@ describe('DORA from a plain CDEvents stream, by hand', () => {
      *   recovery [3 h, 25 h] → n 2, median rank ceil(1) = 1 → 3 h.
      * The CDEvents rollback names no deployment: the rule finds A4 as the one it undoes.
      */
-    it(
-      'rollback rule: service.rolledback fails the deployment it undoes and ends its recovery',
-      async () => {
-        const res = await backend.get('/v1/dora', {
-          entityRef: `component:default/${service('with-rollback')}`,
-          ...window,
-        });
-        const got = figures(res.body.current);
-        expect(got).toEqual({
-          deployments: 5,
-          lead: { n: 4, median: expect.any(Number), p90: expect.any(Number) },
-          changeFail: { numerator: 2, denominator: 5 },
-          recovery: { n: 2, median: expect.any(Number), unrecovered: 0 },
-        });
-        expectWithinSketch(got.recovery.median, 3 * HOUR);
-      },
-    );
+    it('rollback rule: service.rolledback fails the deployment it undoes and ends its recovery', async () => {
+      const res = await backend.get('/v1/dora', {
+        entityRef: `component:default/${service('with-rollback')}`,
+        ...window,
+      });
+      const got = figures(res.body.current);
+      expect(got).toEqual({
+        deployments: 5,
+        lead: { n: 4, median: expect.any(Number), p90: expect.any(Number) },
+        changeFail: { numerator: 2, denominator: 5 },
+        recovery: { n: 2, median: expect.any(Number), unrecovered: 0 },
+      });
+      expectWithinSketch(got.recovery.median, 3 * HOUR);
+    });
   });
 });

@@ -1,5 +1,12 @@
 import { createTestDatabases } from '../__testUtils__/databases';
-import { component, deployment, HOUR, incident, MINUTE, startDoraBackend } from './__testUtils__/doraBackend';
+import {
+  component,
+  deployment,
+  HOUR,
+  incident,
+  MINUTE,
+  startDoraBackend,
+} from './__testUtils__/doraBackend';
 
 jest.setTimeout(60_000);
 
@@ -24,24 +31,34 @@ describe('recovery after a late detection, rebuilt incrementally', () => {
       knex: await databases.init(databaseId),
     });
     const recovery = async () =>
-      (await backend.get('/v1/dora', { entityRef: 'component:default/late', ...window })).body.current
-        .failedDeploymentRecoveryTime;
+      (
+        await backend.get('/v1/dora', {
+          entityRef: 'component:default/late',
+          ...window,
+        })
+      ).body.current.failedDeploymentRecoveryTime;
 
     await backend.post([
       deployment('d', 'late', 'production', 'succeeded', at('02', '23:50')),
       deployment('e', 'late', 'production', 'succeeded', at('03', '00:10')),
     ]);
     await backend.refresh();
-    await backend.post([incident('i', ['late'], at('04', '09:00'), { deploymentId: 'd' })]);
+    await backend.post([
+      incident('i', ['late'], at('04', '09:00'), { deploymentId: 'd' }),
+    ]);
     await backend.refresh();
     // Noticed at 09:00 on 03-04; nothing since: unrecovered, not the 20 minutes to e.
     expect(await recovery()).toMatchObject({ n: 0, unrecovered: 1 });
 
-    await backend.post([deployment('f', 'late', 'production', 'succeeded', at('05', '10:00'))]);
+    await backend.post([
+      deployment('f', 'late', 'production', 'succeeded', at('05', '10:00')),
+    ]);
     await backend.refresh();
     const after = await recovery();
     expect(after).toMatchObject({ n: 1, unrecovered: 0 });
     const expected = 58 * HOUR + 10 * MINUTE;
-    expect(Math.abs(after.medianMs - expected)).toBeLessThanOrEqual(0.01 * expected);
+    expect(Math.abs(after.medianMs - expected)).toBeLessThanOrEqual(
+      0.01 * expected,
+    );
   });
 });

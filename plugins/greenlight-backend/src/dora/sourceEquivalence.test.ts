@@ -1,10 +1,25 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
-import { DoraMetrics, GreenlightEvent } from '@greenlight/backstage-plugin-greenlight-common';
+import {
+  DoraMetrics,
+  GreenlightEvent,
+} from '@greenlight/backstage-plugin-greenlight-common';
 import { createHmac } from 'node:crypto';
 import request from 'supertest';
 import { createTestDatabases } from '../__testUtils__/databases';
-import { cdeventsStream, shuffled, streamEntity, streamTime as t } from './__testUtils__/cdeventsStream';
-import { commits, deployment, HOUR, incident, sha, startDoraBackend } from './__testUtils__/doraBackend';
+import {
+  cdeventsStream,
+  shuffled,
+  streamEntity,
+  streamTime as t,
+} from './__testUtils__/cdeventsStream';
+import {
+  commits,
+  deployment,
+  HOUR,
+  incident,
+  sha,
+  startDoraBackend,
+} from './__testUtils__/doraBackend';
 
 jest.setTimeout(120_000);
 
@@ -27,26 +42,69 @@ jest.setTimeout(120_000);
 const SECRET = 'equivalence-secret';
 const window = { from: '2026-03-02T00:00:00Z', to: '2026-03-16T00:00:00Z' };
 const releases = [
-  { change: '101', merged: t('02', '08:00'), staging: t('02', '09:00'), production: t('02', '11:00') },
-  { change: '102', merged: t('03', '09:00'), staging: t('03', '10:00'), production: t('03', '14:00') },
+  {
+    change: '101',
+    merged: t('02', '08:00'),
+    staging: t('02', '09:00'),
+    production: t('02', '11:00'),
+  },
+  {
+    change: '102',
+    merged: t('03', '09:00'),
+    staging: t('03', '10:00'),
+    production: t('03', '14:00'),
+  },
   { change: '103', merged: t('04', '10:00'), production: t('04', '12:00') },
   { change: '104', merged: t('05', '06:00'), production: t('05', '09:00') },
 ];
 
 function nativeHistory(service: string): GreenlightEvent[] {
-  const events: GreenlightEvent[] = [commits(service, releases.map(r => [`${service}-${r.change}`, r.merged]))];
+  const events: GreenlightEvent[] = [
+    commits(
+      service,
+      releases.map(r => [`${service}-${r.change}`, r.merged]),
+    ),
+  ];
   for (const r of releases) {
     const c = [`${service}-${r.change}`];
-    if (r.staging) events.push(deployment(`${service}-s-${r.change}`, service, 'staging', 'succeeded', r.staging, { commits: c }));
-    events.push(deployment(`${service}-p-${r.change}`, service, 'production', 'succeeded', r.production, { commits: c }));
+    if (r.staging)
+      events.push(
+        deployment(
+          `${service}-s-${r.change}`,
+          service,
+          'staging',
+          'succeeded',
+          r.staging,
+          { commits: c },
+        ),
+      );
+    events.push(
+      deployment(
+        `${service}-p-${r.change}`,
+        service,
+        'production',
+        'succeeded',
+        r.production,
+        { commits: c },
+      ),
+    );
   }
   const blamed = { deploymentId: `${service}-p-103` };
-  events.push(incident(`${service}-inc-1`, [service], t('04', '13:00'), blamed));
-  events.push(incident(`${service}-inc-1`, [service], t('04', '13:00'), { ...blamed, resolvedAt: t('04', '15:00') }));
+  events.push(
+    incident(`${service}-inc-1`, [service], t('04', '13:00'), blamed),
+  );
+  events.push(
+    incident(`${service}-inc-1`, [service], t('04', '13:00'), {
+      ...blamed,
+      resolvedAt: t('04', '15:00'),
+    }),
+  );
   return events;
 }
 
-function githubHistory(service: string): Array<{ event: string; payload: object }> {
+function githubHistory(
+  service: string,
+): Array<{ event: string; payload: object }> {
   const repository = { full_name: `acme/${service}`, default_branch: 'main' };
   const deliveries: Array<{ event: string; payload: object }> = [];
   for (const r of releases) {
@@ -66,12 +124,22 @@ function githubHistory(service: string): Array<{ event: string; payload: object 
       ['production', r.production],
     ] as Array<[string, string]>;
     for (const [environment, at] of places) {
-      const deploymentPayload = { id: `${r.change}-${environment}`, sha: id, environment, created_at: at };
+      const deploymentPayload = {
+        id: `${r.change}-${environment}`,
+        sha: id,
+        environment,
+        created_at: at,
+      };
       deliveries.push({
         event: 'deployment_status',
         payload: {
           action: 'created',
-          deployment_status: { id: deliveries.length + 1, state: 'success', environment, created_at: at },
+          deployment_status: {
+            id: deliveries.length + 1,
+            state: 'success',
+            environment,
+            created_at: at,
+          },
           deployment: deploymentPayload,
           repository,
         },
@@ -83,16 +151,28 @@ function githubHistory(service: string): Array<{ event: string; payload: object 
 
 function githubEntity(service: string) {
   const entity = streamEntity(service);
-  entity.metadata.annotations = { 'github.com/project-slug': `acme/${service}` };
+  entity.metadata.annotations = {
+    'github.com/project-slug': `acme/${service}`,
+  };
   return entity;
 }
 
 function figures(m: DoraMetrics) {
   return {
     deployments: m.deploymentFrequency.count,
-    lead: { n: m.changeLeadTime.n, median: m.changeLeadTime.medianMs, p90: m.changeLeadTime.p90Ms },
-    changeFail: { numerator: m.changeFailRate.numerator, denominator: m.changeFailRate.denominator },
-    recovery: { n: m.failedDeploymentRecoveryTime.n, median: m.failedDeploymentRecoveryTime.medianMs },
+    lead: {
+      n: m.changeLeadTime.n,
+      median: m.changeLeadTime.medianMs,
+      p90: m.changeLeadTime.p90Ms,
+    },
+    changeFail: {
+      numerator: m.changeFailRate.numerator,
+      denominator: m.changeFailRate.denominator,
+    },
+    recovery: {
+      n: m.failedDeploymentRecoveryTime.n,
+      median: m.failedDeploymentRecoveryTime.medianMs,
+    },
   };
 }
 
@@ -101,13 +181,28 @@ describe('the same releases from CDEvents, the native API and GitHub give the sa
 
   describe.each(databases.eachSupportedId())('on %p', databaseId => {
     let backend: Awaited<ReturnType<typeof startDoraBackend>>;
-    const service = { cdevents: 'eq-cdevents', native: 'eq-native', github: 'eq-github' };
+    const service = {
+      cdevents: 'eq-cdevents',
+      native: 'eq-native',
+      github: 'eq-github',
+    };
     const metricsOf = async (name: string) =>
-      figures((await backend.get('/v1/dora', { entityRef: `component:default/${name}`, ...window })).body.current);
+      figures(
+        (
+          await backend.get('/v1/dora', {
+            entityRef: `component:default/${name}`,
+            ...window,
+          })
+        ).body.current,
+      );
 
     beforeAll(async () => {
       backend = await startDoraBackend({
-        entities: [streamEntity(service.cdevents), streamEntity(service.native), githubEntity(service.github)],
+        entities: [
+          streamEntity(service.cdevents),
+          streamEntity(service.native),
+          githubEntity(service.github),
+        ],
         knex: await databases.init(databaseId),
         greenlight: { webhooks: { github: { secret: SECRET } } },
       });
@@ -118,14 +213,20 @@ describe('the same releases from CDEvents, the native API and GitHub give the sa
         .send(shuffled(cdeventsStream(service.cdevents).events, 11))
         .expect(200);
       await backend.post(shuffled(nativeHistory(service.native), 11));
-      for (const [i, { event, payload }] of shuffled(githubHistory(service.github), 11).entries()) {
+      for (const [i, { event, payload }] of shuffled(
+        githubHistory(service.github),
+        11,
+      ).entries()) {
         const body = JSON.stringify(payload);
         await request(backend.server)
           .post('/api/greenlight/v1/webhooks/github')
           .set('Content-Type', 'application/json')
           .set('X-GitHub-Event', event)
           .set('X-GitHub-Delivery', `${databaseId}-${i}`)
-          .set('X-Hub-Signature-256', `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`)
+          .set(
+            'X-Hub-Signature-256',
+            `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`,
+          )
           .send(body)
           .expect(200);
       }
@@ -140,8 +241,12 @@ describe('the same releases from CDEvents, the native API and GitHub give the sa
         changeFail: { numerator: 1, denominator: 4 },
         recovery: { n: 1 },
       });
-      expect(Math.abs(native.lead.median! - 3 * HOUR)).toBeLessThanOrEqual(0.01 * 3 * HOUR);
-      expect(Math.abs(native.recovery.median! - 3 * HOUR)).toBeLessThanOrEqual(0.01 * 3 * HOUR);
+      expect(Math.abs(native.lead.median! - 3 * HOUR)).toBeLessThanOrEqual(
+        0.01 * 3 * HOUR,
+      );
+      expect(Math.abs(native.recovery.median! - 3 * HOUR)).toBeLessThanOrEqual(
+        0.01 * 3 * HOUR,
+      );
       expect(await metricsOf(service.cdevents)).toEqual(native);
     });
 

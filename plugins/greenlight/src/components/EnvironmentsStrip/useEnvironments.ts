@@ -7,5 +7,8 @@ import { useDeliveryRefresh } from '../../hooks/useDeliveryRefresh';
 export function useEnvironments(entityRef: string) {
   const api = useApi(greenlightApiRef);
   const tick = useDeliveryRefresh();
-  return useAsyncRetry(() => api.getEnvironments(entityRef), [api, entityRef, tick]);
+  return useAsyncRetry(
+    () => api.getEnvironments(entityRef),
+    [api, entityRef, tick],
+  );
 }

@@ -7,7 +7,8 @@ export function rolloutOutcome(rollout: RolloutView): string | null {
   switch (rollout.state) {
     case 'rolled-back': {
       const when = at(rollout.rollback?.executedAt ?? rollout.updatedAt);
-      const reason = rollout.rollback?.reason && readableReason(rollout.rollback.reason);
+      const reason =
+        rollout.rollback?.reason && readableReason(rollout.rollback.reason);
       if (rollout.rollback?.status === 'failed') {
         return `Rollback failed at ${when}${
           rollout.rollback.lastError ? `: ${rollout.rollback.lastError}` : ''
