@@ -725,22 +725,24 @@ describe('record artifact', () => {
 
 describe('event ids', () => {
   it('keeps derived ids within the 200-character limit', async () => {
+    // the longest namespace and name an entity reference may have (63 characters each)
+    const longEntity = `component:${'n'.repeat(63)}/${'x'.repeat(63)}`;
     const [event] = await dryRun([
       'record',
       'build',
       '--entity',
-      `component:default/${'x'.repeat(300)}`,
+      longEntity,
       '--build-id',
-      '1',
+      `${'b'.repeat(120)}1`,
     ]);
     expect(event.id.length).toBeLessThanOrEqual(200);
     const [other] = await dryRun([
       'record',
       'build',
       '--entity',
-      `component:default/${'x'.repeat(300)}`,
+      longEntity,
       '--build-id',
-      '2',
+      `${'b'.repeat(120)}2`,
     ]);
     expect(other.id).not.toBe(event.id);
   });

@@ -37,7 +37,10 @@ describe('greenlight new-frontend-system plugin', () => {
     renderInTestApp(<EntityProvider entity={componentEntity}>{tester.reactElement()}</EntityProvider>, {
       apis: [[greenlightApiRef, { getChecklist }]],
     });
-    expect(await screen.findByText('Mandatory tests: Pass')).toBeInTheDocument();
+    // the lazily loaded card can take a while on a busy machine
+    expect(
+      await screen.findByText('Mandatory tests: Pass', undefined, { timeout: 10_000 }),
+    ).toBeInTheDocument();
     expect(getChecklist).toHaveBeenCalledWith('component:default/payments');
   });
 });
