@@ -4,6 +4,7 @@ import { breakGlassRoutes } from './breakGlassRoutes';
 import { ChecklistService } from './checklistService';
 import { checklistRoutes } from './checklistRoutes';
 import { driftRoutes } from './driftRoutes';
+import { readChangeWindowConfig } from './changeWindows';
 import { readGovernanceConfig } from './governanceConfig';
 import { LedgerFacts } from './ledgerFacts';
 import { ProvenanceVerdicts } from './provenanceVerdicts';
@@ -63,6 +64,8 @@ export const governanceFeature: GreenlightFeature = async ctx => {
       provenance,
       store: decisions,
       rollbackMechanisms,
+      windows: readChangeWindowConfig(ctx.config),
+      breakGlass,
     }),
     checklist: new ChecklistService({ ledger, provenance, environments: ctx.environments, rollbackMechanisms }),
     now: () => Date.now(),
