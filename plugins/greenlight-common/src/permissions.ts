@@ -30,9 +30,20 @@ export const greenlightOverridePermission = createPermission({
   attributes: { action: 'update' },
 });
 
+/**
+ * Pulling or lifting the emergency stop of an environment or the whole organisation.
+ *
+ * @public
+ */
+export const greenlightEmergencyStopPermission = createPermission({
+  name: 'greenlight.emergencystop.manage',
+  attributes: { action: 'update' },
+});
+
 /** @public */
 export const greenlightPermissions = [
   greenlightReadPermission,
   greenlightRolloutActionPermission,
   greenlightOverridePermission,
+  greenlightEmergencyStopPermission,
 ];

@@ -15,6 +15,7 @@ import {
 import { EnvironmentConfig } from '../config';
 import { classificationRulesFor, requireTestsPolicy, sloDocumentOf } from './changeRules';
 import { ChangeWindowConfig, evaluateWindowsFor, RolloutConstraintView, WindowAnswer } from './changeWindows';
+import { EmergencyStopStore } from './emergencyStop';
 import { GovernanceConfig } from './governanceConfig';
 import { LedgerDeployment, LedgerFacts } from './ledgerFacts';
 import { ProvenanceVerdicts } from './provenanceVerdicts';
@@ -130,6 +131,7 @@ export class ReadinessService {
       rollbackMechanisms: () => string[];
       windows?: ChangeWindowConfig;
       breakGlass?: BreakGlassStore;
+      stops?: EmergencyStopStore;
       now?: () => number;
     },
   ) {}
@@ -199,6 +201,20 @@ export class ReadinessService {
     });
 
     const windowPolicy = await this.windowPolicy(entity, entityRef, request, assessment.classes.map(c => c.class));
+    // An emergency stop denies every new change in its scope; break-glass does not lift it.
+    const stop = await this.deps.stops?.activeFor(request.environment);
+    if (stop) {
+      assessment.policy.push({
+        id: 'emergency-stop',
+        title: 'Emergency stop',
+        satisfied: false,
+        enforced: true,
+        reason: `emergency stop of ${stop.scope} pulled by ${stop.pulledBy} at ${iso(stop.pulledAt)}: ${stop.reason}`,
+        evidence: { scope: stop.scope },
+      });
+      assessment.missingControls.push('emergency-stop');
+      assessment.decision = 'block';
+    }
     if (windowPolicy) {
       assessment.policy.push(windowPolicy);
       if (!windowPolicy.satisfied) {
