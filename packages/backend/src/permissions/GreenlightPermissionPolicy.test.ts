@@ -1,5 +1,6 @@
 import { AuthorizeResult, createPermission } from '@backstage/plugin-permission-common';
 import {
+  greenlightEmergencyStopPermission,
   greenlightOverridePermission,
   greenlightReadPermission,
   greenlightRolloutActionPermission,
@@ -21,6 +22,8 @@ describe('GreenlightPermissionPolicy', () => {
     [greenlightOverridePermission, ['user:default/ada', 'group:default/Release-Managers'], AuthorizeResult.ALLOW],
     [greenlightRolloutActionPermission, ['user:default/bob', 'group:default/team-a'], AuthorizeResult.DENY],
     [greenlightOverridePermission, ['user:default/bob'], AuthorizeResult.DENY],
+    [greenlightEmergencyStopPermission, ['user:default/ada', 'group:default/release-managers'], AuthorizeResult.ALLOW],
+    [greenlightEmergencyStopPermission, ['user:default/bob', 'group:default/team-a'], AuthorizeResult.DENY],
     [greenlightReadPermission, ['user:default/bob'], AuthorizeResult.ALLOW],
     [createPermission({ name: 'catalog.entity.read', attributes: { action: 'read' } }), ['user:default/bob'], AuthorizeResult.ALLOW],
   ])('%p for %p is %p', async (permission, refs, expected) => {

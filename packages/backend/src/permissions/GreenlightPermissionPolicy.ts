@@ -9,7 +9,11 @@ import {
   PolicyQueryUser,
 } from '@backstage/plugin-permission-node';
 
-const RELEASE_FATE = ['greenlight.rollout.action', 'greenlight.gate.override'];
+const RELEASE_FATE = [
+  'greenlight.rollout.action',
+  'greenlight.gate.override',
+  'greenlight.emergencystop.manage',
+];
 
 /**
  * The portal's policy: everyone signed in may read, but only release managers may change a
