@@ -14,11 +14,15 @@ const ada = mockCredentials.user.header('user:default/ada');
 const mallory = mockCredentials.user.header('user:default/mallory');
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
-/** Always well inside the objective: every rollout would promote after two evaluations. */
+/**
+ * `error_ratio` is well inside the objective (a rollout promotes after two evaluations);
+ * `broken_ratio` is far above it (a rollout rolls back after two).
+ */
 class HealthyProvider implements MetricProvider {
   readonly id = 'healthy';
-  async query(): Promise<MetricQueryResult> {
-    return { status: 'ok', samples: [{ labels: {}, value: 0.001 }] };
+  async query(request: { query: string }): Promise<MetricQueryResult> {
+    const value = request.query === 'broken_ratio' ? 0.9 : 0.001;
+    return { status: 'ok', samples: [{ labels: {}, value }] };
   }
   async queryRange(): Promise<never> {
     throw new Error('not used');
@@ -70,7 +74,11 @@ describe('the emergency stop on two backend instances', () => {
         const scheduler = mockServices.scheduler.mock();
         const backend = await startRolloutBackend({
           knex,
-          entities: [component('stop-a'), component('stop-b')],
+          entities: [
+            component('stop-a'),
+            component('stop-b'),
+            component('stop-c'),
+          ],
           providers: [new HealthyProvider()],
           scheduler: scheduler.factory,
         });
@@ -92,7 +100,11 @@ describe('the emergency stop on two backend instances', () => {
       await knex.destroy();
     });
 
-    const start = async (instance: number, name: string) => {
+    const start = async (
+      instance: number,
+      name: string,
+      slo: object = gates,
+    ) => {
       const res = await request(instances[instance].server)
         .post('/api/greenlight/v1/rollouts')
         .set('Authorization', pipeline)
@@ -101,7 +113,7 @@ describe('the emergency stop on two backend instances', () => {
           environment: 'production',
           deploymentId: `${databaseId}-${name}`,
           strategy: 'canary',
-          gates,
+          gates: slo,
         })
         .expect(201);
       return res.body.id as string;
@@ -159,12 +171,20 @@ describe('the emergency stop on two backend instances', () => {
         .send({ environment: 'production', reason: 'again' })
         .expect(409);
 
+      // A failing canary started during the stop is still rolled back: a stop never holds a
+      // safety rollback.
+      const failing = JSON.parse(
+        JSON.stringify(gates).replace('"error_ratio"', '"broken_ratio"'),
+      );
+      const broken = await start(0, 'stop-c', failing);
+
       // Long enough for both gates to have passed twice: without the stop, both would be promoted.
       for (let round = 0; round < 4; round++) {
         await sleep(1100);
         await tickBoth();
       }
       expect(await states(ids)).toEqual(['analysing', 'analysing']);
+      expect(await states([broken])).toEqual(['rolled-back']);
       const evaluations = await knex('rollout_evaluations').whereIn(
         'rollout_id',
         ids,
