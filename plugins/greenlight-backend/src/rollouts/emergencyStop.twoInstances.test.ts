@@ -20,8 +20,8 @@ const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
  */
 class HealthyProvider implements MetricProvider {
   readonly id = 'healthy';
-  async query(request: { query: string }): Promise<MetricQueryResult> {
-    const value = request.query === 'broken_ratio' ? 0.9 : 0.001;
+  async query(asked: { query: string }): Promise<MetricQueryResult> {
+    const value = asked.query === 'broken_ratio' ? 0.9 : 0.001;
     return { status: 'ok', samples: [{ labels: {}, value }] };
   }
   async queryRange(): Promise<never> {
