@@ -63,6 +63,31 @@ describe('readiness under an emergency stop', () => {
     expect((await gl.del('/v1/emergency-stop')).status).toBe(200);
     expect((await ask('staging')).body.decision).toBe('allow');
 
+    // an override of a stopped change is not reused for the same change while the stop holds
+    await gl.post(
+      '/v1/emergency-stop',
+      { environment: 'qa', reason: 'flaky cluster' },
+      user,
+    );
+    const stopped = await ask('qa', { deploymentId: 'dep-override-2' });
+    expect(stopped.body.decision).toBe('block');
+    const overridden = await gl.post(
+      `/v1/readiness/${stopped.body.decisionId}/override`,
+      { reason: 'go' },
+      user,
+    );
+    expect(overridden.status).toBe(200);
+    expect(
+      (await ask('qa', { deploymentId: 'dep-override-2' })).body,
+    ).toMatchObject({
+      decision: 'block',
+      missingControls: ['emergency-stop'],
+      override: null,
+    });
+    expect(
+      (await gl.del('/v1/emergency-stop', { environment: 'qa' })).status,
+    ).toBe(200);
+
     // a stop of one environment leaves the others alone
     await gl.post(
       '/v1/emergency-stop',

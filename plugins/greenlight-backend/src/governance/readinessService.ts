@@ -224,8 +224,11 @@ export class ReadinessService {
     }
 
     const changeKey = changeKeyOf(entityRef, request.environment, change, { artifactDigest, commitSha });
+    // An earlier override answers for missing controls, not for a closed window, a freeze or an
+    // emergency stop: break-glass is the way through a window, lifting the stop the way past it.
+    const timeBound = assessment.missingControls.some(c => c === CHANGE_WINDOW_POLICY || c === 'emergency-stop');
     const overridden =
-      assessment.decision === 'block' && changeKey ? await store.findOverride(changeKey) : undefined;
+      assessment.decision === 'block' && changeKey && !timeBound ? await store.findOverride(changeKey) : undefined;
 
     const decision: StoredDecision = {
       id: randomUUID(),
