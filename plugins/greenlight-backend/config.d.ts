@@ -256,6 +256,46 @@ export interface Config {
         'security-sensitive'?: string[];
       };
     };
+    /**
+     * Change windows, freezes and rollout constraints (docs/governance.md). Invalid rules, time
+     * zones or freezes stop the backend at startup.
+     */
+    governance?: {
+      /** Time zone (IANA) of teams not listed in teamTimeZones. Defaults to UTC. */
+      defaultTimeZone?: string;
+      /** Time zone per owning group, e.g. `{ group: group:default/payments, timeZone: Europe/Berlin }`. */
+      teamTimeZones?: Array<{ group: string; timeZone: string }>;
+      /** When changes may ship: a change must be inside every rule that applies to it. */
+      windows?: Array<{
+        name: string;
+        /** Change classes; absent: every class. */
+        classes?: string[];
+        /** Environments; absent: every environment. */
+        environments?: string[];
+        /** Overrides the owning team's time zone. */
+        timeZone?: string;
+        /** Days (mon…sun), start and end (HH:MM, end exclusive; end <= start crosses midnight). */
+        open: Array<{ days: string[]; start: string; end: string }>;
+      }>;
+      /** Periods in which nothing in scope ships. */
+      freezes?: Array<{
+        name: string;
+        /** ISO 8601 instant with an offset, inclusive. */
+        from: string;
+        /** ISO 8601 instant with an offset, exclusive. */
+        until: string;
+        reason?: string;
+        environments?: string[];
+        classes?: string[];
+      }>;
+      /** The rollout a change class needs, e.g. `database: { strategy: canary, minSoakMinutes: 30 }`. */
+      rolloutConstraints?: {
+        [changeClass: string]: {
+          strategy: 'canary' | 'blue-green' | 'any';
+          minSoakMinutes?: number;
+        };
+      };
+    };
     /** Break-glass changes made outside the normal path. */
     breakGlass?: {
       /** Hours to reconcile a break-glass change when the caller gives no deadline. Defaults to 72. */

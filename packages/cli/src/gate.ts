@@ -161,6 +161,47 @@ export function interpretReadiness(body: unknown): ReadinessDecision {
   };
 }
 
+type WindowBody = {
+  window?: {
+    allowed?: boolean;
+    reasons?: string[];
+    nextAllowedAt?: string | null;
+  };
+  rolloutConstraints?: Array<{ class?: string; description?: string }>;
+};
+
+/**
+ * When the change is blocked only by a change window or a freeze: the time it may ship
+ * (milliseconds), else undefined.
+ */
+export function windowWait(
+  body: unknown,
+  result: ReadinessDecision,
+): number | undefined {
+  const w = (body as WindowBody | undefined)?.window;
+  if (result.decision !== 'block' || !w?.nextAllowedAt) return undefined;
+  if (result.missing.some(m => m !== 'change-window')) return undefined;
+  const at = Date.parse(w.nextAllowedAt);
+  return Number.isFinite(at) ? at : undefined;
+}
+
+function windowLines(body: unknown, result: ReadinessDecision): string[] {
+  const b = (body ?? {}) as WindowBody;
+  const lines: string[] = [];
+  if (b.window && b.window.allowed === false && result.decision === 'block') {
+    for (const r of b.window.reasons ?? []) lines.push(`  ${r}`);
+    lines.push(
+      b.window.nextAllowedAt
+        ? `Next allowed: ${b.window.nextAllowedAt}`
+        : 'No allowed time within the next 400 days.',
+    );
+  }
+  for (const c of b.rolloutConstraints ?? []) {
+    lines.push(`Rollout for ${c.class}: ${c.description}`);
+  }
+  return lines;
+}
+
 export async function gateReadiness(
   values: ParsedValues,
   io: CliIo,
@@ -171,11 +212,29 @@ export async function gateReadiness(
     io.stdout(`${JSON.stringify(body, null, 2)}\n`);
     return ExitCode.Ok;
   }
-  const response = await client.request('POST', '/readiness', body);
-  if (response.status < 200 || response.status >= 300) {
-    throw new CliError(`readiness check failed: ${describeFailure(response)}`);
+  const maxWaitMs = duration(values, 'max-wait', 0);
+  const deadline = io.now().getTime() + maxWaitMs;
+  let response: ApiResponse;
+  let result: ReadinessDecision;
+  for (;;) {
+    response = await client.request('POST', '/readiness', body);
+    if (response.status < 200 || response.status >= 300) {
+      throw new CliError(
+        `readiness check failed: ${describeFailure(response)}`,
+      );
+    }
+    result = interpretReadiness(response.body);
+    const waitUntil = windowWait(response.body, result);
+    if (waitUntil === undefined || waitUntil > deadline) break;
+    io.stderr(
+      `${io
+        .now()
+        .toISOString()} outside the change window; waiting until ${new Date(
+        waitUntil,
+      ).toISOString()}\n`,
+    );
+    await io.sleep(Math.max(waitUntil - io.now().getTime(), 1000));
   }
-  const result = interpretReadiness(response.body);
   if (bool(values, 'json'))
     io.stdout(`${JSON.stringify(response.body, null, 2)}\n`);
   const target = `${body.entityRef} → ${body.environment}`;
@@ -199,6 +258,7 @@ export async function gateReadiness(
     lines.push('Missing controls:', ...result.missing.map(m => `  - ${m}`));
   }
   for (const reason of result.reasons) lines.push(`  ${reason}`);
+  lines.push(...windowLines(response.body, result));
   out(`${lines.join('\n')}\n`);
   return result.decision === 'allow' ? ExitCode.Ok : ExitCode.Blocked;
 }

@@ -261,6 +261,58 @@ describe('gate readiness', () => {
     );
   });
 
+  it('waits for the next allowed time within --max-wait, and fails beyond it', async () => {
+    // the test clock stands at 2024-05-01T12:00:00Z; the window opens 90 minutes later
+    const closed = {
+      status: 200,
+      body: {
+        decision: 'block',
+        missingControls: ['change-window'],
+        window: {
+          allowed: false,
+          reasons: ['outside change window "database-production"'],
+          nextAllowedAt: '2024-05-01T13:30:00.000Z',
+        },
+        rolloutConstraints: [
+          {
+            class: 'database',
+            description: 'canary with at least 30 minutes of soak',
+          },
+        ],
+      },
+    };
+    server = await startServer([
+      closed,
+      { status: 200, body: { decision: 'allow', missingControls: [] } },
+    ]);
+    const waiting = createTestIo({
+      env: { GREENLIGHT_URL: server.url, GREENLIGHT_TOKEN: TOKEN },
+    });
+    expect(
+      await run([...args, '--max-wait', '2h'], waiting.io, { retryDelayMs: 1 }),
+    ).toBe(0);
+    expect(waiting.sleeps).toEqual([90 * 60_000]);
+    expect(waiting.stderr()).toMatch(/waiting until 2024-05-01T13:30:00.000Z/);
+    await server.close();
+
+    server = await startServer([closed]);
+    const impatient = createTestIo({
+      env: { GREENLIGHT_URL: server.url, GREENLIGHT_TOKEN: TOKEN },
+    });
+    expect(
+      await run([...args, '--max-wait', '1h'], impatient.io, {
+        retryDelayMs: 1,
+      }),
+    ).toBe(3);
+    expect(impatient.sleeps).toEqual([]);
+    expect(impatient.stdout()).toMatch(
+      /Next allowed: 2024-05-01T13:30:00.000Z/,
+    );
+    expect(impatient.stdout()).toMatch(
+      /Rollout for database: canary with at least 30 minutes of soak/,
+    );
+  });
+
   it('exits 3 when blocked and lists the missing controls', async () => {
     server = await startServer([
       {

@@ -777,6 +777,13 @@ export const readinessSpec: CommandSpec = {
       type: 'boolean',
       description: "Print the server's decision as JSON on stdout",
     },
+    {
+      name: 'max-wait',
+      type: 'string',
+      value: '<duration>',
+      description:
+        'When only a change window or freeze blocks, wait up to this long (e.g. 2h) for the next allowed time (default: do not wait)',
+    },
   ],
   sharedOptions: [{ title: 'Connection', options: connectionOptions }],
   examples: [

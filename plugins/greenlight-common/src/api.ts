@@ -451,6 +451,24 @@ export type ReadinessDecisionView = {
   actor: string;
   decidedAt: string;
   override: { decisionId: string; by: string; at: string; reason: string } | null;
+  /** When change windows or freezes are configured: whether the change is inside them now. */
+  window?: {
+    allowed: boolean;
+    reasons: string[];
+    /** The first time the change may ship (ISO 8601); null when none is found within 400 days. */
+    nextAllowedAt: string | null;
+    timeZone: string;
+    freezes: Array<{ name: string; until: string; reason?: string }>;
+    /** The break-glass change that took the change through a closed window or a freeze. */
+    breakGlassId: string | null;
+  };
+  /** The rollout each class of the change needs. */
+  rolloutConstraints?: Array<{
+    class: string;
+    strategy: 'canary' | 'blue-green' | 'any';
+    minSoakMinutes?: number;
+    description: string;
+  }>;
 };
 
 /** `GET /v1/violations`. @public */

@@ -154,8 +154,19 @@ export const greenlightEntityWritePermissions = [
   greenlightServiceRegisterPermission,
 ];
 
+/**
+ * Pulling or lifting the emergency stop of an environment or the whole organisation.
+ *
+ * @public
+ */
+export const greenlightEmergencyStopPermission = createPermission({
+  name: 'greenlight.emergencystop.manage',
+  attributes: { action: 'update' },
+});
+
 /** @public */
 export const greenlightPermissions = [
   greenlightReadPermission,
   ...greenlightEntityWritePermissions,
+  greenlightEmergencyStopPermission,
 ];

@@ -3,6 +3,7 @@ import {
   createPermission,
 } from '@backstage/plugin-permission-common';
 import {
+  greenlightEmergencyStopPermission,
   greenlightEventCreatePermission,
   greenlightInlineGatesPermission,
   greenlightOverridePermission,
@@ -39,6 +40,8 @@ describe('GreenlightPermissionPolicy', () => {
     [greenlightInlineGatesPermission, teamMember, AuthorizeResult.DENY],
     [greenlightEventCreatePermission, manager, AuthorizeResult.DENY],
     [greenlightServiceRegisterPermission, teamMember, AuthorizeResult.ALLOW],
+    [greenlightEmergencyStopPermission, manager, AuthorizeResult.ALLOW],
+    [greenlightEmergencyStopPermission, teamMember, AuthorizeResult.DENY],
     [greenlightReadPermission, ['user:default/bob'], AuthorizeResult.ALLOW],
     [
       createPermission({

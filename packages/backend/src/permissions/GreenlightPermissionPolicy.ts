@@ -19,6 +19,8 @@ import {
 const RELEASE_MANAGERS_ONLY = [
   'greenlight.gate.override',
   'greenlight.rollout.gates.inline',
+  // pausing every rollout of an environment or the organisation is for release managers
+  'greenlight.emergencystop.manage',
 ];
 
 /** Release managers on any entity; everyone else on the entities they (or their groups) own. */

@@ -4,6 +4,8 @@ import { breakGlassRoutes } from './breakGlassRoutes';
 import { ChecklistService } from './checklistService';
 import { checklistRoutes } from './checklistRoutes';
 import { driftRoutes } from './driftRoutes';
+import { emergencyStopRoutes, EmergencyStopStore } from './emergencyStop';
+import { readChangeWindowConfig } from './changeWindows';
 import { readGovernanceConfig } from './governanceConfig';
 import { LedgerFacts } from './ledgerFacts';
 import { ProvenanceVerdicts } from './provenanceVerdicts';
@@ -22,6 +24,7 @@ export const governanceFeature: GreenlightFeature = async ctx => {
   const provenance = new ProvenanceVerdicts(ctx.knex, ctx.logger);
   const decisions = new KnexReadinessStore(ctx.knex);
   const breakGlass = new KnexBreakGlassStore(ctx.knex);
+  const stops = new EmergencyStopStore(ctx.knex);
   // Rollouts are watched whenever gates exist, but only a registered executor (a module, or
   // greenlight.rollouts.webhook / argo) turns a failing gate into an actual rollback. Read when
   // asked, so executors registered by features that start after this one still count.
@@ -64,6 +67,9 @@ export const governanceFeature: GreenlightFeature = async ctx => {
       provenance,
       store: decisions,
       rollbackMechanisms,
+      windows: readChangeWindowConfig(ctx.config),
+      breakGlass,
+      stops,
     }),
     checklist: new ChecklistService({ ledger, provenance, environments: ctx.environments, rollbackMechanisms }),
     now: () => Date.now(),
@@ -85,5 +91,6 @@ export const governanceFeature: GreenlightFeature = async ctx => {
   router.use(checklistRoutes(deps));
   router.use(driftRoutes(deps));
   router.use(breakGlassRoutes(deps));
+  router.use(emergencyStopRoutes({ ...deps, stops }));
   return router;
 };

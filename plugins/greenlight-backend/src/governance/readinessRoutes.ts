@@ -34,6 +34,7 @@ export const readinessBodySchema = z.object({
     commitSha: z.string().regex(/^[a-f0-9]{7,64}$/, 'must be a hex commit SHA').optional(),
     artifactDigest: digestSchema.optional(),
     deploymentId: safeString().min(1).max(255).optional(),
+    breakGlassId: z.string().uuid().optional(),
   }),
   evidence: z
     .record(z.string().min(1).max(200), evidenceValue)

@@ -3,6 +3,7 @@ import { Entity } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import {
   assessReadiness,
+  ChangeClass,
   classifyChange,
   Evidence,
   EVIDENCE_KEYS,
@@ -14,11 +15,13 @@ import {
 } from '@greenlight/backstage-plugin-greenlight-common';
 import { EnvironmentConfig } from '../config';
 import { classificationRulesFor, requireTestsPolicy, sloDocumentOf } from './changeRules';
+import { ChangeWindowConfig, evaluateWindowsFor, RolloutConstraintView, WindowAnswer } from './changeWindows';
+import { EmergencyStopStore } from './emergencyStop';
 import { GovernanceConfig } from './governanceConfig';
 import { LedgerDeployment, LedgerFacts } from './ledgerFacts';
 import { overrideCovers } from './overrideReuse';
 import { ProvenanceVerdicts } from './provenanceVerdicts';
-import { AuditEntry, ReadinessStore, StoredDecision } from './store/GovernanceStore';
+import { AuditEntry, BreakGlassStore, ReadinessStore, StoredDecision } from './store/GovernanceStore';
 
 export type ReadinessRequest = {
   environment: string;
@@ -29,6 +32,8 @@ export type ReadinessRequest = {
     commitSha?: string;
     artifactDigest?: string;
     deploymentId?: string;
+    /** An open break-glass change of the entity that lets this change through a window or freeze. */
+    breakGlassId?: string;
   };
   evidence?: Evidence;
 };
@@ -91,8 +96,13 @@ function overrideOf(d: StoredDecision, source?: StoredDecision): ReadinessDecisi
   };
 }
 
+export const CHANGE_WINDOW_POLICY = 'change-window';
+
 export function decisionView(d: StoredDecision, overrideSource?: StoredDecision): ReadinessDecisionView {
   const override = overrideOf(d, overrideSource);
+  const windowPolicy = d.policy.find(p => p.id === CHANGE_WINDOW_POLICY)?.evidence as
+    | { window: WindowAnswer; rolloutConstraints: RolloutConstraintView[] }
+    | undefined;
   return {
     decisionId: d.id,
     decision: override ? 'allow' : d.assessed,
@@ -107,6 +117,7 @@ export function decisionView(d: StoredDecision, overrideSource?: StoredDecision)
     actor: d.actor,
     decidedAt: iso(d.decidedAt),
     override,
+    ...(windowPolicy ? { window: windowPolicy.window, rolloutConstraints: windowPolicy.rolloutConstraints } : {}),
   };
 }
 
@@ -120,6 +131,10 @@ export class ReadinessService {
       provenance: ProvenanceVerdicts;
       store: ReadinessStore;
       rollbackMechanisms: () => string[];
+      windows?: ChangeWindowConfig;
+      breakGlass?: BreakGlassStore;
+      stops?: EmergencyStopStore;
+      now?: () => number;
     },
   ) {}
 
@@ -187,9 +202,39 @@ export class ReadinessService {
       mandatoryTests,
     });
 
+    const windowPolicy = await this.windowPolicy(entity, entityRef, request, assessment.classes.map(c => c.class));
+    // An emergency stop denies every new change in its scope; break-glass does not lift it.
+    const stop = await this.deps.stops?.activeFor(request.environment);
+    if (stop) {
+      assessment.policy.push({
+        id: 'emergency-stop',
+        title: 'Emergency stop',
+        satisfied: false,
+        enforced: true,
+        reason: `emergency stop of ${stop.scope} pulled by ${stop.pulledBy} at ${iso(stop.pulledAt)}: ${stop.reason}`,
+        evidence: { scope: stop.scope },
+      });
+      assessment.missingControls.push('emergency-stop');
+      assessment.decision = 'block';
+    }
+    if (windowPolicy) {
+      assessment.policy.push(windowPolicy);
+      if (!windowPolicy.satisfied) {
+        assessment.missingControls.push(CHANGE_WINDOW_POLICY);
+        assessment.decision = 'block';
+      }
+    }
+
     const changeKey = changeKeyOf(entityRef, request.environment, change, { artifactDigest, commitSha });
+    // An earlier override answers for missing controls, not for a closed window, a freeze or an
+    // emergency stop: break-glass is the way through a window, lifting the stop the way past it.
+    const timeBound = assessment.missingControls.some(
+      c => c === CHANGE_WINDOW_POLICY || c === 'emergency-stop',
+    );
     const latestOverride =
-      assessment.decision === 'block' && changeKey ? await store.findOverride(changeKey) : undefined;
+      assessment.decision === 'block' && changeKey && !timeBound
+        ? await store.findOverride(changeKey)
+        : undefined;
     const overridden =
       latestOverride && overrideCovers(latestOverride.missingControls, assessment.missingControls)
         ? latestOverride
@@ -230,7 +275,65 @@ export class ReadinessService {
         },
       });
     }
+    const breakGlassId = (windowPolicy?.evidence as { window?: WindowAnswer } | undefined)?.window?.breakGlassId;
+    if (breakGlassId) {
+      // Recorded against the break-glass change: this is how it went through a closed window.
+      audit.push({
+        actor,
+        action: 'readiness.through-break-glass',
+        subjectType: 'break-glass',
+        subjectId: breakGlassId,
+        entityRef,
+        details: { decisionId: decision.id, environment: request.environment, reasons: windowPolicy!.reason },
+      });
+    }
     await store.record(decision, audit);
     return decisionView(decision, overridden);
+  }
+
+  /**
+   * The change-window policy: closed windows and freezes block unless an open break-glass change
+   * of the same entity (and environment, when it names one) is given. Undefined when no window,
+   * freeze or rollout constraint is configured.
+   */
+  private async windowPolicy(entity: Entity, entityRef: string, request: ReadinessRequest, classes: ChangeClass[]) {
+    const windows = this.deps.windows;
+    if (!windows) return undefined;
+    if (!windows.rules.length && !windows.freezes.length && !Object.keys(windows.rolloutConstraints).length) {
+      return undefined;
+    }
+    const now = (this.deps.now ?? Date.now)();
+    const evaluated = evaluateWindowsFor(entity, windows, classes, request.environment, now);
+    const { window } = evaluated;
+    let satisfied = window.allowed;
+    let reason = window.allowed ? 'inside every change window that applies, and no freeze' : window.reasons.join('; ');
+    const breakGlassId = request.change.breakGlassId;
+    if (breakGlassId) {
+      const entry = await this.deps.breakGlass?.get(breakGlassId);
+      if (!entry || entry.entityRef !== entityRef) {
+        throw new InputError(`change.breakGlassId: no break-glass change ${breakGlassId} for ${entityRef}`);
+      }
+      if (entry.reconciliation) {
+        throw new InputError(`change.breakGlassId: break-glass change ${breakGlassId} is already reconciled`);
+      }
+      if (entry.environment && entry.environment !== request.environment) {
+        throw new InputError(
+          `change.breakGlassId: break-glass change ${breakGlassId} is for ${entry.environment}, not ${request.environment}`,
+        );
+      }
+      if (!window.allowed) {
+        satisfied = true;
+        window.breakGlassId = breakGlassId;
+        reason = `through break-glass change ${breakGlassId}: ${reason}`;
+      }
+    }
+    return {
+      id: CHANGE_WINDOW_POLICY,
+      title: 'Change window and freezes',
+      satisfied,
+      enforced: true,
+      reason,
+      evidence: evaluated as unknown as Record<string, unknown>,
+    };
   }
 }

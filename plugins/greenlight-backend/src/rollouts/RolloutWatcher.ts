@@ -33,7 +33,12 @@ export const WATCHER_ACTOR = 'greenlight:rollout-watcher';
 /** Stored as the executor of a rollback claimed while none was configured. */
 export const NO_EXECUTOR = 'none';
 
+/** How often a rollout held by an emergency stop looks again whether the stop was lifted. */
+export const EMERGENCY_STOP_RECHECK_MS = 10_000;
+
 export type WatcherDeps = {
+  /** Whether an emergency stop holds rollouts in the environment. */
+  emergencyStopped?: (environment: string) => Promise<boolean>;
   store: RolloutStore;
   audit: (entry: AuditEntry) => Promise<void>;
   providers: ReadonlyMap<string, MetricProvider>;
@@ -244,6 +249,16 @@ export class RolloutWatcher {
           evidence: rollbackEvidence(decision, entries, runs),
         },
       };
+    } else if (
+      decision.action === 'promote' &&
+      (await this.deps.emergencyStopped?.(rollout.environment))
+    ) {
+      // Held while an emergency stop is in force: still analysed (a failing gate still rolls
+      // back), promoted on the first evaluation after the stop is lifted.
+      write.nextEvaluationAt = Math.min(
+        write.nextEvaluationAt ?? Infinity,
+        at + EMERGENCY_STOP_RECHECK_MS,
+      );
     } else if (
       decision.action === 'promote' ||
       decision.action === 'pause-inconclusive'

@@ -1,6 +1,7 @@
 import type { RollbackExecutor } from '@greenlight/backstage-plugin-greenlight-node';
 import { GreenlightContext, GreenlightFeature } from '../context';
 import { PrometheusMetricProvider } from '../gates';
+import { EmergencyStopStore } from '../governance/emergencyStop';
 import { readRolloutsConfig, RolloutsConfig } from './config';
 import { ArgoRolloutsExecutor } from './executors/ArgoRolloutsExecutor';
 import { WebhookRollbackExecutor } from './executors/WebhookRollbackExecutor';
@@ -105,12 +106,15 @@ export const rolloutsFeature: GreenlightFeature = async ctx => {
     environments: ctx.environments,
   });
   const audit = withWatcherEvents(ctx.store.appendAudit.bind(ctx.store), ctx);
+  const stops = new EmergencyStopStore(ctx.knex);
   const watcher = new RolloutWatcher({
     store,
     audit,
     providers: ctx.metricProviders,
     executors: ctx.rollbackExecutors,
     executorId,
+    emergencyStopped: async environment =>
+      Boolean(await stops.activeFor(environment)),
     logger: ctx.logger.child({ component: 'rollout-watcher' }),
     config,
     secrets: [config.webhook?.secret, config.argo?.token].filter(

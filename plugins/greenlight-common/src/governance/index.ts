@@ -23,3 +23,4 @@ export type {
   TestRunFact,
 } from './controls';
 export * from './assess';
+export * from './windows';

@@ -51,6 +51,7 @@ const denyOverrides = mockServices.permissions.mock({
 export type GovernanceApi = {
   post(path: string, body: object, auth?: string, query?: object): request.Test;
   get(path: string, query?: object, auth?: string): request.Test;
+  del(path: string, query?: object, auth?: string): request.Test;
   /** Posts native events with service credentials; throws unless they are accepted. */
   events(events: object[]): Promise<unknown>;
 };
@@ -81,6 +82,8 @@ export async function startGovernanceBackend(
       api.post(`/api/greenlight${path}`).query(query).set('Authorization', auth).send(body),
     get: (path: string, query: object = {}, auth = user) =>
       api.get(`/api/greenlight${path}`).query(query).set('Authorization', auth),
+    del: (path: string, query: object = {}, auth = user) =>
+      api.delete(`/api/greenlight${path}`).query(query).set('Authorization', auth),
     events: async (events: object[]) => {
       const res = await api.post('/api/greenlight/v1/events').set('Authorization', service).send({ events });
       if (res.status !== 200) throw new Error(`events rejected: ${JSON.stringify(res.body)}`);
