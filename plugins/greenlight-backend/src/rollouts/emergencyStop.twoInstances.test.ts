@@ -105,6 +105,27 @@ describe('the emergency stop on two backend instances', () => {
       name: string,
       slo: object = gates,
     ) => {
+      // A rollout watches a deployment the ledger holds in flight.
+      await request(instances[instance].server)
+        .post('/api/greenlight/v1/events')
+        .set('Authorization', pipeline)
+        .send({
+          events: [
+            {
+              id: `evt-${databaseId}-${name}`,
+              type: 'deployment.started',
+              entityRef: `component:default/${name}`,
+              deployment: {
+                id: `${databaseId}-${name}`,
+                environment: 'production',
+                status: 'started',
+                strategy: 'rolling',
+                startedAt: new Date().toISOString(),
+              },
+            },
+          ],
+        })
+        .expect(200);
       const res = await request(instances[instance].server)
         .post('/api/greenlight/v1/rollouts')
         .set('Authorization', pipeline)
