@@ -134,8 +134,34 @@ describe('DORA from a plain CDEvents stream, by hand', () => {
         expectWithinSketch(got.lead.median, 3 * HOUR);
         expectWithinSketch(got.lead.p90, 5 * HOUR);
         expectWithinSketch(got.recovery.median, 3 * HOUR);
+        // Changes carry no commit time: every lead time is measured from the merge, in the
+        // window (two whole weeks, read from weekly rollups) and in each weekly trend bucket.
+        expect(res.body.current.changeLeadTime.basis).toEqual({
+          fromCommit: 0,
+          fromMerge: 4,
+        });
+        expect(
+          res.body.trend.map(
+            (t: { metrics: DoraMetrics }) => t.metrics.changeLeadTime.basis,
+          ),
+        ).toEqual([
+          { fromCommit: 0, fromMerge: 4 },
+          { fromCommit: 0, fromMerge: 0 },
+        ]);
       },
     );
+
+    it('says in the CSV that lead time is measured from the merge', async () => {
+      const res = await backend.get('/v1/dora.csv', {
+        entityRef: `component:default/${service('in-order')}`,
+        ...window,
+      });
+      expect(res.status).toBe(200);
+      const [header, row] = res.text.trim().split(/\r?\n/);
+      const column = header.split(',').indexOf('lead_time_from_merge');
+      expect(column).toBeGreaterThan(0);
+      expect(row.split(',')[column]).toBe('4');
+    });
 
     /*
      * Written for the one rollback rule for every source: a rollback undoes the deployment

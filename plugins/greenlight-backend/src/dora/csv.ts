@@ -23,6 +23,7 @@ export const DORA_CSV_COLUMNS = [
   'rework_denominator',
   'rework_rate',
   'rework_tier',
+  'lead_time_from_merge',
 ] as const;
 
 function cell(value: string | number | null): string {
@@ -56,6 +57,7 @@ export function doraCsvRow(entityRef: string, m: DoraMetrics): string {
     m.deploymentReworkRate.denominator,
     m.deploymentReworkRate.rate,
     m.tiers.deploymentReworkRate,
+    m.changeLeadTime.basis.fromMerge,
   ]
     .map(cell)
     .join(',');

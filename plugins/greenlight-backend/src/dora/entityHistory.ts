@@ -51,13 +51,23 @@ type ArrivalRow = {
   deploymentId: string;
   firstTime: number;
   committedAt: number | undefined;
+  /** The commit time is the merge time: the source knew no earlier commit time. */
+  fromMerge: boolean;
 };
 
 /** First arrivals of commits per environment, with each commit's time when it is known. */
+/**
+ * A commit whose time is its merge time: sources that know only the merge (a CDEvents
+ * `change.merged`) report it as both.
+ */
+function isMergeTime(committedAt: number | undefined, mergedAt: unknown): boolean {
+  return committedAt !== undefined && mergedAt !== null && mergedAt !== undefined && Number(mergedAt) === committedAt;
+}
+
 async function loadArrivals(knex: Knex, entityRef: string): Promise<ArrivalRow[]> {
   const rows = await knex('environment_commits as ec')
     .leftJoin('commits as c', 'c.sha', 'ec.commit_sha')
-    .select('ec.environment', 'ec.commit_sha', 'ec.first_deployment_id', 'ec.first_time', 'c.committed_at')
+    .select('ec.environment', 'ec.commit_sha', 'ec.first_deployment_id', 'ec.first_time', 'c.committed_at', 'c.merged_at')
     .where('ec.entity_ref', entityRef);
   // A SHA recorded under several repositories is one commit; its earliest time counts.
   const byKey = new Map<string, ArrivalRow>();
@@ -72,9 +82,11 @@ async function loadArrivals(knex: Knex, entityRef: string): Promise<ArrivalRow[]
         deploymentId: r.first_deployment_id,
         firstTime: Number(r.first_time),
         committedAt,
+        fromMerge: isMergeTime(committedAt, r.merged_at),
       });
     } else if (committedAt !== undefined && (existing.committedAt === undefined || committedAt < existing.committedAt)) {
       existing.committedAt = committedAt;
+      existing.fromMerge = isMergeTime(committedAt, r.merged_at);
     }
   }
   return [...byKey.values()];
@@ -120,17 +132,23 @@ export async function loadEntityHistory(
 
   const arrivals = await loadArrivals(knex, entityRef);
   const commitTimes = new Map<string, number[]>();
+  const mergeTimes = new Map<string, number[]>();
+  const push = (map: Map<string, number[]>, id: string, t: number) => {
+    const list = map.get(id);
+    if (list) list.push(t);
+    else map.set(id, [t]);
+  };
   for (const a of arrivals) {
     if (a.committedAt === undefined) continue;
-    const list = commitTimes.get(a.deploymentId);
-    if (list) list.push(a.committedAt);
-    else commitTimes.set(a.deploymentId, [a.committedAt]);
+    push(commitTimes, a.deploymentId, a.committedAt);
+    if (a.fromMerge) push(mergeTimes, a.deploymentId, a.committedAt);
   }
 
   const deployments = [
     ...own.map(row =>
       toDoraDeployment(row, tierOf, {
         commitTimes: commitTimes.get(row.id) ?? [],
+        mergeTimes: mergeTimes.get(row.id),
         gateFailed: gateFailed.has(row.id),
       }),
     ),

@@ -49,7 +49,7 @@ export type DeploymentRow = {
 export function toDoraDeployment(
   row: DeploymentRow,
   tierOf: TierOf,
-  extra: { commitTimes?: number[]; gateFailed?: boolean } = {},
+  extra: { commitTimes?: number[]; mergeTimes?: number[]; gateFailed?: boolean } = {},
 ): DoraDeployment {
   const deployment: DoraDeployment = {
     id: row.id,
@@ -61,6 +61,7 @@ export function toDoraDeployment(
     intent: row.intent as DoraChangeIntent,
     commitTimes: extra.commitTimes ?? [],
   };
+  if (extra.mergeTimes && extra.mergeTimes.length > 0) deployment.mergeTimes = extra.mergeTimes;
   const startedAt = num(row.started_at);
   const finishedAt = num(row.finished_at);
   if (startedAt !== undefined) deployment.startedAt = startedAt;

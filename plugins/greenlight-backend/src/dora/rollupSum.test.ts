@@ -86,3 +86,39 @@ describe('RollupSum', () => {
     );
   });
 });
+
+describe('lead times from the merge in stored rollups', () => {
+  const day = (d: string, leadTimeFromMerge?: number): StoredRollup => ({
+    entityRef: 'component:default/a',
+    day: d,
+    successfulProduction: 1,
+    production: 1,
+    failed: 0,
+    rework: 0,
+    cancelled: 0,
+    leadTime: sketchOf([3_600_000, 7_200_000]),
+    leadTimeClockSkewed: 0,
+    ...(leadTimeFromMerge === undefined ? {} : { leadTimeFromMerge }),
+    recoveryTime: sketchOf([]),
+    unrecovered: 0,
+    deploymentsWithoutCommit: 0,
+    commitsWithoutTime: 0,
+    examples: null,
+  });
+  const window = { from: Date.parse('2026-03-02T00:00:00Z'), to: Date.parse('2026-03-09T00:00:00Z') };
+
+  it('count rows written before the field was kept as from the commit, daily and weekly', () => {
+    // A row stored before the field existed, as parsed from its JSON, and two rows with it.
+    const days = [day('2026-03-02'), day('2026-03-03', 2), day('2026-03-04', 0)];
+    const sum = new RollupSum();
+    for (const r of days) sum.add(loaded(r));
+    const fromDays = metricsFromRollups(sum.toDailyRollups('scope', '2026-03-02', 0.01), window);
+    expect(fromDays.changeLeadTime.basis).toEqual({ fromCommit: 4, fromMerge: 2 });
+
+    const [week] = buildWeeklyRollups(days);
+    expect(week.leadTimeFromMerge).toBe(2);
+    const fromWeek = metricsFromRollups(new RollupSum().add(loaded(week)).toDailyRollups('scope', '2026-03-02', 0.01), window);
+    expect(fromWeek.changeLeadTime.basis).toEqual({ fromCommit: 4, fromMerge: 2 });
+    expect(buildWeeklyRollups([day('2026-03-02')])[0]).not.toHaveProperty('leadTimeFromMerge');
+  });
+});

@@ -21,6 +21,7 @@ export class RollupSum {
   rework = 0;
   cancelled = 0;
   leadTimeClockSkewed = 0;
+  leadTimeFromMerge = 0;
   unrecovered = 0;
   deploymentsWithoutCommit = 0;
   commitsWithoutTime = 0;
@@ -36,6 +37,8 @@ export class RollupSum {
     this.rework += r.rework;
     this.cancelled += r.cancelled;
     this.leadTimeClockSkewed += r.leadTimeClockSkewed;
+    // Rollups written before it was kept have none.
+    this.leadTimeFromMerge += r.leadTimeFromMerge ?? 0;
     this.unrecovered += r.unrecovered;
     this.deploymentsWithoutCommit += r.deploymentsWithoutCommit;
     this.commitsWithoutTime += r.commitsWithoutTime;
@@ -76,6 +79,7 @@ export class RollupSum {
         cancelled: this.cancelled,
         leadTime: this.leadTime.toSketch(accuracy),
         leadTimeClockSkewed: this.leadTimeClockSkewed,
+        ...(this.leadTimeFromMerge > 0 ? { leadTimeFromMerge: this.leadTimeFromMerge } : {}),
         recoveryTime: this.recoveryTime.toSketch(accuracy),
         unrecovered: this.unrecovered,
       },

@@ -34,9 +34,15 @@ export type LedgerChanges = {
   commitShas: string[];
 };
 
-function chunked<T>(items: T[]): T[][] {
+/**
+ * Places per statement of the per-place lookups: well under SQLite's limits on the terms of
+ * a compound SELECT (500) and on the depth of an expression (1,000).
+ */
+const PLACES_CHUNK = 200;
+
+function chunked<T>(items: T[], size = CHUNK): T[][] {
   const out: T[][] = [];
-  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }
 
@@ -89,12 +95,31 @@ export async function changesOfDeployments(knex: Knex, ids: string[]): Promise<L
   return { deployments, previousDeployments: [], incidents: [], previousIncidents: [], commitShas: [] };
 }
 
+/** The last successful deployment of `d`'s entity and environment at or before it, other than it. */
+export function previousSuccessOf(knex: Knex, d: DoraDeployment): Knex.QueryBuilder {
+  return knex('deployments')
+    .select(DEPLOYMENT_COLUMNS)
+    .where({ entity_ref: d.entityRef, environment: d.environment, status: 'succeeded' })
+    .where('sort_time', '<=', d.finishedAt ?? d.startedAt!)
+    .whereNot('id', d.id)
+    .where(q => q.whereNotNull('finished_at').orWhereNotNull('started_at'))
+    .orderBy([
+      { column: 'sort_time', order: 'desc' },
+      { column: 'id', order: 'desc' },
+    ])
+    .limit(1);
+}
+
 /**
  * The last successful production deployment, per entity and environment, at or before the
  * earliest changed production deployment there: the point from which failures may now
  * recover differently. Later changes of the same place find this one or a later one.
+ *
+ * One statement per chunk of places: each place is its own `ORDER BY … LIMIT 1` subquery
+ * (the same lookup, by `deployments_entity_time_idx`, as a statement per place), joined
+ * with `UNION ALL`.
  */
-async function previousSuccesses(
+export async function previousSuccesses(
   knex: Knex,
   changed: DoraDeployment[],
 ): Promise<DeploymentRow[]> {
@@ -107,19 +132,16 @@ async function previousSuccesses(
     if (!current || time < (current.finishedAt ?? current.startedAt)!) earliest.set(key, d);
   }
   const found: DeploymentRow[] = [];
-  for (const d of earliest.values()) {
-    const row = await knex('deployments')
-      .select(DEPLOYMENT_COLUMNS)
-      .where({ entity_ref: d.entityRef, environment: d.environment, status: 'succeeded' })
-      .where('sort_time', '<=', d.finishedAt ?? d.startedAt!)
-      .whereNot('id', d.id)
-      .where(q => q.whereNotNull('finished_at').orWhereNotNull('started_at'))
-      .orderBy([
-        { column: 'sort_time', order: 'desc' },
-        { column: 'id', order: 'desc' },
-      ])
-      .first();
-    if (row) found.push(row);
+  for (const part of chunked([...earliest.values()], PLACES_CHUNK)) {
+    const lookups = part.map((d, i) =>
+      knex
+        .select('*')
+        .from(
+          previousSuccessOf(knex, d).as(`p${i}`),
+        ),
+    );
+    const [first, ...rest] = lookups;
+    found.push(...(await (rest.length > 0 ? first.unionAll(rest) : first)));
   }
   return found;
 }
@@ -128,6 +150,8 @@ async function previousSuccesses(
  * Attributed incidents detected since the previous success of each changed production
  * place (or ever, with none), with the deployments they blame: a failure noticed after
  * that success can only be restored by a later deployment, such as a changed one.
+ * One statement per chunk of places for the incidents, one per chunk of ids for the
+ * deployments.
  */
 async function failuresNoticedSince(
   knex: Knex,
@@ -141,22 +165,30 @@ async function failuresNoticedSince(
     const success = successes.find(s => s.entity_ref === d.entityRef && s.environment === d.environment);
     since.set(key, { entityRef: d.entityRef, environment: d.environment, from: success ? Number(success.sort_time) : 0 });
   }
-  const deployments: DeploymentRow[] = [];
   const incidents: DoraIncident[] = [];
-  for (const place of since.values()) {
+  const ids = new Set<string>();
+  for (const part of chunked([...since.values()], PLACES_CHUNK)) {
     const rows = await knex('incidents as i')
       .join('deployments as d', 'd.id', 'i.deployment_id')
-      .where({ 'd.entity_ref': place.entityRef, 'd.environment': place.environment })
-      .where('i.detected_at', '>=', place.from)
+      .where(q => {
+        for (const place of part) {
+          q.orWhere(p =>
+            p
+              .where({ 'd.entity_ref': place.entityRef, 'd.environment': place.environment })
+              .where('i.detected_at', '>=', place.from),
+          );
+        }
+      })
       .select('i.id', 'i.detected_at', 'i.resolved_at', 'i.deployment_id');
     for (const r of rows) {
       const incident = toDoraIncident(r);
       if (incident) incidents.push(incident);
+      ids.add(r.deployment_id as string);
     }
-    const ids = [...new Set(rows.map(r => r.deployment_id as string))];
-    for (const part of chunked(ids)) {
-      deployments.push(...(await knex('deployments').select(DEPLOYMENT_COLUMNS).whereIn('id', part)));
-    }
+  }
+  const deployments: DeploymentRow[] = [];
+  for (const part of chunked([...ids])) {
+    deployments.push(...(await knex('deployments').select(DEPLOYMENT_COLUMNS).whereIn('id', part)));
   }
   return { deployments, incidents };
 }

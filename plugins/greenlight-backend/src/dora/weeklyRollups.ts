@@ -1,5 +1,6 @@
 import {
   DoraWindow,
+  fromMergeOf,
   isoWeekStart,
   mergeSketches,
   MS_PER_DAY,
@@ -60,6 +61,7 @@ export function buildWeeklyRollups(daily: StoredRollup[]): StoredWeeklyRollup[] 
         cancelled: sum(r => r.cancelled),
         leadTime: mergeSketches(days.map(r => r.leadTime)),
         leadTimeClockSkewed: sum(r => r.leadTimeClockSkewed),
+        ...fromMergeOf(days),
         recoveryTime: mergeSketches(days.map(r => r.recoveryTime)),
         unrecovered: sum(r => r.unrecovered),
         deploymentsWithoutCommit: sum(r => r.deploymentsWithoutCommit),

@@ -232,6 +232,9 @@ describe('DORA metrics through the API, by hand', () => {
       expect(body.window).toEqual({ from: '2026-03-02T00:00:00.000Z', to: '2026-03-16T00:00:00.000Z' });
       expect(body.approximate).toBe(true);
       expectMetrics(body.current, expected);
+      // Native commits carry their commit time: every lead time is from the commit.
+      expect(body.current.changeLeadTime.basis).toEqual({ fromCommit: expected.lead.n, fromMerge: 0 });
+      expect(body.trend.map(t => t.metrics.changeLeadTime.basis.fromMerge)).toEqual([0, 0]);
       expect(body.trend.map(t => t.label)).toEqual(['2026-W10', '2026-W11']);
       expect(body.trend.map(t => t.metrics.deploymentFrequency.count)).toEqual(weekly);
     });

@@ -23,6 +23,7 @@ export type { DoraOptions } from './options';
 export type {
   DoraChangeFailRate,
   DoraChangeLeadTime,
+  DoraLeadTimeBasis,
   DoraFailedDeployment,
   DoraMetrics,
   DoraRate,
@@ -63,6 +64,7 @@ export {
 export type { DoraDailyRollup } from './rollups';
 export {
   buildDailyRollups,
+  fromMergeOf,
   doraDailyRollupSchema,
   mergeDailyRollups,
   metricsFromRollups,

@@ -139,6 +139,7 @@ describe('change lead time', () => {
       p90Ms: HOUR,
       notInProduction: 1,
       clockSkewed: 0,
+      basis: { fromCommit: 1, fromMerge: 0 },
     });
   });
 
@@ -149,5 +150,40 @@ describe('change lead time', () => {
       }),
     ]);
     expect(result).toMatchObject({ n: 1, medianMs: HOUR, clockSkewed: 1 });
+  });
+});
+
+describe('change lead time basis', () => {
+  it('counts lead times measured from the merge apart, once per commit', () => {
+    const hours = { from: 0, to: 10 * HOUR };
+    const deployment = (
+      id: string,
+      finishedAt: number,
+      commitTimes: number[],
+      mergeTimes: number[],
+    ) => ({
+      id,
+      entityRef: 'component:default/a',
+      environment: id.startsWith('eu') ? 'production-eu' : 'production',
+      tier: 'production' as const,
+      status: 'succeeded' as const,
+      intent: 'planned' as const,
+      finishedAt,
+      commitTimes,
+      mergeTimes,
+    });
+    const lead = computeDoraMetrics(
+      {
+        deployments: [
+          deployment('d1', 5 * HOUR, [HOUR, 2 * HOUR, 2 * HOUR], [2 * HOUR]),
+          // The same commits reach a second production environment: they count once.
+          deployment('eu1', 6 * HOUR, [HOUR, 2 * HOUR, 2 * HOUR], [2 * HOUR]),
+        ],
+        incidents: [],
+      },
+      hours,
+    ).changeLeadTime;
+    expect(lead.n).toBe(3);
+    expect(lead.basis).toEqual({ fromCommit: 2, fromMerge: 1 });
   });
 });

@@ -8,6 +8,8 @@ export interface LeadTimeSample {
   at: number;
   /** Negative when the commit clock is ahead of the deployment clock. */
   leadTimeMs: number;
+  /** Measured from the merge, because no commit time was known. */
+  fromMerge: boolean;
 }
 
 /**
@@ -36,10 +38,22 @@ export function leadTimeSamples(
       for (const t of deployment.commitTimes) {
         inThisDeployment.set(t, (inThisDeployment.get(t) ?? 0) + 1);
       }
+      const merges = new Map<number, number>();
+      for (const t of deployment.mergeTimes ?? []) {
+        merges.set(t, (merges.get(t) ?? 0) + 1);
+      }
       for (const [commitTime, copies] of inThisDeployment) {
         const already = shipped.get(commitTime) ?? 0;
+        // Occurrences with a known commit time come first, those known by merge last.
+        const fromCommit =
+          copies - Math.min(merges.get(commitTime) ?? 0, copies);
         for (let i = already; i < copies; i++) {
-          samples.push({ entityRef, at, leadTimeMs: at - commitTime });
+          samples.push({
+            entityRef,
+            at,
+            leadTimeMs: at - commitTime,
+            fromMerge: i >= fromCommit,
+          });
         }
         shipped.set(commitTime, Math.max(already, copies));
       }

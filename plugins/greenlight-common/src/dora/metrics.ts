@@ -46,6 +46,17 @@ export interface DoraChangeLeadTime extends DurationSummary {
   notInProduction: number;
   /** Commits left out because their commit time is after their deployment. */
   clockSkewed: number;
+  /**
+   * What the `n` lead times were measured from: the commit time, or the merge when the
+   * source knew no commit time (e.g. a CDEvents `change.merged`).
+   */
+  basis: DoraLeadTimeBasis;
+}
+
+/** @public */
+export interface DoraLeadTimeBasis {
+  fromCommit: number;
+  fromMerge: number;
 }
 
 /** @public */
@@ -87,6 +98,8 @@ export interface MetricParts {
   cancelled: number;
   failures?: DoraFailedDeployment[];
   leadTime: DurationSummary;
+  /** Of `leadTime.n`, those measured from the merge. */
+  leadTimeFromMerge: number;
   clockSkewed: number;
   notInProduction: number;
   recovery: DurationSummary;
@@ -115,6 +128,10 @@ export function assembleMetrics(
       ...parts.leadTime,
       notInProduction: parts.notInProduction,
       clockSkewed: parts.clockSkewed,
+      basis: {
+        fromCommit: parts.leadTime.n - parts.leadTimeFromMerge,
+        fromMerge: parts.leadTimeFromMerge,
+      },
     },
     changeFailRate: {
       ...changeFailRate,
@@ -199,6 +216,8 @@ export function computeDoraMetrics(
       leadTime: summariseDurations(
         leadTimes.filter(s => s.leadTimeMs >= 0).map(s => s.leadTimeMs),
       ),
+      leadTimeFromMerge: leadTimes.filter(s => s.leadTimeMs >= 0 && s.fromMerge)
+        .length,
       clockSkewed: leadTimes.filter(s => s.leadTimeMs < 0).length,
       notInProduction: countInWindow(input.notInProductionCommitTimes, window),
       recovery: summariseDurations(recovered),

@@ -44,6 +44,7 @@ function expectSameMetrics(fromRollups: DoraMetrics, raw: DoraMetrics) {
     n: raw.changeLeadTime.n,
     notInProduction: raw.changeLeadTime.notInProduction,
     clockSkewed: raw.changeLeadTime.clockSkewed,
+    basis: raw.changeLeadTime.basis,
   });
   expectWithinRelativeError(medianMs, raw.changeLeadTime.medianMs);
   expectWithinRelativeError(p90Ms, raw.changeLeadTime.p90Ms);

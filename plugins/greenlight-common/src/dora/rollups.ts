@@ -44,6 +44,11 @@ export interface DoraDailyRollup {
   /** Lead times of commits whose first production deployment finished this day. */
   leadTime: QuantileSketch;
   leadTimeClockSkewed: number;
+  /**
+   * Of the lead times in `leadTime`, those measured from the merge (no commit time was
+   * known). Absent in rollups written before it was kept: none.
+   */
+  leadTimeFromMerge?: number;
   /** Recovery times of this day's failed deployments that have recovered. */
   recoveryTime: QuantileSketch;
   unrecovered: number;
@@ -62,6 +67,7 @@ export const doraDailyRollupSchema = z.object({
   cancelled: count,
   leadTime: quantileSketchSchema,
   leadTimeClockSkewed: count,
+  leadTimeFromMerge: count.optional(),
   recoveryTime: quantileSketchSchema,
   unrecovered: count,
 });
@@ -140,7 +146,12 @@ export function buildDailyRollups(
   for (const sample of history.leadTimes) {
     const acc = dayOf(sample.entityRef, sample.at);
     if (sample.leadTimeMs < 0) acc.rollup.leadTimeClockSkewed += 1;
-    else acc.leadTimes.push(sample.leadTimeMs);
+    else {
+      acc.leadTimes.push(sample.leadTimeMs);
+      if (sample.fromMerge) {
+        acc.rollup.leadTimeFromMerge = (acc.rollup.leadTimeFromMerge ?? 0) + 1;
+      }
+    }
   }
 
   return [...days.values()]
@@ -156,7 +167,7 @@ export function buildDailyRollups(
 }
 
 type CountField = {
-  [K in keyof DoraDailyRollup]: DoraDailyRollup[K] extends number ? K : never;
+  [K in keyof DoraDailyRollup]-?: DoraDailyRollup[K] extends number ? K : never;
 }[keyof DoraDailyRollup];
 
 function compareRollups(a: DoraDailyRollup, b: DoraDailyRollup): number {
@@ -190,11 +201,27 @@ export function mergeDailyRollups(
         cancelled: sum('cancelled'),
         leadTime: mergeSketches(group.map(r => r.leadTime)),
         leadTimeClockSkewed: sum('leadTimeClockSkewed'),
+        ...fromMergeOf(group),
         recoveryTime: mergeSketches(group.map(r => r.recoveryTime)),
         unrecovered: sum('unrecovered'),
       };
     })
     .sort(compareRollups);
+}
+
+/**
+ * The lead times measured from the merge in `rollups`, as an optional rollup field: left out
+ * when there are none, as in rollups written before it was kept.
+ *
+ * @public
+ */
+export function fromMergeOf(
+  rollups: ReadonlyArray<{ leadTimeFromMerge?: number }>,
+): {
+  leadTimeFromMerge?: number;
+} {
+  const n = rollups.reduce((total, r) => total + (r.leadTimeFromMerge ?? 0), 0);
+  return n > 0 ? { leadTimeFromMerge: n } : {};
 }
 
 function summariseSketch(sketch: QuantileSketch) {
@@ -257,6 +284,7 @@ export function metricsFromRollups(
           accuracy,
         ),
       ),
+      leadTimeFromMerge: sum(r => r.leadTimeFromMerge ?? 0),
       clockSkewed: sum(r => r.leadTimeClockSkewed),
       notInProduction: countInWindow(
         options?.notInProductionCommitTimes,

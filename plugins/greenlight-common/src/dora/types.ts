@@ -46,6 +46,12 @@ export interface DoraDeployment {
    * environment. Empty for a redeploy or a rollback to an older version.
    */
   commitTimes: readonly number[];
+  /**
+   * Of `commitTimes`, those that are merge times: the source knew no commit time (a
+   * CDEvents `change.merged`), so their lead time is measured from the merge. A subset of
+   * `commitTimes` as a multiset; absent means none.
+   */
+  mergeTimes?: readonly number[];
 }
 
 /** @public */

@@ -20,6 +20,8 @@ export type DoraMetricDefinition = {
   /** The sample the value rests on, and what it counts. */
   sample(metrics: DoraMetrics): number;
   sampleLabel: string;
+  /** What the sample was measured from, when that is not the metric's usual start. */
+  basis?(metrics: DoraMetrics): string | null;
   format(value: number | null): string;
   /** The change, in the unit its current value is shown in when that matters. */
   formatChange(change: number, current?: number | null): string;
@@ -52,6 +54,7 @@ export const DORA_METRICS: DoraMetricDefinition[] = [
     value: m => m.changeLeadTime.medianMs,
     sample: m => m.changeLeadTime.n,
     sampleLabel: 'commits',
+    basis: m => leadTimeBasisNote(m),
     format: formatDuration,
     formatChange: c => signed(formatDuration(c), c),
     change: c => c.changeLeadTimeMedianMs,
@@ -93,6 +96,23 @@ export const DORA_METRICS: DoraMetricDefinition[] = [
     change: c => c.deploymentReworkRate,
   },
 ];
+
+/**
+ * "from merge" when every lead time was measured from the merge (the source knew no commit
+ * time, e.g. CDEvents), "n of N from merge" when some were, else null.
+ */
+export function leadTimeBasisNote(metrics: DoraMetrics): string | null {
+  const basis = metrics.changeLeadTime.basis;
+  if (!basis || basis.fromMerge === 0) return null;
+  const total = basis.fromMerge + basis.fromCommit;
+  return basis.fromCommit === 0 ? 'from merge' : `${basis.fromMerge} of ${total} from merge`;
+}
+
+/** The sample of a metric as shown next to its value: "12 commits", "12 commits, from merge". */
+export function sampleText(definition: DoraMetricDefinition, metrics: DoraMetrics): string {
+  const basis = definition.basis?.(metrics);
+  return `${definition.sample(metrics)} ${definition.sampleLabel}${basis ? `, ${basis}` : ''}`;
+}
 
 export const TIER_LABELS: Record<DoraTierRating, string> = {
   elite: 'Elite',

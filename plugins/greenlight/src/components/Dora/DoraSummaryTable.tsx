@@ -1,6 +1,6 @@
 import { Table, TableBody, TableCell, TableHead, TableRow } from '@material-ui/core';
 import type { DoraResponse } from '../../api';
-import { DORA_METRICS } from '../../lib/doraMetrics';
+import { DORA_METRICS, sampleText } from '../../lib/doraMetrics';
 import { MetricValue } from './MetricValue';
 import { Sparkline } from './Sparkline';
 import { TierChip } from './TierChip';
@@ -33,7 +33,7 @@ export function DoraSummaryTable(props: { dora: DoraResponse; showTrend?: boolea
               <MetricValue definition={definition} metrics={dora.current} approximate={dora.approximate} />
             </TableCell>
             <TableCell align="right" title={definition.sampleLabel} style={NO_WRAP}>
-              {definition.sample(dora.current)} {definition.sampleLabel}
+              {sampleText(definition, dora.current)}
             </TableCell>
             <TableCell>
               <TierChip

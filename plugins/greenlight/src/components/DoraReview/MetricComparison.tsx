@@ -1,6 +1,6 @@
 import { Table, TableBody, TableCell, TableHead, TableRow } from '@material-ui/core';
 import type { DoraResponse } from '../../api';
-import { DORA_METRICS } from '../../lib/doraMetrics';
+import { DORA_METRICS, sampleText } from '../../lib/doraMetrics';
 import { MetricValue, TierChip } from '../Dora';
 import { ChangeIndicator } from './ChangeIndicator';
 
@@ -29,7 +29,7 @@ export function MetricComparison(props: { dora: DoraResponse }) {
               <MetricValue definition={definition} metrics={dora.current} approximate={dora.approximate} />
             </TableCell>
             <TableCell align="right">
-              {definition.sample(dora.current)} {definition.sampleLabel}
+              {sampleText(definition, dora.current)}
             </TableCell>
             <TableCell>
               <TierChip

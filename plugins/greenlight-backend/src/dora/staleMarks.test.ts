@@ -1,0 +1,145 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { GreenlightEvent } from '@greenlight/backstage-plugin-greenlight-common';
+import { Knex } from 'knex';
+import { createTestDatabases } from '../__testUtils__/databases';
+import { EnvironmentConfig } from '../config';
+import { KnexLedgerStore } from '../database/KnexLedgerStore';
+import { applyMigrations } from '../database/migrations';
+import { IngestService } from '../service/IngestService';
+import {
+  deployment,
+  ENVIRONMENTS,
+  incident,
+} from './__testUtils__/doraBackend';
+import { StaleMark } from './DoraStore';
+import { DeploymentRow, tierResolver, toDoraDeployment } from './ledgerInputs';
+import {
+  changesOfDeployments,
+  LedgerChanges,
+  previousSuccessOf,
+  previousSuccesses,
+  staleMarksFor,
+} from './staleMarks';
+
+jest.setTimeout(120_000);
+
+const tierOf = tierResolver(
+  ENVIRONMENTS.map((e, order) => ({ ...e, order } as EnvironmentConfig)),
+);
+const ENTITIES = Array.from({ length: 30 }, (_, i) => `svc-${i}`);
+const PLACES = ['production', 'production-eu', 'staging'];
+
+const day = (d: number, hour = 10) =>
+  new Date(Date.UTC(2026, 5, 1 + d, hour)).toISOString();
+
+/**
+ * Every entity in every environment: a run of deployments, some failed, some rolled back or
+ * replaced by a hotfix, some blamed for an incident, with several successes between.
+ */
+function history(): GreenlightEvent[] {
+  const events: GreenlightEvent[] = [];
+  ENTITIES.forEach((entity, e) => {
+    for (const environment of PLACES) {
+      const id = (n: number) => `${entity}-${environment}-${n}`;
+      for (let n = 0; n < 8; n++) {
+        const failed = (n + e) % 5 === 3;
+        events.push(
+          deployment(
+            id(n),
+            entity,
+            environment,
+            failed ? 'failed' : 'succeeded',
+            day(n * 2 + (e % 3), 10 + (n % 4)),
+          ),
+        );
+      }
+      if (e % 2 === 0) {
+        events.push(
+          deployment(id(90), entity, environment, 'succeeded', day(9, 12), {
+            intent: 'hotfix',
+            replaces: id(4),
+          }),
+        );
+      }
+      if (e % 3 === 0) {
+        events.push(
+          incident(`${id(5)}-incident`, [entity], day(12, 9), {
+            deploymentId: id(5),
+          }),
+        );
+      }
+    }
+  });
+  return events;
+}
+
+async function setup(knex: Knex) {
+  await applyMigrations(knex);
+  const ingest = new IngestService(
+    new KnexLedgerStore(knex),
+    { resolve: async (keys: { entityRef?: string }) => keys.entityRef ?? null },
+    mockServices.logger.mock(),
+  );
+  const events = history();
+  for (let i = 0; i < events.length; i += 200) {
+    await ingest.ingest({
+      source: 'native',
+      events: events.slice(i, i + 200),
+      actor: 'service:test',
+    });
+  }
+}
+
+/** The earliest marked day per entity, as the store keeps them. */
+function earliest(marks: StaleMark[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of marks)
+    if (!out[m.entityRef] || m.fromDay < out[m.entityRef])
+      out[m.entityRef] = m.fromDay;
+  return out;
+}
+
+const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
+
+describe('stale marks of a batch touching many entity-environments', () => {
+  const databases = createTestDatabases();
+
+  it.each(databases.eachSupportedId())(
+    'equal the marks of each entity-environment on its own, on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await setup(knex);
+
+      // A later batch touching one deployment in the middle of every entity's every environment.
+      const touched = ENTITIES.flatMap(entity =>
+        PLACES.map(environment => `${entity}-${environment}-5`),
+      );
+      const changes = await changesOfDeployments(knex, touched);
+      expect(changes.deployments).toHaveLength(ENTITIES.length * PLACES.length);
+
+      const batched = await staleMarksFor(knex, tierOf, changes);
+      const perPlace: StaleMark[] = [];
+      for (const row of changes.deployments) {
+        const one: LedgerChanges = { ...changes, deployments: [row] };
+        perPlace.push(...(await staleMarksFor(knex, tierOf, one)));
+      }
+      expect(earliest(batched)).toEqual(earliest(perPlace));
+      // Marks reach before the touched deployments: the previous successes and the failures
+      // they may now restore are part of the answer.
+      expect(Object.keys(earliest(batched))).toHaveLength(ENTITIES.length);
+
+      const current = changes.deployments.map(row =>
+        toDoraDeployment(row, tierOf),
+      );
+      const found = await previousSuccesses(knex, current);
+      const expected: DeploymentRow[] = [];
+      for (const d of current.filter(c => c.tier === 'production')) {
+        // The lookup as one statement per entity and environment, as before batching.
+        const [row] = await previousSuccessOf(knex, d);
+        if (row) expected.push(row);
+      }
+      expect(expected.length).toBeGreaterThan(ENTITIES.length);
+      expect([...found].sort(byId)).toEqual([...expected].sort(byId));
+    },
+  );
+});
