@@ -15,6 +15,7 @@ import { guestToken, PIPELINE_TOKEN, Portal, ROOT, startPortal, waitFor } from '
 const SCREENSHOTS = path.join(ROOT, 'docs/screenshots');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const DAY = 86_400_000;
+const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 let portal: Portal;
 let browser: Browser;
@@ -68,6 +69,41 @@ async function openSignedIn(page: Page, url: string) {
   }
 }
 
+type AxeViolation = { id: string; impact?: string; help: string; nodes: { target: unknown[]; failureSummary?: string }[] };
+
+/** Runs axe-core in the page (on `selector`, or the whole document); describes its serious or critical findings. */
+async function seriousA11yViolations(page: Page, what: string, selector?: string): Promise<string> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE_SOURCE });
+  const violations: AxeViolation[] = await page.evaluate(async sel => {
+    const axe = (window as any).axe;
+    const result = await axe.run(sel ? document.querySelector(sel) : document, { resultTypes: ['violations'] });
+    return result.violations;
+  }, selector);
+  const serious = violations.filter(v => v.impact === 'serious' || v.impact === 'critical');
+  const describe = (v: AxeViolation) => {
+    const nodes = v.nodes
+      .slice(0, 5)
+      .map(n => `    ${JSON.stringify(n.target)} ${(n.failureSummary ?? '').replace(/\s+/g, ' ')}`);
+    return [`${v.impact} ${v.id}: ${v.help}`, ...nodes].join('\n');
+  };
+  const report = serious.map(describe).join('\n');
+  return serious.length ? `axe found serious or critical violations on ${what}:\n${report}\n` : '';
+}
+
+async function focusedElement(page: Page) {
+  return page.evaluate(() => {
+    const el = document.activeElement as HTMLElement | null;
+    if (!el || el === document.body) return undefined;
+    const style = getComputedStyle(el);
+    return {
+      label: el.getAttribute('aria-label') ?? el.innerText?.trim().slice(0, 60) ?? '',
+      releaseId: el.getAttribute('data-release-detail') ?? undefined,
+      outlineStyle: style.outlineStyle,
+      outlineWidth: parseFloat(style.outlineWidth) || 0,
+    };
+  });
+}
+
 before(async () => {
   portal = await startPortal();
   userToken = await guestToken(portal.baseUrl);
@@ -105,7 +141,7 @@ test('the Delivery tab shows what runs in production, as the API says', async ()
   const production = environments.find((e: any) => e.name === 'production');
   assert.ok(production?.current?.version, 'production has a current release');
 
-  const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 }, bypassCSP: true });
   await onFailure(page, 'delivery', async () => {
     await openSignedIn(page, `${portal.baseUrl}/catalog/default/component/payments-api/delivery`);
     const strip = page.getByRole('group', { name: 'environment production' });
@@ -114,6 +150,61 @@ test('the Delivery tab shows what runs in production, as the API says', async ()
   });
   await page.waitForTimeout(1500);
   await page.screenshot({ path: path.join(SCREENSHOTS, 'delivery-tab.png'), fullPage: true });
+  await onFailure(page, 'delivery-a11y', async () => {
+    const onTab = await seriousA11yViolations(page, 'the Delivery tab');
+    // The release drawer, opened on the newest release, once its detail has loaded.
+    await page.getByRole('button', { name: /^Open release / }).first().click();
+    const drawer = page.getByRole('dialog', { name: 'Release detail' });
+    await drawer.waitFor({ timeout: 30_000 });
+    await page.waitForLoadState('networkidle').catch(() => undefined);
+    await page.waitForTimeout(1000);
+    const inDrawer = await seriousA11yViolations(page, 'the release drawer', '[role="dialog"][aria-label="Release detail"]');
+    assert.equal(onTab + inDrawer, '');
+  });
+  await page.close();
+});
+
+test('a keyboard reaches a release in at most ten Tab presses, opens it with Enter and Esc comes back to it', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+  await onFailure(page, 'keyboard', async () => {
+    const url = `${portal.baseUrl}/catalog/default/component/payments-api/delivery`;
+    await openSignedIn(page, url);
+    const detailButton = page.getByRole('button', { name: /^Open release / }).first();
+    // Signed in (and remembered) once the tab shows; then a fresh page load, as a keyboard user arrives.
+    await detailButton.waitFor({ timeout: 60_000 });
+    await page.goto(url);
+    await detailButton.waitFor({ timeout: 60_000 });
+
+    const visited: string[] = [];
+    let reached: Awaited<ReturnType<typeof focusedElement>>;
+    for (let presses = 1; presses <= 10 && !reached; presses++) {
+      await page.keyboard.press('Tab');
+      let focused = await focusedElement(page);
+      visited.push(focused?.label ?? '(body)');
+      // Skip links are followed with Enter: that is not a Tab press.
+      if (focused && /^Skip to /.test(focused.label)) {
+        await page.keyboard.press('Enter');
+        focused = await focusedElement(page);
+        visited.push(`→ ${focused?.label ?? '(body)'}`);
+      }
+      if (focused?.releaseId) reached = focused;
+    }
+    assert.ok(reached?.releaseId, `no release detail button within 10 Tab presses; focus went: ${visited.join(' | ')}`);
+    assert.notEqual(reached.outlineStyle, 'none', 'the focused detail button shows a focus outline');
+    assert.ok(reached.outlineWidth >= 2, `the focus outline is ${reached.outlineWidth}px wide`);
+
+    await page.keyboard.press('Enter');
+    const drawer = page.getByRole('dialog', { name: 'Release detail' });
+    await drawer.waitFor({ timeout: 30_000 });
+    assert.match(page.url(), new RegExp(`release=${encodeURIComponent(reached.releaseId)}`));
+
+    await page.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'hidden', timeout: 10_000 });
+    await waitFor('focus back on the release row', async () =>
+      (await focusedElement(page))?.releaseId === reached!.releaseId ? true : undefined,
+    10_000);
+    assert.doesNotMatch(page.url(), /release=/);
+  });
   await page.close();
 });
 
@@ -123,7 +214,7 @@ test('after a rollback that names nothing, the open Delivery tab shows the resto
   const previous = environments.find((e: any) => e.name === 'production').current;
   assert.ok(previous?.version && previous.artifactDigest, 'production runs a known artifact before the canary');
 
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
   await onFailure(page, 'rollback', async () => {
     await openSignedIn(page, `${portal.baseUrl}/catalog/default/component/payments-api/delivery`);
     const production = page.getByRole('group', { name: 'Environment production' });
@@ -209,7 +300,7 @@ test("a team's DORA review shows the numbers the API computes", async () => {
   const commits = dora.current.changeLeadTime.n;
   assert.ok(deployments > 0, 'the team deployed in the window');
 
-  const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 }, bypassCSP: true });
   await onFailure(page, 'dora-review', async () => {
     await openSignedIn(
       page,
@@ -224,6 +315,9 @@ test("a team's DORA review shows the numbers the API computes", async () => {
   });
   await page.waitForTimeout(1500);
   await page.screenshot({ path: path.join(SCREENSHOTS, 'dora-review.png'), fullPage: true });
+  await onFailure(page, 'dora-review-a11y', async () =>
+    assert.equal(await seriousA11yViolations(page, "the team's DORA review"), ''),
+  );
   await page.close();
 });
 

@@ -1,6 +1,6 @@
 import { InfoCard } from '@backstage/core-components';
 import { Grid } from '@material-ui/core';
-import { useCallback } from 'react';
+import { useCallback, useRef } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { DeliveryRefreshProvider } from '../../hooks/useDeliveryRefresh';
 import { useEntityRef } from '../../hooks/useEntityRef';
@@ -9,6 +9,9 @@ import { EnvironmentsPanel, useEnvironments } from '../EnvironmentsStrip';
 import { ReleaseDrawer } from '../ReleaseDetail';
 import { ReleaseHistory } from '../ReleaseHistory';
 import { ActiveRollouts } from '../Rollout';
+import { SkipLink } from '../common';
+
+const RELEASE_HISTORY_ID = 'greenlight-release-history';
 
 /**
  * The entity page's Delivery tab. Every part of it reloads together on one refresh tick.
@@ -30,13 +33,18 @@ function DeliveryTab() {
   const releaseId = searchParams.get('release') ?? undefined;
   const repository = entityRepository(entity);
 
+  // What had focus when a release was opened, to give it back when the drawer closes.
+  const opener = useRef<{ releaseId: string; element: Element | null }>();
+
   const openRelease = useCallback(
-    (id: string) =>
+    (id: string) => {
+      opener.current = { releaseId: id, element: document.activeElement };
       setSearchParams(params => {
         const next = new URLSearchParams(params);
         next.set('release', id);
         return next;
-      }),
+      });
+    },
     [setSearchParams],
   );
   const closeRelease = useCallback(
@@ -49,8 +57,25 @@ function DeliveryTab() {
     [setSearchParams],
   );
 
+  /*
+   * Back to the button that opened the drawer, or, when a refresh has re-rendered it (or the
+   * release was opened from a link), to that release's detail button in the table.
+   */
+  const restoreFocus = useCallback((closedId: string) => {
+    const { element } = opener.current?.releaseId === closedId ? opener.current : { element: null };
+    opener.current = undefined;
+    const target =
+      element instanceof HTMLElement && element.isConnected && element !== document.body
+        ? element
+        : document.querySelector<HTMLElement>(`[data-release-detail="${CSS.escape(closedId)}"]`);
+    target?.focus();
+  }, []);
+
   return (
     <Grid container spacing={3}>
+      <SkipLink targetId={RELEASE_HISTORY_ID} focusSelector="[data-release-detail]">
+        Skip to release history
+      </SkipLink>
       <Grid item xs={12}>
         <EnvironmentsPanel state={environments} onOpenRelease={openRelease} />
       </Grid>
@@ -60,6 +85,7 @@ function DeliveryTab() {
       <Grid item xs={12}>
         <InfoCard title="Releases" noPadding={false}>
           <ReleaseHistory
+            id={RELEASE_HISTORY_ID}
             entityRef={entityRef}
             environments={(environments.value ?? []).map(env => env.name)}
             repository={repository}
@@ -67,7 +93,12 @@ function DeliveryTab() {
           />
         </InfoCard>
       </Grid>
-      <ReleaseDrawer releaseId={releaseId} repository={repository} onClose={closeRelease} />
+      <ReleaseDrawer
+        releaseId={releaseId}
+        repository={repository}
+        onClose={closeRelease}
+        onClosed={restoreFocus}
+      />
     </Grid>
   );
 }

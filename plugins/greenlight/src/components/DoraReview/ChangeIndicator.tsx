@@ -4,9 +4,10 @@ import ArrowDownwardIcon from '@material-ui/icons/ArrowDownward';
 import TrendingFlatIcon from '@material-ui/icons/TrendingFlat';
 import { assessChange, DoraMetricDefinition } from '../../lib/doraMetrics';
 
+// Text colours that keep a 4.5:1 contrast on the page and card backgrounds of either theme.
 const useStyles = makeStyles(theme => ({
-  better: { color: theme.palette.success.main },
-  worse: { color: theme.palette.error.main },
+  better: { color: theme.palette.type === 'dark' ? theme.palette.success.light : '#2e7d32' },
+  worse: { color: theme.palette.type === 'dark' ? theme.palette.error.light : '#c62828' },
   unchanged: { color: theme.palette.text.secondary },
 }));
 

@@ -5,7 +5,7 @@ import { useMemo } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { greenlightApiRef } from '../../api';
 import { useDeliveryRefresh } from '../../hooks/useDeliveryRefresh';
-import { LoadError } from '../common';
+import { LoadError, useFocusRing } from '../common';
 import { releaseColumns } from './columns';
 import { CursorPager } from './CursorPager';
 import { localInputToIso, ReleaseFilters, ReleaseFilterValues } from './ReleaseFilters';
@@ -14,6 +14,8 @@ import { useReleaseHistoryParams } from './useReleaseHistoryParams';
 /** The entity's releases, newest first, filtered and paged on the server. */
 export function ReleaseHistory(props: {
   entityRef: string;
+  /** The id of the element around the table, the target of a "skip to release history" link. */
+  id?: string;
   environments: string[];
   repository?: string;
   onOpenRelease: (id: string) => void;
@@ -38,9 +40,15 @@ export function ReleaseHistory(props: {
     [api, props.entityRef, filters, pageSize, cursor, tick],
   );
 
+  const focusRing = useFocusRing();
   const columns = useMemo(
-    () => releaseColumns({ repository: props.repository, onOpen: props.onOpenRelease }),
-    [props.repository, props.onOpenRelease],
+    () =>
+      releaseColumns({
+        repository: props.repository,
+        onOpen: props.onOpenRelease,
+        focusRingClassName: focusRing.focusRing,
+      }),
+    [props.repository, props.onOpenRelease, focusRing.focusRing],
   );
 
   return (
@@ -53,6 +61,7 @@ export function ReleaseHistory(props: {
       {error ? (
         <LoadError error={error} what="this entity's releases" />
       ) : (
+        <div id={props.id} tabIndex={-1}>
         <Table
           title="Release history"
           columns={columns}
@@ -66,6 +75,7 @@ export function ReleaseHistory(props: {
             </Typography>
           }
         />
+        </div>
       )}
       <CursorPager
         page={page}

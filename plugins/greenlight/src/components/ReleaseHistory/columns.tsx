@@ -13,6 +13,8 @@ const noWrap = { whiteSpace: 'nowrap' as const };
 export function releaseColumns(options: {
   repository?: string;
   onOpen: (id: string) => void;
+  /** A class that draws a visible keyboard focus ring on the row's detail button. */
+  focusRingClassName?: string;
 }): TableColumn<Release>[] {
   const openLink = (id: string) => (
     <MuiLink
@@ -96,6 +98,8 @@ export function releaseColumns(options: {
       render: r => (
         <IconButton
           size="small"
+          className={options.focusRingClassName}
+          data-release-detail={r.id}
           aria-label={`Open release ${r.version ?? r.id} in ${r.environment}`}
           onClick={event => {
             event.stopPropagation();

@@ -16,12 +16,20 @@ const PAGE_SIZE = 'pageSize';
  */
 export function useReleaseHistoryParams() {
   const [params, setParams] = useSearchParams();
+  // Keyed on the filter values only: opening or closing a release must not reload the table
+  // (and take keyboard focus away from the row it came back to).
+  const filterKey = JSON.stringify(
+    FILTER_KEYS.map(key => params.get(key) ?? ''),
+  );
   const filters = useMemo(
     () =>
       Object.fromEntries(
-        FILTER_KEYS.map(key => [key, params.get(key) ?? '']),
+        (JSON.parse(filterKey) as string[]).map((value, i) => [
+          FILTER_KEYS[i],
+          value,
+        ]),
       ) as ReleaseFilterValues,
-    [params],
+    [filterKey],
   );
   const pagesParam = params.get(PAGES) ?? '';
   const cursors = useMemo<Array<string | undefined>>(

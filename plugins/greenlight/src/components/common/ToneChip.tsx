@@ -5,9 +5,10 @@ export type Tone = 'good' | 'bad' | 'warn' | 'neutral' | 'info';
 
 const useStyles = makeStyles(theme => ({
   good: { backgroundColor: theme.palette.success.main, color: theme.palette.success.contrastText },
-  bad: { backgroundColor: theme.palette.error.main, color: theme.palette.error.contrastText },
+  // White on the dark shades: the main blue and red leave small white text under 4.5:1.
+  bad: { backgroundColor: theme.palette.error.dark, color: '#fff' },
   warn: { backgroundColor: theme.palette.warning.main, color: theme.palette.warning.contrastText },
-  info: { backgroundColor: theme.palette.info.main, color: theme.palette.info.contrastText },
+  info: { backgroundColor: theme.palette.info.dark, color: '#fff' },
   neutral: {},
   icon: { color: 'inherit' },
 }));

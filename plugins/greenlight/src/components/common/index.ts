@@ -5,3 +5,5 @@ export { ProvenanceBadge, provenanceLabel } from './ProvenanceBadge';
 export { StatusChip, statusLabel } from './StatusChip';
 export { ToneChip } from './ToneChip';
 export type { Tone } from './ToneChip';
+export { useFocusRing } from './focusRing';
+export { SkipLink } from './SkipLink';
