@@ -10,7 +10,7 @@ import {
 } from '../service/projection';
 import { artifactCommits, linkedSubjects, Placement, placedDeployment, placementOf } from './crossSubjectLinks';
 import { reapplyRollbackRule, scopesOfDeployments } from './rollbackProjection';
-import { lockForWrite } from './subjectLocks';
+import { lockForWrite, takesWriteLocks } from './subjectLocks';
 
 const CHUNK = 200;
 
@@ -62,7 +62,10 @@ export async function reproject(tx: Knex.Transaction, subjectKeys: string[]) {
   // Subjects linked to these (an artifact's deployments, incidents placed by where they hit)
   // are re-derived too, so they are found first and locked with the others in one sorted
   // acquisition: a second lock phase could deadlock against a writer of those subjects.
-  const linked = await linkedSubjects(tx, await loadEvents(tx, subjectKeys));
+  // SQLite serialises writes, so only PostgreSQL pays for this read before the lock.
+  const linked = takesWriteLocks(tx)
+    ? await linkedSubjects(tx, await loadEvents(tx, subjectKeys))
+    : [];
   await lockForWrite(tx, 'subject', [...subjectKeys, ...linked]);
   const bySubject = await loadEvents(tx, subjectKeys);
   for (const [key, events] of await loadEvents(tx, await linkedSubjects(tx, bySubject)))

@@ -25,7 +25,8 @@ export function sortedLockKeys(values: Iterable<string>): bigint[] {
   return keys.sort(ascending);
 }
 
-function isPostgres(tx: Knex | Knex.Transaction) {
+/** Whether writers take advisory locks here (PostgreSQL); SQLite serialises writes itself. */
+export function takesWriteLocks(tx: Knex | Knex.Transaction) {
   const client = String(tx.client.config.client);
   return client === 'pg' || client === 'postgres' || client === 'postgresql';
 }
@@ -42,7 +43,7 @@ export async function lockForWrite(
   space: LockSpace,
   values: Iterable<string>,
 ) {
-  if (!isPostgres(tx)) return;
+  if (!takesWriteLocks(tx)) return;
   const keys = sortedLockKeys(values);
   if (keys.length === 0) return;
   const literal = keys.map(String);
