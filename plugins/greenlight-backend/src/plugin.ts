@@ -5,8 +5,10 @@ import { greenlightPermissions } from '@greenlight/backstage-plugin-greenlight-c
 import {
   AttestationVerifier,
   greenlightMetricProvidersExtensionPoint,
+  greenlightIngestionSourcesExtensionPoint,
   greenlightRollbackExecutorsExtensionPoint,
   greenlightVerifiersExtensionPoint,
+  IngestionSource,
   MetricProvider,
   RollbackExecutor,
 } from '@greenlight/backstage-plugin-greenlight-node';
@@ -23,6 +25,9 @@ import { ServiceScopes } from './router/serviceScopes';
 import { CatalogEntityResolver } from './service/EntityResolver';
 import { IngestService } from './service/IngestService';
 import { auditWrites } from './platform/auditWrites';
+import { assertSourceId, registerSources } from './sources/registerSources';
+import { sourceRoutes } from './sources/sourceRoutes';
+import { SourceStateStore } from './sources/SourceStateStore';
 
 function addUnique<T extends { id: string }>(map: Map<string, T>, item: T, what: string) {
   if (map.has(item.id)) throw new Error(`A ${what} with id '${item.id}' is already registered`);
@@ -40,6 +45,7 @@ export const greenlightPlugin = createBackendPlugin({
     const metricProviders = new Map<string, MetricProvider>();
     const rollbackExecutors = new Map<string, RollbackExecutor>();
     const verifiers: AttestationVerifier[] = [];
+    const ingestionSources = new Map<string, IngestionSource>();
     env.registerExtensionPoint(greenlightMetricProvidersExtensionPoint, {
       addMetricProvider: provider => addUnique(metricProviders, provider, 'metric provider'),
     });
@@ -48,6 +54,13 @@ export const greenlightPlugin = createBackendPlugin({
     });
     env.registerExtensionPoint(greenlightVerifiersExtensionPoint, {
       addVerifier: verifier => verifiers.push(verifier),
+    });
+    env.registerExtensionPoint(greenlightIngestionSourcesExtensionPoint, {
+      addIngestionSource: (...sources) =>
+        sources.forEach(source => {
+          assertSourceId(source.id);
+          addUnique(ingestionSources, source, 'ingestion source');
+        }),
     });
 
     env.registerInit({
@@ -122,7 +135,20 @@ export const greenlightPlugin = createBackendPlugin({
           if (router) featureRouters.push(router);
         }
 
+        const sources = await registerSources([...ingestionSources.values()], {
+          logger,
+          auth: deps.auth,
+          catalog: deps.catalog,
+          ingest,
+          scheduler,
+          state: new SourceStateStore(store.knex),
+        });
+
         httpRouter.use(auditWrites({ auditor: deps.auditor, logger }));
+        // Before the main router: source webhooks need their raw bodies for signatures.
+        httpRouter.use(
+          sourceRoutes({ sources, httpAuth: deps.httpAuth, maxBodySize: readMaxBodySize(config) }),
+        );
         httpRouter.use(
           await createRouter({
             httpAuth: deps.httpAuth,
@@ -141,6 +167,11 @@ export const greenlightPlugin = createBackendPlugin({
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
         // GitHub cannot present Backstage credentials; its HMAC signature is checked instead.
         httpRouter.addAuthPolicy({ path: '/v1/webhooks/github', allow: 'unauthenticated' });
+        // Likewise each source's tool: its webhook checks the tool's own signature or token.
+        httpRouter.addAuthPolicy({
+          path: '/v1/sources/:sourceId/webhook',
+          allow: 'unauthenticated',
+        });
       },
     });
   },

@@ -205,6 +205,13 @@ export const greenlightEventSchema = z.discriminatedUnion('type', [
 
 /** @public */
 export type GreenlightEvent = z.infer<typeof greenlightEventSchema>;
+/**
+ * An event as a producer may send it, before defaults (such as a deployment's `strategy`)
+ * are filled in.
+ *
+ * @public
+ */
+export type GreenlightEventInput = z.input<typeof greenlightEventSchema>;
 /** @public */
 export type GreenlightEventType = GreenlightEvent['type'];
 /** @public */

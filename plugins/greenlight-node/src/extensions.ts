@@ -1,5 +1,6 @@
 import { createExtensionPoint } from '@backstage/backend-plugin-api';
 import type { AttestationVerifier } from './attestationVerifier';
+import type { IngestionSource } from './ingestionSource';
 import type { MetricProvider } from './metricProvider';
 import type { RollbackExecutor } from './rollbackExecutor';
 
@@ -46,4 +47,20 @@ export interface GreenlightVerifiersExtensionPoint {
 export const greenlightVerifiersExtensionPoint =
   createExtensionPoint<GreenlightVerifiersExtensionPoint>({
     id: 'greenlight.verifiers',
+  });
+
+/** @public */
+export interface GreenlightIngestionSourcesExtensionPoint {
+  addIngestionSource(...sources: IngestionSource[]): void;
+}
+
+/**
+ * Lets backend modules contribute ingestion sources: webhooks and scheduled pulls that map
+ * a tool's history (Argo CD, GitLab, PagerDuty, …) onto native events.
+ *
+ * @public
+ */
+export const greenlightIngestionSourcesExtensionPoint =
+  createExtensionPoint<GreenlightIngestionSourcesExtensionPoint>({
+    id: 'greenlight.ingestion-sources',
   });

@@ -1,6 +1,6 @@
 /**
  * Extension points of the Greenlight backend: metric providers for SLO gates, rollback
- * executors and attestation verifiers; and `greenlightServiceRef`, the Greenlight API for
+ * executors, attestation verifiers and ingestion sources; and `greenlightServiceRef`, the Greenlight API for
  * other backend plugins.
  *
  * @packageDocumentation
@@ -9,5 +9,6 @@
 export * from './metricProvider';
 export * from './rollbackExecutor';
 export * from './attestationVerifier';
+export * from './ingestionSource';
 export * from './extensions';
 export * from './service';

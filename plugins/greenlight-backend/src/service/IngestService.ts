@@ -36,7 +36,8 @@ export class IngestService {
   ) {}
 
   async ingest(options: {
-    source: 'native' | 'cdevents' | 'github';
+    /** `native`, `cdevents`, `github`, or the id of an ingestion source module. */
+    source: string;
     events: GreenlightEvent[];
     actor: string;
     ignored?: number;

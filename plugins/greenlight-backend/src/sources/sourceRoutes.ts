@@ -1,0 +1,108 @@
+import {
+  AuthenticationError,
+  InputError,
+  NotFoundError,
+} from '@backstage/errors';
+import { HttpAuthService } from '@backstage/backend-plugin-api';
+import {
+  IngestionSource,
+  IngestionSourceContext,
+} from '@greenlight/backstage-plugin-greenlight-node';
+import express from 'express';
+import Router from 'express-promise-router';
+import { assertSafeInput } from '../router/safeInput';
+import { validateSourceBatch } from './sourceContext';
+
+export type RegisteredSource = {
+  source: IngestionSource;
+  context: IngestionSourceContext;
+};
+
+/**
+ * `POST /v1/sources/:sourceId/webhook` for the tools' own webhooks, and `GET /v1/sources`
+ * saying which sources are installed and where their pulls stand.
+ */
+export function sourceRoutes(deps: {
+  sources: Map<string, RegisteredSource>;
+  httpAuth: HttpAuthService;
+  maxBodySize: string;
+}) {
+  const router = Router();
+
+  router.post(
+    '/v1/sources/:sourceId/webhook',
+    // Signatures cover the exact bytes the tool sent, so the body is kept raw.
+    express.raw({ type: () => true, limit: deps.maxBodySize }),
+    async (req, res) => {
+      const registered = deps.sources.get(req.params.sourceId);
+      if (!registered?.source.webhook) {
+        throw new NotFoundError(
+          `No ingestion source '${req.params.sourceId}' takes webhooks`,
+        );
+      }
+      const { source, context } = registered;
+      const rawBody: Buffer = Buffer.isBuffer(req.body)
+        ? req.body
+        : Buffer.alloc(0);
+      if (
+        !(await source.webhook!.authenticate({ headers: req.headers, rawBody }))
+      ) {
+        throw new AuthenticationError(
+          `The ${source.id} webhook's signature or token does not match`,
+        );
+      }
+      let body: unknown;
+      try {
+        body = JSON.parse(rawBody.toString('utf8'));
+      } catch {
+        throw new InputError('body: not valid JSON');
+      }
+      assertSafeInput(body, 'body');
+      const { batches, ignoredReason } = await source.webhook!.handle(
+        { headers: req.headers, body },
+        context,
+      );
+      if (batches.length === 0) {
+        res.status(202).json({
+          accepted: 0,
+          duplicates: 0,
+          ignored: 1,
+          reason: ignoredReason,
+        });
+        return;
+      }
+      // Every batch is checked before any is written, so a bad one leaves nothing half-written.
+      for (const batch of batches) validateSourceBatch(source, batch);
+      let accepted = 0;
+      let duplicates = 0;
+      for (const batch of batches) {
+        const outcome = await context.ingest(batch);
+        accepted += outcome.accepted;
+        duplicates += outcome.duplicates;
+      }
+      res.json({ accepted, duplicates, ignored: 0 });
+    },
+  );
+
+  router.get('/v1/sources', async (req, res) => {
+    await deps.httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const items = [];
+    for (const { source, context } of deps.sources.values()) {
+      items.push({
+        id: source.id,
+        annotations: source.annotations,
+        webhook: Boolean(source.webhook),
+        pull: Boolean(source.pull),
+        // Sources report pull progress under `progress:` keys; cursors and ETags stay private.
+        progress: (await context.state.list('progress:')).map(p => ({
+          key: p.key.slice('progress:'.length),
+          value: p.value,
+          updatedAt: p.updatedAt.toISOString(),
+        })),
+      });
+    }
+    res.json({ items });
+  });
+
+  return router;
+}
