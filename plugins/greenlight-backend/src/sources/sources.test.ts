@@ -4,7 +4,6 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   greenlightIngestionSourcesExtensionPoint,
@@ -17,25 +16,12 @@ import request from 'supertest';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { rowCounts } from '../__testUtils__/rowCounts';
 import { greenlightPlugin } from '../plugin';
+import { component } from '../rollouts/__testUtils__/rolloutBackend';
 
 jest.setTimeout(60_000);
 
 const TOKEN = 'tool-webhook-token';
 const ANNOTATION = 'example.com/app';
-
-const component = (
-  name: string,
-  annotations: Record<string, string>,
-): Entity => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: { name, namespace: 'default', annotations },
-  spec: {
-    type: 'service',
-    owner: 'group:default/team-a',
-    lifecycle: 'production',
-  },
-});
 
 const entities = [
   component('checkout', { [ANNOTATION]: 'checkout-app' }),
