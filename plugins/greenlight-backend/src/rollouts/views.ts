@@ -58,18 +58,20 @@ export function toRolloutView(
       r.state === 'analysing' && r.nextEvaluationAt !== null
         ? iso(r.nextEvaluationAt)
         : null,
-    gates: r.gates.map(g => ({
-      id: g.id,
-      kind: g.kind,
-      shadow: g.policy.shadow,
-      ...(g.description ? { description: g.description } : {}),
-    })),
-    ...r.policyGates.map(g => ({
-      id: g.id,
-      kind: 'policy',
-      shadow: g.shadow,
-      description: policyGateDescription(g),
-    })),
+    gates: [
+      ...r.gates.map(g => ({
+        id: g.id,
+        kind: g.kind,
+        shadow: g.policy.shadow,
+        ...(g.description ? { description: g.description } : {}),
+      })),
+      ...r.policyGates.map(g => ({
+        id: g.id,
+        kind: 'policy',
+        shadow: g.shadow,
+        description: policyGateDescription(g),
+      })),
+    ],
     evaluations: evaluations.map(toEvaluationView),
     rollback: r.rollback
       ? {
