@@ -11,7 +11,9 @@ exports.up = async function up(knex) {
     table
       .text('policy_gates')
       .nullable()
-      .comment('JSON policy gates (provenance, promotion, readiness); null: none');
+      .comment(
+        'JSON policy gates (provenance, promotion, readiness); null: none',
+      );
   });
 
   await knex.schema.createTable('runtime_freezes', table => {

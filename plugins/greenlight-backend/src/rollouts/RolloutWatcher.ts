@@ -15,7 +15,10 @@ import { AuditEntry } from '../database/LedgerStore';
 import { backoffMs, RolloutsConfig } from './config';
 import { GateRun, runGate } from './gateRunner';
 import { PolicyCheck } from './policyGates/PolicyGateChecks';
-import { policyEvaluations, promotionHolds } from './policyGates/policyEvaluations';
+import {
+  policyEvaluations,
+  promotionHolds,
+} from './policyGates/policyEvaluations';
 import { forEachBounded } from './pool';
 import {
   EvaluationRecord,

@@ -39,7 +39,9 @@ const gates = {
     },
     timeWindow: [{ duration: '28d', isRolling: true }],
     budgetingMethod: 'Occurrences',
-    objectives: [{ displayName: 'Errors', op: 'lt', value: 0.05, target: 0.99 }],
+    objectives: [
+      { displayName: 'Errors', op: 'lt', value: 0.05, target: 0.99 },
+    ],
   },
 };
 

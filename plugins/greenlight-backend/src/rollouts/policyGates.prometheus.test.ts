@@ -215,7 +215,10 @@ const HEX: Record<Service, string> = {
         await deploy('verified', 'production');
         await deploy('weak', 'production');
 
-        const verified = await waitFor('verified', r => r.state !== 'analysing');
+        const verified = await waitFor(
+          'verified',
+          r => r.state !== 'analysing',
+        );
         expect(verified.state).toBe('promoted');
         expect(policyEvaluations(verified)).toMatchObject([
           {
@@ -242,7 +245,10 @@ const HEX: Record<Service, string> = {
           ).toBe(true);
           expect(sloEvaluations(held)[0].query).toContain(healthy);
           expect(held.gates).toContainEqual(
-            expect.objectContaining({ id: 'policy/provenance', kind: 'policy' }),
+            expect.objectContaining({
+              id: 'policy/provenance',
+              kind: 'policy',
+            }),
           );
           // Recorded once, not at every recheck, while the answer stays the same.
           expect(policyEvaluations(held)).toHaveLength(1);
@@ -260,7 +266,10 @@ const HEX: Record<Service, string> = {
 
         const held = await knex('audit_log')
           .where({ action: 'rollout.promotion-held' })
-          .whereIn('subject_id', [`${databaseId}-unsigned`, `${databaseId}-weak`]);
+          .whereIn('subject_id', [
+            `${databaseId}-unsigned`,
+            `${databaseId}-weak`,
+          ]);
         expect(held).toHaveLength(2);
 
         // A person cannot promote past it either; an override (its own permission, a reason) can.

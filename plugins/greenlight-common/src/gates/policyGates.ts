@@ -6,7 +6,11 @@
  *
  * @public
  */
-export const policyGateKinds = ['provenance', 'promotion', 'readiness'] as const;
+export const policyGateKinds = [
+  'provenance',
+  'promotion',
+  'readiness',
+] as const;
 
 /** @public */
 export type PolicyGateKind = (typeof policyGateKinds)[number];

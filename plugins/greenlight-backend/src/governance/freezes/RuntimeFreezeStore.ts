@@ -147,12 +147,15 @@ export class RuntimeFreezeStore {
     return this.knex.transaction(async tx => {
       const row = await tx(TABLE).where({ id }).first();
       if (!row) return undefined;
-      const updated = await tx(TABLE).where({ id }).whereNull('lifted_at').update({
-        lifted_by: lift.by,
-        lifted_at: lift.at,
-        lift_reason: lift.reason,
-        active_key: null,
-      });
+      const updated = await tx(TABLE)
+        .where({ id })
+        .whereNull('lifted_at')
+        .update({
+          lifted_by: lift.by,
+          lifted_at: lift.at,
+          lift_reason: lift.reason,
+          active_key: null,
+        });
       if (updated !== 1) {
         const now = await tx(TABLE).where({ id }).first();
         return { freeze: fromRow(now), already: true };

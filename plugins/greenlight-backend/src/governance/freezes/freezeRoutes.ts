@@ -105,7 +105,8 @@ export function freezeRoutes(
         from: iso(f.from),
         until: iso(f.until),
         reason: f.reason ?? null,
-        state: f.until <= now ? 'ended' : f.from <= now ? 'in-force' : 'scheduled',
+        state:
+          f.until <= now ? 'ended' : f.from <= now ? 'in-force' : 'scheduled',
       }));
     res.json({
       freezes: runtime.map(f => freezeView(f, now)),

@@ -53,7 +53,9 @@ const gates = {
     },
     timeWindow: [{ duration: '28d', isRolling: true }],
     budgetingMethod: 'Occurrences',
-    objectives: [{ displayName: 'Errors', op: 'lt', value: 0.05, target: 0.99 }],
+    objectives: [
+      { displayName: 'Errors', op: 'lt', value: 0.05, target: 0.99 },
+    ],
   },
 };
 
@@ -133,10 +135,14 @@ describe('runtime freezes', () => {
       const before = await rowCounts(knex);
       await declare(incident(), pipeline).expect(403);
       await declare(incident(), mallory).expect(403);
-      await declare(incident(), mockCredentials.user.invalidHeader()).expect(401);
+      await declare(incident(), mockCredentials.user.invalidHeader()).expect(
+        401,
+      );
       const noReason = await declare({ ...incident(), reason: '' });
       expect(noReason.status).toBe(400);
-      expect(noReason.body.error.message).toMatch(/reason: a reason is required/);
+      expect(noReason.body.error.message).toMatch(
+        /reason: a reason is required/,
+      );
       const backwards = await declare({
         ...incident(),
         from: iso(Date.now() + 3 * HOUR),
@@ -145,7 +151,9 @@ describe('runtime freezes', () => {
       expect(backwards.body.error.message).toMatch(/until: must be after from/);
       const badTime = await declare({ ...incident(), until: 'soon' });
       expect(badTime.status).toBe(400);
-      expect(badTime.body.error.message).toMatch(/until: must be an ISO 8601 time/);
+      expect(badTime.body.error.message).toMatch(
+        /until: must be an ISO 8601 time/,
+      );
       expect(await rowCounts(knex)).toEqual(before);
 
       // reads need an authenticated caller
@@ -158,7 +166,10 @@ describe('runtime freezes', () => {
     it('declares, lists and lifts a freeze that readiness honours like a configured one', async () => {
       expect((await ask('production')).body.decision).toBe('allow');
 
-      const declared = await declare({ ...incident(), environment: 'production' });
+      const declared = await declare({
+        ...incident(),
+        environment: 'production',
+      });
       expect(declared.status).toBe(201);
       expect(declared.body).toMatchObject({
         source: 'api',
@@ -201,7 +212,9 @@ describe('runtime freezes', () => {
       await lift(id, mallory).expect(403);
       await lift(id, pipeline).expect(403);
       expect(await rowCounts(knex)).toEqual(before);
-      expect((await knex('runtime_freezes').where({ id }).first()).lifted_at).toBeNull();
+      expect(
+        (await knex('runtime_freezes').where({ id }).first()).lifted_at,
+      ).toBeNull();
 
       const lifted = await lift(id);
       expect(lifted.status).toBe(200);
@@ -258,14 +271,21 @@ describe('runtime freezes', () => {
       // once lifted, the name can be declared again
       const again = await declare(body);
       expect(again.status).toBe(201);
-      expect(await knex('runtime_freezes').where({ name: body.name })).toHaveLength(2);
+      expect(
+        await knex('runtime_freezes').where({ name: body.name }),
+      ).toHaveLength(2);
       await lift(again.body.id).expect(200);
     });
 
-    it("holds a rollout whose readiness gate a freeze declared since closes, until it is lifted", async () => {
+    it('holds a rollout whose readiness gate a freeze declared since closes, until it is lifted', async () => {
       const deploymentId = `${databaseId}-frozen`;
-      expect((await ask('production', deploymentId)).body.decision).toBe('allow');
-      const freeze = await declare({ ...incident(), name: `late-${databaseId}` });
+      expect((await ask('production', deploymentId)).body.decision).toBe(
+        'allow',
+      );
+      const freeze = await declare({
+        ...incident(),
+        name: `late-${databaseId}`,
+      });
       expect(freeze.status).toBe(201);
 
       await api()
@@ -324,7 +344,11 @@ describe('runtime freezes', () => {
       );
 
       await lift(freeze.body.id).expect(200);
-      for (let round = 0; round < 10 && (await rolloutOf()).state === 'analysing'; round++) {
+      for (
+        let round = 0;
+        round < 10 && (await rolloutOf()).state === 'analysing';
+        round++
+      ) {
         await sleep(600);
         await tick();
       }

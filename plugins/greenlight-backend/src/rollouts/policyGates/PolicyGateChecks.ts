@@ -8,7 +8,10 @@ import {
 } from '@greenlight/backstage-plugin-greenlight-common';
 import { Knex } from 'knex';
 import { EnvironmentConfig } from '../../config';
-import { ChangeWindowConfig, evaluateWindowsFor } from '../../governance/changeWindows';
+import {
+  ChangeWindowConfig,
+  evaluateWindowsFor,
+} from '../../governance/changeWindows';
 import { RuntimeFreezeStore } from '../../governance/freezes/RuntimeFreezeStore';
 import { windowsWithFreezes } from '../../governance/freezes/windowsWithFreezes';
 import { ProvenanceVerdicts } from '../../governance/provenanceVerdicts';
@@ -32,9 +35,10 @@ export type StoredPolicyGate = PolicyGate & { problem?: string };
 const short = (digest: string) => `${digest.slice(0, 19)}…`;
 
 /** The entity's `greenlight.dev/slsa-level`: a level, a problem, or nothing. */
-export function requiredLevelOf(
-  entity: Entity | undefined,
-): { level?: number; problem?: string } {
+export function requiredLevelOf(entity: Entity | undefined): {
+  level?: number;
+  problem?: string;
+} {
   const raw = entity?.metadata.annotations?.[GREENLIGHT_ANNOTATIONS.slsaLevel];
   if (raw === undefined) return {};
   const level = Number(raw.trim());
@@ -95,14 +99,21 @@ export class PolicyGateChecks {
     return Promise.all(rollout.policyGates.map(g => this.check(g, rollout)));
   }
 
-  async check(gate: StoredPolicyGate, rollout: RolloutRecord): Promise<PolicyCheck> {
+  async check(
+    gate: StoredPolicyGate,
+    rollout: RolloutRecord,
+  ): Promise<PolicyCheck> {
     try {
-      if (gate.kind === 'provenance') return await this.provenanceOf(gate, rollout);
-      if (gate.kind === 'promotion') return await this.promotionOf(gate, rollout);
+      if (gate.kind === 'provenance')
+        return await this.provenanceOf(gate, rollout);
+      if (gate.kind === 'promotion')
+        return await this.promotionOf(gate, rollout);
       return await this.readinessOf(gate, rollout);
     } catch (e) {
       this.deps.logger.warn(
-        `Policy gate ${gate.id} of rollout ${rollout.id} could not be checked: ${(e as Error).message}`,
+        `Policy gate ${gate.id} of rollout ${
+          rollout.id
+        } could not be checked: ${(e as Error).message}`,
       );
       return {
         gate,
@@ -128,7 +139,10 @@ export class PolicyGateChecks {
   ): Promise<PolicyCheck> {
     const required = gate.minSlsaLevel ?? 0;
     const checked = `verified provenance at SLSA level ${required} or higher`;
-    const fail = (reason: string, details?: Record<string, unknown>): PolicyCheck => ({
+    const fail = (
+      reason: string,
+      details?: Record<string, unknown>,
+    ): PolicyCheck => ({
       gate,
       verdict: 'fail',
       checked,
@@ -138,12 +152,20 @@ export class PolicyGateChecks {
     if (gate.problem) return fail(gate.problem);
     const digest = await this.digestOf(rollout);
     if (!digest)
-      return fail('the rollout names no artifact digest, so nothing proves what is rolled out');
+      return fail(
+        'the rollout names no artifact digest, so nothing proves what is rolled out',
+      );
     const fact = await this.provenance.of(digest);
-    const details = { artifactDigest: digest, status: fact.status, requiredLevel: required };
+    const details = {
+      artifactDigest: digest,
+      status: fact.status,
+      requiredLevel: required,
+    };
     if (fact.status === 'unsigned') {
       return fail(
-        `artifact ${short(digest)} is unsigned: it has no attestation, and SLSA level ${required} is required`,
+        `artifact ${short(
+          digest,
+        )} is unsigned: it has no attestation, and SLSA level ${required} is required`,
         details,
       );
     }
@@ -158,7 +180,9 @@ export class PolicyGateChecks {
     const level = await this.provenance.verifiedLevel(digest);
     if ((level ?? 0) < required) {
       return fail(
-        `artifact ${short(digest)} is verified at SLSA level ${level ?? 'unknown'}, below the required ${required}`,
+        `artifact ${short(digest)} is verified at SLSA level ${
+          level ?? 'unknown'
+        }, below the required ${required}`,
         { ...details, level },
       );
     }
@@ -166,7 +190,9 @@ export class PolicyGateChecks {
       gate,
       verdict: 'pass',
       checked,
-      reason: `artifact ${short(digest)} is verified at SLSA level ${level ?? 0} (required ${required})`,
+      reason: `artifact ${short(digest)} is verified at SLSA level ${
+        level ?? 0
+      } (required ${required})`,
       details: { ...details, level },
     };
   }
@@ -175,24 +201,34 @@ export class PolicyGateChecks {
     gate: StoredPolicyGate,
     rollout: RolloutRecord,
   ): Promise<PolicyCheck> {
-    const checked = 'the digest passed the previous stage of the promotion path';
-    const [deployment] = await this.traceability.deployments([rollout.deploymentId]);
-    const fail = (reason: string, details?: Record<string, unknown>): PolicyCheck => ({
+    const checked =
+      'the digest passed the previous stage of the promotion path';
+    const [deployment] = await this.traceability.deployments([
+      rollout.deploymentId,
+    ]);
+    const fail = (
+      reason: string,
+      details?: Record<string, unknown>,
+    ): PolicyCheck => ({
       gate,
       verdict: 'fail',
       checked,
       reason,
       details,
     });
-    if (!deployment) return fail(`deployment ${rollout.deploymentId} is not in the ledger`);
+    if (!deployment)
+      return fail(`deployment ${rollout.deploymentId} is not in the ledger`);
     const facts = {
       ...deployment,
       entityRef: deployment.entityRef ?? rollout.entityRef,
       artifactDigest: deployment.artifactDigest ?? rollout.artifactDigest,
     };
-    if (!facts.artifactDigest) return fail('the deployment names no artifact digest');
+    if (!facts.artifactDigest)
+      return fail('the deployment names no artifact digest');
     if (!this.deps.environments.some(e => e.name === facts.environment)) {
-      return fail(`${facts.environment} is not on the promotion path (greenlight.environments)`);
+      return fail(
+        `${facts.environment} is not on the promotion path (greenlight.environments)`,
+      );
     }
     const verdict = (
       await promotionsFor(this.traceability, [facts], this.deps.environments)
@@ -203,7 +239,13 @@ export class PolicyGateChecks {
     const details = { ...verdict };
     switch (verdict?.status) {
       case 'first-stage':
-        return { gate, verdict: 'pass', checked, reason: `${facts.environment} is the first stage`, details };
+        return {
+          gate,
+          verdict: 'pass',
+          checked,
+          reason: `${facts.environment} is the first stage`,
+          details,
+        };
       case 'promoted':
         return {
           gate,
@@ -216,11 +258,16 @@ export class PolicyGateChecks {
         return fail(
           `rebuilt: the same commit reached an earlier stage as ${short(
             verdict.earlierArtifactDigest ?? '',
-          )} (deployment ${verdict.evidenceDeploymentId}); this digest was never tested there`,
+          )} (deployment ${
+            verdict.evidenceDeploymentId
+          }); this digest was never tested there`,
           details,
         );
       case 'skipped-stage':
-        return fail(`skipped stage: this digest never succeeded in ${previous}`, details);
+        return fail(
+          `skipped stage: this digest never succeeded in ${previous}`,
+          details,
+        );
       default:
         return fail('no promotion verdict could be reached for the deployment');
     }
@@ -231,7 +278,10 @@ export class PolicyGateChecks {
     rollout: RolloutRecord,
   ): Promise<PolicyCheck> {
     const checked = 'the readiness decision of the change allows it now';
-    const fail = (reason: string, details?: Record<string, unknown>): PolicyCheck => ({
+    const fail = (
+      reason: string,
+      details?: Record<string, unknown>,
+    ): PolicyCheck => ({
       gate,
       verdict: 'fail',
       checked,
@@ -241,7 +291,10 @@ export class PolicyGateChecks {
     const digest = await this.digestOf(rollout);
     const row = await this.deps
       .knex('readiness_decisions')
-      .where({ entity_ref: rollout.entityRef, environment: rollout.environment })
+      .where({
+        entity_ref: rollout.entityRef,
+        environment: rollout.environment,
+      })
       .where(q => {
         q.where('deployment_id', rollout.deploymentId);
         if (digest) q.orWhere('artifact_digest', digest);
@@ -253,16 +306,23 @@ export class PolicyGateChecks {
       .first();
     if (!row) {
       return fail(
-        `no readiness decision was asked for deployment ${rollout.deploymentId}${
-          digest ? ` or artifact ${short(digest)}` : ''
-        } in ${rollout.environment}`,
+        `no readiness decision was asked for deployment ${
+          rollout.deploymentId
+        }${digest ? ` or artifact ${short(digest)}` : ''} in ${
+          rollout.environment
+        }`,
       );
     }
     const details: Record<string, unknown> = { decisionId: row.id };
     const overridden = Boolean(row.override_by || row.override_of);
     if (row.decision !== 'allow' && !overridden) {
       const missing = JSON.parse(row.missing_controls ?? '[]') as string[];
-      return fail(`readiness decision ${row.id} blocked it (missing: ${missing.join(', ')})`, details);
+      return fail(
+        `readiness decision ${row.id} blocked it (missing: ${missing.join(
+          ', ',
+        )})`,
+        details,
+      );
     }
     // The decision was right when it was made; a window that closed or a freeze declared
     // since then (configured or at runtime) holds the change now, unless it went through
@@ -271,15 +331,24 @@ export class PolicyGateChecks {
       id: string;
       evidence?: { window?: { breakGlassId?: string | null } };
     }>;
-    const breakGlassId = policy.find(p => p.id === 'change-window')?.evidence?.window?.breakGlassId;
+    const breakGlassId = policy.find(p => p.id === 'change-window')?.evidence
+      ?.window?.breakGlassId;
     if (!breakGlassId) {
       const now = (this.deps.now ?? Date.now)();
-      const windows = windowsWithFreezes(this.deps.windows, await this.deps.freezes.current(now));
+      const windows = windowsWithFreezes(
+        this.deps.windows,
+        await this.deps.freezes.current(now),
+      );
       if (windows) {
-        const classes = (JSON.parse(row.classes ?? '[]') as Array<{ class: ChangeClass }>).map(c => c.class);
-        const entity = await this.deps.catalog.getEntityByRef(rollout.entityRef, {
-          credentials: await this.deps.auth.getOwnServiceCredentials(),
-        });
+        const classes = (
+          JSON.parse(row.classes ?? '[]') as Array<{ class: ChangeClass }>
+        ).map(c => c.class);
+        const entity = await this.deps.catalog.getEntityByRef(
+          rollout.entityRef,
+          {
+            credentials: await this.deps.auth.getOwnServiceCredentials(),
+          },
+        );
         const { window } = evaluateWindowsFor(
           entity ?? ({ metadata: {} } as Entity),
           windows,
@@ -289,7 +358,9 @@ export class PolicyGateChecks {
         );
         if (!window.allowed) {
           return fail(
-            `readiness decision ${row.id} allowed it, but not now: ${window.reasons.join('; ')}`,
+            `readiness decision ${
+              row.id
+            } allowed it, but not now: ${window.reasons.join('; ')}`,
             { ...details, nextAllowedAt: window.nextAllowedAt },
           );
         }
@@ -299,9 +370,9 @@ export class PolicyGateChecks {
       gate,
       verdict: 'pass',
       checked,
-      reason: `readiness decision ${row.id} allows it${overridden ? ' (overridden)' : ''}${
-        breakGlassId ? ` through break-glass change ${breakGlassId}` : ''
-      }`,
+      reason: `readiness decision ${row.id} allows it${
+        overridden ? ' (overridden)' : ''
+      }${breakGlassId ? ` through break-glass change ${breakGlassId}` : ''}`,
       details,
     };
   }

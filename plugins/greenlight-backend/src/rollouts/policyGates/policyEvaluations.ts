@@ -24,8 +24,13 @@ export function policyEvaluations(
   for (const check of checks) {
     const outcome = outcomeOf(check.verdict);
     const previous = states[check.gate.id];
-    next[check.gate.id] = { nextDueAt: at, outcomes: [outcome], reason: check.reason };
-    if (previous?.outcomes[0] === outcome && previous.reason === check.reason) continue;
+    next[check.gate.id] = {
+      nextDueAt: at,
+      outcomes: [outcome],
+      reason: check.reason,
+    };
+    if (previous?.outcomes[0] === outcome && previous.reason === check.reason)
+      continue;
     const holds = !check.gate.shadow && check.verdict !== 'pass';
     evaluations.push({
       at,

@@ -55,7 +55,9 @@ export function readPolicyGatesConfig(
   for (const [environment, kinds] of Object.entries(result.data)) {
     if (!known.includes(environment)) {
       throw new Error(
-        `Invalid ${KEY}.${environment}: not an environment of greenlight.environments (${known.join(', ')})`,
+        `Invalid ${KEY}.${environment}: not an environment of greenlight.environments (${known.join(
+          ', ',
+        )})`,
       );
     }
     const list: PolicyGate[] = [];

@@ -16,7 +16,11 @@ jest.setTimeout(60_000);
 
 const pipeline = mockCredentials.service.header();
 const digest = (c: string) => `sha256:${c.repeat(64)}`;
-const gate = { id: 'policy/promotion', kind: 'promotion' as const, shadow: false };
+const gate = {
+  id: 'policy/promotion',
+  kind: 'promotion' as const,
+  shadow: false,
+};
 
 describe('the promotion policy gate', () => {
   const databases = createTestDatabases();
@@ -49,7 +53,8 @@ describe('the promotion policy gate', () => {
         hour: number,
       ) => ({
         id: `evt-${id}`,
-        type: status === 'started' ? 'deployment.started' : 'deployment.finished',
+        type:
+          status === 'started' ? 'deployment.started' : 'deployment.finished',
         entityRef: 'component:default/payments',
         deployment: {
           id,
@@ -61,7 +66,12 @@ describe('the promotion policy gate', () => {
           startedAt: `2026-11-01T${String(hour).padStart(2, '0')}:00:00Z`,
           ...(status === 'started'
             ? {}
-            : { finishedAt: `2026-11-01T${String(hour).padStart(2, '0')}:10:00Z` }),
+            : {
+                finishedAt: `2026-11-01T${String(hour).padStart(
+                  2,
+                  '0',
+                )}:10:00Z`,
+              }),
         },
       });
       await request(backend.server)
@@ -94,12 +104,13 @@ describe('the promotion policy gate', () => {
         environment: 'production',
         artifactDigest: null,
         policyGates: [gate],
-      }) as unknown as RolloutRecord;
+      } as unknown as RolloutRecord);
 
     it('passes a promoted digest and fails a rebuilt one and one that skipped a stage', async () => {
       expect(await checks.check(gate, rollout('a-production'))).toMatchObject({
         verdict: 'pass',
-        reason: 'promoted: the same digest succeeded in staging (deployment a-staging)',
+        reason:
+          'promoted: the same digest succeeded in staging (deployment a-staging)',
       });
       expect(await checks.check(gate, rollout('b-production'))).toMatchObject({
         verdict: 'fail',
