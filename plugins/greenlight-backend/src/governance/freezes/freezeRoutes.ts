@@ -37,10 +37,13 @@ const listSchema = z.object({
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-function stateOf(f: RuntimeFreeze, now: number) {
-  if (f.lifted) return 'lifted';
+function timeState(f: { from: number; until: number }, now: number) {
   if (f.until <= now) return 'ended';
   return f.from <= now ? 'in-force' : 'scheduled';
+}
+
+function stateOf(f: RuntimeFreeze, now: number) {
+  return f.lifted ? 'lifted' : timeState(f, now);
 }
 
 export const freezeView = (f: RuntimeFreeze, now: number) => ({
@@ -105,8 +108,7 @@ export function freezeRoutes(
         from: iso(f.from),
         until: iso(f.until),
         reason: f.reason ?? null,
-        state:
-          f.until <= now ? 'ended' : f.from <= now ? 'in-force' : 'scheduled',
+        state: timeState(f, now),
       }));
     res.json({
       freezes: runtime.map(f => freezeView(f, now)),

@@ -2,8 +2,8 @@ import type { RolloutAction } from '@greenlight/backstage-plugin-greenlight-comm
 import { EvaluationRecord, GateRunState } from '../RolloutStore';
 import { PolicyCheck } from './PolicyGateChecks';
 
-const outcomeOf = (verdict: PolicyCheck['verdict']) =>
-  verdict === 'pass' ? 'pass' : verdict === 'fail' ? 'fail' : 'inconclusive';
+/** A policy check's verdict is already an outcome: pass, fail or inconclusive. */
+const outcomeOf = (verdict: PolicyCheck['verdict']) => verdict;
 
 /**
  * Evaluation records for the policy checks whose answer changed since the last one recorded
