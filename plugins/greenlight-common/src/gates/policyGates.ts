@@ -12,7 +12,11 @@ export const policyGateKinds = [
   'readiness',
 ] as const;
 
-/** @public */
+/**
+ * One of {@link policyGateKinds}.
+ *
+ * @public
+ */
 export type PolicyGateKind = (typeof policyGateKinds)[number];
 
 /**
@@ -25,7 +29,9 @@ export type PolicyGateKind = (typeof policyGateKinds)[number];
 export interface PolicyGate {
   /** `policy/<kind>`. */
   id: string;
+  /** What the gate checks. */
   kind: PolicyGateKind;
+  /** Evaluated and recorded, never holding a promotion. */
   shadow: boolean;
   /** For `provenance`: the lowest SLSA level accepted, raised by the entity's annotation. */
   minSlsaLevel?: number;

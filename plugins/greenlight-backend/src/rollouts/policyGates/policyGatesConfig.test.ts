@@ -1,9 +1,10 @@
 import { ConfigReader } from '@backstage/config';
+import type { JsonValue } from '@backstage/types';
 import { DEFAULT_ENVIRONMENTS } from '../../config';
 import { policyGatesFor } from './PolicyGateChecks';
 import { readPolicyGatesConfig } from './policyGatesConfig';
 
-const read = (policyGates: unknown) =>
+const read = (policyGates: JsonValue | undefined) =>
   readPolicyGatesConfig(
     new ConfigReader({ greenlight: { rollouts: { policyGates } } }),
     DEFAULT_ENVIRONMENTS,
