@@ -6,6 +6,16 @@ import { PolicyCheck } from './PolicyGateChecks';
 const outcomeOf = (verdict: PolicyCheck['verdict']) => verdict;
 
 /**
+ * The decision kept with a policy gate's evaluation. A failing enforced policy gate is what
+ * keeps the rollout from being promoted, so the rollout continues; and a policy gate never
+ * asks for a rollback, so its evaluation is not shown as a trigger of one an SLO gate decided.
+ */
+function policyDecision(action: RolloutAction, holds: boolean): RolloutAction {
+  if (action === 'rollback') return 'continue';
+  return holds && action === 'promote' ? 'continue' : action;
+}
+
+/**
  * Evaluation records for the policy checks whose answer changed since the last one recorded
  * (a rollout held for hours is rechecked often; its evidence need not repeat), and the gate
  * states that remember the latest answers.
@@ -43,8 +53,7 @@ export function policyEvaluations(
       threshold: null,
       verdict: check.verdict,
       outcome,
-      // A failing enforced policy gate is what keeps the rollout from being promoted.
-      decision: holds && action === 'promote' ? 'continue' : action,
+      decision: policyDecision(action, holds),
       reason: check.reason,
       sampleCount: 0,
       evidence: {
