@@ -190,6 +190,24 @@ export interface Config {
         maxBackoff?: string;
       };
       /**
+       * Policy gates every rollout to an environment gets, keyed by the environment's name
+       * (one of `greenlight.environments`). A failing policy gate holds the promotion; it never
+       * rolls back. A shadow policy gate is evaluated and recorded but never holds anything.
+       */
+      policyGates?: {
+        [environment: string]: {
+          /**
+           * The artifact has a verified provenance verdict at `minSlsaLevel` or higher
+           * (default 0); an entity's `greenlight.dev/slsa-level` annotation can raise it.
+           */
+          provenance?: { shadow?: boolean; minSlsaLevel?: number };
+          /** The digest passed the previous stage of the promotion path: not rebuilt, no stage skipped. */
+          promotion?: { shadow?: boolean };
+          /** The change's latest readiness decision allows it, and no window or freeze holds it now. */
+          readiness?: { shadow?: boolean };
+        };
+      };
+      /**
        * Id of the rollback executor: `webhook`, `argo-rollouts` or one a module adds.
        * Defaults to the webhook when configured, else Argo Rollouts, else the only one registered.
        */

@@ -14,6 +14,8 @@ export const GREENLIGHT_ANNOTATIONS = {
   expectedSource: 'greenlight.dev/expected-source',
   /** Comma-separated builder ids allowed to build this entity's artifacts. */
   allowedBuilders: 'greenlight.dev/allowed-builders',
+  /** The lowest SLSA build level (0-4) the entity's artifacts must be verified at, e.g. `2`. */
+  slsaLevel: 'greenlight.dev/slsa-level',
   /** Comma-separated globs that classify changed paths, see docs/governance.md. */
   changeClasses: 'greenlight.dev/change-classes',
   /** The standard GitHub annotation, used to map GitHub webhooks. */

@@ -150,9 +150,10 @@ export type RolloutState =
 export type GateEvaluationView = {
   at: string;
   gateId: string;
-  kind: 'threshold' | 'burn-rate' | 'canary-vs-baseline';
+  /** `policy` for a policy gate (provenance, promotion, readiness), which measures no metric. */
+  kind: 'threshold' | 'burn-rate' | 'canary-vs-baseline' | 'policy';
   shadow: boolean;
-  /** The query as sent to the provider, placeholders resolved. */
+  /** The query as sent to the provider, placeholders resolved; for a policy gate, what it checked. */
   query: string;
   value: number | null;
   threshold: number | null;
@@ -171,6 +172,11 @@ export type RolloutView = {
   artifactDigest: string | null;
   strategy: 'canary' | 'blue-green';
   state: RolloutState;
+  /**
+   * Why the rollout is in its state: for an analysing rollout whose gates would promote it,
+   * what holds the promotion (a failing policy gate, an emergency stop).
+   */
+  stateReason?: string;
   startedAt: string;
   updatedAt: string;
   nextEvaluationAt: string | null;

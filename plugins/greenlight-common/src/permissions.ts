@@ -164,9 +164,21 @@ export const greenlightEmergencyStopPermission = createPermission({
   attributes: { action: 'update' },
 });
 
+/**
+ * Declaring or lifting a runtime freeze (an incident freeze, say) of an environment or the whole
+ * organisation.
+ *
+ * @public
+ */
+export const greenlightFreezeManagePermission = createPermission({
+  name: 'greenlight.freeze.manage',
+  attributes: { action: 'update' },
+});
+
 /** @public */
 export const greenlightPermissions = [
   greenlightReadPermission,
   ...greenlightEntityWritePermissions,
   greenlightEmergencyStopPermission,
+  greenlightFreezeManagePermission,
 ];

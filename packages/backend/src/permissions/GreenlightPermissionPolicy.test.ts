@@ -4,6 +4,7 @@ import {
 } from '@backstage/plugin-permission-common';
 import {
   greenlightEmergencyStopPermission,
+  greenlightFreezeManagePermission,
   greenlightEventCreatePermission,
   greenlightInlineGatesPermission,
   greenlightOverridePermission,
@@ -42,6 +43,8 @@ describe('GreenlightPermissionPolicy', () => {
     [greenlightServiceRegisterPermission, teamMember, AuthorizeResult.ALLOW],
     [greenlightEmergencyStopPermission, manager, AuthorizeResult.ALLOW],
     [greenlightEmergencyStopPermission, teamMember, AuthorizeResult.DENY],
+    [greenlightFreezeManagePermission, manager, AuthorizeResult.ALLOW],
+    [greenlightFreezeManagePermission, teamMember, AuthorizeResult.DENY],
     [greenlightReadPermission, ['user:default/bob'], AuthorizeResult.ALLOW],
     [
       createPermission({

@@ -21,6 +21,8 @@ const RELEASE_MANAGERS_ONLY = [
   'greenlight.rollout.gates.inline',
   // pausing every rollout of an environment or the organisation is for release managers
   'greenlight.emergencystop.manage',
+  // so is freezing every change of an environment or the organisation
+  'greenlight.freeze.manage',
 ];
 
 /** Release managers on any entity; everyone else on the entities they (or their groups) own. */

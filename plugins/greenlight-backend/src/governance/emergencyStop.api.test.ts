@@ -101,3 +101,15 @@ describe('readiness under an emergency stop', () => {
     ).toBe(404);
   });
 });
+
+describe('reading the emergency stop', () => {
+  it('needs greenlight.release.read, as every other read of Greenlight data', async () => {
+    const gl = await startGovernanceBackend({ permissions: 'deny' });
+    const denied = await gl.get('/v1/emergency-stop');
+    expect(denied.status).toBe(403);
+    expect(denied.body.error.message).toBe(
+      'Missing permission greenlight.release.read',
+    );
+    expect((await gl.get('/v1/emergency-stop', {}, service)).status).toBe(403);
+  });
+});

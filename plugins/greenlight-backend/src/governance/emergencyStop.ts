@@ -4,7 +4,12 @@ import { Request } from 'express';
 import Router from 'express-promise-router';
 import { Knex } from 'knex';
 import { z } from 'zod';
-import { actorOf, AccessDeps, requirePermission } from '../router/access';
+import {
+  actorOf,
+  AccessDeps,
+  reader,
+  requirePermission,
+} from '../router/access';
 import { parseInput } from '../router/validation';
 import { AuditEntry } from './store/GovernanceStore';
 import { insertAudit } from './store/audit';
@@ -99,7 +104,7 @@ export const stopView = (s: EmergencyStop) => ({
 
 /**
  * `POST /v1/emergency-stop` pulls, `DELETE /v1/emergency-stop` lifts (for `environment`, or the
- * whole organisation when none is given), `GET` lists. Pulling and lifting need a signed-in user
+ * whole organisation when none is given), `GET` lists (with `greenlight.release.read`). Pulling and lifting need a signed-in user
  * with `greenlight.emergencystop.manage`, and are audited.
  */
 export function emergencyStopRoutes(
@@ -119,8 +124,10 @@ export function emergencyStopRoutes(
     return credentials;
   };
 
+  // Read like the rest of Greenlight's data: a signed-in user or a service with
+  // greenlight.release.read. Pipelines read it to wait out a stop.
   router.get('/v1/emergency-stop', async (req, res) => {
-    await deps.httpAuth.credentials(req, { allow: ['user', 'service'] });
+    await reader(deps, req);
     res.json({ stops: (await deps.stops.list()).map(stopView) });
   });
 

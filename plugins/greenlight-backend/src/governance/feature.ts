@@ -5,6 +5,8 @@ import { ChecklistService } from './checklistService';
 import { checklistRoutes } from './checklistRoutes';
 import { driftRoutes } from './driftRoutes';
 import { emergencyStopRoutes, EmergencyStopStore } from './emergencyStop';
+import { freezeRoutes } from './freezes/freezeRoutes';
+import { RuntimeFreezeStore } from './freezes/RuntimeFreezeStore';
 import { readChangeWindowConfig } from './changeWindows';
 import { readGovernanceConfig } from './governanceConfig';
 import { LedgerFacts } from './ledgerFacts';
@@ -25,6 +27,8 @@ export const governanceFeature: GreenlightFeature = async ctx => {
   const decisions = new KnexReadinessStore(ctx.knex);
   const breakGlass = new KnexBreakGlassStore(ctx.knex);
   const stops = new EmergencyStopStore(ctx.knex);
+  const freezes = new RuntimeFreezeStore(ctx.knex);
+  const windows = readChangeWindowConfig(ctx.config);
   // Rollouts are watched whenever gates exist, but only a registered executor (a module, or
   // greenlight.rollouts.webhook / argo) turns a failing gate into an actual rollback. Read when
   // asked, so executors registered by features that start after this one still count.
@@ -67,9 +71,10 @@ export const governanceFeature: GreenlightFeature = async ctx => {
       provenance,
       store: decisions,
       rollbackMechanisms,
-      windows: readChangeWindowConfig(ctx.config),
+      windows,
       breakGlass,
       stops,
+      freezes,
     }),
     checklist: new ChecklistService({ ledger, provenance, environments: ctx.environments, rollbackMechanisms }),
     now: () => Date.now(),
@@ -92,5 +97,6 @@ export const governanceFeature: GreenlightFeature = async ctx => {
   router.use(driftRoutes(deps));
   router.use(breakGlassRoutes(deps));
   router.use(emergencyStopRoutes({ ...deps, stops }));
+  router.use(freezeRoutes({ ...deps, freezes, windows }));
   return router;
 };

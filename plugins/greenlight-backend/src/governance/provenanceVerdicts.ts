@@ -64,4 +64,15 @@ export class ProvenanceVerdicts {
       return { status: 'unknown', reason: 'provenance verdicts could not be read' };
     }
   }
+
+  /** The highest SLSA level among the artifact's verified verdicts; null when none has one. */
+  async verifiedLevel(digest: string): Promise<number | null> {
+    const tables = await this.available();
+    if (!tables.verdicts) return null;
+    const row = await this.knex(VERDICTS)
+      .where({ artifact_digest: digest, status: 'verified' })
+      .max({ level: 'slsa_level' })
+      .first();
+    return row?.level === null || row?.level === undefined ? null : Number(row.level);
+  }
 }

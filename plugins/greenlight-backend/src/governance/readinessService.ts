@@ -17,6 +17,8 @@ import { EnvironmentConfig } from '../config';
 import { classificationRulesFor, requireTestsPolicy, sloDocumentOf } from './changeRules';
 import { ChangeWindowConfig, evaluateWindowsFor, RolloutConstraintView, WindowAnswer } from './changeWindows';
 import { EmergencyStopStore } from './emergencyStop';
+import { RuntimeFreezeStore } from './freezes/RuntimeFreezeStore';
+import { windowsWithFreezes } from './freezes/windowsWithFreezes';
 import { GovernanceConfig } from './governanceConfig';
 import { LedgerDeployment, LedgerFacts } from './ledgerFacts';
 import { overrideCovers } from './overrideReuse';
@@ -134,6 +136,8 @@ export class ReadinessService {
       windows?: ChangeWindowConfig;
       breakGlass?: BreakGlassStore;
       stops?: EmergencyStopStore;
+      /** Freezes declared through the API, honoured exactly like configured ones. */
+      freezes?: RuntimeFreezeStore;
       now?: () => number;
     },
   ) {}
@@ -291,18 +295,19 @@ export class ReadinessService {
     return decisionView(decision, overridden);
   }
 
+  private async windowsAt(now: number): Promise<ChangeWindowConfig | undefined> {
+    return windowsWithFreezes(this.deps.windows, (await this.deps.freezes?.current(now)) ?? []);
+  }
+
   /**
    * The change-window policy: closed windows and freezes block unless an open break-glass change
    * of the same entity (and environment, when it names one) is given. Undefined when no window,
    * freeze or rollout constraint is configured.
    */
   private async windowPolicy(entity: Entity, entityRef: string, request: ReadinessRequest, classes: ChangeClass[]) {
-    const windows = this.deps.windows;
-    if (!windows) return undefined;
-    if (!windows.rules.length && !windows.freezes.length && !Object.keys(windows.rolloutConstraints).length) {
-      return undefined;
-    }
     const now = (this.deps.now ?? Date.now)();
+    const windows = await this.windowsAt(now);
+    if (!windows) return undefined;
     const evaluated = evaluateWindowsFor(entity, windows, classes, request.environment, now);
     const { window } = evaluated;
     let satisfied = window.allowed;

@@ -28,6 +28,7 @@ function toRecord(row: any): RolloutRecord {
     state: row.state,
     stateReason: row.state_reason ?? null,
     gates: parse(row.gates) ?? [],
+    policyGates: parse(row.policy_gates) ?? [],
     gateSource: row.gate_source,
     gateStates: (parse(row.gate_states) ?? {}) as Record<string, GateRunState>,
     startedAt: Number(row.started_at),
@@ -142,6 +143,9 @@ export class KnexRolloutStore implements RolloutStore {
         strategy: rollout.strategy,
         state: 'analysing',
         gates: JSON.stringify(rollout.gates),
+        policy_gates: rollout.policyGates?.length
+          ? JSON.stringify(rollout.policyGates)
+          : null,
         gate_source: rollout.gateSource,
         gate_states: JSON.stringify(rollout.gateStates),
         started_at: rollout.startedAt,
@@ -273,7 +277,10 @@ export class KnexRolloutStore implements RolloutStore {
           lease_owner: owner,
         };
         delete patch.leased_until;
-      } else if (t) {
+      } else if (write.stateReason !== undefined && !t) {
+        patch.state_reason = write.stateReason;
+      }
+      if (t && t.to !== 'rolled-back') {
         patch = {
           ...patch,
           state: t.to,

@@ -5,6 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import { AuditEntry, NewEventRow } from '../database/LedgerStore';
 import { GateLoader, GateSourceError } from './gateSources';
+import { PolicyCheck, StoredPolicyGate } from './policyGates/PolicyGateChecks';
+import { promotionHolds } from './policyGates/policyEvaluations';
 import { RolloutRecord, RolloutStore, RolloutStrategy } from './RolloutStore';
 import { RolloutWatcher, WATCHER_ACTOR } from './RolloutWatcher';
 import {
@@ -48,6 +50,15 @@ export class RolloutService {
       ledger: Knex;
       audit: (entry: AuditEntry) => Promise<void>;
       logger: LoggerService;
+      /** The policy gates a new rollout of the entity to the environment gets. */
+      policyGatesFor?: (
+        entityRef: string,
+        environment: string,
+      ) => Promise<StoredPolicyGate[]>;
+      policyChecks?: { checkAll(rollout: RolloutRecord): Promise<PolicyCheck[]> };
+      emergencyStop?: (
+        environment: string,
+      ) => Promise<{ scope: string; reason: string; pulledBy: string } | undefined>;
       now?: () => number;
     },
   ) {
@@ -60,6 +71,9 @@ export class RolloutService {
   ): Promise<{ rollout: RolloutRecord; created: boolean }> {
     const startedAt = this.now();
     const gateStates = initialGateStates(input.gates, startedAt);
+    const policyGates =
+      (await this.deps.policyGatesFor?.(input.entityRef, input.environment)) ??
+      [];
     const result = await this.deps.store.create({
       id: randomUUID(),
       deploymentId: input.deploymentId,
@@ -68,6 +82,7 @@ export class RolloutService {
       artifactDigest: input.artifactDigest,
       strategy: input.strategy,
       gates: input.gates,
+      policyGates,
       gateSource: input.gateSource,
       gateStates,
       startedAt,
@@ -84,6 +99,7 @@ export class RolloutService {
           rolloutId: result.rollout.id,
           strategy: input.strategy,
           gates: input.gates.map(g => g.id),
+          policyGates: policyGates.map(g => g.id),
           gateSource: input.gateSource,
         },
       });
@@ -249,6 +265,8 @@ export class RolloutService {
     const text = reason ?? '';
     if (plan.kind === 'refused')
       throw new ConflictError(`Cannot ${action}: ${plan.message}`);
+    if (action === 'promote' || action === 'override')
+      await this.assertPromotable(rollout, action);
     if (plan.kind === 'transition') {
       const gateStates =
         plan.to === 'analysing'
@@ -299,6 +317,30 @@ export class RolloutService {
     if (!updated)
       throw new NotFoundError(`Rollout ${rollout.id} was not found`);
     return updated;
+  }
+
+  /**
+   * A person may not promote past what holds the watcher: during an emergency stop nothing is
+   * promoted (an override neither: a stop is lifted, not overridden), and a failing enforced
+   * policy gate is passed only by an override, which needs its own permission and a reason.
+   */
+  private async assertPromotable(
+    rollout: RolloutRecord,
+    action: 'promote' | 'override',
+  ) {
+    const stop = await this.deps.emergencyStop?.(rollout.environment);
+    const checks =
+      action === 'promote' && rollout.policyGates.length
+        ? (await this.deps.policyChecks?.checkAll(rollout)) ?? []
+        : [];
+    const holds = promotionHolds(checks, stop);
+    if (holds.length === 0) return;
+    const way = stop
+      ? 'lift the stop first'
+      : 'override it with a reason if it must ship';
+    throw new ConflictError(
+      `Cannot ${action} rollout ${rollout.id}: ${holds.join('; ')}; ${way}`,
+    );
   }
 
   private async auditAction(

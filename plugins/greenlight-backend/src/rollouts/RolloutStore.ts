@@ -1,3 +1,4 @@
+import type { StoredPolicyGate } from './policyGates/PolicyGateChecks';
 import type {
   GateDefinition,
   GateEvaluationView,
@@ -13,6 +14,8 @@ export type GateRunState = {
   nextDueAt: number;
   /** Outcomes so far, in order; what the failure rule reads. */
   outcomes: GateOutcome[];
+  /** For a policy gate: the reason of its latest recorded result (only changes are recorded). */
+  reason?: string;
 };
 
 export type RollbackStatus = 'pending' | 'succeeded' | 'failed';
@@ -38,6 +41,8 @@ export type RolloutRecord = {
   state: RolloutState;
   stateReason: string | null;
   gates: GateDefinition[];
+  /** Policy gates (provenance, promotion, readiness): they can hold a promotion, never roll back. */
+  policyGates: StoredPolicyGate[];
   gateSource: string;
   gateStates: Record<string, GateRunState>;
   startedAt: number;
@@ -61,7 +66,8 @@ export type NewRollout = Pick<
   | 'gateStates'
   | 'startedAt'
   | 'nextEvaluationAt'
->;
+> &
+  Partial<Pick<RolloutRecord, 'policyGates'>>;
 
 /** One stored gate evaluation, with what the view does not show. */
 export type EvaluationRecord = {
@@ -87,6 +93,8 @@ export type EvaluationWrite = {
   gateStates: Record<string, GateRunState>;
   nextEvaluationAt: number | null;
   evaluations: EvaluationRecord[];
+  /** Without a transition: the reason kept on the rollout (what holds its promotion), or null. */
+  stateReason?: string | null;
   /** A state change decided by the gates, if any. */
   transition?:
     | { to: 'promoted' | 'paused-inconclusive'; reason: string }

@@ -14,6 +14,11 @@ import { randomUUID } from 'node:crypto';
 import { AuditEntry } from '../database/LedgerStore';
 import { backoffMs, RolloutsConfig } from './config';
 import { GateRun, runGate } from './gateRunner';
+import { PolicyCheck } from './policyGates/PolicyGateChecks';
+import {
+  policyEvaluations,
+  promotionHolds,
+} from './policyGates/policyEvaluations';
 import { forEachBounded } from './pool';
 import {
   EvaluationRecord,
@@ -35,10 +40,16 @@ export const NO_EXECUTOR = 'none';
 
 /** How often a rollout held by an emergency stop looks again whether the stop was lifted. */
 export const EMERGENCY_STOP_RECHECK_MS = 10_000;
+/** How often a rollout held by a failing policy gate looks again (a verdict may arrive). */
+export const POLICY_RECHECK_MS = 30_000;
 
 export type WatcherDeps = {
-  /** Whether an emergency stop holds rollouts in the environment. */
-  emergencyStopped?: (environment: string) => Promise<boolean>;
+  /** The emergency stop that holds rollouts in the environment, if one is in force. */
+  emergencyStop?: (
+    environment: string,
+  ) => Promise<{ scope: string; reason: string; pulledBy: string } | undefined>;
+  /** Evaluates a rollout's policy gates (provenance, promotion, readiness) now. */
+  policyChecks?: { checkAll(rollout: RolloutRecord): Promise<PolicyCheck[]> };
   store: RolloutStore;
   audit: (entry: AuditEntry) => Promise<void>;
   providers: ReadonlyMap<string, MetricProvider>;
@@ -239,6 +250,13 @@ export class RolloutWatcher {
       nextEvaluationAt: nextEvaluationAt(rollout.gates, gateStates),
       evaluations,
     };
+    // Policy gates are checked at every evaluation, and recorded when their answer changes.
+    const checks = rollout.policyGates.length
+      ? (await this.deps.policyChecks?.checkAll(rollout)) ?? []
+      : [];
+    const policy = policyEvaluations(checks, gateStates, at, decision.action);
+    Object.assign(gateStates, policy.states);
+    write.evaluations.push(...policy.evaluations);
     if (decision.action === 'rollback') {
       write.transition = {
         to: 'rolled-back',
@@ -249,22 +267,25 @@ export class RolloutWatcher {
           evidence: rollbackEvidence(decision, entries, runs),
         },
       };
-    } else if (
-      decision.action === 'promote' &&
-      (await this.deps.emergencyStopped?.(rollout.environment))
-    ) {
-      // Held while an emergency stop is in force: still analysed (a failing gate still rolls
-      // back), promoted on the first evaluation after the stop is lifted.
-      write.nextEvaluationAt = Math.min(
-        write.nextEvaluationAt ?? Infinity,
-        at + EMERGENCY_STOP_RECHECK_MS,
-      );
-    } else if (
-      decision.action === 'promote' ||
-      decision.action === 'pause-inconclusive'
-    ) {
+    } else if (decision.action === 'promote') {
+      // A failing policy gate or an emergency stop holds the promotion: the rollout stays
+      // analysing (a failing SLO gate still rolls it back) and is promoted on the first
+      // evaluation after nothing holds it. A policy gate never rolls back: the artifact is
+      // unproven, not unhealthy.
+      const stop = await this.deps.emergencyStop?.(rollout.environment);
+      const holds = promotionHolds(checks, stop);
+      if (holds.length > 0) {
+        write.nextEvaluationAt = Math.min(
+          write.nextEvaluationAt ?? Infinity,
+          at + (stop ? EMERGENCY_STOP_RECHECK_MS : POLICY_RECHECK_MS),
+        );
+        write.stateReason = `promotion held: ${holds.join('; ')}`;
+      } else {
+        write.transition = { to: 'promoted', reason: decision.reason };
+      }
+    } else if (decision.action === 'pause-inconclusive') {
       write.transition = {
-        to: decision.action === 'promote' ? 'promoted' : 'paused-inconclusive',
+        to: 'paused-inconclusive',
         reason: decision.reason,
       };
     }
@@ -285,6 +306,19 @@ export class RolloutWatcher {
       return;
     }
     const transition = write.transition;
+    if (
+      !transition &&
+      write.stateReason &&
+      write.stateReason !== rollout.stateReason
+    ) {
+      // Once per change of what holds it, not at every recheck.
+      await this.audit(rollout, 'rollout.promotion-held', {
+        reason: write.stateReason,
+      });
+      this.deps.logger.info(
+        `Rollout ${rollout.id} of ${rollout.entityRef} is not promoted: ${write.stateReason}`,
+      );
+    }
     if (!transition) return;
     await this.audit(rollout, `rollout.${transition.to}`, {
       reason: transition.reason,

@@ -11,6 +11,13 @@ import { rolloutsRouter } from './router';
 import { RolloutService } from './RolloutService';
 import { RolloutWatcher } from './RolloutWatcher';
 import { withWatcherEvents } from '../platform/watcherEvents';
+import { readChangeWindowConfig } from '../governance/changeWindows';
+import { RuntimeFreezeStore } from '../governance/freezes/RuntimeFreezeStore';
+import {
+  PolicyGateChecks,
+  policyGatesFor,
+} from './policyGates/PolicyGateChecks';
+import { readPolicyGatesConfig } from './policyGates/policyGatesConfig';
 
 export const WATCHER_TASK_ID = 'greenlight-rollout-watcher';
 export const CATCH_UP_TASK_ID = 'greenlight-rollouts-catch-up';
@@ -107,14 +114,36 @@ export const rolloutsFeature: GreenlightFeature = async ctx => {
   });
   const audit = withWatcherEvents(ctx.store.appendAudit.bind(ctx.store), ctx);
   const stops = new EmergencyStopStore(ctx.knex);
+  const emergencyStop = (environment: string) => stops.activeFor(environment);
+  const configuredPolicyGates = readPolicyGatesConfig(
+    ctx.config,
+    ctx.environments,
+  );
+  const policyChecks = new PolicyGateChecks({
+    knex: ctx.knex,
+    environments: ctx.environments,
+    catalog: ctx.catalog,
+    auth: ctx.auth,
+    windows: readChangeWindowConfig(ctx.config),
+    freezes: new RuntimeFreezeStore(ctx.knex),
+    logger: ctx.logger.child({ component: 'policy-gates' }),
+  });
+  const policyGatesOf = async (entityRef: string, environment: string) => {
+    const configured = configuredPolicyGates.get(environment) ?? [];
+    if (configured.length === 0) return [];
+    const entity = await ctx.catalog.getEntityByRef(entityRef, {
+      credentials: await ctx.auth.getOwnServiceCredentials(),
+    });
+    return policyGatesFor(configured, entity);
+  };
   const watcher = new RolloutWatcher({
     store,
     audit,
     providers: ctx.metricProviders,
     executors: ctx.rollbackExecutors,
     executorId,
-    emergencyStopped: async environment =>
-      Boolean(await stops.activeFor(environment)),
+    emergencyStop,
+    policyChecks,
     logger: ctx.logger.child({ component: 'rollout-watcher' }),
     config,
     secrets: [config.webhook?.secret, config.argo?.token].filter(
@@ -128,6 +157,9 @@ export const rolloutsFeature: GreenlightFeature = async ctx => {
     ledger: ctx.knex,
     audit,
     logger: ctx.logger,
+    policyGatesFor: policyGatesOf,
+    policyChecks,
+    emergencyStop,
   });
 
   ctx.ingest.onApplied(rows => service.onApplied(rows));

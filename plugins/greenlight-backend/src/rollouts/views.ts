@@ -4,8 +4,22 @@ import type {
 } from '@greenlight/backstage-plugin-greenlight-common';
 import { EvaluationRecord, RolloutRecord } from './RolloutStore';
 import { allowedActions } from './stateMachine';
+import type { StoredPolicyGate } from './policyGates/PolicyGateChecks';
 
 const iso = (ms: number) => new Date(ms).toISOString();
+
+function policyGateDescription(g: StoredPolicyGate): string {
+  switch (g.kind) {
+    case 'provenance':
+      return `Policy: the artifact has verified provenance at SLSA level ${
+        g.minSlsaLevel ?? 0
+      } or higher`;
+    case 'promotion':
+      return 'Policy: the digest passed the previous stage (promoted, not rebuilt, no stage skipped)';
+    default:
+      return 'Policy: the readiness decision of the change allows it now';
+  }
+}
 
 export function toEvaluationView(e: EvaluationRecord): GateEvaluationView {
   return {
@@ -35,18 +49,29 @@ export function toRolloutView(
     artifactDigest: r.artifactDigest,
     strategy: r.strategy,
     state: r.state,
+    ...(r.state === 'analysing' && r.stateReason
+      ? { stateReason: r.stateReason }
+      : {}),
     startedAt: iso(r.startedAt),
     updatedAt: iso(r.updatedAt),
     nextEvaluationAt:
       r.state === 'analysing' && r.nextEvaluationAt !== null
         ? iso(r.nextEvaluationAt)
         : null,
-    gates: r.gates.map(g => ({
-      id: g.id,
-      kind: g.kind,
-      shadow: g.policy.shadow,
-      ...(g.description ? { description: g.description } : {}),
-    })),
+    gates: [
+      ...r.gates.map(g => ({
+        id: g.id,
+        kind: g.kind,
+        shadow: g.policy.shadow,
+        ...(g.description ? { description: g.description } : {}),
+      })),
+      ...r.policyGates.map(g => ({
+        id: g.id,
+        kind: 'policy',
+        shadow: g.shadow,
+        description: policyGateDescription(g),
+      })),
+    ],
     evaluations: evaluations.map(toEvaluationView),
     rollback: r.rollback
       ? {

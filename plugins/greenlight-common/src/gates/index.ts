@@ -15,3 +15,4 @@ export * from './queries';
 export * from './evaluate';
 export * from './decision';
 export * from './replay';
+export * from './policyGates';

@@ -38,6 +38,44 @@ describe('ActiveRollouts', () => {
     expect(actions.getAllByRole('button').map(b => b.textContent)).toEqual(['Pause', 'Roll back']);
   });
 
+  it('says what holds a promotion, and why a policy gate fails', async () => {
+    const base = rollout();
+    const reason = 'artifact sha256:abababababab… is unsigned: it has no attestation, and SLSA level 2 is required';
+    const held = rollout({
+      stateReason: `promotion held: policy gate policy/provenance: ${reason}`,
+      gates: [
+        ...base.gates,
+        { id: 'policy/provenance', kind: 'policy', shadow: false, description: 'Policy: verified provenance' },
+      ],
+      evaluations: [
+        ...base.evaluations,
+        {
+          at: '2026-11-02T10:02:00Z',
+          gateId: 'policy/provenance',
+          kind: 'policy',
+          shadow: false,
+          query: 'verified provenance at SLSA level 2 or higher',
+          value: null,
+          threshold: null,
+          verdict: 'fail',
+          decision: 'continue',
+          reason,
+        },
+      ],
+    });
+    await renderRollouts({ listRollouts: listing(held) });
+    expect(await screen.findByText(`Promotion held: policy gate policy/provenance: ${reason}`)).toHaveAttribute(
+      'role',
+      'status',
+    );
+    const gate = within(screen.getByRole('region', { name: 'Gate policy/provenance' }));
+    // Said under the gate, not only in its collapsed table of evaluations.
+    expect(gate.getAllByText(reason).map(e => e.tagName)).toEqual(['P', 'TD']);
+    expect(gate.getByLabelText('Latest verdict of policy/provenance: Fail')).toBeInTheDocument();
+    // Nothing to plot: a policy gate measures no metric.
+    expect(gate.getByRole('button', { name: /^1 evaluation$/ })).toBeInTheDocument();
+  });
+
   it('offers no action to a reader the backend allows none', async () => {
     await renderRollouts({ listRollouts: listing(rollout({ allowedActions: [] })) });
     expect(await screen.findByLabelText('Rollout state: Analysing')).toBeInTheDocument();

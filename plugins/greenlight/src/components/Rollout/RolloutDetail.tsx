@@ -35,6 +35,12 @@ export function RolloutDetail(props: { rollout: RolloutView; onChanged: () => vo
         Started {formatDateTime(rollout.startedAt)} · updated {formatDateTime(rollout.updatedAt)}
         {rollout.nextEvaluationAt ? ` · next evaluation ${formatDateTime(rollout.nextEvaluationAt)}` : ''}
       </Typography>
+      {rollout.stateReason && (
+        // What holds a promotion (a failing policy gate, an emergency stop) is said up front.
+        <Typography variant="body2" role="status">
+          {rollout.stateReason.charAt(0).toUpperCase() + rollout.stateReason.slice(1)}
+        </Typography>
+      )}
       <Box my={1}>
         <RolloutActions rollout={rollout} onDone={props.onChanged} />
       </Box>
@@ -63,6 +69,10 @@ export function RolloutDetail(props: { rollout: RolloutView; onChanged: () => vo
                 {failingStreak(s)} failing evaluation{failingStreak(s) === 1 ? '' : 's'} in a row
               </Typography>
             )}
+            {s.kind === 'policy' && latest && (
+              // A policy gate measures no metric: its reason is the whole answer.
+              <Typography variant="body2">{latest.reason}</Typography>
+            )}
             {s.description && (
               <Typography variant="body2" color="textSecondary">
                 {s.description}
@@ -70,16 +80,16 @@ export function RolloutDetail(props: { rollout: RolloutView; onChanged: () => vo
             )}
             {s.points.length > 0 && (
               <>
-                {!props.chartsCollapsed && <GateChart series={s} rollbackAt={rollout.rollback?.executedAt} />}
+                {!props.chartsCollapsed && s.kind !== 'policy' && <GateChart series={s} rollbackAt={rollout.rollback?.executedAt} />}
                 <Accordion TransitionProps={{ unmountOnExit: false }}>
                   <AccordionSummary expandIcon={<ExpandMoreIcon />}>
                     <Typography variant="body2">
-                      {props.chartsCollapsed ? 'Chart and ' : ''}
+                      {props.chartsCollapsed && s.kind !== 'policy' ? 'Chart and ' : ''}
                       {s.points.length} evaluation{s.points.length === 1 ? '' : 's'}
                     </Typography>
                   </AccordionSummary>
                   <AccordionDetails style={{ flexDirection: 'column' }}>
-                    {props.chartsCollapsed && <GateChart series={s} rollbackAt={rollout.rollback?.executedAt} />}
+                    {props.chartsCollapsed && s.kind !== 'policy' && <GateChart series={s} rollbackAt={rollout.rollback?.executedAt} />}
                     <EvaluationsTable series={s} />
                   </AccordionDetails>
                 </Accordion>

@@ -1,0 +1,131 @@
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { Knex } from 'knex';
+import request from 'supertest';
+import { createTestDatabases } from '../../__testUtils__/databases';
+import { DEFAULT_ENVIRONMENTS } from '../../config';
+import { RuntimeFreezeStore } from '../../governance/freezes/RuntimeFreezeStore';
+import {
+  catalogFor,
+  component,
+  startRolloutBackend,
+} from '../__testUtils__/rolloutBackend';
+import { RolloutRecord } from '../RolloutStore';
+import { PolicyGateChecks } from './PolicyGateChecks';
+
+jest.setTimeout(60_000);
+
+const pipeline = mockCredentials.service.header();
+const digest = (c: string) => `sha256:${c.repeat(64)}`;
+const gate = {
+  id: 'policy/promotion',
+  kind: 'promotion' as const,
+  shadow: false,
+};
+
+describe('the promotion policy gate', () => {
+  const databases = createTestDatabases();
+
+  describe.each(databases.eachSupportedId())('on %p', databaseId => {
+    let knex: Knex;
+    let backend: Awaited<ReturnType<typeof startRolloutBackend>>;
+    let checks: PolicyGateChecks;
+
+    beforeAll(async () => {
+      knex = await databases.init(databaseId);
+      backend = await startRolloutBackend({
+        knex,
+        entities: [component('payments')],
+        scheduler: mockServices.scheduler.mock().factory,
+      });
+      checks = new PolicyGateChecks({
+        knex,
+        environments: DEFAULT_ENVIRONMENTS,
+        catalog: catalogFor([component('payments')]),
+        auth: mockServices.auth(),
+        freezes: new RuntimeFreezeStore(knex),
+        logger: mockServices.logger.mock(),
+      });
+      const deployment = (
+        id: string,
+        environment: string,
+        d: string,
+        status: string,
+        hour: number,
+      ) => ({
+        id: `evt-${id}`,
+        type:
+          status === 'started' ? 'deployment.started' : 'deployment.finished',
+        entityRef: 'component:default/payments',
+        deployment: {
+          id,
+          environment,
+          status,
+          strategy: 'canary',
+          artifactDigest: digest(d),
+          commitSha: d === 'b' ? 'a1a1a1a' : `${d}1${d}1${d}1${d}`,
+          startedAt: `2026-11-01T${String(hour).padStart(2, '0')}:00:00Z`,
+          ...(status === 'started'
+            ? {}
+            : {
+                finishedAt: `2026-11-01T${String(hour).padStart(
+                  2,
+                  '0',
+                )}:10:00Z`,
+              }),
+        },
+      });
+      await request(backend.server)
+        .post('/api/greenlight/v1/events')
+        .set('Authorization', pipeline)
+        .send({
+          events: [
+            deployment('a-staging', 'staging', 'a', 'succeeded', 9),
+            // the same digest, after it succeeded in staging
+            deployment('a-production', 'production', 'a', 'started', 11),
+            // the same commit as a, built again: never tested in staging
+            deployment('b-production', 'production', 'b', 'started', 12),
+            // never in staging at all
+            deployment('c-production', 'production', 'c', 'started', 13),
+          ],
+        })
+        .expect(200);
+    });
+
+    afterAll(async () => {
+      await backend.stop();
+      await knex.destroy();
+    });
+
+    const rollout = (deploymentId: string) =>
+      ({
+        id: `r-${deploymentId}`,
+        deploymentId,
+        entityRef: 'component:default/payments',
+        environment: 'production',
+        artifactDigest: null,
+        policyGates: [gate],
+      } as unknown as RolloutRecord);
+
+    it('passes a promoted digest and fails a rebuilt one and one that skipped a stage', async () => {
+      expect(await checks.check(gate, rollout('a-production'))).toMatchObject({
+        verdict: 'pass',
+        reason:
+          'promoted: the same digest succeeded in staging (deployment a-staging)',
+      });
+      expect(await checks.check(gate, rollout('b-production'))).toMatchObject({
+        verdict: 'fail',
+        reason: expect.stringMatching(
+          /^rebuilt: the same commit reached an earlier stage as sha256:aaaa.*\(deployment a-(staging|production)\); this digest was never tested there$/,
+        ),
+      });
+      expect(await checks.check(gate, rollout('c-production'))).toMatchObject({
+        verdict: 'fail',
+        reason: 'skipped stage: this digest never succeeded in staging',
+      });
+      expect(await checks.check(gate, rollout('unknown'))).toMatchObject({
+        verdict: 'fail',
+        reason: 'deployment unknown is not in the ledger',
+      });
+    });
+  });
+});
