@@ -131,10 +131,23 @@ export const rolloutsFeature: GreenlightFeature = async ctx => {
   const policyGatesOf = async (entityRef: string, environment: string) => {
     const configured = configuredPolicyGates.get(environment) ?? [];
     if (configured.length === 0) return [];
-    const entity = await ctx.catalog.getEntityByRef(entityRef, {
-      credentials: await ctx.auth.getOwnServiceCredentials(),
-    });
-    return policyGatesFor(configured, entity);
+    try {
+      const entity = await ctx.catalog.getEntityByRef(entityRef, {
+        credentials: await ctx.auth.getOwnServiceCredentials(),
+      });
+      return policyGatesFor(configured, entity);
+    } catch (e) {
+      // Without the entity its required SLSA level is unknown: the provenance gate fails
+      // (and holds) rather than asking for less than the entity may require.
+      return policyGatesFor(configured, undefined).map(g =>
+        g.kind === 'provenance'
+          ? {
+              ...g,
+              problem: `the entity could not be read: ${(e as Error).message}`,
+            }
+          : g,
+      );
+    }
   };
   const watcher = new RolloutWatcher({
     store,

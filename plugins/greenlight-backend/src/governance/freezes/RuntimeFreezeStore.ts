@@ -157,8 +157,8 @@ export class RuntimeFreezeStore {
           active_key: null,
         });
       if (updated !== 1) {
-        const now = await tx(TABLE).where({ id }).first();
-        return { freeze: fromRow(now), already: true };
+        const current = await tx(TABLE).where({ id }).first();
+        return { freeze: fromRow(current), already: true };
       }
       const freeze = { ...fromRow(row), lifted: lift };
       await insertAudit(tx, audit(freeze), lift.at);
