@@ -42,6 +42,8 @@ const entities = [
     'argocd/app-name': 'billing',
     'argocd/instance-name': 'other-cluster',
   }),
+  // Names an application Argo CD does not have (404): logged, the others still pulled.
+  component('gone', { 'argocd/app-name': 'gone' }),
   // Never named Argo CD.
   component('ledger', {}),
 ];
@@ -208,9 +210,10 @@ describe('the argocd ingestion source', () => {
       ]);
       expect(await deployments('component:default/billing')).toEqual([]);
       expect(await deployments('component:default/ledger')).toEqual([]);
-      // Only the two entities of this instance were asked for.
+      // Only the entities of this instance were asked for.
       expect(argocd.requests.sort()).toEqual([
         '/api/v1/applications/checkout',
+        '/api/v1/applications/gone',
         '/api/v1/applications?selector=team%3Dpayments',
       ]);
       // 4 × 2 events for checkout, 2 + 1 for payments.
