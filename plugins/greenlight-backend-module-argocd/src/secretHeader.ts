@@ -11,11 +11,8 @@ export function headerMatchesSecret(
   // Without a secret every request is refused: an empty one would admit anyone.
   if (!secret) return false;
   // A repeated header is ambiguous; refuse rather than pick one.
-  const value = Array.isArray(header)
-    ? header.length === 1
-      ? header[0]
-      : undefined
-    : header;
+  let value = header;
+  if (Array.isArray(value)) value = value.length === 1 ? value[0] : undefined;
   if (!value) return false;
   const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
   return timingSafeEqual(digest(value), digest(secret));

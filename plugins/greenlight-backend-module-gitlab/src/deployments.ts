@@ -28,11 +28,9 @@ export function mapDeployment(payload: unknown): Translation {
   const d = parsed.data;
   const repository = gitlabRepository(d.project);
   // Deployments made before GitLab sent `deployment_id` are known by their job.
-  const key = d.deployment_id
-    ? `deployments/${d.deployment_id}`
-    : d.deployable_id
-    ? `jobs/${d.deployable_id}`
-    : undefined;
+  let key: string | undefined;
+  if (d.deployment_id) key = `deployments/${d.deployment_id}`;
+  else if (d.deployable_id) key = `jobs/${d.deployable_id}`;
   if (!key) return ignore('deployment without deployment_id or deployable_id');
   const at = gitlabTime(d.status_changed_at);
   const deployment = {

@@ -1,6 +1,7 @@
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports -- the test runs the real plugin this module extends
 import greenlightPlugin from '@greenlight/backstage-plugin-greenlight-backend';
 import { Knex } from 'knex';
 import request from 'supertest';

@@ -4,6 +4,7 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports -- the test runs the real plugin this module extends
 import greenlightPlugin from '@greenlight/backstage-plugin-greenlight-backend';
 import request from 'supertest';
 import greenlightModuleGitlab from './index';
