@@ -1,4 +1,8 @@
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports -- the test runs the real plugin this module extends
@@ -241,6 +245,27 @@ describe('the argocd ingestion source', () => {
         .where({ source: 'argocd' })
         .count({ n: '*' });
       expect(Number(n)).toBe(11 + 2);
+      // Progress of the last pull: checkout and payments-api read (the missing one is not
+      // counted), 2 events written (the new sync's started and finished).
+      const sources = await request(backend.server)
+        .get('/api/greenlight/v1/sources')
+        .set('Authorization', mockCredentials.user.header());
+      expect(sources.body.items).toEqual([
+        expect.objectContaining({
+          id: 'argocd',
+          webhook: true,
+          pull: true,
+          progress: [
+            expect.objectContaining({
+              key: 'prod-cluster',
+              value: expect.objectContaining({
+                applications: 2,
+                eventsWritten: 2,
+              }),
+            }),
+          ],
+        }),
+      ]);
       const [latest] = await knex('deployments')
         .where({ id: 'argocd/prod-cluster/checkout/4' })
         .select('intent');
