@@ -25,6 +25,13 @@ backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
 
 backend.add(import('@greenlight/backstage-plugin-greenlight-backend'));
+// Ingestion sources; each logs that it is disabled and adds nothing until configured.
+backend.add(
+  import('@greenlight/backstage-plugin-greenlight-backend-module-argocd'),
+);
+backend.add(
+  import('@greenlight/backstage-plugin-greenlight-backend-module-gitlab'),
+);
 // The living demo; does nothing unless greenlight.demo.enabled is true.
 backend.add(import('./demo/demoModule'));
 backend.add(

@@ -1,0 +1,41 @@
+import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+
+export interface Config {
+  greenlight?: {
+    sources?: {
+      /** The Argo CD ingestion source. Without it the module registers nothing. */
+      argocd?: {
+        /** The Argo CD instances whose application history is pulled. */
+        instances: Array<{
+          /** Names the instance in deployment ids and in the `argocd/instance-name` annotation. */
+          name: string;
+          /** Base URL of the Argo CD server, e.g. `https://argocd.example.com`. */
+          baseUrl: string;
+          /**
+           * An Argo CD API token (a project role or a local account with `applications, get`).
+           * @visibility secret
+           */
+          token: string;
+          /** The environment its applications deploy to, unless an application's label says otherwise. */
+          environment: string;
+        }>;
+        /**
+         * How often every instance's history is pulled (one task pulls them all, on one
+         * replica at a time). Defaults to every 10 minutes with a 5-minute timeout.
+         */
+        schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+        /**
+         * The application label naming the environment, which wins over the instance's.
+         * Defaults to `greenlight.dev/environment`.
+         */
+        environmentLabel?: string;
+        /**
+         * Shared secret the Argo CD notifications webhook sends in `X-Greenlight-Token`.
+         * Without it the webhook answers 401 to every request.
+         * @visibility secret
+         */
+        webhookSecret?: string;
+      };
+    };
+  };
+}

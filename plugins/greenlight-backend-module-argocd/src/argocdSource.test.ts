@@ -1,0 +1,349 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports -- the test runs the real plugin this module extends
+import greenlightPlugin from '@greenlight/backstage-plugin-greenlight-backend';
+import { Knex } from 'knex';
+import request from 'supertest';
+import {
+  checkoutApplication,
+  nextCheckoutEntry,
+  paymentsApplication,
+  SHAS,
+} from './__fixtures__/applications';
+import { createTestDatabases } from './__testUtils__/databases';
+import { startFakeArgocd } from './__testUtils__/fakeArgocd';
+import { rowCounts } from './__testUtils__/rowCounts';
+import greenlightModuleArgocd from './index';
+
+jest.setTimeout(60_000);
+
+const TOKEN = 'argocd-api-token';
+const SECRET = 'notifications-shared-secret';
+
+const component = (
+  name: string,
+  annotations: Record<string, string>,
+): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name, namespace: 'default', annotations },
+  spec: {
+    type: 'service',
+    owner: 'group:default/team-a',
+    lifecycle: 'production',
+  },
+});
+
+const entities = [
+  component('checkout', { 'argocd/app-name': 'checkout' }),
+  component('payments', { 'argocd/app-selector': 'team=payments' }),
+  // Names an application on another instance: never pulled from this one.
+  component('billing', {
+    'argocd/app-name': 'billing',
+    'argocd/instance-name': 'other-cluster',
+  }),
+  // Names an application Argo CD does not have (404): logged, the others still pulled.
+  component('gone', { 'argocd/app-name': 'gone' }),
+  // Never named Argo CD.
+  component('ledger', {}),
+];
+
+describe('the argocd ingestion source', () => {
+  const databases = createTestDatabases();
+  let checkoutExtra: object[] = [];
+  let argocd: Awaited<ReturnType<typeof startFakeArgocd>>;
+
+  beforeAll(async () => {
+    argocd = await startFakeArgocd({
+      token: TOKEN,
+      byName: () => ({ checkout: checkoutApplication(checkoutExtra) }),
+      bySelector: () => ({ 'team=payments': [paymentsApplication] }),
+    });
+  });
+  afterAll(() => argocd.close());
+
+  describe.each(databases.eachSupportedId())('on %p', databaseId => {
+    let knex: Knex;
+    let backend: Awaited<ReturnType<typeof startTestBackend>>;
+    let pull: () => Promise<void>;
+    const scheduler = mockServices.scheduler.mock();
+
+    beforeEach(async () => {
+      checkoutExtra = [];
+      argocd.requests.length = 0;
+      knex = await databases.init(databaseId);
+      scheduler.scheduleTask.mockClear();
+      backend = await startTestBackend({
+        features: [
+          greenlightPlugin,
+          greenlightModuleArgocd,
+          catalogServiceMock.factory({ entities }),
+          mockServices.database.factory({ knex }),
+          mockServices.rootConfig.factory({
+            data: {
+              greenlight: {
+                sources: {
+                  argocd: {
+                    instances: [
+                      {
+                        name: 'prod-cluster',
+                        baseUrl: argocd.baseUrl,
+                        token: TOKEN,
+                        environment: 'production',
+                      },
+                    ],
+                    webhookSecret: SECRET,
+                  },
+                },
+              },
+            },
+          }),
+          scheduler.factory,
+        ],
+      });
+      const task = scheduler.scheduleTask.mock.calls
+        .map(c => c[0])
+        .find(t => t.id === 'greenlight-source-argocd')!;
+      pull = () => task.fn(new AbortController().signal) as Promise<void>;
+    });
+
+    afterEach(() => backend.stop());
+
+    const deployments = (entityRef: string) =>
+      knex('deployments')
+        .where({ entity_ref: entityRef })
+        .orderBy('started_at')
+        .select(
+          'id',
+          'environment',
+          'status',
+          'intent',
+          'rollback_of',
+          'version',
+          'commit_sha',
+          'actor',
+        );
+    const notify = (body: object, secret = SECRET) =>
+      request(backend.server)
+        .post('/api/greenlight/v1/sources/argocd/webhook')
+        .set('X-Greenlight-Token', secret)
+        .set('Content-Type', 'application/json')
+        .send(JSON.stringify(body));
+
+    it('pulls the sync history as deployments, the return to an earlier revision as a rollback', async () => {
+      await pull();
+      const id = (n: number | string) => `argocd/prod-cluster/checkout/${n}`;
+      // Four history entries, four deployments; the fourth goes back to B, which ran
+      // before C: it rolls back history id 2.
+      expect(await deployments('component:default/checkout')).toEqual([
+        {
+          id: id(0),
+          environment: 'production',
+          status: 'succeeded',
+          intent: 'planned',
+          rollback_of: null,
+          version: SHAS.A,
+          commit_sha: SHAS.A,
+          actor: 'argocd:automated',
+        },
+        {
+          id: id(1),
+          environment: 'production',
+          status: 'succeeded',
+          intent: 'planned',
+          rollback_of: null,
+          version: SHAS.B,
+          commit_sha: SHAS.B,
+          actor: 'argocd:automated',
+        },
+        {
+          id: id(2),
+          environment: 'production',
+          status: 'succeeded',
+          intent: 'planned',
+          rollback_of: null,
+          version: SHAS.C,
+          commit_sha: SHAS.C,
+          actor: 'argocd:automated',
+        },
+        {
+          id: id(3),
+          environment: 'production',
+          status: 'succeeded',
+          intent: 'rollback',
+          rollback_of: id(2),
+          version: SHAS.B,
+          commit_sha: SHAS.B,
+          actor: 'alice@acme.example',
+        },
+      ]);
+      // The rollback rule restores what ran before C: the deployment that first shipped B.
+      const [rollback] = await knex('deployments')
+        .where({ id: id(3) })
+        .select('restored_from');
+      expect(rollback.restored_from).toBe(id(1));
+
+      // The selector's application is labelled for staging: one sync that succeeded (a
+      // chart version, so no commit) and one that failed, keyed by the operation's start
+      // (2026-11-27T08:00:00Z = 1795766400 s).
+      expect(await deployments('component:default/payments')).toEqual([
+        {
+          id: 'argocd/prod-cluster/payments-api/7',
+          environment: 'staging',
+          status: 'succeeded',
+          intent: 'planned',
+          rollback_of: null,
+          version: '2.1.0',
+          commit_sha: null,
+          actor: 'bob@acme.example',
+        },
+        {
+          id: 'argocd/prod-cluster/payments-api/sync-1795766400',
+          environment: 'staging',
+          status: 'failed',
+          intent: 'planned',
+          rollback_of: null,
+          version: '2.1.1',
+          commit_sha: null,
+          actor: null,
+        },
+      ]);
+      expect(await deployments('component:default/billing')).toEqual([]);
+      expect(await deployments('component:default/ledger')).toEqual([]);
+      // Only the entities of this instance were asked for.
+      expect(argocd.requests.sort()).toEqual([
+        '/api/v1/applications/checkout',
+        '/api/v1/applications/gone',
+        '/api/v1/applications?selector=team%3Dpayments',
+      ]);
+      // 4 × 2 events for checkout, 2 + 1 for payments.
+      const [{ n }] = await knex('events')
+        .where({ source: 'argocd' })
+        .count({ n: '*' });
+      expect(Number(n)).toBe(11);
+    });
+
+    it('resumes from the cursor: a second pull writes nothing, a new sync only itself', async () => {
+      await pull();
+      const before = await rowCounts(knex);
+      await pull();
+      // Only the failed operation (no history id, no cursor) is mapped again; it is a duplicate.
+      const after = await rowCounts(knex);
+      expect({ ...after, source_state: 0 }).toEqual({
+        ...before,
+        source_state: 0,
+      });
+
+      checkoutExtra = [nextCheckoutEntry()];
+      await pull();
+      const [{ n }] = await knex('events')
+        .where({ source: 'argocd' })
+        .count({ n: '*' });
+      expect(Number(n)).toBe(11 + 2);
+      // Progress of the last pull: checkout and payments-api read (the missing one is not
+      // counted), 2 events written (the new sync's started and finished).
+      const sources = await request(backend.server)
+        .get('/api/greenlight/v1/sources')
+        .set('Authorization', mockCredentials.user.header());
+      expect(sources.body.items).toEqual([
+        expect.objectContaining({
+          id: 'argocd',
+          webhook: true,
+          pull: true,
+          progress: [
+            expect.objectContaining({
+              key: 'prod-cluster',
+              value: expect.objectContaining({
+                applications: 2,
+                eventsWritten: 2,
+              }),
+            }),
+          ],
+        }),
+      ]);
+      const [latest] = await knex('deployments')
+        .where({ id: 'argocd/prod-cluster/checkout/4' })
+        .select('intent');
+      expect(latest.intent).toBe('planned');
+    });
+
+    it.each([
+      ['a wrong secret', 'not-the-secret'],
+      ['a secret of another length', 'x'],
+      ['no secret', ''],
+    ])(
+      'answers 401 to a notification with %s and writes nothing',
+      async (_, secret) => {
+        const before = await rowCounts(knex);
+        const res = await notify(
+          { instance: 'prod-cluster', app: checkoutApplication() },
+          secret,
+        );
+        expect(res.status).toBe(401);
+        expect(JSON.stringify(res.body)).not.toContain(SECRET);
+        expect(await rowCounts(knex)).toEqual(before);
+      },
+    );
+
+    it('writes a notification once, however often it is delivered, and agrees with the pull', async () => {
+      const body = { instance: 'prod-cluster', app: checkoutApplication() };
+      const first = await notify(body);
+      expect(first.status).toBe(200);
+      expect(first.body).toEqual({ accepted: 8, duplicates: 0, ignored: 0 });
+      const again = await notify(body);
+      expect(again.body).toEqual({ accepted: 0, duplicates: 8, ignored: 0 });
+      const [rollback] = await knex('deployments')
+        .where({ id: 'argocd/prod-cluster/checkout/3' })
+        .select('intent', 'rollback_of');
+      expect(rollback).toEqual({
+        intent: 'rollback',
+        rollback_of: 'argocd/prod-cluster/checkout/2',
+      });
+      // The pull then finds the same ids: nothing new for checkout.
+      await pull();
+      const [{ n }] = await knex('events')
+        .where({ source: 'argocd' })
+        .count({ n: '*' });
+      expect(Number(n)).toBe(11);
+    });
+
+    it('maps a notification through the selector and the environment label', async () => {
+      const res = await notify({
+        instance: 'prod-cluster',
+        app: paymentsApplication,
+      });
+      expect(res.body).toEqual({ accepted: 3, duplicates: 0, ignored: 0 });
+      expect(
+        (await deployments('component:default/payments')).map(
+          d => d.environment,
+        ),
+      ).toEqual(['staging', 'staging']);
+    });
+
+    it('answers 202 for an application no entity names, or an unknown instance', async () => {
+      const stranger = checkoutApplication();
+      stranger.metadata.name = 'unknown-app';
+      stranger.metadata.labels = { team: 'nobody' };
+      const res = await notify({ instance: 'prod-cluster', app: stranger });
+      expect(res.status).toBe(202);
+      expect(res.body.reason).toBe(
+        'no entity names Argo CD application unknown-app',
+      );
+      const other = await notify({
+        instance: 'elsewhere',
+        app: checkoutApplication(),
+      });
+      expect(other.status).toBe(202);
+      expect(other.body.reason).toBe(
+        'Argo CD instance elsewhere is not configured',
+      );
+      const [{ n }] = await knex('events').count({ n: '*' });
+      expect(Number(n)).toBe(0);
+    });
+  });
+});

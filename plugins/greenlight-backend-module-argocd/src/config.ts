@@ -1,0 +1,57 @@
+import { Config } from '@backstage/config';
+import {
+  readSchedulerServiceTaskScheduleDefinitionFromConfig,
+  SchedulerServiceTaskScheduleDefinition,
+} from '@backstage/backend-plugin-api';
+
+export const DEFAULT_ENVIRONMENT_LABEL = 'greenlight.dev/environment';
+
+export type ArgocdInstance = {
+  name: string;
+  baseUrl: string;
+  token: string;
+  environment: string;
+};
+
+export type ArgocdSourceConfig = {
+  instances: ArgocdInstance[];
+  environmentLabel: string;
+  webhookSecret?: string;
+  schedule: SchedulerServiceTaskScheduleDefinition;
+};
+
+const INSTANCE_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+/** Reads `greenlight.sources.argocd`; undefined when it is absent. */
+export function readArgocdConfig(root: Config): ArgocdSourceConfig | undefined {
+  const config = root.getOptionalConfig('greenlight.sources.argocd');
+  if (!config) return undefined;
+  const instanceConfigs = config.getConfigArray('instances');
+  const instances = instanceConfigs.map((c, i) => {
+    const name = c.getString('name');
+    if (!INSTANCE_NAME.test(name)) {
+      throw new Error(
+        `greenlight.sources.argocd.instances[${i}].name must be lowercase letters, digits and dashes`,
+      );
+    }
+    return {
+      name,
+      baseUrl: c.getString('baseUrl').replace(/\/+$/, ''),
+      token: c.getString('token'),
+      environment: c.getString('environment'),
+    };
+  });
+  // One task pulls every instance, so the source has one schedule.
+  const schedule = config.has('schedule')
+    ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+        config.getConfig('schedule'),
+      )
+    : { frequency: { minutes: 10 }, timeout: { minutes: 5 } };
+  return {
+    instances,
+    environmentLabel:
+      config.getOptionalString('environmentLabel') ?? DEFAULT_ENVIRONMENT_LABEL,
+    webhookSecret: config.getOptionalString('webhookSecret'),
+    schedule,
+  };
+}

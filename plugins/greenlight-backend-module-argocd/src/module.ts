@@ -1,0 +1,51 @@
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import { greenlightIngestionSourcesExtensionPoint } from '@greenlight/backstage-plugin-greenlight-node';
+import { ARGOCD_ANNOTATIONS } from './annotations';
+import { readArgocdConfig } from './config';
+import { pullArgocd } from './pull';
+import { argocdWebhook } from './webhook';
+
+/**
+ * The `argocd` ingestion source: Argo CD sync history as deployments, pulled from the
+ * Argo CD API and posted live by Argo CD notifications. Without
+ * `greenlight.sources.argocd` it logs that it is disabled and adds nothing.
+ *
+ * @public
+ */
+export const greenlightModuleArgocd = createBackendModule({
+  pluginId: 'greenlight',
+  moduleId: 'argocd-source',
+  register(env) {
+    env.registerInit({
+      deps: {
+        sources: greenlightIngestionSourcesExtensionPoint,
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+      },
+      async init({ sources, config, logger }) {
+        const argocd = readArgocdConfig(config);
+        if (!argocd) {
+          logger.info(
+            'The Argo CD ingestion source is disabled: greenlight.sources.argocd is not configured',
+          );
+          return;
+        }
+        sources.addIngestionSource({
+          id: 'argocd',
+          annotations: [
+            ARGOCD_ANNOTATIONS.appName,
+            ARGOCD_ANNOTATIONS.appSelector,
+          ],
+          webhook: argocdWebhook(argocd),
+          pull: {
+            schedule: argocd.schedule,
+            run: ctx => pullArgocd(argocd, ctx),
+          },
+        });
+      },
+    });
+  },
+});

@@ -1,0 +1,83 @@
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { IngestionSourceContext } from '@greenlight/backstage-plugin-greenlight-node';
+import { ARGOCD_ANNOTATIONS } from './annotations';
+import { Application } from './application';
+import { AppMemory, emptyMemory, memoryKey } from './appMemory';
+import { ArgocdClient } from './argocdClient';
+import { ArgocdInstance, ArgocdSourceConfig } from './config';
+import { mapApplication } from './mapApplication';
+
+/** The environment an application deploys to: its label, else its instance's. */
+export const environmentOf = (
+  config: ArgocdSourceConfig,
+  instance: ArgocdInstance,
+  app: Application,
+) => app.metadata.labels?.[config.environmentLabel] || instance.environment;
+
+/**
+ * Reads every annotated entity's applications from every instance and writes the history
+ * entries after each application's cursor. One application's failure is logged and the
+ * others are still pulled; the cursor only moves after a successful write.
+ */
+export async function pullArgocd(
+  config: ArgocdSourceConfig,
+  ctx: IngestionSourceContext & { signal: AbortSignal },
+) {
+  const entities = [
+    ...(await ctx.findEntities(ARGOCD_ANNOTATIONS.appName)),
+    ...(await ctx.findEntities(ARGOCD_ANNOTATIONS.appSelector)),
+  ];
+  for (const instance of config.instances) {
+    const client = new ArgocdClient(instance);
+    let applications = 0;
+    let written = 0;
+    for (const entity of entities) {
+      const annotations = entity.metadata.annotations ?? {};
+      const onlyOn = annotations[ARGOCD_ANNOTATIONS.instanceName];
+      if (onlyOn && onlyOn !== instance.name) continue;
+      const entityRef = stringifyEntityRef(entity);
+      try {
+        const name = annotations[ARGOCD_ANNOTATIONS.appName];
+        const apps = name
+          ? [await client.getApplication(name, ctx.signal)]
+          : await client.listApplications(
+              annotations[ARGOCD_ANNOTATIONS.appSelector],
+              ctx.signal,
+            );
+        for (const app of apps) {
+          applications++;
+          const key = memoryKey(instance.name, app.metadata.name);
+          const memory = (await ctx.state.get<AppMemory>(key)) ?? emptyMemory();
+          const mapped = mapApplication({
+            instance: instance.name,
+            environment: environmentOf(config, instance, app),
+            app,
+            memory,
+            url: client.applicationUrl(app.metadata.name),
+          });
+          if (mapped.events.length > 0) {
+            const outcome = await ctx.ingest({
+              entityRef,
+              events: mapped.events,
+            });
+            written += outcome.accepted;
+          }
+          await ctx.state.set(key, mapped.memory);
+        }
+      } catch (e) {
+        ctx.logger.warn(
+          `Argo CD ${
+            instance.name
+          }: could not pull the applications of ${entityRef}: ${
+            (e as Error).message
+          }`,
+        );
+      }
+    }
+    await ctx.state.set(`progress:${instance.name}`, {
+      applications,
+      eventsWritten: written,
+      pulledAt: new Date().toISOString(),
+    });
+  }
+}

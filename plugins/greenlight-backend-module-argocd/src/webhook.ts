@@ -1,0 +1,117 @@
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  IngestionSourceBatch,
+  IngestionSourceContext,
+  IngestionSourceWebhook,
+} from '@greenlight/backstage-plugin-greenlight-node';
+import { z } from 'zod';
+import { ARGOCD_ANNOTATIONS } from './annotations';
+import { applicationSchema } from './application';
+import { AppMemory, emptyMemory, memoryKey } from './appMemory';
+import { ArgocdClient } from './argocdClient';
+import { ArgocdSourceConfig } from './config';
+import { matchesSelector } from './labelSelector';
+import { mapApplication } from './mapApplication';
+import { environmentOf } from './pull';
+import { headerMatchesSecret } from './secretHeader';
+
+/** The header the notifications template sends the shared secret in. */
+export const ARGOCD_TOKEN_HEADER = 'x-greenlight-token';
+
+/** The body the documented notifications template posts: the instance and the application's status. */
+const notificationSchema = z.object({
+  instance: z.string().min(1),
+  app: applicationSchema,
+});
+
+/**
+ * Argo CD notifications posting an application after a sync. The whole visible history is
+ * mapped (ids make it idempotent), so a delivery missed or retried changes nothing; the
+ * pull's cursor stays the pull's.
+ */
+export function argocdWebhook(
+  config: ArgocdSourceConfig,
+): IngestionSourceWebhook {
+  return {
+    authenticate: ({ headers }) =>
+      headerMatchesSecret(headers[ARGOCD_TOKEN_HEADER], config.webhookSecret),
+    async handle({ body }, ctx) {
+      const parsed = notificationSchema.safeParse(body);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        return {
+          batches: [],
+          ignoredReason: `not an Argo CD notification of the documented template (${issue.path.join(
+            '.',
+          )}: ${issue.message})`,
+        };
+      }
+      const { app } = parsed.data;
+      const instance = config.instances.find(
+        i => i.name === parsed.data.instance,
+      );
+      if (!instance) {
+        return {
+          batches: [],
+          ignoredReason: `Argo CD instance ${parsed.data.instance} is not configured`,
+        };
+      }
+      const entityRefs = await entitiesOf(ctx, instance.name, app);
+      if (entityRefs.length === 0) {
+        return {
+          batches: [],
+          ignoredReason: `no entity names Argo CD application ${app.metadata.name}`,
+        };
+      }
+      const memory =
+        (await ctx.state.get<AppMemory>(
+          memoryKey(instance.name, app.metadata.name),
+        )) ?? emptyMemory();
+      const { events } = mapApplication({
+        instance: instance.name,
+        environment: environmentOf(config, instance, app),
+        app,
+        // Remembered revisions still tell rollbacks; the cursor is ignored.
+        memory: { ...memory, lastId: -1 },
+        url: new ArgocdClient(instance).applicationUrl(app.metadata.name),
+      });
+      if (events.length === 0) {
+        return { batches: [], ignoredReason: 'no sync in the history yet' };
+      }
+      return {
+        batches: entityRefs.map(
+          (entityRef): IngestionSourceBatch => ({ entityRef, events }),
+        ),
+      };
+    },
+  };
+}
+
+/** Entities that name the application, or whose selector picks its labels, on this instance. */
+async function entitiesOf(
+  ctx: IngestionSourceContext,
+  instanceName: string,
+  app: z.infer<typeof applicationSchema>,
+): Promise<string[]> {
+  const labels = app.metadata.labels ?? {};
+  const named = await ctx.findEntities(
+    ARGOCD_ANNOTATIONS.appName,
+    app.metadata.name,
+  );
+  const selecting = (
+    await ctx.findEntities(ARGOCD_ANNOTATIONS.appSelector)
+  ).filter(e =>
+    matchesSelector(
+      e.metadata.annotations?.[ARGOCD_ANNOTATIONS.appSelector] ?? '',
+      labels,
+    ),
+  );
+  const refs = new Set<string>();
+  for (const entity of [...named, ...selecting]) {
+    const onlyOn =
+      entity.metadata.annotations?.[ARGOCD_ANNOTATIONS.instanceName];
+    if (!onlyOn || onlyOn === instanceName)
+      refs.add(stringifyEntityRef(entity));
+  }
+  return [...refs];
+}

@@ -1,0 +1,261 @@
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports -- the test runs the real plugin this module extends
+import greenlightPlugin from '@greenlight/backstage-plugin-greenlight-backend';
+import { Knex } from 'knex';
+import request from 'supertest';
+import {
+  deploymentHook,
+  mergeRequestHook,
+  pipelineHook,
+} from './__fixtures__/webhooks';
+import { createTestDatabases } from './__testUtils__/databases';
+import { rowCounts } from './__testUtils__/rowCounts';
+import greenlightModuleGitlab from './index';
+
+jest.setTimeout(60_000);
+
+const SECRET = 'gitlab-webhook-secret-token';
+
+const component = (
+  name: string,
+  annotations: Record<string, string>,
+): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name, namespace: 'default', annotations },
+  spec: {
+    type: 'service',
+    owner: 'group:default/team-a',
+    lifecycle: 'production',
+  },
+});
+
+const entities = [
+  component('payments', { 'gitlab.com/project-slug': 'acme/payments' }),
+  // Never named GitLab.
+  component('ledger', {}),
+];
+
+const REPO = 'gitlab.example.com/acme/payments';
+
+describe('the gitlab ingestion source', () => {
+  const databases = createTestDatabases();
+
+  describe.each(databases.eachSupportedId())('on %p', databaseId => {
+    let knex: Knex;
+    let backend: Awaited<ReturnType<typeof startTestBackend>>;
+
+    beforeEach(async () => {
+      knex = await databases.init(databaseId);
+      backend = await startTestBackend({
+        features: [
+          greenlightPlugin,
+          greenlightModuleGitlab,
+          catalogServiceMock.factory({ entities }),
+          mockServices.database.factory({ knex }),
+          mockServices.rootConfig.factory({
+            data: {
+              greenlight: { sources: { gitlab: { webhookSecret: SECRET } } },
+            },
+          }),
+        ],
+      });
+    });
+
+    afterEach(() => backend.stop());
+
+    const hook = (
+      event: string,
+      body: object,
+      token: string | null = SECRET,
+    ) => {
+      const req = request(backend.server)
+        .post('/api/greenlight/v1/sources/gitlab/webhook')
+        .set('X-Gitlab-Event', event)
+        .set('Content-Type', 'application/json');
+      if (token !== null) req.set('X-Gitlab-Token', token);
+      return req.send(JSON.stringify(body));
+    };
+    const count = async (table: string) => {
+      const [{ n }] = await knex(table).count({ n: '*' });
+      return Number(n);
+    };
+
+    it('folds a deployment’s running and success hooks into one deployment, once however often delivered', async () => {
+      const running = await hook(
+        'Deployment Hook',
+        deploymentHook('running', '2021-04-28 21:40:00 +0200'),
+      );
+      expect(running.body).toEqual({ accepted: 1, duplicates: 0, ignored: 0 });
+      const success = await hook('Deployment Hook', deploymentHook('success'));
+      expect(success.body).toEqual({ accepted: 1, duplicates: 0, ignored: 0 });
+      const redelivered = await hook(
+        'Deployment Hook',
+        deploymentHook('success'),
+      );
+      expect(redelivered.body).toEqual({
+        accepted: 0,
+        duplicates: 1,
+        ignored: 0,
+      });
+
+      const rows = await knex('deployments').select(
+        'id',
+        'entity_ref',
+        'environment',
+        'status',
+        'commit_sha',
+        'actor',
+        'started_at',
+        'finished_at',
+        'url',
+      );
+      // 21:40 and 21:50 at +02:00 are 19:40 and 19:50 UTC.
+      expect(
+        rows.map(r => ({
+          ...r,
+          started_at: Number(r.started_at),
+          finished_at: Number(r.finished_at),
+        })),
+      ).toEqual([
+        {
+          id: `${REPO}/deployments/15`,
+          entity_ref: 'component:default/payments',
+          environment: 'staging',
+          status: 'succeeded',
+          commit_sha: '279484c09fbe69ededfced8c1bb6e6d24616b468',
+          actor: 'root',
+          started_at: Date.parse('2021-04-28T19:40:00Z'),
+          finished_at: Date.parse('2021-04-28T19:50:00Z'),
+          url: 'https://gitlab.example.com/acme/payments/-/jobs/796',
+        },
+      ]);
+      expect(await knex('events').pluck('id')).toEqual(
+        expect.arrayContaining([
+          `gitlab:${REPO}/deployments/15/running`,
+          `gitlab:${REPO}/deployments/15/success`,
+        ]),
+      );
+    });
+
+    it('maps a failed and a canceled deployment', async () => {
+      const failed = deploymentHook('failed');
+      await hook('Deployment Hook', failed);
+      const canceled = { ...deploymentHook('canceled'), deployment_id: 16 };
+      await hook('Deployment Hook', canceled);
+      expect(await knex('deployments').orderBy('id').pluck('status')).toEqual([
+        'failed',
+        'cancelled',
+      ]);
+    });
+
+    it.each([
+      ['a wrong token', 'not-the-secret'],
+      ['a token of another length', 'x'],
+      ['no token', null],
+    ])('answers 401 to %s and writes nothing', async (_, token) => {
+      const before = await rowCounts(knex);
+      const res = await hook(
+        'Deployment Hook',
+        deploymentHook('success'),
+        token,
+      );
+      expect(res.status).toBe(401);
+      expect(JSON.stringify(res.body)).not.toContain(SECRET);
+      expect(await rowCounts(knex)).toEqual(before);
+    });
+
+    it('records the commit of a merged merge request, and ignores other actions', async () => {
+      const opened = await hook('Merge Request Hook', mergeRequestHook('open'));
+      expect(opened.status).toBe(202);
+      expect(opened.body.reason).toBe('merge request open is not used');
+
+      const merged = await hook(
+        'Merge Request Hook',
+        mergeRequestHook('merge'),
+      );
+      expect(merged.body).toEqual({ accepted: 1, duplicates: 0, ignored: 0 });
+      const again = await hook('Merge Request Hook', mergeRequestHook('merge'));
+      expect(again.body).toEqual({ accepted: 0, duplicates: 1, ignored: 0 });
+      const [commit] = await knex('commits').select(
+        'sha',
+        'repository',
+        'committed_at',
+        'merged_at',
+        'author',
+        'pr_number',
+        'title',
+      );
+      // 23:36:29 at +02:00 is 21:36:29 UTC; the documented payload has no merged_at, so
+      // the merge is dated by updated_at.
+      expect({
+        ...commit,
+        committed_at: Number(commit.committed_at),
+        merged_at: Number(commit.merged_at),
+      }).toEqual({
+        sha: 'da1560886d4f094c3e6c9ef40349f7d38b5d27d7',
+        repository: REPO,
+        committed_at: Date.parse('2012-01-03T21:36:29Z'),
+        merged_at: Date.parse('2013-12-03T17:23:34Z'),
+        author: 'GitLab dev user',
+        pr_number: 1,
+        title: 'MS-Viewport',
+      });
+    });
+
+    it('records a finished pipeline as a build, with no test run, and ignores a running one', async () => {
+      const running = await hook('Pipeline Hook', pipelineHook('running'));
+      expect(running.status).toBe(202);
+      expect(running.body.reason).toBe(
+        'pipeline status running is not a verdict',
+      );
+
+      const done = await hook('Pipeline Hook', pipelineHook('success'));
+      expect(done.body).toEqual({ accepted: 1, duplicates: 0, ignored: 0 });
+      const [build] = await knex('builds').select(
+        'id',
+        'entity_ref',
+        'repository',
+        'commit_sha',
+        'status',
+        'started_at',
+        'finished_at',
+        'url',
+      );
+      expect({
+        ...build,
+        started_at: Number(build.started_at),
+        finished_at: Number(build.finished_at),
+      }).toEqual({
+        id: `${REPO}/pipelines/31`,
+        entity_ref: 'component:default/payments',
+        repository: REPO,
+        commit_sha: 'bcbb5ec396a2c0f828686f14fac9b80b780504f2',
+        status: 'succeeded',
+        started_at: Date.parse('2016-08-12T15:23:28Z'),
+        finished_at: Date.parse('2016-08-12T15:26:29Z'),
+        url: 'https://gitlab.example.com/acme/payments/-/pipelines/31',
+      });
+      expect(await count('test_runs')).toBe(0);
+    });
+
+    it('answers 202 for a project no entity names, and for events it does not use', async () => {
+      const other = deploymentHook('success');
+      other.project = { ...other.project, path_with_namespace: 'acme/ledger' };
+      const res = await hook('Deployment Hook', other);
+      expect(res.status).toBe(202);
+      expect(res.body.reason).toBe(
+        'no entity names GitLab project acme/ledger',
+      );
+      const push = await hook('Push Hook', {
+        object_kind: 'push',
+        project: other.project,
+      });
+      expect(push.status).toBe(202);
+      expect(push.body.reason).toBe('GitLab push events are not used');
+      expect(await count('events')).toBe(0);
+    });
+  });
+});
