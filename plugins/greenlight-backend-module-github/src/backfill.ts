@@ -136,7 +136,8 @@ export async function backfillEntity(options: {
       await save();
     }
     listed.sort(
-      (a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt) || a.id - b.id,
+      (a, b) =>
+        Date.parse(a.createdAt) - Date.parse(b.createdAt) || a.id - b.id,
     );
     await state.set(stateKeys.deployments(entityRef), listed);
     cursor = { ...cursor, phase: 'ingest', next: undefined, index: 0 };
@@ -153,14 +154,18 @@ export async function backfillEntity(options: {
     const pulls = new Map(
       (
         (await state.get<GithubPull[]>(stateKeys.pulls(entityRef))) ?? []
-      ).flatMap(p => (p.mergeCommitSha ? [[p.mergeCommitSha, p] as const] : [])),
+      ).flatMap(p =>
+        p.mergeCommitSha ? [[p.mergeCommitSha, p] as const] : [],
+      ),
     );
     const total = deployments.length;
     for (let i = cursor.index; i < total; i++) {
       checkAbort();
       const deployment = deployments[i];
       const statuses = [];
-      let next: string | undefined = `${repo}/deployments/${deployment.id}/statuses?per_page=${PER_PAGE}`;
+      let next:
+        | string
+        | undefined = `${repo}/deployments/${deployment.id}/statuses?per_page=${PER_PAGE}`;
       while (next) {
         const page = await api.page(next, compactStatus);
         statuses.push(...page.items);

@@ -44,9 +44,8 @@ export function githubBackfillSource(
         const entities = await context.findEntities(PROJECT_SLUG_ANNOTATION);
         for (const entity of entities) {
           if (context.signal.aborted) return;
-          const entityRef = stringifyEntityRef(entity).toLocaleLowerCase(
-            'en-US',
-          );
+          const entityRef =
+            stringifyEntityRef(entity).toLocaleLowerCase('en-US');
           const annotations = entity.metadata.annotations ?? {};
           const fullName = annotations[PROJECT_SLUG_ANNOTATION]?.trim();
           if (!fullName || !/^[\w.-]+\/[\w.-]+$/.test(fullName)) {
@@ -56,7 +55,12 @@ export function githubBackfillSource(
             continue;
           }
           const request = annotations[BACKFILL_REQUEST_ANNOTATION];
-          const cursor = await nextCursor(context, entityRef, fullName, request);
+          const cursor = await nextCursor(
+            context,
+            entityRef,
+            fullName,
+            request,
+          );
           if (!cursor) continue;
           try {
             await backfillOne(context, entityRef, fullName, cursor);

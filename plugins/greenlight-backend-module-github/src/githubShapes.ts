@@ -72,7 +72,9 @@ export const comparisonSchema = z.object({
       author: login,
       commit: z.object({
         message: z.string(),
-        author: z.object({ name: z.string().nullish(), date: isoTime }).nullish(),
+        author: z
+          .object({ name: z.string().nullish(), date: isoTime })
+          .nullish(),
         committer: z.object({ date: isoTime }).nullish(),
       }),
     }),
