@@ -414,7 +414,7 @@ describe('GitHub backfill without configuration', () => {
         catalogServiceMock.factory({ entities: [] }),
         mockServices.rootConfig.factory({
           data: {
-            integrations: { github: [{ host: 'github.com', token: '' }] },
+            integrations: { github: [{ host: 'github.com' }] },
           },
         }),
         scheduler.factory,
