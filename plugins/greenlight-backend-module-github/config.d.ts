@@ -17,9 +17,13 @@ export interface Config {
         requestsPerHour?: number;
         /** When the pull looks for entities to backfill; every 5 minutes unless set. */
         schedule?: {
-          frequency: { minutes?: number; hours?: number } | string;
-          timeout: { minutes?: number; hours?: number } | string;
-          initialDelay?: { minutes?: number; seconds?: number } | string;
+          frequency:
+            | { seconds?: number; minutes?: number; hours?: number }
+            | string;
+          timeout: { seconds?: number; minutes?: number; hours?: number } | string;
+          initialDelay?:
+            | { seconds?: number; minutes?: number; hours?: number }
+            | string;
         };
       };
     };

@@ -25,6 +25,10 @@ backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
 
 backend.add(import('@greenlight/backstage-plugin-greenlight-backend'));
+// Backfills GitHub history; logs that it is disabled unless greenlight.sources.github is set.
+backend.add(
+  import('@greenlight/backstage-plugin-greenlight-backend-module-github'),
+);
 // The living demo; does nothing unless greenlight.demo.enabled is true.
 backend.add(import('./demo/demoModule'));
 backend.add(
