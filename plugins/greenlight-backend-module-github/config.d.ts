@@ -20,7 +20,9 @@ export interface Config {
           frequency:
             | { seconds?: number; minutes?: number; hours?: number }
             | string;
-          timeout: { seconds?: number; minutes?: number; hours?: number } | string;
+          timeout:
+            | { seconds?: number; minutes?: number; hours?: number }
+            | string;
           initialDelay?:
             | { seconds?: number; minutes?: number; hours?: number }
             | string;

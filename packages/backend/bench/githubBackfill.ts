@@ -100,7 +100,10 @@ spec:
       database: databaseConfig(db, dir, `greenlight_bench_gh_${Date.now()}`),
       auth: {
         externalAccess: [
-          { type: 'static', options: { token: SERVICE_TOKEN, subject: 'bench' } },
+          {
+            type: 'static',
+            options: { token: SERVICE_TOKEN, subject: 'bench' },
+          },
         ],
       },
     },
@@ -164,7 +167,8 @@ spec:
         samples.push({ s: (Date.now() - t0) / 1000, progress });
         if (progress.phase === 'done') done = progress;
       }
-      if (Date.now() - t0 > 3_600_000) throw new Error('backfill took over an hour');
+      if (Date.now() - t0 > 3_600_000)
+        throw new Error('backfill took over an hour');
     }
     const seconds = (Date.now() - t0) / 1000;
     return {
@@ -208,11 +212,11 @@ async function main() {
         ? 'yes'
         : 'no';
     console.log(
-      `| ${r.db} | ${r.done!.deploymentsDone} | ${r.stats.requests} | ${Math.round(
-        (100 * r.stats.requests) / BUDGET_PER_HOUR,
-      )} % | ${r.stats.secondaryLimited} | ${r.seconds.toFixed(
-        0,
-      )} | ${perMinute.toFixed(0)} | ${ok} |`,
+      `| ${r.db} | ${r.done!.deploymentsDone} | ${
+        r.stats.requests
+      } | ${Math.round((100 * r.stats.requests) / BUDGET_PER_HOUR)} % | ${
+        r.stats.secondaryLimited
+      } | ${r.seconds.toFixed(0)} | ${perMinute.toFixed(0)} | ${ok} |`,
     );
   }
   console.log('\nProgress as `GET /v1/sources` showed it (first database):\n');
