@@ -1,11 +1,12 @@
 import type { IngestionSourceContext } from '@greenlight/backstage-plugin-greenlight-node';
-import { GithubApi } from './GithubApi';
+import { GithubApi, Page } from './GithubApi';
 import {
   comparisonSchema,
   compactDeployment,
   compactPull,
   compactStatus,
   GithubDeployment,
+  GithubDeploymentStatus,
   GithubPull,
   parseItem,
 } from './githubShapes';
@@ -162,12 +163,15 @@ export async function backfillEntity(options: {
     for (let i = cursor.index; i < total; i++) {
       checkAbort();
       const deployment = deployments[i];
-      const statuses = [];
+      const statuses: GithubDeploymentStatus[] = [];
       let next:
         | string
         | undefined = `${repo}/deployments/${deployment.id}/statuses?per_page=${PER_PAGE}`;
       while (next) {
-        const page = await api.page(next, compactStatus);
+        const page: Page<GithubDeploymentStatus> = await api.page(
+          next,
+          compactStatus,
+        );
         statuses.push(...page.items);
         next = page.next;
       }

@@ -260,7 +260,9 @@ describe('GitHub backfill through the real backend', () => {
       const first = await start(knex);
       // Stop after the two lists and about half the deployments' requests.
       stopAt = github.stats.requests + 2 + IN_WINDOW;
-      await first.pull(controller.signal).catch(() => undefined);
+      await Promise.resolve(first.pull(controller.signal)).catch(
+        () => undefined,
+      );
       const midway = await knex('source_state')
         .where({ source_id: 'github', key: `cursor:${ENTITY}` })
         .first('value');
