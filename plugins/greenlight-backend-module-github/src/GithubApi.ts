@@ -31,6 +31,34 @@ const MAX_ATTEMPTS = 6;
 /** A rate-limit wait longer than this stops the run; the next run resumes from the cursor. */
 const MAX_WAIT_MS = 15 * 60_000;
 
+/** The `rel="next"` URL of a `Link` header (https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api). */
+export function nextLink(header: string | null): string | undefined {
+  for (const part of (header ?? '').split(',')) {
+    const match = /<([^>]+)>\s*;\s*rel="?next"?/.exec(part);
+    if (match) return match[1];
+  }
+  return undefined;
+}
+
+const backoff = (attempt: number) => Math.min(30_000, 500 * 2 ** attempt);
+
+/** The path of a URL without its query, for messages. */
+const pathOf = (url: string) => {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return url;
+  }
+};
+
+/** State keys have at most 255 characters; long URLs are hashed. */
+function etagKey(url: string) {
+  const key = `etag:${url}`;
+  return key.length <= 200
+    ? key
+    : `etag:${createHash('sha256').update(url).digest('hex')}`;
+}
+
 /**
  * A small GitHub REST client for the backfill: conditional requests with stored ETags,
  * `Link` pagination, and waits that honour GitHub's primary limit (`x-ratelimit-*`), its
@@ -209,32 +237,4 @@ export class GithubApi {
   private now() {
     return this.options.now?.() ?? Date.now();
   }
-}
-
-/** The `rel="next"` URL of a `Link` header (https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api). */
-export function nextLink(header: string | null): string | undefined {
-  for (const part of (header ?? '').split(',')) {
-    const match = /<([^>]+)>\s*;\s*rel="?next"?/.exec(part);
-    if (match) return match[1];
-  }
-  return undefined;
-}
-
-const backoff = (attempt: number) => Math.min(30_000, 500 * 2 ** attempt);
-
-/** The path of a URL without its query, for messages. */
-const pathOf = (url: string) => {
-  try {
-    return new URL(url).pathname;
-  } catch {
-    return url;
-  }
-};
-
-/** State keys have at most 255 characters; long URLs are hashed. */
-function etagKey(url: string) {
-  const key = `etag:${url}`;
-  return key.length <= 200
-    ? key
-    : `etag:${createHash('sha256').update(url).digest('hex')}`;
 }

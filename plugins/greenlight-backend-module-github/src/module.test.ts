@@ -7,6 +7,8 @@ import {
 import { SchedulerServiceTaskFunction } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+// The module is tested in the real plugin it extends.
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import greenlightPlugin from '@greenlight/backstage-plugin-greenlight-backend';
 import { Knex } from 'knex';
 import { createHmac } from 'node:crypto';

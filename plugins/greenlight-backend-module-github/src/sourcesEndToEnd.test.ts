@@ -11,6 +11,8 @@ import {
 } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+// The module is tested in the real plugin it extends.
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import greenlightPlugin from '@greenlight/backstage-plugin-greenlight-backend';
 import type { GreenlightEventInput } from '@greenlight/backstage-plugin-greenlight-common';
 import {

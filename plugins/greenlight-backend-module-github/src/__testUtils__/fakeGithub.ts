@@ -268,7 +268,7 @@ export async function startFakeGithub(
         route: 'compare',
         body: {
           url: `${apiRepo}/compare/${compare[1]}...${compare[2]}`,
-          status: to >= from ? (to === from ? 'identical' : 'ahead') : 'behind',
+          status: comparisonStatus(from, to),
           ahead_by: ahead.length,
           behind_by: to < from ? from - to : 0,
           total_commits: ahead.length,
@@ -346,6 +346,11 @@ export async function startFakeGithub(
         server.close(() => resolve());
       }),
   };
+}
+
+function comparisonStatus(from: number, to: number) {
+  if (to === from) return 'identical';
+  return to > from ? 'ahead' : 'behind';
 }
 
 /** https://docs.github.com/rest/deployments/deployments#get-a-deployment */
