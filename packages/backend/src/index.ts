@@ -32,6 +32,10 @@ backend.add(
 backend.add(
   import('@greenlight/backstage-plugin-greenlight-backend-module-gitlab'),
 );
+// Backfills GitHub history; logs that it is disabled unless greenlight.sources.github is set.
+backend.add(
+  import('@greenlight/backstage-plugin-greenlight-backend-module-github'),
+);
 // The living demo; does nothing unless greenlight.demo.enabled is true.
 backend.add(import('./demo/demoModule'));
 backend.add(

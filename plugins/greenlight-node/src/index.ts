@@ -12,3 +12,4 @@ export * from './attestationVerifier';
 export * from './ingestionSource';
 export * from './extensions';
 export * from './service';
+export * from './githubIds';

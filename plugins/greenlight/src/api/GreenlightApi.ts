@@ -13,6 +13,7 @@ import {
   RolloutActionRequest,
   RolloutQuery,
   RolloutView,
+  SourceStatus,
 } from './types';
 
 /**
@@ -35,6 +36,11 @@ export interface GreenlightApi {
   getDoraCsv(query: DoraQuery): Promise<string>;
   getChecklist(entityRef: string): Promise<ChecklistResponse>;
   getArtifact(digest: string): Promise<ArtifactProvenance>;
+  /**
+   * The installed ingestion sources and the progress of their pulls. Optional, so an
+   * implementation written before sources existed still satisfies the interface.
+   */
+  listSources?(): Promise<SourceStatus[]>;
 }
 
 /** @public */

@@ -16,6 +16,7 @@ import {
   RolloutActionRequest,
   RolloutQuery,
   RolloutView,
+  SourceStatus,
 } from './types';
 
 type Query = Record<string, string | number | undefined>;
@@ -85,6 +86,11 @@ export class GreenlightClient implements GreenlightApi {
   async getArtifact(digest: string): Promise<ArtifactProvenance> {
     const body = await this.getJson<unknown>(`/v1/artifacts/${encodeURIComponent(digest)}`);
     return parseArtifact(digest, body);
+  }
+
+  async listSources(): Promise<SourceStatus[]> {
+    const body = await this.getJson<{ items: SourceStatus[] }>('/v1/sources');
+    return body.items;
   }
 
   private async getJson<T>(path: string, query: Query = {}): Promise<T> {

@@ -138,3 +138,17 @@ export type ArtifactProvenance = {
   attestations: ArtifactAttestation[];
   determinism?: ArtifactDeterminism;
 };
+
+/**
+ * An installed ingestion source as `GET /v1/sources` lists it. Each source chooses the
+ * keys and values of its progress; history imports key theirs by entity reference.
+ *
+ * @public
+ */
+export type SourceStatus = {
+  id: string;
+  annotations: string[];
+  webhook: boolean;
+  pull: boolean;
+  progress: Array<{ key: string; value: unknown; updatedAt: string }>;
+};

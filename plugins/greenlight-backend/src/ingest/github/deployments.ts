@@ -1,5 +1,10 @@
 import { z } from 'zod';
 import { firstIssue, ignore, reject, Translation } from '../outcome';
+import {
+  githubDeploymentEventIds,
+  githubDeploymentId,
+  githubFinishedStates,
+} from '@greenlight/backstage-plugin-greenlight-node';
 import { githubRepository } from '../repository';
 import { readDeploymentExtras } from './deploymentExtras';
 import {
@@ -12,9 +17,7 @@ import {
 type Deployment = z.infer<typeof deploymentSchema>;
 type Repository = z.infer<typeof repositorySchema>;
 
-/** Deployment ids are per repository on GitHub's side; ours must be global. */
-export const githubDeploymentId = (fullName: string, id: string | number) =>
-  `${githubRepository(fullName)}/deployments/${id}`;
+export { githubDeploymentId };
 
 const absoluteUrl = (value?: string | null) =>
   value && z.url().safeParse(value).success ? value : undefined;
@@ -60,7 +63,7 @@ export function mapDeployment(payload: unknown): Translation {
   const shared = common(deployment, repository);
   if (!shared.ok) return reject(shared.path, shared.message);
   return {
-    id: `${shared.deployment.id}/created`,
+    id: githubDeploymentEventIds.created(repository.full_name, deployment.id),
     events: [
       {
         type: 'deployment.started',
@@ -71,18 +74,6 @@ export function mapDeployment(payload: unknown): Translation {
     ],
   };
 }
-
-/**
- * GitHub marks a deployment `inactive` when a newer one replaces it, whether or not
- * it had succeeded. As `cancelled` it ranks below `succeeded` in the ledger, so a
- * deployment that succeeded stays succeeded and one that never finished ends cancelled.
- */
-const FINISHED_STATES = {
-  success: 'succeeded',
-  failure: 'failed',
-  error: 'failed',
-  inactive: 'cancelled',
-} as const;
 
 export function mapDeploymentStatus(payload: unknown): Translation {
   const parsed = deploymentStatusEventSchema.safeParse(payload);
@@ -95,15 +86,18 @@ export function mapDeploymentStatus(payload: unknown): Translation {
   } = parsed.data;
   if (action && action !== 'created')
     return ignore(`deployment_status ${action} is not used`);
-  const finished =
-    FINISHED_STATES[status.state as keyof typeof FINISHED_STATES];
-  if (!Object.hasOwn(FINISHED_STATES, status.state)) {
+  // Shared with the GitHub backfill module, so both read a status the same way.
+  if (!Object.hasOwn(githubFinishedStates, status.state)) {
     return ignore(`deployment state ${status.state} is not a finished state`);
   }
   const shared = common(deployment, repository);
   if (!shared.ok) return reject(shared.path, shared.message);
   return {
-    id: `${shared.deployment.id}/statuses/${status.id}`,
+    id: githubDeploymentEventIds.status(
+      repository.full_name,
+      deployment.id,
+      status.id,
+    ),
     events: [
       {
         type: 'deployment.finished',
@@ -112,7 +106,7 @@ export function mapDeploymentStatus(payload: unknown): Translation {
         deployment: {
           ...shared.deployment,
           environment: status.environment || deployment.environment,
-          status: finished,
+          status: githubFinishedStates[status.state],
           finishedAt: status.created_at,
           url: absoluteUrl(status.log_url) ?? absoluteUrl(status.target_url),
         },

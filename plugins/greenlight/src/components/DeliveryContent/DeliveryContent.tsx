@@ -6,6 +6,7 @@ import { DeliveryRefreshProvider } from '../../hooks/useDeliveryRefresh';
 import { useEntityRef } from '../../hooks/useEntityRef';
 import { entityRepository } from '../../lib/repository';
 import { EnvironmentsPanel, useEnvironments } from '../EnvironmentsStrip';
+import { HistoryImport } from '../HistoryImport';
 import { ReleaseDrawer } from '../ReleaseDetail';
 import { ReleaseHistory } from '../ReleaseHistory';
 import { ActiveRollouts } from '../Rollout';
@@ -84,6 +85,7 @@ function DeliveryTab() {
       </Grid>
       <Grid item xs={12}>
         <InfoCard title="Releases" noPadding={false}>
+          <HistoryImport entityRef={entityRef} />
           <ReleaseHistory
             id={RELEASE_HISTORY_ID}
             entityRef={entityRef}

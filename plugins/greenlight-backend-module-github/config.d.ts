@@ -1,0 +1,33 @@
+export interface Config {
+  greenlight?: {
+    sources?: {
+      /**
+       * The GitHub backfill. It runs only when this key is present and
+       * `integrations.github` has a token or an app for `host`.
+       */
+      github?: {
+        /** The integration's host; `github.com` unless GitHub Enterprise. */
+        host?: string;
+        /** How many days of history to read for each repository; 90 unless set. */
+        days?: number;
+        /**
+         * The share of the token's or app's primary rate limit the backfill may spend
+         * per hour; 4000 unless set. GitHub allows 5,000 for a token.
+         */
+        requestsPerHour?: number;
+        /** When the pull looks for entities to backfill; every 5 minutes unless set. */
+        schedule?: {
+          frequency:
+            | { seconds?: number; minutes?: number; hours?: number }
+            | string;
+          timeout:
+            | { seconds?: number; minutes?: number; hours?: number }
+            | string;
+          initialDelay?:
+            | { seconds?: number; minutes?: number; hours?: number }
+            | string;
+        };
+      };
+    };
+  };
+}

@@ -1,0 +1,70 @@
+import type { SchedulerServiceTaskScheduleDefinition } from '@backstage/backend-plugin-api';
+import type { Config } from '@backstage/config';
+import { readSchedulerServiceTaskScheduleDefinitionFromConfig } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import { ScmIntegrations } from '@backstage/integration';
+import { z } from 'zod';
+
+const CONFIG_KEY = 'greenlight.sources.github';
+
+const schema = z.object({
+  host: z.string().min(1).default('github.com'),
+  days: z.number().int().min(1).max(3650).default(90),
+  requestsPerHour: z.number().int().min(1).max(15_000).default(4000),
+});
+
+export type GithubBackfillConfig = z.infer<typeof schema> & {
+  apiBaseUrl: string;
+  schedule: SchedulerServiceTaskScheduleDefinition;
+};
+
+/**
+ * The backfill's settings, or the reason it is off: it runs only when
+ * `greenlight.sources.github` is configured and `integrations.github` has the host.
+ */
+export function readGithubBackfillConfig(
+  config: Config,
+): { config: GithubBackfillConfig } | { disabled: string } {
+  const own = config.getOptionalConfig(CONFIG_KEY);
+  if (!own) return { disabled: `${CONFIG_KEY} is not configured` };
+  const parsed = schema.safeParse({
+    host: own.getOptionalString('host'),
+    days: own.getOptionalNumber('days'),
+    requestsPerHour: own.getOptionalNumber('requestsPerHour'),
+  });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new InputError(
+      `${CONFIG_KEY}.${issue.path.map(String).join('.')}: ${issue.message}`,
+    );
+  }
+  const integration = ScmIntegrations.fromConfig(config).github.byHost(
+    parsed.data.host,
+  );
+  const hasCredentials =
+    integration &&
+    (integration.config.token || (integration.config.apps?.length ?? 0) > 0);
+  if (!integration?.config.apiBaseUrl || !hasCredentials) {
+    return {
+      disabled: `integrations.github has no token or app for ${parsed.data.host}`,
+    };
+  }
+  const schedule = own.has('schedule')
+    ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+        own.getConfig('schedule'),
+      )
+    : {
+        // Often enough to notice new entities and requests soon; a run that is still
+        // going delays the next one.
+        frequency: { minutes: 5 },
+        timeout: { hours: 2 },
+        initialDelay: { seconds: 30 },
+      };
+  return {
+    config: {
+      ...parsed.data,
+      apiBaseUrl: integration.config.apiBaseUrl,
+      schedule,
+    },
+  };
+}

@@ -1,0 +1,1 @@
+export { HistoryImport } from './HistoryImport';
