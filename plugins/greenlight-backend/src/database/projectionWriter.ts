@@ -8,9 +8,16 @@ import {
   IncidentRow,
   StoredEvent,
 } from '../service/projection';
-import { artifactCommits, linkedSubjects, Placement, placedDeployment, placementOf } from './crossSubjectLinks';
+import {
+  artifactCommits,
+  guardKeysOf,
+  linkedSubjects,
+  Placement,
+  placedDeployment,
+  placementOf,
+} from './crossSubjectLinks';
 import { reapplyRollbackRule, scopesOfDeployments } from './rollbackProjection';
-import { lockForWrite, takesWriteLocks } from './subjectLocks';
+import { lockForWrite, takesWriteLocks, tryLockForWrite } from './subjectLocks';
 
 const CHUNK = 200;
 
@@ -53,23 +60,104 @@ export async function loadEvents(
 }
 
 /**
+ * Thrown inside a write transaction when the subjects it must lock grew after its locks
+ * were taken and one of the new ones is held by another writer: the transaction is rolled
+ * back and run again by `writeTransaction`, taking `keys` in one sorted acquisition.
+ */
+export class LockSetGrew extends Error {
+  constructor(readonly keys: string[]) {
+    super('The subjects to lock grew while they were being locked');
+  }
+}
+
+/** Attempts with every lock in one sorted acquisition before waiting in a second phase. */
+const LOCK_ATTEMPTS = 5;
+
+/**
+ * Runs a ledger write in a transaction, again with more locks when it threw `LockSetGrew`.
+ * `alsoLock` is what the previous attempt found it needed (at first `expected`, what the
+ * caller can tell from the events it writes). After `LOCK_ATTEMPTS` the writer waits for
+ * the keys it still lacks instead; a deadlock then is one PostgreSQL detects and fails,
+ * which the caller may retry like any error.
+ */
+export async function writeTransaction<T>(
+  knex: Knex,
+  write: (
+    tx: Knex.Transaction,
+    locking: { alsoLock: string[]; mayWait: boolean },
+  ) => Promise<T>,
+  expected: string[] = [],
+): Promise<T> {
+  let alsoLock = expected;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await knex.transaction(tx =>
+        write(tx, { alsoLock, mayWait: attempt >= LOCK_ATTEMPTS }),
+      );
+    } catch (e) {
+      if (!(e instanceof LockSetGrew) || attempt >= LOCK_ATTEMPTS) throw e;
+      alsoLock = e.keys;
+    }
+  }
+}
+
+/**
+ * Locks the subjects and everything their re-derivation depends on, and reads their events
+ * and those of the subjects linked to them. On PostgreSQL: the subjects (and `alsoLock`)
+ * are locked first, in one sorted acquisition; their events are read; the guard keys and
+ * the linked subjects they imply are then taken without waiting, and the links read again
+ * until no new guard is needed. Every subject re-derived and every row a link was read from
+ * is then locked, so nothing linked can appear unseen before this transaction commits.
+ */
+async function lockAndLoad(
+  tx: Knex.Transaction,
+  subjectKeys: string[],
+  locking: { alsoLock?: string[]; mayWait?: boolean },
+): Promise<Map<string, StoredEvent[]>> {
+  const subjects = [...new Set(subjectKeys)];
+  if (!takesWriteLocks(tx)) {
+    // SQLite serialises writes: what is read is what the transaction sees until it commits.
+    const bySubject = await loadEvents(tx, subjects);
+    const linked = await linkedSubjects(tx, bySubject);
+    for (const [key, events] of await loadEvents(tx, linked)) bySubject.set(key, events);
+    return bySubject;
+  }
+  const held = new Set([...subjects, ...(locking.alsoLock ?? [])]);
+  await lockForWrite(tx, 'subject', held);
+  const bySubject = await loadEvents(tx, subjects);
+  const guards = guardKeysOf(bySubject);
+  let linked: string[];
+  for (;;) {
+    linked = await linkedSubjects(tx, bySubject);
+    const newGuards = guards.filter(k => !held.has(k));
+    const missing = [...newGuards, ...linked.filter(k => !held.has(k))];
+    if (missing.length === 0) break;
+    if (locking.mayWait) {
+      await lockForWrite(tx, 'subject', missing);
+    } else if (!(await tryLockForWrite(tx, missing))) {
+      throw new LockSetGrew([...held, ...missing]);
+    }
+    for (const k of missing) held.add(k);
+    // The links were read without these guards: read them again under them.
+    if (newGuards.length === 0) break;
+  }
+  for (const [key, events] of await loadEvents(tx, linked)) bySubject.set(key, events);
+  return bySubject;
+}
+
+/**
  * Re-derives the ledger rows of the given subjects from all of their stored events.
  * Commits are facts that do not change, so they are merged rather than folded.
  * The events are read under the subjects' locks, so a concurrent writer of the same subject
  * either committed before (and its events are folded in here) or folds after this commits.
+ * In a transaction of `writeTransaction`, pass its `locking`.
  */
-export async function reproject(tx: Knex.Transaction, subjectKeys: string[]) {
-  // Subjects linked to these (an artifact's deployments, incidents placed by where they hit)
-  // are re-derived too, so they are found first and locked with the others in one sorted
-  // acquisition: a second lock phase could deadlock against a writer of those subjects.
-  // SQLite serialises writes, so only PostgreSQL pays for this read before the lock.
-  const linked = takesWriteLocks(tx)
-    ? await linkedSubjects(tx, await loadEvents(tx, subjectKeys))
-    : [];
-  await lockForWrite(tx, 'subject', [...subjectKeys, ...linked]);
-  const bySubject = await loadEvents(tx, subjectKeys);
-  for (const [key, events] of await loadEvents(tx, await linkedSubjects(tx, bySubject)))
-    bySubject.set(key, events);
+export async function reproject(
+  tx: Knex.Transaction,
+  subjectKeys: string[],
+  locking: { alsoLock?: string[]; mayWait?: boolean } = {},
+) {
+  const bySubject = await lockAndLoad(tx, subjectKeys, locking);
   const withoutCommits: Array<{ id: string; digest: string }> = [];
   const placements: Array<{ row: IncidentRow; entityRefs: string[]; placement: Placement }> = [];
   const deployments = [];

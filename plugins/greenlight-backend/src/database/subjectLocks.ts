@@ -60,3 +60,23 @@ export async function lockForWrite(
     );
   }
 }
+
+/**
+ * Takes subject-space locks without waiting: true if every one was taken (or there is
+ * nothing to lock here). A writer that finds, after its sorted acquisition, that it needs
+ * more subjects uses this, because waiting in a second phase could deadlock; when a key is
+ * held elsewhere it starts again with every key in one sorted acquisition.
+ */
+export async function tryLockForWrite(
+  tx: Knex.Transaction,
+  values: Iterable<string>,
+): Promise<boolean> {
+  if (!takesWriteLocks(tx)) return true;
+  const keys = sortedLockKeys(values);
+  if (keys.length === 0) return true;
+  const result = await tx.raw(
+    'select bool_and(pg_try_advisory_xact_lock(k)) as taken from unnest(?::bigint[]) as t(k)',
+    [keys.map(String)],
+  );
+  return result.rows[0]?.taken === true;
+}
