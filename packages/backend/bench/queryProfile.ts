@@ -49,12 +49,23 @@ export function queryProfile() {
       recording = on;
     },
     /** The statements that took the most time, with one set of their bindings. */
-    report(label: string, top = 12) {
+    report(label: string, top = 12, per?: { unit: string; count: number }) {
       if (stats.size === 0) return;
-      const rows = [...stats.values()]
-        .sort((a, b) => b.totalMs - a.totalMs)
-        .slice(0, top);
-      console.error(`\n-- query profile: ${label}`);
+      const all = [...stats.values()];
+      const count = all.reduce((n, r) => n + r.count, 0);
+      const totalMs = all.reduce((n, r) => n + r.totalMs, 0);
+      const rows = all.sort((a, b) => b.totalMs - a.totalMs).slice(0, top);
+      console.error(
+        `\n-- query profile: ${label}: ${count} statements, ${totalMs.toFixed(
+          0,
+        )} ms${
+          per
+            ? `; per ${per.unit}: ${(count / per.count).toFixed(
+                1,
+              )} statements, ${(totalMs / per.count).toFixed(1)} ms`
+            : ''
+        }`,
+      );
       for (const r of rows) {
         console.error(
           `${r.totalMs.toFixed(0).padStart(7)} ms ${String(r.count).padStart(
