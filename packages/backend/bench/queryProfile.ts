@@ -15,6 +15,17 @@ type Stat = {
   bindings: unknown[];
 };
 
+/**
+ * A statement's shape: placeholders and lists of them collapsed, so that the same statement
+ * with 3 or 300 values is counted as one.
+ */
+function shapeOf(sql: string): string {
+  return sql
+    .replace(/\$\d+/g, '?')
+    .replace(/\(\?(, \?)*\)(, \(\?(, \?)*\))*/g, '(…)')
+    .replace(/\((\(…\)(, )?)+\)/g, '(…)');
+}
+
 export function queryProfile() {
   const stats = new Map<string, Stat>();
   let recording = false;
@@ -30,7 +41,7 @@ export function queryProfile() {
         return await original.call(this, connection, query);
       } finally {
         if (recording) {
-          const sql: string = typeof query === 'string' ? query : query.sql;
+          const sql = shapeOf(typeof query === 'string' ? query : query.sql);
           const stat = stats.get(sql) ?? {
             count: 0,
             totalMs: 0,
