@@ -10,6 +10,8 @@ import { lockForWrite } from './subjectLocks';
 const ENTITY = 'component:default/svc';
 const DIGEST = `sha256:${'d'.repeat(64)}`;
 const SHA = 'c'.repeat(40);
+/** Two databases are set up per case, and a writer is made to wait on purpose. */
+const TIMEOUT_MS = 60_000;
 
 function row(subjectKey: string, at: string, event: object): NewEventRow {
   const e = event as GreenlightEvent;
@@ -123,6 +125,7 @@ describe('rows linked across subjects, written by two transactions at once', () 
         await knex.destroy();
       }
     },
+    TIMEOUT_MS,
   );
 
   it.each(databases.eachSupportedId())(
@@ -144,6 +147,7 @@ describe('rows linked across subjects, written by two transactions at once', () 
         await knex.destroy();
       }
     },
+    TIMEOUT_MS,
   );
 
   it.each(databases.eachSupportedId())(
@@ -179,5 +183,6 @@ describe('rows linked across subjects, written by two transactions at once', () 
       ]);
       await knex.destroy();
     },
+    TIMEOUT_MS,
   );
 });

@@ -224,10 +224,7 @@ export async function reproject(
   ];
   await lockForWrite(tx, 'scope', scopes.map(s => `${s.entityRef}\u0000${s.environment}`));
   await upsert(tx, 'deployments', 'id', deployments);
-  for (const part of chunks(deployments.map(d => d.id), 500)) {
-    await tx('deployment_commits').whereIn('deployment_id', part).delete();
-  }
-  await upsert(tx, 'deployment_commits', ['deployment_id', 'commit_sha'], deploymentCommits);
+  await replaceDeploymentCommits(tx, deployments.map(d => d.id), deploymentCommits);
   const ruleCommits = await reapplyRollbackRule(tx, scopes, refolded);
   // One sorted acquisition of commit locks per write, so two writers cannot deadlock.
   await refreshEnvironmentCommits(tx, [...deploymentCommits.map(c => c.commit_sha), ...ruleCommits]);
@@ -248,6 +245,31 @@ export async function reproject(
     ['sha', 'repository'],
     [...commits.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, row]) => row),
   );
+}
+
+/**
+ * Makes the given deployments' commits exactly `wanted`, writing only the difference: a
+ * deployment re-derived when it finishes, or for a late event, mostly keeps its commits.
+ */
+async function replaceDeploymentCommits(
+  tx: Knex.Transaction,
+  deploymentIds: string[],
+  wanted: Array<{ deployment_id: string; commit_sha: string }>,
+) {
+  const pair = (r: { deployment_id: string; commit_sha: string }) => `${r.deployment_id}\u0000${r.commit_sha}`;
+  const missing = new Map(wanted.map(r => [pair(r), r]));
+  const stale: string[][] = [];
+  for (const part of chunks(deploymentIds, 500)) {
+    for (const r of await tx('deployment_commits').select('deployment_id', 'commit_sha').whereIn('deployment_id', part)) {
+      if (!missing.delete(pair(r))) stale.push([r.deployment_id, r.commit_sha]);
+    }
+  }
+  for (const gone of chunks(stale)) {
+    await tx('deployment_commits').whereIn(['deployment_id', 'commit_sha'], gone).delete();
+  }
+  for (const part of chunks([...missing.values()])) {
+    await tx('deployment_commits').insert(part).onConflict(['deployment_id', 'commit_sha']).ignore();
+  }
 }
 
 /**
@@ -281,7 +303,20 @@ export async function refreshEnvironmentCommits(tx: Knex.Transaction, shas: stri
         });
       }
     }
-    await tx('environment_commits').whereIn('commit_sha', part).delete();
+    // Only what changed is written: most commits a batch touches arrived long ago, and
+    // rewriting their rows costs a delete and an insert in every index each time.
+    const stale: string[][] = [];
+    for (const r of await tx('environment_commits')
+      .select('entity_ref', 'environment', 'commit_sha', 'first_deployment_id', 'first_time')
+      .whereIn('commit_sha', part)) {
+      const key = `${r.entity_ref}\u0000${r.environment}\u0000${r.commit_sha}`;
+      const wanted = first.get(key);
+      if (!wanted) stale.push([r.entity_ref, r.environment, r.commit_sha]);
+      else if (wanted.first_deployment_id === r.first_deployment_id && wanted.first_time === Number(r.first_time)) first.delete(key);
+    }
+    for (const gone of chunks(stale)) {
+      await tx('environment_commits').whereIn(['entity_ref', 'environment', 'commit_sha'], gone).delete();
+    }
     await upsert(tx, 'environment_commits', ['entity_ref', 'environment', 'commit_sha'], [...first.values()]);
   }
 }
