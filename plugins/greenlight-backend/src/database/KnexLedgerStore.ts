@@ -93,7 +93,11 @@ export class KnexLedgerStore implements LedgerStore {
         if (inserted.delete(r.id)) fresh.push(r);
       }
       if (fresh.length > 0) {
-        await reproject(tx, fresh.map(r => r.subjectKey), locking);
+        await reproject(
+          tx,
+          fresh.map(r => r.subjectKey),
+          { ...locking, written: fresh },
+        );
         await this.insertAudit(tx, {
           ...audit,
           details: { ...(audit.details as object), events: fresh.length },
