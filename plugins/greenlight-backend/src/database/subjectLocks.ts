@@ -25,10 +25,14 @@ export function sortedLockKeys(values: Iterable<string>): bigint[] {
   return keys.sort(ascending);
 }
 
-/** Whether writers take advisory locks here (PostgreSQL); SQLite serialises writes itself. */
-export function takesWriteLocks(tx: Knex | Knex.Transaction) {
+export function isPostgres(tx: Knex | Knex.Transaction) {
   const client = String(tx.client.config.client);
   return client === 'pg' || client === 'postgres' || client === 'postgresql';
+}
+
+/** Whether writers take advisory locks here (PostgreSQL); SQLite serialises writes itself. */
+export function takesWriteLocks(tx: Knex | Knex.Transaction) {
+  return isPostgres(tx);
 }
 
 /**
