@@ -135,14 +135,15 @@ export async function reapplyRollbackRule(
       );
     // Without a rollback, nor a row the rule changed before, the rule has nothing to do in a
     // scope: every row already is as reported. Most scopes are like that.
-    const active = await inScopes(
-      tx('deployments').distinct('entity_ref', 'environment'),
-    ).where(q =>
-      q
-        .where('intent', 'rollback')
-        .orWhereNotNull('rule_overrides')
-        .orWhereNotNull('restored_from'),
-    );
+    const active: Array<{ entity_ref: string; environment: string }> =
+      await inScopes(
+        tx('deployments').distinct('entity_ref', 'environment'),
+      ).where(q =>
+        q
+          .where('intent', 'rollback')
+          .orWhereNotNull('rule_overrides')
+          .orWhereNotNull('restored_from'),
+      );
     if (active.length === 0) continue;
     const rows = await tx('deployments')
       .select(
