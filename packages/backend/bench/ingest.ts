@@ -59,7 +59,7 @@ async function run(db: 'sqlite' | 'postgres') {
     }
     const seconds = (performance.now() - t0) / 1000;
     profile.record(false);
-    profile.report(`${db} ingestion`);
+    profile.report(`${db} ingestion`, Number(process.env.BENCH_PROFILE_TOP ?? 20), { unit: 'batch', count: batchTimes.length });
     batchTimes.sort((a, b) => a - b);
 
     const history = historyOf('history', HISTORY_RELEASES);

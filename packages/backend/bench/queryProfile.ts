@@ -15,6 +15,17 @@ type Stat = {
   bindings: unknown[];
 };
 
+/**
+ * A statement's shape: placeholders and lists of them collapsed, so that the same statement
+ * with 3 or 300 values is counted as one.
+ */
+function shapeOf(sql: string): string {
+  return sql
+    .replace(/\$\d+/g, '?')
+    .replace(/\(\?(, \?)*\)(, \(\?(, \?)*\))*/g, '(…)')
+    .replace(/\((\(…\)(, )?)+\)/g, '(…)');
+}
+
 export function queryProfile() {
   const stats = new Map<string, Stat>();
   let recording = false;
@@ -30,7 +41,7 @@ export function queryProfile() {
         return await original.call(this, connection, query);
       } finally {
         if (recording) {
-          const sql: string = typeof query === 'string' ? query : query.sql;
+          const sql = shapeOf(typeof query === 'string' ? query : query.sql);
           const stat = stats.get(sql) ?? {
             count: 0,
             totalMs: 0,
@@ -49,12 +60,23 @@ export function queryProfile() {
       recording = on;
     },
     /** The statements that took the most time, with one set of their bindings. */
-    report(label: string, top = 12) {
+    report(label: string, top = 12, per?: { unit: string; count: number }) {
       if (stats.size === 0) return;
-      const rows = [...stats.values()]
-        .sort((a, b) => b.totalMs - a.totalMs)
-        .slice(0, top);
-      console.error(`\n-- query profile: ${label}`);
+      const all = [...stats.values()];
+      const count = all.reduce((n, r) => n + r.count, 0);
+      const totalMs = all.reduce((n, r) => n + r.totalMs, 0);
+      const rows = all.sort((a, b) => b.totalMs - a.totalMs).slice(0, top);
+      console.error(
+        `\n-- query profile: ${label}: ${count} statements, ${totalMs.toFixed(
+          0,
+        )} ms${
+          per
+            ? `; per ${per.unit}: ${(count / per.count).toFixed(
+                1,
+              )} statements, ${(totalMs / per.count).toFixed(1)} ms`
+            : ''
+        }`,
+      );
       for (const r of rows) {
         console.error(
           `${r.totalMs.toFixed(0).padStart(7)} ms ${String(r.count).padStart(

@@ -3,7 +3,8 @@ import { Knex } from 'knex';
 import { applyMigrations } from './migrations';
 import { insertNewEvents } from './eventWriter';
 import { PlannerStatistics } from './plannerStatistics';
-import { reproject } from './projectionWriter';
+import { guardKeysOf } from './crossSubjectLinks';
+import { reproject, writeTransaction } from './projectionWriter';
 import {
   ApplyResult,
   AuditEntry,
@@ -54,6 +55,16 @@ function newCommitsOf(knex: Knex) {
     .whereNotExists(alreadyInEnvironment(knex));
 }
 
+/**
+ * The guard keys a batch's own events imply, so that the first attempt of its write usually
+ * takes every lock it needs in one acquisition (see `guardKeysOf`).
+ */
+function expectedLocks(rows: NewEventRow[]): string[] {
+  const bySubject = new Map<string, NewEventRow[]>();
+  for (const r of rows) bySubject.set(r.subjectKey, [...(bySubject.get(r.subjectKey) ?? []), r]);
+  return guardKeysOf(bySubject);
+}
+
 export class KnexLedgerStore implements LedgerStore {
   static async create(options: {
     database: DatabaseService;
@@ -73,14 +84,20 @@ export class KnexLedgerStore implements LedgerStore {
   ) {}
 
   async applyEvents(rows: NewEventRow[], audit: AuditEntry): Promise<ApplyResult> {
-    const result = await this.knex.transaction(async tx => {
+    const result = await writeTransaction(
+      this.knex,
+      async (tx, locking) => {
       const inserted = await insertNewEvents(tx, rows);
       const fresh: NewEventRow[] = [];
       for (const r of rows) {
         if (inserted.delete(r.id)) fresh.push(r);
       }
       if (fresh.length > 0) {
-        await reproject(tx, fresh.map(r => r.subjectKey));
+        await reproject(
+          tx,
+          fresh.map(r => r.subjectKey),
+          { ...locking, written: fresh },
+        );
         await this.insertAudit(tx, {
           ...audit,
           details: { ...(audit.details as object), events: fresh.length },
@@ -91,7 +108,9 @@ export class KnexLedgerStore implements LedgerStore {
         accepted: fresh.map(r => r.id),
         duplicates: rows.filter(r => !accepted.has(r)).map(r => r.id),
       };
-    });
+      },
+      expectedLocks(rows),
+    );
     this.statistics.noteWrites(result.accepted.length);
     return result;
   }
@@ -111,11 +130,11 @@ export class KnexLedgerStore implements LedgerStore {
       if (entityRef) updates.push({ id: row.id, subjectKey: row.subject_key, entityRef });
     }
     if (updates.length === 0) return 0;
-    await this.knex.transaction(async tx => {
+    await writeTransaction(this.knex, async (tx, locking) => {
       for (const u of updates) {
         await tx('events').where('id', u.id).update({ entity_ref: u.entityRef });
       }
-      await reproject(tx, updates.map(u => u.subjectKey));
+      await reproject(tx, updates.map(u => u.subjectKey), locking);
     });
     return updates.length;
   }

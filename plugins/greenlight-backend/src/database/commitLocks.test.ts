@@ -3,7 +3,7 @@ import { createTestDatabases } from '../__testUtils__/databases';
 import { insertNewEvents } from './eventWriter';
 import { NewEventRow } from './LedgerStore';
 import { applyMigrations } from './migrations';
-import { reproject } from './projectionWriter';
+import { reproject, writeTransaction } from './projectionWriter';
 
 const SHA = 'a'.repeat(40);
 
@@ -56,11 +56,12 @@ describe('first arrivals of a commit written by two transactions at once', () =>
       let laterDone = false;
       const later =
         knex.client.config.client === 'pg'
-          ? knex.transaction(async tx => {
+          ? writeTransaction(knex, async (tx, locking) => {
               await insertNewEvents(tx, [
                 deployment('d-late', '2026-05-02T10:00:00Z'),
               ]);
-              await reproject(tx, ['deployment:d-late']);
+              // Started again, with the entity's links locked, when they are held.
+              await reproject(tx, ['deployment:d-late'], locking);
               laterDone = true;
             })
           : Promise.resolve();

@@ -2,6 +2,7 @@ import { Knex } from 'knex';
 import {
   DeploymentRow,
   foldDeployment,
+  foldIncident,
   StoredEvent,
 } from '../service/projection';
 
@@ -31,20 +32,31 @@ function chunked<T>(items: T[], size = 500): T[][] {
   return out;
 }
 
+/**
+ * Entities per statement of the incident lookup: each is one condition of an OR, well under
+ * SQLite's limit on the depth of an expression (1,000).
+ */
+const ENTITIES_CHUNK = 200;
+
 /** Subjects whose rows depend on the given ones and must be re-derived with them. */
 export async function linkedSubjects(
   tx: Knex | Knex.Transaction,
   bySubject: Map<string, StoredEvent[]>,
 ): Promise<string[]> {
   const digests: string[] = [];
-  const placed: Array<{ entityRef: string; time: number }> = [];
+  // The incidents of an entity detected at or after any of this batch's deployments of it
+  // are those detected at or after the earliest one: one condition per entity.
+  const earliest = new Map<string, number>();
   for (const [key, events] of bySubject) {
     if (key.startsWith('artifact:'))
       digests.push(key.slice('artifact:'.length));
     if (key.startsWith('deployment:')) {
       const { row } = foldDeployment(events);
-      if (row.entity_ref)
-        placed.push({ entityRef: row.entity_ref, time: row.sort_time });
+      if (row.entity_ref) {
+        const time = earliest.get(row.entity_ref);
+        if (time === undefined || row.sort_time < time)
+          earliest.set(row.entity_ref, row.sort_time);
+      }
     }
   }
   const keys = new Set<string>();
@@ -55,15 +67,50 @@ export async function linkedSubjects(
       keys.add(`deployment:${r.id}`);
     }
   }
-  for (const { entityRef, time } of placed) {
+  for (const part of chunked([...earliest], ENTITIES_CHUNK)) {
     const rows = await tx('incidents as i')
       .join('incident_entities as ie', 'ie.incident_id', 'i.id')
-      .where('ie.entity_ref', entityRef)
-      .where('i.detected_at', '>=', time)
-      .select('i.id');
+      .distinct('i.id')
+      .where(q => {
+        for (const [entityRef, time] of part) {
+          q.orWhere(w =>
+            w
+              .where('ie.entity_ref', entityRef)
+              .where('i.detected_at', '>=', time),
+          );
+        }
+      });
     for (const r of rows) keys.add(`incident:${r.id}`);
   }
   return [...keys].filter(k => !bySubject.has(k));
+}
+
+/**
+ * Lock keys that keep `linkedSubjects` and the incident placement true until the writer
+ * commits, though they name no row the writer re-derives:
+ *
+ * - `links:<entity>` for the entity of each deployment (whose later incidents it re-derives)
+ *   and for each entity of an incident placed by environment and artifact (which reads that
+ *   entity's deployments): a new deployment and a newly placed incident of one entity then
+ *   never commit unseen by each other;
+ * - `artifact:<digest>` for each deployment that names an artifact (whose commit it may
+ *   take): a writer of the artifact, which re-derives the artifact's deployments, then sees
+ *   the deployment or is seen by it.
+ */
+export function guardKeysOf(bySubject: Map<string, StoredEvent[]>): string[] {
+  const keys = new Set<string>();
+  for (const [key, events] of bySubject) {
+    if (key.startsWith('deployment:')) {
+      const { row } = foldDeployment(events);
+      if (row.entity_ref) keys.add(`links:${row.entity_ref}`);
+      if (row.artifact_digest) keys.add(`artifact:${row.artifact_digest}`);
+    } else if (key.startsWith('incident:') && placementOf(events)) {
+      const { row, entityRefs } = foldIncident(events);
+      if (!row.deployment_id)
+        for (const ref of entityRefs) keys.add(`links:${ref}`);
+    }
+  }
+  return [...keys];
 }
 
 /** The commit of each artifact, from this batch's folded artifacts first, else the ledger. */

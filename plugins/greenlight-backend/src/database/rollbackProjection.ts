@@ -85,6 +85,33 @@ function completedRow(
   return update;
 }
 
+/** Scopes per statement: two bind parameters each. */
+const SCOPES_CHUNK = 200;
+
+/** Applies the rule to the rows of one scope; returns the ids whose status it changed. */
+async function completeScope(
+  tx: Knex.Transaction,
+  rows: any[],
+  refolded: ReadonlySet<string>,
+): Promise<string[]> {
+  const statusChanged: string[] = [];
+  const facts = rows.map(r => reported(r, refolded));
+  const effects = applyRollbackRule(facts);
+  for (const [i, row] of rows.entries()) {
+    const update = completedRow(facts[i], effects.get(row.id));
+    const current: Record<string, unknown> = row;
+    if (
+      Object.entries(update).every(
+        ([column, value]) => (current[column] ?? null) === value,
+      )
+    )
+      continue;
+    if (update.status !== row.status) statusChanged.push(row.id);
+    await tx('deployments').where('id', row.id).update(update);
+  }
+  return statusChanged;
+}
+
 /**
  * Re-applies the rollback rule to every deployment of the scopes, after their rows were
  * refolded from events. Returns the commits of deployments whose status the rule changed,
@@ -96,13 +123,33 @@ export async function reapplyRollbackRule(
   refolded: ReadonlySet<string>,
 ): Promise<string[]> {
   const statusChanged: string[] = [];
-  const seen = new Set<string>();
-  for (const scope of scopes) {
-    if (seen.has(scopeKey(scope))) continue;
-    seen.add(scopeKey(scope));
+  const unique = [
+    ...new Map(scopes.map(scope => [scopeKey(scope), scope])).values(),
+  ];
+  for (let i = 0; i < unique.length; i += SCOPES_CHUNK) {
+    const part = unique.slice(i, i + SCOPES_CHUNK);
+    const inScopes = (q: Knex.QueryBuilder) =>
+      q.whereIn(
+        ['entity_ref', 'environment'],
+        part.map(s => [s.entityRef, s.environment]),
+      );
+    // Without a rollback, nor a row the rule changed before, the rule has nothing to do in a
+    // scope: every row already is as reported. Most scopes are like that.
+    const active: Array<{ entity_ref: string; environment: string }> =
+      await inScopes(
+        tx('deployments').distinct('entity_ref', 'environment'),
+      ).where(q =>
+        q
+          .where('intent', 'rollback')
+          .orWhereNotNull('rule_overrides')
+          .orWhereNotNull('restored_from'),
+      );
+    if (active.length === 0) continue;
     const rows = await tx('deployments')
       .select(
         'id',
+        'entity_ref',
+        'environment',
         'intent',
         'started_at',
         'sort_time',
@@ -110,20 +157,22 @@ export async function reapplyRollbackRule(
         'rule_overrides',
         ...Object.keys(RULE_FIELDS),
       )
-      .where({ entity_ref: scope.entityRef, environment: scope.environment });
-    const facts = rows.map(r => reported(r, refolded));
-    const effects = applyRollbackRule(facts);
-    for (const [i, row] of rows.entries()) {
-      const update = completedRow(facts[i], effects.get(row.id));
-      const current: Record<string, unknown> = row;
-      if (
-        Object.entries(update).every(
-          ([column, value]) => (current[column] ?? null) === value,
-        )
-      )
-        continue;
-      if (update.status !== row.status) statusChanged.push(row.id);
-      await tx('deployments').where('id', row.id).update(update);
+      .whereIn(
+        ['entity_ref', 'environment'],
+        active.map(s => [s.entity_ref, s.environment]),
+      );
+    const byScope = new Map<string, any[]>();
+    for (const row of rows) {
+      const key = scopeKey({
+        entityRef: row.entity_ref,
+        environment: row.environment,
+      });
+      const list = byScope.get(key) ?? [];
+      list.push(row);
+      byScope.set(key, list);
+    }
+    for (const scopeRows of byScope.values()) {
+      statusChanged.push(...(await completeScope(tx, scopeRows, refolded)));
     }
   }
   if (statusChanged.length === 0) return [];

@@ -25,10 +25,14 @@ export function sortedLockKeys(values: Iterable<string>): bigint[] {
   return keys.sort(ascending);
 }
 
-/** Whether writers take advisory locks here (PostgreSQL); SQLite serialises writes itself. */
-export function takesWriteLocks(tx: Knex | Knex.Transaction) {
+export function isPostgres(tx: Knex | Knex.Transaction) {
   const client = String(tx.client.config.client);
   return client === 'pg' || client === 'postgres' || client === 'postgresql';
+}
+
+/** Whether writers take advisory locks here (PostgreSQL); SQLite serialises writes itself. */
+export function takesWriteLocks(tx: Knex | Knex.Transaction) {
+  return isPostgres(tx);
 }
 
 /**
@@ -59,4 +63,24 @@ export async function lockForWrite(
       [literal],
     );
   }
+}
+
+/**
+ * Takes subject-space locks without waiting: true if every one was taken (or there is
+ * nothing to lock here). A writer that finds, after its sorted acquisition, that it needs
+ * more subjects uses this, because waiting in a second phase could deadlock; when a key is
+ * held elsewhere it starts again with every key in one sorted acquisition.
+ */
+export async function tryLockForWrite(
+  tx: Knex.Transaction,
+  values: Iterable<string>,
+): Promise<boolean> {
+  if (!takesWriteLocks(tx)) return true;
+  const keys = sortedLockKeys(values);
+  if (keys.length === 0) return true;
+  const result = await tx.raw(
+    'select bool_and(pg_try_advisory_xact_lock(k)) as taken from unnest(?::bigint[]) as t(k)',
+    [keys.map(String)],
+  );
+  return result.rows[0]?.taken === true;
 }

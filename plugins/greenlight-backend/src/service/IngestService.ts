@@ -79,12 +79,18 @@ export class IngestService {
     const pending = new Set(result.accepted);
     const isNew = rows.map(r => pending.delete(r.id));
     const fresh = rows.filter((_, i) => isNew[i]);
-    for (const listener of this.listeners) {
-      try {
-        if (fresh.length > 0) await listener(fresh);
-      } catch (e) {
+    // The features derive different data and none reads another's: they run side by side,
+    // so a batch waits for the slowest listener's statements, not for the sum of them.
+    if (fresh.length > 0) {
+      const failed = (e: unknown) =>
         this.logger.error(`Ingest listener failed: ${(e as Error).message}`);
-      }
+      await Promise.all(
+        this.listeners.map(listener =>
+          Promise.resolve()
+            .then(() => listener(fresh))
+            .catch(failed),
+        ),
+      );
     }
     const unmapped = fresh.filter(r => !r.entityRef).length;
     if (unmapped > 0) {
