@@ -11,6 +11,7 @@ import {
 import { artifactCommits, linkedSubjects, Placement, placedDeployment, placementOf } from './crossSubjectLinks';
 import { reapplyRollbackRule, scopesOfDeployments } from './rollbackProjection';
 import { lockForWrite, takesWriteLocks } from './subjectLocks';
+import { applyPeoplesAttributions } from '../incidents/applyAttributions';
 
 const CHUNK = 200;
 
@@ -146,6 +147,7 @@ export async function reproject(tx: Knex.Transaction, subjectKeys: string[]) {
   for (const { row, entityRefs, placement } of placements) {
     if (row.detected_at !== null) row.deployment_id = (await placedDeployment(tx, placement, entityRefs, row.detected_at)) ?? null;
   }
+  await applyPeoplesAttributions(tx, incidents);
   await upsert(tx, 'incidents', 'id', incidents);
   for (const part of chunks(incidents.map(i => i.id), 500)) {
     await tx('incident_entities').whereIn('incident_id', part).delete();
