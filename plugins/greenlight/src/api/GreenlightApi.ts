@@ -7,12 +7,15 @@ import {
   DoraQuery,
   DoraResponse,
   EnvironmentState,
+  IncidentAttribution,
+  IncidentAttributionRequest,
   ReleaseDetail,
   ReleasePage,
   ReleaseQuery,
   RolloutActionRequest,
   RolloutQuery,
   RolloutView,
+  UnattributedIncidentsResponse,
 } from './types';
 
 /**
@@ -35,6 +38,11 @@ export interface GreenlightApi {
   getDoraCsv(query: DoraQuery): Promise<string>;
   getChecklist(entityRef: string): Promise<ChecklistResponse>;
   getArtifact(digest: string): Promise<ArtifactProvenance>;
+  /** The entity's incidents no evidence ties to a deployment, with ranked candidates. */
+  getUnattributedIncidents(entityRef: string): Promise<UnattributedIncidentsResponse>;
+  /** Records a person's decision; DORA counts it by the time this resolves. */
+  attributeIncident(incidentId: string, request: IncidentAttributionRequest): Promise<IncidentAttribution>;
+  undoIncidentAttribution(incidentId: string): Promise<void>;
 }
 
 /** @public */

@@ -10,12 +10,15 @@ import {
   DoraQuery,
   DoraResponse,
   EnvironmentState,
+  IncidentAttribution,
+  IncidentAttributionRequest,
   ReleaseDetail,
   ReleasePage,
   ReleaseQuery,
   RolloutActionRequest,
   RolloutQuery,
   RolloutView,
+  UnattributedIncidentsResponse,
 } from './types';
 
 type Query = Record<string, string | number | undefined>;
@@ -85,6 +88,26 @@ export class GreenlightClient implements GreenlightApi {
   async getArtifact(digest: string): Promise<ArtifactProvenance> {
     const body = await this.getJson<unknown>(`/v1/artifacts/${encodeURIComponent(digest)}`);
     return parseArtifact(digest, body);
+  }
+
+  getUnattributedIncidents(entityRef: string): Promise<UnattributedIncidentsResponse> {
+    return this.getJson<UnattributedIncidentsResponse>('/v1/incidents/unattributed', { entityRef });
+  }
+
+  async attributeIncident(
+    incidentId: string,
+    request: IncidentAttributionRequest,
+  ): Promise<IncidentAttribution> {
+    const response = await this.send(`/v1/incidents/${encodeURIComponent(incidentId)}/attribution`, {}, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(request),
+    });
+    return (await response.json()) as IncidentAttribution;
+  }
+
+  async undoIncidentAttribution(incidentId: string): Promise<void> {
+    await this.send(`/v1/incidents/${encodeURIComponent(incidentId)}/attribution`, {}, { method: 'DELETE' });
   }
 
   private async getJson<T>(path: string, query: Query = {}): Promise<T> {

@@ -8,6 +8,7 @@ import { entityRepository } from '../../lib/repository';
 import { EnvironmentsPanel, useEnvironments } from '../EnvironmentsStrip';
 import { ReleaseDrawer } from '../ReleaseDetail';
 import { ReleaseHistory } from '../ReleaseHistory';
+import { UnattributedIncidentsCard } from '../Incidents';
 import { ActiveRollouts } from '../Rollout';
 import { SkipLink } from '../common';
 
@@ -92,6 +93,9 @@ function DeliveryTab() {
             onOpenRelease={openRelease}
           />
         </InfoCard>
+      </Grid>
+      <Grid item xs={12}>
+        <UnattributedIncidentsCard />
       </Grid>
       <ReleaseDrawer
         releaseId={releaseId}
