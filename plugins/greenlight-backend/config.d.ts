@@ -340,6 +340,13 @@ export interface Config {
        * Changing it rebuilds every stored rollup.
        */
       attributionHorizon?: string | HumanDuration;
+      /**
+       * How long before an incident's detection a deployment of the same service counts as a
+       * recent change, when candidates for an unattributed incident are offered: `24h`, an
+       * ISO 8601 duration, or `{ hours: 24 }`. Defaults to 24 hours. It only ranks candidates;
+       * nothing is attributed without a person's decision.
+       */
+      candidateWindow?: string | HumanDuration;
     };
     ingest?: {
       /** Largest accepted request body, e.g. `5mb`. Defaults to `5mb`. */

@@ -36,6 +36,13 @@ backend.add(
 backend.add(
   import('@greenlight/backstage-plugin-greenlight-backend-module-github'),
 );
+// Incident sources; each registers nothing until greenlight.sources.<tool> is configured.
+backend.add(
+  import('@greenlight/backstage-plugin-greenlight-backend-module-pagerduty'),
+);
+backend.add(
+  import('@greenlight/backstage-plugin-greenlight-backend-module-opsgenie'),
+);
 // The living demo; does nothing unless greenlight.demo.enabled is true.
 backend.add(import('./demo/demoModule'));
 backend.add(

@@ -7,6 +7,7 @@
 export * from './annotations';
 export * from './permissions';
 export * from './events';
+export * from './incidents';
 export * from './dora';
 export * from './gates';
 export * from './api';

@@ -139,6 +139,18 @@ export const greenlightServiceRegisterPermission = createPermission({
   resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
 });
 
+/**
+ * Attributing an incident of an entity to one of its deployments, or recording that no change
+ * caused it, and undoing either; it changes the entity's change failure rate and recovery time.
+ *
+ * @public
+ */
+export const greenlightIncidentAttributePermission = createPermission({
+  name: 'greenlight.incident.attribute',
+  attributes: { action: 'update' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
 /** @public */
 export const greenlightEntityWritePermissions = [
   greenlightEventCreatePermission,
@@ -152,6 +164,7 @@ export const greenlightEntityWritePermissions = [
   greenlightDriftReportPermission,
   greenlightGateReplayPermission,
   greenlightServiceRegisterPermission,
+  greenlightIncidentAttributePermission,
 ];
 
 /**

@@ -7,6 +7,7 @@ import {
   greenlightFreezeManagePermission,
   greenlightEventCreatePermission,
   greenlightInlineGatesPermission,
+  greenlightIncidentAttributePermission,
   greenlightOverridePermission,
   greenlightReadPermission,
   greenlightRolloutActionPermission,
@@ -36,6 +37,7 @@ describe('GreenlightPermissionPolicy', () => {
   it.each([
     [greenlightRolloutActionPermission, manager, AuthorizeResult.ALLOW],
     [greenlightOverridePermission, manager, AuthorizeResult.ALLOW],
+    [greenlightIncidentAttributePermission, manager, AuthorizeResult.ALLOW],
     [greenlightInlineGatesPermission, manager, AuthorizeResult.ALLOW],
     [greenlightOverridePermission, teamMember, AuthorizeResult.DENY],
     [greenlightInlineGatesPermission, teamMember, AuthorizeResult.DENY],
@@ -73,6 +75,17 @@ describe('GreenlightPermissionPolicy', () => {
         resourceType: 'catalog-entity',
         params: { claims: teamMember },
       },
+    });
+  });
+
+  it('lets owners attribute incidents of their own entities only', async () => {
+    const decision = await policy.handle(
+      { permission: greenlightIncidentAttributePermission },
+      userWith(teamMember) as any,
+    );
+    expect(decision).toMatchObject({
+      result: AuthorizeResult.CONDITIONAL,
+      conditions: { rule: 'IS_ENTITY_OWNER', params: { claims: teamMember } },
     });
   });
 

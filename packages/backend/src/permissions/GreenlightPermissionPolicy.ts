@@ -34,6 +34,8 @@ const OWNERS_OR_RELEASE_MANAGERS = [
   'greenlight.breakglass.reconcile',
   'greenlight.drift.report',
   'greenlight.gate.replay',
+  // attributing an incident changes the entity's change failure rate: its owners know it best
+  'greenlight.incident.attribute',
 ];
 
 /** Ledger events come from pipelines (service tokens), never from a person's session. */

@@ -18,6 +18,7 @@ import {
 } from './crossSubjectLinks';
 import { reapplyRollbackRule, scopesOfDeployments } from './rollbackProjection';
 import { isPostgres, lockForWrite, takesWriteLocks, tryLockForWrite } from './subjectLocks';
+import { applyPeoplesAttributions } from '../incidents/applyAttributions';
 
 const CHUNK = 200;
 
@@ -283,6 +284,7 @@ export async function reproject(
   for (const { row, entityRefs, placement } of placements) {
     if (row.detected_at !== null) row.deployment_id = (await placedDeployment(tx, placement, entityRefs, row.detected_at)) ?? null;
   }
+  await applyPeoplesAttributions(tx, incidents);
   await upsert(tx, 'incidents', 'id', incidents);
   for (const part of chunks(incidents.map(i => i.id), 500)) {
     await tx('incident_entities').whereIn('incident_id', part).delete();

@@ -53,6 +53,8 @@ export interface DoraStore {
   markStale(marks: StaleMark[]): Promise<void>;
   markAllStale(): Promise<void>;
   staleEntities(limit: number): Promise<StaleEntity[]>;
+  /** Which of the given entities are stale, for a rebuild that cannot wait for the task. */
+  staleEntitiesOf(entityRefs: string[]): Promise<StaleEntity[]>;
   /** Entities rebuilt longest ago, and before `before` (epoch ms), for a periodic full rebuild. */
   leastRecentlyRebuilt(limit: number, before: number): Promise<StaleEntity[]>;
   /** Replaces the entity's rollups from `fromDay` on, atomically. */

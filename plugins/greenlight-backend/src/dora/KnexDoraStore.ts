@@ -121,6 +121,16 @@ export class KnexDoraStore implements DoraStore {
     return rows.map(staleEntity);
   }
 
+  async staleEntitiesOf(entityRefs: string[]): Promise<StaleEntity[]> {
+    if (entityRefs.length === 0) return [];
+    const rows = await this.knex('dora_entities')
+      .select('entity_ref', 'stale_from', 'stale_version')
+      .whereIn('entity_ref', entityRefs)
+      .whereRaw('stale_version > built_version')
+      .orderBy('entity_ref');
+    return rows.map(staleEntity);
+  }
+
   async leastRecentlyRebuilt(limit: number, before: number): Promise<StaleEntity[]> {
     const rows = await this.knex('dora_entities')
       .select('entity_ref', 'stale_version')

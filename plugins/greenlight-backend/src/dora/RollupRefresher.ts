@@ -9,7 +9,7 @@ import { DoraSettings } from './doraConfig';
 import { DoraStore, StaleEntity, StoredRollup } from './DoraStore';
 import { loadEntityHistory } from './entityHistory';
 import { GateFailures } from './gateFailures';
-import { TierOf } from './ledgerInputs';
+import { IncidentRow, TierOf } from './ledgerInputs';
 import { changesOfBatch, changesOfDeployments, staleMarksFor } from './staleMarks';
 
 const STALE_BATCH = 50;
@@ -54,6 +54,25 @@ export class RollupRefresher {
   async onDeploymentsChanged(ids: string[]): Promise<void> {
     const { knex, store, tierOf } = this.deps;
     await store.markStale(await staleMarksFor(knex, tierOf, await changesOfDeployments(knex, ids)));
+  }
+
+  /**
+   * For a person's decision about an incident: marks what it changes stale and rebuilds those
+   * entities now, so the next DORA answer already counts it rather than a minute later.
+   */
+  async onIncidentsChanged(current: IncidentRow[], previous: IncidentRow[]): Promise<void> {
+    const { knex, store, tierOf } = this.deps;
+    const marks = await staleMarksFor(knex, tierOf, {
+      deployments: [],
+      previousDeployments: [],
+      incidents: current,
+      previousIncidents: previous,
+      commitShas: [],
+    });
+    await store.markStale(marks);
+    for (const entity of await store.staleEntitiesOf([...new Set(marks.map(m => m.entityRef))])) {
+      await this.rebuild(entity);
+    }
   }
 
   /** Rollups built with other options (horizon, accuracy, production environments) are all stale. */

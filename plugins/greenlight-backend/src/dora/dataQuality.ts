@@ -64,6 +64,8 @@ export class IncidentFindings {
         this.knex('incidents as i')
           .join('incident_entities as ie', 'ie.incident_id', 'i.id')
           .whereNull('i.deployment_id')
+          // A person decided that no change caused it: it is attributed, to nothing.
+          .whereNotExists(this.knex('incident_attributions as a').whereRaw('a.incident_id = i.id'))
           .select('i.id', 'ie.entity_ref'),
         window,
       );

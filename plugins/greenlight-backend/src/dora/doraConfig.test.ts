@@ -10,6 +10,7 @@ describe('greenlight.dora', () => {
       reportYear: 2024,
       minimumSamples: { deployments: 10, commits: 10, recoveries: 5, windowDays: 7 },
       attributionHorizonMs: 7 * MS_PER_DAY,
+      candidateWindowMs: MS_PER_DAY,
       sketchRelativeAccuracy: 0.01,
     });
   });
@@ -22,6 +23,7 @@ describe('greenlight.dora', () => {
     });
     expect(read({ attributionHorizon: { days: 2, hours: 12 } }).attributionHorizonMs).toBe(2.5 * MS_PER_DAY);
     expect(read({ attributionHorizon: 'P1D' }).attributionHorizonMs).toBe(MS_PER_DAY);
+    expect(read({ candidateWindow: '6h' }).candidateWindowMs).toBe(MS_PER_DAY / 4);
   });
 
   it.each([
@@ -29,6 +31,7 @@ describe('greenlight.dora', () => {
     [{ minimumSamples: { deployments: -1 } }, 'greenlight.dora.minimumSamples.deployments'],
     [{ minimumSamples: { commits: 2.5 } }, 'greenlight.dora.minimumSamples.commits'],
     [{ attributionHorizon: 'soon' }, 'greenlight.dora.attributionHorizon'],
+    [{ candidateWindow: 'soon' }, 'greenlight.dora.candidateWindow'],
   ])('rejects %j naming the key', (dora, key) => {
     expect(() => read(dora)).toThrow(key);
   });

@@ -11,11 +11,15 @@ import {
   DoraReportYear,
 } from '@greenlight/backstage-plugin-greenlight-common';
 
+const DEFAULT_CANDIDATE_WINDOW_MS = 24 * 3_600_000;
+
 /** What `greenlight.dora.*` configures; every field has a product default. */
 export type DoraSettings = {
   reportYear: DoraReportYear;
   minimumSamples: DoraMinimumSamples;
   attributionHorizonMs: number;
+  /** Before detection, how far back a deployment is a recent change for attribution candidates. */
+  candidateWindowMs: number;
   /** Not configurable: stored sketches of different accuracies cannot be merged. */
   sketchRelativeAccuracy: number;
 };
@@ -56,10 +60,20 @@ export function readDoraSettings(root: Config): DoraSettings {
   if (!(attributionHorizonMs >= 0)) {
     throw new InputError('greenlight.dora.attributionHorizon must not be negative');
   }
+  let candidateWindowMs = DEFAULT_CANDIDATE_WINDOW_MS;
+  if (config?.has('candidateWindow')) {
+    try {
+      candidateWindowMs = durationToMilliseconds(readDurationFromConfig(config, { key: 'candidateWindow' }));
+    } catch (e) {
+      throw new InputError(`greenlight.dora.candidateWindow: ${(e as Error).message}`);
+    }
+    if (!(candidateWindowMs > 0)) throw new InputError('greenlight.dora.candidateWindow must be positive');
+  }
   return {
     reportYear: year as DoraReportYear,
     minimumSamples,
     attributionHorizonMs,
+    candidateWindowMs,
     sketchRelativeAccuracy: DEFAULT_SKETCH_RELATIVE_ACCURACY,
   };
 }

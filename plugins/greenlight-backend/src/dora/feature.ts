@@ -1,4 +1,7 @@
+import Router from 'express-promise-router';
 import { GreenlightFeature } from '../context';
+import { IncidentAttributions } from '../incidents/IncidentAttributions';
+import { incidentRoutes } from '../incidents/routes';
 import { readDoraSettings } from './doraConfig';
 import { GateFailures } from './gateFailures';
 import { KnexDoraStore } from './KnexDoraStore';
@@ -35,7 +38,22 @@ export const doraFeature: GreenlightFeature = async ctx => {
     },
   });
 
-  return doraRoutes({
+  const router = Router();
+  router.use(
+    incidentRoutes({
+      httpAuth: ctx.httpAuth,
+      permissions: ctx.permissions,
+      catalog: ctx.catalog,
+      serviceScopes: ctx.serviceScopes,
+      attributions: new IncidentAttributions(ctx.knex, {
+        windowMs: settings.candidateWindowMs,
+        productionEnvironments: ctx.environments.filter(e => e.tier === 'production').map(e => e.name),
+      }),
+      refresher,
+      windowMs: settings.candidateWindowMs,
+    }),
+  );
+  router.use(doraRoutes({
     httpAuth: ctx.httpAuth,
     permissions: ctx.permissions,
     catalog: ctx.catalog,
@@ -44,5 +62,6 @@ export const doraFeature: GreenlightFeature = async ctx => {
     store,
     ledger: ctx.store,
     settings,
-  });
+  }));
+  return router;
 };

@@ -60,6 +60,18 @@ const FATE_WRITES: Array<{
   },
   {
     method: 'POST',
+    path: /^\/v1\/incidents\/[^/]+\/attribution$/,
+    eventId: 'incident-attribution',
+    severityLevel: 'medium',
+  },
+  {
+    method: 'DELETE',
+    path: /^\/v1\/incidents\/[^/]+\/attribution$/,
+    eventId: 'incident-attribution-undo',
+    severityLevel: 'medium',
+  },
+  {
+    method: 'POST',
     path: /^\/v1\/drift$/,
     eventId: 'drift-report',
     severityLevel: 'low',

@@ -2,6 +2,8 @@ import type { Entity } from '@backstage/catalog-model';
 import { alertApiRef } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import { entityRouteRef, EntityProvider } from '@backstage/plugin-catalog-react';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { ReactElement } from 'react';
 import { GreenlightApi, greenlightApiRef } from '../api';
@@ -22,6 +24,8 @@ export function renderForEntity(
     entity?: Entity;
     routeEntries?: string[];
     alertApi?: ReturnType<typeof fakeAlertApi>;
+    /** Whether the permission API allows what is asked; allowed unless told otherwise. */
+    allowed?: boolean;
     mountedRoutes?: Record<string, any>;
   },
 ) {
@@ -30,6 +34,14 @@ export function renderForEntity(
       apis={[
         [greenlightApiRef, options.api],
         [alertApiRef, options.alertApi ?? fakeAlertApi()],
+        [
+          permissionApiRef,
+          {
+            authorize: async () => ({
+              result: options.allowed === false ? AuthorizeResult.DENY : AuthorizeResult.ALLOW,
+            }),
+          },
+        ],
       ]}
     >
       <EntityProvider entity={options.entity ?? componentEntity}>{element}</EntityProvider>

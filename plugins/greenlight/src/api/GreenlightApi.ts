@@ -7,6 +7,8 @@ import {
   DoraQuery,
   DoraResponse,
   EnvironmentState,
+  IncidentAttribution,
+  IncidentAttributionRequest,
   ReleaseDetail,
   ReleasePage,
   ReleaseQuery,
@@ -14,6 +16,7 @@ import {
   RolloutQuery,
   RolloutView,
   SourceStatus,
+  UnattributedIncidentsResponse,
 } from './types';
 
 /**
@@ -41,6 +44,11 @@ export interface GreenlightApi {
    * implementation written before sources existed still satisfies the interface.
    */
   listSources?(): Promise<SourceStatus[]>;
+  /** The entity's incidents no evidence ties to a deployment, with ranked candidates. */
+  getUnattributedIncidents(entityRef: string): Promise<UnattributedIncidentsResponse>;
+  /** Records a person's decision; DORA counts it by the time this resolves. */
+  attributeIncident(incidentId: string, request: IncidentAttributionRequest): Promise<IncidentAttribution>;
+  undoIncidentAttribution(incidentId: string): Promise<void>;
 }
 
 /** @public */

@@ -10,6 +10,8 @@ import {
   DoraQuery,
   DoraResponse,
   EnvironmentState,
+  IncidentAttribution,
+  IncidentAttributionRequest,
   ReleaseDetail,
   ReleasePage,
   ReleaseQuery,
@@ -17,6 +19,9 @@ import {
   RolloutQuery,
   RolloutView,
   SourceStatus,
+  }
+
+  UnattributedIncidentsResponse,
 } from './types';
 
 type Query = Record<string, string | number | undefined>;
@@ -91,6 +96,26 @@ export class GreenlightClient implements GreenlightApi {
   async listSources(): Promise<SourceStatus[]> {
     const body = await this.getJson<{ items: SourceStatus[] }>('/v1/sources');
     return body.items;
+  }
+
+  getUnattributedIncidents(entityRef: string): Promise<UnattributedIncidentsResponse> {
+    return this.getJson<UnattributedIncidentsResponse>('/v1/incidents/unattributed', { entityRef });
+  }
+
+  async attributeIncident(
+    incidentId: string,
+    request: IncidentAttributionRequest,
+  ): Promise<IncidentAttribution> {
+    const response = await this.send(`/v1/incidents/${encodeURIComponent(incidentId)}/attribution`, {}, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(request),
+    });
+    return (await response.json()) as IncidentAttribution;
+  }
+
+  async undoIncidentAttribution(incidentId: string): Promise<void> {
+    await this.send(`/v1/incidents/${encodeURIComponent(incidentId)}/attribution`, {}, { method: 'DELETE' });
   }
 
   private async getJson<T>(path: string, query: Query = {}): Promise<T> {

@@ -20,6 +20,12 @@ function renderTab() {
         ],
       })),
       listRollouts: jest.fn(async () => []),
+      getUnattributedIncidents: jest.fn(async () => ({
+        entityRef: 'component:default/payments',
+        windowHours: 24,
+        items: [],
+        decided: [],
+      })),
       listChanges: jest.fn(async () => []),
       getRollout: jest.fn(async () => rollout()),
       getRelease: jest.fn(async (id: string) => releaseDetail({ id })),

@@ -9,6 +9,7 @@ import { EnvironmentsPanel, useEnvironments } from '../EnvironmentsStrip';
 import { HistoryImport } from '../HistoryImport';
 import { ReleaseDrawer } from '../ReleaseDetail';
 import { ReleaseHistory } from '../ReleaseHistory';
+import { UnattributedIncidentsCard } from '../Incidents';
 import { ActiveRollouts } from '../Rollout';
 import { SkipLink } from '../common';
 
@@ -94,6 +95,9 @@ function DeliveryTab() {
             onOpenRelease={openRelease}
           />
         </InfoCard>
+      </Grid>
+      <Grid item xs={12}>
+        <UnattributedIncidentsCard />
       </Grid>
       <ReleaseDrawer
         releaseId={releaseId}

@@ -44,6 +44,13 @@ describe('DoraCard', () => {
     expect(recovery.getByText('2 recoveries')).toBeInTheDocument();
     expect(recovery.getByLabelText('Failed deployment recovery time (median): Insufficient data')).toBeInTheDocument();
     expect(row('Deployment rework rate').getByLabelText('Deployment rework rate: Not benchmarked')).toBeInTheDocument();
+
+    // Unattributed incidents count as no failure: the card says so and links to where they are attributed.
+    expect(screen.getByText(/3 incidents are not attributed/)).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Attribute them' })).toHaveAttribute(
+      'href',
+      '/catalog/default/component/payments/delivery#greenlight-unattributed-incidents',
+    );
   });
 
   it('shows exact quantiles without the approximate marker', async () => {

@@ -1,5 +1,7 @@
 import { EmptyState, InfoCard, Progress } from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
+import { Link } from '@backstage/core-components';
+import { useApi, useRouteRef } from '@backstage/core-plugin-api';
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { Typography } from '@material-ui/core';
 import { useMemo } from 'react';
 import useAsync from 'react-use/esm/useAsync';
@@ -8,6 +10,7 @@ import { useEntityRef } from '../../hooks/useEntityRef';
 import { presetWindow, windowToRange } from '../../lib/doraWindow';
 import { formatDay } from '../../lib/format';
 import { LoadError } from '../common';
+import { UNATTRIBUTED_INCIDENTS_ID } from '../Incidents';
 import { DoraSummaryTable } from './DoraSummaryTable';
 
 const CARD_WINDOW_DAYS = 90;
@@ -15,7 +18,8 @@ const CARD_WINDOW_DAYS = 90;
 /** The entity's five DORA metrics over the last 90 days. */
 export function DoraCard() {
   const api = useApi(greenlightApiRef);
-  const { entityRef } = useEntityRef();
+  const { entity, entityRef } = useEntityRef();
+  const entityRoute = useRouteRef(entityRouteRef);
   const window = useMemo(() => presetWindow(CARD_WINDOW_DAYS, new Date(), 'week'), []);
   const { value, loading, error } = useAsync(
     () => api.getDora({ entityRef, ...windowToRange(window), bucket: window.bucket }),
@@ -37,6 +41,14 @@ export function DoraCard() {
     body = (
       <>
         <DoraSummaryTable dora={value} />
+        <UnattributedLink
+          count={value.dataQuality.find(f => f.id === 'incidents-without-attribution')?.count ?? 0}
+          to={`${entityRoute({
+            kind: entity.kind.toLocaleLowerCase('en-US'),
+            namespace: entity.metadata.namespace ?? 'default',
+            name: entity.metadata.name,
+          })}/delivery#${UNATTRIBUTED_INCIDENTS_ID}`}
+        />
         {value.approximate && (
           <Typography variant="caption" color="textSecondary">
             ≈ marks quantiles computed from sketches, within 1% of the exact value.
@@ -52,5 +64,16 @@ export function DoraCard() {
     >
       {body}
     </InfoCard>
+  );
+}
+
+/** Unattributed incidents count as no failure; the figures above are only as good as their attribution. */
+function UnattributedLink(props: { count: number; to: string }) {
+  if (props.count === 0) return null;
+  return (
+    <Typography variant="body2">
+      {props.count === 1 ? '1 incident is' : `${props.count} incidents are`} not attributed to a
+      deployment and count as no failure. <Link to={props.to}>Attribute them</Link>
+    </Typography>
   );
 }

@@ -1,0 +1,4 @@
+export {
+  UnattributedIncidentsCard,
+  UNATTRIBUTED_INCIDENTS_ID,
+} from './UnattributedIncidentsCard';
