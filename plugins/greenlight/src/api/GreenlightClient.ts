@@ -19,8 +19,6 @@ import {
   RolloutQuery,
   RolloutView,
   SourceStatus,
-  }
-
   UnattributedIncidentsResponse,
 } from './types';
 
