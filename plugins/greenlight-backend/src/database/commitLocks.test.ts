@@ -5,6 +5,9 @@ import { NewEventRow } from './LedgerStore';
 import { applyMigrations } from './migrations';
 import { reproject, writeTransaction } from './projectionWriter';
 
+// Migrations on a fresh PostgreSQL database alone can take seconds on a busy CI runner.
+jest.setTimeout(60_000);
+
 const SHA = 'a'.repeat(40);
 
 /** A successful production deployment of `svc` carrying commit SHA, finished at `at`. */

@@ -5,6 +5,9 @@ import { IngestService } from '../service/IngestService';
 import { KnexLedgerStore } from './KnexLedgerStore';
 import { applyMigrations } from './migrations';
 
+// Migrations on a fresh PostgreSQL database alone can take seconds on a busy CI runner.
+jest.setTimeout(60_000);
+
 describe('release pages', () => {
   const databases = createTestDatabases();
 
