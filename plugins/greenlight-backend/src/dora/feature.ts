@@ -1,3 +1,4 @@
+import Router from 'express-promise-router';
 import { GreenlightFeature } from '../context';
 import { readDoraSettings } from './doraConfig';
 import { GateFailures } from './gateFailures';
@@ -5,6 +6,7 @@ import { KnexDoraStore } from './KnexDoraStore';
 import { tierResolver } from './ledgerInputs';
 import { doraRoutes } from './routes';
 import { RollupRefresher } from './RollupRefresher';
+import { signOffRoutes } from './signOffs';
 
 export const DORA_ROLLUP_TASK_ID = 'greenlight-dora-rollups';
 
@@ -35,14 +37,14 @@ export const doraFeature: GreenlightFeature = async ctx => {
     },
   });
 
-  return doraRoutes({
+  const access = {
     httpAuth: ctx.httpAuth,
     permissions: ctx.permissions,
     catalog: ctx.catalog,
     serviceScopes: ctx.serviceScopes,
-    knex: ctx.knex,
-    store,
-    ledger: ctx.store,
-    settings,
-  });
+  };
+  const router = Router();
+  router.use(signOffRoutes({ ...access, knex: ctx.knex }));
+  router.use(doraRoutes({ ...access, knex: ctx.knex, store, ledger: ctx.store, settings }));
+  return router;
 };
