@@ -128,7 +128,10 @@ export class GreenlightPermissionPolicy implements PermissionPolicy {
       ) {
         return { result: AuthorizeResult.DENY };
       }
-      return createCatalogConditionalDecision(permission, { anyOf: groups });
+      const [first, ...rest] = groups;
+      return createCatalogConditionalDecision(permission, {
+        anyOf: [first, ...rest],
+      });
     }
     // greenlight.service.register: a service is registered while it is being created, before
     // the catalog knows its owner; Greenlight keeps it to whoever registered it until then.

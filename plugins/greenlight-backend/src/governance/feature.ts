@@ -25,6 +25,7 @@ export const governanceFeature: GreenlightFeature = async ctx => {
   const decisions = new KnexReadinessStore(ctx.knex);
   const breakGlass = new KnexBreakGlassStore(ctx.knex);
   const stops = new EmergencyStopStore(ctx.knex);
+  const windows = readChangeWindowConfig(ctx.config);
   // Rollouts are watched whenever gates exist, but only a registered executor (a module, or
   // greenlight.rollouts.webhook / argo) turns a failing gate into an actual rollback. Read when
   // asked, so executors registered by features that start after this one still count.
@@ -60,6 +61,7 @@ export const governanceFeature: GreenlightFeature = async ctx => {
     decisions,
     drift: new KnexDriftStore(ctx.knex),
     breakGlass,
+    windows,
     readiness: new ReadinessService({
       config,
       environments: ctx.environments,
@@ -67,7 +69,7 @@ export const governanceFeature: GreenlightFeature = async ctx => {
       provenance,
       store: decisions,
       rollbackMechanisms,
-      windows: readChangeWindowConfig(ctx.config),
+      windows,
       breakGlass,
       stops,
     }),
