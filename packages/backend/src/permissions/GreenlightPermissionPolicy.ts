@@ -7,6 +7,8 @@ import { RESOURCE_TYPE_CATALOG_ENTITY } from '@backstage/plugin-catalog-common/a
 import {
   AuthorizeResult,
   isResourcePermission,
+  PermissionCondition,
+  PermissionCriteria,
   PolicyDecision,
 } from '@backstage/plugin-permission-common';
 import {
@@ -45,15 +47,15 @@ function isOneOfGroups(refs: string[]) {
   return refs.flatMap(ref => {
     const match = /^group:([^/]+)\/(.+)$/i.exec(ref);
     if (!match) return [];
-    return [
+    const criteria: PermissionCriteria<PermissionCondition<'catalog-entity'>> =
       {
         allOf: [
           catalogConditions.isEntityKind({ kinds: ['group'] }),
           catalogConditions.hasMetadata({ key: 'namespace', value: match[1] }),
           catalogConditions.hasMetadata({ key: 'name', value: match[2] }),
         ],
-      },
-    ];
+      };
+    return [criteria];
   });
 }
 

@@ -1,5 +1,8 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
-import type { MetricQueryResult } from '@greenlight/backstage-plugin-greenlight-common';
+import type {
+  MetricQueryResult,
+  MetricRangeResult,
+} from '@greenlight/backstage-plugin-greenlight-common';
 import type { MetricProvider } from '@greenlight/backstage-plugin-greenlight-node';
 import { Knex } from 'knex';
 import fs from 'node:fs';
@@ -47,6 +50,9 @@ class SteadyProvider implements MetricProvider {
   readonly id = 'steady';
   async query(): Promise<MetricQueryResult> {
     return { status: 'ok', samples: [{ labels: {}, value: 0.01 }] };
+  }
+  async queryRange(): Promise<MetricRangeResult> {
+    return { status: 'ok', series: [] };
   }
 }
 

@@ -1,8 +1,10 @@
 import type { Entity } from '@backstage/catalog-model';
 import { alertApiRef } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import { entityRouteRef, EntityProvider } from '@backstage/plugin-catalog-react';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { catalogApiRef, entityRouteRef, EntityProvider } from '@backstage/plugin-catalog-react';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import { mockApis, renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { ReactElement } from 'react';
 import { GreenlightApi, greenlightApiRef } from '../api';
 import { componentEntity } from './fixtures';
@@ -23,13 +25,23 @@ export function renderForEntity(
     routeEntries?: string[];
     alertApi?: ReturnType<typeof fakeAlertApi>;
     mountedRoutes?: Record<string, any>;
+    /** Which permissions the signed-in user holds, by name; all when not given. */
+    allowed?: (permission: string) => boolean;
+    /** Entities the catalog holds, for components that list them. */
+    catalogEntities?: Entity[];
   },
 ) {
+  const allowed = options.allowed ?? (() => true);
+  const permissionApi = mockApis.permission.mock({
+    authorize: async request => ({ result: allowed(request.permission.name) ? 'ALLOW' : 'DENY' }) as any,
+  });
   return renderInTestApp(
     <TestApiProvider
       apis={[
         [greenlightApiRef, options.api],
         [alertApiRef, options.alertApi ?? fakeAlertApi()],
+        [permissionApiRef, permissionApi],
+        [catalogApiRef, catalogApiMock({ entities: options.catalogEntities ?? [] })],
       ]}
     >
       <EntityProvider entity={options.entity ?? componentEntity}>{element}</EntityProvider>
