@@ -59,14 +59,16 @@ export function BreakGlassTable(props: {
                   {item.environment ? ` in ${item.environment}` : ''}
                 </Typography>
               </TableCell>
-              <TableCell>{formatDateTime(item.reconcileBy)}</TableCell>
+              <TableCell style={{ whiteSpace: 'nowrap' }}>
+                {formatDateTime(item.reconcileBy)}
+              </TableCell>
               <TableCell>
                 <ToneChip {...STATUS[item.status]} />
                 {item.reconciliation && (
                   <Typography variant="caption" display="block">
                     by {item.reconciliation.by}
                     {item.reconciledLate ? ' (late)' : ''}:{' '}
-                    <Link to={item.reconciliation.link}>
+                    <Link to={item.reconciliation.link} underline="always">
                       {item.reconciliation.link}
                     </Link>
                     {item.reconciliation.note
@@ -78,6 +80,7 @@ export function BreakGlassTable(props: {
               <TableCell>
                 {item.status !== 'reconciled' && (
                   <Button
+                    style={{ whiteSpace: 'nowrap' }}
                     size="small"
                     variant="outlined"
                     onClick={() => setReconciling(item)}

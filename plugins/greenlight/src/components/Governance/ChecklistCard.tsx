@@ -81,6 +81,7 @@ export function ChecklistCard(props: { entity: Entity; entityRef: string }) {
                 )}
               </ListItemIcon>
               <ListItemText
+                style={{ overflowWrap: 'anywhere' }}
                 primary={`${check.title}: ${
                   check.status === 'pass' ? 'Pass' : 'Fail'
                 }`}
@@ -92,9 +93,13 @@ export function ChecklistCard(props: { entity: Entity; entityRef: string }) {
                         {' '}
                         {failure.to.startsWith('#') ? (
                           // a place on this page: the router would resolve it from the root
-                          <MuiLink href={failure.to}>{failure.label}</MuiLink>
+                          <MuiLink href={failure.to} underline="always">
+                            {failure.label}
+                          </MuiLink>
                         ) : (
-                          <Link to={failure.to}>{failure.label}</Link>
+                          <Link to={failure.to} underline="always">
+                            {failure.label}
+                          </Link>
                         )}
                       </>
                     )}

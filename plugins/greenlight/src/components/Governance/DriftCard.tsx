@@ -55,8 +55,12 @@ export function DriftCard(props: { entityRef: string }) {
               </TableCell>
               <TableCell>{item.source}</TableCell>
               <TableCell>{KIND_LABELS[item.kind] ?? item.kind}</TableCell>
-              <TableCell>{formatDateTime(item.openedAt)}</TableCell>
-              <TableCell>{formatDateTime(item.lastSeenAt)}</TableCell>
+              <TableCell style={{ whiteSpace: 'nowrap' }}>
+                {formatDateTime(item.openedAt)}
+              </TableCell>
+              <TableCell style={{ whiteSpace: 'nowrap' }}>
+                {formatDateTime(item.lastSeenAt)}
+              </TableCell>
             </TableRow>
           ))}
         </TableBody>

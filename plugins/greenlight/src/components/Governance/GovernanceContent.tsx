@@ -49,10 +49,10 @@ export function GovernanceContent() {
           onChanged={breakGlass.retry}
         />
       </Grid>
-      <Grid item xs={12} md={6}>
+      <Grid item xs={12}>
         <DriftCard entityRef={entityRef} />
       </Grid>
-      <Grid item xs={12} md={6}>
+      <Grid item xs={12}>
         <ViolationsCard entityRef={entityRef} />
       </Grid>
     </Grid>

@@ -25,6 +25,10 @@ export type DecisionsLoad = {
   error?: Error;
 };
 
+const NO_WRAP = { whiteSpace: 'nowrap' as const };
+/** Digests and URLs in reasons and evidence break anywhere rather than widen the table. */
+const BREAK_ANYWHERE = { overflowWrap: 'anywhere' as const, minWidth: 320 };
+
 function evidenceText(evidence: Record<string, unknown>): string {
   const entries = Object.entries(evidence ?? {});
   if (entries.length === 0) return '';
@@ -130,7 +134,7 @@ export function ReadinessDecisions(props: DecisionsLoad) {
         <TableBody>
           {value.items.slice(0, 10).map(d => (
             <TableRow key={d.decisionId} style={{ verticalAlign: 'top' }}>
-              <TableCell>
+              <TableCell style={NO_WRAP}>
                 {formatDateTime(d.decidedAt)}
                 <Typography
                   variant="caption"
@@ -140,8 +144,8 @@ export function ReadinessDecisions(props: DecisionsLoad) {
                   by {d.actor}
                 </Typography>
               </TableCell>
-              <TableCell>{d.environment}</TableCell>
-              <TableCell>
+              <TableCell style={NO_WRAP}>{d.environment}</TableCell>
+              <TableCell style={NO_WRAP}>
                 {d.classes.map(c => c.class).join(', ')}
                 {d.release.deploymentId && (
                   <Typography
@@ -163,7 +167,7 @@ export function ReadinessDecisions(props: DecisionsLoad) {
                   )}
                 </Box>
               </TableCell>
-              <TableCell>
+              <TableCell style={BREAK_ANYWHERE}>
                 <Controls decision={d} />
               </TableCell>
             </TableRow>

@@ -30,6 +30,7 @@ import { useEntityTabPath } from './entityPaths';
 import { ServiceRollup, TeamServicesTable } from './TeamServicesTable';
 
 const REVIEW_DAYS = 90;
+const NO_WRAP = { whiteSpace: 'nowrap' as const };
 
 /**
  * Governance across a team's services: the checklist summary, each service rolled up, the
@@ -108,8 +109,12 @@ export function TeamGovernanceContent() {
               <TableHead>
                 <TableRow>
                   <TableCell>Check</TableCell>
-                  <TableCell align="right">Passing</TableCell>
-                  <TableCell align="right">Failing</TableCell>
+                  <TableCell align="right" style={NO_WRAP}>
+                    Passing
+                  </TableCell>
+                  <TableCell align="right" style={NO_WRAP}>
+                    Failing
+                  </TableCell>
                   <TableCell>Failing services</TableCell>
                 </TableRow>
               </TableHead>
@@ -124,7 +129,10 @@ export function TeamGovernanceContent() {
                     <TableCell>
                       {check.failingEntities.map(f => (
                         <Typography key={f.entityRef} variant="body2">
-                          <Link to={tabPath(f.entityRef, 'governance')}>
+                          <Link
+                            to={tabPath(f.entityRef, 'governance')}
+                            underline="always"
+                          >
                             {f.entityRef.split('/').pop()}
                           </Link>
                           : {f.reason}
@@ -180,10 +188,10 @@ export function TeamGovernanceContent() {
       <Grid item xs={12}>
         {body}
       </Grid>
-      <Grid item xs={12} md={7}>
+      <Grid item xs={12}>
         <DoraCard />
       </Grid>
-      <Grid item xs={12} md={5}>
+      <Grid item xs={12}>
         <DoraSignOff
           groupRef={entityRef}
           window={windowToRange(window)}

@@ -5,6 +5,7 @@ import {
   TableCell,
   TableHead,
   TableRow,
+  Typography,
 } from '@material-ui/core';
 import type { BreakGlassGroupResponse, ReadinessDecisionView } from '../../api';
 import { formatDateTime } from '../../lib/format';
@@ -49,7 +50,11 @@ export function TeamServicesTable(props: {
           const d = s.latestDecision;
           return (
             <TableRow key={s.entityRef}>
-              <TableCell component="th" scope="row">
+              <TableCell
+                component="th"
+                scope="row"
+                style={{ whiteSpace: 'nowrap' }}
+              >
                 <Link to={tabPath(s.entityRef, 'governance')}>{s.title}</Link>
               </TableCell>
               <TableCell>
@@ -83,7 +88,11 @@ export function TeamServicesTable(props: {
               <TableCell align="right">
                 {glass ? `${glass.open} (${glass.overdue})` : '0 (0)'}
               </TableCell>
-              <TableCell>{s.failingChecks.join(', ') || 'none'}</TableCell>
+              <TableCell>
+                <Typography variant="caption">
+                  {s.failingChecks.join('; ') || 'none'}
+                </Typography>
+              </TableCell>
             </TableRow>
           );
         })}
