@@ -76,16 +76,6 @@ describe('DoraSignOff', () => {
     ).toBeInTheDocument();
   });
 
-  it('says who may sign off instead of offering the form', async () => {
-    await render({ listDoraSignOffs: async () => [] }, false);
-    expect(
-      await screen.findByText(/Only the team's members and release managers/),
-    ).toBeInTheDocument();
-    expect(
-      screen.queryByRole('button', { name: 'Sign off review' }),
-    ).not.toBeInTheDocument();
-  });
-
   it('shows why the backend refused', async () => {
     const signOffDoraReview = jest.fn(async () => {
       throw await responseError(
@@ -94,12 +84,29 @@ describe('DoraSignOff', () => {
       );
     });
     await render({ listDoraSignOffs: async () => [], signOffDoraReview });
-    await userEvent.type(await screen.findByLabelText(/Notes on/), 'x');
+    await userEvent.type(
+      await screen.findByLabelText(/Notes on/, {}, { timeout: 10_000 }),
+      'x',
+    );
     await userEvent.click(
       screen.getByRole('button', { name: 'Sign off review' }),
     );
     expect(await screen.findByRole('alert')).toHaveTextContent(
       /is not granted on group:default\/team-a/,
     );
+  });
+  it('says who may sign off instead of offering the form', async () => {
+    // another group: usePermission keeps its answers per permission and resource for the run
+    await render(
+      { listDoraSignOffs: async () => [] },
+      false,
+      'group:default/team-b',
+    );
+    expect(
+      await screen.findByText(/Only the team's members and release managers/),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'Sign off review' }),
+    ).not.toBeInTheDocument();
   });
 });
