@@ -152,7 +152,7 @@ before(async () => {
     PIPELINE_TOKEN,
   );
 
-  // A change made by hand during an incident, recorded by the pipeline on the engineer's behalf.
+  // A change made by hand during an incident, recorded by the pipeline on its author's behalf.
   const glass = await call(
     'POST',
     '/v1/break-glass',

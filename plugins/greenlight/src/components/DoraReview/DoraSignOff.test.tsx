@@ -13,10 +13,14 @@ const WINDOW = {
   to: '2026-12-01T00:00:00.000Z',
 };
 
-function render(api: Partial<GreenlightApi>, allowed = true) {
+function render(
+  api: Partial<GreenlightApi>,
+  allowed = true,
+  groupRef = 'group:default/team-a',
+) {
   return renderForEntity(
     <DoraSignOff
-      groupRef="group:default/team-a"
+      groupRef={groupRef}
       window={WINDOW}
       windowLabel="1 Sep – 30 Nov"
     />,

@@ -24,6 +24,12 @@ function ownerRef(entity: Entity): string | undefined {
     : `group:${entity.metadata.namespace ?? 'default'}/${owner}`;
 }
 
+/** Reasons name digests and deployments: they wrap, anywhere if they must, within the card. */
+const WRAP = {
+  whiteSpace: 'normal' as const,
+  overflowWrap: 'anywhere' as const,
+};
+
 /** Where the evidence of a failed check is: the release history, the violations, the team review. */
 function useFailureLink(entity: Entity, entityRef: string) {
   const tabPath = useEntityTabPath();
@@ -81,7 +87,7 @@ export function ChecklistCard(props: { entity: Entity; entityRef: string }) {
                 )}
               </ListItemIcon>
               <ListItemText
-                style={{ overflowWrap: 'anywhere' }}
+                secondaryTypographyProps={{ style: WRAP }}
                 primary={`${check.title}: ${
                   check.status === 'pass' ? 'Pass' : 'Fail'
                 }`}

@@ -81,6 +81,7 @@ function Controls(props: { decision: ReadinessDecisionView }) {
             )}
           </ListItemIcon>
           <ListItemText
+            secondaryTypographyProps={{ style: { whiteSpace: 'normal' } }}
             primary={`${control.title} (${control.scope}): ${
               control.satisfied ? 'satisfied' : 'missing'
             }`}
