@@ -132,7 +132,8 @@ describe('organisation-wide reads', () => {
             deployment('ledger-2', 'restricted-ledger', 'started', 1, 'canary'),
           ],
         });
-      expect(res.status).toBe(200);
+      if (res.status !== 200)
+        throw new Error(`events rejected: ${JSON.stringify(res.body)}`);
     });
 
     afterAll(async () => {

@@ -7,9 +7,21 @@ import {
   TableRow,
   Typography,
 } from '@material-ui/core';
+import type { ChangeWindowsResponse } from '../../api';
 import { formatDateTime } from '../../lib/format';
 import { LoadError, ToneChip } from '../common';
 import { useGovernanceLoad } from './useGovernanceLoad';
+
+/** When a code change may next ship in the environment, in words. */
+function nextAllowed(
+  env: ChangeWindowsResponse['environments'][number],
+  stopped: boolean,
+): string {
+  if (stopped) return 'when the stop is lifted';
+  if (env.allowed) return 'now';
+  if (!env.nextAllowedAt) return 'not within 400 days';
+  return `${formatDateTime(env.nextAllowedAt)} (${env.timeZone})`;
+}
 
 /** Per environment: may a code change ship now, which freezes are in effect, and when it may next. */
 export function ChangeWindowsCard(props: { entityRef: string }) {
@@ -82,13 +94,7 @@ export function ChangeWindowsCard(props: { entityRef: string }) {
                     ].join('; ') || 'nothing'}
                   </TableCell>
                   <TableCell>
-                    {stop
-                      ? 'when the stop is lifted'
-                      : env.allowed
-                      ? 'now'
-                      : env.nextAllowedAt
-                      ? `${formatDateTime(env.nextAllowedAt)} (${env.timeZone})`
-                      : 'not within 400 days'}
+                    {nextAllowed(env, Boolean(stop))}
                   </TableCell>
                 </TableRow>
               );

@@ -79,7 +79,6 @@ export function ReconcileDialog(props: {
             required
             fullWidth
             margin="normal"
-            autoFocus
             error={linkInvalid}
             helperText={
               linkInvalid

@@ -9,7 +9,7 @@ import {
 } from '@material-ui/core';
 import type { BreakGlassGroupResponse, ReadinessDecisionView } from '../../api';
 import { formatDateTime } from '../../lib/format';
-import { ToneChip } from '../common';
+import { Tone, ToneChip } from '../common';
 import { useEntityTabPath } from './entityPaths';
 
 /** One service of the team, rolled up from its own governance reads. */
@@ -22,6 +22,13 @@ export type ServiceRollup = {
   violations: number;
   failingChecks: string[];
 };
+
+function decisionChip(d: ReadinessDecisionView): { tone: Tone; label: string } {
+  if (d.override) return { tone: 'warn', label: 'Overridden' };
+  return d.decision === 'allow'
+    ? { tone: 'good', label: 'Allowed' }
+    : { tone: 'bad', label: 'Blocked' };
+}
 
 /** Every service of the team in one row each, linked to its Governance tab. */
 export function TeamServicesTable(props: {
@@ -60,22 +67,7 @@ export function TeamServicesTable(props: {
               <TableCell>
                 {d ? (
                   <>
-                    <ToneChip
-                      tone={
-                        d.override
-                          ? 'warn'
-                          : d.decision === 'allow'
-                          ? 'good'
-                          : 'bad'
-                      }
-                      label={
-                        d.override
-                          ? 'Overridden'
-                          : d.decision === 'allow'
-                          ? 'Allowed'
-                          : 'Blocked'
-                      }
-                    />{' '}
+                    <ToneChip {...decisionChip(d)} />{' '}
                     {d.environment}, {formatDateTime(d.decidedAt)}
                   </>
                 ) : (

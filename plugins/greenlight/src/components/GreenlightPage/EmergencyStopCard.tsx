@@ -136,7 +136,8 @@ export function EmergencyStopCard() {
           />
           <TextField
             id="emergency-stop-environment"
-            label="Environment (empty: everywhere)"
+            label="Environment"
+            helperText="Empty: every environment"
             value={environment}
             onChange={e => setEnvironment(e.target.value)}
             variant="outlined"

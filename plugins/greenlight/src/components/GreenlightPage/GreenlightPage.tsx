@@ -69,10 +69,10 @@ export function GreenlightOverview() {
       <Grid item xs={12}>
         <EmergencyStopCard />
       </Grid>
-      <Grid item xs={12} lg={6}>
+      <Grid item xs={12}>
         <RolloutsInProgress load={rollouts} />
       </Grid>
-      <Grid item xs={12} lg={6}>
+      <Grid item xs={12}>
         <LatestReleases load={releases} />
       </Grid>
       <Grid item xs={12}>
