@@ -576,3 +576,34 @@ export type BreakGlassGroupResponse = {
   entities: Array<{ entityRef: string; owner: string | null; open: number; overdue: number }>;
   overdue: BreakGlassView[];
 };
+
+/** `GET /v1/readiness?entityRef=`: the entity's latest readiness decisions, newest first. @public */
+export type ReadinessListResponse = {
+  entityRef: string;
+  items: ReadinessDecisionView[];
+};
+
+/** `GET /v1/change-windows?entityRef=`: whether a plain code change may ship now, per environment. @public */
+export type ChangeWindowsResponse = {
+  entityRef: string;
+  /** Whether any change windows or freezes are configured at all. */
+  configured: boolean;
+  environments: Array<{ environment: string } & NonNullable<ReadinessDecisionView['window']>>;
+};
+
+/** `POST /v1/dora/reviews`: a team member signs off the team's DORA review. @public */
+export type DoraReviewSignOff = {
+  id: string;
+  groupRef: string;
+  signedBy: string;
+  signedAt: string;
+  notes: string;
+  /** The window of figures that was reviewed. */
+  window: { from: string; to: string };
+};
+
+/** `GET /v1/dora/reviews?groupRef=`: the team's sign-offs, newest first. @public */
+export type DoraReviewSignOffsResponse = {
+  groupRef: string;
+  items: DoraReviewSignOff[];
+};

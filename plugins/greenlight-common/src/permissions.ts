@@ -188,10 +188,23 @@ export const greenlightFreezeManagePermission = createPermission({
   attributes: { action: 'update' },
 });
 
+/**
+ * Signing off a team's DORA review, on the team's Group entity: a policy keeps it to the team's
+ * members (and release managers) with the catalog's conditions on the group.
+ *
+ * @public
+ */
+export const greenlightDoraReviewSignOffPermission = createPermission({
+  name: 'greenlight.dora.review.signoff',
+  attributes: { action: 'create' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
 /** @public */
 export const greenlightPermissions = [
   greenlightReadPermission,
   ...greenlightEntityWritePermissions,
   greenlightEmergencyStopPermission,
   greenlightFreezeManagePermission,
+  greenlightDoraReviewSignOffPermission,
 ];

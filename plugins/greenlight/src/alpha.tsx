@@ -1,9 +1,13 @@
 import {
   ApiBlueprint,
   createFrontendPlugin,
+  createRouteRef,
   discoveryApiRef,
   fetchApiRef,
+  PageBlueprint,
 } from '@backstage/frontend-plugin-api';
+import { Content } from '@backstage/core-components';
+import TrafficIcon from '@material-ui/icons/Traffic';
 import { EntityCardBlueprint, EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { greenlightApiRef, GreenlightClient } from './api';
 
@@ -38,6 +42,44 @@ const doraReviewContent = EntityContentBlueprint.make({
   },
 });
 
+const governanceContent = EntityContentBlueprint.make({
+  name: 'governance',
+  params: {
+    path: '/governance',
+    title: 'Governance',
+    filter: DELIVERED_KINDS,
+    loader: () => import('./components/Governance').then(m => <m.GovernanceContent />),
+  },
+});
+
+const teamGovernanceContent = EntityContentBlueprint.make({
+  name: 'team-governance',
+  params: {
+    path: '/governance',
+    title: 'Governance',
+    filter: 'kind:group',
+    loader: () => import('./components/Governance').then(m => <m.TeamGovernanceContent />),
+  },
+});
+
+const rootRouteRef = createRouteRef();
+
+/** The Greenlight page; its title and icon make the sidebar entry. */
+const greenlightPage = PageBlueprint.make({
+  params: {
+    path: '/greenlight',
+    title: 'Greenlight',
+    icon: <TrafficIcon />,
+    routeRef: rootRouteRef,
+    loader: () =>
+      import('./components/GreenlightPage').then(m => (
+        <Content>
+          <m.GreenlightOverview />
+        </Content>
+      )),
+  },
+});
+
 const runningWhereCard = EntityCardBlueprint.make({
   name: 'running-where',
   params: {
@@ -49,7 +91,8 @@ const runningWhereCard = EntityCardBlueprint.make({
 const doraCard = EntityCardBlueprint.make({
   name: 'dora',
   params: {
-    filter: DELIVERED_KINDS,
+    // on a system the card covers every entity of the system
+    filter: `${DELIVERED_KINDS},system`,
     loader: () => import('./components/Dora').then(m => <m.DoraCard />),
   },
 });
@@ -70,10 +113,14 @@ const readinessCard = EntityCardBlueprint.make({
 export default createFrontendPlugin({
   pluginId: 'greenlight',
   info: { packageJson: () => import('../package.json') },
+  routes: { root: rootRouteRef },
   extensions: [
     greenlightApi,
+    greenlightPage,
     deliveryContent,
     doraReviewContent,
+    governanceContent,
+    teamGovernanceContent,
     runningWhereCard,
     doraCard,
     readinessCard,

@@ -8,6 +8,9 @@ export {
   EntityDoraCard,
   EntityDoraReviewContent,
   EntityGreenlightContent,
+  EntityGreenlightGovernanceContent,
+  EntityGreenlightTeamGovernanceContent,
+  GreenlightPage,
   EntityReadinessCard,
   EntityRunningWhereCard,
 } from './plugin';

@@ -26,9 +26,15 @@ const deliveryApi = (): Partial<GreenlightApi> => ({
 });
 
 describe('legacy frontend system exports', () => {
-  it('is the greenlight plugin with both routes', () => {
+  it('is the greenlight plugin with its page and entity tab routes', () => {
     expect(greenlightPlugin.getId()).toBe('greenlight');
-    expect(Object.keys(greenlightPlugin.routes)).toEqual(['delivery', 'doraReview']);
+    expect(Object.keys(greenlightPlugin.routes)).toEqual([
+      'root',
+      'delivery',
+      'doraReview',
+      'governance',
+      'teamGovernance',
+    ]);
   });
 
   it('renders the Delivery tab: environments, live rollout, history, and a release in a drawer', async () => {
@@ -92,7 +98,11 @@ describe('legacy frontend system exports', () => {
       <Routes>
         <Route path="/dora-review" element={<EntityDoraReviewContent />} />
       </Routes>,
-      { api: { getDora: async () => doraResponse() }, entity: groupEntity, routeEntries: ['/dora-review'] },
+      {
+        api: { getDora: async () => doraResponse(), listDoraSignOffs: async () => [] },
+        entity: groupEntity,
+        routeEntries: ['/dora-review'],
+      },
     );
     expect(await screen.findByRole('heading', { name: /DORA review of Team A/ })).toBeInTheDocument();
   });

@@ -11,6 +11,9 @@ import { greenlightApiRef, GreenlightClient } from './api';
 
 export const deliveryRouteRef = createRouteRef({ id: 'greenlight:delivery' });
 export const doraReviewRouteRef = createRouteRef({ id: 'greenlight:dora-review' });
+export const governanceRouteRef = createRouteRef({ id: 'greenlight:governance' });
+export const teamGovernanceRouteRef = createRouteRef({ id: 'greenlight:team-governance' });
+export const rootRouteRef = createRouteRef({ id: 'greenlight' });
 
 /**
  * The Greenlight frontend plugin for the legacy frontend system.
@@ -26,7 +29,13 @@ export const greenlightPlugin = createPlugin({
       factory: ({ discoveryApi, fetchApi }) => new GreenlightClient({ discoveryApi, fetchApi }),
     }),
   ],
-  routes: { delivery: deliveryRouteRef, doraReview: doraReviewRouteRef },
+  routes: {
+    root: rootRouteRef,
+    delivery: deliveryRouteRef,
+    doraReview: doraReviewRouteRef,
+    governance: governanceRouteRef,
+    teamGovernance: teamGovernanceRouteRef,
+  },
 });
 
 /** The Delivery tab for component and resource pages. @public */
@@ -57,7 +66,7 @@ export const EntityRunningWhereCard: (props: {}) => JSX.Element = greenlightPlug
   }),
 );
 
-/** The DORA metrics card for entity overview pages. @public */
+/** The DORA metrics card for entity overview pages; on a system or a group it covers their services. @public */
 export const EntityDoraCard: (props: {}) => JSX.Element = greenlightPlugin.provide(
   createComponentExtension({
     name: 'EntityDoraCard',
@@ -70,5 +79,32 @@ export const EntityReadinessCard: (props: {}) => JSX.Element = greenlightPlugin.
   createComponentExtension({
     name: 'EntityReadinessCard',
     component: { lazy: () => import('./components/ReadinessCard').then(m => m.ReadinessCard) },
+  }),
+);
+
+/** The Governance tab for component and resource pages. @public */
+export const EntityGreenlightGovernanceContent: (props: {}) => JSX.Element = greenlightPlugin.provide(
+  createRoutableExtension({
+    name: 'EntityGreenlightGovernanceContent',
+    component: () => import('./components/Governance').then(m => m.GovernanceContent),
+    mountPoint: governanceRouteRef,
+  }),
+);
+
+/** The Governance tab for group pages: the team's services rolled up, and its DORA review. @public */
+export const EntityGreenlightTeamGovernanceContent: (props: {}) => JSX.Element = greenlightPlugin.provide(
+  createRoutableExtension({
+    name: 'EntityGreenlightTeamGovernanceContent',
+    component: () => import('./components/Governance').then(m => m.TeamGovernanceContent),
+    mountPoint: teamGovernanceRouteRef,
+  }),
+);
+
+/** The Greenlight page: rollouts, releases, the emergency stop, readiness and DORA everywhere. @public */
+export const GreenlightPage: (props: {}) => JSX.Element = greenlightPlugin.provide(
+  createRoutableExtension({
+    name: 'GreenlightPage',
+    component: () => import('./components/GreenlightPage').then(m => m.GreenlightPage),
+    mountPoint: rootRouteRef,
   }),
 );

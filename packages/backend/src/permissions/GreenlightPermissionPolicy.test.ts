@@ -3,6 +3,7 @@ import {
   createPermission,
 } from '@backstage/plugin-permission-common';
 import {
+  greenlightDoraReviewSignOffPermission,
   greenlightEmergencyStopPermission,
   greenlightFreezeManagePermission,
   greenlightEventCreatePermission,
@@ -87,6 +88,51 @@ describe('GreenlightPermissionPolicy', () => {
       result: AuthorizeResult.CONDITIONAL,
       conditions: { rule: 'IS_ENTITY_OWNER', params: { claims: teamMember } },
     });
+  });
+
+  it('lets release managers sign off any DORA review and members only their own group', async () => {
+    const managerDecision = await policy.handle(
+      { permission: greenlightDoraReviewSignOffPermission },
+      userWith(manager) as any,
+    );
+    expect(managerDecision.result).toBe(AuthorizeResult.ALLOW);
+    const memberDecision = await policy.handle(
+      { permission: greenlightDoraReviewSignOffPermission },
+      userWith(teamMember) as any,
+    );
+    expect(memberDecision).toEqual({
+      result: AuthorizeResult.CONDITIONAL,
+      pluginId: 'catalog',
+      resourceType: 'catalog-entity',
+      conditions: {
+        anyOf: [
+          {
+            allOf: [
+              {
+                rule: 'IS_ENTITY_KIND',
+                resourceType: 'catalog-entity',
+                params: { kinds: ['group'] },
+              },
+              {
+                rule: 'HAS_METADATA',
+                resourceType: 'catalog-entity',
+                params: { key: 'namespace', value: 'default' },
+              },
+              {
+                rule: 'HAS_METADATA',
+                resourceType: 'catalog-entity',
+                params: { key: 'name', value: 'team-a' },
+              },
+            ],
+          },
+        ],
+      },
+    });
+    const loner = await policy.handle(
+      { permission: greenlightDoraReviewSignOffPermission },
+      userWith(['user:default/carol']) as any,
+    );
+    expect(loner.result).toBe(AuthorizeResult.DENY);
   });
 
   it('denies release-fate actions to callers without a user', async () => {

@@ -7,6 +7,8 @@ import { RESOURCE_TYPE_CATALOG_ENTITY } from '@backstage/plugin-catalog-common/a
 import {
   AuthorizeResult,
   isResourcePermission,
+  PermissionCondition,
+  PermissionCriteria,
   PolicyDecision,
 } from '@backstage/plugin-permission-common';
 import {
@@ -37,6 +39,29 @@ const OWNERS_OR_RELEASE_MANAGERS = [
   // attributing an incident changes the entity's change failure rate: its owners know it best
   'greenlight.incident.attribute',
 ];
+
+/** On a Group entity: the group's own members sign off its DORA review (and release managers). */
+const GROUP_MEMBERS_OR_RELEASE_MANAGERS = ['greenlight.dora.review.signoff'];
+
+/**
+ * The groups among the user's ownership references, as catalog conditions on the Group the
+ * permission is asked about: kind group, with that name and namespace.
+ */
+function isOneOfGroups(refs: string[]) {
+  return refs.flatMap(ref => {
+    const match = /^group:([^/]+)\/(.+)$/i.exec(ref);
+    if (!match) return [];
+    const criteria: PermissionCriteria<PermissionCondition<'catalog-entity'>> =
+      {
+        allOf: [
+          catalogConditions.isEntityKind({ kinds: ['group'] }),
+          catalogConditions.hasMetadata({ key: 'namespace', value: match[1] }),
+          catalogConditions.hasMetadata({ key: 'name', value: match[2] }),
+        ],
+      };
+    return [criteria];
+  });
+}
 
 /** Ledger events come from pipelines (service tokens), never from a person's session. */
 const NEVER_FOR_USERS = ['greenlight.event.create'];
@@ -99,6 +124,20 @@ export class GreenlightPermissionPolicy implements PermissionPolicy {
         );
       }
       return { result: AuthorizeResult.DENY };
+    }
+    if (GROUP_MEMBERS_OR_RELEASE_MANAGERS.includes(permission.name)) {
+      if (isManager) return { result: AuthorizeResult.ALLOW };
+      const groups = isOneOfGroups(refs);
+      if (
+        groups.length === 0 ||
+        !isResourcePermission(permission, RESOURCE_TYPE_CATALOG_ENTITY)
+      ) {
+        return { result: AuthorizeResult.DENY };
+      }
+      const [first, ...rest] = groups;
+      return createCatalogConditionalDecision(permission, {
+        anyOf: [first, ...rest],
+      });
     }
     // greenlight.service.register: a service is registered while it is being created, before
     // the catalog knows its owner; Greenlight keeps it to whoever registered it until then.

@@ -191,6 +191,24 @@ export class KnexLedgerStore implements LedgerStore {
     };
   }
 
+  async listLatestReleases(query: { limit: number; environment?: string }) {
+    const knex = this.knex;
+    const q = knex('deployments as d')
+      .leftJoin('artifacts as a', 'a.digest', 'd.artifact_digest')
+      .select(RELEASE_COLUMNS)
+      .select(newCommitsOf(knex).count('* as n').as('new_commit_count'))
+      .whereNotNull('d.entity_ref')
+      .orderBy([
+        { column: 'd.sort_time', order: 'desc' },
+        { column: 'd.id', order: 'desc' },
+      ])
+      .limit(query.limit);
+    if (query.environment) q.where('d.environment', query.environment);
+    const rows = await q;
+    const rolledBackBy = await this.rolledBackBy(rows.map(r => r.id));
+    return rows.map(r => this.toRelease(r, rolledBackBy.get(r.id) ?? []));
+  }
+
   async getRelease(id: string): Promise<ReleaseDetail | undefined> {
     const knex = this.knex;
     const row = await knex('deployments as d')

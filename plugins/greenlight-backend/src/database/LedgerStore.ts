@@ -55,6 +55,8 @@ export interface LedgerStore {
     Array<{ id: string; type: string; receivedAt: string; keys: Record<string, string> }>
   >;
   listReleases(query: ReleaseQuery): Promise<{ items: Release[]; nextCursor?: string }>;
+  /** The newest releases of any entity, newest first; callers filter by what the reader may see. */
+  listLatestReleases(query: { limit: number; environment?: string }): Promise<Release[]>;
   getRelease(id: string): Promise<ReleaseDetail | undefined>;
   getEnvironments(
     entityRef: string,

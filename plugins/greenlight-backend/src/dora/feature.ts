@@ -8,6 +8,7 @@ import { KnexDoraStore } from './KnexDoraStore';
 import { tierResolver } from './ledgerInputs';
 import { doraRoutes } from './routes';
 import { RollupRefresher } from './RollupRefresher';
+import { signOffRoutes } from './signOffs';
 
 export const DORA_ROLLUP_TASK_ID = 'greenlight-dora-rollups';
 
@@ -38,13 +39,16 @@ export const doraFeature: GreenlightFeature = async ctx => {
     },
   });
 
+  const access = {
+    httpAuth: ctx.httpAuth,
+    permissions: ctx.permissions,
+    catalog: ctx.catalog,
+    serviceScopes: ctx.serviceScopes,
+  };
   const router = Router();
   router.use(
     incidentRoutes({
-      httpAuth: ctx.httpAuth,
-      permissions: ctx.permissions,
-      catalog: ctx.catalog,
-      serviceScopes: ctx.serviceScopes,
+      ...access,
       attributions: new IncidentAttributions(ctx.knex, {
         windowMs: settings.candidateWindowMs,
         productionEnvironments: ctx.environments.filter(e => e.tier === 'production').map(e => e.name),
@@ -53,15 +57,7 @@ export const doraFeature: GreenlightFeature = async ctx => {
       windowMs: settings.candidateWindowMs,
     }),
   );
-  router.use(doraRoutes({
-    httpAuth: ctx.httpAuth,
-    permissions: ctx.permissions,
-    catalog: ctx.catalog,
-    serviceScopes: ctx.serviceScopes,
-    knex: ctx.knex,
-    store,
-    ledger: ctx.store,
-    settings,
-  }));
+  router.use(signOffRoutes({ ...access, knex: ctx.knex }));
+  router.use(doraRoutes({ ...access, knex: ctx.knex, store, ledger: ctx.store, settings }));
   return router;
 };

@@ -117,8 +117,12 @@ describe('production-grade checklist', () => {
         { ...verdict('5', 'invalid', null), attestation_id: 'att-5b' },
       ]);
       await knex('audit_log').insert([
-        { at: NOW - 5 * DAY, actor: 'user:default/ada', action: 'dora.review.viewed', subject_type: 'group', subject_id: 'group:default/team-a' },
-        { at: NOW - 40 * DAY, actor: 'user:default/bob', action: 'dora.review.exported', subject_type: 'group', subject_id: 'group:default/team-b' },
+        { at: NOW - 5 * DAY, actor: 'user:default/ada', action: 'dora.review.signed', subject_type: 'group', subject_id: 'group:default/team-a' },
+        // too old to count
+        { at: NOW - 40 * DAY, actor: 'user:default/bob', action: 'dora.review.signed', subject_type: 'group', subject_id: 'group:default/team-b' },
+        // opening or exporting the figures is not a review
+        { at: NOW - 2 * DAY, actor: 'user:default/bob', action: 'dora.review.viewed', subject_type: 'group', subject_id: 'group:default/team-b' },
+        { at: NOW - 2 * DAY, actor: 'user:default/bob', action: 'dora.review.exported', subject_type: 'group', subject_id: 'group:default/team-b' },
         { at: NOW - DAY, actor: 'user:default/bob', action: 'dora.metrics.viewed', subject_type: 'group', subject_id: 'group:default/team-b' },
       ]);
 
@@ -150,7 +154,7 @@ describe('production-grade checklist', () => {
       const checks = await statuses('good');
       expect(checks['mandatory-tests'][1]).toMatch(/all 4 production deployment\(s\)/);
       expect(checks['progressive-rollback'][1]).toMatch(/3 production deployment\(s\) were canary or blue-green/);
-      expect(checks['dora-reviewed'][1]).toMatch(/group:default\/team-a review opened by user:default\/ada/);
+      expect(checks['dora-reviewed'][1]).toMatch(/group:default\/team-a review signed off by user:default\/ada/);
     });
 
     it('fails each check with the reason for a service that does not', async () => {
@@ -161,7 +165,7 @@ describe('production-grade checklist', () => {
         'fail',
         expect.stringMatching(/1 of 2 .*bad-2 \(all-at-once\); no SLO gates/),
       ]);
-      expect(checks['dora-reviewed']).toEqual(['fail', expect.stringMatching(/group:default\/team-b has not opened or exported/)]);
+      expect(checks['dora-reviewed']).toEqual(['fail', expect.stringMatching(/group:default\/team-b has not signed off/)]);
     });
 
     it('fails the positive checks when nothing runs in production, and needs a team owner', async () => {

@@ -13,7 +13,8 @@ import { ProvenanceVerdicts } from './provenanceVerdicts';
 const DAY = 24 * 60 * 60 * 1000;
 export const TESTS_WINDOW_DAYS = 90;
 export const REVIEW_WINDOW_DAYS = 30;
-export const DORA_REVIEW_ACTIONS = ['dora.review.viewed', 'dora.review.exported'];
+/** Only an explicit sign-off counts: opening or exporting the figures is not a review. */
+export const DORA_REVIEW_ACTIONS = ['dora.review.signed'];
 
 export const CHECK_TITLES: Record<ChecklistCheck['id'], string> = {
   'mandatory-tests': 'Every production deployment had passing tests',
@@ -160,8 +161,8 @@ export class ChecklistService {
       ? check(
           'dora-reviewed',
           true,
-          `${owner} review ${review.action === 'dora.review.exported' ? 'exported' : 'opened'} by ${review.actor} on ${new Date(review.at).toISOString().slice(0, 10)}`,
+          `${owner} review signed off by ${review.actor} on ${new Date(review.at).toISOString().slice(0, 10)}`,
         )
-      : check('dora-reviewed', false, `${owner} has not opened or exported its DORA review in the last ${REVIEW_WINDOW_DAYS} days`);
+      : check('dora-reviewed', false, `${owner} has not signed off its DORA review in the last ${REVIEW_WINDOW_DAYS} days`);
   }
 }

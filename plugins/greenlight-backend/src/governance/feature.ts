@@ -64,6 +64,7 @@ export const governanceFeature: GreenlightFeature = async ctx => {
     decisions,
     drift: new KnexDriftStore(ctx.knex),
     breakGlass,
+    windows,
     readiness: new ReadinessService({
       config,
       environments: ctx.environments,

@@ -3,6 +3,8 @@ import {
   digestSchema,
   greenlightOverridePermission,
   canonicalRefOf,
+  ChangeWindowsResponse,
+  ReadinessListResponse,
   safeString,
   greenlightReadinessDecidePermission,
 } from '@greenlight/backstage-plugin-greenlight-common';
@@ -20,7 +22,8 @@ import { decisionView } from './readinessService';
 import { requireTestsPolicy } from './changeRules';
 import { GovernanceRouteDeps, productionEnvironments } from './routeDeps';
 import { untestedDeploymentViolation } from './violations';
-import { AuditEntry } from './store/GovernanceStore';
+import { AuditEntry, StoredDecision } from './store/GovernanceStore';
+import { evaluateWindowsFor } from './changeWindows';
 
 const evidenceValue = z.union([z.string().max(4000), z.number(), z.boolean()]);
 
@@ -42,6 +45,11 @@ export const readinessBodySchema = z.object({
     .optional(),
 });
 
+const listQuery = z.object({
+  entityRef: z.string().min(1),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+
 const overrideBodySchema = z.object({
   reason: z.string().trim().min(1, 'a reason is required').max(2000),
 });
@@ -57,6 +65,41 @@ export function readinessRoutes(deps: GovernanceRouteDeps) {
     // A decision is recorded and shows on the release, so asking is a write of its own.
     await authorizeEntityWrite(deps, credentials, greenlightReadinessDecidePermission, entityRef);
     res.json(await deps.readiness.decide(entity, body, actorOf(credentials)));
+  });
+
+  router.get('/v1/readiness', async (req, res) => {
+    const credentials = await reader(deps, req);
+    const q = parseInput(listQuery, req.query, 'query');
+    const entity = await assertCanReadEntity(deps, credentials, normaliseEntityRef(q.entityRef));
+    const entityRef = canonicalRefOf(entity);
+    const decisions = await deps.decisions.listForEntity(entityRef, q.limit);
+    const sources = new Map<string, StoredDecision | undefined>();
+    for (const d of decisions) {
+      if (d.overrideOf && !sources.has(d.overrideOf)) sources.set(d.overrideOf, await deps.decisions.get(d.overrideOf));
+    }
+    const body: ReadinessListResponse = {
+      entityRef,
+      items: decisions.map(d => decisionView(d, d.overrideOf ? sources.get(d.overrideOf) : undefined)),
+    };
+    res.json(body);
+  });
+
+  // Whether a plain code change of the entity may ship now, per environment, and when next.
+  router.get('/v1/change-windows', async (req, res) => {
+    const credentials = await reader(deps, req);
+    const q = parseInput(z.object({ entityRef: z.string().min(1) }), req.query, 'query');
+    const entity = await assertCanReadEntity(deps, credentials, normaliseEntityRef(q.entityRef));
+    const windows = deps.windows;
+    const now = deps.now();
+    const body: ChangeWindowsResponse = {
+      entityRef: canonicalRefOf(entity),
+      configured: windows.rules.length > 0 || windows.freezes.length > 0,
+      environments: deps.environments.map(env => ({
+        environment: env.name,
+        ...evaluateWindowsFor(entity, windows, ['code'], env.name, now).window,
+      })),
+    };
+    res.json(body);
   });
 
   router.get('/v1/readiness/:decisionId', async (req, res) => {

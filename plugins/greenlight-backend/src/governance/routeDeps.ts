@@ -2,6 +2,7 @@ import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import { EnvironmentConfig } from '../config';
 import { AccessDeps } from '../router/access';
+import { ChangeWindowConfig } from './changeWindows';
 import { ChecklistService } from './checklistService';
 import { GovernanceConfig } from './governanceConfig';
 import { LedgerFacts } from './ledgerFacts';
@@ -17,6 +18,7 @@ export type GovernanceRouteDeps = AccessDeps & {
   decisions: ReadinessStore;
   drift: DriftStore;
   breakGlass: BreakGlassStore;
+  windows: ChangeWindowConfig;
   now: () => number;
 };
 

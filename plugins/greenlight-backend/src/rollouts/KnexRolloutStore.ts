@@ -129,6 +129,9 @@ function due(now: number) {
       );
 }
 
+/** States in which a rollout is still under way (not yet promoted, rolled back or aborted). */
+const IN_PROGRESS = ['analysing', 'paused', 'paused-inconclusive'];
+
 export class KnexRolloutStore implements RolloutStore {
   constructor(private readonly knex: Knex) {}
 
@@ -179,6 +182,7 @@ export class KnexRolloutStore implements RolloutStore {
     if (query.entityRef) q.where('entity_ref', query.entityRef);
     if (query.deploymentId) q.where('deployment_id', query.deploymentId);
     if (query.state) q.where('state', query.state);
+    if (query.active) q.whereIn('state', IN_PROGRESS);
     const rows = await q
       .orderBy([{ column: 'started_at', order: 'desc' }, { column: 'id' }])
       .limit(query.limit);

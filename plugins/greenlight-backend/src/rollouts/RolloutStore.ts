@@ -111,6 +111,8 @@ export type RolloutQuery = {
   entityRef?: string;
   deploymentId?: string;
   state?: RolloutState;
+  /** Only rollouts still in progress (analysing or paused). */
+  active?: boolean;
   limit: number;
 };
 

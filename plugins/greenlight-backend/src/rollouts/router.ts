@@ -203,6 +203,7 @@ export function rolloutsRouter(deps: RolloutRouterDeps): express.Router {
       entityRef,
       deploymentId: query.deploymentId,
       state: query.state,
+      active: query.active,
       limit: query.limit,
     });
     const visible: RolloutRecord[] = [];

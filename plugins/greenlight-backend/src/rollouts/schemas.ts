@@ -34,11 +34,16 @@ export const listRolloutsSchema = z
     entityRef: z.string().min(1).optional(),
     deploymentId: z.string().min(1).optional(),
     state: z.enum(rolloutStates).optional(),
+    active: z
+      .enum(['true', 'false'])
+      .transform(v => v === 'true')
+      .optional(),
     limit: z.coerce.number().int().min(1).max(100).default(20),
   })
-  .refine(q => q.entityRef || q.deploymentId, {
+  // Across the organisation only what is in progress: the history is read per entity.
+  .refine(q => q.entityRef || q.deploymentId || q.active, {
     path: ['entityRef'],
-    message: 'give entityRef or deploymentId',
+    message: 'give entityRef, deploymentId or active=true',
   });
 
 export const actionSchema = z

@@ -82,6 +82,24 @@ export async function assertCanReadEntity(
 }
 
 /**
+ * Which of the entities the caller can read in the catalog (credentials forwarded), for reads
+ * across the organisation: one catalog request for all of them.
+ */
+export async function visibleEntityRefs(
+  deps: AccessDeps,
+  credentials: BackstageCredentials,
+  entityRefs: string[],
+): Promise<Set<string>> {
+  const refs = [...new Set(entityRefs)];
+  if (refs.length === 0) return new Set();
+  const { items } = await deps.catalog.getEntitiesByRefs(
+    { entityRefs: refs, fields: ['kind', 'metadata.name', 'metadata.namespace'] },
+    { credentials },
+  );
+  return new Set(refs.filter((_, i) => Boolean(items[i])));
+}
+
+/**
  * Whether the caller may do `permission` on each entity; one permission request per entity.
  * User decisions come from the permission policy; conditional ones (IS_ENTITY_OWNER,
  * HAS_ANNOTATION, …) are applied by the catalog, which the permission backend asks because the

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { EnvironmentConfig } from '../config';
 import { ReleaseEnricher } from '../context';
 import { EnvironmentState, LedgerStore, Release } from '../database/LedgerStore';
-import { AccessDeps, assertCanReadEntity, normaliseEntityRef, reader } from './access';
+import { AccessDeps, assertCanReadEntity, normaliseEntityRef, reader, visibleEntityRefs } from './access';
 import { parseInput, timeParam } from './validation';
 
 const releasesQuery = z.object({
@@ -23,6 +23,14 @@ const changesQuery = z.object({
   to: timeParam,
   limit: z.coerce.number().int().min(1).max(2000).default(500),
 });
+
+const latestQuery = z.object({
+  environment: z.string().min(1).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+
+/** Releases read per release shown, so that hidden entities rarely leave a page short. */
+const LATEST_OVERFETCH = 4;
 
 function decodeCursor(cursor: string) {
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
@@ -71,6 +79,17 @@ export function readRoutes(
       cursor: q.cursor ? decodeCursor(q.cursor) : undefined,
     });
     res.json({ ...page, items: await enrichReleases(page.items) });
+  });
+
+  // Across the organisation: the newest releases of the entities the reader may see. Entities
+  // the catalog hides from the reader are left out, so a page can hold fewer than `limit`.
+  router.get('/v1/releases/latest', async (req, res) => {
+    const credentials = await reader(deps, req);
+    const q = parseInput(latestQuery, req.query, 'query');
+    const candidates = await store.listLatestReleases({ limit: q.limit * LATEST_OVERFETCH, environment: q.environment });
+    const visible = await visibleEntityRefs(deps, credentials, candidates.flatMap(r => (r.entityRef ? [r.entityRef] : [])));
+    const items = candidates.filter(r => r.entityRef && visible.has(r.entityRef)).slice(0, q.limit);
+    res.json({ items: await enrichReleases(items) });
   });
 
   router.get('/v1/releases/:id', async (req, res) => {

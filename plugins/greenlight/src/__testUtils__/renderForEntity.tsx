@@ -1,10 +1,10 @@
 import type { Entity } from '@backstage/catalog-model';
 import { alertApiRef } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import { entityRouteRef, EntityProvider } from '@backstage/plugin-catalog-react';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { catalogApiRef, entityRouteRef, EntityProvider } from '@backstage/plugin-catalog-react';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { mockApis, renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { ReactElement } from 'react';
 import { GreenlightApi, greenlightApiRef } from '../api';
 import { componentEntity } from './fixtures';
@@ -24,24 +24,27 @@ export function renderForEntity(
     entity?: Entity;
     routeEntries?: string[];
     alertApi?: ReturnType<typeof fakeAlertApi>;
-    /** Whether the permission API allows what is asked; allowed unless told otherwise. */
-    allowed?: boolean;
     mountedRoutes?: Record<string, any>;
+    /**
+     * Which permissions the signed-in user holds: all or none, or by name; all when not given.
+     */
+    allowed?: boolean | ((permission: string) => boolean);
+    /** Entities the catalog holds, for components that list them. */
+    catalogEntities?: Entity[];
   },
 ) {
+  const given = options.allowed ?? true;
+  const allowed = typeof given === 'function' ? given : () => given;
+  const permissionApi = mockApis.permission.mock({
+    authorize: async request => ({ result: allowed(request.permission.name) ? 'ALLOW' : 'DENY' }) as any,
+  });
   return renderInTestApp(
     <TestApiProvider
       apis={[
         [greenlightApiRef, options.api],
         [alertApiRef, options.alertApi ?? fakeAlertApi()],
-        [
-          permissionApiRef,
-          {
-            authorize: async () => ({
-              result: options.allowed === false ? AuthorizeResult.DENY : AuthorizeResult.ALLOW,
-            }),
-          },
-        ],
+        [permissionApiRef, permissionApi],
+        [catalogApiRef, catalogApiMock({ entities: options.catalogEntities ?? [] })],
       ]}
     >
       <EntityProvider entity={options.entity ?? componentEntity}>{element}</EntityProvider>

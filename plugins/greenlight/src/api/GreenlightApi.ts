@@ -1,6 +1,19 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import {
   ArtifactProvenance,
+  BreakGlassEntityResponse,
+  BreakGlassGroupResponse,
+  BreakGlassView,
+  ChangeWindowsResponse,
+  ChecklistSummaryResponse,
+  DoraReviewSignOff,
+  DoraSignOffRequest,
+  DriftResponse,
+  EmergencyStopView,
+  ReadinessListResponse,
+  Release,
+  UnmappedEvent,
+  ViolationsResponse,
   ChangeItem,
   ChangesQuery,
   ChecklistResponse,
@@ -49,6 +62,27 @@ export interface GreenlightApi {
   /** Records a person's decision; DORA counts it by the time this resolves. */
   attributeIncident(incidentId: string, request: IncidentAttributionRequest): Promise<IncidentAttribution>;
   undoIncidentAttribution(incidentId: string): Promise<void>;
+  /** The entity's latest readiness decisions, newest first. */
+  listReadiness(entityRef: string): Promise<ReadinessListResponse>;
+  /** Whether a code change of the entity may ship now, per environment. */
+  getChangeWindows(entityRef: string): Promise<ChangeWindowsResponse>;
+  getDrift(entityRef: string): Promise<DriftResponse>;
+  getViolations(entityRef: string): Promise<ViolationsResponse>;
+  listBreakGlass(entityRef: string): Promise<BreakGlassEntityResponse>;
+  listTeamBreakGlass(groupRef: string): Promise<BreakGlassGroupResponse>;
+  /** Answers with the change as it is after the reconciliation. */
+  reconcileBreakGlass(id: string, request: { link: string; note?: string }): Promise<BreakGlassView>;
+  getChecklistSummary(groupRef: string): Promise<ChecklistSummaryResponse>;
+  listEmergencyStops(): Promise<EmergencyStopView[]>;
+  pullEmergencyStop(request: { reason: string; environment?: string }): Promise<EmergencyStopView>;
+  liftEmergencyStop(environment?: string): Promise<void>;
+  /** Rollouts in progress on every entity the reader may see. */
+  listActiveRollouts(): Promise<RolloutView[]>;
+  /** The newest releases of every entity the reader may see. */
+  listLatestReleases(limit?: number): Promise<Release[]>;
+  listUnmapped(limit?: number): Promise<UnmappedEvent[]>;
+  listDoraSignOffs(groupRef: string): Promise<DoraReviewSignOff[]>;
+  signOffDoraReview(request: DoraSignOffRequest): Promise<DoraReviewSignOff>;
 }
 
 /** @public */

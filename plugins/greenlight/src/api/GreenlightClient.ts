@@ -4,6 +4,20 @@ import { GreenlightApi } from './GreenlightApi';
 import { parseArtifact } from './parseArtifact';
 import {
   ArtifactProvenance,
+  BreakGlassEntityResponse,
+  BreakGlassGroupResponse,
+  BreakGlassView,
+  ChangeWindowsResponse,
+  ChecklistSummaryResponse,
+  DoraReviewSignOff,
+  DoraReviewSignOffsResponse,
+  DoraSignOffRequest,
+  DriftResponse,
+  EmergencyStopView,
+  ReadinessListResponse,
+  Release,
+  UnmappedEvent,
+  ViolationsResponse,
   ChangeItem,
   ChangesQuery,
   ChecklistResponse,
@@ -116,6 +130,79 @@ export class GreenlightClient implements GreenlightApi {
     await this.send(`/v1/incidents/${encodeURIComponent(incidentId)}/attribution`, {}, { method: 'DELETE' });
   }
 
+  listReadiness(entityRef: string): Promise<ReadinessListResponse> {
+    return this.getJson<ReadinessListResponse>('/v1/readiness', { entityRef });
+  }
+
+  getChangeWindows(entityRef: string): Promise<ChangeWindowsResponse> {
+    return this.getJson<ChangeWindowsResponse>('/v1/change-windows', { entityRef });
+  }
+
+  getDrift(entityRef: string): Promise<DriftResponse> {
+    return this.getJson<DriftResponse>('/v1/drift', { entityRef });
+  }
+
+  getViolations(entityRef: string): Promise<ViolationsResponse> {
+    return this.getJson<ViolationsResponse>('/v1/violations', { entityRef });
+  }
+
+  listBreakGlass(entityRef: string): Promise<BreakGlassEntityResponse> {
+    return this.getJson<BreakGlassEntityResponse>('/v1/break-glass', { entityRef });
+  }
+
+  listTeamBreakGlass(groupRef: string): Promise<BreakGlassGroupResponse> {
+    return this.getJson<BreakGlassGroupResponse>('/v1/break-glass', { groupRef });
+  }
+
+  reconcileBreakGlass(id: string, request: { link: string; note?: string }): Promise<BreakGlassView> {
+    return this.postJson<BreakGlassView>(`/v1/break-glass/${encodeURIComponent(id)}/reconcile`, request);
+  }
+
+  getChecklistSummary(groupRef: string): Promise<ChecklistSummaryResponse> {
+    return this.getJson<ChecklistSummaryResponse>('/v1/checklist/summary', { groupRef });
+  }
+
+  async listEmergencyStops(): Promise<EmergencyStopView[]> {
+    return (await this.getJson<{ stops: EmergencyStopView[] }>('/v1/emergency-stop')).stops;
+  }
+
+  pullEmergencyStop(request: { reason: string; environment?: string }): Promise<EmergencyStopView> {
+    return this.postJson<EmergencyStopView>('/v1/emergency-stop', request);
+  }
+
+  async liftEmergencyStop(environment?: string): Promise<void> {
+    await this.send('/v1/emergency-stop', { environment }, { method: 'DELETE' });
+  }
+
+  async listActiveRollouts(): Promise<RolloutView[]> {
+    return (await this.getJson<{ items: RolloutView[] }>('/v1/rollouts', { active: 'true', limit: 100 })).items;
+  }
+
+  async listLatestReleases(limit = 20): Promise<Release[]> {
+    return (await this.getJson<{ items: Release[] }>('/v1/releases/latest', { limit })).items;
+  }
+
+  async listUnmapped(limit = 50): Promise<UnmappedEvent[]> {
+    return (await this.getJson<{ items: UnmappedEvent[] }>('/v1/unmapped', { limit })).items;
+  }
+
+  async listDoraSignOffs(groupRef: string): Promise<DoraReviewSignOff[]> {
+    return (await this.getJson<DoraReviewSignOffsResponse>('/v1/dora/reviews', { groupRef })).items;
+  }
+
+  signOffDoraReview(request: DoraSignOffRequest): Promise<DoraReviewSignOff> {
+    return this.postJson<DoraReviewSignOff>('/v1/dora/reviews', request);
+  }
+
+  private async postJson<T>(path: string, body: object): Promise<T> {
+    const response = await this.send(path, {}, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return (await response.json()) as T;
+  }
+
   private async getJson<T>(path: string, query: Query = {}): Promise<T> {
     const response = await this.send(path, query);
     return (await response.json()) as T;
@@ -138,6 +225,7 @@ function doraParams(query: DoraQuery): Query {
   return {
     entityRef: query.entityRef,
     groupRef: query.groupRef,
+    systemRef: query.systemRef,
     from: query.from,
     to: query.to,
     bucket: query.bucket,

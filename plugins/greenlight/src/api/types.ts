@@ -5,7 +5,20 @@ import type {
 } from '@greenlight/backstage-plugin-greenlight-common';
 
 export type {
+  BreakGlassEntityResponse,
+  BreakGlassGroupResponse,
+  BreakGlassView,
   ChangeItem,
+  ChangeWindowsResponse,
+  ChecklistSummaryResponse,
+  DoraReviewSignOff,
+  DoraReviewSignOffsResponse,
+  DriftItemView,
+  DriftResponse,
+  PolicyViolation,
+  ReadinessDecisionView,
+  ReadinessListResponse,
+  ViolationsResponse,
   ChecklistCheck,
   ChecklistResponse,
   CommitView,
@@ -60,10 +73,11 @@ export type RolloutAction = RolloutView['allowedActions'][number];
 /** @public */
 export type RolloutActionRequest = { action: RolloutAction; reason: string };
 
-/** One entity or every entity a group owns. @public */
+/** One entity, every entity a group owns, or every entity of a system. @public */
 export type DoraScopeQuery =
-  | { entityRef: string; groupRef?: undefined }
-  | { groupRef: string; entityRef?: undefined };
+  | { entityRef: string; groupRef?: undefined; systemRef?: undefined }
+  | { groupRef: string; entityRef?: undefined; systemRef?: undefined }
+  | { systemRef: string; entityRef?: undefined; groupRef?: undefined };
 
 /** @public */
 export type DoraQuery = DoraScopeQuery & {
@@ -157,4 +171,28 @@ export type SourceStatus = {
   webhook: boolean;
   pull: boolean;
   progress: Array<{ key: string; value: unknown; updatedAt: string }>;
+};
+
+/** An emergency stop in force. @public */
+export type EmergencyStopView = {
+  scope: 'organisation' | 'environment';
+  environment: string | null;
+  reason: string;
+  pulledBy: string;
+  pulledAt: string;
+};
+
+/** An event the ledger could not attach to a catalog entity yet. @public */
+export type UnmappedEvent = {
+  id: string;
+  type: string;
+  receivedAt: string;
+  keys: Record<string, string>;
+};
+
+/** A team member's sign-off of the team's DORA review. @public */
+export type DoraSignOffRequest = {
+  groupRef: string;
+  notes: string;
+  window: { from: string; to: string };
 };

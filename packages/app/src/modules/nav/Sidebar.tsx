@@ -23,6 +23,7 @@ export const SidebarContent = NavContentBlueprint.make({
           <SidebarLogo />
           <SidebarGroup label="Menu" icon={<MenuIcon />}>
             {nav.take('page:catalog')}
+            {nav.take('page:greenlight')}
             {nav.take('page:scaffolder')}
             <SidebarDivider />
             <SidebarScrollWrapper>

@@ -42,6 +42,8 @@ export interface ReadinessStore {
   /** Overrides a blocked decision once; false when it was already overridden. */
   override(id: string, override: StoredOverride, audit: AuditEntry[]): Promise<boolean>;
   listForRelease(entityRef: string, link: ReleaseLink, limit: number): Promise<StoredDecision[]>;
+  /** The entity's latest decisions, newest first. */
+  listForEntity(entityRef: string, limit: number): Promise<StoredDecision[]>;
   /** Decisions naming any of the deployments or artifacts, for a page of releases. */
   listForReleases(deploymentIds: string[], artifactDigests: string[]): Promise<StoredDecision[]>;
 }

@@ -114,6 +114,17 @@ export class KnexReadinessStore implements ReadinessStore {
     return rows.map(fromRow);
   }
 
+  async listForEntity(entityRef: string, limit: number) {
+    const rows = await this.knex('readiness_decisions')
+      .where('entity_ref', entityRef)
+      .orderBy([
+        { column: 'decided_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(limit);
+    return rows.map(fromRow);
+  }
+
   async listForReleases(deploymentIds: string[], artifactDigests: string[]) {
     if (deploymentIds.length === 0 && artifactDigests.length === 0) return [];
     const rows = await this.knex('readiness_decisions')

@@ -5,7 +5,7 @@ import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { Typography } from '@material-ui/core';
 import { useMemo } from 'react';
 import useAsync from 'react-use/esm/useAsync';
-import { greenlightApiRef } from '../../api';
+import { DoraScopeQuery, greenlightApiRef } from '../../api';
 import { useEntityRef } from '../../hooks/useEntityRef';
 import { presetWindow, windowToRange } from '../../lib/doraWindow';
 import { formatDay } from '../../lib/format';
@@ -15,15 +15,28 @@ import { DoraSummaryTable } from './DoraSummaryTable';
 
 const CARD_WINDOW_DAYS = 90;
 
-/** The entity's five DORA metrics over the last 90 days. */
+/** A system's or a team's figures cover the entities in it; anything else is one entity. */
+function scopeOf(kind: string, ref: string): DoraScopeQuery {
+  switch (kind.toLocaleLowerCase('en-US')) {
+    case 'system':
+      return { systemRef: ref };
+    case 'group':
+      return { groupRef: ref };
+    default:
+      return { entityRef: ref };
+  }
+}
+
+/** The five DORA metrics over the last 90 days of the entity, or of the system or team on screen. */
 export function DoraCard() {
   const api = useApi(greenlightApiRef);
   const { entity, entityRef } = useEntityRef();
   const entityRoute = useRouteRef(entityRouteRef);
+  const kind = entity.kind.toLocaleLowerCase('en-US');
   const window = useMemo(() => presetWindow(CARD_WINDOW_DAYS, new Date(), 'week'), []);
   const { value, loading, error } = useAsync(
-    () => api.getDora({ entityRef, ...windowToRange(window), bucket: window.bucket }),
-    [api, entityRef, window],
+    () => api.getDora({ ...scopeOf(kind, entityRef), ...windowToRange(window), bucket: window.bucket }),
+    [api, kind, entityRef, window],
   );
 
   let body;
@@ -34,7 +47,7 @@ export function DoraCard() {
       <EmptyState
         missing="data"
         title="No production deployment in the last 90 days"
-        description="DORA metrics count production deployments; none was recorded for this entity in the window."
+        description={`DORA metrics count production deployments; none was recorded for this ${kind} in the window.`}
       />
     );
   } else {
@@ -59,7 +72,7 @@ export function DoraCard() {
   }
   return (
     <InfoCard
-      title="DORA"
+      title={kind === 'system' ? 'DORA of the system' : 'DORA'}
       subheader={`${formatDay(window.from)} – ${formatDay(window.to)} (last ${CARD_WINDOW_DAYS} days)`}
     >
       {body}

@@ -19,7 +19,12 @@ function renderReview(api: Partial<GreenlightApi>, search = '', alertApi = fakeA
       <DoraReview now={NOW} />
       <Location />
     </>,
-    { api, entity: groupEntity, routeEntries: [`/dora-review${search}`], alertApi },
+    {
+      api: { listDoraSignOffs: async () => [], ...api },
+      entity: groupEntity,
+      routeEntries: [`/dora-review${search}`],
+      alertApi,
+    },
   );
 }
 

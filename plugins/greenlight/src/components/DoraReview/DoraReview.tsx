@@ -20,6 +20,7 @@ import { LoadError } from '../common';
 import { BreakdownTable } from './BreakdownTable';
 import { CsvExportButton } from './CsvExportButton';
 import { DataQuality } from './DataQuality';
+import { DoraSignOff } from './DoraSignOff';
 import { MetricComparison } from './MetricComparison';
 import { TrendCharts } from './TrendCharts';
 import { WindowPicker } from './WindowPicker';
@@ -94,6 +95,9 @@ export function DoraReview(props: { now?: Date }) {
           <InfoCard title="Data quality">
             <DataQuality findings={value.dataQuality} />
           </InfoCard>
+        </Grid>
+        <Grid item xs={12}>
+          <DoraSignOff groupRef={entityRef} window={windowToRange(window)} windowLabel={describeWindow(window)} />
         </Grid>
       </Grid>
     );

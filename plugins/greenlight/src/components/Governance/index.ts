@@ -1,0 +1,2 @@
+export { GovernanceContent } from './GovernanceContent';
+export { TeamGovernanceContent } from './TeamGovernanceContent';

@@ -1,0 +1,1 @@
+export { GreenlightOverview, GreenlightPage } from './GreenlightPage';
