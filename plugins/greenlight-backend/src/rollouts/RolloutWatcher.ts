@@ -49,6 +49,11 @@ export type WatcherDeps = {
   config: Pick<RolloutsConfig, 'concurrency' | 'leaseMs' | 'retry'>;
   /** Configured secrets, scrubbed from error texts before they are stored or logged. */
   secrets?: string[];
+  /**
+   * Called after an evaluation of the entity's rollout was recorded, so open pages can show
+   * the gates' progress; state changes are also announced through the audit trail.
+   */
+  onEvaluated?: (entityRef: string) => Promise<void>;
   now?: () => number;
 };
 
@@ -285,7 +290,10 @@ export class RolloutWatcher {
       return;
     }
     const transition = write.transition;
-    if (!transition) return;
+    if (!transition) {
+      await this.deps.onEvaluated?.(rollout.entityRef);
+      return;
+    }
     await this.audit(rollout, `rollout.${transition.to}`, {
       reason: transition.reason,
       shadow: decision.shadow,

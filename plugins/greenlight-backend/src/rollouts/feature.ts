@@ -11,6 +11,7 @@ import { rolloutsRouter } from './router';
 import { RolloutService } from './RolloutService';
 import { RolloutWatcher } from './RolloutWatcher';
 import { withWatcherEvents } from '../platform/watcherEvents';
+import { announcingRolloutChanges } from '../platform/entitySignals';
 
 export const WATCHER_TASK_ID = 'greenlight-rollout-watcher';
 export const CATCH_UP_TASK_ID = 'greenlight-rollouts-catch-up';
@@ -105,7 +106,10 @@ export const rolloutsFeature: GreenlightFeature = async ctx => {
     urlReader: ctx.urlReader,
     environments: ctx.environments,
   });
-  const audit = withWatcherEvents(ctx.store.appendAudit.bind(ctx.store), ctx);
+  const audit = announcingRolloutChanges(
+    withWatcherEvents(ctx.store.appendAudit.bind(ctx.store), ctx),
+    ctx.entitySignals,
+  );
   const stops = new EmergencyStopStore(ctx.knex);
   const watcher = new RolloutWatcher({
     store,
@@ -120,6 +124,7 @@ export const rolloutsFeature: GreenlightFeature = async ctx => {
     secrets: [config.webhook?.secret, config.argo?.token].filter(
       (s): s is string => Boolean(s),
     ),
+    onEvaluated: entityRef => ctx.entitySignals.changed([entityRef], 'rollout'),
   });
   const service = new RolloutService({
     store,
