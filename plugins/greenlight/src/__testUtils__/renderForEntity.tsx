@@ -1,5 +1,5 @@
 import type { Entity } from '@backstage/catalog-model';
-import { alertApiRef } from '@backstage/core-plugin-api';
+import { alertApiRef, ApiRef } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import { entityRouteRef, EntityProvider } from '@backstage/plugin-catalog-react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
@@ -23,6 +23,8 @@ export function renderForEntity(
     routeEntries?: string[];
     alertApi?: ReturnType<typeof fakeAlertApi>;
     mountedRoutes?: Record<string, any>;
+    /** More APIs the element uses, e.g. signals. */
+    apis?: Array<[ApiRef<any>, any]>;
   },
 ) {
   return renderInTestApp(
@@ -30,6 +32,7 @@ export function renderForEntity(
       apis={[
         [greenlightApiRef, options.api],
         [alertApiRef, options.alertApi ?? fakeAlertApi()],
+        ...(options.apis ?? []),
       ]}
     >
       <EntityProvider entity={options.entity ?? componentEntity}>{element}</EntityProvider>

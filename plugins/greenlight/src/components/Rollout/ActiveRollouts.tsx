@@ -3,7 +3,7 @@ import { useApi } from '@backstage/core-plugin-api';
 import { Box, Button, Divider, Typography } from '@material-ui/core';
 import { Fragment } from 'react';
 import { greenlightApiRef, RolloutState, RolloutView } from '../../api';
-import { useDeliveryRefresh } from '../../hooks/useDeliveryRefresh';
+import { useDeliveryLiveness, useDeliveryRefresh } from '../../hooks/useDeliveryRefresh';
 import { usePolling } from '../../hooks/usePolling';
 import { LoadError } from '../common';
 import { RolloutDetail } from './RolloutDetail';
@@ -34,6 +34,7 @@ export function ActiveRollouts(props: {
 }) {
   const api = useApi(greenlightApiRef);
   const tick = useDeliveryRefresh();
+  const liveness = useDeliveryLiveness();
   const { value, error, loading, updatedAt, refresh } = usePolling<RolloutView[]>(
     async () => {
       const results = await Promise.allSettled(
@@ -83,6 +84,7 @@ export function ActiveRollouts(props: {
       subheader={
         <Box>
           {updatedAt ? `Updated ${updatedAt.toLocaleTimeString()}` : ''}
+          {updatedAt && liveness ? ` · ${livenessText(liveness)}` : ''}
           <span role="status">{error && value ? ' · the last refresh failed; showing the previous state' : ''}</span>
         </Box>
       }
@@ -103,4 +105,10 @@ function FinishedRollout(props: { rollout: RolloutView }) {
       </Typography>
     </Box>
   );
+}
+
+/** Whether the reader can trust the card to change by itself, and how soon. */
+function livenessText(liveness: { live: boolean; intervalMs: number }) {
+  if (liveness.live) return 'updates live';
+  return `refreshes every ${Math.round(liveness.intervalMs / 1000)} s`;
 }
