@@ -1,11 +1,13 @@
 import { InfoCard, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { Box, Button, Divider, Typography } from '@material-ui/core';
-import { Fragment } from 'react';
-import { greenlightApiRef, RolloutState, RolloutView } from '../../api';
+import { Fragment, useCallback, useState } from 'react';
+import { greenlightApiRef, RolloutAction, RolloutState, RolloutView } from '../../api';
 import { useDeliveryLiveness, useDeliveryRefresh } from '../../hooks/useDeliveryRefresh';
 import { usePolling } from '../../hooks/usePolling';
 import { LoadError } from '../common';
+import { ActionDialog } from './ActionDialog';
+import { RolloutActionHost } from './RolloutActions';
 import { RolloutDetail } from './RolloutDetail';
 import { RolloutHeading } from './RolloutHeading';
 import { rolloutOutcome } from './rolloutOutcome';
@@ -55,6 +57,12 @@ export function ActiveRollouts(props: {
     tick,
   );
 
+  const [pending, setPending] = useState<{ rollout: RolloutView; action: RolloutAction }>();
+  const openAction = useCallback(
+    (rollout: RolloutView, action: RolloutAction) => setPending({ rollout, action }),
+    [],
+  );
+
   let body;
   if (loading && !value) body = <Progress />;
   else if (error && !value) body = <LoadError error={error} what="this entity's rollouts" />;
@@ -79,6 +87,7 @@ export function ActiveRollouts(props: {
   }
 
   return (
+    <RolloutActionHost.Provider value={openAction}>
     <InfoCard
       title="Rollouts"
       subheader={
@@ -90,7 +99,20 @@ export function ActiveRollouts(props: {
       }
     >
       {body}
+      {pending && (
+        <ActionDialog
+          rollout={pending.rollout}
+          current={value?.find(r => r.id === pending.rollout.id)}
+          action={pending.action}
+          onClose={() => setPending(undefined)}
+          onDone={() => {
+            setPending(undefined);
+            refresh();
+          }}
+        />
+      )}
     </InfoCard>
+    </RolloutActionHost.Provider>
   );
 }
 
