@@ -55,6 +55,8 @@ export interface LedgerStore {
     Array<{ id: string; type: string; receivedAt: string; keys: Record<string, string> }>
   >;
   listReleases(query: ReleaseQuery): Promise<{ items: Release[]; nextCursor?: string }>;
+  /** How many releases match the query's filters, over all its pages. */
+  countReleases(query: Omit<ReleaseQuery, 'limit' | 'cursor'>): Promise<number>;
   getRelease(id: string): Promise<ReleaseDetail | undefined>;
   getEnvironments(
     entityRef: string,
