@@ -170,11 +170,22 @@ export type RolloutView = {
   deploymentId: string;
   artifactDigest: string | null;
   strategy: 'canary' | 'blue-green';
+  /** The version being rolled out, as the ledger records its deployment. */
+  version?: string | null;
   state: RolloutState;
   startedAt: string;
   updatedAt: string;
   nextEvaluationAt: string | null;
-  gates: Array<{ id: string; kind: string; shadow: boolean; description?: string }>;
+  gates: Array<{
+    id: string;
+    kind: string;
+    shadow: boolean;
+    description?: string;
+    /** How many failures roll back: in a row, or k within the last n evaluations. */
+    failureRule?: { kind: 'consecutive'; count: number } | { kind: 'k-of-n'; k: number; n: number };
+    /** Passing evaluations after which the gate promotes. */
+    evaluations?: number;
+  }>;
   evaluations: GateEvaluationView[];
   rollback: {
     status: 'pending' | 'succeeded' | 'failed';

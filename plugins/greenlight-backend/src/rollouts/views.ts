@@ -26,6 +26,7 @@ export function toRolloutView(
   r: RolloutRecord,
   evaluations: EvaluationRecord[],
   permitted: { rolloutAction: boolean; override: boolean },
+  version: string | null = null,
 ): RolloutView {
   return {
     id: r.id,
@@ -34,6 +35,7 @@ export function toRolloutView(
     deploymentId: r.deploymentId,
     artifactDigest: r.artifactDigest,
     strategy: r.strategy,
+    version,
     state: r.state,
     startedAt: iso(r.startedAt),
     updatedAt: iso(r.updatedAt),
@@ -46,6 +48,8 @@ export function toRolloutView(
       kind: g.kind,
       shadow: g.policy.shadow,
       ...(g.description ? { description: g.description } : {}),
+      failureRule: g.policy.failureRule,
+      evaluations: g.policy.evaluations,
     })),
     evaluations: evaluations.map(toEvaluationView),
     rollback: r.rollback

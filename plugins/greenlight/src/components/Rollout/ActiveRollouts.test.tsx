@@ -38,6 +38,22 @@ describe('ActiveRollouts', () => {
     expect(actions.getAllByRole('button').map(b => b.textContent)).toEqual(['Pause', 'Roll back']);
   });
 
+  it('shows the version rolled out and how close each gate is to a decision, in its own rule', async () => {
+    const base = rollout();
+    await renderRollouts({
+      listRollouts: listing(
+        rollout({
+          version: '1.4.0',
+          gates: [{ ...base.gates[0], failureRule: { kind: 'k-of-n', k: 3, n: 5 }, evaluations: 12 }],
+        }),
+      ),
+    });
+    expect(await screen.findByText('Rolling out 1.4.0 · payments-1.4.0-production (abababababab)')).toBeInTheDocument();
+    expect(
+      screen.getByText('1 of 3 failures within the last 5 evaluations so far · evaluation 2 of 12'),
+    ).toBeInTheDocument();
+  });
+
   it('offers no action to a reader the backend allows none', async () => {
     await renderRollouts({ listRollouts: listing(rollout({ allowedActions: [] })) });
     expect(await screen.findByLabelText('Rollout state: Analysing')).toBeInTheDocument();

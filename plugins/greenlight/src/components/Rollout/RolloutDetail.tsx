@@ -28,7 +28,8 @@ export function RolloutDetail(props: { rollout: RolloutView; onChanged: () => vo
     <Box>
       <RolloutHeading rollout={rollout} />
       <Typography variant="body2">
-        Rolling out {rollout.deploymentId}
+        Rolling out {rollout.version ? `${rollout.version} · ` : ''}
+        {rollout.deploymentId}
         {rollout.artifactDigest ? ` (${shortDigest(rollout.artifactDigest)})` : ''}
       </Typography>
       <Typography variant="body2" color="textSecondary">
@@ -58,9 +59,9 @@ export function RolloutDetail(props: { rollout: RolloutView; onChanged: () => vo
                 <Typography variant="caption">Not evaluated yet</Typography>
               )}
             </Box>
-            {failingStreak(s) > 0 && (
+            {progressTowardsDecision(s, rollout.gates.find(g => g.id === s.id)) && (
               <Typography variant="body2" role="status">
-                {failingStreak(s)} failing evaluation{failingStreak(s) === 1 ? '' : 's'} in a row
+                {progressTowardsDecision(s, rollout.gates.find(g => g.id === s.id))}
               </Typography>
             )}
             {s.description && (
@@ -97,4 +98,28 @@ function failingStreak(series: GateSeries): number {
   let streak = 0;
   for (let i = series.points.length - 1; i >= 0 && series.points[i].verdict === 'fail'; i--) streak += 1;
   return streak;
+}
+
+/**
+ * How close a gate is to a decision, in the terms of its failure rule: "2 of 3 failures in a
+ * row so far", "2 of 3 failures within the last 5 evaluations", and how many evaluations of
+ * the planned ones have run. Without the rule (an older backend), the failing streak.
+ */
+export function progressTowardsDecision(
+  series: GateSeries,
+  gate?: RolloutView['gates'][number],
+): string | null {
+  const rule = gate?.failureRule;
+  const ran = series.points.length;
+  const planned = gate?.evaluations ? ` · evaluation ${ran} of ${gate.evaluations}` : '';
+  if (!rule) {
+    const streak = failingStreak(series);
+    return streak > 0 ? `${streak} failing evaluation${streak === 1 ? '' : 's'} in a row` : null;
+  }
+  if (ran === 0) return null;
+  if (rule.kind === 'consecutive') {
+    return `${failingStreak(series)} of ${rule.count} failures in a row so far${planned}`;
+  }
+  const recent = series.points.slice(-rule.n).filter(p => p.verdict === 'fail').length;
+  return `${recent} of ${rule.k} failures within the last ${rule.n} evaluations so far${planned}`;
 }
