@@ -207,6 +207,36 @@ async function focusedElement(page: Page) {
   });
 }
 
+/**
+ * The release table at the page's width: whether anything in it scrolls sideways, and the
+ * words of its cells that are broken across lines (a word whose rectangles sit on more than
+ * one line), found with DOM ranges over each word of each cell's text.
+ */
+async function releaseTableLayout(page: Page) {
+  return page.evaluate(() => {
+    const history = document.getElementById('greenlight-release-history');
+    if (!history) return undefined;
+    const scrolling = [history, ...Array.from(history.querySelectorAll<HTMLElement>('*'))]
+      .filter(el => el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== 'visible')
+      .map(el => `${el.tagName.toLowerCase()}.${el.className} ${el.scrollWidth}>${el.clientWidth}`);
+    const broken: string[] = [];
+    for (const cell of Array.from(history.querySelectorAll('tbody td'))) {
+      const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const text = node.textContent ?? '';
+        for (const match of text.matchAll(/\S+/g)) {
+          const range = document.createRange();
+          range.setStart(node, match.index!);
+          range.setEnd(node, match.index! + match[0].length);
+          const tops = new Set(Array.from(range.getClientRects()).filter(r => r.width > 0).map(r => Math.round(r.top)));
+          if (tops.size > 1) broken.push(match[0]);
+        }
+      }
+    }
+    return { scrolling, broken, rows: history.querySelectorAll('tbody tr').length };
+  });
+}
+
 before(async () => {
   // No scrape target: the gate's query is a constant, which a real Prometheus evaluates.
   prometheus = await startPrometheus(9, 'vector(1)');
@@ -270,6 +300,14 @@ test('the Delivery tab shows what runs in production, as the API says', async ()
   });
   await page.waitForTimeout(1500);
   await page.screenshot({ path: path.join(SCREENSHOTS, 'delivery-tab.png'), fullPage: true });
+  await onFailure(page, 'delivery-table-layout', async () => {
+    const layout = await releaseTableLayout(page);
+    assert.ok(layout && layout.rows >= 10, `the release table shows a page of releases (${layout?.rows} rows)`);
+    assert.deepEqual(layout.scrolling, [], 'nothing in the release table scrolls sideways at 1280 px');
+    assert.deepEqual(layout.broken, [], 'no word in the release table is broken across lines');
+    // The page says how many releases there are in all.
+    await page.getByText(/^1–\d+ of \d+$/).waitFor({ timeout: 30_000 });
+  });
   await onFailure(page, 'delivery-a11y', async () => {
     const onTab = await seriousA11yViolations(page, 'the Delivery tab');
     // The release drawer, opened on the newest release, once its detail has loaded.

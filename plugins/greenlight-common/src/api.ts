@@ -101,7 +101,15 @@ export type ReleaseDetail = Release & {
     resolvedAt: string | null;
     evidence: string | null;
   }>;
-  audit: Array<{ at: string; actor: string; action: string; details: unknown }>;
+  audit: Array<{
+    /** When Greenlight recorded the entry. */
+    at: string;
+    /** For a ledger event: when it happened, as its source reported it. */
+    eventAt?: string;
+    actor: string;
+    action: string;
+    details: unknown;
+  }>;
   /** The rollout that watched this release, when it was progressive. */
   rolloutId?: string;
 };

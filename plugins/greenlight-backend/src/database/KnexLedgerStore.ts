@@ -219,7 +219,7 @@ export class KnexLedgerStore implements LedgerStore {
     const incidents = await knex('incidents').where('deployment_id', id).orderBy('detected_at');
 
     const events = await knex('events')
-      .select('received_at', 'actor', 'type', 'id', 'source')
+      .select('received_at', 'event_time', 'actor', 'type', 'id', 'source')
       .where('subject_key', `deployment:${id}`)
       .orderBy('received_at');
     const audit = await knex('audit_log')
@@ -251,6 +251,7 @@ export class KnexLedgerStore implements LedgerStore {
       audit: [
         ...events.map(e => ({
           at: iso(e.received_at)!,
+          eventAt: iso(e.event_time)!,
           actor: e.actor,
           action: `event.${e.type}`,
           details: { eventId: e.id, source: e.source },
