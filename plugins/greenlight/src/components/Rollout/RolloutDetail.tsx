@@ -11,11 +11,25 @@ import { RolloutView } from '../../api';
 import { formatDateTime, shortDigest } from '../../lib/format';
 import { StatusChip } from '../common';
 import { EvaluationsTable } from './EvaluationsTable';
-import { GateChart } from './GateChart';
+import { lazy, Suspense } from 'react';
 import { GateSeries, gateSeries } from './gateSeries';
 import { RollbackEvidence } from './RollbackEvidence';
 import { RolloutHeading } from './RolloutHeading';
 import { RolloutActions } from './RolloutActions';
+
+/**
+ * The chart library is the largest part of the tab's code and no release row needs it: it
+ * loads on its own, after the tab has shown.
+ */
+const LazyGateChart = lazy(() => import('./GateChart').then(m => ({ default: m.GateChart })));
+
+function GateChart(props: { series: GateSeries; rollbackAt?: string }) {
+  return (
+    <Suspense fallback={<Typography variant="caption">Loading the chart…</Typography>}>
+      <LazyGateChart {...props} />
+    </Suspense>
+  );
+}
 
 /**
  * A rollout: its state, every gate's evaluations plotted and listed, and the rollback. On the
