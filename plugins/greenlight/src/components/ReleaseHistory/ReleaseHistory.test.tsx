@@ -45,7 +45,7 @@ describe('ReleaseHistory', () => {
       items: Array.from({ length: 25 }, (_, i) => release({ id: `r-${i}`, version: `2.${i}.0` })),
       nextCursor: 'p2',
     }));
-    const countReleases = jest.fn(async () => 212);
+    const countReleases = jest.fn(async (_query: Omit<ReleaseQuery, 'limit' | 'cursor'>) => 212);
     await renderHistory({ listReleases, countReleases }, jest.fn(), '?status=failed');
     expect(await screen.findByText('1–25 of 212')).toBeInTheDocument();
     expect(countReleases).toHaveBeenCalledWith(

@@ -42,7 +42,8 @@ export function ReleaseHistory(props: {
 
   // Counted apart from the page, which shows first; a count that fails only leaves the total out.
   const count = useAsync(async () => {
-    if (!api.countReleases) return undefined;
+    // An API implementation from before the count existed answers no total.
+    if (typeof api.countReleases !== 'function') return undefined;
     return api.countReleases({
       entityRef: props.entityRef,
       environment: filters.environment || undefined,
