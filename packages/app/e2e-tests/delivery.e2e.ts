@@ -217,7 +217,8 @@ async function releaseTableLayout(page: Page) {
     const history = document.getElementById('greenlight-release-history');
     if (!history) return undefined;
     const scrolling = [history, ...Array.from(history.querySelectorAll<HTMLElement>('*'))]
-      .filter(el => el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== 'visible')
+      // Visually hidden text for screen readers is clipped to 1 px on purpose: not a scroller.
+      .filter(el => el.clientWidth > 1 && el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== 'visible')
       .map(el => `${el.tagName.toLowerCase()}.${el.className} ${el.scrollWidth}>${el.clientWidth}`);
     const broken: string[] = [];
     for (const cell of Array.from(history.querySelectorAll('tbody td'))) {
@@ -516,8 +517,8 @@ test('a canary the watcher rolls back shows on the open Delivery tab through sig
       `# signals: rollout shown ${rolloutShownAfter} ms after the canary started; after the rollback was reported, signals arrived at [${since(signalsReceived)}] ms, the tab reloaded at [${since(reloads)}] ms and showed the restored artifact at ${restoredAfter} ms (polling every ${POLL_MS} ms)\n`,
     );
     assert.ok(restoredShownAt < nextPollAt, 'the restored artifact showed before any poll could have run');
-    assert.ok(restoredAfter < 15_000, `the restored artifact showed ${restoredAfter} ms after the rollback`);
-    assert.ok(rolloutShownAfter < 15_000, `the rollout showed ${rolloutShownAfter} ms after it started`);
+    assert.ok(restoredAfter < 30_000, `the restored artifact showed ${restoredAfter} ms after the rollback`);
+    assert.ok(rolloutShownAfter < 30_000, `the rollout showed ${rolloutShownAfter} ms after it started`);
 
     // The rollout card says why; production runs the restored version and digest, verified.
     assert.match(await rolledBack.innerText(), /Rolled back at .+: .{8,}/);

@@ -1,6 +1,6 @@
 import { CopyTextButton, TableColumn } from '@backstage/core-components';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
-import { Box, IconButton, Link as MuiLink, Tooltip } from '@material-ui/core';
+import { Box, IconButton, Link as MuiLink, Tooltip, Typography } from '@material-ui/core';
 import OpenInNewIcon from '@material-ui/icons/OpenInBrowser';
 import { Release } from '../../api';
 import { formatDateTime, formatDuration, formatRelative, shortDigest } from '../../lib/format';
@@ -33,12 +33,21 @@ export function releaseColumns(options: {
     {
       title: 'When',
       // Relative, never broken mid-word; the exact time is on hover.
+      // How long it took goes under when, rather than in a column of its own, so the table fits
+      // 1280 px without scrolling sideways.
       render: r => {
         const at = r.finishedAt ?? r.startedAt;
         return (
-          <Tooltip title={formatDateTime(at)}>
-            <span style={noWrap}>{formatRelative(at)}</span>
-          </Tooltip>
+          <Box>
+            <Tooltip title={formatDateTime(at)}>
+              <span style={noWrap}>{formatRelative(at)}</span>
+            </Tooltip>
+            {r.durationMs !== null && (
+              <Typography variant="caption" display="block" color="textSecondary" style={noWrap}>
+                took {formatDuration(r.durationMs)}
+              </Typography>
+            )}
+          </Box>
         );
       },
     },
@@ -64,7 +73,7 @@ export function releaseColumns(options: {
       render: r => (
         <Box>
           <StatusChip status={r.status} prefix="Status" />
-          <div style={noWrap}>
+          <div>
             {r.strategy} · {r.intent}
           </div>
           {r.rolledBackBy.length > 0 && <div>rolled back by {r.rolledBackBy.map(openLink)}</div>}
@@ -92,7 +101,6 @@ export function releaseColumns(options: {
         return ENTITY_REF.test(r.actor) ? <EntityRefLink entityRef={r.actor} /> : r.actor;
       },
     },
-    { title: 'Duration', render: r => <span style={noWrap}>{formatDuration(r.durationMs)}</span> },
     {
       title: 'Detail',
       render: r => (
