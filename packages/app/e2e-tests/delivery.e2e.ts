@@ -217,8 +217,8 @@ async function releaseTableLayout(page: Page) {
     const history = document.getElementById('greenlight-release-history');
     if (!history) return undefined;
     const scrolling = [history, ...Array.from(history.querySelectorAll<HTMLElement>('*'))]
-      // Visually hidden text for screen readers is clipped to 1 px on purpose: not a scroller.
-      .filter(el => el.clientWidth > 1 && el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== 'visible')
+      // Only what a reader would scroll: clipped text (an ellipsis, text for screen readers) is not.
+      .filter(el => el.scrollWidth > el.clientWidth + 1 && ['auto', 'scroll'].includes(getComputedStyle(el).overflowX))
       .map(el => `${el.tagName.toLowerCase()}.${el.className} ${el.scrollWidth}>${el.clientWidth}`);
     const broken: string[] = [];
     for (const cell of Array.from(history.querySelectorAll('tbody td'))) {

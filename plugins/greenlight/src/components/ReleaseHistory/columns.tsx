@@ -16,20 +16,24 @@ export function releaseColumns(options: {
   /** A class that draws a visible keyboard focus ring on the row's detail button. */
   focusRingClassName?: string;
 }): TableColumn<Release>[] {
+  // Deployment ids are long single words: cut short with an ellipsis (the whole id stays in the
+  // text, so in the accessible name, and shows on hover) rather than broken across lines.
   const openLink = (id: string) => (
-    <MuiLink
-      key={id}
-      component="button"
-      variant="body2"
-      onClick={(event: React.MouseEvent) => {
-        event.stopPropagation();
-        options.onOpen(id);
-      }}
-    >
-      {id}
-    </MuiLink>
+    <Tooltip key={id} title={id}>
+      <MuiLink
+        component="button"
+        variant="body2"
+        style={{ ...noWrap, maxWidth: 140, overflow: 'hidden', textOverflow: 'ellipsis', verticalAlign: 'bottom' }}
+        onClick={(event: React.MouseEvent) => {
+          event.stopPropagation();
+          options.onOpen(id);
+        }}
+      >
+        {id}
+      </MuiLink>
+    </Tooltip>
   );
-  return [
+  const columns: TableColumn<Release>[] = [
     {
       title: 'When',
       // Relative, never broken mid-word; the exact time is on hover.
@@ -83,7 +87,14 @@ export function releaseColumns(options: {
     },
     {
       title: 'Commit',
-      render: r => (r.commitSha ? <CommitLink sha={r.commitSha} repository={options.repository} /> : '—'),
+      render: r =>
+        r.commitSha ? (
+          <span style={noWrap}>
+            <CommitLink sha={r.commitSha} repository={options.repository} />
+          </span>
+        ) : (
+          '—'
+        ),
     },
     {
       title: 'Provenance',
@@ -98,7 +109,9 @@ export function releaseColumns(options: {
       title: 'By',
       render: r => {
         if (!r.actor) return '—';
-        return ENTITY_REF.test(r.actor) ? <EntityRefLink entityRef={r.actor} /> : r.actor;
+        return (
+          <span style={noWrap}>{ENTITY_REF.test(r.actor) ? <EntityRefLink entityRef={r.actor} /> : r.actor}</span>
+        );
       },
     },
     {
@@ -119,4 +132,9 @@ export function releaseColumns(options: {
       ),
     },
   ];
+  // Words wrap whole or not at all: the table's own styles would break them anywhere.
+  return columns.map(column => ({
+    ...column,
+    cellStyle: { wordBreak: 'normal', overflowWrap: 'normal' },
+  }));
 }
