@@ -220,6 +220,11 @@ async function releaseTableLayout(page: Page) {
       // Only what a reader would scroll: clipped text (an ellipsis, text for screen readers) is not.
       .filter(el => el.scrollWidth > el.clientWidth + 1 && ['auto', 'scroll'].includes(getComputedStyle(el).overflowX))
       .map(el => `${el.tagName.toLowerCase()}.${el.className} ${el.scrollWidth}>${el.clientWidth}`);
+    // Content that spills out of its cell over the next one: the table is narrower than it needs.
+    const spilling = Array.from(history.querySelectorAll<HTMLElement>('tbody td'))
+      .filter(td => td.scrollWidth > td.clientWidth + 1)
+      .map(td => `${(td.innerText || '').slice(0, 30)} ${td.scrollWidth}>${td.clientWidth}`);
+    scrolling.push(...spilling);
     const broken: string[] = [];
     for (const cell of Array.from(history.querySelectorAll('tbody td'))) {
       const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
