@@ -10,6 +10,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { Browser, chromium, Page } from 'playwright-core';
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
+import { canaryEvidence } from '../../backend/src/demo/canaryEvidence';
+import { loadDemoKeys } from '../../backend/src/demo/attestations';
+import { startPrometheus } from '../../../plugins/greenlight-backend/src/rollouts/__testUtils__/prometheus';
 import { guestToken, PIPELINE_TOKEN, Portal, ROOT, startPortal, waitFor } from './portal';
 
 const SCREENSHOTS = path.join(ROOT, 'docs/screenshots');
@@ -19,6 +24,104 @@ const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8
 
 let portal: Portal;
 let browser: Browser;
+let prometheus: { baseUrl: string; stop(): Promise<void> };
+/** `rolledBackAt`: when the CD system began to report the rollback it was asked for. */
+let cdSystem: { url: string; rolledBackAt?: number; close(): Promise<void> };
+
+/**
+ * The Delivery tab polls this seldom in the browser tests, so that an update seen sooner
+ * can only have come through signals.
+ */
+const POLL_MS = 180_000;
+const WATCHED_SERVICE = 'ledger-service';
+/** The canary's error ratio, as the real Prometheus answers it: far above the 2 % objective. */
+const CANARY_ERROR_RATIO = 0.083;
+const WATCHED_SLO = `apiVersion: openslo/v1
+kind: SLO
+metadata:
+  name: ${WATCHED_SERVICE}-canary
+  annotations:
+    greenlight.dev/interval: 5s
+    greenlight.dev/evaluations: '12'
+    greenlight.dev/failure-rule: consecutive:2
+spec:
+  service: ${WATCHED_SERVICE}
+  indicator:
+    metadata: { name: ${WATCHED_SERVICE}-canary-errors }
+    spec:
+      thresholdMetric:
+        metricSource:
+          type: Prometheus
+          spec:
+            query: vector(${CANARY_ERROR_RATIO})
+  timeWindow:
+    - duration: 28d
+      isRolling: true
+  budgetingMethod: Timeslices
+  objectives:
+    - displayName: Error ratio
+      op: lt
+      value: 0.02
+      target: 0.99
+      timeSliceTarget: 0.99
+`;
+
+/**
+ * Plays the CD system behind Greenlight's rollback webhook: asked to roll back, it reports
+ * what a real one reports, the canary finished as rolled back and a rollback deployment
+ * that names no artifact, through the public ingestion API.
+ */
+async function startCdSystem(): Promise<typeof cdSystem> {
+  const state: { rolledBackAt?: number } = {};
+  const server = http.createServer(async (req, res) => {
+    let body = '';
+    for await (const chunk of req) body += chunk;
+    const request = JSON.parse(body);
+    state.rolledBackAt = Date.now();
+    const now = new Date(state.rolledBackAt).toISOString();
+    await post([
+      {
+        id: `${request.deploymentId}-rolled-back`,
+        type: 'deployment.finished',
+        entityRef: request.entityRef,
+        deployment: {
+          id: request.deploymentId,
+          environment: request.environment,
+          status: 'rolled-back',
+          strategy: 'canary',
+          intent: 'planned',
+          finishedAt: now,
+        },
+      },
+      {
+        id: `${request.deploymentId}-rollback`,
+        type: 'deployment.finished',
+        entityRef: request.entityRef,
+        deployment: {
+          id: `${request.deploymentId}-rollback`,
+          environment: request.environment,
+          status: 'succeeded',
+          strategy: 'all-at-once',
+          intent: 'rollback',
+          rollbackOf: request.deploymentId,
+          startedAt: now,
+          finishedAt: now,
+        },
+      },
+    ]).then(
+      () => res.writeHead(200).end(),
+      () => res.writeHead(503).end(),
+    );
+  });
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/rollback`,
+    get rolledBackAt() {
+      return state.rolledBackAt;
+    },
+    close: () => new Promise<void>(resolve => server.close(() => resolve())),
+  };
+}
 let userToken: string;
 const windowEnd = Math.floor(Date.now() / DAY) * DAY;
 const windowStart = windowEnd - 90 * DAY;
@@ -104,8 +207,59 @@ async function focusedElement(page: Page) {
   });
 }
 
+/**
+ * The release table at the page's width: whether anything in it scrolls sideways, and the
+ * words of its cells that are broken across lines (a word whose rectangles sit on more than
+ * one line), found with DOM ranges over each word of each cell's text.
+ */
+async function releaseTableLayout(page: Page) {
+  return page.evaluate(() => {
+    const history = document.getElementById('greenlight-release-history');
+    if (!history) return undefined;
+    const scrolling = [history, ...Array.from(history.querySelectorAll<HTMLElement>('*'))]
+      // Only what a reader would scroll: clipped text (an ellipsis, text for screen readers) is not.
+      .filter(el => el.scrollWidth > el.clientWidth + 1 && ['auto', 'scroll'].includes(getComputedStyle(el).overflowX))
+      .map(el => `${el.tagName.toLowerCase()}.${el.className} ${el.scrollWidth}>${el.clientWidth}`);
+    // Content that spills out of its cell over the next one: the table is narrower than it needs.
+    const spilling = Array.from(history.querySelectorAll<HTMLElement>('tbody td'))
+      .filter(td => td.scrollWidth > td.clientWidth + 1)
+      .map(td => `${(td.innerText || '').slice(0, 30)} ${td.scrollWidth}>${td.clientWidth}`);
+    scrolling.push(...spilling);
+    const broken: string[] = [];
+    for (const cell of Array.from(history.querySelectorAll('tbody td'))) {
+      const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const text = node.textContent ?? '';
+        for (const match of text.matchAll(/\S+/g)) {
+          const range = document.createRange();
+          range.setStart(node, match.index!);
+          range.setEnd(node, match.index! + match[0].length);
+          const tops = new Set(Array.from(range.getClientRects()).filter(r => r.width > 0).map(r => Math.round(r.top)));
+          if (tops.size > 1) broken.push(match[0]);
+        }
+      }
+    }
+    return { scrolling, broken, rows: history.querySelectorAll('tbody tr').length };
+  });
+}
+
 before(async () => {
-  portal = await startPortal();
+  // No scrape target: the gate's query is a constant, which a real Prometheus evaluates.
+  prometheus = await startPrometheus(9, 'vector(1)');
+  cdSystem = await startCdSystem();
+  portal = await startPortal(7077, 'sqlite', {
+    app: {
+      extensions: [
+        { 'page:catalog': { config: { path: '/' } } },
+        { 'entity-content:greenlight/delivery': { config: { pollIntervalMs: POLL_MS, signalsPollIntervalMs: POLL_MS } } },
+      ],
+    },
+    greenlight: {
+      metrics: { prometheus: { baseUrl: prometheus.baseUrl } },
+      rollouts: { webhook: { url: cdSystem.url, secret: 'e2e-webhook-secret' } },
+      gates: { entities: [{ entityRef: `component:default/${WATCHED_SERVICE}`, slo: WATCHED_SLO }] },
+    },
+  });
   userToken = await guestToken(portal.baseUrl);
   await waitFor('the demo catalog', async () => {
     const res = await fetch(`${portal.baseUrl}/api/catalog/entities/by-name/component/default/payments-api`, {
@@ -134,6 +288,8 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await portal?.stop();
+  await cdSystem?.close();
+  await prometheus?.stop();
 });
 
 test('the Delivery tab shows what runs in production, as the API says', async () => {
@@ -150,6 +306,14 @@ test('the Delivery tab shows what runs in production, as the API says', async ()
   });
   await page.waitForTimeout(1500);
   await page.screenshot({ path: path.join(SCREENSHOTS, 'delivery-tab.png'), fullPage: true });
+  await onFailure(page, 'delivery-table-layout', async () => {
+    const layout = await releaseTableLayout(page);
+    assert.ok(layout && layout.rows >= 10, `the release table shows a page of releases (${layout?.rows} rows)`);
+    assert.deepEqual(layout.scrolling, [], 'nothing in the release table scrolls sideways at 1280 px');
+    assert.deepEqual(layout.broken, [], 'no word in the release table is broken across lines');
+    // The page says how many releases there are in all.
+    await page.getByText(/^1–\d+ of \d+$/).waitFor({ timeout: 30_000 });
+  });
   await onFailure(page, 'delivery-a11y', async () => {
     const onTab = await seriousA11yViolations(page, 'the Delivery tab');
     // The release drawer, opened on the newest release, once its detail has loaded.
@@ -276,6 +440,113 @@ test('after a rollback that names nothing, the open Delivery tab shows the resto
   });
   await page.waitForTimeout(1000);
   await page.screenshot({ path: path.join(SCREENSHOTS, 'delivery-after-rollback.png'), fullPage: true });
+  await page.close();
+});
+
+test('a canary the watcher rolls back shows on the open Delivery tab through signals, well before the next poll', async () => {
+  const entityRef = `component:default/${WATCHED_SERVICE}`;
+  const keys = loadDemoKeys(path.join(ROOT, 'examples/demo-org/keys'));
+  const stable = { id: 'e2e-stable', version: '7.7.0', digest: `sha256:${'7'.repeat(64)}`, commitSha: '7'.repeat(40) };
+  const canary = { id: 'e2e-watched-canary', version: '7.8.0', digest: `sha256:${'8'.repeat(64)}`, commitSha: '8'.repeat(40) };
+  const deployed = (d: typeof stable, at: number, status: 'started' | 'succeeded', strategy: string) => ({
+    id: `${d.id}-${status}`,
+    type: status === 'started' ? ('deployment.started' as const) : ('deployment.finished' as const),
+    serviceId: WATCHED_SERVICE,
+    deployment: {
+      id: d.id,
+      environment: 'production',
+      status,
+      strategy,
+      intent: 'planned',
+      version: d.version,
+      artifactDigest: d.digest,
+      commitSha: d.commitSha,
+      startedAt: new Date(at).toISOString(),
+      ...(status === 'started' ? {} : { finishedAt: new Date(at).toISOString() }),
+    },
+  });
+
+  // Production runs a signed artifact that traces to its commit.
+  const now = Date.now();
+  await post([
+    ...canaryEvidence({ service: WATCHED_SERVICE, deploymentId: stable.id, digest: stable.digest, commitSha: stable.commitSha, at: now - 30 * 60_000, keys }),
+    deployed(stable, now - 20 * 60_000, 'succeeded', 'all-at-once'),
+  ] as GreenlightEvent[]);
+  await waitFor('the stable artifact verified in production', async () => {
+    const { environments } = await api(`/v1/environments?entityRef=${entityRef}`);
+    const current = environments.find((e: any) => e.name === 'production')?.current;
+    return current?.releaseId === stable.id && current.provenance?.status === 'verified' ? true : undefined;
+  }, 60_000);
+
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+  // When signals for the service reached the browser, to tell delivery from reloading.
+  const signalsReceived: number[] = [];
+  page.on('websocket', ws =>
+    ws.on('framereceived', frame => {
+      if (String(frame.payload).includes(`greenlight:entity:${entityRef}`)) signalsReceived.push(Date.now());
+    }),
+  );
+  await onFailure(page, 'watcher-rollback', async () => {
+    await openSignedIn(page, `${portal.baseUrl}/catalog/default/component/${WATCHED_SERVICE}/delivery`);
+    const production = page.getByRole('group', { name: 'Environment production' });
+    await production.getByText(stable.version).first().waitFor({ timeout: 60_000 });
+    await page.getByText(/updates live/).waitFor({ timeout: 30_000 });
+    // When the tab asked again where the service runs: each is a reload of the whole tab.
+    const reloads: number[] = [];
+    page.on('request', r => {
+      if (r.url().includes('/api/greenlight/v1/environments')) reloads.push(Date.now());
+    });
+    // No poll can come before this: whatever changes on the page until then came as a signal.
+    const nextPollAt = Date.now() + POLL_MS;
+
+    // The pipeline reports the canary's evidence and starts it; Greenlight starts watching it.
+    await post([
+      ...canaryEvidence({ service: WATCHED_SERVICE, deploymentId: canary.id, digest: canary.digest, commitSha: canary.commitSha, at: Date.now() - 60_000, keys }),
+      deployed(canary, Date.now(), 'started', 'canary'),
+    ] as GreenlightEvent[]);
+    const canaryStartedAt = Date.now();
+    await page.getByText('Canary rollout to production').first().waitFor({ timeout: 20_000 });
+    const rolloutShownAfter = Date.now() - canaryStartedAt;
+
+    // The real Prometheus answers 8.3 % errors; the watcher rolls back after two failures and
+    // calls the CD system, which reports the rollback. The page is not reloaded meanwhile.
+    const rolledBack = page.getByText(/^Rolled back at .+: .+/).first();
+    await rolledBack.waitFor({ timeout: 90_000 });
+    await production.getByText(/Restored by a rollback/).waitFor({ timeout: 30_000 });
+    const restoredShownAt = Date.now();
+    assert.ok(cdSystem.rolledBackAt, 'the watcher called the rollback webhook');
+    const restoredAfter = restoredShownAt - cdSystem.rolledBackAt!;
+    const since = (times: number[]) =>
+      times.filter(t => t >= cdSystem.rolledBackAt! && t <= restoredShownAt).map(t => t - cdSystem.rolledBackAt!).join(', ');
+    process.stdout.write(
+      `# signals: rollout shown ${rolloutShownAfter} ms after the canary started; after the rollback was reported, signals arrived at [${since(signalsReceived)}] ms, the tab reloaded at [${since(reloads)}] ms and showed the restored artifact at ${restoredAfter} ms (polling every ${POLL_MS} ms)\n`,
+    );
+    assert.ok(restoredShownAt < nextPollAt, 'the restored artifact showed before any poll could have run');
+    assert.ok(restoredAfter < 30_000, `the restored artifact showed ${restoredAfter} ms after the rollback`);
+    assert.ok(rolloutShownAfter < 30_000, `the rollout showed ${rolloutShownAfter} ms after it started`);
+
+    // The rollout card says why; production runs the restored version and digest, verified.
+    assert.match(await rolledBack.innerText(), /Rolled back at .+: .{8,}/);
+    const text = await production.innerText();
+    assert.match(text, /7\.7\.0/);
+    assert.doesNotMatch(text, /7\.8\.0/);
+    assert.ok(await production.getByLabel(`Digest ${stable.digest}`).isVisible());
+    assert.match((await production.getByLabel(/^Provenance: /).first().getAttribute('aria-label')) ?? '', /verified/i);
+
+    // The release table shows the canary as rolled back.
+    const canaryRow = page.getByRole('row', { name: /7\.8\.0/ }).first();
+    await canaryRow.getByText(/rolled back/i).first().waitFor({ timeout: 10_000 });
+    assert.ok(Date.now() < nextPollAt, 'the table changed before any poll could have run');
+  });
+  await page.waitForTimeout(1000);
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'delivery-watcher-rollback.png'), fullPage: true });
+
+  // The readiness card, a click away and still without a reload, passes the signed-artifact check.
+  await onFailure(page, 'watcher-rollback-readiness', async () => {
+    await page.getByRole('tab', { name: 'Overview' }).or(page.getByRole('link', { name: 'Overview' })).first().click();
+    const signed = page.getByText('Production runs a signed artifact that traces to a commit: Pass');
+    await signed.waitFor({ timeout: 30_000 });
+  });
   await page.close();
 });
 

@@ -29,7 +29,15 @@ function databaseConfig(db: 'sqlite' | 'postgres', dir: string) {
   };
 }
 
-export async function startPortal(port = 7077, db: 'sqlite' | 'postgres' = 'sqlite'): Promise<Portal> {
+/**
+ * `extraConfig` is one more configuration file on top of the test's own, merged the way
+ * Backstage merges configuration (objects deeply, arrays replaced).
+ */
+export async function startPortal(
+  port = 7077,
+  db: 'sqlite' | 'postgres' = 'sqlite',
+  extraConfig?: object,
+): Promise<Portal> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'greenlight-e2e-'));
   const baseUrl = `http://localhost:${port}`;
   const configFile = path.join(dir, 'app-config.e2e.yaml');
@@ -49,6 +57,12 @@ export async function startPortal(port = 7077, db: 'sqlite' | 'postgres' = 'sqli
       greenlight: { demo: { enabled: false } },
     }),
   );
+  const extraFiles: string[] = [];
+  if (extraConfig) {
+    const extraFile = path.join(dir, 'app-config.e2e-extra.yaml');
+    fs.writeFileSync(extraFile, JSON.stringify(extraConfig));
+    extraFiles.push('--config', extraFile);
+  }
   let output = '';
   const child: ChildProcess = spawn(
     process.execPath,
@@ -60,6 +74,7 @@ export async function startPortal(port = 7077, db: 'sqlite' | 'postgres' = 'sqli
       path.join(ROOT, 'app-config.yaml'),
       '--config',
       configFile,
+      ...extraFiles,
     ],
     { cwd: path.join(ROOT, 'packages/backend'), env: { ...process.env, NODE_ENV: 'development' }, stdio: 'pipe' },
   );

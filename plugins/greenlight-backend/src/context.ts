@@ -20,6 +20,7 @@ import express from 'express';
 import { Knex } from 'knex';
 import { EnvironmentConfig } from './config';
 import { KnexLedgerStore } from './database/KnexLedgerStore';
+import { EntitySignals } from './platform/entitySignals';
 import { ServiceScopes } from './router/serviceScopes';
 import { IngestService } from './service/IngestService';
 
@@ -38,6 +39,8 @@ export type GreenlightContext = {
   auditor: AuditorService;
   /** Tells entity owners about automatic decisions; a no-op without the notifications backend. */
   notifications: NotificationService;
+  /** Tells an entity's open pages that its delivery data changed (Backstage signals). */
+  entitySignals: EntitySignals;
   catalog: CatalogService;
   /** Which entities each narrowed service principal may write (greenlight.permissions). */
   serviceScopes: ServiceScopes;

@@ -92,6 +92,16 @@ describe('greenlight backend plugin', () => {
     expect(releases.body.items.map((r: any) => r.id)).toEqual(['dep-2', 'dep-1']);
     expect(releases.body.items[1]).toMatchObject({ environment: 'staging', newCommitCount: 1, status: 'succeeded' });
 
+    const count = (query: object, auth = user) =>
+      request(server)
+        .get('/api/greenlight/v1/releases/count')
+        .query({ entityRef: 'component:default/payments', ...query })
+        .set('Authorization', auth);
+    expect((await count({})).body).toEqual({ total: 2 });
+    expect((await count({ environment: 'production' })).body).toEqual({ total: 1 });
+    expect((await count({ status: 'exploded' })).status).toBe(400);
+    expect((await count({}, mockCredentials.none.header())).status).toBe(401);
+
     const detail = await request(server).get('/api/greenlight/v1/releases/dep-2').set('Authorization', user);
     expect(detail.status).toBe(200);
     expect(detail.body.commits).toEqual([expect.objectContaining({ sha: 'abc1234', author: 'ada' })]);

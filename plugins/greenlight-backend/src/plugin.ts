@@ -1,6 +1,7 @@
 import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { greenlightPermissions } from '@greenlight/backstage-plugin-greenlight-common';
 import {
   AttestationVerifier,
@@ -28,6 +29,7 @@ import { auditWrites } from './platform/auditWrites';
 import { assertSourceId, registerSources } from './sources/registerSources';
 import { sourceRoutes } from './sources/sourceRoutes';
 import { SourceStateStore } from './sources/SourceStateStore';
+import { EntitySignals } from './platform/entitySignals';
 
 function addUnique<T extends { id: string }>(map: Map<string, T>, item: T, what: string) {
   if (map.has(item.id)) throw new Error(`A ${what} with id '${item.id}' is already registered`);
@@ -78,6 +80,9 @@ export const greenlightPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
         auditor: coreServices.auditor,
         notifications: notificationService,
+        // Its default implementation publishes through the events service, so the plugin runs
+        // without the signals backend; open pages then keep polling.
+        signals: signalsServiceRef,
       },
       async init(deps) {
         const { config, logger, database, httpRouter, scheduler } = deps;
@@ -86,6 +91,14 @@ export const greenlightPlugin = createBackendPlugin({
         const ingest = new IngestService(store, resolver, logger);
         deps.permissionsRegistry.addPermissions(greenlightPermissions);
         const serviceScopes = ServiceScopes.fromConfig(config, deps);
+        const entitySignals = new EntitySignals(deps.signals, logger);
+        // Registered first, so open pages hear of new events before slower listeners (DORA) run.
+        ingest.onApplied(rows =>
+          entitySignals.changed(
+            rows.map(r => r.entityRef),
+            'ledger',
+          ),
+        );
 
         await scheduler.scheduleTask({
           id: 'greenlight-attach-unmapped',
@@ -111,6 +124,7 @@ export const greenlightPlugin = createBackendPlugin({
           permissions: deps.permissions,
           auditor: deps.auditor,
           notifications: deps.notifications,
+          entitySignals,
           catalog: deps.catalog,
           serviceScopes,
           urlReader: deps.urlReader,

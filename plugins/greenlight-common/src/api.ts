@@ -101,7 +101,15 @@ export type ReleaseDetail = Release & {
     resolvedAt: string | null;
     evidence: string | null;
   }>;
-  audit: Array<{ at: string; actor: string; action: string; details: unknown }>;
+  audit: Array<{
+    /** When Greenlight recorded the entry. */
+    at: string;
+    /** For a ledger event: when it happened, as its source reported it. */
+    eventAt?: string;
+    actor: string;
+    action: string;
+    details: unknown;
+  }>;
   /** The rollout that watched this release, when it was progressive. */
   rolloutId?: string;
 };
@@ -171,6 +179,8 @@ export type RolloutView = {
   deploymentId: string;
   artifactDigest: string | null;
   strategy: 'canary' | 'blue-green';
+  /** The version being rolled out, as the ledger records its deployment. */
+  version?: string | null;
   state: RolloutState;
   /**
    * Why the rollout is in its state: for an analysing rollout whose gates would promote it,
@@ -180,7 +190,16 @@ export type RolloutView = {
   startedAt: string;
   updatedAt: string;
   nextEvaluationAt: string | null;
-  gates: Array<{ id: string; kind: string; shadow: boolean; description?: string }>;
+  gates: Array<{
+    id: string;
+    kind: string;
+    shadow: boolean;
+    description?: string;
+    /** How many failures roll back: in a row, or k within the last n evaluations. */
+    failureRule?: { kind: 'consecutive'; count: number } | { kind: 'k-of-n'; k: number; n: number };
+    /** Passing evaluations after which the gate promotes. */
+    evaluations?: number;
+  }>;
   evaluations: GateEvaluationView[];
   rollback: {
     status: 'pending' | 'succeeded' | 'failed';

@@ -14,3 +14,4 @@ export * from './api';
 export * from './demo';
 export * from './governance';
 export * from './strings';
+export * from './signals';

@@ -9,6 +9,7 @@ import {
 import { Content } from '@backstage/core-components';
 import TrafficIcon from '@material-ui/icons/Traffic';
 import { EntityCardBlueprint, EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { z } from 'zod';
 import { greenlightApiRef, GreenlightClient } from './api';
 
 const DELIVERED_KINDS = 'kind:component,resource';
@@ -22,13 +23,27 @@ const greenlightApi = ApiBlueprint.make({
     }),
 });
 
-const deliveryContent = EntityContentBlueprint.make({
+const deliveryContent = EntityContentBlueprint.makeWithOverrides({
   name: 'delivery',
-  params: {
-    path: '/delivery',
-    title: 'Delivery',
-    filter: DELIVERED_KINDS,
-    loader: () => import('./components/DeliveryContent').then(m => <m.DeliveryContent />),
+  configSchema: {
+    /** Milliseconds between reloads when the app has no signals. */
+    pollIntervalMs: z.number().int().positive().optional(),
+    /** Milliseconds between reloads while signals push changes, as a safety net. */
+    signalsPollIntervalMs: z.number().int().positive().optional(),
+  },
+  factory(originalFactory, { config }) {
+    return originalFactory({
+      path: '/delivery',
+      title: 'Delivery',
+      filter: DELIVERED_KINDS,
+      loader: () =>
+        import('./components/DeliveryContent').then(m => (
+          <m.DeliveryContent
+            rolloutPollIntervalMs={config.pollIntervalMs}
+            signalsPollIntervalMs={config.signalsPollIntervalMs}
+          />
+        )),
+    });
   },
 });
 

@@ -155,22 +155,33 @@ export class KnexLedgerStore implements LedgerStore {
     }));
   }
 
+  /** The filters of a release query, shared by a page and its count. */
+  private filterReleases(q: Knex.QueryBuilder, query: Omit<ReleaseQuery, 'limit' | 'cursor'>) {
+    q.where('d.entity_ref', query.entityRef);
+    if (query.environment) q.where('d.environment', query.environment);
+    if (query.status) q.where('d.status', query.status);
+    if (query.from !== undefined) q.where('d.sort_time', '>=', query.from);
+    if (query.to !== undefined) q.where('d.sort_time', '<', query.to);
+    return q;
+  }
+
+  async countReleases(query: Omit<ReleaseQuery, 'limit' | 'cursor'>): Promise<number> {
+    const [row] = await this.filterReleases(this.knex('deployments as d'), query).count('* as n');
+    return Number(row?.n ?? 0);
+  }
+
   async listReleases(query: ReleaseQuery) {
     const knex = this.knex;
     const q = knex('deployments as d')
       .leftJoin('artifacts as a', 'a.digest', 'd.artifact_digest')
       .select(RELEASE_COLUMNS)
       .select(newCommitsOf(knex).count('* as n').as('new_commit_count'))
-      .where('d.entity_ref', query.entityRef)
       .orderBy([
         { column: 'd.sort_time', order: 'desc' },
         { column: 'd.id', order: 'desc' },
       ])
       .limit(query.limit + 1);
-    if (query.environment) q.where('d.environment', query.environment);
-    if (query.status) q.where('d.status', query.status);
-    if (query.from !== undefined) q.where('d.sort_time', '>=', query.from);
-    if (query.to !== undefined) q.where('d.sort_time', '<', query.to);
+    this.filterReleases(q, query);
     if (query.cursor) {
       const { sortTime, id } = query.cursor;
       // A row-value comparison is one range of the (entity_ref, sort_time, id) index on both
@@ -245,7 +256,7 @@ export class KnexLedgerStore implements LedgerStore {
     const incidents = await knex('incidents').where('deployment_id', id).orderBy('detected_at');
 
     const events = await knex('events')
-      .select('received_at', 'actor', 'type', 'id', 'source')
+      .select('received_at', 'event_time', 'actor', 'type', 'id', 'source')
       .where('subject_key', `deployment:${id}`)
       .orderBy('received_at');
     const audit = await knex('audit_log')
@@ -277,6 +288,7 @@ export class KnexLedgerStore implements LedgerStore {
       audit: [
         ...events.map(e => ({
           at: iso(e.received_at)!,
+          eventAt: iso(e.event_time)!,
           actor: e.actor,
           action: `event.${e.type}`,
           details: { eventId: e.id, source: e.source },

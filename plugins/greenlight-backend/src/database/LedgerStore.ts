@@ -57,6 +57,8 @@ export interface LedgerStore {
   listReleases(query: ReleaseQuery): Promise<{ items: Release[]; nextCursor?: string }>;
   /** The newest releases of any entity, newest first; callers filter by what the reader may see. */
   listLatestReleases(query: { limit: number; environment?: string }): Promise<Release[]>;
+  /** How many releases match the query's filters, over all its pages. */
+  countReleases(query: Omit<ReleaseQuery, 'limit' | 'cursor'>): Promise<number>;
   getRelease(id: string): Promise<ReleaseDetail | undefined>;
   getEnvironments(
     entityRef: string,

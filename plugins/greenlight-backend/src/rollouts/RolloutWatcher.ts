@@ -60,6 +60,11 @@ export type WatcherDeps = {
   config: Pick<RolloutsConfig, 'concurrency' | 'leaseMs' | 'retry'>;
   /** Configured secrets, scrubbed from error texts before they are stored or logged. */
   secrets?: string[];
+  /**
+   * Called after an evaluation of the entity's rollout was recorded, so open pages can show
+   * the gates' progress; state changes are also announced through the audit trail.
+   */
+  onEvaluated?: (entityRef: string) => Promise<void>;
   now?: () => number;
 };
 
@@ -319,7 +324,10 @@ export class RolloutWatcher {
         `Rollout ${rollout.id} of ${rollout.entityRef} is not promoted: ${write.stateReason}`,
       );
     }
-    if (!transition) return;
+    if (!transition) {
+      await this.deps.onEvaluated?.(rollout.entityRef);
+      return;
+    }
     await this.audit(rollout, `rollout.${transition.to}`, {
       reason: transition.reason,
       shadow: decision.shadow,

@@ -18,6 +18,7 @@ import {
   policyGatesFor,
 } from './policyGates/PolicyGateChecks';
 import { readPolicyGatesConfig } from './policyGates/policyGatesConfig';
+import { announcingRolloutChanges } from '../platform/entitySignals';
 
 export const WATCHER_TASK_ID = 'greenlight-rollout-watcher';
 export const CATCH_UP_TASK_ID = 'greenlight-rollouts-catch-up';
@@ -112,7 +113,10 @@ export const rolloutsFeature: GreenlightFeature = async ctx => {
     urlReader: ctx.urlReader,
     environments: ctx.environments,
   });
-  const audit = withWatcherEvents(ctx.store.appendAudit.bind(ctx.store), ctx);
+  const audit = announcingRolloutChanges(
+    withWatcherEvents(ctx.store.appendAudit.bind(ctx.store), ctx),
+    ctx.entitySignals,
+  );
   const stops = new EmergencyStopStore(ctx.knex);
   const emergencyStop = (environment: string) => stops.activeFor(environment);
   const configuredPolicyGates = readPolicyGatesConfig(
@@ -162,6 +166,7 @@ export const rolloutsFeature: GreenlightFeature = async ctx => {
     secrets: [config.webhook?.secret, config.argo?.token].filter(
       (s): s is string => Boolean(s),
     ),
+    onEvaluated: entityRef => ctx.entitySignals.changed([entityRef], 'rollout'),
   });
   const service = new RolloutService({
     store,

@@ -189,6 +189,8 @@ describe('rollout routes', () => {
               kind: 'threshold',
               shadow: false,
               description: 'Error rate',
+              failureRule: { kind: 'consecutive', count: 2 },
+              evaluations: 3,
             },
           ],
           rollback: null,

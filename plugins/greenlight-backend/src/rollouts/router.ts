@@ -79,15 +79,29 @@ export function rolloutsRouter(deps: RolloutRouterDeps): express.Router {
     };
   }
 
+  /** The versions the ledger records for the rollouts' deployments, in one read. */
+  async function versionsOf(
+    deploymentIds: string[],
+  ): Promise<Map<string, string | null>> {
+    if (deploymentIds.length === 0) return new Map();
+    const rows = await deps
+      .ledger('deployments')
+      .select('id', 'version')
+      .whereIn('id', deploymentIds);
+    return new Map(rows.map(r => [r.id as string, r.version ?? null]));
+  }
+
   async function view(
     rollout: RolloutRecord,
     credentials: BackstageCredentials,
     evaluations: number,
   ) {
+    const versions = await versionsOf([rollout.deploymentId]);
     return toRolloutView(
       rollout,
       await deps.store.listEvaluations(rollout.id, evaluations),
       await permittedActions(credentials, rollout.entityRef),
+      versions.get(rollout.deploymentId) ?? null,
     );
   }
 
@@ -221,6 +235,7 @@ export function rolloutsRouter(deps: RolloutRouterDeps): express.Router {
       string,
       Awaited<ReturnType<typeof permittedActions>>
     >();
+    const versions = await versionsOf(visible.map(r => r.deploymentId));
     const items = [];
     for (const r of visible) {
       if (!permittedByEntity.has(r.entityRef)) {
@@ -238,6 +253,7 @@ export function rolloutsRouter(deps: RolloutRouterDeps): express.Router {
             EVALUATIONS_PER_LISTED_ROLLOUT,
           ),
           permitted,
+          versions.get(r.deploymentId) ?? null,
         ),
       );
     }

@@ -40,6 +40,7 @@ export function toRolloutView(
   r: RolloutRecord,
   evaluations: EvaluationRecord[],
   permitted: { rolloutAction: boolean; override: boolean },
+  version: string | null = null,
 ): RolloutView {
   return {
     id: r.id,
@@ -48,6 +49,7 @@ export function toRolloutView(
     deploymentId: r.deploymentId,
     artifactDigest: r.artifactDigest,
     strategy: r.strategy,
+    version,
     state: r.state,
     ...(r.state === 'analysing' && r.stateReason
       ? { stateReason: r.stateReason }
@@ -64,6 +66,8 @@ export function toRolloutView(
         kind: g.kind,
         shadow: g.policy.shadow,
         ...(g.description ? { description: g.description } : {}),
+        failureRule: g.policy.failureRule,
+        evaluations: g.policy.evaluations,
       })),
       ...r.policyGates.map(g => ({
         id: g.id,

@@ -92,6 +92,22 @@ export function readRoutes(
     res.json({ items: await enrichReleases(items) });
   });
 
+  // Apart from the page, so the first rows never wait for a count over the whole history.
+  router.get('/v1/releases/count', async (req, res) => {
+    const credentials = await reader(deps, req);
+    const q = parseInput(releasesQuery.omit({ limit: true, cursor: true }), req.query, 'query');
+    const entityRef = normaliseEntityRef(q.entityRef);
+    await assertCanReadEntity(deps, credentials, entityRef);
+    const total = await store.countReleases({
+      entityRef,
+      environment: q.environment,
+      status: q.status,
+      from: q.from,
+      to: q.to,
+    });
+    res.json({ total });
+  });
+
   router.get('/v1/releases/:id', async (req, res) => {
     const credentials = await reader(deps, req);
     const release = await store.getRelease(req.params.id);

@@ -1,5 +1,5 @@
 import type { Entity } from '@backstage/catalog-model';
-import { alertApiRef } from '@backstage/core-plugin-api';
+import { alertApiRef, ApiRef } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import { catalogApiRef, entityRouteRef, EntityProvider } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
@@ -31,6 +31,8 @@ export function renderForEntity(
     allowed?: boolean | ((permission: string) => boolean);
     /** Entities the catalog holds, for components that list them. */
     catalogEntities?: Entity[];
+    /** More APIs the element uses, e.g. signals. */
+    apis?: Array<[ApiRef<any>, any]>;
   },
 ) {
   const given = options.allowed ?? true;
@@ -45,6 +47,7 @@ export function renderForEntity(
         [alertApiRef, options.alertApi ?? fakeAlertApi()],
         [permissionApiRef, permissionApi],
         [catalogApiRef, catalogApiMock({ entities: options.catalogEntities ?? [] })],
+        ...(options.apis ?? []),
       ]}
     >
       <EntityProvider entity={options.entity ?? componentEntity}>{element}</EntityProvider>

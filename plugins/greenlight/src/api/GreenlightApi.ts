@@ -41,6 +41,8 @@ import {
 export interface GreenlightApi {
   getEnvironments(entityRef: string): Promise<EnvironmentState[]>;
   listReleases(query: ReleaseQuery): Promise<ReleasePage>;
+  /** How many releases match the filters of `query`, over all pages. */
+  countReleases(query: Omit<ReleaseQuery, 'limit' | 'cursor'>): Promise<number>;
   getRelease(id: string): Promise<ReleaseDetail>;
   listChanges(query: ChangesQuery): Promise<ChangeItem[]>;
   getRollout(id: string): Promise<RolloutView>;

@@ -53,6 +53,11 @@ export class GreenlightClient implements GreenlightApi {
     return this.getJson<ReleasePage>('/v1/releases', query);
   }
 
+  async countReleases(query: Omit<ReleaseQuery, 'limit' | 'cursor'>): Promise<number> {
+    const body = await this.getJson<{ total: number }>('/v1/releases/count', query);
+    return body.total;
+  }
+
   getRelease(id: string): Promise<ReleaseDetail> {
     return this.getJson<ReleaseDetail>(`/v1/releases/${encodeURIComponent(id)}`);
   }

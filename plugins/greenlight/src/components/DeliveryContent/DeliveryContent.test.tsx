@@ -1,4 +1,5 @@
-import { screen, waitFor } from '@testing-library/react';
+import { signalApiRef } from '@backstage/plugin-signals-react';
+import { act, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import {
   environments,
@@ -9,32 +10,54 @@ import {
 import { renderForEntity } from '../../__testUtils__/renderForEntity';
 import { DeliveryContent } from './DeliveryContent';
 
-function renderTab() {
-  return renderForEntity(<DeliveryContent />, {
+/** A signals API whose messages the test sends; records the channels subscribed to. */
+function fakeSignals() {
+  const listeners = new Map<string, (message: any) => void>();
+  return {
     api: {
-      getEnvironments: jest.fn(async () => environments()),
-      listReleases: jest.fn(async () => ({
-        items: [
-          release({ id: 'r-2', version: '1.2.0' }),
-          release({ id: 'r-1', version: '1.1.0' }),
-        ],
-      })),
-      listRollouts: jest.fn(async () => []),
-      getUnattributedIncidents: jest.fn(async () => ({
-        entityRef: 'component:default/payments',
-        windowHours: 24,
-        items: [],
-        decided: [],
-      })),
-      listChanges: jest.fn(async () => []),
-      getRollout: jest.fn(async () => rollout()),
-      getRelease: jest.fn(async (id: string) => releaseDetail({ id })),
-      getArtifact: jest.fn(async () => {
-        throw new Error('not in this test');
-      }),
+      subscribe(channel: string, onMessage: (message: any) => void) {
+        listeners.set(channel, onMessage);
+        return { unsubscribe: () => listeners.delete(channel) };
+      },
     },
+    channels: () => [...listeners.keys()],
+    send(channel: string, message: object) {
+      listeners.get(channel)?.(message);
+    },
+  };
+}
+
+async function renderTab(
+  options: { signals?: ReturnType<typeof fakeSignals> } = {},
+) {
+  const api = {
+    getEnvironments: jest.fn(async () => environments()),
+    listReleases: jest.fn(async () => ({
+      items: [
+        release({ id: 'r-2', version: '1.2.0' }),
+        release({ id: 'r-1', version: '1.1.0' }),
+      ],
+    })),
+    listRollouts: jest.fn(async () => []),
+    getUnattributedIncidents: jest.fn(async () => ({
+      entityRef: 'component:default/payments',
+      windowHours: 24,
+      items: [],
+      decided: [],
+    })),
+    listChanges: jest.fn(async () => []),
+    getRollout: jest.fn(async () => rollout()),
+    getRelease: jest.fn(async (id: string) => releaseDetail({ id })),
+    getArtifact: jest.fn(async () => {
+      throw new Error('not in this test');
+    }),
+  };
+  await renderForEntity(<DeliveryContent />, {
+    apis: options.signals ? [[signalApiRef, options.signals.api]] : [],
+    api,
     routeEntries: ['/delivery'],
   });
+  return { api };
 }
 
 describe('DeliveryContent', () => {
@@ -74,5 +97,41 @@ describe('DeliveryContent', () => {
         screen.getByRole('button', { name: /^Open release 1\.1\.0/ }),
       ).toHaveFocus(),
     );
+  });
+});
+
+describe('DeliveryContent live updates', () => {
+  it('reloads where it runs, the rollouts and the releases at once when the entity is signalled', async () => {
+    const signals = fakeSignals();
+    const { api } = await renderTab({ signals });
+    await screen.findByText('1.2.0');
+    const { getEnvironments, listReleases, listRollouts } = api;
+    expect(signals.channels()).toEqual([
+      'greenlight:entity:component:default/payments',
+    ]);
+    expect(await screen.findByText(/updates live/)).toBeInTheDocument();
+    const before = [
+      getEnvironments.mock.calls.length,
+      listReleases.mock.calls.length,
+      listRollouts.mock.calls.length,
+    ];
+
+    act(() =>
+      signals.send('greenlight:entity:component:default/payments', {
+        entityRef: 'component:default/payments',
+        change: 'rollout',
+      }),
+    );
+    await waitFor(() => {
+      expect(getEnvironments.mock.calls.length).toBe(before[0] + 1);
+      expect(listReleases.mock.calls.length).toBe(before[1] + 1);
+      expect(listRollouts.mock.calls.length).toBeGreaterThan(before[2]);
+    });
+  });
+
+  it('says how often it polls when the app has no signals', async () => {
+    await renderTab();
+    await screen.findByText('1.2.0');
+    expect(await screen.findByText(/refreshes every 10 s/)).toBeInTheDocument();
   });
 });

@@ -16,13 +16,24 @@ import { SkipLink } from '../common';
 const RELEASE_HISTORY_ID = 'greenlight-release-history';
 
 /**
- * The entity page's Delivery tab. Every part of it reloads together on one refresh tick.
+ * The entity page's Delivery tab. Every part of it reloads together on one refresh tick,
+ * pushed by the backend's signals for this entity, with polling as the fallback.
  * The open release lives in the `release` query parameter, so a release can be linked to
  * and the back button closes it.
  */
-export function DeliveryContent(props: { rolloutPollIntervalMs?: number }) {
+export function DeliveryContent(props: {
+  /** How often the tab reloads when the app has no signals (default 10 s). */
+  rolloutPollIntervalMs?: number;
+  /** How often the tab reloads while signals push changes (default 60 s). */
+  signalsPollIntervalMs?: number;
+}) {
+  const { entityRef } = useEntityRef();
   return (
-    <DeliveryRefreshProvider intervalMs={props.rolloutPollIntervalMs}>
+    <DeliveryRefreshProvider
+      entityRef={entityRef}
+      intervalMs={props.rolloutPollIntervalMs}
+      signalsIntervalMs={props.signalsPollIntervalMs}
+    >
       <DeliveryTab />
     </DeliveryRefreshProvider>
   );

@@ -3,6 +3,7 @@ import { Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@m
 import { ReleaseDetail } from '../../api';
 import { formatDateTime } from '../../lib/format';
 import { CommitLink, PullRequestLink, StatusChip } from '../common';
+import { auditSummary } from './auditSummary';
 
 function Empty(props: { children: string }) {
   return (
@@ -109,16 +110,6 @@ export function IncidentsTable(props: { incidents: ReleaseDetail['incidents'] })
   );
 }
 
-function detailsText(details: unknown): string {
-  if (details === null || details === undefined) return '';
-  if (typeof details === 'string') return details;
-  try {
-    return JSON.stringify(details);
-  } catch {
-    return String(details);
-  }
-}
-
 export function AuditTable(props: { audit: ReleaseDetail['audit'] }) {
   if (props.audit.length === 0) return <Empty>No audit entry.</Empty>;
   const entries = [...props.audit].sort((a, b) => a.at.localeCompare(b.at));
@@ -128,18 +119,26 @@ export function AuditTable(props: { audit: ReleaseDetail['audit'] }) {
         <TableRow>
           <TableCell>When</TableCell>
           <TableCell>Who</TableCell>
-          <TableCell>What</TableCell>
-          <TableCell>Details</TableCell>
+          <TableCell>What happened</TableCell>
         </TableRow>
       </TableHead>
       <TableBody>
         {entries.map((entry, index) => (
           <TableRow key={`${entry.at}-${index}`}>
-            <TableCell>{formatDateTime(entry.at)}</TableCell>
+            <TableCell style={{ whiteSpace: 'nowrap' }}>
+              {formatDateTime(entry.eventAt ?? entry.at)}
+              {entry.eventAt && entry.eventAt !== entry.at && (
+                <Typography variant="caption" display="block" color="textSecondary">
+                  recorded {formatDateTime(entry.at)}
+                </Typography>
+              )}
+            </TableCell>
             <TableCell>{entry.actor}</TableCell>
-            <TableCell>{entry.action}</TableCell>
-            <TableCell style={{ wordBreak: 'break-word', maxWidth: 320 }}>
-              <Typography variant="caption">{detailsText(entry.details)}</Typography>
+            <TableCell>
+              <Typography variant="body2">{auditSummary(entry)}</Typography>
+              <Typography variant="caption" color="textSecondary">
+                {entry.action}
+              </Typography>
             </TableCell>
           </TableRow>
         ))}

@@ -40,6 +40,32 @@ function renderPanel(api: Partial<GreenlightApi>) {
 const section = (name: string) => within(screen.getByRole('region', { name }));
 
 describe('ReleaseDetailPanel', () => {
+  it('links the deployments that rolled this release back to their own detail, and reads its audit trail as sentences', async () => {
+    await renderPanel({
+      getRelease: jest.fn(async () =>
+        releaseDetail({
+          status: 'rolled-back',
+          rolloutId: undefined,
+          rolledBackBy: ['payments-rollback-1'],
+          audit: [
+            {
+              at: '2026-11-02T10:22:00Z',
+              actor: 'greenlight:rollout-watcher',
+              action: 'rollout.rolled-back',
+              details: { rolloutId: 'ro-1', reason: 'error ratio above 0.02 twice in a row' },
+            },
+          ],
+        }),
+      ),
+      getArtifact: jest.fn(async () => artifact),
+    });
+    const link = await screen.findByRole('link', { name: 'payments-rollback-1' });
+    expect(link.getAttribute('href')).toMatch(/\?release=payments-rollback-1$/);
+    const audit = section('Audit trail');
+    expect(audit.getByText('Rollout rolled back: error ratio above 0.02 twice in a row')).toBeInTheDocument();
+    expect(audit.queryByText(/[{}]/)).not.toBeInTheDocument();
+  });
+
   it('shows what the release brought, its evidence, provenance, rollout and audit trail', async () => {
     const getArtifact = jest.fn(async () => artifact);
     const getRollout = jest.fn(async () =>

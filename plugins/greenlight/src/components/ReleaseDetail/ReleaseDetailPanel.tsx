@@ -1,6 +1,8 @@
 import { Link, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { Box, Typography } from '@material-ui/core';
+import { Fragment } from 'react';
+import { useLocation } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import { greenlightApiRef } from '../../api';
 import { formatDateTime, formatDuration } from '../../lib/format';
@@ -17,8 +19,28 @@ export function ReleaseDetailPanel(props: { releaseId: string; repository?: stri
     () => api.getRelease(props.releaseId),
     [api, props.releaseId],
   );
-  if (loading) return <Progress />;
-  if (error) return <LoadError error={error} what="this release" />;
+  const location = useLocation();
+  /** A link that opens another release in this drawer, keeping the rest of the page's query. */
+  const releaseLink = (id: string) => {
+    const params = new URLSearchParams(location.search);
+    params.set('release', id);
+    return (
+      <Link key={id} to={`${location.pathname}?${params.toString()}`}>
+        {id}
+      </Link>
+    );
+  };
+  const releaseLinks = (ids: string[]) =>
+    ids.length === 0
+      ? undefined
+      : ids.map((id, i) => (
+          <Fragment key={id}>
+            {i > 0 && ', '}
+            {releaseLink(id)}
+          </Fragment>
+        ));
+  if (loading && !release) return <Progress />;
+  if (error && !release) return <LoadError error={error} what="this release" />;
   if (!release) return null;
   const title = release.version ?? release.commitSha?.slice(0, 7) ?? release.id;
   return (
@@ -42,9 +64,10 @@ export function ReleaseDetailPanel(props: { releaseId: string; repository?: stri
           ['By', release.actor],
           ['Reported by', release.sourceSystem],
           ['Pipeline', release.url ? <Link to={release.url}>{release.url}</Link> : undefined],
-          ['Rolls back', release.rollbackOf],
-          ['Replaces', release.replaces],
-          ['Rolled back by', release.rolledBackBy.length ? release.rolledBackBy.join(', ') : undefined],
+          ['Rolls back', release.rollbackOf ? releaseLink(release.rollbackOf) : undefined],
+          ['Restores', release.restoredFrom ? releaseLink(release.restoredFrom) : undefined],
+          ['Replaces', release.replaces ? releaseLink(release.replaces) : undefined],
+          ['Rolled back by', releaseLinks(release.rolledBackBy)],
         ]}
       />
       <Section title="Provenance">

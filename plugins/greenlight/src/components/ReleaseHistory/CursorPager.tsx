@@ -3,11 +3,15 @@ import { Box, Button, MenuItem, TextField, Typography } from '@material-ui/core'
 export const PAGE_SIZES = [10, 25, 50, 100];
 
 /**
- * Keyset pages have no total and no page numbers: the pager only knows whether a
- * page comes before (a cursor on the stack) and after (a `nextCursor`).
+ * Keyset pages: the pager knows whether a page comes before (a cursor on the stack) and
+ * after (a `nextCursor`); the total, counted apart, arrives when it does.
  */
 export function CursorPager(props: {
   page: number;
+  /** Rows on this page. */
+  shown: number;
+  /** Rows over all pages, once counted. */
+  total?: number;
   hasNext: boolean;
   pageSize: number;
   disabled: boolean;
@@ -31,7 +35,9 @@ export function CursorPager(props: {
           </MenuItem>
         ))}
       </TextField>
-      <Typography variant="body2">Page {props.page + 1}</Typography>
+      <Typography variant="body2" role="status">
+        {pageRange(props)}
+      </Typography>
       <Button size="small" onClick={props.onPrevious} disabled={props.disabled || props.page === 0}>
         Newer
       </Button>
@@ -40,4 +46,12 @@ export function CursorPager(props: {
       </Button>
     </Box>
   );
+}
+
+/** "1–25 of 212"; without the total yet, "1–25"; nothing while the page is empty. */
+export function pageRange(props: { page: number; pageSize: number; shown: number; total?: number }): string {
+  if (props.shown === 0) return props.total ? `0 of ${props.total}` : '';
+  const first = props.page * props.pageSize + 1;
+  const last = first + props.shown - 1;
+  return `${first}–${last}${props.total !== undefined ? ` of ${props.total}` : ''}`;
 }

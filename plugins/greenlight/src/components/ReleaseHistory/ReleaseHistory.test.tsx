@@ -40,6 +40,20 @@ function pagedApi() {
 const lastQuery = (fn: jest.Mock) => fn.mock.calls[fn.mock.calls.length - 1][0];
 
 describe('ReleaseHistory', () => {
+  it('says how many releases there are in all, counted with the same filters', async () => {
+    const listReleases = jest.fn(async () => ({
+      items: Array.from({ length: 25 }, (_, i) => release({ id: `r-${i}`, version: `2.${i}.0` })),
+      nextCursor: 'p2',
+    }));
+    const countReleases = jest.fn(async (_query: Omit<ReleaseQuery, 'limit' | 'cursor'>) => 212);
+    await renderHistory({ listReleases, countReleases }, jest.fn(), '?status=failed');
+    expect(await screen.findByText('1–25 of 212')).toBeInTheDocument();
+    expect(countReleases).toHaveBeenCalledWith(
+      expect.objectContaining({ entityRef: 'component:default/payments', status: 'failed' }),
+    );
+    expect(countReleases.mock.calls[0][0]).not.toHaveProperty('cursor');
+  });
+
   it('pages forward and back with a stack of cursors', async () => {
     const listReleases = pagedApi();
     await renderHistory({ listReleases });
@@ -56,7 +70,7 @@ describe('ReleaseHistory', () => {
     expect(lastQuery(listReleases).cursor).toBe('p2');
     await userEvent.click(screen.getByRole('button', { name: 'Older' }));
     expect(await screen.findByText('1.3.0')).toBeInTheDocument();
-    expect(screen.getByText('Page 3')).toBeInTheDocument();
+    expect(screen.getByText('51–51')).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Older' })).toBeDisabled();
 
     await userEvent.click(screen.getByRole('button', { name: 'Newer' }));
@@ -84,7 +98,7 @@ describe('ReleaseHistory', () => {
 
     fireEvent.change(screen.getByLabelText('From'), { target: { value: '2026-11-01T08:30' } });
     await waitFor(() => expect(lastQuery(listReleases).from).toBe(new Date('2026-11-01T08:30').toISOString()));
-    expect(screen.getByText('Page 1')).toBeInTheDocument();
+    expect(screen.getByText('1–1')).toBeInTheDocument();
   });
 
   it('keeps filters and page in the URL, and opens the view a link describes', async () => {
@@ -92,7 +106,7 @@ describe('ReleaseHistory', () => {
     await renderHistory({ listReleases }, jest.fn(), '?release=r-7&status=failed&pages=p2');
     expect(await screen.findByText('1.2.0')).toBeInTheDocument();
     expect(lastQuery(listReleases)).toEqual(expect.objectContaining({ status: 'failed', cursor: 'p2' }));
-    expect(screen.getByText('Page 2')).toBeInTheDocument();
+    expect(screen.getByText('26–26')).toBeInTheDocument();
 
     await userEvent.click(screen.getByRole('button', { name: 'Older' }));
     await waitFor(() => expect(screen.getByLabelText('location')).toHaveTextContent('pages=p2%2Cp3'));

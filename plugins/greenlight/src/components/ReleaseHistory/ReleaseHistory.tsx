@@ -40,6 +40,19 @@ export function ReleaseHistory(props: {
     [api, props.entityRef, filters, pageSize, cursor, tick],
   );
 
+  // Counted apart from the page, which shows first; a count that fails only leaves the total out.
+  const count = useAsync(async () => {
+    // An API implementation from before the count existed answers no total.
+    if (typeof api.countReleases !== 'function') return undefined;
+    return api.countReleases({
+      entityRef: props.entityRef,
+      environment: filters.environment || undefined,
+      status: filters.status || undefined,
+      from: localInputToIso(filters.from),
+      to: localInputToIso(filters.to),
+    });
+  }, [api, props.entityRef, filters, tick]);
+
   const focusRing = useFocusRing();
   const columns = useMemo(
     () =>
@@ -79,6 +92,8 @@ export function ReleaseHistory(props: {
       )}
       <CursorPager
         page={page}
+        shown={value?.items.length ?? 0}
+        total={count.value}
         hasNext={!!value?.nextCursor}
         pageSize={pageSize}
         disabled={loading}

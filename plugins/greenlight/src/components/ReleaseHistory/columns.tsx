@@ -1,6 +1,6 @@
 import { CopyTextButton, TableColumn } from '@backstage/core-components';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
-import { Box, IconButton, Link as MuiLink, Tooltip } from '@material-ui/core';
+import { Box, IconButton, Link as MuiLink, Tooltip, Typography } from '@material-ui/core';
 import OpenInNewIcon from '@material-ui/icons/OpenInBrowser';
 import { Release } from '../../api';
 import { formatDateTime, formatDuration, formatRelative, shortDigest } from '../../lib/format';
@@ -16,38 +16,67 @@ export function releaseColumns(options: {
   /** A class that draws a visible keyboard focus ring on the row's detail button. */
   focusRingClassName?: string;
 }): TableColumn<Release>[] {
+  // Deployment ids are long single words: cut short with an ellipsis (the whole id stays in the
+  // text, so in the accessible name, and shows on hover) rather than broken across lines.
   const openLink = (id: string) => (
-    <MuiLink
-      key={id}
-      component="button"
-      variant="body2"
-      onClick={(event: React.MouseEvent) => {
-        event.stopPropagation();
-        options.onOpen(id);
-      }}
-    >
-      {id}
-    </MuiLink>
+    <Tooltip key={id} title={id}>
+      <MuiLink
+        component="button"
+        variant="body2"
+        style={{ ...noWrap, maxWidth: 140, overflow: 'hidden', textOverflow: 'ellipsis', verticalAlign: 'bottom' }}
+        onClick={(event: React.MouseEvent) => {
+          event.stopPropagation();
+          options.onOpen(id);
+        }}
+      >
+        {id}
+      </MuiLink>
+    </Tooltip>
   );
-  return [
+  const columns: TableColumn<Release>[] = [
     {
       title: 'When',
       // Relative, never broken mid-word; the exact time is on hover.
+      // How long it took goes under when, rather than in a column of its own, so the table fits
+      // 1280 px without scrolling sideways.
       render: r => {
         const at = r.finishedAt ?? r.startedAt;
         return (
-          <Tooltip title={formatDateTime(at)}>
-            <span style={noWrap}>{formatRelative(at)}</span>
-          </Tooltip>
+          <Box>
+            <Tooltip title={formatDateTime(at)}>
+              <span style={noWrap}>{formatRelative(at)}</span>
+            </Tooltip>
+            {r.durationMs !== null && (
+              <Typography variant="caption" display="block" color="textSecondary" style={noWrap}>
+                took {formatDuration(r.durationMs)}
+              </Typography>
+            )}
+          </Box>
         );
       },
     },
     { title: 'Environment', field: 'environment' },
     {
       title: 'Version',
+      // The detail button sits by the version rather than in a column of its own, so the table
+      // fits 1280 px; it is also the first thing a keyboard reaches in each row.
       render: r => (
         <Box>
-          <span style={noWrap}>{r.version ?? (r.commitSha ? r.commitSha.slice(0, 7) : '—')}</span>
+          <Box display="flex" alignItems="center" style={noWrap}>
+            <span>{r.version ?? (r.commitSha ? r.commitSha.slice(0, 7) : '—')}</span>
+            <IconButton
+              size="small"
+              className={options.focusRingClassName}
+              data-release-detail={r.id}
+              aria-label={`Open release ${r.version ?? r.id} in ${r.environment}`}
+              onClick={event => {
+                event.stopPropagation();
+                options.onOpen(r.id);
+              }}
+            >
+              <OpenInNewIcon fontSize="small" />
+            </IconButton>
+          </Box>
           {r.artifact && (
             <Box display="flex" alignItems="center" style={noWrap}>
               <Tooltip title={r.artifact.digest}>
@@ -64,7 +93,7 @@ export function releaseColumns(options: {
       render: r => (
         <Box>
           <StatusChip status={r.status} prefix="Status" />
-          <div style={noWrap}>
+          <div>
             {r.strategy} · {r.intent}
           </div>
           {r.rolledBackBy.length > 0 && <div>rolled back by {r.rolledBackBy.map(openLink)}</div>}
@@ -74,7 +103,14 @@ export function releaseColumns(options: {
     },
     {
       title: 'Commit',
-      render: r => (r.commitSha ? <CommitLink sha={r.commitSha} repository={options.repository} /> : '—'),
+      render: r =>
+        r.commitSha ? (
+          <span style={noWrap}>
+            <CommitLink sha={r.commitSha} repository={options.repository} />
+          </span>
+        ) : (
+          '—'
+        ),
     },
     {
       title: 'Provenance',
@@ -89,26 +125,15 @@ export function releaseColumns(options: {
       title: 'By',
       render: r => {
         if (!r.actor) return '—';
-        return ENTITY_REF.test(r.actor) ? <EntityRefLink entityRef={r.actor} /> : r.actor;
+        return (
+          <span style={noWrap}>{ENTITY_REF.test(r.actor) ? <EntityRefLink entityRef={r.actor} /> : r.actor}</span>
+        );
       },
     },
-    { title: 'Duration', render: r => <span style={noWrap}>{formatDuration(r.durationMs)}</span> },
-    {
-      title: 'Detail',
-      render: r => (
-        <IconButton
-          size="small"
-          className={options.focusRingClassName}
-          data-release-detail={r.id}
-          aria-label={`Open release ${r.version ?? r.id} in ${r.environment}`}
-          onClick={event => {
-            event.stopPropagation();
-            options.onOpen(r.id);
-          }}
-        >
-          <OpenInNewIcon fontSize="small" />
-        </IconButton>
-      ),
-    },
   ];
+  // Words wrap whole or not at all: the table's own styles would break them anywhere.
+  return columns.map(column => ({
+    ...column,
+    cellStyle: { wordBreak: 'normal', overflowWrap: 'normal' },
+  }));
 }

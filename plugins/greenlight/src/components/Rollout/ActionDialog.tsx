@@ -2,6 +2,7 @@ import { ResponseErrorPanel } from '@backstage/core-components';
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
+  Box,
   Button,
   Dialog,
   DialogActions,
@@ -9,16 +10,25 @@ import {
   DialogContentText,
   DialogTitle,
   TextField,
+  Typography,
 } from '@material-ui/core';
 import { useState } from 'react';
 import { greenlightApiRef, RolloutAction, RolloutView } from '../../api';
 import { ACTION_TEXT } from './actions';
+import { overtakenBy } from './overtaken';
 
 const messageOf = (error: Error) => (ResponseError.is(error) ? error.cause.message : error.message);
 
-/** Confirms one manual rollout action and asks why, for the audit log. */
+/**
+ * Confirms one manual rollout action and asks why, for the audit log. When the rollout
+ * moves on while it is open (the watcher rolls back, someone promotes), the dialog stays,
+ * says what happened and keeps the typed reason, instead of vanishing under the reader.
+ */
 export function ActionDialog(props: {
+  /** The rollout as it was when the reader chose the action. */
   rollout: RolloutView;
+  /** The rollout as last loaded; undefined when it is no longer listed. */
+  current?: RolloutView;
   action: RolloutAction;
   onClose: () => void;
   onDone: () => void;
@@ -31,6 +41,7 @@ export function ActionDialog(props: {
   const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<Error>();
   const missingReason = text.reasonRequired && reason.trim() === '';
+  const overtaken = 'current' in props ? overtakenBy(rollout, props.current, action) : null;
   const titleId = `greenlight-action-${action}-title`;
 
   const submit = async () => {
@@ -59,7 +70,18 @@ export function ActionDialog(props: {
         {text.label} the {rollout.strategy} rollout in {rollout.environment}?
       </DialogTitle>
       <DialogContent>
-        <DialogContentText>{text.consequence}</DialogContentText>
+        {overtaken ? (
+          <Box role="alert" mb={2} p={1.5} border={1} borderColor="warning.main" borderRadius={4}>
+            <Typography variant="body1">{overtaken}</Typography>
+            {reason.trim() && (
+              <Typography variant="body2" color="textSecondary">
+                Your reason is kept below, should you want it elsewhere.
+              </Typography>
+            )}
+          </Box>
+        ) : (
+          <DialogContentText>{text.consequence}</DialogContentText>
+        )}
         <TextField
           fullWidth
           multiline
@@ -76,11 +98,11 @@ export function ActionDialog(props: {
       </DialogContent>
       <DialogActions>
         <Button onClick={props.onClose} disabled={submitting}>
-          Cancel
+          {overtaken ? 'Close' : 'Cancel'}
         </Button>
         <Button
           onClick={submit}
-          disabled={submitting || missingReason}
+          disabled={submitting || missingReason || Boolean(overtaken)}
           color={text.destructive ? 'secondary' : 'primary'}
           variant="contained"
         >

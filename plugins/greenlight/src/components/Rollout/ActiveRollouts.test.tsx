@@ -76,6 +76,22 @@ describe('ActiveRollouts', () => {
     expect(gate.getByRole('button', { name: /^1 evaluation$/ })).toBeInTheDocument();
   });
 
+  it('shows the version rolled out and how close each gate is to a decision, in its own rule', async () => {
+    const base = rollout();
+    await renderRollouts({
+      listRollouts: listing(
+        rollout({
+          version: '1.4.0',
+          gates: [{ ...base.gates[0], failureRule: { kind: 'k-of-n', k: 3, n: 5 }, evaluations: 12 }],
+        }),
+      ),
+    });
+    expect(await screen.findByText('Rolling out 1.4.0 · payments-1.4.0-production (abababababab)')).toBeInTheDocument();
+    expect(
+      screen.getByText('1 of 3 failures within the last 5 evaluations so far · evaluation 2 of 12'),
+    ).toBeInTheDocument();
+  });
+
   it('offers no action to a reader the backend allows none', async () => {
     await renderRollouts({ listRollouts: listing(rollout({ allowedActions: [] })) });
     expect(await screen.findByLabelText('Rollout state: Analysing')).toBeInTheDocument();
@@ -154,6 +170,42 @@ describe('ActiveRollouts', () => {
     expect(await screen.findByLabelText('Rollout state: Analysing')).toBeInTheDocument();
     state = 'paused-inconclusive';
     expect(await screen.findByLabelText('Rollout state: Paused inconclusive')).toBeInTheDocument();
+  });
+
+  it('keeps the action dialog and the typed reason when the watcher rolls back meanwhile, and says so', async () => {
+    let current = rollout({ allowedActions: ['pause', 'promote', 'rollback'] });
+    const listRollouts = jest.fn(async (query: RolloutQuery) => [current].filter(r => r.state === query.state));
+    const performRolloutAction = jest.fn();
+    await renderRollouts({ listRollouts, performRolloutAction }, { pollIntervalMs: 50 });
+    await userEvent.click(await screen.findByRole('button', { name: 'Promote' }));
+    const dialog = within(screen.getByRole('dialog', { name: /Promote the canary rollout in production/ }));
+    await userEvent.click(dialog.getByLabelText('Reason'));
+    await userEvent.paste('metrics look fine');
+
+    const executedAt = new Date(Date.now() - 1000).toISOString();
+    current = rollout({
+      state: 'rolled-back',
+      updatedAt: executedAt,
+      allowedActions: [],
+      evaluations: [
+        ...rollout().evaluations,
+        { ...rollout().evaluations[0], decision: 'rollback', at: executedAt },
+      ],
+      rollback: { status: 'succeeded', executor: 'demo', attempts: 1, reason: 'error ratio 2 failures in a row', executedAt },
+    });
+    expect(
+      await dialog.findByText(
+        `The watcher rolled this rollout back at ${new Date(executedAt).toLocaleTimeString()} (error ratio 2 failures in a row); your promote is no longer needed.`,
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('dialog')).toBeInTheDocument();
+    expect(dialog.getByLabelText('Reason')).toHaveValue('metrics look fine');
+    expect(dialog.getByRole('button', { name: 'Promote' })).toBeDisabled();
+    // Behind the dialog the card already shows the outcome.
+    expect(screen.getByLabelText('Rollout state: Rolled back')).toBeInTheDocument();
+    await userEvent.click(dialog.getByRole('button', { name: 'Close' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    expect(performRolloutAction).not.toHaveBeenCalled();
   });
 
   it('keeps a rollout the watcher rolled back on the card, with when and why', async () => {

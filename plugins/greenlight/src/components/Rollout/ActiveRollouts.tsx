@@ -1,11 +1,13 @@
 import { InfoCard, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { Box, Button, Divider, Typography } from '@material-ui/core';
-import { Fragment } from 'react';
-import { greenlightApiRef, RolloutState, RolloutView } from '../../api';
-import { useDeliveryRefresh } from '../../hooks/useDeliveryRefresh';
+import { Fragment, useCallback, useState } from 'react';
+import { greenlightApiRef, RolloutAction, RolloutState, RolloutView } from '../../api';
+import { useDeliveryLiveness, useDeliveryRefresh } from '../../hooks/useDeliveryRefresh';
 import { usePolling } from '../../hooks/usePolling';
 import { LoadError } from '../common';
+import { ActionDialog } from './ActionDialog';
+import { RolloutActionHost } from './RolloutActions';
 import { RolloutDetail } from './RolloutDetail';
 import { RolloutHeading } from './RolloutHeading';
 import { rolloutOutcome } from './rolloutOutcome';
@@ -34,6 +36,7 @@ export function ActiveRollouts(props: {
 }) {
   const api = useApi(greenlightApiRef);
   const tick = useDeliveryRefresh();
+  const liveness = useDeliveryLiveness();
   const { value, error, loading, updatedAt, refresh } = usePolling<RolloutView[]>(
     async () => {
       const results = await Promise.allSettled(
@@ -52,6 +55,12 @@ export function ActiveRollouts(props: {
     tick === null ? props.pollIntervalMs ?? ROLLOUT_POLL_MS : NO_OWN_POLLING_MS,
     [api, props.entityRef],
     tick,
+  );
+
+  const [pending, setPending] = useState<{ rollout: RolloutView; action: RolloutAction }>();
+  const openAction = useCallback(
+    (rollout: RolloutView, action: RolloutAction) => setPending({ rollout, action }),
+    [],
   );
 
   let body;
@@ -78,17 +87,32 @@ export function ActiveRollouts(props: {
   }
 
   return (
+    <RolloutActionHost.Provider value={openAction}>
     <InfoCard
       title="Rollouts"
       subheader={
         <Box>
           {updatedAt ? `Updated ${updatedAt.toLocaleTimeString()}` : ''}
+          {updatedAt && liveness ? ` · ${livenessText(liveness)}` : ''}
           <span role="status">{error && value ? ' · the last refresh failed; showing the previous state' : ''}</span>
         </Box>
       }
     >
       {body}
+      {pending && (
+        <ActionDialog
+          rollout={pending.rollout}
+          current={value?.find(r => r.id === pending.rollout.id)}
+          action={pending.action}
+          onClose={() => setPending(undefined)}
+          onDone={() => {
+            setPending(undefined);
+            refresh();
+          }}
+        />
+      )}
     </InfoCard>
+    </RolloutActionHost.Provider>
   );
 }
 
@@ -103,4 +127,10 @@ function FinishedRollout(props: { rollout: RolloutView }) {
       </Typography>
     </Box>
   );
+}
+
+/** Whether the reader can trust the card to change by itself, and how soon. */
+function livenessText(liveness: { live: boolean; intervalMs: number }) {
+  if (liveness.live) return 'updates live';
+  return `refreshes every ${Math.round(liveness.intervalMs / 1000)} s`;
 }

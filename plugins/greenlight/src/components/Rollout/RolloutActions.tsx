@@ -1,8 +1,17 @@
 import { Box, Button } from '@material-ui/core';
-import { useState } from 'react';
+import { createContext, useContext, useState } from 'react';
 import { RolloutAction, RolloutView } from '../../api';
 import { ActionDialog } from './ActionDialog';
 import { ACTION_ORDER, ACTION_TEXT } from './actions';
+
+/**
+ * Where a list of rollouts keeps the open action dialog, so that it outlives the rollout's
+ * detail: when the watcher finishes the rollout, the detail makes way for its outcome, but
+ * the reader's dialog and typed reason stay.
+ */
+export const RolloutActionHost = createContext<
+  ((rollout: RolloutView, action: RolloutAction) => void) | null
+>(null);
 
 /**
  * Only the actions the backend lists in `allowedActions` are offered: it has already
@@ -11,6 +20,7 @@ import { ACTION_ORDER, ACTION_TEXT } from './actions';
 export function RolloutActions(props: { rollout: RolloutView; onDone: () => void }) {
   const { rollout } = props;
   const [pending, setPending] = useState<RolloutAction>();
+  const host = useContext(RolloutActionHost);
   const actions = ACTION_ORDER.filter(action => rollout.allowedActions.includes(action));
   if (actions.length === 0) return null;
   return (
@@ -21,7 +31,7 @@ export function RolloutActions(props: { rollout: RolloutView; onDone: () => void
           size="small"
           variant="outlined"
           color={ACTION_TEXT[action].destructive ? 'secondary' : 'primary'}
-          onClick={() => setPending(action)}
+          onClick={() => (host ? host(rollout, action) : setPending(action))}
         >
           {ACTION_TEXT[action].label}
         </Button>

@@ -11,11 +11,25 @@ import { RolloutView } from '../../api';
 import { formatDateTime, shortDigest } from '../../lib/format';
 import { StatusChip } from '../common';
 import { EvaluationsTable } from './EvaluationsTable';
-import { GateChart } from './GateChart';
+import { lazy, Suspense } from 'react';
 import { GateSeries, gateSeries } from './gateSeries';
 import { RollbackEvidence } from './RollbackEvidence';
 import { RolloutHeading } from './RolloutHeading';
 import { RolloutActions } from './RolloutActions';
+
+/**
+ * The chart library is the largest part of the tab's code and no release row needs it: it
+ * loads on its own, after the tab has shown.
+ */
+const LazyGateChart = lazy(() => import('./GateChart').then(m => ({ default: m.GateChart })));
+
+function GateChart(props: { series: GateSeries; rollbackAt?: string }) {
+  return (
+    <Suspense fallback={<Typography variant="caption">Loading the chart…</Typography>}>
+      <LazyGateChart {...props} />
+    </Suspense>
+  );
+}
 
 /**
  * A rollout: its state, every gate's evaluations plotted and listed, and the rollback. On the
@@ -28,7 +42,8 @@ export function RolloutDetail(props: { rollout: RolloutView; onChanged: () => vo
     <Box>
       <RolloutHeading rollout={rollout} />
       <Typography variant="body2">
-        Rolling out {rollout.deploymentId}
+        Rolling out {rollout.version ? `${rollout.version} · ` : ''}
+        {rollout.deploymentId}
         {rollout.artifactDigest ? ` (${shortDigest(rollout.artifactDigest)})` : ''}
       </Typography>
       <Typography variant="body2" color="textSecondary">
@@ -64,9 +79,9 @@ export function RolloutDetail(props: { rollout: RolloutView; onChanged: () => vo
                 <Typography variant="caption">Not evaluated yet</Typography>
               )}
             </Box>
-            {failingStreak(s) > 0 && (
+            {progressTowardsDecision(s, rollout.gates.find(g => g.id === s.id)) && (
               <Typography variant="body2" role="status">
-                {failingStreak(s)} failing evaluation{failingStreak(s) === 1 ? '' : 's'} in a row
+                {progressTowardsDecision(s, rollout.gates.find(g => g.id === s.id))}
               </Typography>
             )}
             {s.kind === 'policy' && latest && (
@@ -107,4 +122,28 @@ function failingStreak(series: GateSeries): number {
   let streak = 0;
   for (let i = series.points.length - 1; i >= 0 && series.points[i].verdict === 'fail'; i--) streak += 1;
   return streak;
+}
+
+/**
+ * How close a gate is to a decision, in the terms of its failure rule: "2 of 3 failures in a
+ * row so far", "2 of 3 failures within the last 5 evaluations", and how many evaluations of
+ * the planned ones have run. Without the rule (an older backend), the failing streak.
+ */
+export function progressTowardsDecision(
+  series: GateSeries,
+  gate?: RolloutView['gates'][number],
+): string | null {
+  const rule = gate?.failureRule;
+  const ran = series.points.length;
+  const planned = gate?.evaluations ? ` · evaluation ${ran} of ${gate.evaluations}` : '';
+  if (!rule) {
+    const streak = failingStreak(series);
+    return streak > 0 ? `${streak} failing evaluation${streak === 1 ? '' : 's'} in a row` : null;
+  }
+  if (ran === 0) return null;
+  if (rule.kind === 'consecutive') {
+    return `${failingStreak(series)} of ${rule.count} failures in a row so far${planned}`;
+  }
+  const recent = series.points.slice(-rule.n).filter(p => p.verdict === 'fail').length;
+  return `${recent} of ${rule.k} failures within the last ${rule.n} evaluations so far${planned}`;
 }
