@@ -14,14 +14,13 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 // The module is tested in the real plugin it extends.
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import greenlightPlugin from '@greenlight/backstage-plugin-greenlight-backend';
+import greenlightModuleArgocd from '@greenlight/backstage-plugin-greenlight-backend-module-argocd';
+import greenlightModulePagerDuty from '@greenlight/backstage-plugin-greenlight-backend-module-pagerduty';
 import type { GreenlightEventInput } from '@greenlight/backstage-plugin-greenlight-common';
-import {
-  greenlightIngestionSourcesExtensionPoint,
-  IngestionSource,
-} from '@greenlight/backstage-plugin-greenlight-node';
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import request from 'supertest';
 import greenlightModuleGithub from './index';
+import { startFakeArgocd } from './__testUtils__/fakeArgocd';
 import { FakeRepository, startFakeGithub } from './__testUtils__/fakeGithub';
 
 jest.setTimeout(180_000);
@@ -29,40 +28,42 @@ jest.setTimeout(180_000);
 /*
  * One service, `shop`, whose whole history comes from connectors: the GitHub backfill (its
  * staging deployments, the commits they shipped and the merged pull requests), Argo CD (its
- * production syncs) and PagerDuty (its incidents). The same facts posted through
+ * production syncs, pulled from the Argo CD API) and PagerDuty (its incidents, delivered by
+ * V3 webhooks). Each is fed from a local fake of its API. The same facts posted through
  * `POST /v1/events` to another backend must give the same release history, "running where"
  * and DORA figures, and both must equal the figures worked out by hand here.
  *
  *   commit  committed     merged (PR)     staging (GitHub)   production (Argo CD)   lead time
  *   c0      03-01 06:00   –               03-01 07:00        –                      –
- *   c1      03-02 07:30   03-02 08:00 #1  03-02 09:05        03-02 11:00            3.5 h
- *   c2      03-03 08:00   03-03 09:00 #2  03-03 10:05        03-03 14:00            6 h
- *   c3      03-04 09:00   03-04 10:00 #3  03-04 10:35        03-04 12:00            3 h
- *   c4      03-05 05:00   03-05 06:00 #4  03-05 07:05        03-05 09:00            4 h
+ *   c1      03-02 07:30   03-02 08:00 #1  03-02 09:05        03-02 11:00 (sync 0)   3.5 h
+ *   c2      03-03 08:00   03-03 09:00 #2  03-03 10:05        03-03 14:00 (sync 1)   6 h
+ *   c3      03-04 09:00   03-04 10:00 #3  03-04 10:35        03-04 12:00 (sync 2)   3 h
+ *   c4      03-05 05:00   03-05 06:00 #4  03-05 07:05        03-05 09:00 (sync 3)   4 h
  *
- * PagerDuty: PD-1 detected 03-04 13:00 on production, on the image of c3, resolved 15:00.
+ * Argo CD's history names each sync's revision (the commit) but no image, and a PagerDuty
+ * incident names its service, not a deployment: incident Q1SHOP, detected 03-04 13:00 in
+ * production, resolved 15:00, arrives unattributed and counts as no failure. An owner of
+ * the service knows c3's release caused it and attributes it to c3's production deployment
+ * (`POST /v1/incidents/:id/attribution`); the native side records the same decision.
  *
  * Window 03-02 … 03-16. Production deployments 4. Lead times [3, 3.5, 4, 6] h: nearest-rank
- * median (rank 2) 3.5 h, p90 (rank 4) 6 h, all four from the commit. Change fail rate 1/4
- * (c3's release, hit by PD-1); recovery n 1, 12:00 → 15:00 = 3 h. Running where: staging
- * runs c4's GitHub deployment, production c4's Argo CD sync.
- *
- * STAND-INS: the Argo CD and PagerDuty connector modules are built separately. Until they
- * are merged, `argocd` and `pagerduty` below are small sources registered through the same
- * extension point, with their annotations (`argocd/app-name`, `pagerduty.com/service-id`),
- * posting the native events such a connector produces for a sync and an incident. Replace
- * them with the real modules (same facts, fed from local fakes of their APIs); the figures
- * must not change.
+ * median (rank 2) 3.5 h, p90 (rank 4) 6 h, all four from the commit. Change fail rate 0/4
+ * while the incident is unattributed, 1/4 once it is attributed to c3's release; recovery
+ * then n 1, 12:00 (the deployment, earlier than the detection) → 15:00 = 3 h. Running
+ * where: staging runs c4's GitHub deployment, production c4's Argo CD sync.
  */
 const HOUR = 3_600_000;
 const FULL_NAME = 'acme/shop';
 const ENTITY = 'component:default/shop';
 const TOKEN = 'ghp_end-to-end-token';
+const ARGOCD_TOKEN = 'argocd-end-to-end-token';
+const ARGOCD_INSTANCE = 'prod-cluster';
+const ARGOCD_APP = 'shop-prod';
+const PAGERDUTY_SECRET = 'pagerduty-end-to-end-secret';
+const PAGERDUTY_SERVICE = 'PSHOP01';
 const window = { from: '2026-03-02T00:00:00Z', to: '2026-03-16T00:00:00Z' };
 const at = (day: string, time: string) => `2026-03-${day}T${time}:00Z`;
 const sha = (n: number) => createHash('sha1').update(`shop-${n}`).digest('hex');
-const digest = (n: number) =>
-  `sha256:${createHash('sha256').update(`shop-image-${n}`).digest('hex')}`;
 
 const changes = [
   { n: 0, committed: at('01', '06:00'), staging: at('01', '07:00') },
@@ -100,9 +101,24 @@ const plus = (iso: string, minutes: number) =>
     .toISOString()
     .replace('.000Z', 'Z');
 const incident = {
-  id: 'PD-1',
+  id: 'Q1SHOP',
+  title: 'Shop checkout error rate above 5%',
   detected: at('04', '13:00'),
   resolved: at('04', '15:00'),
+};
+/** The ledger's id of the PagerDuty incident. */
+const INCIDENT_ID = `pagerduty-${incident.id}`;
+/** The production syncs, in Argo CD's history order: ids from 0. */
+const syncs = changes
+  .filter(c => c.production)
+  .map((c, historyId) => ({ ...c, historyId, production: c.production! }));
+/** The Argo CD module's deployment id of a history entry. */
+const argocdDeployment = (historyId: number) =>
+  `argocd/${ARGOCD_INSTANCE}/${ARGOCD_APP}/${historyId}`;
+const C3_PRODUCTION = argocdDeployment(syncs.find(c => c.n === 3)!.historyId);
+const ATTRIBUTION = {
+  deploymentId: C3_PRODUCTION,
+  note: 'the checkout change of c3',
 };
 
 /** The GitHub side, as the local GitHub server serves it. */
@@ -138,52 +154,77 @@ const githubRepository: FakeRepository = {
   })),
 };
 
-/** What an Argo CD connector writes for a finished sync of the production application. */
-const argocdSyncs = (): GreenlightEventInput[] =>
-  changes
-    .filter(c => c.production)
-    .map(c => ({
-      id: `shop-prod/history/${c.n}`,
-      type: 'deployment.finished',
-      time: c.production,
-      deployment: {
-        id: `argocd/shop-prod/${c.n}`,
-        environment: 'production',
-        commitSha: sha(c.n),
-        artifactDigest: digest(c.n),
-        status: 'succeeded',
-        startedAt: plus(c.production!, -10),
-        finishedAt: c.production,
-        sourceSystem: 'argocd',
+/** The production application as the Argo CD API answers `GET /api/v1/applications/shop-prod`. */
+const argocdApplication = () => {
+  const source = {
+    repoURL: `https://github.com/${FULL_NAME}.git`,
+    path: 'deploy/production',
+    targetRevision: 'main',
+  };
+  const last = syncs[syncs.length - 1];
+  return {
+    metadata: { name: ARGOCD_APP, namespace: 'argocd' },
+    spec: {
+      project: 'default',
+      source,
+      destination: {
+        server: 'https://kubernetes.default.svc',
+        namespace: 'shop',
       },
-    }));
+    },
+    status: {
+      sync: { status: 'Synced', revision: sha(last.n) },
+      health: { status: 'Healthy' },
+      history: syncs.map(c => ({
+        id: c.historyId,
+        revision: sha(c.n),
+        deployStartedAt: plus(c.production, -10),
+        deployedAt: c.production,
+        source,
+        initiatedBy: { automated: true },
+      })),
+      operationState: {
+        operation: { sync: { revision: sha(last.n) } },
+        phase: 'Succeeded',
+        message: 'successfully synced (all tasks run)',
+        syncResult: { revision: sha(last.n), source },
+        startedAt: plus(last.production, -10),
+        finishedAt: last.production,
+      },
+    },
+  };
+};
 
-/** What a PagerDuty connector writes for an incident it attributes by environment and image. */
-const pagerdutyIncidents = (): GreenlightEventInput[] => [
-  {
-    id: `${incident.id}/triggered`,
-    type: 'incident.opened',
-    time: incident.detected,
-    incident: {
-      id: `pagerduty/${incident.id}`,
-      detectedAt: incident.detected,
-      environment: 'production',
-      artifactDigest: digest(3),
+/** A PagerDuty V3 webhook delivery about the incident, as PagerDuty posts it. */
+const pagerdutyWebhook = (
+  eventType: 'incident.triggered' | 'incident.resolved',
+  occurredAt: string,
+) => ({
+  event: {
+    id: `01${eventType.replace(/\W/g, '').toUpperCase()}`,
+    event_type: eventType,
+    resource_type: 'incident',
+    occurred_at: occurredAt,
+    agent: null,
+    client: { name: 'PagerDuty' },
+    data: {
+      id: incident.id,
+      type: 'incident',
+      self: `https://api.pagerduty.com/incidents/${incident.id}`,
+      html_url: `https://acme.pagerduty.com/incidents/${incident.id}`,
+      number: 1,
+      status: eventType === 'incident.resolved' ? 'resolved' : 'triggered',
+      created_at: incident.detected,
+      title: incident.title,
+      service: {
+        id: PAGERDUTY_SERVICE,
+        type: 'service_reference',
+        summary: 'Shop',
+      },
+      urgency: 'high',
     },
   },
-  {
-    id: `${incident.id}/resolved`,
-    type: 'incident.resolved',
-    time: incident.resolved,
-    incident: {
-      id: `pagerduty/${incident.id}`,
-      detectedAt: incident.detected,
-      resolvedAt: incident.resolved,
-      environment: 'production',
-      artifactDigest: digest(3),
-    },
-  },
-];
+});
 
 /** The same facts as native events: what a pipeline would post itself. */
 function nativeHistory(): GreenlightEventInput[] {
@@ -219,39 +260,54 @@ function nativeHistory(): GreenlightEventInput[] {
       },
     });
   }
-  const tagged = (e: GreenlightEventInput, prefix: string) => ({
-    ...e,
-    id: `${prefix}-${e.id}`,
-  });
-  events.push(...argocdSyncs().map(e => tagged(e, 'argocd')));
-  events.push(...pagerdutyIncidents().map(e => tagged(e, 'pagerduty')));
+  // Production syncs as the Argo CD module records them: no image, the revision as commit.
+  for (const c of syncs) {
+    events.push({
+      id: `production-${c.n}`,
+      type: 'deployment.finished',
+      time: c.production,
+      deployment: {
+        id: argocdDeployment(c.historyId),
+        environment: 'production',
+        version: sha(c.n),
+        commitSha: sha(c.n),
+        status: 'succeeded',
+        startedAt: plus(c.production, -10),
+        finishedAt: c.production,
+        sourceSystem: 'argocd',
+      },
+    });
+  }
+  // The incident as its tool knows it: where it was seen, not which deployment caused it.
+  events.push(
+    {
+      id: 'incident-opened',
+      type: 'incident.opened',
+      time: incident.detected,
+      incident: {
+        id: INCIDENT_ID,
+        title: incident.title,
+        detectedAt: incident.detected,
+        environment: 'production',
+      },
+    },
+    {
+      id: 'incident-resolved',
+      type: 'incident.resolved',
+      time: incident.resolved,
+      incident: {
+        id: INCIDENT_ID,
+        title: incident.title,
+        detectedAt: incident.detected,
+        resolvedAt: incident.resolved,
+        environment: 'production',
+      },
+    },
+  );
   // A pipeline names its entity; the connectors' events were bound to it by annotation.
   return events.map(e =>
     JSON.parse(JSON.stringify({ ...e, entityRef: ENTITY })),
   );
-}
-
-/** A stand-in connector: a pull that writes `events` for every entity with `annotation`. */
-function standIn(
-  id: string,
-  annotation: string,
-  events: () => GreenlightEventInput[],
-): IngestionSource {
-  return {
-    id,
-    annotations: [annotation],
-    pull: {
-      schedule: { frequency: { hours: 1 }, timeout: { minutes: 5 } },
-      async run(ctx) {
-        for (const entity of await ctx.findEntities(annotation)) {
-          await ctx.ingest({
-            entityRef: `component:default/${entity.metadata.name}`,
-            events: events(),
-          });
-        }
-      },
-    },
-  };
 }
 
 const shop = (annotations: Record<string, string>): Entity => ({
@@ -277,13 +333,19 @@ describe('a history from connectors gives the figures of the same facts posted n
   describe.each(databases.eachSupportedId())('on %p', databaseId => {
     const backends: Array<{ stop(): Promise<void> }> = [];
     let github: Awaited<ReturnType<typeof startFakeGithub>>;
+    let argocd: Awaited<ReturnType<typeof startFakeArgocd>>;
 
     beforeAll(async () => {
       github = await startFakeGithub(githubRepository, { token: TOKEN });
+      argocd = await startFakeArgocd({
+        token: ARGOCD_TOKEN,
+        applications: { [ARGOCD_APP]: argocdApplication() },
+      });
     });
     afterAll(async () => {
       for (const b of backends) await b.stop();
       await github.close();
+      await argocd.close();
     });
 
     async function start(entity: Entity, features: any[], config: object) {
@@ -329,6 +391,14 @@ describe('a history from connectors gives the figures of the same facts posted n
       return {
         server: backend.server,
         trigger: (task: string) => scheduler!.triggerTask(task),
+        /** A person's decision: the incident was caused by this deployment. */
+        attribute: (incidentId: string, body: object) =>
+          request(backend.server)
+            .post(`/api/greenlight/v1/incidents/${incidentId}/attribution`)
+            .set('Authorization', mockCredentials.user.header())
+            .send(body),
+        unattributed: () =>
+          get('/v1/incidents/unattributed', { entityRef: ENTITY }),
         /** What the Delivery tab and the DORA page show, minus what says how it arrived. */
         async view() {
           const releases = (
@@ -379,32 +449,13 @@ describe('a history from connectors gives the figures of the same facts posted n
       const connectors = await start(
         shop({
           'github.com/project-slug': FULL_NAME,
-          'argocd/app-name': 'shop-prod',
-          'pagerduty.com/service-id': 'PSHOP',
+          'argocd/app-name': ARGOCD_APP,
+          'pagerduty.com/service-id': PAGERDUTY_SERVICE,
         }),
         [
           greenlightModuleGithub,
-          createBackendModule({
-            pluginId: 'greenlight',
-            moduleId: 'stand-in-connectors',
-            register(env) {
-              env.registerInit({
-                deps: { sources: greenlightIngestionSourcesExtensionPoint },
-                async init({ sources }) {
-                  sources.addIngestionSource(
-                    standIn('argocd', 'argocd/app-name', argocdSyncs),
-                  );
-                  sources.addIngestionSource(
-                    standIn(
-                      'pagerduty',
-                      'pagerduty.com/service-id',
-                      pagerdutyIncidents,
-                    ),
-                  );
-                },
-              });
-            },
-          }),
+          greenlightModuleArgocd,
+          greenlightModulePagerDuty,
         ],
         {
           integrations: {
@@ -412,13 +463,44 @@ describe('a history from connectors gives the figures of the same facts posted n
               { host: 'github.com', apiBaseUrl: github.url, token: TOKEN },
             ],
           },
-          // Ten years: the worked example's dates are fixed.
-          greenlight: { sources: { github: { days: 3650 } } },
+          greenlight: {
+            sources: {
+              // Ten years: the worked example's dates are fixed.
+              github: { days: 3650 },
+              argocd: {
+                instances: [
+                  {
+                    name: ARGOCD_INSTANCE,
+                    baseUrl: argocd.baseUrl,
+                    token: ARGOCD_TOKEN,
+                    environment: 'production',
+                  },
+                ],
+              },
+              pagerduty: { webhookSecret: PAGERDUTY_SECRET },
+            },
+          },
         },
       );
       await connectors.trigger('greenlight-source-github');
       await connectors.trigger('greenlight-source-argocd');
-      await connectors.trigger('greenlight-source-pagerduty');
+      for (const [eventType, occurredAt] of [
+        ['incident.triggered', incident.detected],
+        ['incident.resolved', incident.resolved],
+      ] as const) {
+        const body = JSON.stringify(pagerdutyWebhook(eventType, occurredAt));
+        const delivered = await request(connectors.server)
+          .post('/api/greenlight/v1/sources/pagerduty/webhook')
+          .set('Content-Type', 'application/json')
+          .set(
+            'X-PagerDuty-Signature',
+            `v1=${createHmac('sha256', PAGERDUTY_SECRET)
+              .update(body)
+              .digest('hex')}`,
+          )
+          .send(body);
+        expect(delivered.status).toBe(200);
+      }
       await connectors.trigger('greenlight-dora-rollups');
 
       const native = await start(shop({}), [], {});
@@ -429,25 +511,27 @@ describe('a history from connectors gives the figures of the same facts posted n
       expect(posted.status).toBe(200);
       await native.trigger('greenlight-dora-rollups');
 
-      const fromConnectors = await connectors.view();
-      expect(fromConnectors.dora).toEqual({
-        deployments: 4,
-        lead: {
-          n: 4,
-          // Quantiles come from a mergeable sketch, exact to within 1 %.
-          median: expect.any(Number),
-          p90: expect.any(Number),
-          basis: { fromCommit: 4, fromMerge: 0 },
-        },
-        changeFail: { numerator: 1, denominator: 4 },
-        recovery: { n: 1, median: expect.any(Number) },
-      });
       const within1Percent = (value: number, paper: number) =>
         expect(Math.abs(value - paper)).toBeLessThanOrEqual(0.01 * paper);
-      within1Percent(fromConnectors.dora.lead.median, 3.5 * HOUR);
-      within1Percent(fromConnectors.dora.lead.p90, 6 * HOUR);
-      within1Percent(fromConnectors.dora.recovery.median, 3 * HOUR);
-      expect(fromConnectors.runningWhere).toEqual([
+      const lead = {
+        n: 4,
+        // Quantiles come from a mergeable sketch, exact to within 1 %.
+        median: expect.any(Number),
+        p90: expect.any(Number),
+        basis: { fromCommit: 4, fromMerge: 0 },
+      };
+
+      // Unattributed: no failure yet.
+      const unattributed = await connectors.view();
+      expect(unattributed.dora).toEqual({
+        deployments: 4,
+        lead,
+        changeFail: { numerator: 0, denominator: 4 },
+        recovery: { n: 0, median: null },
+      });
+      within1Percent(unattributed.dora.lead.median, 3.5 * HOUR);
+      within1Percent(unattributed.dora.lead.p90, 6 * HOUR);
+      expect(unattributed.runningWhere).toEqual([
         {
           name: 'staging',
           releaseId: `github.com/${FULL_NAME}/deployments/104`,
@@ -455,14 +539,51 @@ describe('a history from connectors gives the figures of the same facts posted n
         },
         {
           name: 'production',
-          releaseId: 'argocd/shop-prod/4',
+          releaseId: argocdDeployment(3),
           commitSha: sha(4),
         },
       ]);
-      expect(fromConnectors.releases).toHaveLength(9);
+      expect(unattributed.releases).toHaveLength(9);
       expect(
-        fromConnectors.releases.filter((r: any) => r.status === 'failed'),
+        unattributed.releases.filter((r: any) => r.status === 'failed'),
       ).toEqual([]);
+      expect(await native.view()).toEqual(unattributed);
+
+      // The incident waits for a person, with c3's release, running at detection, first.
+      const waiting = await connectors.unattributed();
+      expect(waiting.status).toBe(200);
+      expect(waiting.body.items).toHaveLength(1);
+      expect(waiting.body.items[0]).toMatchObject({
+        id: INCIDENT_ID,
+        environment: 'production',
+      });
+      expect(waiting.body.items[0].candidates[0].deploymentId).toBe(
+        C3_PRODUCTION,
+      );
+
+      // The person's decision, on both sides; it counts at once.
+      for (const side of [connectors, native]) {
+        const decided = await side.attribute(INCIDENT_ID, ATTRIBUTION);
+        expect(decided.status).toBe(200);
+        expect(decided.body).toMatchObject({
+          incidentId: INCIDENT_ID,
+          verdict: 'deployment',
+          deploymentId: C3_PRODUCTION,
+        });
+      }
+
+      const fromConnectors = await connectors.view();
+      expect(fromConnectors.dora).toEqual({
+        deployments: 4,
+        lead,
+        changeFail: { numerator: 1, denominator: 4 },
+        recovery: { n: 1, median: expect.any(Number) },
+      });
+      within1Percent(fromConnectors.dora.lead.median, 3.5 * HOUR);
+      within1Percent(fromConnectors.dora.lead.p90, 6 * HOUR);
+      within1Percent(fromConnectors.dora.recovery.median, 3 * HOUR);
+      expect(fromConnectors.runningWhere).toEqual(unattributed.runningWhere);
+      expect(fromConnectors.releases).toEqual(unattributed.releases);
       expect(await native.view()).toEqual(fromConnectors);
     });
   });
