@@ -93,9 +93,7 @@ export function ChangeWindowsCard(props: { entityRef: string }) {
                       ),
                     ].join('; ') || 'nothing'}
                   </TableCell>
-                  <TableCell>
-                    {nextAllowed(env, Boolean(stop))}
-                  </TableCell>
+                  <TableCell>{nextAllowed(env, Boolean(stop))}</TableCell>
                 </TableRow>
               );
             })}

@@ -67,8 +67,8 @@ export function TeamServicesTable(props: {
               <TableCell>
                 {d ? (
                   <>
-                    <ToneChip {...decisionChip(d)} />{' '}
-                    {d.environment}, {formatDateTime(d.decidedAt)}
+                    <ToneChip {...decisionChip(d)} /> {d.environment},{' '}
+                    {formatDateTime(d.decidedAt)}
                   </>
                 ) : (
                   'none yet'
