@@ -25,6 +25,20 @@ backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
 
 backend.add(import('@greenlight/backstage-plugin-greenlight-backend'));
+// Gates' Prometheus and the rollback executors; each stays idle until its config is set.
+backend.add(
+  import('@greenlight/backstage-plugin-greenlight-backend-module-prometheus'),
+);
+backend.add(
+  import(
+    '@greenlight/backstage-plugin-greenlight-backend-module-webhook-executor'
+  ),
+);
+backend.add(
+  import(
+    '@greenlight/backstage-plugin-greenlight-backend-module-argo-rollouts'
+  ),
+);
 // The living demo; does nothing unless greenlight.demo.enabled is true.
 backend.add(import('./demo/demoModule'));
 backend.add(

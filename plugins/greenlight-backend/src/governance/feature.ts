@@ -25,8 +25,8 @@ export const governanceFeature: GreenlightFeature = async ctx => {
   const decisions = new KnexReadinessStore(ctx.knex);
   const breakGlass = new KnexBreakGlassStore(ctx.knex);
   const stops = new EmergencyStopStore(ctx.knex);
-  // Rollouts are watched whenever gates exist, but only a registered executor (a module, or
-  // greenlight.rollouts.webhook / argo) turns a failing gate into an actual rollback. Read when
+  // Rollouts are watched whenever gates exist, but only a registered executor (from a module
+  // such as the webhook or Argo Rollouts one) turns a failing gate into an actual rollback. Read when
   // asked, so executors registered by features that start after this one still count.
   const rollbackMechanisms = () =>
     [...ctx.rollbackExecutors.keys()].sort().map(id => `rollback executor ${id}`);
