@@ -25,15 +25,22 @@ type Components = ReturnType<typeof PackageURL.parseString>;
  * as written: the event stays usable rather than being dropped over a detail.
  */
 function normalised(components: Components) {
+  const [type, namespace, name, version, qualifiers, subpath] = components;
   try {
-    const strict = new PackageURL(...components);
+    const strict = new PackageURL(
+      type!,
+      namespace,
+      name!,
+      version,
+      qualifiers,
+      subpath,
+    );
     return {
       namespace: strict.namespace,
       name: strict.name,
       version: strict.version,
     };
   } catch {
-    const [, namespace, name, version] = components;
     return { namespace, name, version };
   }
 }
@@ -51,9 +58,14 @@ export function parsePurl(input: string): PackageUrl | undefined {
   if (!type || !rawName) return undefined;
   const { namespace, name, version } = normalised(components);
   const qualifiers: Record<string, string> = {};
-  rawQualifiers?.forEach((value, key) => {
-    if (key) qualifiers[key.toLowerCase()] = value;
-  });
+  // Typed as a plain object, handed over as URLSearchParams by packageurl-js 2.
+  const entries: Iterable<[string, unknown]> =
+    rawQualifiers instanceof URLSearchParams
+      ? rawQualifiers.entries()
+      : Object.entries(rawQualifiers ?? {});
+  for (const [key, value] of entries) {
+    if (key && typeof value === 'string') qualifiers[key.toLowerCase()] = value;
+  }
   return {
     unversioned: unversionedAsReceived(trimmed, type),
     name: namespace ? `${namespace}/${name}` : String(name),
