@@ -29,7 +29,12 @@ function databaseConfig(db: 'sqlite' | 'postgres', dir: string) {
   };
 }
 
-export async function startPortal(port = 7077, db: 'sqlite' | 'postgres' = 'sqlite'): Promise<Portal> {
+/** `extraConfig` is one more configuration file, read last: its maps merge, its lists replace. */
+export async function startPortal(
+  port = 7077,
+  db: 'sqlite' | 'postgres' = 'sqlite',
+  extraConfig?: object,
+): Promise<Portal> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'greenlight-e2e-'));
   const baseUrl = `http://localhost:${port}`;
   const configFile = path.join(dir, 'app-config.e2e.yaml');
@@ -60,6 +65,7 @@ export async function startPortal(port = 7077, db: 'sqlite' | 'postgres' = 'sqli
       path.join(ROOT, 'app-config.yaml'),
       '--config',
       configFile,
+      ...(extraConfig ? ['--config', extraConfigFile(dir, extraConfig)] : []),
     ],
     { cwd: path.join(ROOT, 'packages/backend'), env: { ...process.env, NODE_ENV: 'development' }, stdio: 'pipe' },
   );
@@ -88,6 +94,12 @@ export async function startPortal(port = 7077, db: 'sqlite' | 'postgres' = 'sqli
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+function extraConfigFile(dir: string, config: object): string {
+  const file = path.join(dir, 'app-config.e2e-extra.yaml');
+  fs.writeFileSync(file, JSON.stringify(config));
+  return file;
 }
 
 export async function guestToken(baseUrl: string): Promise<string> {

@@ -23,6 +23,8 @@ backend.add(import('./permissions/module'));
 backend.add(import('@backstage/plugin-user-settings-backend'));
 // user settings are pushed to open browsers through signals
 backend.add(import('@backstage/plugin-signals-backend'));
+// the notifications page; Greenlight tells entity owners about automatic rollbacks through it
+backend.add(import('@backstage/plugin-notifications-backend'));
 
 backend.add(import('@greenlight/backstage-plugin-greenlight-backend'));
 // Gates' Prometheus and the rollback executors; each stays idle until its config is set.
