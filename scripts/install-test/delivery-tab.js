@@ -16,7 +16,9 @@ const url = `${baseUrl}/catalog/${entity}/delivery`;
     executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
     args: ['--no-sandbox'],
   });
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  const page = await browser.newPage({
+    viewport: { width: 1400, height: 1000 },
+  });
   const errors = [];
   page.on('pageerror', e => errors.push(e.message));
   try {
@@ -29,7 +31,9 @@ const url = `${baseUrl}/catalog/${entity}/delivery`;
       .catch(() => false);
     if (asked) {
       await enter.click();
-      await page.waitForURL(url, { timeout: 30_000 }).catch(() => page.goto(url));
+      await page
+        .waitForURL(url, { timeout: 30_000 })
+        .catch(() => page.goto(url));
     }
     for (const environment of ['production', 'staging']) {
       const row = page.getByRole('button', {
@@ -42,7 +46,10 @@ const url = `${baseUrl}/catalog/${entity}/delivery`;
     await page.screenshot({ path: screenshot, fullPage: true }).catch(() => {});
     console.error(`Delivery tab check failed at ${page.url()}: ${e.message}`);
     if (errors.length) console.error(`page errors:\n${errors.join('\n')}`);
-    const text = await page.locator('body').innerText().catch(() => '');
+    const text = await page
+      .locator('body')
+      .innerText()
+      .catch(() => '');
     console.error(`page text:\n${text.slice(0, 3000)}`);
     await browser.close();
     process.exit(1);

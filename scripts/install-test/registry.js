@@ -20,10 +20,17 @@ const [folder, portFile] = process.argv.slice(2);
 function manifestOf(tarball) {
   const tar = zlib.gunzipSync(fs.readFileSync(tarball));
   for (let offset = 0; offset + 512 <= tar.length; ) {
-    const name = tar.toString('utf8', offset, offset + 100).replace(/\0.*$/s, '');
-    const size = parseInt(tar.toString('utf8', offset + 124, offset + 136).trim() || '0', 8);
+    const name = tar
+      .toString('utf8', offset, offset + 100)
+      .replace(/\0.*$/s, '');
+    const size = parseInt(
+      tar.toString('utf8', offset + 124, offset + 136).trim() || '0',
+      8,
+    );
     if (name.replace(/^[^/]+\//, '') === 'package.json') {
-      return JSON.parse(tar.toString('utf8', offset + 512, offset + 512 + size));
+      return JSON.parse(
+        tar.toString('utf8', offset + 512, offset + 512 + size),
+      );
     }
     offset += 512 + Math.ceil(size / 512) * 512;
     if (!name) break;
@@ -40,13 +47,18 @@ for (const file of fs.readdirSync(folder).filter(f => f.endsWith('.tgz'))) {
     manifest,
     file,
     shasum: crypto.createHash('sha1').update(bytes).digest('hex'),
-    integrity: `sha512-${crypto.createHash('sha512').update(bytes).digest('base64')}`,
+    integrity: `sha512-${crypto
+      .createHash('sha512')
+      .update(bytes)
+      .digest('base64')}`,
     published: fs.statSync(tarball).mtime.toISOString(),
   });
 }
 
 const server = http.createServer((req, res) => {
-  const url = decodeURIComponent(new URL(req.url, 'http://x').pathname).slice(1);
+  const url = decodeURIComponent(new URL(req.url, 'http://x').pathname).slice(
+    1,
+  );
   const tarball = /^-\/(.+)$/.exec(url);
   if (tarball) {
     const entry = [...packages.values()].find(p => p.file === tarball[1]);
@@ -85,6 +97,8 @@ const server = http.createServer((req, res) => {
 server.listen(0, '127.0.0.1', () => {
   fs.writeFileSync(portFile, String(server.address().port));
   console.log(
-    `registry: ${[...packages.keys()].join(', ')} on port ${server.address().port}`,
+    `registry: ${[...packages.keys()].join(', ')} on port ${
+      server.address().port
+    }`,
   );
 });
