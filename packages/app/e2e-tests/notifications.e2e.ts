@@ -197,7 +197,9 @@ test("an automatic rollback's outcome is on the owners' notifications page", asy
       .getByText(`Greenlight rolled back ${ENTITY}`)
       .first()
       .waitFor({ timeout: 60_000 });
-    await page.screenshot({ path: path.join(ROOT, 'docs/screenshots/rollback-notification.png') });
+    await page.screenshot({
+      path: path.join(ROOT, 'docs/screenshots/rollback-notification.png'),
+    });
   } catch (e) {
     const file = path.join(os.tmpdir(), 'greenlight-e2e-notifications.png');
     await page
