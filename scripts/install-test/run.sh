@@ -115,8 +115,9 @@ export BACKSTAGE_URL="http://localhost:$PORT"
 # ---------------------------------------------------------------------------------------
 step "type-check and build the app and the backend"
 yarn tsc
-yarn workspace app build
+# The backend's build builds the app it serves (packages/app/dist) as well.
 yarn build:backend
+test -f packages/app/dist/index.html
 
 # ---------------------------------------------------------------------------------------
 step "start the backend on SQLite, serving the built app"
