@@ -129,29 +129,6 @@ export interface Config {
         batchSize?: number;
       };
     };
-    /** Metric backends that SLO gates query. */
-    metrics?: {
-      /** A Prometheus-compatible HTTP API (Prometheus, Thanos, Mimir, VictoriaMetrics). */
-      prometheus?: {
-        /** e.g. https://prometheus.example.com; a path prefix is kept. */
-        baseUrl: string;
-        /**
-         * Bearer token sent as `Authorization: Bearer …`.
-         * @visibility secret
-         */
-        token?: string;
-        /**
-         * Extra request headers, e.g. `X-Scope-OrgID` for a multi-tenant backend. Their
-         * values often carry credentials (an API key header), so they are secret like the
-         * token, and redacted from errors and logs.
-         * @visibility secret
-         * @deepVisibility secret
-         */
-        headers?: { [name: string]: string };
-        /** Timeout of one query in milliseconds. Defaults to 5000. */
-        timeoutMs?: number;
-      };
-    };
     /** Gate policy defaults; an SLO's `greenlight.dev/*` annotations override them. */
     gates?: {
       /** Defaults for every environment. */
@@ -208,39 +185,11 @@ export interface Config {
         };
       };
       /**
-       * Id of the rollback executor: `webhook`, `argo-rollouts` or one a module adds.
-       * Defaults to the webhook when configured, else Argo Rollouts, else the only one registered.
+       * Id of the rollback executor, among those modules register: `webhook`
+       * (`…-backend-module-webhook-executor`), `argo-rollouts` (`…-backend-module-argo-rollouts`)
+       * or your own. Defaults to the only one registered, else the webhook, else Argo Rollouts.
        */
       executor?: string;
-      /** Rollbacks as a signed HTTP POST to the delivery system. */
-      webhook?: {
-        url: string;
-        /**
-         * HMAC-SHA256 key for the `X-Greenlight-Signature-256` header.
-         * @visibility secret
-         */
-        secret: string;
-        /** Timeout of one call in milliseconds. Defaults to 10000. */
-        timeoutMs?: number;
-      };
-      /** Rollbacks through the Kubernetes API of a cluster running Argo Rollouts. */
-      argo?: {
-        /** The Kubernetes API server, e.g. https://kubernetes.example.com:6443 */
-        apiUrl: string;
-        /**
-         * Bearer token of a service account that may patch rollouts and list replicasets.
-         * @visibility secret
-         */
-        token: string;
-        /** Namespace of the Rollouts. */
-        namespace: string;
-        /** PEM file of the CA that signed the API server's certificate. */
-        caCertFile?: string;
-        /** Also restore the previous pod template after the abort. Defaults to true. */
-        undo?: boolean;
-        /** Timeout of one API call in milliseconds. Defaults to 10000. */
-        timeoutMs?: number;
-      };
     };
     /** Change readiness: the controls each class of change needs (see docs/governance.md). */
     readiness?: {

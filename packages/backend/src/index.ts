@@ -23,6 +23,8 @@ backend.add(import('./permissions/module'));
 backend.add(import('@backstage/plugin-user-settings-backend'));
 // user settings are pushed to open browsers through signals
 backend.add(import('@backstage/plugin-signals-backend'));
+// the notifications page; Greenlight tells entity owners about automatic rollbacks through it
+backend.add(import('@backstage/plugin-notifications-backend'));
 
 backend.add(import('@greenlight/backstage-plugin-greenlight-backend'));
 // Ingestion sources; each logs that it is disabled and adds nothing until configured.
@@ -42,6 +44,20 @@ backend.add(
 );
 backend.add(
   import('@greenlight/backstage-plugin-greenlight-backend-module-opsgenie'),
+);
+// Gates' Prometheus and the rollback executors; each stays idle until its config is set.
+backend.add(
+  import('@greenlight/backstage-plugin-greenlight-backend-module-prometheus'),
+);
+backend.add(
+  import(
+    '@greenlight/backstage-plugin-greenlight-backend-module-webhook-executor'
+  ),
+);
+backend.add(
+  import(
+    '@greenlight/backstage-plugin-greenlight-backend-module-argo-rollouts'
+  ),
 );
 // The living demo; does nothing unless greenlight.demo.enabled is true.
 backend.add(import('./demo/demoModule'));

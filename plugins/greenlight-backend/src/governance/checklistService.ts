@@ -136,7 +136,7 @@ export class ChecklistService {
     const slo = sloDocumentOf(entity);
     if (!slo) problems.push('no SLO gates (greenlight.dev/slo annotation)');
     const mechanisms = this.deps.rollbackMechanisms();
-    if (mechanisms.length === 0) problems.push('no automated rollback (no rollback executor: configure greenlight.rollouts.webhook or .argo, or install a module)');
+    if (mechanisms.length === 0) problems.push('no automated rollback (no rollback executor: install the webhook or Argo Rollouts executor module and configure it, or a module of your own)');
     return problems.length === 0
       ? check(
           'progressive-rollback',

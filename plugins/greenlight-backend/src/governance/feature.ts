@@ -29,8 +29,8 @@ export const governanceFeature: GreenlightFeature = async ctx => {
   const stops = new EmergencyStopStore(ctx.knex);
   const freezes = new RuntimeFreezeStore(ctx.knex);
   const windows = readChangeWindowConfig(ctx.config);
-  // Rollouts are watched whenever gates exist, but only a registered executor (a module, or
-  // greenlight.rollouts.webhook / argo) turns a failing gate into an actual rollback. Read when
+  // Rollouts are watched whenever gates exist, but only a registered executor (from a module
+  // such as the webhook or Argo Rollouts one) turns a failing gate into an actual rollback. Read when
   // asked, so executors registered by features that start after this one still count.
   const rollbackMechanisms = () =>
     [...ctx.rollbackExecutors.keys()].sort().map(id => `rollback executor ${id}`);

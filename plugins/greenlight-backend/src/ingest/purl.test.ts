@@ -44,6 +44,58 @@ describe('parsePurl', () => {
     expect(parsePurl(input)).toEqual(expected);
   });
 
+  // The spec's normalisation per type (purl-spec PURL-TYPES.rst), as packageurl-js applies it.
+  it.each([
+    [
+      'pkg:pypi/Django_Rest_Framework@3.15.2',
+      'django-rest-framework',
+      '3.15.2',
+    ],
+    [
+      'pkg:github/Package-URL/Purl-Spec@244fd47e',
+      'package-url/purl-spec',
+      '244fd47e',
+    ],
+    [
+      'pkg:bitbucket/Birkenfeld/Pygments-Main@1',
+      'birkenfeld/pygments-main',
+      '1',
+    ],
+    ['pkg:npm/Left-Pad@1.3.0', 'left-pad', '1.3.0'],
+    // Case matters in these types: kept as written.
+    [
+      'pkg:maven/org.Apache.Commons/Commons-Lang3@3.14',
+      'org.Apache.Commons/Commons-Lang3',
+      '3.14',
+    ],
+    [
+      'pkg:nuget/EnterpriseLibrary.Common@6.0.1304',
+      'EnterpriseLibrary.Common',
+      '6.0.1304',
+    ],
+    [
+      'pkg:golang/github.com/Gorilla/Context@v1.1.1',
+      'github.com/Gorilla/Context',
+      'v1.1.1',
+    ],
+    ['pkg:docker/Library/Debian@sha256:ab', 'Library/Debian', 'sha256:ab'],
+    // A repository path in an OCI namespace breaks the OCI rule but is kept, as producers write it.
+    ['pkg:oci/Acme/Payments@v1', 'Acme/Payments', 'v1'],
+  ])('normalises %s per its type', (input, name, version) => {
+    expect(parsePurl(input)).toMatchObject({ name, version });
+  });
+
+  it('reads qualifiers case-insensitively by key and decodes their values', () => {
+    expect(
+      parsePurl(
+        'pkg:generic/openssl@3.0.13?Checksum=sha256%3Aab&download_url=https%3A%2F%2Fx.example%2Fo.tgz',
+      )?.qualifiers,
+    ).toEqual({
+      checksum: 'sha256:ab',
+      download_url: 'https://x.example/o.tgz',
+    });
+  });
+
   it.each(['mySubject123', 'oci/myapp', 'pkg:oci', 'pkg:oci/myapp@%E0%A4%A'])(
     'rejects %s',
     input => {

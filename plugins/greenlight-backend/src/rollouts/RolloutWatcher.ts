@@ -383,7 +383,7 @@ export class RolloutWatcher {
         retryable: false,
         message:
           rollback.executor === NO_EXECUTOR
-            ? 'no rollback executor is configured (greenlight.rollouts.webhook, greenlight.rollouts.argo or a module)'
+            ? 'no rollback executor is registered (install and configure a rollback executor module)'
             : `rollback executor '${rollback.executor}' is not registered`,
       };
     } else {

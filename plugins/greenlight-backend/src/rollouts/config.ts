@@ -1,22 +1,6 @@
 import { Config, readDurationFromConfig } from '@backstage/config';
 import { durationToMilliseconds } from '@backstage/types';
 
-export type WebhookExecutorConfig = {
-  url: string;
-  secret: string;
-  timeoutMs: number;
-};
-
-export type ArgoExecutorConfig = {
-  apiUrl: string;
-  token: string;
-  namespace: string;
-  caCertFile?: string;
-  /** Also restore the previous pod template after the abort. */
-  undo: boolean;
-  timeoutMs: number;
-};
-
 export type RolloutsConfig = {
   watchIntervalMs: number;
   concurrency: number;
@@ -26,10 +10,8 @@ export type RolloutsConfig = {
     initialBackoffMs: number;
     maxBackoffMs: number;
   };
-  /** Id of the rollback executor to use; chosen from what is configured when unset. */
+  /** Id of the rollback executor to use; chosen from what is registered when unset. */
   executor?: string;
-  webhook?: WebhookExecutorConfig;
-  argo?: ArgoExecutorConfig;
 };
 
 const section = 'greenlight.rollouts';
@@ -57,19 +39,9 @@ function positiveInt(
   return value;
 }
 
-function httpUrl(value: string, key: string): string {
-  const url = new URL(value);
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new Error(`${section}.${key} must be an http(s) URL`);
-  }
-  return value;
-}
-
 /** Reads `greenlight.rollouts`; throws on invalid values so a broken setup fails at startup. */
 export function readRolloutsConfig(root: Config): RolloutsConfig {
   const c = root.getOptionalConfig(section);
-  const webhook = c?.getOptionalConfig('webhook');
-  const argo = c?.getOptionalConfig('argo');
   const retry = c?.getOptionalConfig('retry');
   const leaseMs = durationMs(c, 'lease', 60_000);
   return {
@@ -82,19 +54,6 @@ export function readRolloutsConfig(root: Config): RolloutsConfig {
       maxBackoffMs: durationMs(retry, 'maxBackoff', 300_000),
     },
     executor: c?.getOptionalString('executor'),
-    webhook: webhook && {
-      url: httpUrl(webhook.getString('url'), 'webhook.url'),
-      secret: webhook.getString('secret'),
-      timeoutMs: positiveInt(webhook, 'timeoutMs', 10_000),
-    },
-    argo: argo && {
-      apiUrl: httpUrl(argo.getString('apiUrl'), 'argo.apiUrl'),
-      token: argo.getString('token'),
-      namespace: argo.getString('namespace'),
-      caCertFile: argo.getOptionalString('caCertFile'),
-      undo: argo.getOptionalBoolean('undo') ?? true,
-      timeoutMs: positiveInt(argo, 'timeoutMs', 10_000),
-    },
   };
 }
 

@@ -1,10 +1,6 @@
-import type { RollbackExecutor } from '@greenlight/backstage-plugin-greenlight-node';
 import { GreenlightContext, GreenlightFeature } from '../context';
-import { PrometheusMetricProvider } from '../gates';
 import { EmergencyStopStore } from '../governance/emergencyStop';
 import { readRolloutsConfig, RolloutsConfig } from './config';
-import { ArgoRolloutsExecutor } from './executors/ArgoRolloutsExecutor';
-import { WebhookRollbackExecutor } from './executors/WebhookRollbackExecutor';
 import { GateLoader } from './gateSources';
 import { KnexRolloutStore } from './KnexRolloutStore';
 import { rolloutsRouter } from './router';
@@ -23,49 +19,44 @@ import { announcingRolloutChanges } from '../platform/entitySignals';
 export const WATCHER_TASK_ID = 'greenlight-rollout-watcher';
 export const CATCH_UP_TASK_ID = 'greenlight-rollouts-catch-up';
 
-/** The annotation naming an entity's Argo Rollout, as Argo CD's own tooling uses it. */
-const ARGO_ROLLOUT_NAME_ANNOTATION = 'argocd/rollout-name';
+/** Executors the backend once built in, now in modules, by the config section that sets them up. */
+const EXECUTOR_MODULES = [
+  {
+    id: 'webhook',
+    section: 'greenlight.rollouts.webhook',
+    module:
+      '@greenlight/backstage-plugin-greenlight-backend-module-webhook-executor',
+  },
+  {
+    id: 'argo-rollouts',
+    section: 'greenlight.rollouts.argo',
+    module:
+      '@greenlight/backstage-plugin-greenlight-backend-module-argo-rollouts',
+  },
+];
 
-function registerBuiltIns(ctx: GreenlightContext, config: RolloutsConfig) {
-  const add = (executor: RollbackExecutor) => {
-    if (ctx.rollbackExecutors.has(executor.id)) {
+/** Configuration that does nothing without its module is worth a warning at startup. */
+function warnAboutMissingModules(ctx: GreenlightContext) {
+  for (const { id, section, module } of EXECUTOR_MODULES) {
+    if (ctx.config.has(section) && !ctx.rollbackExecutors.has(id)) {
       ctx.logger.warn(
-        `A module registered rollback executor '${executor.id}'; the built-in one is not used`,
+        `${section} is configured but no module registered the rollback executor '${id}'; add ${module} to the backend`,
       );
-    } else {
-      ctx.rollbackExecutors.set(executor.id, executor);
     }
-  };
-  if (config.webhook) add(new WebhookRollbackExecutor(config.webhook));
-  if (config.argo) {
-    add(
-      new ArgoRolloutsExecutor(config.argo, async entityRef => {
-        const entity = await ctx.catalog.getEntityByRef(entityRef, {
-          credentials: await ctx.auth.getOwnServiceCredentials(),
-        });
-        if (!entity)
-          throw new Error(`entity ${entityRef} is not in the catalog`);
-        return (
-          entity.metadata.annotations?.[ARGO_ROLLOUT_NAME_ANNOTATION] ??
-          entity.metadata.name
-        );
-      }),
-    );
   }
   if (
     ctx.config.has('greenlight.metrics.prometheus') &&
     !ctx.metricProviders.has('prometheus')
   ) {
-    ctx.metricProviders.set(
-      'prometheus',
-      PrometheusMetricProvider.fromConfig(ctx.config, { logger: ctx.logger }),
+    ctx.logger.warn(
+      "greenlight.metrics.prometheus is configured but no module registered the metric provider 'prometheus'; add @greenlight/backstage-plugin-greenlight-backend-module-prometheus to the backend",
     );
   }
 }
 
 /**
- * The executor rollbacks go through: `greenlight.rollouts.executor`, else the configured
- * webhook, else the configured Argo Rollouts API, else the only one a module registered.
+ * The executor rollbacks go through: `greenlight.rollouts.executor`, else the only one
+ * registered, else the webhook, else Argo Rollouts (the order of the former built-ins).
  */
 function chooseExecutor(
   ctx: GreenlightContext,
@@ -82,10 +73,9 @@ function chooseExecutor(
     }
     return config.executor;
   }
-  if (config.webhook && ctx.rollbackExecutors.has('webhook')) return 'webhook';
-  if (config.argo && ctx.rollbackExecutors.has('argo-rollouts'))
-    return 'argo-rollouts';
   if (registered.length === 1) return registered[0];
+  if (ctx.rollbackExecutors.has('webhook')) return 'webhook';
+  if (ctx.rollbackExecutors.has('argo-rollouts')) return 'argo-rollouts';
   if (registered.length > 1) {
     throw new Error(
       `greenlight.rollouts.executor: choose one of the registered rollback executors: ${registered.join(
@@ -102,7 +92,7 @@ function chooseExecutor(
 /** Rollout watchers: SLO gates evaluated on a schedule, automatic rollback, manual actions, replay. */
 export const rolloutsFeature: GreenlightFeature = async ctx => {
   const config = readRolloutsConfig(ctx.config);
-  registerBuiltIns(ctx, config);
+  warnAboutMissingModules(ctx);
   const executorId = chooseExecutor(ctx, config);
 
   const store = new KnexRolloutStore(ctx.knex);
@@ -163,9 +153,11 @@ export const rolloutsFeature: GreenlightFeature = async ctx => {
     policyChecks,
     logger: ctx.logger.child({ component: 'rollout-watcher' }),
     config,
-    secrets: [config.webhook?.secret, config.argo?.token].filter(
-      (s): s is string => Boolean(s),
-    ),
+    // The executors' own secrets, kept out of the messages the watcher stores and shows.
+    secrets: [
+      ctx.config.getOptionalString('greenlight.rollouts.webhook.secret'),
+      ctx.config.getOptionalString('greenlight.rollouts.argo.token'),
+    ].filter((s): s is string => Boolean(s)),
     onEvaluated: entityRef => ctx.entitySignals.changed([entityRef], 'rollout'),
   });
   const service = new RolloutService({

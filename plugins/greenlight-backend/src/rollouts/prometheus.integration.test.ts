@@ -1,6 +1,8 @@
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { metricsServiceFactory } from '@backstage/backend-defaults/alpha';
 import { mockCredentials } from '@backstage/backend-test-utils';
+import prometheusModule from '@greenlight/backstage-plugin-greenlight-backend-module-prometheus';
+import webhookExecutorModule from '@greenlight/backstage-plugin-greenlight-backend-module-webhook-executor';
 import { Knex } from 'knex';
 import fs from 'node:fs';
 import request from 'supertest';
@@ -161,7 +163,7 @@ const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
         await knex.destroy();
       });
 
-      /** A backend with the real scheduler, Prometheus from config and the signed webhook executor. */
+      /** A backend with the real scheduler, the Prometheus module and the signed webhook executor module. */
       const start = (evaluations: Record<string, number>) =>
         startRolloutBackend({
           knex,
@@ -185,7 +187,12 @@ const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
             },
           },
           scheduler: schedulerServiceFactory,
-          extra: [metricsServiceFactory],
+          // Prometheus and the webhook come from their modules, as in a real backend.
+          extra: [
+            metricsServiceFactory,
+            prometheusModule,
+            webhookExecutorModule,
+          ],
         });
       const allEvaluations = {
         healthy: 4,

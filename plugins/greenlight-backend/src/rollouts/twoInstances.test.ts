@@ -1,6 +1,7 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import type { MetricQueryResult } from '@greenlight/backstage-plugin-greenlight-common';
 import type { MetricProvider } from '@greenlight/backstage-plugin-greenlight-node';
+import webhookExecutorModule from '@greenlight/backstage-plugin-greenlight-backend-module-webhook-executor';
 import { Knex } from 'knex';
 import request from 'supertest';
 import { createTestDatabases } from '../__testUtils__/databases';
@@ -93,6 +94,7 @@ describe('two backend instances on one database', () => {
           },
           providers: [new FailingProvider()],
           scheduler: scheduler.factory,
+          extra: [webhookExecutorModule],
         });
         const task = scheduler.scheduleTask.mock.calls.find(
           ([t]) => t.id === WATCHER_TASK_ID,

@@ -199,7 +199,7 @@ const evaluators: Record<ControlId, (facts: ReadinessFacts) => ControlResult> = 
       : result(
           'automatic-rollback',
           false,
-          'no rollback executor is registered (greenlight.rollouts.webhook or .argo, or a module), so a failing gate cannot roll back',
+          'no rollback executor is registered (install and configure a rollback executor module), so a failing gate cannot roll back',
         ),
 
   'config-validated': facts => {

@@ -154,4 +154,38 @@ describe('GreenlightClient', () => {
     expect(ResponseError.is(failed)).toBe(true);
     expect(failed.statusCode).toBe(500);
   });
+
+  it('fails with a clear error when an answer does not have the shape the components need', async () => {
+    server.use(
+      // A backend of another version: releases under another key.
+      http.get(`${BASE}/v1/releases`, () => HttpResponse.json({ releases: [] })),
+      http.get(`${BASE}/v1/environments`, () =>
+        HttpResponse.json({ environments: [{ tier: 'production' }] }),
+      ),
+      // A proxy's login page instead of the API.
+      http.get(`${BASE}/v1/checklist`, () => new HttpResponse('<html>sign in</html>', { status: 200 })),
+    );
+    await expect(client().listReleases({ entityRef: 'component:default/payments' })).rejects.toThrow(
+      /^Greenlight answered \/v1\/releases with an unexpected body \(items: .+\); are the Greenlight frontend and backend plugins of matching versions\?$/,
+    );
+    await expect(client().getEnvironments('component:default/payments')).rejects.toThrow(
+      /\(environments\.0\.name: /,
+    );
+    await expect(client().getChecklist('component:default/payments')).rejects.toThrow(
+      'Greenlight answered /v1/checklist with a body that is not JSON',
+    );
+  });
+
+  it('lets fields it does not know through, so a newer backend still works', async () => {
+    server.use(
+      http.get(`${BASE}/v1/rollouts/:id`, () =>
+        HttpResponse.json({ id: 'ro-1', state: 'watching', addedLater: { x: 1 } }),
+      ),
+    );
+    await expect(client().getRollout('ro-1')).resolves.toEqual({
+      id: 'ro-1',
+      state: 'watching',
+      addedLater: { x: 1 },
+    });
+  });
 });

@@ -1,7 +1,19 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
+import type { z } from 'zod';
 import { GreenlightApi } from './GreenlightApi';
 import { parseArtifact } from './parseArtifact';
+import {
+  changesResponse,
+  checklistResponse,
+  describeMismatch,
+  doraResponse,
+  environmentsResponse,
+  releaseDetail,
+  releasePage,
+  rolloutsResponse,
+  rolloutView,
+} from './responseSchemas';
 import {
   ArtifactProvenance,
   BreakGlassEntityResponse,
@@ -43,14 +55,16 @@ export class GreenlightClient implements GreenlightApi {
   constructor(private readonly deps: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {}
 
   async getEnvironments(entityRef: string): Promise<EnvironmentState[]> {
-    const body = await this.getJson<{ environments: EnvironmentState[] }>('/v1/environments', {
-      entityRef,
-    });
+    const body = await this.getJson<{ environments: EnvironmentState[] }>(
+      '/v1/environments',
+      { entityRef },
+      environmentsResponse,
+    );
     return body.environments;
   }
 
   listReleases(query: ReleaseQuery): Promise<ReleasePage> {
-    return this.getJson<ReleasePage>('/v1/releases', query);
+    return this.getJson<ReleasePage>('/v1/releases', query, releasePage);
   }
 
   async countReleases(query: Omit<ReleaseQuery, 'limit' | 'cursor'>): Promise<number> {
@@ -59,25 +73,29 @@ export class GreenlightClient implements GreenlightApi {
   }
 
   getRelease(id: string): Promise<ReleaseDetail> {
-    return this.getJson<ReleaseDetail>(`/v1/releases/${encodeURIComponent(id)}`);
+    return this.getJson<ReleaseDetail>(`/v1/releases/${encodeURIComponent(id)}`, {}, releaseDetail);
   }
 
   async listChanges(query: ChangesQuery): Promise<ChangeItem[]> {
-    const body = await this.getJson<{ items: ChangeItem[] }>('/v1/changes', {
-      entityRefs: query.entityRefs.join(','),
-      from: query.from,
-      to: query.to,
-      limit: query.limit,
-    });
+    const body = await this.getJson<{ items: ChangeItem[] }>(
+      '/v1/changes',
+      {
+        entityRefs: query.entityRefs.join(','),
+        from: query.from,
+        to: query.to,
+        limit: query.limit,
+      },
+      changesResponse,
+    );
     return body.items;
   }
 
   getRollout(id: string): Promise<RolloutView> {
-    return this.getJson<RolloutView>(`/v1/rollouts/${encodeURIComponent(id)}`);
+    return this.getJson<RolloutView>(`/v1/rollouts/${encodeURIComponent(id)}`, {}, rolloutView);
   }
 
   async listRollouts(query: RolloutQuery): Promise<RolloutView[]> {
-    const body = await this.getJson<{ items: RolloutView[] }>('/v1/rollouts', query);
+    const body = await this.getJson<{ items: RolloutView[] }>('/v1/rollouts', query, rolloutsResponse);
     return body.items;
   }
 
@@ -87,11 +105,11 @@ export class GreenlightClient implements GreenlightApi {
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(request),
     });
-    return (await response.json()) as RolloutView;
+    return checked<RolloutView>(await response.json(), rolloutView, 'the rollout action');
   }
 
   getDora(query: DoraQuery): Promise<DoraResponse> {
-    return this.getJson<DoraResponse>('/v1/dora', doraParams(query));
+    return this.getJson<DoraResponse>('/v1/dora', doraParams(query), doraResponse);
   }
 
   async getDoraCsv(query: DoraQuery): Promise<string> {
@@ -102,7 +120,7 @@ export class GreenlightClient implements GreenlightApi {
   }
 
   getChecklist(entityRef: string): Promise<ChecklistResponse> {
-    return this.getJson<ChecklistResponse>('/v1/checklist', { entityRef });
+    return this.getJson<ChecklistResponse>('/v1/checklist', { entityRef }, checklistResponse);
   }
 
   async getArtifact(digest: string): Promise<ArtifactProvenance> {
@@ -208,9 +226,15 @@ export class GreenlightClient implements GreenlightApi {
     return (await response.json()) as T;
   }
 
-  private async getJson<T>(path: string, query: Query = {}): Promise<T> {
+  private async getJson<T>(path: string, query: Query = {}, schema?: z.ZodType): Promise<T> {
     const response = await this.send(path, query);
-    return (await response.json()) as T;
+    let body: unknown;
+    try {
+      body = await response.json();
+    } catch {
+      throw new Error(`Greenlight answered ${path} with a body that is not JSON`);
+    }
+    return schema ? checked<T>(body, schema, path) : (body as T);
   }
 
   private async send(path: string, query: Query, init?: RequestInit): Promise<Response> {
@@ -224,6 +248,19 @@ export class GreenlightClient implements GreenlightApi {
     if (!response.ok) throw await ResponseError.fromResponse(response);
     return response;
   }
+}
+
+/** Checks a body against what the components need; says what is wrong and where. */
+function checked<T>(body: unknown, schema: z.ZodType, what: string): T {
+  const result = schema.safeParse(body);
+  if (!result.success) {
+    throw new Error(
+      `Greenlight answered ${what} with an unexpected body (${describeMismatch(
+        result.error,
+      )}); are the Greenlight frontend and backend plugins of matching versions?`,
+    );
+  }
+  return body as T;
 }
 
 function doraParams(query: DoraQuery): Query {

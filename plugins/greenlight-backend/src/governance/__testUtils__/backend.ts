@@ -3,6 +3,7 @@ import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
+import webhookExecutorModule from '@greenlight/backstage-plugin-greenlight-backend-module-webhook-executor';
 import { greenlightPlugin } from '../../plugin';
 
 export const service = mockCredentials.service.header();
@@ -74,6 +75,8 @@ export async function startGovernanceBackend(
       catalogServiceMock.factory({ entities: options.entities ?? [component('payments')] }),
       mockServices.rootConfig.factory({ data: { greenlight: options.config ?? {} } }),
       permissionFeature,
+      // Registers the executor `webhook` when a test configures greenlight.rollouts.webhook.
+      webhookExecutorModule,
     ],
   });
   const api = request(server);

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { RollbackRequest } from '@greenlight/backstage-plugin-greenlight-node';
-import { startServer } from '../__testUtils__/httpServer';
+import { startServer } from './__testUtils__/httpServer';
 import { WebhookRollbackExecutor } from './WebhookRollbackExecutor';
 
 const secret = 'whsec-test-3f9a';

@@ -4,11 +4,21 @@ import type {
   RollbackResult,
 } from '@greenlight/backstage-plugin-greenlight-node';
 import { createHmac } from 'node:crypto';
-import type { WebhookExecutorConfig } from '../config';
+import type { WebhookExecutorConfig } from './config';
 
+/**
+ * The header that carries the body's signature.
+ *
+ * @public
+ */
 export const SIGNATURE_HEADER = 'X-Greenlight-Signature-256';
 
-/** `sha256=<hex HMAC-SHA256 of the body>`, the layout GitHub uses for its webhooks. */
+/**
+ * `sha256=<hex HMAC-SHA256 of the body>`, the layout GitHub uses for its webhooks; a
+ * receiver checks a request with it.
+ *
+ * @public
+ */
 export function signBody(body: string, secret: string): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
@@ -22,6 +32,8 @@ function retryableStatus(status: number) {
  * Asks a delivery system to roll back through a signed webhook. One call is one attempt;
  * the watcher retries with backoff, sending the same body and `Idempotency-Key` (the
  * rollout id), so a receiver that dedupes by key rolls back once.
+ *
+ * @public
  */
 export class WebhookRollbackExecutor implements RollbackExecutor {
   readonly id = 'webhook';

@@ -5,7 +5,7 @@ import https from 'node:https';
 import { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { ReceivedRequest, startServer } from '../__testUtils__/httpServer';
+import { ReceivedRequest, startServer } from './__testUtils__/httpServer';
 import {
   ArgoRolloutsExecutor,
   ROLLBACK_ANNOTATION,

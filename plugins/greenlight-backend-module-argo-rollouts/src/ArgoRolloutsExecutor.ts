@@ -3,11 +3,16 @@ import type {
   RollbackRequest,
   RollbackResult,
 } from '@greenlight/backstage-plugin-greenlight-node';
+import canonicalize from 'canonicalize';
 import { readFileSync } from 'node:fs';
 import { Agent, fetch as undiciFetch } from 'undici';
-import type { ArgoExecutorConfig } from '../config';
+import type { ArgoExecutorConfig } from './config';
 
-/** Marks a Rollout whose template this executor restored, with the rollback's idempotency key. */
+/**
+ * Marks a Rollout whose template this executor restored, with the rollback's idempotency key.
+ *
+ * @public
+ */
 export const ROLLBACK_ANNOTATION = 'greenlight.dev/rollback-id';
 const REVISION_ANNOTATION = 'rollout.argoproj.io/revision';
 const POD_TEMPLATE_HASH_LABEL = 'rollouts-pod-template-hash';
@@ -42,17 +47,12 @@ function withoutHash(template: any) {
   return copy;
 }
 
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => a.localeCompare(b));
-    return `{${entries
-      .map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value);
+/**
+ * RFC 8785 canonical JSON, so that two templates that differ only in key order compare
+ * equal. Keys sort by UTF-16 code units, as the RFC says, not by locale.
+ */
+function canonicalJson(value: unknown): string {
+  return canonicalize(value ?? null) ?? 'null';
 }
 
 /** The images of a pod template's containers and init containers. */
@@ -76,6 +76,8 @@ function revisionOf(rs: any): number {
  * revision's, or the Rollout would try the new version again once it leaves the aborted
  * state. The undo also writes the rollback's idempotency key as an annotation, so a
  * retried attempt recognises its own work instead of undoing a second revision.
+ *
+ * @public
  */
 export class ArgoRolloutsExecutor implements RollbackExecutor {
   readonly id = 'argo-rollouts';
@@ -172,8 +174,8 @@ export class ArgoRolloutsExecutor implements RollbackExecutor {
       value: request.idempotencyKey,
     });
     const same =
-      stableJson(withoutHash(current.spec?.template)) ===
-      stableJson(previous.template);
+      canonicalJson(withoutHash(current.spec?.template)) ===
+      canonicalJson(previous.template);
     if (!same)
       patch.push({
         op: 'replace',
