@@ -12,8 +12,11 @@ import { after, before, test } from 'node:test';
 import { Browser, chromium, Page } from 'playwright-core';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
+// eslint-disable-next-line @backstage/no-relative-monorepo-imports -- test helpers are not published
 import { canaryEvidence } from '../../backend/src/demo/canaryEvidence';
+// eslint-disable-next-line @backstage/no-relative-monorepo-imports -- test helpers are not published
 import { loadDemoKeys } from '../../backend/src/demo/attestations';
+// eslint-disable-next-line @backstage/no-relative-monorepo-imports -- test helpers are not published
 import { startPrometheus } from '../../../plugins/greenlight-backend/src/rollouts/__testUtils__/prometheus';
 import { guestToken, PIPELINE_TOKEN, Portal, ROOT, startPortal, waitFor } from './portal';
 

@@ -209,11 +209,11 @@ test('attributing an incident to a deployment changes the DORA card at once', as
     bypassCSP: true,
   });
 
-  const before = await onFailure(page, 'incidents-before', () =>
+  const rateBefore = await onFailure(page, 'incidents-before', () =>
     cardChangeFailRate(page),
   );
   assert.match(
-    before,
+    rateBefore,
     /0\.0%/,
     'no failure is counted while the incident is unattributed',
   );
@@ -259,11 +259,11 @@ test('attributing an incident to a deployment changes the DORA card at once', as
       .waitFor({ timeout: 30_000 });
   });
 
-  const after = await onFailure(page, 'incidents-after', () =>
+  const rateAfter = await onFailure(page, 'incidents-after', () =>
     cardChangeFailRate(page),
   );
   assert.match(
-    after,
+    rateAfter,
     /25\.0%/,
     'one of four deployments is now a failed change',
   );

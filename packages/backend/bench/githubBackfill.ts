@@ -15,6 +15,7 @@ import { ConfigReader } from '@backstage/config';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+// eslint-disable-next-line @backstage/no-relative-monorepo-imports -- test helpers are not published
 import {
   generatedRepository,
   startFakeGithub,

@@ -135,10 +135,9 @@ export async function writeTransaction<T>(
 ): Promise<T> {
   let alsoLock = expected;
   for (let attempt = 1; ; attempt++) {
+    const locking = { alsoLock, mayWait: attempt >= LOCK_ATTEMPTS };
     try {
-      return await knex.transaction(tx =>
-        write(tx, { alsoLock, mayWait: attempt >= LOCK_ATTEMPTS }),
-      );
+      return await knex.transaction(tx => write(tx, locking));
     } catch (e) {
       if (!(e instanceof LockSetGrew) || attempt >= LOCK_ATTEMPTS) throw e;
       alsoLock = e.keys;
