@@ -23,6 +23,7 @@ const deliveryApi = (): Partial<GreenlightApi> => ({
   listRollouts: async query => (query.state === 'analysing' ? [rollout()] : []),
   getRelease: async () => releaseDetail({ rolloutId: undefined }),
   getArtifact: async () => ({ digest: 'sha256:ab', builds: [], attestations: [] }),
+  getUnattributedIncidents: async entityRef => ({ entityRef, windowHours: 24, items: [], decided: [] }),
 });
 
 describe('legacy frontend system exports', () => {

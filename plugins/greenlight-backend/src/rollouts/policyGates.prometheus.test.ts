@@ -1,3 +1,4 @@
+import prometheusModule from '@greenlight/backstage-plugin-greenlight-backend-module-prometheus';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { metricsServiceFactory } from '@backstage/backend-defaults/alpha';
 import { mockCredentials } from '@backstage/backend-test-utils';
@@ -133,7 +134,8 @@ const HEX: Record<Service, string> = {
             },
           },
           scheduler: schedulerServiceFactory,
-          extra: [metricsServiceFactory],
+          // SLO gates read Prometheus through its module, as in a real backend.
+          extra: [prometheusModule, metricsServiceFactory],
         });
       });
 

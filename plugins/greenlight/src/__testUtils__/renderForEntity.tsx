@@ -6,6 +6,7 @@ import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { mockApis, renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { ReactElement } from 'react';
+import { SWRConfig } from 'swr';
 import { GreenlightApi, greenlightApiRef } from '../api';
 import { componentEntity } from './fixtures';
 
@@ -50,7 +51,10 @@ export function renderForEntity(
         ...(options.apis ?? []),
       ]}
     >
-      <EntityProvider entity={options.entity ?? componentEntity}>{element}</EntityProvider>
+      {/* usePermission caches answers by permission in SWR; each render gets a fresh cache. */}
+      <SWRConfig value={{ provider: () => new Map() }}>
+        <EntityProvider entity={options.entity ?? componentEntity}>{element}</EntityProvider>
+      </SWRConfig>
     </TestApiProvider>,
     {
       routeEntries: options.routeEntries,
