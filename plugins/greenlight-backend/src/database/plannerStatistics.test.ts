@@ -32,9 +32,17 @@ describe('PlannerStatistics', () => {
       const knex = await databases.init(databaseId as 'POSTGRES_15');
       await knex.schema.createTable('loaded', t => {
         t.integer('n').primary();
+        t.string('status');
+        t.text('subject').index();
+        t.text('payload');
       });
       await knex('loaded').insert(
-        Array.from({ length: 500 }, (_, n) => ({ n })),
+        Array.from({ length: 500 }, (_, n) => ({
+          n,
+          status: n % 2 ? 'succeeded' : 'failed',
+          subject: `s${n % 7}`,
+          payload: JSON.stringify({ n, padding: 'x'.repeat(2000) }),
+        })),
       );
       const statistics = new PlannerStatistics(knex);
       // Statistics counters reach pg_stat_user_tables when the writing session reports them.
@@ -50,6 +58,32 @@ describe('PlannerStatistics', () => {
         `select reltuples from pg_class where relname = 'loaded' and relnamespace = current_schema()::regnamespace`,
       );
       expect(Number(rows[0].reltuples)).toBe(500);
+      // Sampled: the key, a short column and the indexed text; not the unindexed payload.
+      const sampled = await knex('pg_stats')
+        .where({ tablename: 'loaded' })
+        .whereRaw('schemaname = current_schema()')
+        .orderBy('attname')
+        .pluck('attname');
+      expect(sampled).toEqual(['n', 'status', 'subject']);
+      expect(await statistics.refresh()).not.toContain('loaded');
+      // ANALYZE of some columns leaves the change counter running: 120 more rows are
+      // counted from the ANALYZE on (120 > 50 + 10 % of 500), not from the table's start.
+      await knex('loaded').insert(
+        Array.from({ length: 120 }, (_, i) => ({
+          n: 500 + i,
+          status: 'succeeded',
+          subject: 's1',
+          payload: '{}',
+        })),
+      );
+      await knex.raw('select pg_stat_force_next_flush()');
+      analyzed = [];
+      for (let i = 0; i < 50 && !analyzed.includes('loaded'); i++) {
+        analyzed = await statistics.refresh();
+        if (!analyzed.includes('loaded'))
+          await new Promise(r => setTimeout(r, 100));
+      }
+      expect(analyzed).toContain('loaded');
       expect(await statistics.refresh()).not.toContain('loaded');
       await knex.destroy();
     },
