@@ -14,6 +14,8 @@ const BATCH = 500;
 const INGEST_EVENTS = Number(process.env.BENCH_INGEST_EVENTS ?? 50_000);
 const HISTORY_RELEASES = Number(process.env.BENCH_HISTORY_RELEASES ?? 50_000);
 const PAGE_REQUESTS = 300;
+/** Batches in flight at once, as several pipelines (or one pipeline's parallel jobs) send them. */
+const SENDERS = Number(process.env.BENCH_INGEST_SENDERS ?? 1);
 
 function historyOf(serviceId: string, releases: number): GreenlightEvent[] {
   const start = Date.parse('2020-01-01T00:00:00Z');
@@ -52,11 +54,16 @@ async function run(db: 'sqlite' | 'postgres') {
     const batchTimes: number[] = [];
     profile.record(true);
     const t0 = performance.now();
-    for (let i = 0; i < events.length; i += BATCH) {
-      const b0 = performance.now();
-      await post(backend.baseUrl, events.slice(i, i + BATCH));
-      batchTimes.push(performance.now() - b0);
-    }
+    let next = 0;
+    const sender = async () => {
+      for (let i = next; i < events.length; i = next) {
+        next += BATCH;
+        const b0 = performance.now();
+        await post(backend.baseUrl, events.slice(i, i + BATCH));
+        batchTimes.push(performance.now() - b0);
+      }
+    };
+    await Promise.all(Array.from({ length: SENDERS }, sender));
     const seconds = (performance.now() - t0) / 1000;
     profile.record(false);
     profile.report(`${db} ingestion`, Number(process.env.BENCH_PROFILE_TOP ?? 20), { unit: 'batch', count: batchTimes.length });
@@ -111,7 +118,7 @@ async function main() {
   for (const db of availableDatabases()) rows.push(await run(db));
   const date = new Date().toISOString().slice(0, 10);
   console.log(`\n### Ingestion and release history (${date}; ${machine()})\n`);
-  console.log(`Command: \`./scripts/yarn workspace backend bench:ingest\`. Native API over HTTP, batches of ${BATCH}, sequential; release-history pages of 25 for an entity with ${HISTORY_RELEASES.toLocaleString('en')} releases (first pages, environment-filtered pages and cursor pages).\n`);
+  console.log(`Command: \`./scripts/yarn workspace backend bench:ingest\`. Native API over HTTP, batches of ${BATCH}, ${SENDERS === 1 ? 'sequential' : `${SENDERS} in flight at once (BENCH_INGEST_SENDERS)`}; release-history pages of 25 for an entity with ${HISTORY_RELEASES.toLocaleString('en')} releases (first pages, environment-filtered pages and cursor pages).\n`);
   console.log('| database | events | events/s | bare insert events/s | % of bare insert | batch p50 ms | batch p95 ms | history page p50 ms | history page p95 ms | bare keyset page p95 ms | page p95 ÷ bare |');
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const r of rows) {

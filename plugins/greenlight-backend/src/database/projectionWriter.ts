@@ -28,8 +28,15 @@ function chunks<T>(items: T[], size = CHUNK): T[][] {
   return out;
 }
 
+/**
+ * Bind parameters per statement: below SQLite's 32,766 and PostgreSQL's 65,535, so a batch's
+ * rows of a table are written in one statement rather than one per 200 rows.
+ */
+const PARAMETERS_PER_STATEMENT = 30_000;
+
 async function upsert(tx: Knex.Transaction, table: string, key: string | string[], rows: any[]) {
-  for (const part of chunks(rows)) {
+  const columns = Math.max(1, new Set(rows.flatMap(r => Object.keys(r))).size);
+  for (const part of chunks(rows, Math.max(1, Math.floor(PARAMETERS_PER_STATEMENT / columns)))) {
     await tx(table)
       .insert(part)
       .onConflict(typeof key === 'string' ? [key] : key)
@@ -320,7 +327,7 @@ async function replaceDeploymentCommits(
   for (const gone of chunks(stale)) {
     await tx('deployment_commits').whereIn(['deployment_id', 'commit_sha'], gone).delete();
   }
-  for (const part of chunks([...missing.values()])) {
+  for (const part of chunks([...missing.values()], PARAMETERS_PER_STATEMENT / 2)) {
     await tx('deployment_commits').insert(part).onConflict(['deployment_id', 'commit_sha']).ignore();
   }
 }

@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { isPostgres } from './subjectLocks';
 import {
   applyRollbackRule,
   ReportedDeployment,
@@ -88,13 +89,15 @@ function completedRow(
 /** Scopes per statement: two bind parameters each. */
 const SCOPES_CHUNK = 200;
 
-/** Applies the rule to the rows of one scope; returns the ids whose status it changed. */
-async function completeScope(
-  tx: Knex.Transaction,
+type RowUpdate = { id: string } & Record<string, string | null>;
+
+/** Applies the rule to the rows of one scope; returns the rows to write and the ids whose status it changed. */
+function completeScope(
   rows: any[],
   refolded: ReadonlySet<string>,
-): Promise<string[]> {
+): { updates: RowUpdate[]; statusChanged: string[] } {
   const statusChanged: string[] = [];
+  const updates: RowUpdate[] = [];
   const facts = rows.map(r => reported(r, refolded));
   const effects = applyRollbackRule(facts);
   for (const [i, row] of rows.entries()) {
@@ -107,9 +110,44 @@ async function completeScope(
     )
       continue;
     if (update.status !== row.status) statusChanged.push(row.id);
-    await tx('deployments').where('id', row.id).update(update);
+    updates.push({ id: row.id, ...update });
   }
-  return statusChanged;
+  return { updates, statusChanged };
+}
+
+const WRITTEN_COLUMNS = [
+  ...Object.keys(RULE_FIELDS),
+  'restored_from',
+  'rule_overrides',
+];
+/** Rows per UPDATE: eight bind parameters each. */
+const UPDATES_CHUNK = 1_000;
+
+/**
+ * Writes the rule's rows in one statement per chunk rather than one per row: `UPDATE … FROM
+ * (VALUES …)`, which PostgreSQL and SQLite (3.33 and later) both run. Every column written
+ * is text, so the untyped values need no casts.
+ */
+async function writeUpdates(tx: Knex.Transaction, updates: RowUpdate[]) {
+  const postgres = isPostgres(tx);
+  const names = ['id', ...WRITTEN_COLUMNS];
+  // SQLite names the columns of a VALUES list column1, column2, …; PostgreSQL lets them be named.
+  const ref = (i: number) => (postgres ? `v.${names[i]}` : `v.column${i + 1}`);
+  for (let i = 0; i < updates.length; i += UPDATES_CHUNK) {
+    const part = updates.slice(i, i + UPDATES_CHUNK);
+    const tuple = `(${names.map(() => '?').join(', ')})`;
+    const sets = WRITTEN_COLUMNS.map((c, j) => `${c} = ${ref(j + 1)}`).join(
+      ', ',
+    );
+    await tx.raw(
+      `update deployments set ${sets}
+         from (values ${part.map(() => tuple).join(', ')}) as v${
+        postgres ? `(${names.join(', ')})` : ''
+      }
+        where deployments.id = ${ref(0)}`,
+      part.flatMap(u => names.map(n => u[n] ?? null)),
+    );
+  }
 }
 
 /**
@@ -123,6 +161,7 @@ export async function reapplyRollbackRule(
   refolded: ReadonlySet<string>,
 ): Promise<string[]> {
   const statusChanged: string[] = [];
+  const updates: RowUpdate[] = [];
   const unique = [
     ...new Map(scopes.map(scope => [scopeKey(scope), scope])).values(),
   ];
@@ -172,9 +211,12 @@ export async function reapplyRollbackRule(
       byScope.set(key, list);
     }
     for (const scopeRows of byScope.values()) {
-      statusChanged.push(...(await completeScope(tx, scopeRows, refolded)));
+      const completed = completeScope(scopeRows, refolded);
+      updates.push(...completed.updates);
+      statusChanged.push(...completed.statusChanged);
     }
   }
+  await writeUpdates(tx, updates);
   if (statusChanged.length === 0) return [];
   const commits: string[] = [];
   for (let i = 0; i < statusChanged.length; i += 500) {

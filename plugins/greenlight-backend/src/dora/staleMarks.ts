@@ -66,7 +66,9 @@ export async function changesOfBatch(knex: Knex, rows: NewEventRow[]): Promise<L
       return r.event.type === 'artifact' && r.event.artifact.commitSha ? [r.event.artifact.commitSha] : [];
     }),
   };
-  for (const [subject, events] of await loadEvents(knex, subjects)) {
+  // The batch's own events are taken as the listener was given them; only older events of
+  // these subjects are read (and parsed) from the ledger.
+  for (const [subject, events] of await loadEvents(knex, subjects, rows)) {
     const before = events.filter(e => !fresh.has(e.id));
     if (subject.startsWith('deployment:')) {
       changes.deployments.push(foldDeployment(events).row);
@@ -218,12 +220,24 @@ export async function staleMarksFor(knex: Knex, tierOf: TierOf, changes: LedgerC
   }
   for (const i of incidents) if (i.deploymentId) named.add(i.deploymentId);
   const currentIds = new Set(current.map(d => d.id));
-  const namedRows: DeploymentRow[] = [];
-  for (const part of chunked([...named].filter(id => !currentIds.has(id)))) {
-    namedRows.push(...(await knex('deployments').select(DEPLOYMENT_COLUMNS).whereIn('id', part)));
-  }
-  const successes = await previousSuccesses(knex, [...current, ...previous]);
-  const noticed = await failuresNoticedSince(knex, successes, [...current, ...previous]);
+  // Independent reads, side by side on the pool: the listener's time is the slowest of them.
+  const readNamed = async () => {
+    const found: DeploymentRow[] = [];
+    for (const part of chunked([...named].filter(id => !currentIds.has(id)))) {
+      found.push(...(await knex('deployments').select(DEPLOYMENT_COLUMNS).whereIn('id', part)));
+    }
+    return found;
+  };
+  const readSuccessesAndFailures = async () => {
+    const found = await previousSuccesses(knex, [...current, ...previous]);
+    return { successes: found, noticed: await failuresNoticedSince(knex, found, [...current, ...previous]) };
+  };
+  const [namedRows, { successes, noticed }, commitMarks] = await Promise.all([
+    readNamed(),
+    readSuccessesAndFailures(),
+    commitArrivalMarks(knex, changes.commitShas),
+  ]);
+  marks.push(...commitMarks);
   const history = [
     ...current,
     ...namedRows.map(row => toDoraDeployment(row, tierOf)),
@@ -235,7 +249,13 @@ export async function staleMarksFor(knex: Knex, tierOf: TierOf, changes: LedgerC
     if (stale.entityRef) marks.push({ entityRef: stale.entityRef, fromDay: stale.fromDay ?? ALL_DAYS });
   }
 
-  for (const part of chunked([...new Set(changes.commitShas)])) {
+  return marks;
+}
+
+/** For commit details that arrived: the entities that deployed those commits, from the first such deployment's day. */
+async function commitArrivalMarks(knex: Knex, commitShas: string[]): Promise<StaleMark[]> {
+  const marks: StaleMark[] = [];
+  for (const part of chunked([...new Set(commitShas)])) {
     const rows: Array<{ entity_ref: string; first: unknown }> = await knex('deployment_commits as dc')
       .join('deployments as d', 'd.id', 'dc.deployment_id')
       .whereIn('dc.commit_sha', part)

@@ -177,6 +177,18 @@ export class KnexRolloutStore implements RolloutStore {
     return row ? toRecord(row) : undefined;
   }
 
+  async listByDeployments(deploymentIds: string[]) {
+    const records: RolloutRecord[] = [];
+    for (let i = 0; i < deploymentIds.length; i += 500) {
+      const rows = await this.knex('rollouts').whereIn(
+        'deployment_id',
+        deploymentIds.slice(i, i + 500),
+      );
+      records.push(...rows.map(toRecord));
+    }
+    return records;
+  }
+
   async list(query: RolloutQuery) {
     const q = this.knex('rollouts');
     if (query.entityRef) q.where('entity_ref', query.entityRef);

@@ -167,6 +167,7 @@ export class RolloutService {
     const running = await this.inFlight(
       rows.flatMap(r => (r.event.type === 'deployment.started' ? [r.event.deployment.id] : [])),
     );
+    const givenUp = new Map<string, { reason: string; actor: string }>();
     for (const row of rows) {
       const event = row.event;
       if (event.type === 'deployment.started' && row.entityRef && running.has(event.deployment.id)) {
@@ -182,19 +183,22 @@ export class RolloutService {
         event.type === 'deployment.finished' &&
         abortingStatuses.includes(event.deployment.status)
       ) {
-        await this.abortFor(
-          event.deployment.id,
-          `the deployment was reported ${event.deployment.status}`,
-          row.actor,
-        );
+        givenUp.set(event.deployment.id, {
+          reason: `the deployment was reported ${event.deployment.status}`,
+          actor: row.actor,
+        });
       }
+    }
+    if (givenUp.size === 0) return;
+    // One read for the batch: most given-up deployments have no rollout at all.
+    for (const rollout of await this.deps.store.listByDeployments([...givenUp.keys()])) {
+      const { reason, actor } = givenUp.get(rollout.deploymentId)!;
+      await this.abort(rollout, reason, actor);
     }
   }
 
-  private async abortFor(deploymentId: string, reason: string, actor: string) {
-    const rollout = await this.deps.store.getByDeployment(deploymentId);
-    if (!rollout || !openStates.includes(rollout.state) || rollout.rollback)
-      return;
+  private async abort(rollout: RolloutRecord, reason: string, actor: string) {
+    if (!openStates.includes(rollout.state) || rollout.rollback) return;
     const moved = await this.deps.store.transition(rollout.id, {
       fromStates: [...openStates],
       to: 'aborted',

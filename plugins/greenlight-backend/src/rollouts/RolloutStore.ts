@@ -135,6 +135,8 @@ export interface RolloutStore {
   ): Promise<{ rollout: RolloutRecord; created: boolean }>;
   get(id: string): Promise<RolloutRecord | undefined>;
   getByDeployment(deploymentId: string): Promise<RolloutRecord | undefined>;
+  /** The rollouts of any of these deployments, in one read. */
+  listByDeployments(deploymentIds: string[]): Promise<RolloutRecord[]>;
   list(query: RolloutQuery): Promise<RolloutRecord[]>;
   listEvaluations(
     rolloutId: string,
