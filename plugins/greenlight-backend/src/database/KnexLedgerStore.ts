@@ -8,6 +8,7 @@ import { reproject, writeTransaction } from './projectionWriter';
 import {
   ApplyResult,
   AuditEntry,
+  BatchFolds,
   ChangeItem,
   CommitView,
   EnvironmentState,
@@ -92,8 +93,9 @@ export class KnexLedgerStore implements LedgerStore {
       for (const r of rows) {
         if (inserted.delete(r.id)) fresh.push(r);
       }
+      let folds: BatchFolds = { deployments: [], previousDeployments: [], incidents: [], previousIncidents: [] };
       if (fresh.length > 0) {
-        await reproject(
+        folds = await reproject(
           tx,
           fresh.map(r => r.subjectKey),
           { ...locking, written: fresh },
@@ -107,6 +109,7 @@ export class KnexLedgerStore implements LedgerStore {
       return {
         accepted: fresh.map(r => r.id),
         duplicates: rows.filter(r => !accepted.has(r)).map(r => r.id),
+        folds,
       };
       },
       expectedLocks(rows),

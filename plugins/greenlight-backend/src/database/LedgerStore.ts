@@ -5,7 +5,7 @@ import {
   Release,
   ReleaseDetail,
 } from '@greenlight/backstage-plugin-greenlight-common';
-import { StoredEvent } from '../service/projection';
+import { DeploymentRow, IncidentRow, StoredEvent } from '../service/projection';
 
 export type { ChangeItem, CommitView, EnvironmentState, Release, ReleaseDetail };
 
@@ -18,9 +18,23 @@ export type NewEventRow = StoredEvent & {
   mappingKeys: Record<string, string | undefined>;
 };
 
+/**
+ * The batch's own deployments and incidents as the write folded them: now, and before the
+ * batch where they existed. Listeners that compare the two (DORA's stale marking) take them
+ * from here instead of reading and folding the subjects' events a second time.
+ */
+export type BatchFolds = {
+  deployments: DeploymentRow[];
+  previousDeployments: DeploymentRow[];
+  /** As stored: with the deployment their placement or a person's attribution names. */
+  incidents: IncidentRow[];
+  previousIncidents: IncidentRow[];
+};
+
 export type ApplyResult = {
   accepted: string[];
   duplicates: string[];
+  folds: BatchFolds;
 };
 
 export type ReleaseQuery = {

@@ -19,6 +19,7 @@ import {
 import { reapplyRollbackRule, scopesOfDeployments } from './rollbackProjection';
 import { isPostgres, lockForWrite, takesWriteLocks, tryLockForWrite } from './subjectLocks';
 import { applyPeoplesAttributions } from '../incidents/applyAttributions';
+import { BatchFolds } from './LedgerStore';
 
 const CHUNK = 200;
 
@@ -33,10 +34,18 @@ function chunks<T>(items: T[], size = CHUNK): T[][] {
  * rows of a table are written in one statement rather than one per 200 rows.
  */
 const PARAMETERS_PER_STATEMENT = 30_000;
+/** SQLite's limit on the terms of a compound SELECT, which is how knex inserts several rows there. */
+const SQLITE_ROWS_PER_INSERT = 500;
+
+/** Rows of `columns` columns that one multi-row INSERT can carry on this database. */
+function rowsPerInsert(tx: Knex.Transaction, columns: number) {
+  const byParameters = Math.max(1, Math.floor(PARAMETERS_PER_STATEMENT / Math.max(1, columns)));
+  return isPostgres(tx) ? byParameters : Math.min(byParameters, SQLITE_ROWS_PER_INSERT);
+}
 
 async function upsert(tx: Knex.Transaction, table: string, key: string | string[], rows: any[]) {
-  const columns = Math.max(1, new Set(rows.flatMap(r => Object.keys(r))).size);
-  for (const part of chunks(rows, Math.max(1, Math.floor(PARAMETERS_PER_STATEMENT / columns)))) {
+  const columns = new Set(rows.flatMap(r => Object.keys(r))).size;
+  for (const part of chunks(rows, rowsPerInsert(tx, columns))) {
     await tx(table)
       .insert(part)
       .onConflict(typeof key === 'string' ? [key] : key)
@@ -215,8 +224,17 @@ export async function reproject(
   tx: Knex.Transaction,
   subjectKeys: string[],
   options: ReprojectOptions = {},
-) {
+): Promise<BatchFolds> {
   const bySubject = await lockAndLoad(tx, subjectKeys, options);
+  const folds: BatchFolds = { deployments: [], previousDeployments: [], incidents: [], previousIncidents: [] };
+  const written = new Set((options.written ?? []).map(e => e.id));
+  const own = new Set(subjectKeys);
+  /** The subject's fold without this write's events, when it had older ones. */
+  const before = (key: string, events: StoredEvent[]) => {
+    if (!own.has(key)) return undefined;
+    const older = events.filter(e => !written.has(e.id));
+    return older.length > 0 ? older : undefined;
+  };
   const withoutCommits: Array<{ id: string; digest: string }> = [];
   const placements: Array<{ row: IncidentRow; entityRefs: string[]; placement: Placement }> = [];
   const deployments = [];
@@ -233,11 +251,18 @@ export async function reproject(
     if (kind === 'deployment') {
       const { row, commits: shas } = foldDeployment(events);
       deployments.push(row);
+      if (own.has(key)) folds.deployments.push({ ...row });
+      const older = before(key, events);
+      if (older) folds.previousDeployments.push(foldDeployment(older).row);
       for (const sha of shas) deploymentCommits.push({ deployment_id: row.id, commit_sha: sha });
       if (shas.length === 0 && row.artifact_digest) withoutCommits.push({ id: row.id, digest: row.artifact_digest });
     } else if (kind === 'incident') {
       const { row, entityRefs } = foldIncident(events);
       incidents.push(row);
+      // The row itself: placement and people's attributions below complete it as stored.
+      if (own.has(key)) folds.incidents.push(row);
+      const older = before(key, events);
+      if (older) folds.previousIncidents.push(foldIncident(older).row);
       for (const ref of entityRefs) incidentEntities.push({ incident_id: row.id, entity_ref: ref });
       const placement = placementOf(events);
       if (placement && !row.deployment_id) placements.push({ row, entityRefs, placement });
@@ -305,6 +330,7 @@ export async function reproject(
     ['sha', 'repository'],
     [...commits.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, row]) => row),
   );
+  return folds;
 }
 
 /**
@@ -327,7 +353,7 @@ async function replaceDeploymentCommits(
   for (const gone of chunks(stale)) {
     await tx('deployment_commits').whereIn(['deployment_id', 'commit_sha'], gone).delete();
   }
-  for (const part of chunks([...missing.values()], PARAMETERS_PER_STATEMENT / 2)) {
+  for (const part of chunks([...missing.values()], rowsPerInsert(tx, 2))) {
     await tx('deployment_commits').insert(part).onConflict(['deployment_id', 'commit_sha']).ignore();
   }
 }

@@ -120,8 +120,8 @@ const WRITTEN_COLUMNS = [
   'restored_from',
   'rule_overrides',
 ];
-/** Rows per UPDATE: eight bind parameters each. */
-const UPDATES_CHUNK = 1_000;
+/** Rows per UPDATE: eight bind parameters each, and within every compound limit of SQLite. */
+const UPDATES_CHUNK = 500;
 
 /**
  * Writes the rule's rows in one statement per chunk rather than one per row: `UPDATE … FROM

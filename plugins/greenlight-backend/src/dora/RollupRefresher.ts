@@ -4,7 +4,7 @@ import {
   emptySketch,
 } from '@greenlight/backstage-plugin-greenlight-common';
 import { Knex } from 'knex';
-import { NewEventRow } from '../database/LedgerStore';
+import { BatchFolds, NewEventRow } from '../database/LedgerStore';
 import { DoraSettings } from './doraConfig';
 import { DoraStore, StaleEntity, StoredRollup } from './DoraStore';
 import { loadEntityHistory } from './entityHistory';
@@ -42,9 +42,9 @@ export class RollupRefresher {
   ) {}
 
   /** Ingestion listener: marks what the committed batch made stale. */
-  async onEvents(rows: NewEventRow[]): Promise<void> {
+  async onEvents(rows: NewEventRow[], folds?: BatchFolds): Promise<void> {
     const { knex, store, tierOf } = this.deps;
-    const changes = await changesOfBatch(knex, rows);
+    const changes = await changesOfBatch(knex, rows, folds);
     await store.markStale(await staleMarksFor(knex, tierOf, changes));
     const unmapped = changes.deployments.filter(d => !d.entity_ref).map(d => d.id);
     if (unmapped.length > 0) await store.noteUnmappedDeployments(unmapped);

@@ -26,7 +26,7 @@ export const doraFeature: GreenlightFeature = async ctx => {
     gateFailures: new GateFailures(ctx.knex),
   });
 
-  ctx.ingest.onApplied(rows => refresher.onEvents(rows));
+  ctx.ingest.onApplied((rows, folds) => refresher.onEvents(rows, folds));
   await ctx.scheduler.scheduleTask({
     id: DORA_ROLLUP_TASK_ID,
     // Every 30 s with a 20 s budget per run: rollups trail ingestion by under a minute.

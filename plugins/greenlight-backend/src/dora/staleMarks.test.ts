@@ -13,7 +13,9 @@ import {
 } from './__testUtils__/doraBackend';
 import { StaleMark } from './DoraStore';
 import { DeploymentRow, tierResolver, toDoraDeployment } from './ledgerInputs';
+import { BatchFolds, NewEventRow } from '../database/LedgerStore';
 import {
+  changesOfBatch,
   changesOfDeployments,
   LedgerChanges,
   previousSuccessOf,
@@ -140,6 +142,88 @@ describe('stale marks of a batch touching many entity-environments', () => {
       }
       expect(expected.length).toBeGreaterThan(ENTITIES.length);
       expect([...found].sort(byId)).toEqual([...expected].sort(byId));
+    },
+  );
+});
+
+describe('the folds a write hands its listeners', () => {
+  const databases = createTestDatabases();
+
+  it.each(databases.eachSupportedId())(
+    'equal the changes read back from the ledger after it, on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await setup(knex);
+      const heard: Array<{ rows: NewEventRow[]; folds: BatchFolds }> = [];
+      const ingest = new IngestService(
+        new KnexLedgerStore(knex),
+        {
+          resolve: async (keys: { entityRef?: string }) =>
+            keys.entityRef ?? null,
+        },
+        mockServices.logger.mock(),
+      );
+      ingest.onApplied(async (rows, folds) => {
+        heard.push({ rows, folds });
+      });
+      await ingest.ingest({
+        source: 'native',
+        actor: 'service:test',
+        events: [
+          // a deployment the ledger holds, reported again as rolled back: before and after
+          {
+            ...deployment(
+              'svc-1-production-2',
+              'svc-1',
+              'production',
+              'rolled-back',
+              day(5),
+            ),
+            id: 'svc-1-production-2-again',
+          },
+          // a new one: after only
+          deployment(
+            'svc-2-production-50',
+            'svc-2',
+            'production',
+            'succeeded',
+            day(20),
+          ),
+          // an incident the ledger holds, now resolved, and a new one placed on a deployment
+          incident('svc-0-production-5-incident', ['svc-0'], day(12, 9), {
+            deploymentId: 'svc-0-production-5',
+            resolvedAt: day(13),
+          }),
+          incident('svc-3-new-incident', ['svc-3'], day(14), {
+            deploymentId: 'svc-3-production-4',
+          }),
+        ],
+      });
+      expect(heard).toHaveLength(1);
+      const [{ rows, folds }] = heard;
+      const sorted = (c: Awaited<ReturnType<typeof changesOfBatch>>) => ({
+        deployments: [...c.deployments].sort(byId),
+        previousDeployments: [...c.previousDeployments].sort(byId),
+        incidents: [...c.incidents].sort(byId),
+        previousIncidents: [...c.previousIncidents].sort(byId),
+        commitShas: [...c.commitShas].sort(),
+      });
+      const readBack = sorted(await changesOfBatch(knex, rows));
+      expect(sorted(await changesOfBatch(knex, rows, folds))).toEqual(readBack);
+      expect(readBack.deployments.map(d => d.id)).toEqual([
+        'svc-1-production-2',
+        'svc-2-production-50',
+      ]);
+      expect(readBack.previousDeployments.map(d => d.id)).toEqual([
+        'svc-1-production-2',
+      ]);
+      expect(readBack.incidents.map(i => i.id)).toEqual([
+        'svc-0-production-5-incident',
+        'svc-3-new-incident',
+      ]);
+      expect(readBack.previousIncidents.map(i => i.id)).toEqual([
+        'svc-0-production-5-incident',
+      ]);
     },
   );
 });

@@ -5,7 +5,7 @@ import {
   utcDayKey,
 } from '@greenlight/backstage-plugin-greenlight-common';
 import { Knex } from 'knex';
-import { NewEventRow } from '../database/LedgerStore';
+import { BatchFolds, NewEventRow } from '../database/LedgerStore';
 import { loadEvents } from '../database/projectionWriter';
 import { foldDeployment, foldIncident } from '../service/projection';
 import { ALL_DAYS, StaleMark } from './DoraStore';
@@ -50,7 +50,7 @@ function chunked<T>(items: T[], size = CHUNK): T[][] {
  * Refolds each touched deployment and incident from its stored events with and without the
  * batch, so that both versions of an update are known, as stale marking requires.
  */
-export async function changesOfBatch(knex: Knex, rows: NewEventRow[]): Promise<LedgerChanges> {
+export async function changesOfBatch(knex: Knex, rows: NewEventRow[], folds?: BatchFolds): Promise<LedgerChanges> {
   const fresh = new Set(rows.map(r => r.id));
   const subjects = [
     ...new Set(rows.map(r => r.subjectKey).filter(k => k.startsWith('deployment:') || k.startsWith('incident:'))),
@@ -68,6 +68,10 @@ export async function changesOfBatch(knex: Knex, rows: NewEventRow[]): Promise<L
   };
   // The batch's own events are taken as the listener was given them; only older events of
   // these subjects are read (and parsed) from the ledger.
+  if (folds) {
+    // The write folded these subjects under their locks: the same rows, without a second read.
+    return { ...changes, ...folds };
+  }
   for (const [subject, events] of await loadEvents(knex, subjects, rows)) {
     const before = events.filter(e => !fresh.has(e.id));
     if (subject.startsWith('deployment:')) {

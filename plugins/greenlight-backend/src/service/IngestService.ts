@@ -1,6 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { GreenlightEvent } from '@greenlight/backstage-plugin-greenlight-common';
-import { LedgerStore, NewEventRow } from '../database/LedgerStore';
+import { BatchFolds, LedgerStore, NewEventRow } from '../database/LedgerStore';
 import { EntityResolver, MappingKeys } from './EntityResolver';
 import { bindToRepository } from './repositoryBinding';
 import { eventTimeOf, subjectKeyOf } from './subjects';
@@ -13,8 +13,8 @@ export type IngestOutcome = {
   results: Array<{ id: string; status: 'accepted' | 'duplicate'; entityRef: string | null }>;
 };
 
-/** Called after a batch is committed, with the events that were new. */
-export type IngestListener = (rows: NewEventRow[]) => Promise<void>;
+/** Called after a batch is committed, with the events that were new and what they folded into. */
+export type IngestListener = (rows: NewEventRow[], folds: BatchFolds) => Promise<void>;
 
 /** Turns validated events into ledger writes: ids qualified by source, entities resolved. */
 export class IngestService {
@@ -87,7 +87,7 @@ export class IngestService {
       await Promise.all(
         this.listeners.map(listener =>
           Promise.resolve()
-            .then(() => listener(fresh))
+            .then(() => listener(fresh, result.folds))
             .catch(failed),
         ),
       );
