@@ -8,6 +8,7 @@ import { DemoPoster } from './poster';
 
 type Running = { deploymentId: string; service: string; startedAt: number };
 
+const DAY = 86_400_000;
 const sha = (text: string, length: number) => createHash('sha256').update(text).digest('hex').slice(0, length);
 
 /**
@@ -19,7 +20,6 @@ const sha = (text: string, length: number) => createHash('sha256').update(text).
  */
 export class LiveScenario {
   private readonly running = new Map<string, Running>();
-  private round = 0;
 
   constructor(
     private readonly deps: {
@@ -38,7 +38,6 @@ export class LiveScenario {
 
   /** Starts a new canary for each service that has none running. */
   async startCanaries(now = Date.now()) {
-    this.round += 1;
     const events: GreenlightEvent[] = [];
     let started = 0;
     for (const { name, health } of this.deps.services) {
@@ -47,7 +46,8 @@ export class LiveScenario {
       const deploymentId = `${name}-live-${stamp}`;
       const commitSha = sha(deploymentId, 40);
       const digest = `sha256:${sha(`${deploymentId}-image`, 64)}`;
-      const version = `2.${Math.floor(now / 86_400_000) % 100}.${this.round}`;
+      // One version per artifact, also after a restart: the day and the minute it was built.
+      const version = `2.${Math.floor(now / DAY) % 100}.${Math.floor((now % DAY) / 60_000)}`;
       events.push(
         ...canaryEvidence({ service: name, deploymentId, digest, commitSha, at: now - 5 * 60_000, keys: this.deps.keys }),
         {
