@@ -170,18 +170,20 @@ describe('the live demo scenario', () => {
       };
       expect(before.checkout.provenance?.status).toBe('verified');
 
-      const scenario = new LiveScenario({
-        poster: poster!,
-        metrics,
-        logger: mockServices.logger.mock(),
-        services: [
-          { name: 'payments-api', health: 'healthy' },
-          { name: 'checkout-service', health: 'breaching' },
-        ],
-        keys,
-      });
+      // What demoModule plays, one instance per backend process.
+      const play = () =>
+        new LiveScenario({
+          poster: poster!,
+          metrics,
+          logger: mockServices.logger.mock(),
+          services: [
+            { name: 'payments-api', health: 'healthy' },
+            { name: 'checkout-service', health: 'breaching' },
+          ],
+          keys,
+        });
       const startedAt = Date.now();
-      await scenario.startCanaries(startedAt);
+      await play().startCanaries(startedAt);
       const canaries = await Promise.all(
         LIVE.map(async name => {
           const { items } = await get(
@@ -212,6 +214,16 @@ describe('the live demo scenario', () => {
           )}&to=${encodeURIComponent(to)}`,
         );
         expect(items).toEqual([]);
+      }
+
+      // The backend restarts while both canaries run: the new process follows them up rather
+      // than starting a second canary beside each, and finishes the one that is promoted.
+      const scenario = play();
+      await scenario.startCanaries(Date.now() + 60_000);
+      for (const name of LIVE) {
+        expect(
+          (await get(`/v1/rollouts?entityRef=component:default/${name}`)).items,
+        ).toHaveLength(1);
       }
 
       // The watcher decides: payments-api is promoted, checkout-service rolled back.
