@@ -15,7 +15,7 @@ import { AddressInfo } from 'node:net';
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports -- test helpers are not published
 import { canaryEvidence } from '../../backend/src/demo/canaryEvidence';
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports -- test helpers are not published
-import { loadDemoKeys } from '../../backend/src/demo/attestations';
+import { loadDemoKeys, withDemoAttestations } from '../../backend/src/demo/attestations';
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports -- test helpers are not published
 import { startPrometheus } from '../../../plugins/greenlight-backend/src/rollouts/__testUtils__/prometheus';
 import { guestToken, PIPELINE_TOKEN, Portal, ROOT, startPortal, waitFor } from './portal';
@@ -270,16 +270,22 @@ before(async () => {
     });
     return res.ok ? true : undefined;
   });
+  // The history a pipeline reports, with each artifact signed the way the living demo signs
+  // that service: payments-api ships provenance from the demo release signer, which the
+  // portal's app-config.yaml trusts, so the Delivery tab shows verified releases.
   await post(
-    generateHistory({
-      seed: 2026,
-      services: [
-        { serviceId: 'payments-api', repository: 'github.com/acme/payments-api', artifactPurl: 'pkg:oci/acme/payments-api', profile: 'elite' },
-        { serviceId: 'ledger-service', repository: 'github.com/acme/ledger-service', artifactPurl: 'pkg:oci/acme/ledger-service', profile: 'high' },
-      ],
-      start: windowStart - 30 * DAY,
-      days: 120,
-    }).filter(e => !e.time || Date.parse(e.time) < windowEnd),
+    withDemoAttestations(
+      generateHistory({
+        seed: 2026,
+        services: [
+          { serviceId: 'payments-api', repository: 'github.com/acme/payments-api', artifactPurl: 'pkg:oci/acme/payments-api', profile: 'elite' },
+          { serviceId: 'ledger-service', repository: 'github.com/acme/ledger-service', artifactPurl: 'pkg:oci/acme/ledger-service', profile: 'high' },
+        ],
+        start: windowStart - 30 * DAY,
+        days: 120,
+      }).filter(e => !e.time || Date.parse(e.time) < windowEnd),
+      loadDemoKeys(path.join(ROOT, 'examples/demo-org/keys')),
+    ),
   );
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   browser = await chromium.launch({
@@ -296,9 +302,14 @@ after(async () => {
 });
 
 test('the Delivery tab shows what runs in production, as the API says', async () => {
-  const { environments } = await api('/v1/environments?entityRef=component:default/payments-api');
-  const production = environments.find((e: any) => e.name === 'production');
+  // The README's picture: production runs a verified artifact, promoted from staging, tested.
+  const production = await waitFor('a verified artifact in production', async () => {
+    const { environments } = await api('/v1/environments?entityRef=component:default/payments-api');
+    const found = environments.find((e: any) => e.name === 'production');
+    return found?.current?.provenance?.status === 'verified' ? found : undefined;
+  }, 60_000);
   assert.ok(production?.current?.version, 'production has a current release');
+  assert.equal(production.current.promotion, 'promoted', 'production runs the digest that passed staging');
 
   const page = await browser.newPage({ viewport: { width: 1280, height: 1000 }, bypassCSP: true });
   await onFailure(page, 'delivery', async () => {
@@ -306,6 +317,10 @@ test('the Delivery tab shows what runs in production, as the API says', async ()
     const strip = page.getByRole('group', { name: 'environment production' });
     await strip.waitFor({ timeout: 60_000 });
     assert.match(await strip.innerText(), new RegExp(production.current.version.replace(/\./g, '\\.')));
+    // The hero screenshot shows a verified service: never silently an unsigned one.
+    await strip.getByLabel(/^Provenance: Verified/).first().waitFor({ timeout: 30_000 });
+    assert.ok(await strip.getByLabel('Promotion: Promoted').first().isVisible(), 'production shows the promoted digest');
+    assert.doesNotMatch(await strip.innerText(), /Unsigned|Invalid|Unverifiable/);
   });
   await page.waitForTimeout(1500);
   await page.screenshot({ path: path.join(SCREENSHOTS, 'delivery-tab.png'), fullPage: true });

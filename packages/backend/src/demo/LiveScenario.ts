@@ -8,6 +8,7 @@ import { DemoPoster } from './poster';
 
 type Running = { deploymentId: string; service: string; startedAt: number };
 
+const DAY = 86_400_000;
 const sha = (text: string, length: number) => createHash('sha256').update(text).digest('hex').slice(0, length);
 
 /**
@@ -17,9 +18,11 @@ const sha = (text: string, length: number) => createHash('sha256').update(text).
  * system's part (starting deployments, finishing promoted ones); the decisions are
  * Greenlight's.
  */
+const DECIDED = ['promoted', 'rolled-back', 'aborted'];
+
 export class LiveScenario {
   private readonly running = new Map<string, Running>();
-  private round = 0;
+  private adopted = false;
 
   constructor(
     private readonly deps: {
@@ -38,7 +41,7 @@ export class LiveScenario {
 
   /** Starts a new canary for each service that has none running. */
   async startCanaries(now = Date.now()) {
-    this.round += 1;
+    await this.adopt();
     const events: GreenlightEvent[] = [];
     let started = 0;
     for (const { name, health } of this.deps.services) {
@@ -47,7 +50,8 @@ export class LiveScenario {
       const deploymentId = `${name}-live-${stamp}`;
       const commitSha = sha(deploymentId, 40);
       const digest = `sha256:${sha(`${deploymentId}-image`, 64)}`;
-      const version = `2.${Math.floor(now / 86_400_000) % 100}.${this.round}`;
+      // One version per artifact, also after a restart: the day and the minute it was built.
+      const version = `2.${Math.floor(now / DAY) % 100}.${Math.floor((now % DAY) / 60_000)}`;
       events.push(
         ...canaryEvidence({ service: name, deploymentId, digest, commitSha, at: now - 5 * 60_000, keys: this.deps.keys }),
         {
@@ -95,6 +99,7 @@ export class LiveScenario {
 
   /** Finishes promoted canaries and forgets decided ones, as a CD system would. */
   async followUp() {
+    await this.adopt();
     for (const [name, run] of [...this.running]) {
       const { items } = await this.deps.poster.get<{ items: RolloutView[] }>(
         `/v1/rollouts?entityRef=${encodeURIComponent(`component:default/${name}`)}`,
@@ -106,25 +111,57 @@ export class LiveScenario {
         continue;
       }
       if (rollout.state === 'promoted') {
-        await this.deps.poster.post([
-          {
-            id: `${run.deploymentId}-finished`,
-            type: 'deployment.finished',
-            serviceId: name,
-            deployment: {
-              id: run.deploymentId,
-              environment: 'production',
-              status: 'succeeded',
-              strategy: 'canary',
-              intent: 'planned',
-              finishedAt: new Date().toISOString(),
-            },
-          },
-        ]);
+        await this.finish(name, run.deploymentId);
         this.running.delete(name);
       } else if (['rolled-back', 'aborted'].includes(rollout.state)) {
         this.running.delete(name);
       }
     }
+  }
+
+  /** The CD system finishes a promoted canary: it now runs in production. */
+  private async finish(name: string, deploymentId: string) {
+    await this.deps.poster.post([
+      {
+        id: `${deploymentId}-finished`,
+        type: 'deployment.finished',
+        serviceId: name,
+        deployment: {
+          id: deploymentId,
+          environment: 'production',
+          status: 'succeeded',
+          strategy: 'canary',
+          intent: 'planned',
+          finishedAt: new Date().toISOString(),
+        },
+      },
+    ]);
+  }
+
+  /**
+   * Once per process: takes over the canaries an earlier run of the demo left behind (the
+   * backend restarted), so a canary the watcher is still deciding is followed up rather than
+   * joined by a second one, and one it promoted meanwhile is finished. Finishing one that was
+   * already finished only posts a duplicate, which the ledger ignores.
+   */
+  private async adopt() {
+    if (this.adopted) return;
+    for (const { name } of this.deps.services) {
+      const { items } = await this.deps.poster.get<{ items: RolloutView[] }>(
+        `/v1/rollouts?entityRef=${encodeURIComponent(`component:default/${name}`)}&limit=5`,
+      );
+      for (const rollout of items.filter(r => r.deploymentId.startsWith(`${name}-live-`))) {
+        if (rollout.state === 'promoted') {
+          await this.finish(name, rollout.deploymentId);
+        } else if (!DECIDED.includes(rollout.state) && !this.running.has(name)) {
+          this.running.set(name, {
+            deploymentId: rollout.deploymentId,
+            service: name,
+            startedAt: Date.parse(rollout.startedAt),
+          });
+        }
+      }
+    }
+    this.adopted = true;
   }
 }

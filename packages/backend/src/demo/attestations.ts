@@ -1,7 +1,8 @@
 import { createPrivateKey, createSign, KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { DEMO_BUILDER } from './demoServices';
+import { GreenlightEvent } from '@greenlight/backstage-plugin-greenlight-common';
+import { DEMO_BUILDER, DEMO_REPOSITORY, DEMO_SERVICES, DemoSigning } from './demoServices';
 
 const PAYLOAD_TYPE = 'application/vnd.in-toto+json';
 export const DSSE_MEDIA_TYPE = 'application/vnd.dsse.envelope.v1+json';
@@ -82,4 +83,46 @@ export function signedProvenance(options: {
       signatures: [{ keyid: options.keyId, sig: sig.toString('base64') }],
     },
   };
+}
+
+/** How the demo signs a service's artifacts (DEMO_SERVICES); a service it does not list ships unsigned. */
+export function demoSigningOf(service: string): DemoSigning {
+  return DEMO_SERVICES.find(s => s.name === service)?.signing ?? 'none';
+}
+
+/**
+ * The attestations a demo service's pipeline ships with one of its artifacts, signed the way
+ * DEMO_SERVICES says for that service, so its seeded history, its live canaries and the
+ * browser tests' data all get the same verdict: none for `none`, the release signer's
+ * provenance for `trusted`, a key no one trusts for `untrusted`, an edited payload for
+ * `tampered`.
+ */
+export function demoAttestations(
+  service: string,
+  artifact: { name: string; digest: string; repository?: string; commitSha?: string; buildId?: string },
+  keys: DemoKeys,
+): ReturnType<typeof signedProvenance>[] {
+  const mode = demoSigningOf(service);
+  if (mode === 'none') return [];
+  return [
+    signedProvenance({
+      key: mode === 'untrusted' ? keys.untrusted : keys.trusted,
+      keyId: mode === 'untrusted' ? 'unknown-signer' : 'demo-release-signer',
+      name: artifact.name,
+      digest: artifact.digest,
+      repository: artifact.repository ?? DEMO_REPOSITORY(artifact.name),
+      commitSha: artifact.commitSha ?? '0'.repeat(40),
+      buildId: artifact.buildId ?? artifact.digest,
+      tamper: mode === 'tampered',
+    }),
+  ];
+}
+
+/** The events with the demo's attestations (see demoAttestations) on every artifact event. */
+export function withDemoAttestations(events: GreenlightEvent[], keys: DemoKeys): GreenlightEvent[] {
+  return events.map(event => {
+    if (event.type !== 'artifact') return event;
+    const attestations = demoAttestations(event.serviceId ?? event.artifact.name, event.artifact, keys);
+    return attestations.length > 0 ? { ...event, attestations } : event;
+  });
 }

@@ -1,10 +1,11 @@
 import { GreenlightEvent } from '@greenlight/backstage-plugin-greenlight-common';
-import { DemoKeys, signedProvenance } from './attestations';
+import { demoAttestations, DemoKeys } from './attestations';
 import { DEMO_REPOSITORY } from './demoServices';
 
 /**
  * DEMO ONLY: what a CI pipeline reports before a live canary goes to production — its build,
- * its artifact with signed SLSA provenance, and a passing test run of that artifact — so a
+ * its artifact with SLSA provenance signed the way the demo signs that service's history
+ * (demoAttestations), and a passing test run of that artifact — so a
  * canary, and the rollback that later restores an earlier canary's artifact, carry evidence.
  */
 export function canaryEvidence(options: {
@@ -20,6 +21,13 @@ export function canaryEvidence(options: {
   const repository = DEMO_REPOSITORY(service);
   const buildId = `${deploymentId}-build`;
   const finishedAt = new Date(options.at).toISOString();
+  const attestations = keys
+    ? demoAttestations(
+        service,
+        { name: service, digest, repository, commitSha, buildId },
+        keys,
+      )
+    : [];
   return [
     {
       id: buildId,
@@ -47,21 +55,7 @@ export function canaryEvidence(options: {
         repository,
         createdAt: finishedAt,
       },
-      ...(keys
-        ? {
-            attestations: [
-              signedProvenance({
-                key: keys.trusted,
-                keyId: 'demo-release-signer',
-                name: service,
-                digest,
-                repository,
-                commitSha,
-                buildId,
-              }),
-            ],
-          }
-        : {}),
+      ...(attestations.length > 0 ? { attestations } : {}),
     },
     {
       id: `${deploymentId}-tests`,

@@ -2,7 +2,7 @@ import {
   generateHistory,
   GreenlightEvent,
 } from '@greenlight/backstage-plugin-greenlight-common';
-import { DemoKeys, signedProvenance } from './attestations';
+import { DemoKeys, withDemoAttestations } from './attestations';
 import { DEMO_REPOSITORY, DEMO_SERVICES } from './demoServices';
 
 const DAY = 86_400_000;
@@ -26,26 +26,5 @@ export function demoHistory(now: number, keys: DemoKeys): GreenlightEvent[] {
       profile: s.profile,
     })),
   });
-  const signing = new Map(DEMO_SERVICES.map(s => [s.name, s.signing]));
-  return events.map(event => {
-    if (event.type !== 'artifact') return event;
-    const mode = signing.get(event.serviceId ?? '') ?? 'none';
-    if (mode === 'none') return event;
-    const { artifact } = event;
-    return {
-      ...event,
-      attestations: [
-        signedProvenance({
-          key: mode === 'untrusted' ? keys.untrusted : keys.trusted,
-          keyId: mode === 'untrusted' ? 'unknown-signer' : 'demo-release-signer',
-          name: artifact.name,
-          digest: artifact.digest,
-          repository: artifact.repository ?? DEMO_REPOSITORY(artifact.name),
-          commitSha: artifact.commitSha ?? '0'.repeat(40),
-          buildId: artifact.buildId ?? artifact.digest,
-          tamper: mode === 'tampered',
-        }),
-      ],
-    };
-  });
+  return withDemoAttestations(events, keys);
 }
