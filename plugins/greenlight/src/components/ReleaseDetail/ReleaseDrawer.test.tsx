@@ -1,6 +1,6 @@
 import { signalApiRef } from '@backstage/plugin-signals-react';
 import { act, screen, waitFor, within } from '@testing-library/react';
-import { releaseDetail } from '../../__testUtils__/fixtures';
+import { releaseDetail, rollout } from '../../__testUtils__/fixtures';
 import { renderForEntity } from '../../__testUtils__/renderForEntity';
 import { DeliveryRefreshProvider } from '../../hooks/useDeliveryRefresh';
 import { ReleaseDrawer } from './ReleaseDrawer';
@@ -28,12 +28,12 @@ describe('ReleaseDrawer live updates', () => {
     const signals = fakeSignals();
     const before = releaseDetail({
       status: 'succeeded',
-      rolloutId: undefined,
+      rolloutId: 'ro-1',
       rolledBackBy: [],
     });
     const after = releaseDetail({
       status: 'rolled-back',
-      rolloutId: undefined,
+      rolloutId: 'ro-1',
       rolledBackBy: ['payments-rollback-1'],
       audit: [
         ...before.audit,
@@ -50,6 +50,7 @@ describe('ReleaseDrawer live updates', () => {
     });
     let current = before;
     const getRelease = jest.fn(async () => current);
+    const getRollout = jest.fn(async () => rollout());
     await renderForEntity(
       <DeliveryRefreshProvider entityRef="component:default/payments">
         <ReleaseDrawer
@@ -60,6 +61,7 @@ describe('ReleaseDrawer live updates', () => {
       {
         api: {
           getRelease,
+          getRollout,
           getArtifact: async () => ({
             digest: before.artifact!.digest,
             builds: [],
@@ -81,6 +83,7 @@ describe('ReleaseDrawer live updates', () => {
     });
     act(() => copy.focus());
 
+    await waitFor(() => expect(getRollout).toHaveBeenCalledTimes(1));
     current = after;
     act(() =>
       signals.send(CHANNEL, {
@@ -105,5 +108,7 @@ describe('ReleaseDrawer live updates', () => {
     expect(copy).toBeInTheDocument();
     expect(copy).toHaveFocus();
     await waitFor(() => expect(getRelease).toHaveBeenCalledTimes(2));
+    // The rollout section follows the release's new status too.
+    await waitFor(() => expect(getRollout).toHaveBeenCalledTimes(2));
   });
 });
