@@ -441,7 +441,7 @@ test('after a rollback that names nothing, the open Delivery tab shows the resto
     const text = await production.innerText();
     assert.match(text, new RegExp(previous.version.replace(/\./g, '\\.')));
     assert.doesNotMatch(text, /9\.9\.9/);
-    assert.ok(await production.getByLabel(`Digest ${previous.artifactDigest}`).isVisible());
+    assert.ok(await production.getByLabel(`Digest ${previous.artifactDigest}`, { exact: true }).isVisible());
     if (previous.provenance?.status) {
       assert.ok(await production.getByLabel(/^Provenance: /).first().isVisible());
     }
@@ -548,7 +548,7 @@ test('a canary the watcher rolls back shows on the open Delivery tab through sig
     const text = await production.innerText();
     assert.match(text, /7\.7\.0/);
     assert.doesNotMatch(text, /7\.8\.0/);
-    assert.ok(await production.getByLabel(`Digest ${stable.digest}`).isVisible());
+    assert.ok(await production.getByLabel(`Digest ${stable.digest}`, { exact: true }).isVisible());
     assert.match((await production.getByLabel(/^Provenance: /).first().getAttribute('aria-label')) ?? '', /verified/i);
 
     // The release table shows the canary as rolled back.

@@ -4,6 +4,7 @@ import type {
   DoraTierAssessment,
   DoraTierRating,
 } from '@greenlight/backstage-plugin-greenlight-common';
+import { chooseScale, MetricQuantity, UnitChoice, UnitScale } from './doraUnits';
 import { formatDuration, formatFrequency, formatPercent, frequencyUnit } from './format';
 
 export type DoraMetricKey = Exclude<keyof DoraTierAssessment, 'reportYear'>;
@@ -16,6 +17,8 @@ export type DoraMetricDefinition = {
   better: 'higher' | 'lower';
   /** Quantile-based, so approximate when computed from sketches. */
   quantile: boolean;
+  /** What the value measures, which decides the units it can be shown in. */
+  quantity: MetricQuantity;
   value(metrics: DoraMetrics): number | null;
   /** The sample the value rests on, and what it counts. */
   sample(metrics: DoraMetrics): number;
@@ -38,6 +41,7 @@ export const DORA_METRICS: DoraMetricDefinition[] = [
     title: 'Deployment frequency',
     better: 'higher',
     quantile: false,
+    quantity: 'frequency',
     value: m => m.deploymentFrequency.perDay,
     sample: m => m.deploymentFrequency.count,
     sampleLabel: 'deployments',
@@ -51,6 +55,7 @@ export const DORA_METRICS: DoraMetricDefinition[] = [
     title: 'Change lead time (median)',
     better: 'lower',
     quantile: true,
+    quantity: 'duration',
     value: m => m.changeLeadTime.medianMs,
     sample: m => m.changeLeadTime.n,
     sampleLabel: 'commits',
@@ -64,6 +69,7 @@ export const DORA_METRICS: DoraMetricDefinition[] = [
     title: 'Change fail rate',
     better: 'lower',
     quantile: false,
+    quantity: 'ratio',
     value: m => m.changeFailRate.rate,
     sample: m => m.changeFailRate.denominator,
     sampleLabel: 'deployments',
@@ -76,6 +82,7 @@ export const DORA_METRICS: DoraMetricDefinition[] = [
     title: 'Failed deployment recovery time (median)',
     better: 'lower',
     quantile: true,
+    quantity: 'duration',
     value: m => m.failedDeploymentRecoveryTime.medianMs,
     sample: m => m.failedDeploymentRecoveryTime.n,
     sampleLabel: 'recoveries',
@@ -88,6 +95,7 @@ export const DORA_METRICS: DoraMetricDefinition[] = [
     title: 'Deployment rework rate',
     better: 'lower',
     quantile: false,
+    quantity: 'ratio',
     value: m => m.deploymentReworkRate.rate,
     sample: m => m.deploymentReworkRate.denominator,
     sampleLabel: 'deployments',
@@ -96,6 +104,18 @@ export const DORA_METRICS: DoraMetricDefinition[] = [
     change: c => c.deploymentReworkRate,
   },
 ];
+
+/**
+ * The one unit in which a set of values of the metric is shown: a row (this window, the
+ * previous one and the change) or a chart axis. See `doraUnits.ts` for how it is chosen.
+ */
+export function metricScale(
+  definition: Pick<DoraMetricDefinition, 'quantity'>,
+  values: Array<number | null | undefined>,
+  choice: UnitChoice,
+): UnitScale {
+  return chooseScale(definition.quantity, values, choice);
+}
 
 /**
  * "from merge" when every lead time was measured from the merge (the source knew no commit

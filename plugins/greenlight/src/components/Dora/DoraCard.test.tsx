@@ -32,6 +32,13 @@ describe('DoraCard', () => {
     expect(frequency.getByText('45 deployments')).toBeInTheDocument();
     // A narrow card never breaks "45 deployments" inside a word.
     expect(frequency.getByText('45 deployments')).toHaveStyle({ whiteSpace: 'nowrap' });
+    // Nor any other cell: the theme's `word-break: break-word` is undone, and a table too wide
+    // for its card scrolls.
+    const table = screen.getByRole('table', { name: 'DORA metrics' });
+    table.querySelectorAll('th, td').forEach(cell =>
+      expect(cell).toHaveStyle({ wordBreak: 'keep-all', overflowWrap: 'normal' }),
+    );
+    expect(table.parentElement).toHaveStyle({ overflowX: 'auto' });
     expect(frequency.getByLabelText('Deployment frequency: High')).toBeInTheDocument();
     expect(frequency.getByRole('img', { name: /Deployment frequency by week: 3 points/ })).toBeInTheDocument();
 

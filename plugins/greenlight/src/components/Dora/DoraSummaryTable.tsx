@@ -1,7 +1,8 @@
-import { Table, TableBody, TableCell, TableHead, TableRow } from '@material-ui/core';
+import { Table, TableBody, TableHead, TableRow } from '@material-ui/core';
 import type { DoraResponse } from '../../api';
 import { DORA_METRICS, sampleText } from '../../lib/doraMetrics';
 import { MetricValue } from './MetricValue';
+import { Cell, SCROLLER } from './noWordBreak';
 import { Sparkline } from './Sparkline';
 import { TierChip } from './TierChip';
 
@@ -13,47 +14,49 @@ export function DoraSummaryTable(props: { dora: DoraResponse; showTrend?: boolea
   const { dora } = props;
   const unit = dora.bucket === 'month' ? 'months' : 'weeks';
   return (
+    <div style={SCROLLER}>
     <Table size="small" aria-label="DORA metrics">
       <TableHead>
         <TableRow>
-          <TableCell>Metric</TableCell>
-          <TableCell>Value</TableCell>
-          <TableCell align="right">n</TableCell>
-          <TableCell>Level</TableCell>
-          {props.showTrend !== false && <TableCell>Trend</TableCell>}
+          <Cell>Metric</Cell>
+          <Cell>Value</Cell>
+          <Cell align="right">n</Cell>
+          <Cell>Level</Cell>
+          {props.showTrend !== false && <Cell>Trend</Cell>}
         </TableRow>
       </TableHead>
       <TableBody>
         {DORA_METRICS.map(definition => (
           <TableRow key={definition.key}>
-            <TableCell component="th" scope="row">
+            <Cell component="th" scope="row">
               {definition.title}
-            </TableCell>
-            <TableCell style={NO_WRAP}>
+            </Cell>
+            <Cell style={NO_WRAP}>
               <MetricValue definition={definition} metrics={dora.current} approximate={dora.approximate} />
-            </TableCell>
-            <TableCell align="right" title={definition.sampleLabel} style={NO_WRAP}>
+            </Cell>
+            <Cell align="right" title={definition.sampleLabel} style={NO_WRAP}>
               {sampleText(definition, dora.current)}
-            </TableCell>
-            <TableCell>
+            </Cell>
+            <Cell>
               <TierChip
                 tier={dora.current.tiers[definition.key]}
                 metric={definition.title}
                 reportYear={dora.current.tiers.reportYear}
               />
-            </TableCell>
+            </Cell>
             {props.showTrend !== false && (
-              <TableCell>
+              <Cell>
                 <Sparkline
                   label={`${definition.title} by ${unit.slice(0, -1)}`}
                   values={dora.trend.map(point => definition.value(point.metrics))}
-                  format={v => definition.format(v)}
+                  definition={definition}
                 />
-              </TableCell>
+              </Cell>
             )}
           </TableRow>
         ))}
       </TableBody>
     </Table>
+    </div>
   );
 }

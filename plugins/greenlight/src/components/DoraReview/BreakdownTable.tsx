@@ -2,7 +2,7 @@ import { Table, TableColumn } from '@backstage/core-components';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import type { DoraMetrics } from '@greenlight/backstage-plugin-greenlight-common';
 import type { DoraResponse } from '../../api';
-import { DORA_METRICS, DoraMetricDefinition } from '../../lib/doraMetrics';
+import { DORA_METRICS, DoraMetricDefinition, metricScale } from '../../lib/doraMetrics';
 
 type Row = { entityRef: string; metrics: DoraMetrics };
 
@@ -28,18 +28,24 @@ export function BreakdownTable(props: { dora: DoraResponse }) {
       highlight: true,
       render: row => <EntityRefLink entityRef={row.entityRef} defaultKind="component" />,
     },
-    ...DORA_METRICS.map(
-      (definition): TableColumn<Row> => ({
+    ...DORA_METRICS.map((definition): TableColumn<Row> => {
+      // Services are compared down a column, so a column reads in one unit, chosen as a row's.
+      const scale = metricScale(
+        definition,
+        props.dora.breakdown.map(item => definition.value(item.metrics)),
+        'row',
+      );
+      return {
         title: definition.title,
         customSort: byMetric(definition),
         render: row => (
           <span>
-            {definition.format(definition.value(row.metrics))}
+            {scale.format(definition.value(row.metrics))}
             <span style={{ opacity: 0.7 }}> (n = {definition.sample(row.metrics)})</span>
           </span>
         ),
-      }),
-    ),
+      };
+    }),
   ];
   return (
     <Table<Row>

@@ -3,6 +3,7 @@ import ArrowUpwardIcon from '@material-ui/icons/ArrowUpward';
 import ArrowDownwardIcon from '@material-ui/icons/ArrowDownward';
 import TrendingFlatIcon from '@material-ui/icons/TrendingFlat';
 import { assessChange, DoraMetricDefinition } from '../../lib/doraMetrics';
+import type { UnitScale } from '../../lib/doraUnits';
 
 // Text colours that keep a 4.5:1 contrast on the page and card backgrounds of either theme.
 const useStyles = makeStyles(theme => ({
@@ -24,6 +25,8 @@ export function ChangeIndicator(props: {
   change: number | null;
   /** The current value, whose unit the change is shown in. */
   current?: number | null;
+  /** The unit of the change's row, which overrides the current value's. */
+  scale?: UnitScale;
 }) {
   const classes = useStyles();
   const { definition, change } = props;
@@ -38,7 +41,10 @@ export function ChangeIndicator(props: {
   const verdict = VERDICTS[String(improved)];
   const Icon = ICONS[direction];
   const className = classes[verdict];
-  const text = direction === 'flat' ? 'no change' : definition.formatChange(change, props.current);
+  let text = 'no change';
+  if (direction !== 'flat') {
+    text = props.scale ? props.scale.formatChange(change) : definition.formatChange(change, props.current);
+  }
   return (
     <Box
       display="inline-flex"

@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { useLocation } from 'react-router-dom';
-import { doraResponse, groupEntity } from '../../__testUtils__/fixtures';
+import { doraResponse, groupEntity, metrics } from '../../__testUtils__/fixtures';
 import { fakeAlertApi, renderForEntity, responseError } from '../../__testUtils__/renderForEntity';
 import { DoraQuery, GreenlightApi } from '../../api';
 import { DoraReview } from './DoraReview';
@@ -74,11 +74,45 @@ describe('DoraReview', () => {
     await renderReview({ getDora: async () => doraResponse() });
     await screen.findByRole('table', { name: 'DORA metrics compared with the previous window' });
     expect(screen.getByLabelText('Up +1.8 / week, better than the previous window')).toBeInTheDocument();
-    expect(screen.getByLabelText('Up +1 h 30 min, worse than the previous window')).toBeInTheDocument();
+    expect(screen.getByLabelText('Up +1.5 h, worse than the previous window')).toBeInTheDocument();
     expect(screen.getByLabelText('Down -10.0 pts, better than the previous window')).toBeInTheDocument();
     expect(screen.getByLabelText('No change from the previous window')).toBeInTheDocument();
     expect(screen.getByText('no comparison')).toBeInTheDocument();
     expect(screen.getAllByRole('img', { name: /per week: 2026-W40/ })).toHaveLength(5);
+  });
+
+  it('reads each row of the comparison in one unit: this window, the previous one and the change', async () => {
+    const current = metrics(1);
+    const previous = metrics(1);
+    await renderReview({
+      getDora: async () =>
+        doraResponse({
+          // 3 a day against 0.5 a day, 3 h against 2 d 4 h: before, each value picked its own unit.
+          current: { ...current, deploymentFrequency: { ...current.deploymentFrequency, perDay: 3 } },
+          previous: {
+            ...previous,
+            deploymentFrequency: { ...previous.deploymentFrequency, perDay: 0.5 },
+            changeLeadTime: { ...previous.changeLeadTime, medianMs: 52 * 3600_000 },
+          },
+          change: {
+            deploymentsPerDay: 2.5,
+            changeLeadTimeMedianMs: -49 * 3600_000,
+            changeFailRate: 0,
+            failedDeploymentRecoveryTimeMedianMs: 0,
+            deploymentReworkRate: 0,
+          },
+        }),
+    });
+    const table = await screen.findByRole('table', { name: 'DORA metrics compared with the previous window' });
+    const row = (name: string) => within(within(table).getByText(name, { selector: 'th' }).closest('tr')!);
+    const frequency = row('Deployment frequency');
+    expect(frequency.getByText('21 / week')).toBeInTheDocument();
+    expect(frequency.getByText('3.5 / week')).toBeInTheDocument();
+    expect(frequency.getByLabelText('Up +18 / week, better than the previous window')).toBeInTheDocument();
+    const leadTime = row('Change lead time (median)');
+    expect(leadTime.getByText('≈ 3 h')).toBeInTheDocument();
+    expect(leadTime.getByText('≈ 52 h')).toBeInTheDocument();
+    expect(leadTime.getByLabelText('Down -49 h, better than the previous window')).toBeInTheDocument();
   });
 
   it('breaks the team down per service, linking each to its page, sortable', async () => {

@@ -1,13 +1,14 @@
 import { Box, Chip, Link as MuiLink, makeStyles, Tooltip, Typography } from '@material-ui/core';
 import { EnvironmentState } from '../../api';
 import { formatDateTime, shortDigest } from '../../lib/format';
-import { CommitLink, PromotionChip, ProvenanceBadge } from '../common';
+import { CommitLink, CopyValueButton, PromotionChip, ProvenanceBadge } from '../common';
 import { WaitingCommits } from './WaitingCommits';
 
 const useStyles = makeStyles(theme => ({
   cell: { minWidth: 180, flex: '1 1 0', padding: theme.spacing(1) },
   chips: { display: 'flex', flexWrap: 'wrap', gap: theme.spacing(0.5), margin: theme.spacing(0.5, 0) },
   digest: { fontFamily: 'monospace' },
+  digestGroup: { display: 'inline-flex', alignItems: 'center' },
 }));
 
 export function EnvironmentCell(props: {
@@ -43,15 +44,19 @@ export function EnvironmentCell(props: {
           </Typography>
           <div className={classes.chips}>
             {current.artifactDigest && (
-              <Tooltip title={current.artifactDigest}>
-                <Chip
-                  size="small"
-                  variant="outlined"
-                  className={classes.digest}
-                  label={shortDigest(current.artifactDigest)}
-                  aria-label={`Digest ${current.artifactDigest}`}
-                />
-              </Tooltip>
+              // The copy button beside the chip rather than in it: a chip's delete slot is for removing.
+              <span className={classes.digestGroup}>
+                <Tooltip title={current.artifactDigest}>
+                  <Chip
+                    size="small"
+                    variant="outlined"
+                    className={classes.digest}
+                    label={shortDigest(current.artifactDigest)}
+                    aria-label={`Digest ${current.artifactDigest}`}
+                  />
+                </Tooltip>
+                <CopyValueButton value={current.artifactDigest} what="digest" />
+              </span>
             )}
             <ProvenanceBadge provenance={current.provenance} />
             <PromotionChip promotion={current.promotion} />

@@ -2,7 +2,7 @@ import { Link } from '@backstage/core-components';
 import { Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@material-ui/core';
 import { ReleaseDetail } from '../../api';
 import { formatDateTime } from '../../lib/format';
-import { CommitLink, PullRequestLink, StatusChip } from '../common';
+import { ActorName, CommitLink, PullRequestLink, StatusChip } from '../common';
 import { auditSummary } from './auditSummary';
 
 function Empty(props: { children: string }) {
@@ -110,7 +110,11 @@ export function IncidentsTable(props: { incidents: ReleaseDetail['incidents'] })
   );
 }
 
-export function AuditTable(props: { audit: ReleaseDetail['audit'] }) {
+export function AuditTable(props: {
+  audit: ReleaseDetail['audit'];
+  /** The bare actor names the catalog knows as users (see `lib/actor.ts`). */
+  knownUsers: ReadonlySet<string>;
+}) {
   if (props.audit.length === 0) return <Empty>No audit entry.</Empty>;
   const entries = [...props.audit].sort((a, b) => a.at.localeCompare(b.at));
   return (
@@ -133,7 +137,9 @@ export function AuditTable(props: { audit: ReleaseDetail['audit'] }) {
                 </Typography>
               )}
             </TableCell>
-            <TableCell>{entry.actor}</TableCell>
+            <TableCell>
+              <ActorName actor={entry.actor} knownUsers={props.knownUsers} />
+            </TableCell>
             <TableCell>
               <Typography variant="body2">{auditSummary(entry)}</Typography>
               <Typography variant="caption" color="textSecondary">

@@ -5,7 +5,8 @@ import useAsync from 'react-use/esm/useAsync';
 import { ArtifactProvenance, ArtifactVerdict, greenlightApiRef, Release } from '../../api';
 import { formatDateTime } from '../../lib/format';
 import { githubRepositoryUrl } from '../../lib/repository';
-import { CommitLink, isNotFound, LoadError, ProvenanceBadge, StatusChip } from '../common';
+import { useDeliveryRefresh } from '../../hooks/useDeliveryRefresh';
+import { CommitLink, CopyValueButton, isNotFound, LoadError, ProvenanceBadge, StatusChip } from '../common';
 import { Facts } from './Facts';
 
 const DETERMINISM_TEXT = {
@@ -47,12 +48,15 @@ function Source(props: { repository?: string; commit?: string }) {
 export function ProvenanceSection(props: { release: Release }) {
   const api = useApi(greenlightApiRef);
   const digest = props.release.artifact?.digest;
+  // Verification can finish while the drawer is open: reload with the Delivery tab.
+  const tick = useDeliveryRefresh();
   const { value, loading, error } = useAsync(
     async () => (digest ? api.getArtifact(digest) : undefined),
-    [api, digest],
+    [api, digest, tick],
   );
   if (!digest) return <Typography variant="body2">No artifact was recorded for this release.</Typography>;
-  if (loading) return <Progress />;
+  // A reload keeps what is shown, so the drawer neither jumps nor loses focus.
+  if (loading && !value) return <Progress />;
   const missing = error && isNotFound(error);
   if (error && !missing) return <LoadError error={error} what="this artifact's provenance" />;
 
@@ -72,7 +76,13 @@ export function ProvenanceSection(props: { release: Release }) {
       <Facts
         label="Provenance"
         rows={[
-          ['Artifact', <code key="d">{digest}</code>],
+          [
+            'Artifact',
+            <span key="d">
+              <code>{digest}</code>
+              <CopyValueButton value={digest} what="digest" />
+            </span>,
+          ],
           ['Reason', status !== 'verified' ? summary?.reason : undefined],
           ['Builder', verified?.builderId ?? summary?.builderId],
           ['Build type', verified?.buildType],
@@ -131,6 +141,7 @@ export function ProvenanceSection(props: { release: Release }) {
                 primary={
                   <>
                     Build {b.url && b.id ? <Link to={b.url}>{b.id}</Link> : b.id ?? ''}
+                    {b.id && <CopyValueButton value={b.id} what="build id" />}
                     {b.status ? ` · ${b.status}` : ''}
                   </>
                 }

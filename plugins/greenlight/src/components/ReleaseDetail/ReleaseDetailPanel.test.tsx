@@ -1,6 +1,7 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { DIGEST, releaseDetail, rollout } from '../../__testUtils__/fixtures';
+import type { Entity } from '@backstage/catalog-model';
+import { DIGEST, releaseDetail, rollout, SHA } from '../../__testUtils__/fixtures';
 import { renderForEntity, responseError } from '../../__testUtils__/renderForEntity';
 import { ArtifactProvenance, GreenlightApi } from '../../api';
 import { ReleaseDetailPanel } from './ReleaseDetailPanel';
@@ -31,11 +32,19 @@ const artifact: ArtifactProvenance = {
   determinism: { status: 'reproduced', outputs: [] },
 };
 
-function renderPanel(api: Partial<GreenlightApi>) {
+function renderPanel(api: Partial<GreenlightApi>, catalogEntities: Entity[] = []) {
   return renderForEntity(<ReleaseDetailPanel releaseId="payments-1.4.0-production" repository="github.com/acme/payments" />, {
     api,
+    catalogEntities,
   });
 }
+
+const user = (name: string): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'User',
+  metadata: { name, namespace: 'default' },
+  spec: {},
+});
 
 const section = (name: string) => within(screen.getByRole('region', { name }));
 
@@ -161,5 +170,51 @@ describe('ReleaseDetailPanel', () => {
     });
     expect((await screen.findAllByText(/provenance store unavailable/)).length).toBeGreaterThan(0);
     expect(screen.getByText('Retry card declines once')).toBeInTheDocument();
+  });
+
+  it('copies the full artifact digest and commit SHA with small buttons named after what they copy', async () => {
+    // user-event puts a clipboard in place of the browser's; the spy watches what reaches it.
+    const userSession = userEvent.setup();
+    const writeText = jest.spyOn(navigator.clipboard, 'writeText');
+    await renderPanel({ getRelease: async () => releaseDetail({ rolloutId: undefined }), getArtifact: async () => artifact });
+
+    const copyDigest = await section('Provenance').findByRole('button', { name: `Copy digest ${DIGEST}` });
+    await userSession.click(copyDigest);
+    expect(writeText).toHaveBeenLastCalledWith(
+      'sha256:abababababababababababababababababababababababababababababababab',
+    );
+    expect(await screen.findByText('Copied')).toBeInTheDocument();
+
+    await userSession.click(screen.getByRole('button', { name: `Copy commit SHA ${SHA}` }));
+    expect(writeText).toHaveBeenLastCalledWith('9b2e41c0ffee9b2e41c0ffee9b2e41c0ffee9b2e');
+    await userSession.click(section('Provenance').getByRole('button', { name: 'Copy build id build-881' }));
+    expect(writeText).toHaveBeenLastCalledWith('build-881');
+  });
+
+  it('links actors that are catalog users and leaves system actors as text', async () => {
+    await renderPanel(
+      {
+        getRelease: async () =>
+          releaseDetail({
+            rolloutId: undefined,
+            actor: 'ada',
+            audit: [
+              { at: '2026-11-02T10:21:00Z', actor: 'user:default/ken', action: 'release.noted', details: {} },
+              { at: '2026-11-02T10:22:00Z', actor: 'greenlight:rollout-watcher', action: 'rollout.rolled-back', details: {} },
+              { at: '2026-11-02T10:23:00Z', actor: 'linus', action: 'release.noted', details: {} },
+            ],
+          }),
+        getArtifact: async () => artifact,
+      },
+      [user('ada')],
+    );
+    const facts = within(await screen.findByLabelText('Release'));
+    expect(await facts.findByRole('link', { name: 'ada' })).toHaveAttribute('href', '/catalog/default/user/ada');
+    const audit = section('Audit trail');
+    expect(audit.getByRole('link', { name: 'ken' })).toHaveAttribute('href', '/catalog/default/user/ken');
+    // Not a catalog user: a bare name that no user has, and the watcher.
+    expect(audit.getByText('linus')).not.toHaveAttribute('href');
+    expect(audit.queryByRole('link', { name: /linus|rollout-watcher/ })).not.toBeInTheDocument();
+    expect(audit.getByText('greenlight:rollout-watcher')).toBeInTheDocument();
   });
 });

@@ -1,24 +1,31 @@
 import { Link, Progress } from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
 import { Box, Typography } from '@material-ui/core';
-import { Fragment } from 'react';
+import { Fragment, useMemo } from 'react';
 import { useLocation } from 'react-router-dom';
-import useAsync from 'react-use/esm/useAsync';
-import { greenlightApiRef } from '../../api';
 import { formatDateTime, formatDuration } from '../../lib/format';
-import { CommitLink, LoadError, PromotionChip, StatusChip } from '../common';
+import {
+  ActorName,
+  CommitLink,
+  CopyValueButton,
+  LoadError,
+  PromotionChip,
+  StatusChip,
+  useCatalogUsers,
+} from '../common';
 import { RolloutSection } from '../Rollout';
 import { AuditTable, CommitsTable, IncidentsTable, TestsTable } from './EvidenceTables';
 import { Facts, Section } from './Facts';
 import { ProvenanceSection } from './ProvenanceSection';
+import { useReleaseDetail } from './useReleaseDetail';
 
 /** Everything known about one release: what it brought, its evidence and its fate. */
 export function ReleaseDetailPanel(props: { releaseId: string; repository?: string }) {
-  const api = useApi(greenlightApiRef);
-  const { value: release, loading, error } = useAsync(
-    () => api.getRelease(props.releaseId),
-    [api, props.releaseId],
+  const { release, loading, error } = useReleaseDetail(props.releaseId);
+  const actors = useMemo(
+    () => (release ? [release.actor, ...release.audit.map(entry => entry.actor)] : []),
+    [release],
   );
+  const knownUsers = useCatalogUsers(actors);
   const location = useLocation();
   /** A link that opens another release in this drawer, keeping the rest of the page's query. */
   const releaseLink = (id: string) => {
@@ -39,7 +46,7 @@ export function ReleaseDetailPanel(props: { releaseId: string; repository?: stri
             {releaseLink(id)}
           </Fragment>
         ));
-  if (loading && !release) return <Progress />;
+  if (loading) return <Progress />;
   if (error && !release) return <LoadError error={error} what="this release" />;
   if (!release) return null;
   const title = release.version ?? release.commitSha?.slice(0, 7) ?? release.id;
@@ -52,16 +59,29 @@ export function ReleaseDetailPanel(props: { releaseId: string; repository?: stri
         <StatusChip status={release.status} prefix="Release status" />
         <PromotionChip promotion={release.promotion} />
       </Box>
+      {error && (
+        <Typography variant="body2" color="error" role="status">
+          Could not refresh this release, showing what was last loaded: {error.message}
+        </Typography>
+      )}
       <Facts
         label="Release"
         rows={[
           ['Release', release.id],
           ['Strategy', `${release.strategy}, ${release.intent}`],
-          ['Commit', release.commitSha ? <CommitLink sha={release.commitSha} repository={props.repository} /> : undefined],
+          [
+            'Commit',
+            release.commitSha ? (
+              <Fragment key="c">
+                <CommitLink sha={release.commitSha} repository={props.repository} />
+                <CopyValueButton value={release.commitSha} what="commit SHA" />
+              </Fragment>
+            ) : undefined,
+          ],
           ['Started', release.startedAt ? formatDateTime(release.startedAt) : undefined],
           ['Finished', release.finishedAt ? formatDateTime(release.finishedAt) : undefined],
           ['Duration', release.durationMs !== null ? formatDuration(release.durationMs) : undefined],
-          ['By', release.actor],
+          ['By', release.actor ? <ActorName key="by" actor={release.actor} knownUsers={knownUsers} /> : undefined],
           ['Reported by', release.sourceSystem],
           ['Pipeline', release.url ? <Link to={release.url}>{release.url}</Link> : undefined],
           ['Rolls back', release.rollbackOf ? releaseLink(release.rollbackOf) : undefined],
@@ -75,7 +95,9 @@ export function ReleaseDetailPanel(props: { releaseId: string; repository?: stri
       </Section>
       {release.rolloutId && (
         <Section title="Rollout">
-          <RolloutSection rolloutId={release.rolloutId} />
+          {/* The rollout loads on its own; it loads again when the release's status changes (the
+              watcher rolled it back, say), so the two never disagree. */}
+          <RolloutSection key={release.status} rolloutId={release.rolloutId} />
         </Section>
       )}
       <Section title={`Commits (${release.commits.length})`}>
@@ -88,7 +110,7 @@ export function ReleaseDetailPanel(props: { releaseId: string; repository?: stri
         <IncidentsTable incidents={release.incidents} />
       </Section>
       <Section title="Audit trail">
-        <AuditTable audit={release.audit} />
+        <AuditTable audit={release.audit} knownUsers={knownUsers} />
       </Section>
     </Box>
   );

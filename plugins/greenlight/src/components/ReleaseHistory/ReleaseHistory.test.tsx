@@ -1,6 +1,7 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { release } from '../../__testUtils__/fixtures';
+import type { Entity } from '@backstage/catalog-model';
+import { DIGEST, release } from '../../__testUtils__/fixtures';
 import { renderForEntity, responseError } from '../../__testUtils__/renderForEntity';
 import { GreenlightApi, ReleaseQuery } from '../../api';
 import { useLocation } from 'react-router-dom';
@@ -11,7 +12,12 @@ function Location() {
   return <output aria-label="location">{location.search}</output>;
 }
 
-function renderHistory(api: Partial<GreenlightApi>, onOpenRelease = jest.fn(), search = '') {
+function renderHistory(
+  api: Partial<GreenlightApi>,
+  onOpenRelease = jest.fn(),
+  search = '',
+  catalogEntities: Entity[] = [],
+) {
   return renderForEntity(
     <>
       <ReleaseHistory
@@ -22,7 +28,7 @@ function renderHistory(api: Partial<GreenlightApi>, onOpenRelease = jest.fn(), s
       />
       <Location />
     </>,
-    { api, routeEntries: [`/delivery${search}`] },
+    { api, routeEntries: [`/delivery${search}`], catalogEntities },
   );
 }
 
@@ -172,10 +178,45 @@ describe('ReleaseHistory', () => {
     );
     const row = (await screen.findByText('1.3.0')).closest('tr')!;
     expect(within(row).getByText('5 min ago')).toBeInTheDocument();
-    expect(within(row).getByRole('button', { name: 'Copy digest' })).toBeInTheDocument();
-    expect(within(row).getByRole('link', { name: /ada/ })).toHaveAttribute('href', expect.stringContaining('ada'));
+    const userSession = userEvent.setup();
+    const writeText = jest.spyOn(navigator.clipboard, 'writeText');
+    await userSession.click(within(row).getByRole('button', { name: `Copy digest ${DIGEST}` }));
+    expect(writeText).toHaveBeenCalledWith(DIGEST);
+    // Copying is not opening the row.
+    expect(onOpenRelease).not.toHaveBeenCalled();
+    expect(within(row).getByRole('link', { name: /ada/ })).toHaveAttribute('href', '/catalog/default/user/ada');
     await userEvent.click(within(row).getByRole('button', { name: 'r-1' }));
     expect(onOpenRelease).toHaveBeenCalledWith('r-1');
+  });
+
+  it('links actors the catalog knows as users, and leaves pipeline and system actors as text', async () => {
+    const ada: Entity = { apiVersion: 'backstage.io/v1alpha1', kind: 'User', metadata: { name: 'ada' }, spec: {} };
+    await renderHistory(
+      {
+        listReleases: async () => ({
+          items: [
+            release({ id: 'r-3', version: '1.3.0', actor: 'ada' }),
+            release({ id: 'r-2', version: '1.2.0', actor: 'greenlight' }),
+            release({ id: 'r-1', version: '1.1.0', actor: 'ci-bot' }),
+          ],
+        }),
+      },
+      jest.fn(),
+      '',
+      [ada],
+    );
+    const row = async (version: string) => (await screen.findByText(version)).closest('tr')!;
+    expect(await within(await row('1.3.0')).findByRole('link', { name: 'ada' })).toHaveAttribute(
+      'href',
+      '/catalog/default/user/ada',
+    );
+    for (const [version, actor] of [
+      ['1.2.0', 'greenlight'],
+      ['1.1.0', 'ci-bot'],
+    ]) {
+      expect(within(await row(version)).getByText(actor)).toBeInTheDocument();
+      expect(within(await row(version)).queryByRole('link', { name: actor })).not.toBeInTheDocument();
+    }
   });
 
   it('shows errors and permission refusals', async () => {

@@ -5,7 +5,7 @@ import { useMemo } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { greenlightApiRef } from '../../api';
 import { useDeliveryRefresh } from '../../hooks/useDeliveryRefresh';
-import { LoadError, useFocusRing } from '../common';
+import { LoadError, useCatalogUsers, useFocusRing } from '../common';
 import { releaseColumns } from './columns';
 import { CursorPager } from './CursorPager';
 import { localInputToIso, ReleaseFilters, ReleaseFilterValues } from './ReleaseFilters';
@@ -54,14 +54,17 @@ export function ReleaseHistory(props: {
   }, [api, props.entityRef, filters, tick]);
 
   const focusRing = useFocusRing();
+  const actors = useMemo(() => (value?.items ?? []).map(r => r.actor), [value]);
+  const knownUsers = useCatalogUsers(actors);
   const columns = useMemo(
     () =>
       releaseColumns({
         repository: props.repository,
         onOpen: props.onOpenRelease,
         focusRingClassName: focusRing.focusRing,
+        knownUsers,
       }),
-    [props.repository, props.onOpenRelease, focusRing.focusRing],
+    [props.repository, props.onOpenRelease, focusRing.focusRing, knownUsers],
   );
 
   return (

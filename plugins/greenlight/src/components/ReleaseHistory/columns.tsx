@@ -1,13 +1,10 @@
-import { CopyTextButton, TableColumn } from '@backstage/core-components';
-import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import { TableColumn } from '@backstage/core-components';
 import { Box, IconButton, Link as MuiLink, Tooltip, Typography } from '@material-ui/core';
 import OpenInNewIcon from '@material-ui/icons/OpenInBrowser';
 import { Release } from '../../api';
 import { formatDateTime, formatDuration, formatRelative, shortDigest } from '../../lib/format';
-import { CommitLink, PromotionChip, ProvenanceBadge, StatusChip } from '../common';
+import { ActorName, CommitLink, CopyValueButton, PromotionChip, ProvenanceBadge, StatusChip } from '../common';
 
-/** `kind:namespace/name`: an actor that is a catalog entity gets a link to it. */
-const ENTITY_REF = /^[a-z][a-z0-9-]*:[a-z0-9-_.]+\/[a-z0-9-_.]+$/i;
 const noWrap = { whiteSpace: 'nowrap' as const };
 
 export function releaseColumns(options: {
@@ -15,6 +12,8 @@ export function releaseColumns(options: {
   onOpen: (id: string) => void;
   /** A class that draws a visible keyboard focus ring on the row's detail button. */
   focusRingClassName?: string;
+  /** The bare actor names the catalog knows as users (see `lib/actor.ts`). */
+  knownUsers?: ReadonlySet<string>;
 }): TableColumn<Release>[] {
   // Deployment ids are long single words: cut short with an ellipsis (the whole id stays in the
   // text, so in the accessible name, and shows on hover) rather than broken across lines.
@@ -80,9 +79,9 @@ export function releaseColumns(options: {
           {r.artifact && (
             <Box display="flex" alignItems="center" style={noWrap}>
               <Tooltip title={r.artifact.digest}>
-                <code aria-label={`Digest ${r.artifact.digest}`}>{shortDigest(r.artifact.digest)}</code>
+                <code aria-label={`Digest ${r.artifact.digest}`} style={{ flexShrink: 0 }}>{shortDigest(r.artifact.digest)}</code>
               </Tooltip>
-              <CopyTextButton text={r.artifact.digest} tooltipText="Digest copied" aria-label="Copy digest" />
+              <CopyValueButton value={r.artifact.digest} what="digest" />
             </Box>
           )}
         </Box>
@@ -126,7 +125,9 @@ export function releaseColumns(options: {
       render: r => {
         if (!r.actor) return '—';
         return (
-          <span style={noWrap}>{ENTITY_REF.test(r.actor) ? <EntityRefLink entityRef={r.actor} /> : r.actor}</span>
+          <span style={noWrap}>
+            <ActorName actor={r.actor} knownUsers={options.knownUsers ?? new Set()} />
+          </span>
         );
       },
     },

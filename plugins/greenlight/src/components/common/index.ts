@@ -7,3 +7,6 @@ export { ToneChip } from './ToneChip';
 export type { Tone } from './ToneChip';
 export { useFocusRing } from './focusRing';
 export { SkipLink } from './SkipLink';
+export { CopyValueButton } from './CopyValueButton';
+export { ActorName } from './ActorName';
+export { useCatalogUsers } from './useCatalogUsers';
