@@ -13,6 +13,8 @@ import type {
 import { randomUUID } from 'node:crypto';
 import { AuditEntry } from '../database/LedgerStore';
 import { backoffMs, RolloutsConfig } from './config';
+import { measureOf } from './evaluationMeasure';
+import { withTripEvidence } from './tripEvidence';
 import { GateRun, runGate } from './gateRunner';
 import { PolicyCheck } from './policyGates/PolicyGateChecks';
 import {
@@ -225,7 +227,10 @@ export class RolloutWatcher {
         at,
       );
     }
-    const entries = gateDecisions(rollout.gates, gateStates);
+    const entries = withTripEvidence(
+      gateDecisions(rollout.gates, gateStates),
+      runs,
+    );
     const decision = combineGateDecisions(entries);
     const ownDecision = new Map(entries.map(e => [e.gateId, e.decision]));
     const evaluations: EvaluationRecord[] = runs.map(run => ({
@@ -247,6 +252,7 @@ export class RolloutWatcher {
         details: run.evaluation.details,
         // What this gate alone would decide; for a shadow gate, what it would have done.
         gateDecision: ownDecision.get(run.gate.id),
+        measure: measureOf(run.evaluation),
       },
     }));
 
@@ -435,6 +441,7 @@ export class RolloutWatcher {
         await this.audit(rollout, 'rollout.rollback.succeeded', {
           executor: rollback.executor,
           attempts,
+          reason: rollback.reason,
           message,
         });
     } else if (
@@ -481,6 +488,7 @@ export class RolloutWatcher {
         await this.audit(rollout, 'rollout.rollback.failed', {
           executor: rollback.executor,
           attempts,
+          reason: rollback.reason,
           message,
         });
     }
