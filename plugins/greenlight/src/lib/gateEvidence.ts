@@ -1,0 +1,79 @@
+import {
+  formatGateThreshold,
+  formatGateValue,
+  gateEvidenceSentence,
+} from '@greenlight/backstage-plugin-greenlight-common';
+import type { GateEvaluationView, RolloutView } from '../api';
+import { readableReason } from './format';
+
+/** What the portal needs of an evaluation to say its evidence. */
+export type EvaluationEvidence = Pick<
+  GateEvaluationView,
+  | 'value'
+  | 'threshold'
+  | 'comparator'
+  | 'unit'
+  | 'nonFiniteValue'
+  | 'verdict'
+  | 'reason'
+>;
+
+/** The measured value, with the infinities JSON cannot carry put back. */
+export function measuredValue(e: EvaluationEvidence): number | null {
+  return e.nonFiniteValue ? Number(e.nonFiniteValue) : e.value;
+}
+
+/**
+ * An evaluation's evidence as a sentence, said from its numbers ("8.3% is above the 2%
+ * limit"); for older rows and gates that compare no threshold, its stored reason.
+ */
+export function evidenceSentence(e: EvaluationEvidence): string {
+  if (!e.comparator) return readableReason(e.reason);
+  return gateEvidenceSentence({
+    value: measuredValue(e),
+    threshold: e.threshold,
+    comparator: e.comparator,
+    unit: e.unit,
+    verdict: e.verdict,
+  });
+}
+
+/** The value in its unit; rows without one are rounded the same way, as bare numbers. */
+export function formatEvaluationValue(e: EvaluationEvidence): string {
+  const value = measuredValue(e);
+  return value === null ? '—' : formatGateValue(value, e.unit);
+}
+
+export function formatEvaluationThreshold(e: EvaluationEvidence): string {
+  return e.threshold === null ? '—' : formatGateThreshold(e.threshold, e.unit);
+}
+
+/**
+ * Why the rollout was rolled back, with what the tripping gates last measured. The watcher
+ * already writes that into the reason, with the same words; it is added here only where the
+ * stored reason does not say it yet.
+ */
+export function rollbackReason(
+  rollout: Pick<RolloutView, 'rollback' | 'evaluations'>,
+): string | null {
+  const reason = rollout.rollback?.reason;
+  if (!reason) return null;
+  const tripped = rollout.evaluations.filter(
+    e =>
+      e.decision === 'rollback' &&
+      e.verdict === 'fail' &&
+      !e.shadow &&
+      e.comparator,
+  );
+  const said = tripped.map(e => ({
+    gateId: e.gateId,
+    sentence: evidenceSentence(e),
+  }));
+  const missing = said.filter(s => !reason.includes(s.sentence));
+  if (missing.length === 0) return readableReason(reason);
+  const evidence =
+    said.length === 1
+      ? missing[0].sentence
+      : missing.map(s => `${s.gateId}: ${s.sentence}`).join('; ');
+  return `${readableReason(reason)} (last: ${evidence})`;
+}
