@@ -145,3 +145,34 @@ describe('gate units', () => {
     });
   });
 });
+
+describe('canary-vs-baseline gates with a unit', () => {
+  it('show the medians of their reason in the unit of their samples', () => {
+    const result = parseOpenSlo(
+      withGates([
+        {
+          name: 'latency-vs-baseline',
+          kind: 'canary-vs-baseline',
+          canary: 'latency{track="canary"}[{{.window}}]',
+          baseline: 'latency{track="baseline"}[{{.window}}]',
+          unit: 'seconds',
+          minSampleSize: 3,
+        },
+      ]),
+    );
+    const gate = gatesOf(result)[1];
+    const samples = (...values: number[]) => ({
+      status: 'ok' as const,
+      samples: values.map((value, i) => ({ labels: { i: `${i}` }, value })),
+    });
+    const evaluation = evaluateGate(gate, {
+      canary: samples(0.8, 0.81, 0.82, 0.83, 0.84, 0.85),
+      baseline: samples(0.3, 0.31, 0.32, 0.33, 0.34, 0.35),
+    });
+    expect(evaluation.verdict).toBe('fail');
+    // Medians (0.82 + 0.83) / 2 = 0.825 s and (0.32 + 0.33) / 2 = 0.325 s.
+    expect(evaluation.reason).toMatch(
+      /^canary median 825 ms is significantly higher than baseline median 325 ms \(p=/,
+    );
+  });
+});
