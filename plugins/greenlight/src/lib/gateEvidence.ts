@@ -49,31 +49,29 @@ export function formatEvaluationThreshold(e: EvaluationEvidence): string {
 }
 
 /**
- * Why the rollout was rolled back, with what the tripping gates last measured. The watcher
- * already writes that into the reason, with the same words; it is added here only where the
- * stored reason does not say it yet.
+ * Why the rollout was rolled back, with what the failing gates last measured. The watcher
+ * writes that into the reason itself, in the same words, naming only the gates that tripped;
+ * reasons stored before it did get the failing evaluations of the deciding round here.
  */
 export function rollbackReason(
   rollout: Pick<RolloutView, 'rollback' | 'evaluations'>,
 ): string | null {
   const reason = rollout.rollback?.reason;
   if (!reason) return null;
-  const tripped = rollout.evaluations.filter(
-    e =>
-      e.decision === 'rollback' &&
-      e.verdict === 'fail' &&
-      !e.shadow &&
-      e.comparator,
-  );
-  const said = tripped.map(e => ({
-    gateId: e.gateId,
-    sentence: evidenceSentence(e),
-  }));
-  const missing = said.filter(s => !reason.includes(s.sentence));
-  if (missing.length === 0) return readableReason(reason);
+  const failing = rollout.evaluations
+    .filter(
+      e =>
+        e.decision === 'rollback' &&
+        e.verdict === 'fail' &&
+        !e.shadow &&
+        e.comparator,
+    )
+    .map(e => ({ gateId: e.gateId, sentence: evidenceSentence(e) }));
+  const alreadySaid = failing.some(s => reason.includes(s.sentence));
+  if (failing.length === 0 || alreadySaid) return readableReason(reason);
   const evidence =
-    said.length === 1
-      ? missing[0].sentence
-      : missing.map(s => `${s.gateId}: ${s.sentence}`).join('; ');
+    failing.length === 1
+      ? failing[0].sentence
+      : failing.map(s => `${s.gateId}: ${s.sentence}`).join('; ');
   return `${readableReason(reason)} (last: ${evidence})`;
 }
