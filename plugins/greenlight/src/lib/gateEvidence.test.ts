@@ -51,6 +51,11 @@ describe('gate evidence in the portal', () => {
         }),
       ),
     ).toBe('0.0828 is not < 0.02');
+    const unknown = evaluation({
+      comparator: '≈' as GateEvaluationView['comparator'],
+      reason: 'close enough',
+    });
+    expect(evidenceSentence(unknown)).toBe('close enough');
   });
 
   it('shows values and thresholds in their unit, infinities included', () => {

@@ -1,4 +1,5 @@
 import {
+  gateComparators,
   formatGateThreshold,
   formatGateValue,
   gateEvidenceSentence,
@@ -28,7 +29,10 @@ export function measuredValue(e: EvaluationEvidence): number | null {
  * limit"); for older rows and gates that compare no threshold, its stored reason.
  */
 export function evidenceSentence(e: EvaluationEvidence): string {
-  if (!e.comparator) return readableReason(e.reason);
+  // A comparison this portal does not know (a newer backend's) is left to the stored reason.
+  if (!e.comparator || !gateComparators.includes(e.comparator)) {
+    return readableReason(e.reason);
+  }
   return gateEvidenceSentence({
     value: measuredValue(e),
     threshold: e.threshold,
