@@ -186,6 +186,9 @@ describe('RolloutWatcher on worked series', () => {
             gateId: 'slo/errors',
             reason:
               '2 consecutive evaluations failed (last: 0.3 is above the 0.05 limit)',
+            evaluations: [
+              { value: 0.3, threshold: 0.05, comparator: '<', verdict: 'fail' },
+            ],
           },
         ],
       },

@@ -91,6 +91,7 @@ function rollbackEvidence(
                   verdict: run.evaluation.verdict,
                   value: run.evaluation.value,
                   threshold: run.evaluation.threshold,
+                  ...measureOf(run.evaluation),
                   reason: run.evaluation.reason,
                   query: run.query,
                 },
