@@ -3,6 +3,7 @@
  * them, the frontend client and the CLI read them; keeping them here is the contract.
  */
 import type { DoraMetrics, DoraHeadlineChange, DoraTrendPoint } from './dora';
+import type { Comparator, EvidenceUnit } from './gates';
 
 /** @public */
 export type CommitView = {
@@ -165,6 +166,15 @@ export type GateEvaluationView = {
   query: string;
   value: number | null;
   threshold: number | null;
+  /**
+   * A value JSON cannot carry: `Infinity` when a latency quantile is above every histogram
+   * bucket (`value` is then null).
+   */
+  nonFiniteValue?: 'Infinity' | '-Infinity';
+  /** For threshold gates, the passing condition `value <comparator> threshold`; absent on older rows. */
+  comparator?: Comparator;
+  /** The unit of `value` and `threshold`, when known. */
+  unit?: EvidenceUnit;
   verdict: 'pass' | 'fail' | 'inconclusive' | 'underpowered' | 'no-data';
   /** What the rollout decided after this evaluation. */
   decision: 'continue' | 'promote' | 'rollback' | 'pause-inconclusive';

@@ -60,6 +60,27 @@ describe('events of the rollout watcher', () => {
     });
   });
 
+  it('tells the owners why the rollout was rolled back, then what the executor said', async () => {
+    const { audit, send } = setup();
+    await audit({
+      ...rollback('succeeded'),
+      details: {
+        rolloutId: 'r-1',
+        reason:
+          'checkout/error-ratio: 2 consecutive evaluations failed (last: 8.3% is above the 2% limit)',
+        message: 'pipeline 42 started',
+      },
+    });
+    expect(send).toHaveBeenCalledWith(
+      expect.objectContaining({
+        payload: expect.objectContaining({
+          description:
+            'checkout/error-ratio: 2 consecutive evaluations failed (last: 8.3% is above the 2% limit) · pipeline 42 started',
+        }),
+      }),
+    );
+  });
+
   it('tells the owners of a successful rollback too, but not of other decisions', async () => {
     const { audit, send } = setup();
     await audit(rollback('succeeded'));

@@ -22,12 +22,13 @@ const ROLLBACK_OUTCOMES: Record<
   },
 };
 
+/** Why the rollout was rolled back (the gates' evidence, as the portal shows it), then what the executor said. */
 function summaryOf(details: unknown): string | undefined {
   const d = details as Record<string, unknown> | undefined;
-  for (const key of ['reason', 'message', 'summary']) {
-    if (typeof d?.[key] === 'string') return d[key] as string;
-  }
-  return undefined;
+  const parts = ['reason', 'message', 'summary']
+    .map(key => d?.[key])
+    .filter((part): part is string => typeof part === 'string' && !!part);
+  return parts.length ? parts.join(' · ') : undefined;
 }
 
 /**

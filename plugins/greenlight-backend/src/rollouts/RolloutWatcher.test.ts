@@ -178,11 +178,24 @@ describe('RolloutWatcher on worked series', () => {
       rolloutId: sim.rolloutId,
       idempotencyKey: sim.rolloutId,
       deploymentId: expect.stringMatching(/^deployment-/),
+      reason:
+        'slo/errors: 2 consecutive evaluations failed (last: 0.3 is above the 0.05 limit)',
       evidence: {
         gates: [
-          { gateId: 'slo/errors', reason: '2 consecutive evaluations failed' },
+          {
+            gateId: 'slo/errors',
+            reason:
+              '2 consecutive evaluations failed (last: 0.3 is above the 0.05 limit)',
+            evaluations: [
+              { value: 0.3, threshold: 0.05, comparator: '<', verdict: 'fail' },
+            ],
+          },
         ],
       },
+    });
+    // The structured comparison travels with the evaluation, for the portal to say it.
+    expect(evaluations[2].evidence).toMatchObject({
+      measure: { comparator: '<' },
     });
     expect(audit).toEqual([
       'rollout.rolled-back',

@@ -13,6 +13,8 @@ import type {
 import { randomUUID } from 'node:crypto';
 import { AuditEntry } from '../database/LedgerStore';
 import { backoffMs, RolloutsConfig } from './config';
+import { measureOf } from './evaluationMeasure';
+import { withTripEvidence } from './tripEvidence';
 import { GateRun, runGate } from './gateRunner';
 import { PolicyCheck } from './policyGates/PolicyGateChecks';
 import {
@@ -89,6 +91,7 @@ function rollbackEvidence(
                   verdict: run.evaluation.verdict,
                   value: run.evaluation.value,
                   threshold: run.evaluation.threshold,
+                  ...measureOf(run.evaluation),
                   reason: run.evaluation.reason,
                   query: run.query,
                 },
@@ -225,7 +228,10 @@ export class RolloutWatcher {
         at,
       );
     }
-    const entries = gateDecisions(rollout.gates, gateStates);
+    const entries = withTripEvidence(
+      gateDecisions(rollout.gates, gateStates),
+      runs,
+    );
     const decision = combineGateDecisions(entries);
     const ownDecision = new Map(entries.map(e => [e.gateId, e.decision]));
     const evaluations: EvaluationRecord[] = runs.map(run => ({
@@ -247,6 +253,7 @@ export class RolloutWatcher {
         details: run.evaluation.details,
         // What this gate alone would decide; for a shadow gate, what it would have done.
         gateDecision: ownDecision.get(run.gate.id),
+        measure: measureOf(run.evaluation),
       },
     }));
 
@@ -435,6 +442,7 @@ export class RolloutWatcher {
         await this.audit(rollout, 'rollout.rollback.succeeded', {
           executor: rollback.executor,
           attempts,
+          reason: rollback.reason,
           message,
         });
     } else if (
@@ -481,6 +489,7 @@ export class RolloutWatcher {
         await this.audit(rollout, 'rollout.rollback.failed', {
           executor: rollback.executor,
           attempts,
+          reason: rollback.reason,
           message,
         });
     }

@@ -2,6 +2,7 @@ import type {
   GateEvaluationView,
   RolloutView,
 } from '@greenlight/backstage-plugin-greenlight-common';
+import { storedMeasure } from './evaluationMeasure';
 import { EvaluationRecord, RolloutRecord } from './RolloutStore';
 import { allowedActions } from './stateMachine';
 import type { StoredPolicyGate } from './policyGates/PolicyGateChecks';
@@ -30,6 +31,7 @@ export function toEvaluationView(e: EvaluationRecord): GateEvaluationView {
     query: e.query,
     value: e.value,
     threshold: e.threshold,
+    ...storedMeasure(e.evidence),
     verdict: e.verdict,
     decision: e.decision,
     reason: e.reason,

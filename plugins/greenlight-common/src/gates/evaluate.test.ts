@@ -80,7 +80,7 @@ describe('threshold gates', () => {
     expect(fail).toMatchObject({
       verdict: 'fail',
       value: 0.02,
-      reason: '0.02 is not < 0.01',
+      reason: '0.02 is above the 0.01 limit',
     });
     // Exactly at the threshold: `<` fails, `<=` passes.
     expect(evaluateGate(thresholdGate(), { value: ok(0.01) }).verdict).toBe(
@@ -290,7 +290,7 @@ describe('burn-rate gates', () => {
     expect(evaluation.value).toBeCloseTo(20, 6);
     expect(evaluation.threshold).toBe(14.4);
     expect(evaluation.reason).toMatch(
-      /burn rates 30\.00 over 1h and 20\.00 over 5m both exceed 14.4/,
+      'burn rates 30× over 1h and 20× over 5m both exceed 14.4×',
     );
   });
 

@@ -1,5 +1,6 @@
 import { burnRate, errorRatio, windowFires, type WindowBurn } from './burnRate';
 import { formatDuration } from './duration';
+import { formatGateValue, gateEvidenceSentence } from './evidenceSentence';
 import { mannWhitneyU, median } from './mannWhitney';
 import { burnRateQueryKey, planGateQueries } from './queries';
 import type {
@@ -78,14 +79,18 @@ function evaluateThreshold(
   const lowerIsBetter = gate.comparator === '<' || gate.comparator === '<=';
   const value = lowerIsBetter ? Math.max(...values) : Math.min(...values);
   const pass = holds[gate.comparator](value, gate.threshold);
-  return {
-    verdict: pass ? 'pass' : 'fail',
+  const verdict = pass ? 'pass' : 'fail';
+  const measured = {
     value,
     threshold: gate.threshold,
+    comparator: gate.comparator,
+    ...(gate.unit ? { unit: gate.unit } : {}),
+  };
+  return {
+    verdict,
+    ...measured,
     samples: values.length,
-    reason: pass
-      ? `${value} ${gate.comparator} ${gate.threshold}`
-      : `${value} is not ${gate.comparator} ${gate.threshold}`,
+    reason: gateEvidenceSentence({ ...measured, verdict }),
   };
 }
 
@@ -137,17 +142,19 @@ function evaluateBurnRate(
     Math.min(b.longBurn, b.shortBurn) / b.window.factor;
   const worst = [...known].sort((a, b) => severity(b) - severity(a))[0];
   const firing = burns.find(windowFires);
+  const times = (burn: number) => formatGateValue(burn, 'burnRate');
   if (firing) {
     return {
       verdict: 'fail',
       value: Math.min(firing.longBurn, firing.shortBurn),
       threshold: firing.window.factor,
+      unit: 'burnRate',
       samples: burns.length,
-      reason: `burn rates ${firing.longBurn.toFixed(2)} over ${formatDuration(
+      reason: `burn rates ${times(firing.longBurn)} over ${formatDuration(
         firing.window.longSeconds,
-      )} and ${firing.shortBurn.toFixed(2)} over ${formatDuration(
+      )} and ${times(firing.shortBurn)} over ${formatDuration(
         firing.window.shortSeconds,
-      )} both exceed ${firing.window.factor}`,
+      )} both exceed ${firing.window.factor}×`,
       details,
     };
   }
@@ -162,6 +169,7 @@ function evaluateBurnRate(
     verdict: 'pass',
     value: Math.min(worst.longBurn, worst.shortBurn),
     threshold: worst.window.factor,
+    unit: 'burnRate',
     samples: burns.length,
     reason: `no window pair has both burn rates above its factor`,
     details,
@@ -206,17 +214,18 @@ function evaluateCanary(
   });
   const fail = test.pValue < gate.alpha;
   const canaryMedian = median(canary);
+  const inUnit = (v: number) => formatGateValue(v, gate.unit);
   return {
     verdict: fail ? 'fail' : 'pass',
     value: test.pValue,
     threshold: gate.alpha,
     samples,
     reason: fail
-      ? `canary median ${canaryMedian} is significantly ${
+      ? `canary median ${inUnit(canaryMedian)} is significantly ${
           lowerIsBetter ? 'higher' : 'lower'
-        } than baseline median ${baselineMedian} (p=${test.pValue.toPrecision(
-          3,
-        )} < ${gate.alpha})`
+        } than baseline median ${inUnit(
+          baselineMedian,
+        )} (p=${test.pValue.toPrecision(3)} < ${gate.alpha})`
       : `no significant regression (p=${test.pValue.toPrecision(3)} ≥ ${
           gate.alpha
         })`,

@@ -19,6 +19,7 @@ import {
 } from './gateSettings';
 import type { OpenSloSlo } from './openSloSchema';
 import type { GateDefinition, GatePolicy, MetricQuery } from './types';
+import { inferGateUnit } from './units';
 
 /** A gate from an entry of the `greenlight.dev/gates` list, inheriting the SLO's settings. */
 export function entryGate(
@@ -74,16 +75,19 @@ export function entryGate(
   }
   warnUncheckedTraffic(policy, traffic, where, ctx);
   if (entry.kind === 'threshold') {
+    const unit = entry.unit ?? inferGateUnit(entry.query);
     return {
       ...base,
       kind: 'threshold',
       metric: metric(entry.query),
       comparator: entry.comparator,
       threshold: entry.threshold,
+      ...(unit ? { unit } : {}),
       windowSeconds: entry.window ?? policy.intervalSeconds,
       traffic,
     };
   }
+  const unit = entry.unit ?? inferGateUnit(entry.canary);
   return {
     ...base,
     kind: 'canary-vs-baseline',
@@ -93,6 +97,7 @@ export function entryGate(
     alpha: entry.alpha,
     minSampleSize: entry.minSampleSize,
     allowedEffect: entry.allowedEffect,
+    ...(unit ? { unit } : {}),
     windowSeconds: entry.window ?? policy.intervalSeconds,
     traffic,
   };

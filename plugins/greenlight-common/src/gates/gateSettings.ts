@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseDurationSeconds } from './duration';
 import { gateComparators, noDataPolicies, type GatePolicy } from './types';
+import { gateUnits } from './units';
 
 /**
  * Annotations of an OpenSLO `SLO` document that carry Greenlight's gate settings.
@@ -19,6 +20,8 @@ export const GATE_ANNOTATIONS = {
   windows: 'greenlight.dev/burn-rate-windows',
   minWindow: 'greenlight.dev/min-window',
   trafficQuery: 'greenlight.dev/traffic-query',
+  /** The unit of the SLO's threshold objectives, one of `gateUnits`. */
+  unit: 'greenlight.dev/unit',
   /** A YAML (or JSON) list of further gates, see docs/gates.md. */
   gates: 'greenlight.dev/gates',
 } as const;
@@ -151,6 +154,21 @@ const windowsSchema = z.preprocess(
 );
 
 /**
+ * One of `gateUnits`; the message lists them, and the parser's messages name the field.
+ *
+ * @public
+ */
+export const gateUnitSchema = z.enum(gateUnits, {
+  error: `must be one of ${gateUnits.join(', ')}`,
+});
+
+/** Burn rates are multiples of the error budget's rate whatever the SLI measures. */
+const noUnit = z.undefined({
+  error:
+    'a burn-rate gate has no unit: its value is a multiple of the error budget rate',
+});
+
+/**
  * Settings shared by the SLO annotations and the entries of the gate list.
  *
  * @public
@@ -166,6 +184,7 @@ export const gateSettingsSchema = z.object({
   windows: windowsSchema.optional(),
   minWindow: duration.optional(),
   trafficQuery: z.string().min(1).optional(),
+  unit: gateUnitSchema.optional(),
 });
 
 /** @public */
@@ -206,6 +225,7 @@ export const gateEntrySchema = z.discriminatedUnion('kind', [
     objective: z.number().gt(0).lt(1),
     /** The SLO period that budget shares of window pairs refer to. */
     period: duration.optional(),
+    unit: noUnit.optional(),
   }),
   gateSettingsSchema.extend({
     kind: z.literal('canary-vs-baseline'),

@@ -1,4 +1,6 @@
 export * from './types';
+export * from './units';
+export * from './evidenceSentence';
 export * from './duration';
 export * from './burnRate';
 export { mannWhitneyU } from './mannWhitney';

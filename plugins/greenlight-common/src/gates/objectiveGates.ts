@@ -16,6 +16,7 @@ import type {
   GatePolicy,
   MetricQuery,
 } from './types';
+import { inferGateUnit } from './units';
 
 const comparatorOfOp: Record<'lt' | 'lte' | 'gt' | 'gte', Comparator> = {
   lt: '<',
@@ -100,6 +101,11 @@ export function objectiveGate(
   };
 
   if (sli.ratioMetric) {
+    if (settings.unit) {
+      ctx.warnings.push(
+        `${where}: greenlight.dev/unit is not used: a burn-rate gate's value is a multiple of the error budget rate`,
+      );
+    }
     const metric = sli.ratioMetric;
     if (metric.raw) {
       ctx.errors.push(
@@ -156,12 +162,14 @@ export function objectiveGate(
     return undefined;
   }
   warnUncheckedTraffic(policy, traffic, where, ctx);
+  const unit = settings.unit ?? inferGateUnit(metric.query);
   return {
     ...base,
     kind: 'threshold',
     metric,
     comparator: comparatorOfOp[objective.op],
     threshold: objective.value,
+    ...(unit ? { unit } : {}),
     windowSeconds: policy.intervalSeconds,
     traffic,
   };

@@ -1,3 +1,5 @@
+import type { EvidenceUnit, GateUnit } from './units';
+
 /**
  * One sample of an instant query: a labelled series and its value at the query time.
  *
@@ -129,6 +131,8 @@ export interface ThresholdGate extends GateBase {
   metric: MetricQuery;
   comparator: Comparator;
   threshold: number;
+  /** What the value measures, for evidence that reads with units; none shows the bare number. */
+  unit?: GateUnit;
   /** Substituted for `{{.window}}`. */
   windowSeconds: number;
 }
@@ -189,6 +193,8 @@ export interface CanaryVsBaselineGate extends GateBase {
    * be 10% worse before the test counts it as a regression.
    */
   allowedEffect: number;
+  /** What the samples measure; the medians in the evaluation's reason are shown in it. */
+  unit?: GateUnit;
   windowSeconds: number;
 }
 
@@ -234,6 +240,13 @@ export interface GateEvaluation {
   /** The measured value (p-value for canary-vs-baseline); null without data. */
   value: number | null;
   threshold: number | null;
+  /**
+   * For threshold gates, the passing condition `value <comparator> threshold`: with it the
+   * evidence can be said in words from the numbers (see `gateEvidenceSentence`).
+   */
+  comparator?: Comparator;
+  /** The unit `value` and `threshold` are in, when known. */
+  unit?: EvidenceUnit;
   /** How many samples the value was computed from. */
   samples: number;
   reason: string;

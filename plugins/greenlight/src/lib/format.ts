@@ -91,8 +91,10 @@ export function formatRelative(iso: string | null | undefined, now = Date.now())
 }
 
 /**
- * A gate's reason as people read it: the long decimals a metric query returns are rounded to
+ * A stored reason as people read it: the long decimals a metric query returns are rounded to
  * three significant digits ("0.08275853897787058 is not < 0.02" reads "0.0828 is not < 0.02").
+ * Evaluations that keep their comparison are said from the numbers (see gateEvidence.ts);
+ * this is for older rows and for reasons that are not a comparison.
  */
 export function readableReason(text: string): string {
   return text.replace(/-?\d+\.\d{4,}(e-?\d+)?/g, n => {

@@ -1,5 +1,5 @@
 import { Table, TableBody, TableCell, TableHead, TableRow } from '@material-ui/core';
-import { formatNumber, readableReason } from '../../lib/format';
+import { evidenceSentence, formatEvaluationThreshold, formatEvaluationValue } from '../../lib/gateEvidence';
 import { StatusChip } from '../common';
 import { GateSeries } from './gateSeries';
 
@@ -21,13 +21,13 @@ export function EvaluationsTable(props: { series: GateSeries }) {
         {props.series.points.map(point => (
           <TableRow key={`${point.t}-${point.decision}`}>
             <TableCell>{new Date(point.t).toLocaleString()}</TableCell>
-            <TableCell align="right">{formatNumber(point.value)}</TableCell>
-            <TableCell align="right">{formatNumber(point.threshold)}</TableCell>
+            <TableCell align="right">{formatEvaluationValue(point)}</TableCell>
+            <TableCell align="right">{formatEvaluationThreshold(point)}</TableCell>
             <TableCell>
               <StatusChip status={point.verdict} prefix="Verdict" />
             </TableCell>
             <TableCell>{point.decision}</TableCell>
-            <TableCell>{readableReason(point.reason)}</TableCell>
+            <TableCell>{evidenceSentence(point)}</TableCell>
           </TableRow>
         ))}
       </TableBody>

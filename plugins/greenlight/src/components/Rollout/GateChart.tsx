@@ -12,6 +12,7 @@ import {
 } from 'recharts';
 import { GateEvaluationView } from '../../api';
 import { formatNumber } from '../../lib/format';
+import { formatGateValue } from '@greenlight/backstage-plugin-greenlight-common';
 import { describeSeries, GateSeries } from './gateSeries';
 
 function useVerdictColours(): Record<GateEvaluationView['verdict'], string> {
@@ -38,6 +39,7 @@ export function GateChart(props: { series: GateSeries; rollbackAt?: string }) {
   const { series } = props;
   const rollbackAt = props.rollbackAt ? Date.parse(props.rollbackAt) : undefined;
   const hasThreshold = series.points.some(p => p.threshold !== null);
+  const unit = series.points.find(p => p.unit)?.unit;
 
   return (
     <div role="img" aria-label={describeSeries(series)}>
@@ -48,7 +50,7 @@ export function GateChart(props: { series: GateSeries; rollbackAt?: string }) {
           <YAxis tickFormatter={v => formatNumber(v)} width={64} />
           <Tooltip
             labelFormatter={t => new Date(Number(t)).toLocaleString()}
-            formatter={(value: number) => formatNumber(value)}
+            formatter={(value: number) => (unit ? formatGateValue(value, unit) : formatNumber(value))}
           />
           <Legend />
           <Line

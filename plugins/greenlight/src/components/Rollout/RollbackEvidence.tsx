@@ -1,6 +1,7 @@
 import { Box, makeStyles, Typography } from '@material-ui/core';
 import { RolloutView } from '../../api';
-import { formatDateTime, readableReason } from '../../lib/format';
+import { formatDateTime } from '../../lib/format';
+import { evidenceSentence, rollbackReason } from '../../lib/gateEvidence';
 import { StatusChip } from '../common';
 
 const useStyles = makeStyles(theme => ({
@@ -23,7 +24,7 @@ export function RollbackEvidence(props: { rollout: RolloutView }) {
       <Typography variant="subtitle2" component="h4">
         Rollback <StatusChip status={rollback.status} prefix="Rollback" />
       </Typography>
-      <Typography variant="body2">{readableReason(rollback.reason)}</Typography>
+      <Typography variant="body2">{rollbackReason(props.rollout)}</Typography>
       <Typography variant="body2" color="textSecondary">
         Executor {rollback.executor}, {rollback.attempts} attempt{rollback.attempts === 1 ? '' : 's'}
         {rollback.executedAt ? `, executed ${formatDateTime(rollback.executedAt)}` : ''}
@@ -36,7 +37,7 @@ export function RollbackEvidence(props: { rollout: RolloutView }) {
             {triggers.map(t => (
               <li key={`${t.gateId}-${t.at}`}>
                 <Typography variant="body2">
-                  {formatDateTime(t.at)}, gate {t.gateId}: {readableReason(t.reason)}
+                  {formatDateTime(t.at)}, gate {t.gateId}: {evidenceSentence(t)}
                 </Typography>
               </li>
             ))}

@@ -9,6 +9,7 @@ import {
 import ExpandMoreIcon from '@material-ui/icons/ExpandMore';
 import { RolloutView } from '../../api';
 import { formatDateTime, shortDigest } from '../../lib/format';
+import { evidenceSentence } from '../../lib/gateEvidence';
 import { StatusChip } from '../common';
 import { EvaluationsTable } from './EvaluationsTable';
 import { lazy, Suspense } from 'react';
@@ -87,6 +88,9 @@ export function RolloutDetail(props: { rollout: RolloutView; onChanged: () => vo
             {s.kind === 'policy' && latest && (
               // A policy gate measures no metric: its reason is the whole answer.
               <Typography variant="body2">{latest.reason}</Typography>
+            )}
+            {s.kind !== 'policy' && latest?.comparator && (
+              <Typography variant="body2">Latest evaluation: {evidenceSentence(latest)}</Typography>
             )}
             {s.description && (
               <Typography variant="body2" color="textSecondary">

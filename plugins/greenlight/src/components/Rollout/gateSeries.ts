@@ -4,6 +4,10 @@ export type GatePoint = {
   t: number;
   value: number | null;
   threshold: number | null;
+  /** What the evidence is said from; absent on rows written before it was kept. */
+  comparator?: GateEvaluationView['comparator'];
+  unit?: GateEvaluationView['unit'];
+  nonFiniteValue?: GateEvaluationView['nonFiniteValue'];
   verdict: GateEvaluationView['verdict'];
   decision: GateEvaluationView['decision'];
   reason: string;
@@ -36,6 +40,9 @@ export function gateSeries(rollout: Pick<RolloutView, 'gates' | 'evaluations'>):
         t: Date.parse(e.at),
         value: e.value,
         threshold: e.threshold,
+        ...(e.comparator ? { comparator: e.comparator } : {}),
+        ...(e.unit ? { unit: e.unit } : {}),
+        ...(e.nonFiniteValue ? { nonFiniteValue: e.nonFiniteValue } : {}),
         verdict: e.verdict,
         decision: e.decision,
         reason: e.reason,

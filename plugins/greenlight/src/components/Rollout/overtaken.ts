@@ -1,5 +1,5 @@
 import { RolloutAction, RolloutView } from '../../api';
-import { readableReason } from '../../lib/format';
+import { rollbackReason } from '../../lib/gateEvidence';
 import { ACTION_TEXT } from './actions';
 
 const at = (iso: string) => new Date(iso).toLocaleTimeString();
@@ -33,9 +33,8 @@ export function overtakenBy(
   switch (current.state) {
     case 'rolled-back': {
       const when = at(current.rollback?.executedAt ?? current.updatedAt);
-      const reason = current.rollback?.reason
-        ? ` (${readableReason(current.rollback.reason)})`
-        : '';
+      const said = rollbackReason(current);
+      const reason = said ? ` (${said})` : '';
       return watcherDecided(current, 'rollback')
         ? `The watcher rolled this rollout back at ${when}${reason}; ${noLonger}.`
         : `This rollout was rolled back at ${when}${reason}; ${noLonger}.`;

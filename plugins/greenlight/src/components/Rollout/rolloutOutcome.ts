@@ -1,5 +1,5 @@
 import { RolloutView } from '../../api';
-import { readableReason } from '../../lib/format';
+import { rollbackReason } from '../../lib/gateEvidence';
 
 /** A rollout that finished, as one sentence: what happened, when, and why. */
 export function rolloutOutcome(rollout: RolloutView): string | null {
@@ -7,8 +7,7 @@ export function rolloutOutcome(rollout: RolloutView): string | null {
   switch (rollout.state) {
     case 'rolled-back': {
       const when = at(rollout.rollback?.executedAt ?? rollout.updatedAt);
-      const reason =
-        rollout.rollback?.reason && readableReason(rollout.rollback.reason);
+      const reason = rollbackReason(rollout);
       if (rollout.rollback?.status === 'failed') {
         return `Rollback failed at ${when}${
           rollout.rollback.lastError ? `: ${rollout.rollback.lastError}` : ''
