@@ -1,10 +1,12 @@
 import { CopyTextButton, TableColumn } from '@backstage/core-components';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
-import { Box, IconButton, Link as MuiLink, Tooltip, Typography } from '@material-ui/core';
+import { IconButton, Link as MuiLink, Tooltip, Typography } from '@material-ui/core';
 import OpenInNewIcon from '@material-ui/icons/OpenInBrowser';
 import { Release } from '../../api';
 import { formatDateTime, formatDuration, formatRelative, shortDigest } from '../../lib/format';
 import { CommitLink, PromotionChip, ProvenanceBadge, StatusChip } from '../common';
+// A plain div per cell: the table has many cells, and Material UI's Box adds a style sheet for each.
+import { PlainBox as Box } from '../common/PlainBox';
 
 /** `kind:namespace/name`: an actor that is a catalog entity gets a link to it. */
 const ENTITY_REF = /^[a-z][a-z0-9-]*:[a-z0-9-_.]+\/[a-z0-9-_.]+$/i;
