@@ -8,6 +8,7 @@ import {
   ReactNode,
   useContext,
   useEffect,
+  useMemo,
   useState,
 } from 'react';
 
@@ -72,10 +73,13 @@ export function DeliveryRefreshProvider(props: {
     // A tick from a signal restarts the wait, so a poll never follows right after one.
   }, [intervalMs, tick]);
 
+  // One object per change, so a re-render of the provider alone re-renders no reader.
+  const value = useMemo(
+    () => ({ tick, live: isSignalsAvailable, intervalMs }),
+    [tick, isSignalsAvailable, intervalMs],
+  );
   return (
-    <DeliveryRefreshContext.Provider
-      value={{ tick, live: isSignalsAvailable, intervalMs }}
-    >
+    <DeliveryRefreshContext.Provider value={value}>
       {props.children}
     </DeliveryRefreshContext.Provider>
   );

@@ -1,6 +1,6 @@
 import { InfoCard } from '@backstage/core-components';
 import { Grid } from '@material-ui/core';
-import { useCallback, useRef } from 'react';
+import { useCallback, useMemo, useRef } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { DeliveryRefreshProvider } from '../../hooks/useDeliveryRefresh';
 import { useEntityRef } from '../../hooks/useEntityRef';
@@ -45,6 +45,11 @@ function DeliveryTab() {
   const [searchParams, setSearchParams] = useSearchParams();
   const releaseId = searchParams.get('release') ?? undefined;
   const repository = entityRepository(entity);
+  // The same list until the environments change, so the release filters do not re-render.
+  const environmentNames = useMemo(
+    () => (environments.value ?? []).map(env => env.name),
+    [environments.value],
+  );
 
   // What had focus when a release was opened, to give it back when the drawer closes.
   const opener = useRef<{ releaseId: string; element: Element | null }>();
@@ -101,7 +106,7 @@ function DeliveryTab() {
           <ReleaseHistory
             id={RELEASE_HISTORY_ID}
             entityRef={entityRef}
-            environments={(environments.value ?? []).map(env => env.name)}
+            environments={environmentNames}
             repository={repository}
             onOpenRelease={openRelease}
           />

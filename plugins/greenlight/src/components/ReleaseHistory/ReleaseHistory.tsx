@@ -1,15 +1,26 @@
-import { Table } from '@backstage/core-components';
+import { Table, TableOptions } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { Typography } from '@material-ui/core';
 import { useMemo } from 'react';
 import useAsync from 'react-use/esm/useAsync';
-import { greenlightApiRef } from '../../api';
+import { greenlightApiRef, Release } from '../../api';
+import { readReleaseCount, readReleases } from '../../hooks/deliveryReads';
 import { useDeliveryRefresh } from '../../hooks/useDeliveryRefresh';
 import { LoadError, useCatalogUsers, useFocusRing } from '../common';
 import { releaseColumns } from './columns';
 import { CursorPager } from './CursorPager';
 import { localInputToIso, ReleaseFilters, ReleaseFilterValues } from './ReleaseFilters';
 import { useReleaseHistoryParams } from './useReleaseHistoryParams';
+
+// Stable across renders: the table reprocesses its rows whenever these change.
+const NO_RELEASES: Release[] = [];
+const TABLE_OPTIONS: TableOptions<Release> = {
+  paging: false,
+  search: false,
+  padding: 'dense',
+  sorting: false,
+  draggable: false,
+};
 
 /** The entity's releases, newest first, filtered and paged on the server. */
 export function ReleaseHistory(props: {
@@ -26,31 +37,32 @@ export function ReleaseHistory(props: {
   const page = cursors.length - 1;
   const cursor = cursors[page];
 
-  const { value, loading, error } = useAsync(
-    () =>
-      api.listReleases({
-        entityRef: props.entityRef,
-        environment: filters.environment || undefined,
-        status: filters.status || undefined,
-        from: localInputToIso(filters.from),
-        to: localInputToIso(filters.to),
-        limit: pageSize,
-        cursor,
-      }),
-    [api, props.entityRef, filters, pageSize, cursor, tick],
-  );
-
-  // Counted apart from the page, which shows first; a count that fails only leaves the total out.
-  const count = useAsync(async () => {
-    // An API implementation from before the count existed answers no total.
-    if (typeof api.countReleases !== 'function') return undefined;
-    return api.countReleases({
+  const { value, loading, error } = useAsync(() => {
+    const query = {
       entityRef: props.entityRef,
       environment: filters.environment || undefined,
       status: filters.status || undefined,
       from: localInputToIso(filters.from),
       to: localInputToIso(filters.to),
-    });
+      limit: pageSize,
+      cursor,
+    };
+    // The first load of the tab takes the page started before the tab's code had loaded.
+    return tick ? api.listReleases(query) : readReleases(api, query);
+  }, [api, props.entityRef, filters, pageSize, cursor, tick]);
+
+  // Counted apart from the page, which shows first; a count that fails only leaves the total out.
+  const count = useAsync(async () => {
+    // An API implementation from before the count existed answers no total.
+    if (typeof api.countReleases !== 'function') return undefined;
+    const query = {
+      entityRef: props.entityRef,
+      environment: filters.environment || undefined,
+      status: filters.status || undefined,
+      from: localInputToIso(filters.from),
+      to: localInputToIso(filters.to),
+    };
+    return tick ? api.countReleases(query) : readReleaseCount(api, query);
   }, [api, props.entityRef, filters, tick]);
 
   const focusRing = useFocusRing();
@@ -81,9 +93,9 @@ export function ReleaseHistory(props: {
         <Table
           title="Release history"
           columns={columns}
-          data={value?.items ?? []}
+          data={value?.items ?? NO_RELEASES}
           isLoading={loading && !value}
-          options={{ paging: false, search: false, padding: 'dense', sorting: false, draggable: false }}
+          options={TABLE_OPTIONS}
           onRowClick={(_event, row) => row && props.onOpenRelease(row.id)}
           emptyContent={
             <Typography variant="body2" style={{ padding: 16 }}>

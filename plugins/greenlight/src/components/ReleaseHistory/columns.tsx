@@ -1,9 +1,11 @@
 import { TableColumn } from '@backstage/core-components';
-import { Box, IconButton, Link as MuiLink, Tooltip, Typography } from '@material-ui/core';
+import { IconButton, Link as MuiLink, Tooltip, Typography } from '@material-ui/core';
 import OpenInNewIcon from '@material-ui/icons/OpenInBrowser';
 import { Release } from '../../api';
 import { formatDateTime, formatDuration, formatRelative, shortDigest } from '../../lib/format';
 import { ActorName, CommitLink, CopyValueButton, PromotionChip, ProvenanceBadge, StatusChip } from '../common';
+// A plain div per cell: the table has many cells, and Material UI's Box adds a style sheet for each.
+import { PlainBox as Box } from '../common/PlainBox';
 
 const noWrap = { whiteSpace: 'nowrap' as const };
 

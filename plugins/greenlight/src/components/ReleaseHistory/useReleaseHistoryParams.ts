@@ -1,5 +1,6 @@
 import { useCallback, useMemo } from 'react';
 import { useSearchParams } from 'react-router-dom';
+import { DEFAULT_RELEASE_PAGE_SIZE } from '../../hooks/deliveryReads';
 import { PAGE_SIZES } from './CursorPager';
 import { EMPTY_FILTERS, ReleaseFilterValues } from './ReleaseFilters';
 
@@ -37,7 +38,9 @@ export function useReleaseHistoryParams() {
     [pagesParam],
   );
   const requested = Number(params.get(PAGE_SIZE));
-  const pageSize = PAGE_SIZES.includes(requested) ? requested : 25;
+  const pageSize = PAGE_SIZES.includes(requested)
+    ? requested
+    : DEFAULT_RELEASE_PAGE_SIZE;
 
   const update = useCallback(
     (patch: Record<string, string | undefined>) =>
@@ -64,7 +67,8 @@ export function useReleaseHistoryParams() {
       }),
     setPageSize: (size: number) =>
       update({
-        [PAGE_SIZE]: size === 25 ? undefined : String(size),
+        [PAGE_SIZE]:
+          size === DEFAULT_RELEASE_PAGE_SIZE ? undefined : String(size),
         [PAGES]: undefined,
       }),
   };
