@@ -44,7 +44,12 @@ export interface IngestionSourceContext {
    * an `InputError` naming the field; nothing is written then.
    */
   ingest(batch: IngestionSourceBatch): Promise<IngestionSourceOutcome>;
-  /** Durable JSON values per key, shared by every replica: cursors, progress, ETags. */
+  /**
+   * Durable JSON values per key, shared by every replica: cursors, progress, ETags.
+   * `GET /v1/sources` shows the values under `progress:<key>`: an entry keyed by an entity
+   * reference only to callers who may see that entity in the catalog, one keyed without a
+   * colon to every reader (so it must not name an entity).
+   */
   state: {
     get<T = unknown>(key: string): Promise<T | undefined>;
     set(key: string, value: unknown): Promise<void>;
