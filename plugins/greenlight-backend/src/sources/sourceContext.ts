@@ -74,6 +74,9 @@ export function createSourceContext(
     state: {
       get: key => deps.state.get(source.id, key),
       set: (key, value) => deps.state.set(source.id, key, value),
+      compareAndSet: (key, expected, value) =>
+        deps.state.compareAndSet(source.id, key, expected, value),
+      update: (key, fn) => deps.state.update(source.id, key, fn),
       list: prefix => deps.state.list(source.id, prefix),
     },
   };
