@@ -5,18 +5,23 @@ import {
 } from '@backstage/errors';
 import {
   IngestionSource,
+  IngestionSourceBatch,
   IngestionSourceContext,
+  IngestionSourceOutcome,
 } from '@greenlight/backstage-plugin-greenlight-node';
 import express from 'express';
 import Router from 'express-promise-router';
 import { AccessDeps, reader } from '../router/access';
 import { assertSafeInput } from '../router/safeInput';
-import { validateSourceBatch } from './sourceContext';
 import { visibleProgress } from './visibleProgress';
 
 export type RegisteredSource = {
   source: IngestionSource;
   context: IngestionSourceContext;
+  /** Writes a webhook delivery's batches whole or not at all (see `ingestDelivery`). */
+  ingestDelivery(
+    batches: IngestionSourceBatch[],
+  ): Promise<IngestionSourceOutcome>;
 };
 
 /**
@@ -73,15 +78,7 @@ export function sourceRoutes(
         });
         return;
       }
-      // Every batch is checked before any is written, so a bad one leaves nothing half-written.
-      for (const batch of batches) validateSourceBatch(source, batch);
-      let accepted = 0;
-      let duplicates = 0;
-      for (const batch of batches) {
-        const outcome = await context.ingest(batch);
-        accepted += outcome.accepted;
-        duplicates += outcome.duplicates;
-      }
+      const { accepted, duplicates } = await registered.ingestDelivery(batches);
       res.json({ accepted, duplicates, ignored: 0 });
     },
   );
