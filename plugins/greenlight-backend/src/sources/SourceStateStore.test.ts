@@ -1,8 +1,8 @@
 import { ConflictError } from '@backstage/errors';
 import { Knex } from 'knex';
-import { createTestDatabases } from '../__testUtils__/databases';
 import { applyMigrations } from '../database/migrations';
 import { SourceStateStore } from './SourceStateStore';
+import { createTestDatabases } from '@greenlight/test-utils';
 
 jest.setTimeout(60_000);
 

@@ -6,12 +6,12 @@ import {
 import { IngestionSource } from '@greenlight/backstage-plugin-greenlight-node';
 import { Knex } from 'knex';
 import request from 'supertest';
-import { createTestDatabases } from '../__testUtils__/databases';
 import {
   component,
   startRolloutBackend,
 } from '../rollouts/__testUtils__/rolloutBackend';
 import { ingestionSourceModule } from './__testUtils__/ingestionSourceModule';
+import { createTestDatabases } from '@greenlight/test-utils';
 
 jest.setTimeout(60_000);
 

@@ -11,11 +11,10 @@ import {
 import { Knex } from 'knex';
 import { timingSafeEqual } from 'node:crypto';
 import request from 'supertest';
-import { createTestDatabases } from '../__testUtils__/databases';
-import { rowCounts } from '../__testUtils__/rowCounts';
 import { greenlightPlugin } from '../plugin';
 import { component } from '../rollouts/__testUtils__/rolloutBackend';
 import { ingestionSourceModule } from './__testUtils__/ingestionSourceModule';
+import { createTestDatabases, rowCounts } from '@greenlight/test-utils';
 
 jest.setTimeout(60_000);
 

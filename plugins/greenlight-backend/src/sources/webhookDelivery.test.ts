@@ -5,11 +5,10 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { IngestionSource } from '@greenlight/backstage-plugin-greenlight-node';
 import { Knex } from 'knex';
 import request from 'supertest';
-import { createTestDatabases } from '../__testUtils__/databases';
-import { rowCounts } from '../__testUtils__/rowCounts';
 import { greenlightPlugin } from '../plugin';
 import { component } from '../rollouts/__testUtils__/rolloutBackend';
 import { ingestionSourceModule } from './__testUtils__/ingestionSourceModule';
+import { createTestDatabases, rowCounts } from '@greenlight/test-utils';
 
 jest.setTimeout(60_000);
 
