@@ -5,11 +5,11 @@ import https from 'node:https';
 import { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { ReceivedRequest, startServer } from './__testUtils__/httpServer';
 import {
   ArgoRolloutsExecutor,
   ROLLBACK_ANNOTATION,
 } from './ArgoRolloutsExecutor';
+import { ReceivedRequest, startServer } from '@greenlight/test-utils';
 
 const token = 'k8s-token-5b1c';
 const request: RollbackRequest = {

@@ -3,8 +3,6 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports -- the test runs the real plugin this module extends
 import greenlightPlugin from '@greenlight/backstage-plugin-greenlight-backend';
 import { Knex } from 'knex';
@@ -15,29 +13,19 @@ import {
   paymentsApplication,
   SHAS,
 } from './__fixtures__/applications';
-import { createTestDatabases } from './__testUtils__/databases';
 import { startFakeArgocd } from './__testUtils__/fakeArgocd';
-import { rowCounts } from './__testUtils__/rowCounts';
 import greenlightModuleArgocd from './index';
+import {
+  component,
+  createTestDatabases,
+  rowCounts,
+  startModuleBackend,
+} from '@greenlight/test-utils';
 
 jest.setTimeout(60_000);
 
 const TOKEN = 'argocd-api-token';
 const SECRET = 'notifications-shared-secret';
-
-const component = (
-  name: string,
-  annotations: Record<string, string>,
-): Entity => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: { name, namespace: 'default', annotations },
-  spec: {
-    type: 'service',
-    owner: 'group:default/team-a',
-    lifecycle: 'production',
-  },
-});
 
 const entities = [
   component('checkout', { 'argocd/app-name': 'checkout' }),
@@ -78,33 +66,27 @@ describe('the argocd ingestion source', () => {
       argocd.requests.length = 0;
       knex = await databases.init(databaseId);
       scheduler.scheduleTask.mockClear();
-      backend = await startTestBackend({
-        features: [
-          greenlightPlugin,
-          greenlightModuleArgocd,
-          catalogServiceMock.factory({ entities }),
-          mockServices.database.factory({ knex }),
-          mockServices.rootConfig.factory({
-            data: {
-              greenlight: {
-                sources: {
-                  argocd: {
-                    instances: [
-                      {
-                        name: 'prod-cluster',
-                        baseUrl: argocd.baseUrl,
-                        token: TOKEN,
-                        environment: 'production',
-                      },
-                    ],
-                    webhookSecret: SECRET,
+      backend = await startModuleBackend({
+        features: [greenlightPlugin, greenlightModuleArgocd, scheduler.factory],
+        entities,
+        knex,
+        config: {
+          greenlight: {
+            sources: {
+              argocd: {
+                instances: [
+                  {
+                    name: 'prod-cluster',
+                    baseUrl: argocd.baseUrl,
+                    token: TOKEN,
+                    environment: 'production',
                   },
-                },
+                ],
+                webhookSecret: SECRET,
               },
             },
-          }),
-          scheduler.factory,
-        ],
+          },
+        },
       });
       const task = scheduler.scheduleTask.mock.calls
         .map(c => c[0])

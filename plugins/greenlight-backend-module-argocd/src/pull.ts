@@ -47,7 +47,8 @@ export async function pullArgocd(
         for (const app of apps) {
           applications++;
           const key = memoryKey(instance.name, app.metadata.name);
-          const memory = (await ctx.state.get<AppMemory>(key)) ?? emptyMemory();
+          const stored = await ctx.state.get<AppMemory>(key);
+          const memory = stored ?? emptyMemory();
           const mapped = mapApplication({
             instance: instance.name,
             environment: environmentOf(config, instance, app),
@@ -62,7 +63,13 @@ export async function pullArgocd(
             });
             written += outcome.accepted;
           }
-          await ctx.state.set(key, mapped.memory);
+          // Another replica's pull may have read the same memory and moved it on; its
+          // events are the same (ids are idempotent), so its memory stays and ours is dropped.
+          if (!(await ctx.state.compareAndSet(key, stored, mapped.memory))) {
+            ctx.logger.info(
+              `Argo CD ${instance.name}: ${app.metadata.name} was pulled by another run meanwhile`,
+            );
+          }
         }
       } catch (e) {
         ctx.logger.warn(

@@ -61,6 +61,8 @@ export async function backfillEntity(options: {
   /** `owner/repo` from `github.com/project-slug`. */
   fullName: string;
   cursor: BackfillCursor;
+  /** The cursor in the state when this run read it; undefined for a first backfill. */
+  stored?: BackfillCursor;
   context: IngestionSourceContext;
   api: GithubApi;
   signal?: AbortSignal;
@@ -70,8 +72,19 @@ export async function backfillEntity(options: {
   let cursor = { ...options.cursor };
   const repo = `/repos/${fullName}`;
   const sinceMs = Date.parse(cursor.since);
+  let stored = options.stored;
   const save = async (deploymentsTotal?: number) => {
-    await state.set(stateKeys.cursor(entityRef), cursor);
+    // Only if the cursor is still the one this run last read or wrote: a run that outlived
+    // its scheduler lock must not move back the cursor of the run that took over.
+    const next = { ...cursor };
+    if (
+      !(await state.compareAndSet(stateKeys.cursor(entityRef), stored, next))
+    ) {
+      throw new Error(
+        `another run moved the backfill of ${entityRef} on; this one stops`,
+      );
+    }
+    stored = next;
     const progress: BackfillProgress = {
       repository: cursor.repository,
       phase: cursor.phase,

@@ -55,15 +55,10 @@ export function githubBackfillSource(
             continue;
           }
           const request = annotations[BACKFILL_REQUEST_ANNOTATION];
-          const cursor = await nextCursor(
-            context,
-            entityRef,
-            fullName,
-            request,
-          );
-          if (!cursor) continue;
+          const next = await nextCursor(context, entityRef, fullName, request);
+          if (!next) continue;
           try {
-            await backfillOne(context, entityRef, fullName, cursor);
+            await backfillOne(context, entityRef, fullName, next);
           } catch (e) {
             if (context.signal.aborted) throw e;
             // One repository GitHub refuses must not hold back the others; the cursor
@@ -77,13 +72,16 @@ export function githubBackfillSource(
     },
   };
 
-  /** The cursor to continue with, or undefined when the entity's backfill is done. */
+  /**
+   * The cursor to continue with and the one stored (which the first save expects to find),
+   * or undefined when the entity's backfill is done.
+   */
   async function nextCursor(
     context: IngestionSourceContext,
     entityRef: string,
     fullName: string,
     request: string | undefined,
-  ): Promise<BackfillCursor | undefined> {
+  ): Promise<{ cursor: BackfillCursor; stored?: BackfillCursor } | undefined> {
     const repository = `github.com/${fullName}`;
     const saved = await context.state.get<BackfillCursor>(
       stateKeys.cursor(entityRef),
@@ -91,14 +89,16 @@ export function githubBackfillSource(
     const sameAsked =
       saved?.repository === repository && saved.request === request;
     if (saved && sameAsked) {
-      return saved.phase === 'done' ? undefined : saved;
+      return saved.phase === 'done'
+        ? undefined
+        : { cursor: saved, stored: saved };
     }
     if (saved) {
       // A new request or another repository starts over; what was written stays.
       await context.state.set(stateKeys.deployments(entityRef), []);
       await context.state.set(stateKeys.pulls(entityRef), []);
     }
-    return {
+    const cursor: BackfillCursor = {
       repository,
       request,
       since: new Date(now() - config.days * DAY_MS).toISOString(),
@@ -107,13 +107,14 @@ export function githubBackfillSource(
       pages: 0,
       index: 0,
     };
+    return { cursor, stored: saved };
   }
 
   async function backfillOne(
     context: IngestionSourceContext & { signal: AbortSignal },
     entityRef: string,
     fullName: string,
-    cursor: BackfillCursor,
+    { cursor, stored }: { cursor: BackfillCursor; stored?: BackfillCursor },
   ) {
     const api = new GithubApi({
       apiBaseUrl: config.apiBaseUrl,
@@ -137,6 +138,7 @@ export function githubBackfillSource(
         entityRef,
         fullName,
         cursor,
+        stored,
         context,
         api,
         signal: context.signal,

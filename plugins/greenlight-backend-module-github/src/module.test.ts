@@ -5,8 +5,6 @@ import {
   TestDatabases,
 } from '@backstage/backend-test-utils';
 import { SchedulerServiceTaskFunction } from '@backstage/backend-plugin-api';
-import { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 // The module is tested in the real plugin it extends.
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import greenlightPlugin from '@greenlight/backstage-plugin-greenlight-backend';
@@ -20,6 +18,7 @@ import {
   startFakeGithub,
 } from './__testUtils__/fakeGithub';
 import { ledgerSnapshot } from './__testUtils__/ledger';
+import { component, startModuleBackend } from '@greenlight/test-utils';
 
 jest.setTimeout(120_000);
 
@@ -29,20 +28,6 @@ const FULL_NAME = 'acme/checkout';
 const ENTITY = 'component:default/checkout';
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-
-const component = (
-  name: string,
-  annotations: Record<string, string>,
-): Entity => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: { name, namespace: 'default', annotations },
-  spec: {
-    type: 'service',
-    owner: 'group:default/team-a',
-    lifecycle: 'production',
-  },
-});
 
 const newest = Date.now() - DAY;
 
@@ -88,33 +73,25 @@ describe('GitHub backfill through the real backend', () => {
     /** A backend on `knex` with the module; returns its pull and an API client. */
     async function start(knex: Knex, extraConfig: object = {}) {
       const scheduler = mockServices.scheduler.mock();
-      const backend = await startTestBackend({
-        features: [
-          greenlightPlugin,
-          greenlightModuleGithub,
-          catalogServiceMock.factory({
-            entities: [
-              component('checkout', { 'github.com/project-slug': FULL_NAME }),
-              component('ledger', {}),
-            ],
-          }),
-          mockServices.database.factory({ knex }),
-          mockServices.rootConfig.factory({
-            data: {
-              integrations: {
-                github: [
-                  { host: 'github.com', apiBaseUrl: github.url, token: TOKEN },
-                ],
-              },
-              greenlight: {
-                webhooks: { github: { secret: WEBHOOK_SECRET } },
-                sources: { github: { days: 90 } },
-                ...extraConfig,
-              },
-            },
-          }),
-          scheduler.factory,
+      const backend = await startModuleBackend({
+        features: [greenlightPlugin, greenlightModuleGithub, scheduler.factory],
+        entities: [
+          component('checkout', { 'github.com/project-slug': FULL_NAME }),
+          component('ledger', {}),
         ],
+        knex,
+        config: {
+          integrations: {
+            github: [
+              { host: 'github.com', apiBaseUrl: github.url, token: TOKEN },
+            ],
+          },
+          greenlight: {
+            webhooks: { github: { secret: WEBHOOK_SECRET } },
+            sources: { github: { days: 90 } },
+            ...extraConfig,
+          },
+        },
       });
       started.push(backend);
       const task = scheduler.scheduleTask.mock.calls
@@ -191,31 +168,23 @@ describe('GitHub backfill through the real backend', () => {
 
       // The entity asks for a new backfill by changing its request annotation.
       const scheduler = mockServices.scheduler.mock();
-      const backend = await startTestBackend({
-        features: [
-          greenlightPlugin,
-          greenlightModuleGithub,
-          catalogServiceMock.factory({
-            entities: [
-              component('checkout', {
-                'github.com/project-slug': FULL_NAME,
-                'greenlight.dev/github-backfill': '2026-12-04',
-              }),
-            ],
+      const backend = await startModuleBackend({
+        features: [greenlightPlugin, greenlightModuleGithub, scheduler.factory],
+        entities: [
+          component('checkout', {
+            'github.com/project-slug': FULL_NAME,
+            'greenlight.dev/github-backfill': '2026-12-04',
           }),
-          mockServices.database.factory({ knex }),
-          mockServices.rootConfig.factory({
-            data: {
-              integrations: {
-                github: [
-                  { host: 'github.com', apiBaseUrl: github.url, token: TOKEN },
-                ],
-              },
-              greenlight: { sources: { github: {} } },
-            },
-          }),
-          scheduler.factory,
         ],
+        knex,
+        config: {
+          integrations: {
+            github: [
+              { host: 'github.com', apiBaseUrl: github.url, token: TOKEN },
+            ],
+          },
+          greenlight: { sources: { github: {} } },
+        },
       });
       started.push(backend);
       const task = scheduler.scheduleTask.mock.calls
@@ -368,32 +337,24 @@ describe('GitHub backfill through the real backend', () => {
     it('never sends a wrong token further than GitHub, and writes nothing', async () => {
       const other = await databases.init(databaseId);
       const scheduler = mockServices.scheduler.mock();
-      const backend = await startTestBackend({
-        features: [
-          greenlightPlugin,
-          greenlightModuleGithub,
-          catalogServiceMock.factory({
-            entities: [
-              component('checkout', { 'github.com/project-slug': FULL_NAME }),
-            ],
-          }),
-          mockServices.database.factory({ knex: other }),
-          mockServices.rootConfig.factory({
-            data: {
-              integrations: {
-                github: [
-                  {
-                    host: 'github.com',
-                    apiBaseUrl: github.url,
-                    token: 'ghp_wrong-token',
-                  },
-                ],
-              },
-              greenlight: { sources: { github: {} } },
-            },
-          }),
-          scheduler.factory,
+      const backend = await startModuleBackend({
+        features: [greenlightPlugin, greenlightModuleGithub, scheduler.factory],
+        entities: [
+          component('checkout', { 'github.com/project-slug': FULL_NAME }),
         ],
+        knex: other,
+        config: {
+          integrations: {
+            github: [
+              {
+                host: 'github.com',
+                apiBaseUrl: github.url,
+                token: 'ghp_wrong-token',
+              },
+            ],
+          },
+          greenlight: { sources: { github: {} } },
+        },
       });
       started.push(backend);
       const task = scheduler.scheduleTask.mock.calls
@@ -411,18 +372,12 @@ describe('GitHub backfill through the real backend', () => {
 describe('GitHub backfill without configuration', () => {
   it('starts, registers no source and logs that it is disabled', async () => {
     const scheduler = mockServices.scheduler.mock();
-    const backend = await startTestBackend({
-      features: [
-        greenlightPlugin,
-        greenlightModuleGithub,
-        catalogServiceMock.factory({ entities: [] }),
-        mockServices.rootConfig.factory({
-          data: {
-            integrations: { github: [{ host: 'github.com' }] },
-          },
-        }),
-        scheduler.factory,
-      ],
+    const backend = await startModuleBackend({
+      features: [greenlightPlugin, greenlightModuleGithub, scheduler.factory],
+      entities: [],
+      config: {
+        integrations: { github: [{ host: 'github.com' }] },
+      },
     });
     const res = await request(backend.server)
       .get('/api/greenlight/v1/sources')

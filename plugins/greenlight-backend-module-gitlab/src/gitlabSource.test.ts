@@ -1,6 +1,4 @@
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { startTestBackend } from '@backstage/backend-test-utils';
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports -- the test runs the real plugin this module extends
 import greenlightPlugin from '@greenlight/backstage-plugin-greenlight-backend';
 import { Knex } from 'knex';
@@ -10,27 +8,17 @@ import {
   mergeRequestHook,
   pipelineHook,
 } from './__fixtures__/webhooks';
-import { createTestDatabases } from './__testUtils__/databases';
-import { rowCounts } from './__testUtils__/rowCounts';
 import greenlightModuleGitlab from './index';
+import {
+  component,
+  createTestDatabases,
+  rowCounts,
+  startModuleBackend,
+} from '@greenlight/test-utils';
 
 jest.setTimeout(60_000);
 
 const SECRET = 'gitlab-webhook-secret-token';
-
-const component = (
-  name: string,
-  annotations: Record<string, string>,
-): Entity => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: { name, namespace: 'default', annotations },
-  spec: {
-    type: 'service',
-    owner: 'group:default/team-a',
-    lifecycle: 'production',
-  },
-});
 
 const entities = [
   component('payments', { 'gitlab.com/project-slug': 'acme/payments' }),
@@ -49,18 +37,13 @@ describe('the gitlab ingestion source', () => {
 
     beforeEach(async () => {
       knex = await databases.init(databaseId);
-      backend = await startTestBackend({
-        features: [
-          greenlightPlugin,
-          greenlightModuleGitlab,
-          catalogServiceMock.factory({ entities }),
-          mockServices.database.factory({ knex }),
-          mockServices.rootConfig.factory({
-            data: {
-              greenlight: { sources: { gitlab: { webhookSecret: SECRET } } },
-            },
-          }),
-        ],
+      backend = await startModuleBackend({
+        features: [greenlightPlugin, greenlightModuleGitlab],
+        entities,
+        knex,
+        config: {
+          greenlight: { sources: { gitlab: { webhookSecret: SECRET } } },
+        },
       });
     });
 

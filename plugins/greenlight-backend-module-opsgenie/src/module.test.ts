@@ -1,32 +1,20 @@
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { startTestBackend } from '@backstage/backend-test-utils';
 import greenlightPlugin from '@greenlight/backstage-plugin-greenlight-backend';
-import { createTestDatabases } from './__testUtils__/databases';
-import { rowCounts } from './__testUtils__/rowCounts';
 import { Knex } from 'knex';
 import request from 'supertest';
 import { webhookPayload } from './__fixtures__/webhookIntegration';
 import greenlightModuleOpsgenie from './index';
+import {
+  component,
+  createTestDatabases,
+  rowCounts,
+  startModuleBackend,
+} from '@greenlight/test-utils';
 
 jest.setTimeout(60_000);
 
 const TOKEN = 'og-hook-0123456789abcdef';
 const NEXT_TOKEN = 'og-hook-fedcba9876543210';
-
-const component = (
-  name: string,
-  annotations: Record<string, string>,
-): Entity => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: { name, namespace: 'default', annotations },
-  spec: {
-    type: 'service',
-    owner: 'group:default/team-a',
-    lifecycle: 'production',
-  },
-});
 
 const entities = [
   component('checkout', {
@@ -56,25 +44,20 @@ describe('Opsgenie source', () => {
 
     beforeEach(async () => {
       knex = await databases.init(databaseId);
-      backend = await startTestBackend({
-        features: [
-          greenlightPlugin,
-          greenlightModuleOpsgenie,
-          catalogServiceMock.factory({ entities }),
-          mockServices.database.factory({ knex }),
-          mockServices.rootConfig.factory({
-            data: {
-              greenlight: {
-                sources: {
-                  opsgenie: {
-                    headerName: 'X-Greenlight-Token',
-                    headerValue: [TOKEN, NEXT_TOKEN],
-                  },
-                },
+      backend = await startModuleBackend({
+        features: [greenlightPlugin, greenlightModuleOpsgenie],
+        entities,
+        knex,
+        config: {
+          greenlight: {
+            sources: {
+              opsgenie: {
+                headerName: 'X-Greenlight-Token',
+                headerValue: [TOKEN, NEXT_TOKEN],
               },
             },
-          }),
-        ],
+          },
+        },
       });
       api = request(backend.server);
     });
@@ -186,12 +169,9 @@ describe('Opsgenie source', () => {
   });
 
   it('registers nothing without configuration', async () => {
-    const backend = await startTestBackend({
-      features: [
-        greenlightPlugin,
-        greenlightModuleOpsgenie,
-        catalogServiceMock.factory({ entities }),
-      ],
+    const backend = await startModuleBackend({
+      features: [greenlightPlugin, greenlightModuleOpsgenie],
+      entities,
     });
     try {
       const res = await request(backend.server)

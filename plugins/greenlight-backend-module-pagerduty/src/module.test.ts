@@ -1,9 +1,5 @@
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { startTestBackend } from '@backstage/backend-test-utils';
 import greenlightPlugin from '@greenlight/backstage-plugin-greenlight-backend';
-import { createTestDatabases } from './__testUtils__/databases';
-import { rowCounts } from './__testUtils__/rowCounts';
 import { Knex } from 'knex';
 import { createHmac } from 'node:crypto';
 import request from 'supertest';
@@ -13,25 +9,17 @@ import {
   webhookPayload,
 } from './__fixtures__/v3Webhooks';
 import greenlightModulePagerDuty from './index';
+import {
+  component,
+  createTestDatabases,
+  rowCounts,
+  startModuleBackend,
+} from '@greenlight/test-utils';
 
 jest.setTimeout(60_000);
 
 const OLD_SECRET = 'whsec-old-rotating-out';
 const SECRET = 'whsec-current';
-
-const component = (
-  name: string,
-  annotations: Record<string, string>,
-): Entity => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: { name, namespace: 'default', annotations },
-  spec: {
-    type: 'service',
-    owner: 'group:default/team-a',
-    lifecycle: 'production',
-  },
-});
 
 const entities = [
   component('checkout', { 'pagerduty.com/service-id': 'PF9KMXH' }),
@@ -55,25 +43,20 @@ describe('PagerDuty source', () => {
 
     beforeEach(async () => {
       knex = await databases.init(databaseId);
-      backend = await startTestBackend({
-        features: [
-          greenlightPlugin,
-          greenlightModulePagerDuty,
-          catalogServiceMock.factory({ entities }),
-          mockServices.database.factory({ knex }),
-          mockServices.rootConfig.factory({
-            data: {
-              greenlight: {
-                sources: {
-                  pagerduty: {
-                    webhookSecret: [OLD_SECRET, SECRET],
-                    serviceEnvironments: { PF9KMXH: 'production' },
-                  },
-                },
+      backend = await startModuleBackend({
+        features: [greenlightPlugin, greenlightModulePagerDuty],
+        entities,
+        knex,
+        config: {
+          greenlight: {
+            sources: {
+              pagerduty: {
+                webhookSecret: [OLD_SECRET, SECRET],
+                serviceEnvironments: { PF9KMXH: 'production' },
               },
             },
-          }),
-        ],
+          },
+        },
       });
       api = request(backend.server);
     });
@@ -270,12 +253,9 @@ describe('PagerDuty source', () => {
   });
 
   it('registers nothing without configuration', async () => {
-    const backend = await startTestBackend({
-      features: [
-        greenlightPlugin,
-        greenlightModulePagerDuty,
-        catalogServiceMock.factory({ entities }),
-      ],
+    const backend = await startModuleBackend({
+      features: [greenlightPlugin, greenlightModulePagerDuty],
+      entities,
     });
     try {
       const res = await request(backend.server)

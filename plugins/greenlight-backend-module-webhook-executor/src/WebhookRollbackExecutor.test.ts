@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { RollbackRequest } from '@greenlight/backstage-plugin-greenlight-node';
-import { startServer } from './__testUtils__/httpServer';
 import { WebhookRollbackExecutor } from './WebhookRollbackExecutor';
+import { startServer } from '@greenlight/test-utils';
 
 const secret = 'whsec-test-3f9a';
 

@@ -4,8 +4,8 @@ import {
   greenlightRollbackExecutorsExtensionPoint,
   RollbackExecutor,
 } from '@greenlight/backstage-plugin-greenlight-node';
-import { startServer } from './__testUtils__/httpServer';
 import webhookExecutorModule from './index';
+import { startServer } from '@greenlight/test-utils';
 
 /** Stands in for the Greenlight backend: owns the extension point and keeps what it gets. */
 function collectingPlugin(executors: RollbackExecutor[]) {

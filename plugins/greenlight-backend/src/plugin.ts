@@ -161,7 +161,14 @@ export const greenlightPlugin = createBackendPlugin({
         httpRouter.use(auditWrites({ auditor: deps.auditor, logger }));
         // Before the main router: source webhooks need their raw bodies for signatures.
         httpRouter.use(
-          sourceRoutes({ sources, httpAuth: deps.httpAuth, maxBodySize: readMaxBodySize(config) }),
+          sourceRoutes({
+            sources,
+            httpAuth: deps.httpAuth,
+            permissions: deps.permissions,
+            catalog: deps.catalog,
+            serviceScopes,
+            maxBodySize: readMaxBodySize(config),
+          }),
         );
         httpRouter.use(
           await createRouter({

@@ -44,10 +44,37 @@ export interface IngestionSourceContext {
    * an `InputError` naming the field; nothing is written then.
    */
   ingest(batch: IngestionSourceBatch): Promise<IngestionSourceOutcome>;
-  /** Durable JSON values per key, shared by every replica: cursors, progress, ETags. */
+  /**
+   * Durable JSON values per key, shared by every replica: cursors, progress, ETags.
+   * `GET /v1/sources` shows the values under `progress:<key>`: an entry keyed by an entity
+   * reference only to callers who may see that entity in the catalog, one keyed without a
+   * colon to every reader (so it must not name an entity).
+   */
   state: {
     get<T = unknown>(key: string): Promise<T | undefined>;
+    /** Writes the value whatever is stored: for values only one writer ever changes. */
     set(key: string, value: unknown): Promise<void>;
+    /**
+     * Writes `value` only if the stored value still equals `expected` (compared as JSON;
+     * `undefined` for a key never written), and says whether it did. `false` means another
+     * writer (a replica's pull, a webhook) changed the key since the caller read it; nothing
+     * was written, and the caller decides whether to read again or stop.
+     */
+    compareAndSet(
+      key: string,
+      expected: unknown,
+      value: unknown,
+    ): Promise<boolean>;
+    /**
+     * Reads the value, computes the next one with `fn` and writes it only if nobody wrote the
+     * key in between, reading again and calling `fn` again until it does; so `fn` must have
+     * no side effects. Resolves to the value written; rejects with a `ConflictError` when
+     * other writers keep winning.
+     */
+    update<T = unknown>(
+      key: string,
+      fn: (current: T | undefined) => T | Promise<T>,
+    ): Promise<T>;
     /** Keys that start with the prefix, with their values. */
     list(
       prefix: string,

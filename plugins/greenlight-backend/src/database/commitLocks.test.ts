@@ -1,9 +1,9 @@
 import { GreenlightEvent } from '@greenlight/backstage-plugin-greenlight-common';
-import { createTestDatabases } from '../__testUtils__/databases';
 import { insertNewEvents } from './eventWriter';
 import { NewEventRow } from './LedgerStore';
 import { applyMigrations } from './migrations';
 import { reproject, writeTransaction } from './projectionWriter';
+import { createTestDatabases } from '@greenlight/test-utils';
 
 // Migrations on a fresh PostgreSQL database alone can take seconds on a busy CI runner.
 jest.setTimeout(60_000);

@@ -1,11 +1,11 @@
 import { GreenlightEvent } from '@greenlight/backstage-plugin-greenlight-common';
 import { Knex } from 'knex';
-import { createTestDatabases } from '../__testUtils__/databases';
 import { insertNewEvents } from './eventWriter';
 import { NewEventRow } from './LedgerStore';
 import { applyMigrations } from './migrations';
 import { reproject, writeTransaction } from './projectionWriter';
 import { lockForWrite } from './subjectLocks';
+import { createTestDatabases } from '@greenlight/test-utils';
 
 const ENTITY = 'component:default/svc';
 const DIGEST = `sha256:${'d'.repeat(64)}`;

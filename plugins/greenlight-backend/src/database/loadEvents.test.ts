@@ -1,10 +1,10 @@
 import { GreenlightEvent } from '@greenlight/backstage-plugin-greenlight-common';
-import { createTestDatabases } from '../__testUtils__/databases';
 import { StoredEvent } from '../service/projection';
 import { insertNewEvents } from './eventWriter';
 import { NewEventRow } from './LedgerStore';
 import { applyMigrations } from './migrations';
 import { loadEvents } from './projectionWriter';
+import { createTestDatabases } from '@greenlight/test-utils';
 
 function started(deployment: string, n: number): NewEventRow {
   const event = {

@@ -1,6 +1,6 @@
 /* eslint-disable jest/no-standalone-expect -- the PostgreSQL-only test is declared through `onPostgres` */
-import { createTestDatabases } from '../__testUtils__/databases';
 import { analyzeDue, PlannerStatistics } from './plannerStatistics';
+import { createTestDatabases } from '@greenlight/test-utils';
 
 describe('analyzeDue', () => {
   it.each([

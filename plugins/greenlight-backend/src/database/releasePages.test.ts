@@ -1,9 +1,9 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import { createTestDatabases } from '../__testUtils__/databases';
 import { staticResolver } from '../__testUtils__/demoServices';
 import { IngestService } from '../service/IngestService';
 import { KnexLedgerStore } from './KnexLedgerStore';
 import { applyMigrations } from './migrations';
+import { createTestDatabases } from '@greenlight/test-utils';
 
 // Migrations on a fresh PostgreSQL database alone can take seconds on a busy CI runner.
 jest.setTimeout(60_000);

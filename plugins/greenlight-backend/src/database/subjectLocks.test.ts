@@ -1,5 +1,5 @@
-import { createTestDatabases } from '../__testUtils__/databases';
 import { lockForWrite, lockKeyOf, sortedLockKeys } from './subjectLocks';
+import { createTestDatabases } from '@greenlight/test-utils';
 
 describe('lockKeyOf', () => {
   it.each([

@@ -2,7 +2,6 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { DoraMetrics, GreenlightEvent, MS_PER_DAY } from '@greenlight/backstage-plugin-greenlight-common';
 import { Knex } from 'knex';
-import { createTestDatabases } from '../__testUtils__/databases';
 import { DEFAULT_ENVIRONMENTS } from '../config';
 import { KnexLedgerStore } from '../database/KnexLedgerStore';
 import { applyMigrations } from '../database/migrations';
@@ -15,6 +14,7 @@ import { GateFailures } from './gateFailures';
 import { KnexDoraStore } from './KnexDoraStore';
 import { tierResolver } from './ledgerInputs';
 import { RollupRefresher } from './RollupRefresher';
+import { createTestDatabases } from '@greenlight/test-utils';
 
 jest.setTimeout(120_000);
 

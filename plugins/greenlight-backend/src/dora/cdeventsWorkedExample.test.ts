@@ -1,13 +1,13 @@
 import { DoraMetrics } from '@greenlight/backstage-plugin-greenlight-common';
 import request from 'supertest';
 import { mockCredentials } from '@backstage/backend-test-utils';
-import { createTestDatabases } from '../__testUtils__/databases';
 import { HOUR, startDoraBackend } from './__testUtils__/doraBackend';
 import {
   cdeventsStream,
   shuffled,
   streamEntity,
 } from './__testUtils__/cdeventsStream';
+import { createTestDatabases } from '@greenlight/test-utils';
 
 jest.setTimeout(120_000);
 

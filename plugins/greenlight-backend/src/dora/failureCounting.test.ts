@@ -1,7 +1,7 @@
 import { DoraResponse, GreenlightEvent } from '@greenlight/backstage-plugin-greenlight-common';
 import fc from 'fast-check';
-import { createTestDatabases } from '../__testUtils__/databases';
 import { component, deployment, HOUR, incident, MINUTE, startDoraBackend } from './__testUtils__/doraBackend';
+import { createTestDatabases } from '@greenlight/test-utils';
 
 jest.setTimeout(300_000);
 

@@ -1,4 +1,3 @@
-import { createTestDatabases } from '../__testUtils__/databases';
 import {
   component,
   deployment,
@@ -7,6 +6,7 @@ import {
   MINUTE,
   startDoraBackend,
 } from './__testUtils__/doraBackend';
+import { createTestDatabases } from '@greenlight/test-utils';
 
 jest.setTimeout(60_000);
 

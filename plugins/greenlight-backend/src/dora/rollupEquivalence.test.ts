@@ -11,7 +11,6 @@ import {
 } from '@greenlight/backstage-plugin-greenlight-common';
 import fc from 'fast-check';
 import { Knex } from 'knex';
-import { createTestDatabases } from '../__testUtils__/databases';
 import { sampleServices, staticResolver } from '../__testUtils__/demoServices';
 import { DEFAULT_ENVIRONMENTS } from '../config';
 import { KnexLedgerStore } from '../database/KnexLedgerStore';
@@ -25,6 +24,7 @@ import { GateFailures } from './gateFailures';
 import { KnexDoraStore } from './KnexDoraStore';
 import { tierResolver } from './ledgerInputs';
 import { RollupRefresher } from './RollupRefresher';
+import { createTestDatabases } from '@greenlight/test-utils';
 
 jest.setTimeout(600_000);
 

@@ -4,11 +4,11 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { DoraResponse } from '@greenlight/backstage-plugin-greenlight-common';
 import { Knex } from 'knex';
 import request from 'supertest';
-import { createTestDatabases } from '../__testUtils__/databases';
 import { greenlightPlugin } from '../plugin';
 import { commits, component, deployment, group, startDoraBackend, system } from './__testUtils__/doraBackend';
 import { DORA_CSV_COLUMNS } from './csv';
 import { lastReviewedAt } from './reviews';
+import { createTestDatabases } from '@greenlight/test-utils';
 
 jest.setTimeout(120_000);
 

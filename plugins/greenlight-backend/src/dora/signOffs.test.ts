@@ -8,10 +8,9 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { Knex } from 'knex';
 import request from 'supertest';
-import { createTestDatabases } from '../__testUtils__/databases';
-import { rowCounts } from '../__testUtils__/rowCounts';
 import { greenlightPlugin } from '../plugin';
 import { component, group } from './__testUtils__/doraBackend';
+import { createTestDatabases, rowCounts } from '@greenlight/test-utils';
 
 jest.setTimeout(60_000);
 

@@ -5,7 +5,6 @@ import {
 } from '@greenlight/backstage-plugin-greenlight-common';
 import { createHmac } from 'node:crypto';
 import request from 'supertest';
-import { createTestDatabases } from '../__testUtils__/databases';
 import {
   cdeventsStream,
   shuffled,
@@ -20,6 +19,7 @@ import {
   sha,
   startDoraBackend,
 } from './__testUtils__/doraBackend';
+import { createTestDatabases } from '@greenlight/test-utils';
 
 jest.setTimeout(120_000);
 

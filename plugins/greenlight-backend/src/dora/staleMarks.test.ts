@@ -1,7 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { GreenlightEvent } from '@greenlight/backstage-plugin-greenlight-common';
 import { Knex } from 'knex';
-import { createTestDatabases } from '../__testUtils__/databases';
 import { EnvironmentConfig } from '../config';
 import { KnexLedgerStore } from '../database/KnexLedgerStore';
 import { applyMigrations } from '../database/migrations';
@@ -22,6 +21,7 @@ import {
   previousSuccesses,
   staleMarksFor,
 } from './staleMarks';
+import { createTestDatabases } from '@greenlight/test-utils';
 
 jest.setTimeout(120_000);
 

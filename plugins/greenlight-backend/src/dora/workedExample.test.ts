@@ -1,5 +1,4 @@
 import { DoraMetrics, DoraResponse } from '@greenlight/backstage-plugin-greenlight-common';
-import { createTestDatabases } from '../__testUtils__/databases';
 import {
   commits,
   component,
@@ -10,6 +9,7 @@ import {
   MINUTE,
   startDoraBackend,
 } from './__testUtils__/doraBackend';
+import { createTestDatabases } from '@greenlight/test-utils';
 
 jest.setTimeout(120_000);
 

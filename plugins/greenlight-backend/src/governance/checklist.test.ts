@@ -2,7 +2,6 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { GreenlightEvent } from '@greenlight/backstage-plugin-greenlight-common';
 import { Knex } from 'knex';
-import { createTestDatabases } from '../__testUtils__/databases';
 import { staticResolver } from '../__testUtils__/demoServices';
 import { KnexLedgerStore } from '../database/KnexLedgerStore';
 import { applyMigrations } from '../database/migrations';
@@ -11,6 +10,7 @@ import { ChecklistService } from './checklistService';
 import { component, digest } from './__testUtils__/backend';
 import { LedgerFacts } from './ledgerFacts';
 import { ProvenanceVerdicts } from './provenanceVerdicts';
+import { createTestDatabases } from '@greenlight/test-utils';
 
 jest.setTimeout(60_000);
 

@@ -9,10 +9,9 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { Knex } from 'knex';
 import request from 'supertest';
 import { capturedScheduler } from '../__testUtils__/capturedScheduler';
-import { createTestDatabases } from '../__testUtils__/databases';
-import { rowCounts } from '../__testUtils__/rowCounts';
 import { DORA_ROLLUP_TASK_ID } from '../dora/feature';
 import { greenlightPlugin } from '../plugin';
+import { createTestDatabases, rowCounts } from '@greenlight/test-utils';
 
 jest.setTimeout(120_000);
 

@@ -5,11 +5,11 @@ import {
   signalsServiceRef,
 } from '@backstage/plugin-signals-node';
 import request from 'supertest';
-import { createTestDatabases } from '../__testUtils__/databases';
 import {
   component,
   startRolloutBackend,
 } from '../rollouts/__testUtils__/rolloutBackend';
+import { createTestDatabases } from '@greenlight/test-utils';
 
 jest.setTimeout(60_000);
 

@@ -1,7 +1,6 @@
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import { greenlightVerifiersExtensionPoint } from '@greenlight/backstage-plugin-greenlight-node';
 import request from 'supertest';
-import { createTestDatabases } from '../__testUtils__/databases';
 import {
   ARTIFACT_DIGEST,
   BUILDER_ID,
@@ -24,6 +23,7 @@ import {
   trustedKeyConfig,
   user,
 } from './__testUtils__/provenanceBackend';
+import { createTestDatabases } from '@greenlight/test-utils';
 
 jest.setTimeout(120_000);
 

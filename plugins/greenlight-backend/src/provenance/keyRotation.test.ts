@@ -1,5 +1,4 @@
 import { Knex } from 'knex';
-import { createTestDatabases } from '../__testUtils__/databases';
 import {
   BUILDER_ID,
   generateTestKey,
@@ -11,6 +10,7 @@ import {
   startProvenanceBackend,
   trustedKeyConfig,
 } from './__testUtils__/provenanceBackend';
+import { createTestDatabases } from '@greenlight/test-utils';
 
 jest.setTimeout(120_000);
 

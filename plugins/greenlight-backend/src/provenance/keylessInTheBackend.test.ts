@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { createTestDatabases } from '../__testUtils__/databases';
 import {
   BUILDER_ID,
   COMMIT,
@@ -23,6 +22,7 @@ import {
   GITHUB_ISSUER,
   TestSigstore,
 } from './__testUtils__/testSigstore';
+import { createTestDatabases } from '@greenlight/test-utils';
 
 jest.setTimeout(120_000);
 

@@ -1,4 +1,3 @@
-import { createTestDatabases } from '../__testUtils__/databases';
 import {
   BUILDER_ID,
   generateTestKey,
@@ -14,6 +13,7 @@ import {
   startProvenanceBackend,
   trustedKeyConfig,
 } from './__testUtils__/provenanceBackend';
+import { createTestDatabases } from '@greenlight/test-utils';
 
 jest.setTimeout(120_000);
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Knex } from 'knex';
 import { RegistrationBody } from './schema';
 import { canonicalJson } from '../provenance/canonical-json';
+import { isUniqueViolation } from '../database/uniqueViolation';
 
 /** A registered service, as `GET /v1/services/...` returns it. */
 export type ServiceRegistration = RegistrationBody & {
@@ -26,11 +27,6 @@ function canonicalBody(body: RegistrationBody): RegistrationBody {
     ...body,
     environments: [...body.environments].sort((a, b) => a.order - b.order),
   };
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: string };
-  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 
 function fromRow(row: any): ServiceRegistration {

@@ -1,9 +1,9 @@
 import { Knex } from 'knex';
 import { applyMigrations } from '../database/migrations';
-import { createTestDatabases } from '../__testUtils__/databases';
 import { thresholdGate } from './__testUtils__/fakes';
 import { KnexRolloutStore } from './KnexRolloutStore';
 import { initialGateStates } from './stateMachine';
+import { createTestDatabases } from '@greenlight/test-utils';
 
 jest.setTimeout(60_000);
 

@@ -7,7 +7,6 @@ import type { RollbackResult } from '@greenlight/backstage-plugin-greenlight-nod
 import { Knex } from 'knex';
 import { KnexLedgerStore } from '../database/KnexLedgerStore';
 import { applyMigrations } from '../database/migrations';
-import { createTestDatabases } from '../__testUtils__/databases';
 import {
   RecordingExecutor,
   SeriesProvider,
@@ -16,6 +15,7 @@ import {
 import { KnexRolloutStore } from './KnexRolloutStore';
 import { RolloutWatcher } from './RolloutWatcher';
 import { initialGateStates, nextEvaluationAt } from './stateMachine';
+import { createTestDatabases } from '@greenlight/test-utils';
 
 jest.setTimeout(60_000);
 

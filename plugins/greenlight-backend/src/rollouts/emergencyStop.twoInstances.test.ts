@@ -3,9 +3,9 @@ import type { MetricQueryResult } from '@greenlight/backstage-plugin-greenlight-
 import type { MetricProvider } from '@greenlight/backstage-plugin-greenlight-node';
 import { Knex } from 'knex';
 import request from 'supertest';
-import { createTestDatabases } from '../__testUtils__/databases';
 import { component, startRolloutBackend } from './__testUtils__/rolloutBackend';
 import { WATCHER_TASK_ID } from './feature';
+import { createTestDatabases } from '@greenlight/test-utils';
 
 jest.setTimeout(120_000);
 

@@ -5,7 +5,6 @@ import { mockCredentials } from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
 import fs from 'node:fs';
 import request from 'supertest';
-import { createTestDatabases } from '../__testUtils__/databases';
 import {
   generateTestKey,
   slsaV1Statement,
@@ -20,6 +19,7 @@ import {
   startPrometheus,
 } from './__testUtils__/prometheus';
 import { component, startRolloutBackend } from './__testUtils__/rolloutBackend';
+import { createTestDatabases } from '@greenlight/test-utils';
 
 jest.setTimeout(180_000);
 

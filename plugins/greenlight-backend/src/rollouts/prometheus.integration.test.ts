@@ -6,7 +6,6 @@ import webhookExecutorModule from '@greenlight/backstage-plugin-greenlight-backe
 import { Knex } from 'knex';
 import fs from 'node:fs';
 import request from 'supertest';
-import { createTestDatabases } from '../__testUtils__/databases';
 import {
   PROMETHEUS_BINARY,
   startExporter,
@@ -14,6 +13,7 @@ import {
 } from './__testUtils__/prometheus';
 import { component, startRolloutBackend } from './__testUtils__/rolloutBackend';
 import { startWebhookReceiver } from './__testUtils__/webhookReceiver';
+import { createTestDatabases } from '@greenlight/test-utils';
 
 jest.setTimeout(180_000);
 

@@ -7,11 +7,11 @@ import type {
 import { Knex } from 'knex';
 import { KnexLedgerStore } from '../database/KnexLedgerStore';
 import { applyMigrations } from '../database/migrations';
-import { createTestDatabases } from '../__testUtils__/databases';
 import { SeriesProvider, thresholdGate } from './__testUtils__/fakes';
 import { KnexRolloutStore } from './KnexRolloutStore';
 import { RolloutWatcher } from './RolloutWatcher';
 import { initialGateStates, nextEvaluationAt } from './stateMachine';
+import { createTestDatabases } from '@greenlight/test-utils';
 
 jest.setTimeout(60_000);
 

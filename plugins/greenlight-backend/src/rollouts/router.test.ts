@@ -9,9 +9,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
-import { createTestDatabases } from '../__testUtils__/databases';
 import { RecordingExecutor } from './__testUtils__/fakes';
 import { component, startRolloutBackend } from './__testUtils__/rolloutBackend';
+import { createTestDatabases } from '@greenlight/test-utils';
 
 jest.setTimeout(120_000);
 

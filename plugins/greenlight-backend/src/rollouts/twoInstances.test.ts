@@ -4,10 +4,10 @@ import type { MetricProvider } from '@greenlight/backstage-plugin-greenlight-nod
 import webhookExecutorModule from '@greenlight/backstage-plugin-greenlight-backend-module-webhook-executor';
 import { Knex } from 'knex';
 import request from 'supertest';
-import { createTestDatabases } from '../__testUtils__/databases';
 import { component, startRolloutBackend } from './__testUtils__/rolloutBackend';
 import { startWebhookReceiver } from './__testUtils__/webhookReceiver';
 import { WATCHER_TASK_ID } from './feature';
+import { createTestDatabases } from '@greenlight/test-utils';
 
 jest.setTimeout(120_000);
 

@@ -86,7 +86,7 @@ export async function assertCanReadEntity(
  * across the organisation: one catalog request for all of them.
  */
 export async function visibleEntityRefs(
-  deps: AccessDeps,
+  deps: Pick<AccessDeps, 'catalog'>,
   credentials: BackstageCredentials,
   entityRefs: string[],
 ): Promise<Set<string>> {

@@ -8,10 +8,9 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Knex } from 'knex';
 import { createHmac } from 'node:crypto';
 import request from 'supertest';
-import { createTestDatabases } from '../__testUtils__/databases';
-import { rowCounts } from '../__testUtils__/rowCounts';
 import { deploymentStatusEvent } from '../ingest/github/__testUtils__/payloads';
 import { greenlightPlugin } from '../plugin';
+import { createTestDatabases, rowCounts } from '@greenlight/test-utils';
 
 jest.setTimeout(60_000);
 

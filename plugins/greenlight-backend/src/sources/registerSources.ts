@@ -1,5 +1,6 @@
 import { SchedulerService } from '@backstage/backend-plugin-api';
 import { IngestionSource } from '@greenlight/backstage-plugin-greenlight-node';
+import { ingestDelivery } from './ingestDelivery';
 import { createSourceContext, SourceContextDeps } from './sourceContext';
 import { RegisteredSource } from './sourceRoutes';
 import { SourceStateStore } from './SourceStateStore';
@@ -29,7 +30,11 @@ export async function registerSources(
   const registered = new Map<string, RegisteredSource>();
   for (const source of sources) {
     const context = createSourceContext(source, deps);
-    registered.set(source.id, { source, context });
+    registered.set(source.id, {
+      source,
+      context,
+      ingestDelivery: batches => ingestDelivery(source, deps, batches),
+    });
     if (source.pull) {
       const pull = source.pull;
       await deps.scheduler.scheduleTask({

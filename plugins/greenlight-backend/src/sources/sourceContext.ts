@@ -33,20 +33,6 @@ export function createSourceContext(
   const logger = deps.logger.child({ source: source.id });
   const credentials = () => deps.auth.getOwnServiceCredentials();
 
-  const assertOptedIn = async (entityRef: string) => {
-    const entity = await deps.catalog.getEntityByRef(entityRef, {
-      credentials: await credentials(),
-    });
-    const annotations = entity?.metadata.annotations ?? {};
-    if (!entity || !source.annotations.some(a => annotations[a])) {
-      throw new NotAllowedError(
-        `${entityRef} does not carry ${source.annotations.join(' or ')}; the ${
-          source.id
-        } source cannot write to it`,
-      );
-    }
-  };
-
   return {
     logger,
     async findEntities(annotation, value) {
@@ -63,7 +49,7 @@ export function createSourceContext(
     },
     async ingest(batch: IngestionSourceBatch) {
       const { entityRef, events } = validateSourceBatch(source, batch);
-      await assertOptedIn(entityRef);
+      await assertSourceMayWrite(source, deps, entityRef);
       const outcome = await deps.ingest.ingest({
         source: source.id,
         events,
@@ -74,9 +60,34 @@ export function createSourceContext(
     state: {
       get: key => deps.state.get(source.id, key),
       set: (key, value) => deps.state.set(source.id, key, value),
+      compareAndSet: (key, expected, value) =>
+        deps.state.compareAndSet(source.id, key, expected, value),
+      update: (key, fn) => deps.state.update(source.id, key, fn),
       list: prefix => deps.state.list(source.id, prefix),
     },
   };
+}
+
+/**
+ * Throws a `NotAllowedError` unless the entity carries one of the source's annotations, read
+ * with the plugin's own credentials.
+ */
+export async function assertSourceMayWrite(
+  source: IngestionSource,
+  deps: Pick<SourceContextDeps, 'auth' | 'catalog'>,
+  entityRef: string,
+) {
+  const entity = await deps.catalog.getEntityByRef(entityRef, {
+    credentials: await deps.auth.getOwnServiceCredentials(),
+  });
+  const annotations = entity?.metadata.annotations ?? {};
+  if (!entity || !source.annotations.some(a => annotations[a])) {
+    throw new NotAllowedError(
+      `${entityRef} does not carry ${source.annotations.join(' or ')}; the ${
+        source.id
+      } source cannot write to it`,
+    );
+  }
 }
 
 /**

@@ -3,30 +3,37 @@ import {
   InputError,
   NotFoundError,
 } from '@backstage/errors';
-import { HttpAuthService } from '@backstage/backend-plugin-api';
 import {
   IngestionSource,
+  IngestionSourceBatch,
   IngestionSourceContext,
+  IngestionSourceOutcome,
 } from '@greenlight/backstage-plugin-greenlight-node';
 import express from 'express';
 import Router from 'express-promise-router';
+import { AccessDeps, reader } from '../router/access';
 import { assertSafeInput } from '../router/safeInput';
-import { validateSourceBatch } from './sourceContext';
+import { visibleProgress } from './visibleProgress';
 
 export type RegisteredSource = {
   source: IngestionSource;
   context: IngestionSourceContext;
+  /** Writes a webhook delivery's batches whole or not at all (see `ingestDelivery`). */
+  ingestDelivery(
+    batches: IngestionSourceBatch[],
+  ): Promise<IngestionSourceOutcome>;
 };
 
 /**
  * `POST /v1/sources/:sourceId/webhook` for the tools' own webhooks, and `GET /v1/sources`
  * saying which sources are installed and where their pulls stand.
  */
-export function sourceRoutes(deps: {
-  sources: Map<string, RegisteredSource>;
-  httpAuth: HttpAuthService;
-  maxBodySize: string;
-}) {
+export function sourceRoutes(
+  deps: AccessDeps & {
+    sources: Map<string, RegisteredSource>;
+    maxBodySize: string;
+  },
+) {
   const router = Router();
 
   router.post(
@@ -71,34 +78,32 @@ export function sourceRoutes(deps: {
         });
         return;
       }
-      // Every batch is checked before any is written, so a bad one leaves nothing half-written.
-      for (const batch of batches) validateSourceBatch(source, batch);
-      let accepted = 0;
-      let duplicates = 0;
-      for (const batch of batches) {
-        const outcome = await context.ingest(batch);
-        accepted += outcome.accepted;
-        duplicates += outcome.duplicates;
-      }
+      const { accepted, duplicates } = await registered.ingestDelivery(batches);
       res.json({ accepted, duplicates, ignored: 0 });
     },
   );
 
   router.get('/v1/sources', async (req, res) => {
-    await deps.httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await reader(deps, req);
     const items = [];
     for (const { source, context } of deps.sources.values()) {
+      // Sources report pull progress under `progress:` keys; cursors and ETags stay private.
+      const progress = (await context.state.list('progress:')).map(p => ({
+        ...p,
+        key: p.key.slice('progress:'.length),
+      }));
       items.push({
         id: source.id,
         annotations: source.annotations,
         webhook: Boolean(source.webhook),
         pull: Boolean(source.pull),
-        // Sources report pull progress under `progress:` keys; cursors and ETags stay private.
-        progress: (await context.state.list('progress:')).map(p => ({
-          key: p.key.slice('progress:'.length),
-          value: p.value,
-          updatedAt: p.updatedAt.toISOString(),
-        })),
+        progress: (await visibleProgress(deps, credentials, progress)).map(
+          p => ({
+            key: p.key,
+            value: p.value,
+            updatedAt: p.updatedAt.toISOString(),
+          }),
+        ),
       });
     }
     res.json({ items });

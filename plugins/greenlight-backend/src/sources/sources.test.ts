@@ -1,4 +1,3 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
   mockServices,
@@ -6,17 +5,16 @@ import {
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
-  greenlightIngestionSourcesExtensionPoint,
   IngestionSource,
   IngestionSourceContext,
 } from '@greenlight/backstage-plugin-greenlight-node';
 import { Knex } from 'knex';
 import { timingSafeEqual } from 'node:crypto';
 import request from 'supertest';
-import { createTestDatabases } from '../__testUtils__/databases';
-import { rowCounts } from '../__testUtils__/rowCounts';
 import { greenlightPlugin } from '../plugin';
 import { component } from '../rollouts/__testUtils__/rolloutBackend';
+import { ingestionSourceModule } from './__testUtils__/ingestionSourceModule';
+import { createTestDatabases, rowCounts } from '@greenlight/test-utils';
 
 jest.setTimeout(60_000);
 
@@ -137,18 +135,7 @@ describe('ingestion sources from backend modules', () => {
       backend = await startTestBackend({
         features: [
           greenlightPlugin,
-          createBackendModule({
-            pluginId: 'greenlight',
-            moduleId: 'example-source',
-            register(env) {
-              env.registerInit({
-                deps: { sources: greenlightIngestionSourcesExtensionPoint },
-                async init({ sources }) {
-                  sources.addIngestionSource(example.source);
-                },
-              });
-            },
-          }),
+          ingestionSourceModule(example.source),
           catalogServiceMock.factory({ entities }),
           mockServices.database.factory({ knex }),
           scheduler.factory,

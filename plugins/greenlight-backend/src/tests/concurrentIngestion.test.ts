@@ -11,10 +11,10 @@ import {
 } from '@greenlight/backstage-plugin-greenlight-common';
 import { Knex } from 'knex';
 import request from 'supertest';
-import { createTestDatabases } from '../__testUtils__/databases';
 import { sampleServices } from '../__testUtils__/demoServices';
 import { ledgerSnapshot } from '../__testUtils__/ledgerSnapshot';
 import { greenlightPlugin } from '../plugin';
+import { createTestDatabases } from '@greenlight/test-utils';
 
 jest.setTimeout(600_000);
 

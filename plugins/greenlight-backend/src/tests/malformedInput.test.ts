@@ -11,10 +11,9 @@ import { createHmac } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
-import { createTestDatabases } from '../__testUtils__/databases';
-import { rowCounts } from '../__testUtils__/rowCounts';
 import { deploymentStatusEvent } from '../ingest/github/__testUtils__/payloads';
 import { greenlightPlugin } from '../plugin';
+import { createTestDatabases, rowCounts } from '@greenlight/test-utils';
 
 jest.setTimeout(180_000);
 

@@ -1,6 +1,6 @@
 import { Knex } from 'knex';
 import { applyMigrations, rollbackAllMigrations } from '../database/migrations';
-import { createTestDatabases } from '../__testUtils__/databases';
+import { createTestDatabases } from '@greenlight/test-utils';
 
 jest.setTimeout(60_000);
 

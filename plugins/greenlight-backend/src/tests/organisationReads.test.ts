@@ -9,12 +9,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
-import { createTestDatabases } from '../__testUtils__/databases';
 import { RecordingExecutor } from '../rollouts/__testUtils__/fakes';
 import {
   component,
   startRolloutBackend,
 } from '../rollouts/__testUtils__/rolloutBackend';
+import { createTestDatabases } from '@greenlight/test-utils';
 
 jest.setTimeout(120_000);
 

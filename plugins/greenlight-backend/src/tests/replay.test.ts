@@ -1,6 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
-import { createTestDatabases } from '../__testUtils__/databases';
 import { ledgerSnapshot as snapshot } from '../__testUtils__/ledgerSnapshot';
 import { sampleServices, staticResolver } from '../__testUtils__/demoServices';
 import { KnexLedgerStore } from '../database/KnexLedgerStore';
@@ -11,6 +10,7 @@ import {
   GreenlightEvent,
   seededRandom,
 } from '@greenlight/backstage-plugin-greenlight-common';
+import { createTestDatabases } from '@greenlight/test-utils';
 
 jest.setTimeout(300_000);
 

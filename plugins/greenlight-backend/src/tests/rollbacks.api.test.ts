@@ -2,7 +2,6 @@ import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
 import { capturedScheduler } from '../__testUtils__/capturedScheduler';
-import { createTestDatabases } from '../__testUtils__/databases';
 import { DORA_ROLLUP_TASK_ID } from '../dora/feature';
 import { greenlightPlugin } from '../plugin';
 import {
@@ -20,6 +19,7 @@ import {
   trustedKeyConfig,
   user,
 } from '../provenance/__testUtils__/provenanceBackend';
+import { createTestDatabases } from '@greenlight/test-utils';
 
 jest.setTimeout(120_000);
 

@@ -3,6 +3,7 @@ import { Knex } from 'knex';
 import { AuditEntry } from '../store/GovernanceStore';
 import { insertAudit } from '../store/audit';
 import { ORGANISATION } from '../emergencyStop';
+import { isUniqueViolation } from '../../database/uniqueViolation';
 
 /** A freeze declared through the API. */
 export type RuntimeFreeze = {
@@ -43,16 +44,6 @@ function fromRow(r: any): RuntimeFreeze {
         }
       : null,
   };
-}
-
-function isUniqueViolation(e: unknown): boolean {
-  const err = e as { code?: string; message?: string };
-  return (
-    err.code === '23505' ||
-    err.code === 'SQLITE_CONSTRAINT' ||
-    err.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
-    /UNIQUE constraint failed/i.test(err.message ?? '')
-  );
 }
 
 /** As the window evaluation reads freezes: an environment's own, or every environment's. */

@@ -3,13 +3,12 @@ import type { MetricQueryResult } from '@greenlight/backstage-plugin-greenlight-
 import type { MetricProvider } from '@greenlight/backstage-plugin-greenlight-node';
 import { Knex } from 'knex';
 import request from 'supertest';
-import { createTestDatabases } from '../../__testUtils__/databases';
-import { rowCounts } from '../../__testUtils__/rowCounts';
 import {
   component,
   startRolloutBackend,
 } from '../../rollouts/__testUtils__/rolloutBackend';
 import { WATCHER_TASK_ID } from '../../rollouts/feature';
+import { createTestDatabases, rowCounts } from '@greenlight/test-utils';
 
 jest.setTimeout(120_000);
 

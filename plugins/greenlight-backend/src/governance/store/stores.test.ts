@@ -1,10 +1,10 @@
 import { Knex } from 'knex';
-import { createTestDatabases } from '../../__testUtils__/databases';
 import { applyMigrations } from '../../database/migrations';
 import { StoredDecision } from './GovernanceStore';
 import { KnexBreakGlassStore } from './KnexBreakGlassStore';
 import { KnexDriftStore } from './KnexDriftStore';
 import { KnexReadinessStore } from './KnexReadinessStore';
+import { createTestDatabases } from '@greenlight/test-utils';
 
 jest.setTimeout(60_000);
 

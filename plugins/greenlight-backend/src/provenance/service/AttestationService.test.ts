@@ -1,7 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Knex } from 'knex';
-import { createTestDatabases } from '../../__testUtils__/databases';
 import { staticResolver } from '../../__testUtils__/demoServices';
 import { KnexLedgerStore } from '../../database/KnexLedgerStore';
 import { AuditEntry } from '../../database/LedgerStore';
@@ -20,6 +19,7 @@ import { TrustPolicy } from '../policy';
 import { KnexAttestationStore } from '../store/KnexAttestationStore';
 import { AttestationService, IncomingAttestation } from './AttestationService';
 import { ARTIFACT_EVENTS_CURSOR, catchUpArtifactEvents } from './catchUp';
+import { createTestDatabases } from '@greenlight/test-utils';
 
 jest.setTimeout(60_000);
 

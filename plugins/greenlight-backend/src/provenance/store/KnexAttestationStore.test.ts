@@ -1,8 +1,8 @@
 import { Knex } from 'knex';
-import { createTestDatabases } from '../../__testUtils__/databases';
 import { applyMigrations } from '../../database/migrations';
 import { AttestationRecord, VerdictRecord } from './AttestationStore';
 import { KnexAttestationStore } from './KnexAttestationStore';
+import { createTestDatabases } from '@greenlight/test-utils';
 
 jest.setTimeout(60_000);
 

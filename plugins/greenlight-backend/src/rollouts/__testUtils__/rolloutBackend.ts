@@ -17,19 +17,7 @@ import { JsonObject } from '@backstage/types';
 import { Knex } from 'knex';
 import { greenlightPlugin } from '../../plugin';
 
-export const component = (
-  name: string,
-  annotations: Record<string, string> = {},
-): Entity => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: { name, namespace: 'default', annotations },
-  spec: {
-    type: 'service',
-    owner: 'group:default/team-a',
-    lifecycle: 'production',
-  },
-});
+export { component } from '@greenlight/test-utils';
 
 /**
  * A catalog in which entities whose name starts with `restricted-` are visible to

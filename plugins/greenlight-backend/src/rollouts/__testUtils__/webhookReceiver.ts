@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { startServer } from './httpServer';
+import { startServer } from '@greenlight/test-utils';
 
 export type WebhookCall = {
   rolloutId: string;

@@ -1,7 +1,6 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
 import request from 'supertest';
-import { createTestDatabases } from '../../__testUtils__/databases';
 import { DEFAULT_ENVIRONMENTS } from '../../config';
 import { RuntimeFreezeStore } from '../../governance/freezes/RuntimeFreezeStore';
 import {
@@ -11,6 +10,7 @@ import {
 } from '../__testUtils__/rolloutBackend';
 import { RolloutRecord } from '../RolloutStore';
 import { PolicyGateChecks } from './PolicyGateChecks';
+import { createTestDatabases } from '@greenlight/test-utils';
 
 jest.setTimeout(60_000);
 

@@ -47,6 +47,83 @@ function EntityLink(props: {
   );
 }
 
+type Column<T> = { title: string; render: (item: T) => ReactNode };
+
+/** One row per item, one cell per column; the first column heads its row. */
+function ItemTable<T extends { id: string }>(props: {
+  label: string;
+  columns: Column<T>[];
+  items: T[];
+}) {
+  const [first, ...rest] = props.columns;
+  return (
+    <Table size="small" aria-label={props.label}>
+      <TableHead>
+        <TableRow>
+          {props.columns.map(c => (
+            <TableCell key={c.title}>{c.title}</TableCell>
+          ))}
+        </TableRow>
+      </TableHead>
+      <TableBody>
+        {props.items.map(item => (
+          <TableRow key={item.id}>
+            <TableCell component="th" scope="row">
+              {first.render(item)}
+            </TableCell>
+            {rest.map(c => (
+              <TableCell key={c.title}>{c.render(item)}</TableCell>
+            ))}
+          </TableRow>
+        ))}
+      </TableBody>
+    </Table>
+  );
+}
+
+/** The service, linked to the release on its Delivery tab. */
+const serviceColumn = <T extends { entityRef: string | null }>(
+  releaseOf: (item: T) => string,
+): Column<T> => ({
+  title: 'Service',
+  render: item => (
+    <EntityLink
+      entityRef={item.entityRef}
+      tab="delivery"
+      search={{ release: releaseOf(item) }}
+    />
+  ),
+});
+
+const rolloutColumns: Column<RolloutView>[] = [
+  serviceColumn(r => r.deploymentId),
+  { title: 'Environment', render: r => r.environment },
+  { title: 'Strategy', render: r => r.strategy },
+  { title: 'State', render: r => <StatusChip status={r.state} /> },
+  { title: 'Started', render: r => formatRelative(r.startedAt) },
+];
+
+const releaseColumns: Column<Release>[] = [
+  serviceColumn(r => r.id),
+  { title: 'Version', render: r => r.version ?? r.id },
+  { title: 'Environment', render: r => r.environment },
+  { title: 'Status', render: r => <StatusChip status={r.status} /> },
+  { title: 'When', render: r => formatDateTime(r.finishedAt ?? r.startedAt) },
+];
+
+const unmappedColumns: Column<UnmappedEvent>[] = [
+  { title: 'Event', render: e => <code>{e.id}</code> },
+  { title: 'Type', render: e => e.type },
+  {
+    title: 'Keys it carries',
+    render: e =>
+      Object.entries(e.keys)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', '),
+  },
+  { title: 'Received', render: e => formatDateTime(e.receivedAt) },
+];
+
 /** Rollouts under way on every entity the reader may see. */
 export function RolloutsInProgress(props: { load: Load<RolloutView[]> }) {
   return (
@@ -57,36 +134,11 @@ export function RolloutsInProgress(props: { load: Load<RolloutView[]> }) {
       empty="No rollout is in progress."
     >
       {items => (
-        <Table size="small" aria-label="Rollouts in progress">
-          <TableHead>
-            <TableRow>
-              <TableCell>Service</TableCell>
-              <TableCell>Environment</TableCell>
-              <TableCell>Strategy</TableCell>
-              <TableCell>State</TableCell>
-              <TableCell>Started</TableCell>
-            </TableRow>
-          </TableHead>
-          <TableBody>
-            {items.map(r => (
-              <TableRow key={r.id}>
-                <TableCell component="th" scope="row">
-                  <EntityLink
-                    entityRef={r.entityRef}
-                    tab="delivery"
-                    search={{ release: r.deploymentId }}
-                  />
-                </TableCell>
-                <TableCell>{r.environment}</TableCell>
-                <TableCell>{r.strategy}</TableCell>
-                <TableCell>
-                  <StatusChip status={r.state} />
-                </TableCell>
-                <TableCell>{formatRelative(r.startedAt)}</TableCell>
-              </TableRow>
-            ))}
-          </TableBody>
-        </Table>
+        <ItemTable
+          label="Rollouts in progress"
+          columns={rolloutColumns}
+          items={items}
+        />
       )}
     </LoadedCard>
   );
@@ -102,38 +154,11 @@ export function LatestReleases(props: { load: Load<Release[]> }) {
       empty="No release recorded yet."
     >
       {items => (
-        <Table size="small" aria-label="Latest releases">
-          <TableHead>
-            <TableRow>
-              <TableCell>Service</TableCell>
-              <TableCell>Version</TableCell>
-              <TableCell>Environment</TableCell>
-              <TableCell>Status</TableCell>
-              <TableCell>When</TableCell>
-            </TableRow>
-          </TableHead>
-          <TableBody>
-            {items.map(r => (
-              <TableRow key={r.id}>
-                <TableCell component="th" scope="row">
-                  <EntityLink
-                    entityRef={r.entityRef}
-                    tab="delivery"
-                    search={{ release: r.id }}
-                  />
-                </TableCell>
-                <TableCell>{r.version ?? r.id}</TableCell>
-                <TableCell>{r.environment}</TableCell>
-                <TableCell>
-                  <StatusChip status={r.status} />
-                </TableCell>
-                <TableCell>
-                  {formatDateTime(r.finishedAt ?? r.startedAt)}
-                </TableCell>
-              </TableRow>
-            ))}
-          </TableBody>
-        </Table>
+        <ItemTable
+          label="Latest releases"
+          columns={releaseColumns}
+          items={items}
+        />
       )}
     </LoadedCard>
   );
@@ -149,32 +174,11 @@ export function UnmappedEvents(props: { load: Load<UnmappedEvent[]> }) {
       empty="Every event is attached to a catalog entity."
     >
       {items => (
-        <Table size="small" aria-label="Unmapped events">
-          <TableHead>
-            <TableRow>
-              <TableCell>Event</TableCell>
-              <TableCell>Type</TableCell>
-              <TableCell>Keys it carries</TableCell>
-              <TableCell>Received</TableCell>
-            </TableRow>
-          </TableHead>
-          <TableBody>
-            {items.map(e => (
-              <TableRow key={e.id}>
-                <TableCell component="th" scope="row">
-                  <code>{e.id}</code>
-                </TableCell>
-                <TableCell>{e.type}</TableCell>
-                <TableCell>
-                  {Object.entries(e.keys)
-                    .map(([k, v]) => `${k}=${v}`)
-                    .join(', ')}
-                </TableCell>
-                <TableCell>{formatDateTime(e.receivedAt)}</TableCell>
-              </TableRow>
-            ))}
-          </TableBody>
-        </Table>
+        <ItemTable
+          label="Unmapped events"
+          columns={unmappedColumns}
+          items={items}
+        />
       )}
     </LoadedCard>
   );

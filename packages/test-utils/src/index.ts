@@ -1,0 +1,5 @@
+export { createTestDatabases } from './databases';
+export { component } from './entities';
+export { startServer, type ReceivedRequest } from './httpServer';
+export { startModuleBackend } from './moduleBackend';
+export { rowCounts } from './rowCounts';
