@@ -1,4 +1,5 @@
 /* eslint-disable jest/no-standalone-expect -- the PostgreSQL-only test is declared through `onPostgres` */
+import { Knex } from 'knex';
 import { analyzeDue, PlannerStatistics } from './plannerStatistics';
 import { createTestDatabases } from '@greenlight/test-utils';
 
@@ -26,17 +27,39 @@ describe('PlannerStatistics', () => {
   const onPostgres =
     postgres.length > 0 ? it.each(postgres) : it.skip.each([['POSTGRES_15']]);
 
+  /** A database with one table, created and filled. */
+  async function withTable(
+    databaseId: unknown,
+    table: string,
+    define: (t: Knex.CreateTableBuilder) => void,
+    rows: object[],
+  ) {
+    const knex = await databases.init(databaseId as 'POSTGRES_15');
+    await knex.schema.createTable(table, define);
+    await knex(table).insert(rows);
+    return knex;
+  }
+
+  /** The columns of a table that have planner statistics. */
+  const sampledColumns = async (knex: Knex, table: string) =>
+    (await knex('pg_stats')
+      .where({ tablename: table })
+      .whereRaw('schemaname = current_schema()')
+      .orderBy('attname')
+      .pluck('attname')) as string[];
+
   onPostgres(
     'on %p, analyzes a table loaded since its last ANALYZE, then leaves it alone',
     async databaseId => {
-      const knex = await databases.init(databaseId as 'POSTGRES_15');
-      await knex.schema.createTable('loaded', t => {
-        t.integer('n').primary();
-        t.string('status');
-        t.text('subject').index();
-        t.text('payload');
-      });
-      await knex('loaded').insert(
+      const knex = await withTable(
+        databaseId,
+        'loaded',
+        t => {
+          t.integer('n').primary();
+          t.string('status');
+          t.text('subject').index();
+          t.text('payload');
+        },
         Array.from({ length: 500 }, (_, n) => ({
           n,
           status: n % 2 ? 'succeeded' : 'failed',
@@ -59,12 +82,11 @@ describe('PlannerStatistics', () => {
       );
       expect(Number(rows[0].reltuples)).toBe(500);
       // Sampled: the key, a short column and the indexed text; not the unindexed payload.
-      const sampled = await knex('pg_stats')
-        .where({ tablename: 'loaded' })
-        .whereRaw('schemaname = current_schema()')
-        .orderBy('attname')
-        .pluck('attname');
-      expect(sampled).toEqual(['n', 'status', 'subject']);
+      expect(await sampledColumns(knex, 'loaded')).toEqual([
+        'n',
+        'status',
+        'subject',
+      ]);
       expect(await statistics.refresh()).not.toContain('loaded');
       // ANALYZE of some columns leaves the change counter running: 120 more rows are
       // counted from the ANALYZE on (120 > 50 + 10 % of 500), not from the table's start.
@@ -85,6 +107,32 @@ describe('PlannerStatistics', () => {
       }
       expect(analyzed).toContain('loaded');
       expect(await statistics.refresh()).not.toContain('loaded');
+      await knex.destroy();
+    },
+  );
+
+  onPostgres(
+    'on %p, analyzes a table once writes pause, even below the rows of a check',
+    async databaseId => {
+      const knex = await withTable(
+        databaseId,
+        'paused',
+        t => t.integer('n').primary(),
+        Array.from({ length: 300 }, (_, n) => ({ n })),
+      );
+      const statistics = new PlannerStatistics(knex, undefined, 200);
+      // 300 rows: far below the rows between two checks, so only the pause can start a look.
+      statistics.noteWrites(300);
+      const sampled = () => sampledColumns(knex, 'paused');
+      expect(await sampled()).toEqual([]);
+      for (let i = 0; i < 100 && (await sampled()).length === 0; i++) {
+        await new Promise(r => setTimeout(r, 100));
+        await statistics.settled();
+        // the look may have read the counters before they were reported: write on, pause again
+        if (i % 20 === 19) statistics.noteWrites(1);
+      }
+      expect(await sampled()).toEqual(['n']);
+      statistics.stop();
       await knex.destroy();
     },
   );
