@@ -5,13 +5,16 @@ import { createTestDatabases } from '@greenlight/test-utils';
 
 describe('analyzeDue', () => {
   it.each([
-    // due after more than 50 + 10 % of the live rows changed
-    [0, 50, false], // 50 > 50 + 0 is false
-    [0, 51, true], // a table loaded from nothing: 51 > 50
-    [1000, 150, false], // 150 > 50 + 100 is false
-    [1000, 151, true],
-    [50_000, 5_050, false], // 5,050 > 50 + 5,000 is false
-    [50_000, 5_051, true],
+    // due after more than 50 + half of the rows the table had at its last ANALYZE changed
+    // (rows then = live − changed)
+    [50, 50, false], // 50 > 50 + 0.5 × 0 is false
+    [51, 51, true], // a table loaded from nothing: 51 > 50
+    [1000, 50, false], // 50 > 50 + 0.5 × 950 = 525 is false
+    [1400, 400, false], // 400 > 50 + 0.5 × 1,000 = 550 is false
+    [1600, 600, true], // 600 > 50 + 0.5 × 1,000 = 550
+    [75_000, 25_000, false], // 25,000 > 50 + 0.5 × 50,000 = 25,050 is false
+    [75_051, 25_051, true], // 25,051 > 50 + 0.5 × 50,000 = 25,050
+    [600, 1200, true], // more changes than rows (updates): rows then counted as 0
   ])('%p live rows, %p changed → %p', (live, changed, due) => {
     expect(analyzeDue(live, changed)).toBe(due);
   });
@@ -88,11 +91,35 @@ describe('PlannerStatistics', () => {
         'subject',
       ]);
       expect(await statistics.refresh()).not.toContain('loaded');
-      // ANALYZE of some columns leaves the change counter running: 120 more rows are
-      // counted from the ANALYZE on (120 > 50 + 10 % of 500), not from the table's start.
+      // 200 more rows: 200 > 50 + 0.5 × 500 is false, so not due yet (once the counter
+      // shows them, so that the answer is not merely early).
+      await knex('loaded').insert(
+        Array.from({ length: 200 }, (_, i) => ({
+          n: 500 + i,
+          status: 'succeeded',
+          subject: 's1',
+          payload: '{}',
+        })),
+      );
+      await knex.raw('select pg_stat_force_next_flush()');
+      const counter = async () =>
+        Number(
+          (
+            await knex.raw(
+              `select n_mod_since_analyze from pg_stat_user_tables where relname = 'loaded' and schemaname = current_schema()`,
+            )
+          ).rows[0].n_mod_since_analyze,
+        );
+      for (let i = 0; i < 50 && (await counter()) < 700; i++) {
+        await new Promise(r => setTimeout(r, 100));
+      }
+      expect(await counter()).toBe(700);
+      expect(await statistics.refresh()).not.toContain('loaded');
+      // ANALYZE of some columns leaves the change counter running: 120 more, 320 in all, are
+      // counted from the ANALYZE on (320 > 50 + 0.5 × 500), not from the table's start.
       await knex('loaded').insert(
         Array.from({ length: 120 }, (_, i) => ({
-          n: 500 + i,
+          n: 700 + i,
           status: 'succeeded',
           subject: 's1',
           payload: '{}',
