@@ -51,6 +51,30 @@ describe('PlannerStatistics', () => {
       .orderBy('attname')
       .pluck('attname')) as string[];
 
+  /** Rows `n` from `start` on, and their counters reported. */
+  async function addRows(knex: Knex, start: number, count: number) {
+    await knex('loaded').insert(
+      Array.from({ length: count }, (_, i) => ({
+        n: start + i,
+        status: 'succeeded',
+        subject: 's1',
+        payload: '{}',
+      })),
+    );
+    await knex.raw('select pg_stat_force_next_flush()');
+  }
+
+  /** Refreshes until `loaded` is analyzed (counters reach pg_stat_user_tables a little later). */
+  async function analyzedOnceReported(statistics: PlannerStatistics) {
+    let analyzed: string[] = [];
+    for (let i = 0; i < 50 && !analyzed.includes('loaded'); i++) {
+      analyzed = await statistics.refresh();
+      if (!analyzed.includes('loaded'))
+        await new Promise(r => setTimeout(r, 100));
+    }
+    return analyzed;
+  }
+
   onPostgres(
     'on %p, analyzes a table loaded since its last ANALYZE, then leaves it alone',
     async databaseId => {
@@ -73,13 +97,7 @@ describe('PlannerStatistics', () => {
       const statistics = new PlannerStatistics(knex);
       // Statistics counters reach pg_stat_user_tables when the writing session reports them.
       await knex.raw('select pg_stat_force_next_flush()');
-      let analyzed: string[] = [];
-      for (let i = 0; i < 50 && !analyzed.includes('loaded'); i++) {
-        analyzed = await statistics.refresh();
-        if (!analyzed.includes('loaded'))
-          await new Promise(r => setTimeout(r, 100));
-      }
-      expect(analyzed).toContain('loaded');
+      expect(await analyzedOnceReported(statistics)).toContain('loaded');
       const { rows } = await knex.raw(
         `select reltuples from pg_class where relname = 'loaded' and relnamespace = current_schema()::regnamespace`,
       );
@@ -93,15 +111,7 @@ describe('PlannerStatistics', () => {
       expect(await statistics.refresh()).not.toContain('loaded');
       // 200 more rows: 200 > 50 + 0.5 × 500 is false, so not due yet (once the counter
       // shows them, so that the answer is not merely early).
-      await knex('loaded').insert(
-        Array.from({ length: 200 }, (_, i) => ({
-          n: 500 + i,
-          status: 'succeeded',
-          subject: 's1',
-          payload: '{}',
-        })),
-      );
-      await knex.raw('select pg_stat_force_next_flush()');
+      await addRows(knex, 500, 200);
       const counter = async () =>
         Number(
           (
@@ -117,22 +127,8 @@ describe('PlannerStatistics', () => {
       expect(await statistics.refresh()).not.toContain('loaded');
       // ANALYZE of some columns leaves the change counter running: 120 more, 320 in all, are
       // counted from the ANALYZE on (320 > 50 + 0.5 × 500), not from the table's start.
-      await knex('loaded').insert(
-        Array.from({ length: 120 }, (_, i) => ({
-          n: 700 + i,
-          status: 'succeeded',
-          subject: 's1',
-          payload: '{}',
-        })),
-      );
-      await knex.raw('select pg_stat_force_next_flush()');
-      analyzed = [];
-      for (let i = 0; i < 50 && !analyzed.includes('loaded'); i++) {
-        analyzed = await statistics.refresh();
-        if (!analyzed.includes('loaded'))
-          await new Promise(r => setTimeout(r, 100));
-      }
-      expect(analyzed).toContain('loaded');
+      await addRows(knex, 700, 120);
+      expect(await analyzedOnceReported(statistics)).toContain('loaded');
       expect(await statistics.refresh()).not.toContain('loaded');
       await knex.destroy();
     },
