@@ -16,6 +16,24 @@ async function pluginTables(knex: Knex): Promise<string[]> {
     .sort();
 }
 
+/** Each plugin index as `table(columns) where predicate`, without its name. */
+async function indexShapes(knex: Knex): Promise<string[]> {
+  if (knex.client.config.client === 'pg') {
+    const { rows } = await knex.raw(
+      `select indexdef from pg_indexes where schemaname = current_schema() and tablename not like 'knex_%'`,
+    );
+    return rows.map((r: { indexdef: string }) =>
+      r.indexdef.replace(/^CREATE (UNIQUE )?INDEX \S+ ON /, '$1'),
+    );
+  }
+  const rows = await knex.raw(
+    `select tbl_name, sql from sqlite_master where type = 'index' and sql is not null and tbl_name not like 'knex_%'`,
+  );
+  return rows.map((r: { tbl_name: string; sql: string }) =>
+    r.sql.replace(/^create (unique )?index [`"]?\S+?[`"]? on /i, '$1'),
+  );
+}
+
 describe('migrations', () => {
   const databases = createTestDatabases();
 
@@ -24,6 +42,11 @@ describe('migrations', () => {
     await applyMigrations(knex);
     const tables = await pluginTables(knex);
     expect(tables).toEqual(expect.arrayContaining(['deployments', 'events', 'environment_commits', 'audit_log']));
+
+    // Every index costs each write of its table: none may repeat another.
+    const shapes = await indexShapes(knex);
+    expect(shapes.length).toBeGreaterThan(10);
+    expect(shapes.filter((shape, i) => shapes.indexOf(shape) !== i)).toEqual([]);
 
     await rollbackAllMigrations(knex);
     expect(await pluginTables(knex)).toEqual([]);
