@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { Browser, chromium, Page } from 'playwright-core';
+import { parse as parseYaml } from 'yaml';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports -- test helpers are not published
@@ -24,6 +25,12 @@ const SCREENSHOTS = path.join(ROOT, 'docs/screenshots');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const DAY = 86_400_000;
 const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+/**
+ * The demo app's extension list as app-config.yaml writes it. A list in a later config file
+ * replaces it whole, so the tests' own list starts with it: the pages are the demo's, laid out
+ * as the demo lays them out.
+ */
+const DEMO_APP_EXTENSIONS: object[] = parseYaml(fs.readFileSync(path.join(ROOT, 'app-config.yaml'), 'utf8')).app.extensions;
 
 let portal: Portal;
 let browser: Browser;
@@ -253,7 +260,7 @@ before(async () => {
   portal = await startPortal(7077, 'sqlite', {
     app: {
       extensions: [
-        { 'page:catalog': { config: { path: '/' } } },
+        ...DEMO_APP_EXTENSIONS,
         { 'entity-content:greenlight/delivery': { config: { pollIntervalMs: POLL_MS, signalsPollIntervalMs: POLL_MS } } },
       ],
     },
@@ -343,6 +350,64 @@ test('the Delivery tab shows what runs in production, as the API says', async ()
     const inDrawer = await seriousA11yViolations(page, 'the release drawer', '[role="dialog"][aria-label="Release detail"]');
     assert.equal(onTab + inDrawer, '');
   });
+  await page.close();
+});
+
+/**
+ * The cards of the Overview's column that holds `cardTitle`, in the page's order, each with its
+ * title and box. Greenlight's cards are Material UI InfoCards, the catalog's are Backstage UI
+ * cards headed by a heading: a card's title is whichever it has.
+ */
+async function overviewColumn(page: Page, cardTitle: string) {
+  return page.evaluate(wanted => {
+    const titleOf = (card: Element) =>
+      (card.querySelector('.MuiCardHeader-title, h1, h2, h3, h4, h5, h6')?.textContent ?? '').trim();
+    const cards = Array.from(document.querySelectorAll('.MuiCard-root, article'));
+    const card = cards.find(c => titleOf(c) === wanted);
+    // The cards of a column are the children of one element, whatever kind of card each is.
+    return Array.from(card?.parentElement?.children ?? []).map(c => {
+      const box = c.getBoundingClientRect();
+      return { title: titleOf(c), top: box.top, bottom: box.bottom, left: box.left, right: box.right };
+    });
+  }, cardTitle);
+}
+
+test("Greenlight's cards open the entity's Overview, Running where in the first screenful", async () => {
+  const viewport = { width: 1280, height: 800 };
+  const page = await browser.newPage({ viewport, bypassCSP: true });
+  await onFailure(page, 'overview-cards', async () => {
+    await openSignedIn(page, `${portal.baseUrl}/catalog/default/component/payments-api`);
+    await page.getByRole('group', { name: 'Environment production' }).waitFor({ timeout: 60_000 });
+    // Every card loads its code and data on its own: wait until the last of each kind is laid out.
+    await page.getByRole('heading', { name: 'Relations', exact: true }).waitFor({ timeout: 30_000 });
+    await page.getByText('DORA', { exact: true }).waitFor({ timeout: 30_000 });
+
+    const main = await overviewColumn(page, 'Running where');
+    const titles = main.map(card => card.title);
+    const runningWhere = main.find(card => card.title === 'Running where')!;
+    assert.ok(
+      runningWhere.top >= 0 && runningWhere.top + 100 <= viewport.height,
+      `the Running where card starts ${Math.round(runningWhere.top)} px down: the first ${viewport.height} px show less than 100 px of it`,
+    );
+    assert.deepEqual(
+      titles.slice(0, 3),
+      ['Running where', 'Production readiness', 'DORA'],
+      `Greenlight's cards lead the main column, which reads: ${titles.join(' | ')}`,
+    );
+    // The catalog's own content cards follow, below them in the page as well as in the list.
+    assert.ok(titles.includes('Relations'), `the catalog's cards share the column: ${titles.join(' | ')}`);
+    for (const card of main.filter(c => c !== runningWhere)) {
+      assert.ok(card.top >= runningWhere.bottom, `${card.title} starts below Running where`);
+      assert.ok(card.left === runningWhere.left && card.right === runningWhere.right, `${card.title} is in its column`);
+    }
+    // The About card keeps its own column to the right.
+    const info = await overviewColumn(page, 'About');
+    assert.ok(info[0]?.left >= runningWhere.right, 'the About card sits in the column to the right');
+  });
+  await page.waitForLoadState('networkidle').catch(() => undefined);
+  await page.waitForTimeout(1000);
+  // What a person sees first on opening the entity: the first screenful, not the whole page.
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'entity-overview.png') });
   await page.close();
 });
 

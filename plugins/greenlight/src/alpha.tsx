@@ -151,8 +151,11 @@ export default createFrontendPlugin({
     doraReviewContent,
     governanceContent,
     teamGovernanceContent,
+    // Greenlight's cards reach an Overview in this order when app.extensions does not place them
+    // (see the README): what runs where, whether the entity may ship, then its 90-day DORA
+    // figures, the tallest card and the one read least often.
     runningWhereCard,
-    doraCard,
     readinessCard,
+    doraCard,
   ],
 });

@@ -1,7 +1,7 @@
 import { Box, Chip, Link as MuiLink, makeStyles, Tooltip, Typography } from '@material-ui/core';
 import { EnvironmentState } from '../../api';
 import { formatDateTime, shortDigest } from '../../lib/format';
-import { CommitLink, CopyValueButton, PromotionChip, ProvenanceBadge } from '../common';
+import { ActorName, CommitLink, CopyValueButton, PromotionChip, ProvenanceBadge } from '../common';
 import { WaitingCommits } from './WaitingCommits';
 
 const useStyles = makeStyles(theme => ({
@@ -15,6 +15,8 @@ export function EnvironmentCell(props: {
   environment: EnvironmentState;
   repository?: string;
   compact: boolean;
+  /** The bare actor names the catalog knows as users (see `lib/actor.ts`). */
+  knownUsers: ReadonlySet<string>;
   onOpenRelease?: (releaseId: string) => void;
 }) {
   const classes = useStyles();
@@ -71,7 +73,12 @@ export function EnvironmentCell(props: {
           )}
           <Typography variant="body2" color="textSecondary">
             {current.since ? `Since ${formatDateTime(current.since)}` : ''}
-            {current.actor ? ` by ${current.actor}` : ''}
+            {current.actor && (
+              <>
+                {' by '}
+                <ActorName actor={current.actor} knownUsers={props.knownUsers} />
+              </>
+            )}
           </Typography>
         </>
       ) : (

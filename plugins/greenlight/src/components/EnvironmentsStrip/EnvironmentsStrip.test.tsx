@@ -1,3 +1,4 @@
+import type { Entity } from '@backstage/catalog-model';
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { environments } from '../../__testUtils__/fixtures';
@@ -30,6 +31,27 @@ describe('EnvironmentsStrip', () => {
     const production = within(groups[1]);
     expect(production.getByLabelText('Provenance: Invalid (signature does not verify)')).toBeInTheDocument();
     expect(production.getByLabelText('Promotion: Rebuilt')).toBeInTheDocument();
+  });
+
+  it.each([
+    ['the Delivery tab', <EnvironmentsStrip />],
+    ["the Overview's card", <RunningWhereCard />],
+  ])('links the deploying actor to their catalog page when a user, and leaves a pipeline as text, on %s', async (_, element) => {
+    const ada: Entity = { apiVersion: 'backstage.io/v1alpha1', kind: 'User', metadata: { name: 'ada' }, spec: {} };
+    const [staging, production] = environments();
+    // Staging was deployed by ada, a catalog user; production by the pipeline's own subject.
+    const byPipeline = { ...production, current: { ...production.current!, actor: 'local-pipelines' } };
+    await renderForEntity(element, {
+      api: { getEnvironments: async () => [staging, byPipeline] },
+      catalogEntities: [ada],
+    });
+
+    const stagingCell = within(await screen.findByRole('group', { name: 'Environment staging' }));
+    expect(await stagingCell.findByRole('link', { name: 'ada' })).toHaveAttribute('href', '/catalog/default/user/ada');
+
+    const productionCell = within(screen.getByRole('group', { name: 'Environment production' }));
+    expect(productionCell.getByText(/by local-pipelines$/)).toBeInTheDocument();
+    expect(productionCell.queryByRole('link', { name: 'local-pipelines' })).not.toBeInTheDocument();
   });
 
   it('lists the commits waiting to be promoted on demand', async () => {

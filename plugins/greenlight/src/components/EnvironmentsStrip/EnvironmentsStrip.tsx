@@ -1,11 +1,11 @@
 import { EmptyState, InfoCard, Progress } from '@backstage/core-components';
 import { Box, makeStyles } from '@material-ui/core';
 import ArrowForwardIcon from '@material-ui/icons/ArrowForward';
-import { Fragment } from 'react';
+import { Fragment, useMemo } from 'react';
 import { EnvironmentState } from '../../api';
 import { useEntityRef } from '../../hooks/useEntityRef';
 import { entityRepository } from '../../lib/repository';
-import { LoadError } from '../common';
+import { LoadError, useCatalogUsers } from '../common';
 import { EnvironmentCell } from './EnvironmentCell';
 import { useEnvironments } from './useEnvironments';
 
@@ -25,6 +25,9 @@ export function EnvironmentsPanel(props: {
   const classes = useStyles();
   const { entity } = useEntityRef();
   const { loading, error, value } = props.state;
+  // One catalog request for every environment's actor, as the release table makes for its page.
+  const actors = useMemo(() => (value ?? []).map(env => env.current?.actor), [value]);
+  const knownUsers = useCatalogUsers(actors);
   let body;
   if (loading && !value) body = <Progress />;
   else if (error && !value) body = <LoadError error={error} what="where this entity runs" />;
@@ -48,6 +51,7 @@ export function EnvironmentsPanel(props: {
                 environment={env}
                 repository={entityRepository(entity)}
                 compact={!!props.compact}
+                knownUsers={knownUsers}
                 onOpenRelease={props.onOpenRelease}
               />
             </Box>

@@ -8,7 +8,7 @@ import {
   Typography,
 } from '@material-ui/core';
 import type { ChecklistSummaryResponse, DoraResponse } from '../../api';
-import { DORA_METRICS } from '../../lib/doraMetrics';
+import { DORA_METRICS, metricScale } from '../../lib/doraMetrics';
 import { LoadError } from '../common';
 import { MetricValue, TierChip } from '../Dora';
 import { useEntityTabPath } from '../Governance/entityPaths';
@@ -78,6 +78,16 @@ export function DoraAcrossScopes(props: {
   else if (!value || value.length === 0)
     body = <Typography variant="body2">No team or system to show.</Typography>;
   else {
+    // Teams and systems are compared down a column: each column reads in one unit, chosen
+    // from its values as a row of the DORA review is (see lib/doraUnits.ts), so one team's
+    // "3 / day" never sits above another's "4 / week".
+    const scales = DORA_METRICS.map(m =>
+      metricScale(
+        m,
+        value.map(({ dora }) => m.value(dora.current)),
+        'row',
+      ),
+    );
     body = (
       <Table size="small" aria-label="DORA across teams and systems">
         <TableHead>
@@ -104,12 +114,13 @@ export function DoraAcrossScopes(props: {
                     {dora.scope.entityRefs} services
                   </Typography>
                 </TableCell>
-                {DORA_METRICS.map(m => (
+                {DORA_METRICS.map((m, column) => (
                   <TableCell key={m.key}>
                     <MetricValue
                       definition={m}
                       metrics={dora.current}
                       approximate={dora.approximate}
+                      scale={scales[column]}
                     />{' '}
                     <TierChip
                       tier={dora.current.tiers[m.key]}
