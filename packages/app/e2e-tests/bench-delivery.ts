@@ -204,11 +204,11 @@ function waterfall(title: string, from: number, state: BenchState, requests: Tra
       tasks.map(t => `${rel(t.start)}+${t.duration.toFixed(0)}`).join(', ') || 'none'
     }.\n`,
   );
-  lines.push('| start ms | end ms | server (TTFB) ms | kB sent | request |', '| ---: | ---: | ---: | ---: | --- |');
+  lines.push('| start ms | end ms | server (TTFB) ms | kB sent | status | request |', '| ---: | ---: | ---: | ---: | ---: | --- |');
   for (const r of requests) {
     const url = r.url.length > 110 ? `${r.url.slice(0, 107)}…` : r.url;
     lines.push(
-      `| ${rel(r.start)} | ${rel(r.end)} | ${Number.isNaN(r.ttfb) ? '' : r.ttfb.toFixed(0)} | ${(r.bytes / 1024).toFixed(1)} | ${r.method} ${url.replace(/\|/g, '\\|')} |`,
+      `| ${rel(r.start)} | ${rel(r.end)} | ${Number.isNaN(r.ttfb) ? '' : r.ttfb.toFixed(0)} | ${(r.bytes / 1024).toFixed(1)} | ${r.status} | ${r.method} ${url.replace(/\|/g, '\\|')} |`,
     );
   }
   return lines.join('\n');
