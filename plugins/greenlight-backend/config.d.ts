@@ -296,6 +296,13 @@ export interface Config {
        * nothing is attributed without a person's decision.
        */
       candidateWindow?: string | HumanDuration;
+      /**
+       * How long a DORA read may spend rebuilding the rollups of its entities that newer
+       * events made stale before it answers (default 1 s; 0 answers from the rollups as they
+       * are). Entities left over are named in the answer's data quality as
+       * `rollups-refreshing`; the scheduled task rebuilds them within a minute.
+       */
+      rebuildOnRead?: string | HumanDuration;
     };
     ingest?: {
       /** Largest accepted request body, e.g. `5mb`. Defaults to `5mb`. */

@@ -237,7 +237,9 @@ export type DataQualityFinding = {
     | 'commits-without-time'
     | 'incidents-without-entity'
     | 'incidents-without-attribution'
-    | 'entities-without-production';
+    | 'entities-without-production'
+    /** Entities whose newest events are not rolled up yet, so the figures leave them out. */
+    | 'rollups-refreshing';
   count: number;
   examples: string[];
 };

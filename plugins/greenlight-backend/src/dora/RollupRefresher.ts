@@ -75,6 +75,31 @@ export class RollupRefresher {
     }
   }
 
+  /**
+   * Before a read: rebuilds the stale entities among `entityRefs`, one after another while
+   * `budgetMs` lasts, so that an answer right after ingestion already counts the new events
+   * instead of trailing the scheduled task by up to a minute. Returns the entities left stale
+   * (out of time, or failed: logged, and the task retries them), which the answer names.
+   */
+  async refreshForRead(entityRefs: string[], budgetMs: number): Promise<string[]> {
+    const stale = await this.deps.store.staleEntitiesOf(entityRefs);
+    const deadline = Date.now() + budgetMs;
+    const left: string[] = [];
+    for (const entity of stale) {
+      if (Date.now() >= deadline) {
+        left.push(entity.entityRef);
+        continue;
+      }
+      try {
+        await this.rebuild(entity);
+      } catch (e) {
+        left.push(entity.entityRef);
+        this.deps.logger.warn(`Could not roll up DORA metrics of ${entity.entityRef}: ${(e as Error).message}`);
+      }
+    }
+    return left;
+  }
+
   /** Rollups built with other options (horizon, accuracy, production environments) are all stale. */
   async checkSettings(): Promise<void> {
     const { settings, store, productionEnvironments } = this.deps;

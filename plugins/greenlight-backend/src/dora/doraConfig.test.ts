@@ -11,6 +11,7 @@ describe('greenlight.dora', () => {
       minimumSamples: { deployments: 10, commits: 10, recoveries: 5, windowDays: 7 },
       attributionHorizonMs: 7 * MS_PER_DAY,
       candidateWindowMs: MS_PER_DAY,
+      rebuildOnReadMs: 1_000,
       sketchRelativeAccuracy: 0.01,
     });
   });
@@ -24,6 +25,8 @@ describe('greenlight.dora', () => {
     expect(read({ attributionHorizon: { days: 2, hours: 12 } }).attributionHorizonMs).toBe(2.5 * MS_PER_DAY);
     expect(read({ attributionHorizon: 'P1D' }).attributionHorizonMs).toBe(MS_PER_DAY);
     expect(read({ candidateWindow: '6h' }).candidateWindowMs).toBe(MS_PER_DAY / 4);
+    expect(read({ rebuildOnRead: '250ms' }).rebuildOnReadMs).toBe(250);
+    expect(read({ rebuildOnRead: { seconds: 0 } }).rebuildOnReadMs).toBe(0);
   });
 
   it.each([
@@ -32,6 +35,7 @@ describe('greenlight.dora', () => {
     [{ minimumSamples: { commits: 2.5 } }, 'greenlight.dora.minimumSamples.commits'],
     [{ attributionHorizon: 'soon' }, 'greenlight.dora.attributionHorizon'],
     [{ candidateWindow: 'soon' }, 'greenlight.dora.candidateWindow'],
+    [{ rebuildOnRead: 'soon' }, 'greenlight.dora.rebuildOnRead'],
   ])('rejects %j naming the key', (dora, key) => {
     expect(() => read(dora)).toThrow(key);
   });

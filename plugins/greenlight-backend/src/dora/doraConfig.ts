@@ -12,6 +12,7 @@ import {
 } from '@greenlight/backstage-plugin-greenlight-common';
 
 const DEFAULT_CANDIDATE_WINDOW_MS = 24 * 3_600_000;
+const DEFAULT_REBUILD_ON_READ_MS = 1_000;
 
 /** What `greenlight.dora.*` configures; every field has a product default. */
 export type DoraSettings = {
@@ -20,6 +21,8 @@ export type DoraSettings = {
   attributionHorizonMs: number;
   /** Before detection, how far back a deployment is a recent change for attribution candidates. */
   candidateWindowMs: number;
+  /** How long a read may rebuild its stale entities' rollups before answering. */
+  rebuildOnReadMs: number;
   /** Not configurable: stored sketches of different accuracies cannot be merged. */
   sketchRelativeAccuracy: number;
 };
@@ -31,6 +34,25 @@ function nonNegativeInteger(config: Config, key: string): number | undefined {
     throw new InputError(`greenlight.dora.minimumSamples.${key} must be a non-negative integer`);
   }
   return value;
+}
+
+/** A duration key of `greenlight.dora` in milliseconds; `least` says whether 0 is allowed. */
+function durationMs(
+  config: Config | undefined,
+  key: string,
+  fallback: number,
+  least: 'zero' | 'positive',
+): number {
+  if (!config?.has(key)) return fallback;
+  let ms: number;
+  try {
+    ms = durationToMilliseconds(readDurationFromConfig(config, { key }));
+  } catch (e) {
+    throw new InputError(`greenlight.dora.${key}: ${(e as Error).message}`);
+  }
+  if (least === 'positive' && !(ms > 0)) throw new InputError(`greenlight.dora.${key} must be positive`);
+  if (!(ms >= 0)) throw new InputError(`greenlight.dora.${key} must not be negative`);
+  return ms;
 }
 
 export function readDoraSettings(root: Config): DoraSettings {
@@ -49,31 +71,15 @@ export function readDoraSettings(root: Config): DoraSettings {
       if (value !== undefined) minimumSamples[key] = value;
     }
   }
-  let attributionHorizonMs = DEFAULT_ATTRIBUTION_HORIZON_MS;
-  if (config?.has('attributionHorizon')) {
-    try {
-      attributionHorizonMs = durationToMilliseconds(readDurationFromConfig(config, { key: 'attributionHorizon' }));
-    } catch (e) {
-      throw new InputError(`greenlight.dora.attributionHorizon: ${(e as Error).message}`);
-    }
-  }
-  if (!(attributionHorizonMs >= 0)) {
-    throw new InputError('greenlight.dora.attributionHorizon must not be negative');
-  }
-  let candidateWindowMs = DEFAULT_CANDIDATE_WINDOW_MS;
-  if (config?.has('candidateWindow')) {
-    try {
-      candidateWindowMs = durationToMilliseconds(readDurationFromConfig(config, { key: 'candidateWindow' }));
-    } catch (e) {
-      throw new InputError(`greenlight.dora.candidateWindow: ${(e as Error).message}`);
-    }
-    if (!(candidateWindowMs > 0)) throw new InputError('greenlight.dora.candidateWindow must be positive');
-  }
+  const attributionHorizonMs = durationMs(config, 'attributionHorizon', DEFAULT_ATTRIBUTION_HORIZON_MS, 'zero');
+  const candidateWindowMs = durationMs(config, 'candidateWindow', DEFAULT_CANDIDATE_WINDOW_MS, 'positive');
+  const rebuildOnReadMs = durationMs(config, 'rebuildOnRead', DEFAULT_REBUILD_ON_READ_MS, 'zero');
   return {
     reportYear: year as DoraReportYear,
     minimumSamples,
     attributionHorizonMs,
     candidateWindowMs,
+    rebuildOnReadMs,
     sketchRelativeAccuracy: DEFAULT_SKETCH_RELATIVE_ACCURACY,
   };
 }

@@ -58,6 +58,6 @@ export const doraFeature: GreenlightFeature = async ctx => {
     }),
   );
   router.use(signOffRoutes({ ...access, knex: ctx.knex }));
-  router.use(doraRoutes({ ...access, knex: ctx.knex, store, ledger: ctx.store, settings }));
+  router.use(doraRoutes({ ...access, knex: ctx.knex, store, ledger: ctx.store, settings, refresher }));
   return router;
 };

@@ -155,17 +155,42 @@ describe('GET /v1/dora and /v1/dora.csv', () => {
     expect(await lastReviewedAt(knex, 'component:default/hidden')).toBeUndefined();
   });
 
-  it('never answers from a cached answer once the rollups were rebuilt', async () => {
+  it('counts a batch at once: a read rebuilds the stale rollups of its scope before answering', async () => {
     const count = async () =>
       ((await backend.get('/v1/dora', { groupRef: 'shop', ...window }, 'service')).body as DoraResponse).current
         .deploymentFrequency.count;
     const before = await count();
     expect(await count()).toBe(before);
     await backend.post([deployment('t2', 'cart', 'production', 'succeeded', '2026-04-10T12:00:00Z')]);
-    // Marked stale but not yet rebuilt: the rollups, and so the answer, are unchanged.
-    expect(await count()).toBe(before);
-    await backend.refresh();
+    // Marked stale, not yet rebuilt by the task: the read rebuilds it, never answering from the cache.
     expect(await count()).toBe(before + 1);
+    expect(await count()).toBe(before + 1);
+  });
+
+  it('with no time to rebuild, answers from the rollups and names the entities they leave out', async () => {
+    const other = await startDoraBackend({
+      entities,
+      knex: await databases.init('SQLITE_3'),
+      dora: { rebuildOnRead: { seconds: 0 } },
+    });
+    await other.post([deployment('k1', 'checkout', 'production', 'succeeded', '2026-04-07T10:00:00Z')]);
+    await other.refresh();
+    const read = async () =>
+      (await other.get('/v1/dora', { groupRef: 'shop', ...window }, 'service')).body as DoraResponse;
+    expect((await read()).current.deploymentFrequency.count).toBe(1);
+    expect((await read()).dataQuality.map(f => f.id)).not.toContain('rollups-refreshing');
+    await other.post([deployment('t1', 'cart', 'production', 'succeeded', '2026-04-09T12:00:00Z')]);
+    const stale = await read();
+    expect(stale.current.deploymentFrequency.count).toBe(1);
+    expect(stale.dataQuality.find(f => f.id === 'rollups-refreshing')).toEqual({
+      id: 'rollups-refreshing',
+      count: 1,
+      examples: ['component:default/cart'],
+    });
+    await other.refresh();
+    const fresh = await read();
+    expect(fresh.current.deploymentFrequency.count).toBe(2);
+    expect(fresh.dataQuality.map(f => f.id)).not.toContain('rollups-refreshing');
   });
 
   it('needs the read permission', async () => {

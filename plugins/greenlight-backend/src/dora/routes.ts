@@ -16,6 +16,7 @@ import { DoraSettings } from './doraConfig';
 import { doraReport } from './doraReport';
 import { ReportCache } from './reportCache';
 import { DoraStore } from './DoraStore';
+import { RollupRefresher } from './RollupRefresher';
 import { DoraReviewAction, recordReview } from './reviews';
 import { normaliseScopeRef, ResolvedScope, resolveScope, ScopeRequest } from './scopes';
 import { dayWindow } from './windows';
@@ -59,6 +60,7 @@ export type DoraRouteDeps = AccessDeps & {
   store: DoraStore;
   ledger: KnexLedgerStore;
   settings: DoraSettings;
+  refresher: RollupRefresher;
   /** For tests: the time "today" is taken from. */
   now?: () => number;
 };
@@ -91,8 +93,20 @@ export function doraRoutes(deps: DoraRouteDeps): express.Router {
       minimumSamples: deps.settings.minimumSamples,
       sketchRelativeAccuracy: deps.settings.sketchRelativeAccuracy,
     };
+    const refreshing = await deps.refresher.refreshForRead(scope.entityRefs, deps.settings.rebuildOnReadMs);
     const report = await doraReport({ store: deps.store, incidents, cache }, scope, window, q.bucket, options);
-    return { credentials, scope, report };
+    if (refreshing.length === 0) return { credentials, scope, report };
+    return {
+      credentials,
+      scope,
+      report: {
+        ...report,
+        dataQuality: [
+          ...report.dataQuality,
+          { id: 'rollups-refreshing', count: refreshing.length, examples: refreshing.slice(0, 5) },
+        ],
+      },
+    };
   }
 
   async function audit(

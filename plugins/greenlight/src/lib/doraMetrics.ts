@@ -163,4 +163,5 @@ export const DATA_QUALITY_LABELS: Record<string, string> = {
   'incidents-without-entity': 'Incidents tied to no catalog entity',
   'incidents-without-attribution': 'Incidents not attributed to a deployment, so they count as no failure',
   'entities-without-production': 'Entities with no production deployment in the window',
+  'rollups-refreshing': 'Entities whose newest events are still being rolled up, so these figures do not count them yet',
 };
