@@ -381,6 +381,9 @@ test("Greenlight's cards open the entity's Overview, Running where in the first 
     // Every card loads its code and data on its own: wait until the last of each kind is laid out.
     await page.getByRole('heading', { name: 'Relations', exact: true }).waitFor({ timeout: 30_000 });
     await page.getByText('DORA', { exact: true }).waitFor({ timeout: 30_000 });
+    // Figures of the history seeded moments ago, not "no production deployment": a DORA read
+    // rebuilds the rollups that new events made stale before it answers.
+    await page.getByRole('table', { name: 'DORA metrics' }).waitFor({ timeout: 30_000 });
 
     const main = await overviewColumn(page, 'Running where');
     const titles = main.map(card => card.title);

@@ -75,6 +75,22 @@ describe('DoraCard', () => {
     expect(await screen.findByText('No production deployment in the last 90 days')).toBeInTheDocument();
   });
 
+  it('says so while some of the newest events are still being counted, instead of "no deployment"', async () => {
+    const empty = metrics(1);
+    empty.deploymentFrequency = { count: 0, perDay: 0, medianDeployDaysPerWeek: 0, weeks: [] };
+    empty.changeFailRate = { ...empty.changeFailRate, numerator: 0, denominator: 0, rate: null };
+    const refreshing = { id: 'rollups-refreshing' as const, count: 1, examples: ['component:default/payments'] };
+    await renderCard({ getDora: async () => doraResponse({ current: empty, dataQuality: [refreshing] }) });
+    expect(await screen.findByText('DORA figures are being updated')).toBeInTheDocument();
+    expect(screen.queryByText('No production deployment in the last 90 days')).not.toBeInTheDocument();
+  });
+
+  it('marks figures that leave out the newest events', async () => {
+    const refreshing = { id: 'rollups-refreshing' as const, count: 1, examples: ['component:default/payments'] };
+    await renderCard({ getDora: async () => doraResponse({ dataQuality: [refreshing] }) });
+    expect(await screen.findByText(/newest events are still being counted; these figures update/)).toBeInTheDocument();
+  });
+
   it('shows errors and permission refusals', async () => {
     const denied = await responseError(403, 'no DORA for you');
     await renderCard({

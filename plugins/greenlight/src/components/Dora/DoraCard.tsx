@@ -3,6 +3,7 @@ import { Link } from '@backstage/core-components';
 import { useApi, useRouteRef } from '@backstage/core-plugin-api';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { Typography } from '@material-ui/core';
+import type { DoraResponse } from '@greenlight/backstage-plugin-greenlight-common';
 import { useMemo } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { DoraScopeQuery, greenlightApiRef } from '../../api';
@@ -43,7 +44,13 @@ export function DoraCard() {
   if (loading) body = <Progress />;
   else if (error) body = <LoadError error={error} what="this entity's DORA metrics" />;
   else if (!value || (value.current.deploymentFrequency.count === 0 && value.current.changeFailRate.denominator === 0)) {
-    body = (
+    body = refreshing(value) ? (
+      <EmptyState
+        missing="data"
+        title="DORA figures are being updated"
+        description="The newest events are still being counted; the figures appear within a minute."
+      />
+    ) : (
       <EmptyState
         missing="data"
         title="No production deployment in the last 90 days"
@@ -62,6 +69,11 @@ export function DoraCard() {
             name: entity.metadata.name,
           })}/delivery#${UNATTRIBUTED_INCIDENTS_ID}`}
         />
+        {refreshing(value) && (
+          <Typography variant="caption" color="textSecondary" component="p">
+            The newest events are still being counted; these figures update within a minute.
+          </Typography>
+        )}
         {value.approximate && (
           <Typography variant="caption" color="textSecondary">
             ≈ marks quantiles computed from sketches, within 1% of the exact value.
@@ -78,6 +90,11 @@ export function DoraCard() {
       {body}
     </InfoCard>
   );
+}
+
+/** Whether some of the scope's newest events are not in the figures yet (see `rollups-refreshing`). */
+function refreshing(value: DoraResponse | undefined): boolean {
+  return (value?.dataQuality ?? []).some(f => f.id === 'rollups-refreshing' && f.count > 0);
 }
 
 /** Unattributed incidents count as no failure; the figures above are only as good as their attribution. */
