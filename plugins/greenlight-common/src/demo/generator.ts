@@ -86,6 +86,13 @@ function generateService(
   let seq = 0;
   let lastGood: { digest: string; sha: string; version: string } | undefined;
   const subject = { serviceId: service.serviceId };
+  /**
+   * Per environment, the commits that have not reached it yet: a release that failed its
+   * tests, or was rolled back, leaves its commits to the next one, which carries them (its
+   * artifact is built from a later commit of the same branch), as a pipeline that reports
+   * the commits since the environment's last successful deployment does.
+   */
+  const undelivered = new Map<string, string[]>(environments.map(e => [e, []]));
 
   while (t < end) {
     t += Math.max(10 * MINUTE, Math.round((-Math.log(1 - rng.next()) / profile.changesPerDay) * 24 * HOUR));
@@ -133,6 +140,8 @@ function generateService(
       },
     });
     const testsPass = !rng.chance(0.03);
+    const carried = new Map(environments.map(e => [e, [...undelivered.get(e)!, ...commits.map(c => c.sha)]]));
+    for (const [environment, shas] of carried) undelivered.set(environment, shas);
     out.push({
       at: t - 15 * MINUTE,
       event: {
@@ -169,7 +178,7 @@ function generateService(
         artifactDigest: digest,
         version,
         commitSha: sha,
-        commits: commits.map(c => c.sha),
+        commits: carried.get(environment)!,
         strategy,
         intent: hotfix && production ? ('hotfix' as const) : ('planned' as const),
         actor: rng.pick(AUTHORS),
@@ -188,6 +197,7 @@ function generateService(
         },
       });
       at = finishedAt + rng.int(10, 240) * MINUTE;
+      if (!failed) undelivered.set(environment, []);
       if (failed) {
         failedInProduction = true;
         const recovered = finishedAt + rng.int(profile.recoveryMinutes[0], profile.recoveryMinutes[1]) * MINUTE;
