@@ -19,6 +19,7 @@ import {
   StoredWeeklyRollup,
   weekOf,
 } from './weeklyRollups';
+import { lockForWrite } from '../database/subjectLocks';
 
 const READ_CHUNK = 500;
 const WRITE_CHUNK = 200;
@@ -144,6 +145,10 @@ export class KnexDoraStore implements DoraStore {
   async replaceRollups(rebuild: RollupRebuild): Promise<void> {
     const { entityRef, fromDay } = rebuild;
     await this.knex.transaction(async tx => {
+      // Two rebuilds of one entity at once (the scheduled task, reads, people's decisions, on
+      // several replicas) would each delete the days and insert their own: on PostgreSQL the
+      // second insert then collides with the first's rows. One rebuild per entity at a time.
+      await lockForWrite(tx, 'subject', [`dora-rollups\u0000${entityRef}`]);
       await tx('dora_daily_rollups').where('entity_ref', entityRef).where('day', '>=', fromDay).delete();
       for (const part of chunked(rebuild.rollups, WRITE_CHUNK)) {
         await tx('dora_daily_rollups').insert(
