@@ -17,6 +17,7 @@
  * (every request with its start and end, long tasks, landmarks) on each database.
  */
 import { generateHistory, GreenlightEvent } from '@greenlight/backstage-plugin-greenlight-common';
+import fs from 'node:fs';
 import os from 'node:os';
 import { Browser, chromium, Page, Request } from 'playwright-core';
 import { guestToken, PIPELINE_TOKEN, startPortal, waitFor } from './portal';
@@ -24,6 +25,8 @@ import { guestToken, PIPELINE_TOKEN, startPortal, waitFor } from './portal';
 const LOADS = Number(process.env.BENCH_DELIVERY_LOADS ?? 20);
 const WARM_UP = 2;
 const TRACE = process.env.BENCH_DELIVERY_TRACE === 'on';
+/** With the trace: also a CPU profile of the traced click, written to this directory. */
+const PROFILE_DIR = process.env.BENCH_DELIVERY_PROFILE_DIR;
 const DAY = 86_400_000;
 const ENTITY_PATH = '/catalog/default/component/payments-api';
 
@@ -165,7 +168,7 @@ async function coldLoad(page: Page, baseUrl: string) {
 }
 
 /** The settled Overview, then a click on the Delivery tab: click → first release row painted. */
-async function inAppLoad(page: Page, baseUrl: string) {
+async function inAppLoad(page: Page, baseUrl: string, profileTo?: string) {
   await page.goto(`${baseUrl}${ENTITY_PATH}`);
   const tab = page.getByRole('tab', { name: 'Delivery' }).or(page.getByRole('link', { name: 'Delivery' })).first();
   await tab.waitFor({ timeout: 60_000 });
@@ -174,8 +177,19 @@ async function inAppLoad(page: Page, baseUrl: string) {
   await page.waitForLoadState('networkidle', { timeout: 60_000 }).catch(() => undefined);
   await page.waitForTimeout(300);
   await page.evaluate(() => (window as unknown as { __bench: { arm(): void } }).__bench.arm());
+  const profiler = profileTo ? await page.context().newCDPSession(page) : undefined;
+  if (profiler) {
+    await profiler.send('Profiler.enable');
+    await profiler.send('Profiler.setSamplingInterval', { interval: 200 });
+    await profiler.send('Profiler.start');
+  }
   await tab.click();
   const state = await waitForFirstRow(page);
+  if (profiler) {
+    // A CPU profile of the click, for DevTools (or any .cpuprofile reader) with the build's source maps.
+    const { profile } = await profiler.send('Profiler.stop');
+    fs.writeFileSync(profileTo!, JSON.stringify(profile));
+  }
   return { ms: state.painted.firstRow! - state.clickAt!, from: state.clickAt!, state };
 }
 
@@ -294,7 +308,8 @@ async function run(db: 'sqlite' | 'postgres') {
       for (const kind of ['cold', 'in-app'] as const) {
         const traced = await page.context().newPage();
         const requests = recordRequests(traced);
-        const r = kind === 'cold' ? await coldLoad(traced, portal.baseUrl) : await inAppLoad(traced, portal.baseUrl);
+        const profileTo = PROFILE_DIR && kind === 'in-app' ? `${PROFILE_DIR}/in-app-${db}.cpuprofile` : undefined;
+        const r = kind === 'cold' ? await coldLoad(traced, portal.baseUrl) : await inAppLoad(traced, portal.baseUrl, profileTo);
         await traced.waitForTimeout(1500);
         const timeOrigin = await traced.evaluate(() => performance.timeOrigin);
         const nav =
