@@ -18,7 +18,10 @@ exports.up = async function up(knex) {
     table.dropIndex(['rollback_of'], 'deployments_rollback_of_idx');
   });
   await knex.schema.alterTable('environment_commits', table => {
-    table.dropIndex(['first_deployment_id'], 'environment_commits_deployment_idx');
+    table.dropIndex(
+      ['first_deployment_id'],
+      'environment_commits_deployment_idx',
+    );
   });
   await knex.schema.alterTable('events', table => {
     table.dropIndex(['entity_ref'], 'events_entity_idx');
