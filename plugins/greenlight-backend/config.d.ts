@@ -297,9 +297,9 @@ export interface Config {
        */
       candidateWindow?: string | HumanDuration;
       /**
-       * How long a DORA read may spend rebuilding the rollups of its entities that newer
-       * events made stale before it answers (default 1 s; 0 answers from the rollups as they
-       * are). Entities left over are named in the answer's data quality as
+       * How long a DORA read may go on starting rebuilds of the rollups of its entities that
+       * newer events made stale before it answers (default 1 s; a rebuild started runs to its
+       * end; 0 answers from the rollups as they are). Entities left over are named in the answer's data quality as
        * `rollups-refreshing`; the scheduled task rebuilds them within a minute.
        */
       rebuildOnRead?: string | HumanDuration;

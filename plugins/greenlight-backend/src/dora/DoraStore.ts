@@ -58,6 +58,7 @@ export interface DoraStore {
   /** Entities rebuilt longest ago, and before `before` (epoch ms), for a periodic full rebuild. */
   leastRecentlyRebuilt(limit: number, before: number): Promise<StaleEntity[]>;
   /** Replaces the entity's rollups from `fromDay` on, atomically. */
+  /** Replaces the rollups from `fromDay` on, unless a rebuild of a newer version already did. */
   replaceRollups(rebuild: RollupRebuild): Promise<void>;
   /** Rollups of the given entities: the plan's days, and its weeks whole. */
   loadRollups(entityRefs: string[], plan: RollupReadPlan): Promise<LoadedRollups>;

@@ -123,13 +123,17 @@ export class KnexDoraStore implements DoraStore {
   }
 
   async staleEntitiesOf(entityRefs: string[]): Promise<StaleEntity[]> {
-    if (entityRefs.length === 0) return [];
-    const rows = await this.knex('dora_entities')
-      .select('entity_ref', 'stale_from', 'stale_version')
-      .whereIn('entity_ref', entityRefs)
-      .whereRaw('stale_version > built_version')
-      .orderBy('entity_ref');
-    return rows.map(staleEntity);
+    let rows: any[] = [];
+    // An organisation's read passes every entity it may see: in parts, within bind limits.
+    for (const part of chunked(entityRefs, READ_CHUNK)) {
+      rows = rows.concat(
+        await this.knex('dora_entities')
+          .select('entity_ref', 'stale_from', 'stale_version')
+          .whereIn('entity_ref', part)
+          .whereRaw('stale_version > built_version'),
+      );
+    }
+    return rows.sort((a, b) => (a.entity_ref < b.entity_ref ? -1 : a.entity_ref > b.entity_ref ? 1 : 0)).map(staleEntity);
   }
 
   async leastRecentlyRebuilt(limit: number, before: number): Promise<StaleEntity[]> {
@@ -149,6 +153,10 @@ export class KnexDoraStore implements DoraStore {
       // several replicas) would each delete the days and insert their own: on PostgreSQL the
       // second insert then collides with the first's rows. One rebuild per entity at a time.
       await lockForWrite(tx, 'subject', [`dora-rollups\u0000${entityRef}`]);
+      // A rebuild that read the history before a newer one was written must not replace it:
+      // its rollups lack what the newer one counted, and the mark that would fix it is cleared.
+      const built = await tx('dora_entities').where('entity_ref', entityRef).first('built_version');
+      if (built && Number(built.built_version) > rebuild.version) return;
       await tx('dora_daily_rollups').where('entity_ref', entityRef).where('day', '>=', fromDay).delete();
       for (const part of chunked(rebuild.rollups, WRITE_CHUNK)) {
         await tx('dora_daily_rollups').insert(

@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import { doraResponse, metrics } from '../../__testUtils__/fixtures';
 import { renderForEntity, responseError } from '../../__testUtils__/renderForEntity';
 import { DoraQuery, GreenlightApi } from '../../api';
@@ -85,10 +85,32 @@ describe('DoraCard', () => {
     expect(screen.queryByText('No production deployment in the last 90 days')).not.toBeInTheDocument();
   });
 
-  it('marks figures that leave out the newest events', async () => {
+  it('marks figures that leave out the newest events, and asks again until they count them', async () => {
     const refreshing = { id: 'rollups-refreshing' as const, count: 1, examples: ['component:default/payments'] };
-    await renderCard({ getDora: async () => doraResponse({ dataQuality: [refreshing] }) });
+    const getDora = jest
+      .fn()
+      .mockResolvedValueOnce(doraResponse({ dataQuality: [refreshing] }))
+      .mockResolvedValue(doraResponse({ dataQuality: [] }));
+    await renderForEntity(<DoraCard refreshAgainMs={50} />, { api: { getDora } });
     expect(await screen.findByText(/newest events are still being counted; these figures update/)).toBeInTheDocument();
+    await waitFor(() => expect(screen.queryByText(/newest events are still being counted/)).not.toBeInTheDocument());
+    expect(getDora).toHaveBeenCalledTimes(2);
+    // Counted now: no further asking.
+    await new Promise(r => setTimeout(r, 150));
+    expect(getDora).toHaveBeenCalledTimes(2);
+    expect(screen.getByRole('table', { name: 'DORA metrics' })).toBeInTheDocument();
+  });
+
+  it('says "no production deployment" for an entity without one, even while it is being rolled up', async () => {
+    const empty = metrics(1);
+    empty.deploymentFrequency = { count: 0, perDay: 0, medianDeployDaysPerWeek: 0, weeks: [] };
+    empty.changeFailRate = { ...empty.changeFailRate, numerator: 0, denominator: 0, rate: null };
+    const dataQuality = [
+      { id: 'rollups-refreshing' as const, count: 1, examples: ['component:default/payments'] },
+      { id: 'entities-without-production' as const, count: 1, examples: ['component:default/payments'] },
+    ];
+    await renderCard({ getDora: async () => doraResponse({ current: empty, dataQuality }) });
+    expect(await screen.findByText('No production deployment in the last 90 days')).toBeInTheDocument();
   });
 
   it('shows errors and permission refusals', async () => {
