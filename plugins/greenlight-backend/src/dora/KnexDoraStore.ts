@@ -133,7 +133,8 @@ export class KnexDoraStore implements DoraStore {
           .whereRaw('stale_version > built_version'),
       );
     }
-    return rows.sort((a, b) => (a.entity_ref < b.entity_ref ? -1 : a.entity_ref > b.entity_ref ? 1 : 0)).map(staleEntity);
+    // Refs are unique: one order, the same on every replica.
+    return rows.sort((a, b) => (a.entity_ref < b.entity_ref ? -1 : 1)).map(staleEntity);
   }
 
   async leastRecentlyRebuilt(limit: number, before: number): Promise<StaleEntity[]> {

@@ -28,6 +28,14 @@ function scopeOf(kind: string, ref: string): DoraScopeQuery {
   }
 }
 
+/** The scheduled task rolls up stale entities every 30 s. */
+const REFRESH_AGAIN_MS = 30_000;
+
+/** Whether some of the scope's newest events are not in the figures yet (see `rollups-refreshing`). */
+function refreshing(value: DoraResponse | undefined): boolean {
+  return (value?.dataQuality ?? []).some(f => f.id === 'rollups-refreshing' && f.count > 0);
+}
+
 /** The five DORA metrics over the last 90 days of the entity, or of the system or team on screen. */
 export function DoraCard(props: {
   /** How soon figures that leave out the newest events are asked for again (default 30 s). */
@@ -102,14 +110,6 @@ export function DoraCard(props: {
       {body}
     </InfoCard>
   );
-}
-
-/** The scheduled task rolls up stale entities every 30 s. */
-const REFRESH_AGAIN_MS = 30_000;
-
-/** Whether some of the scope's newest events are not in the figures yet (see `rollups-refreshing`). */
-function refreshing(value: DoraResponse | undefined): boolean {
-  return (value?.dataQuality ?? []).some(f => f.id === 'rollups-refreshing' && f.count > 0);
 }
 
 /** Unattributed incidents count as no failure; the figures above are only as good as their attribution. */
