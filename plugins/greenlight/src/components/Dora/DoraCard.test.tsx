@@ -91,12 +91,12 @@ describe('DoraCard', () => {
       .fn()
       .mockResolvedValueOnce(doraResponse({ dataQuality: [refreshing] }))
       .mockResolvedValue(doraResponse({ dataQuality: [] }));
-    await renderForEntity(<DoraCard refreshAgainMs={50} />, { api: { getDora } });
+    await renderForEntity(<DoraCard refreshAgainMs={500} />, { api: { getDora } });
     expect(await screen.findByText(/newest events are still being counted; these figures update/)).toBeInTheDocument();
     await waitFor(() => expect(screen.queryByText(/newest events are still being counted/)).not.toBeInTheDocument());
     expect(getDora).toHaveBeenCalledTimes(2);
     // Counted now: no further asking.
-    await new Promise(r => setTimeout(r, 150));
+    await new Promise(r => setTimeout(r, 700));
     expect(getDora).toHaveBeenCalledTimes(2);
     expect(screen.getByRole('table', { name: 'DORA metrics' })).toBeInTheDocument();
   });

@@ -1,12 +1,11 @@
 import { EmptyState, InfoCard, Progress } from '@backstage/core-components';
 import { Link } from '@backstage/core-components';
-import { useApi, useRouteRef } from '@backstage/core-plugin-api';
+import { useRouteRef } from '@backstage/core-plugin-api';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import { Typography } from '@material-ui/core';
-import type { DoraResponse } from '@greenlight/backstage-plugin-greenlight-common';
-import { useEffect, useMemo } from 'react';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
-import { DoraScopeQuery, greenlightApiRef } from '../../api';
+import { useMemo } from 'react';
+import { DoraScopeQuery } from '../../api';
+import { useDora } from '../../hooks/useDora';
 import { useEntityRef } from '../../hooks/useEntityRef';
 import { presetWindow, windowToRange } from '../../lib/doraWindow';
 import { formatDay } from '../../lib/format';
@@ -28,40 +27,23 @@ function scopeOf(kind: string, ref: string): DoraScopeQuery {
   }
 }
 
-/** The scheduled task rolls up stale entities every 30 s. */
-const REFRESH_AGAIN_MS = 30_000;
-
-/** Whether some of the scope's newest events are not in the figures yet (see `rollups-refreshing`). */
-function refreshing(value: DoraResponse | undefined): boolean {
-  return (value?.dataQuality ?? []).some(f => f.id === 'rollups-refreshing' && f.count > 0);
-}
-
 /** The five DORA metrics over the last 90 days of the entity, or of the system or team on screen. */
 export function DoraCard(props: {
   /** How soon figures that leave out the newest events are asked for again (default 30 s). */
   refreshAgainMs?: number;
 } = {}) {
-  const refreshAgainMs = props.refreshAgainMs ?? REFRESH_AGAIN_MS;
-  const api = useApi(greenlightApiRef);
   const { entity, entityRef } = useEntityRef();
   const entityRoute = useRouteRef(entityRouteRef);
   const kind = entity.kind.toLocaleLowerCase('en-US');
   const window = useMemo(() => presetWindow(CARD_WINDOW_DAYS, new Date(), 'week'), []);
-  const { value, loading, error, retry } = useAsyncRetry(
-    () => api.getDora({ ...scopeOf(kind, entityRef), ...windowToRange(window), bucket: window.bucket }),
-    [api, kind, entityRef, window],
+  const query = useMemo(
+    () => ({ ...scopeOf(kind, entityRef), ...windowToRange(window), bucket: window.bucket }),
+    [kind, entityRef, window],
   );
-  // Figures that leave out the newest events are asked for again once the task has rolled them up.
-  const stillRefreshing = refreshing(value);
-  useEffect(() => {
-    if (!stillRefreshing) return undefined;
-    const timer = setTimeout(retry, refreshAgainMs);
-    return () => clearTimeout(timer);
-  }, [stillRefreshing, retry, refreshAgainMs]);
+  const { value, loading, error, refreshing: stillRefreshing } = useDora(query, props.refreshAgainMs);
 
   let body;
-  // A second ask keeps the figures on screen until its answer replaces them.
-  if (loading && !value) body = <Progress />;
+  if (loading) body = <Progress />;
   else if (error) body = <LoadError error={error} what="this entity's DORA metrics" />;
   else if (!value || (value.current.deploymentFrequency.count === 0 && value.current.changeFailRate.denominator === 0)) {
     body = stillRefreshing && !value?.dataQuality.some(f => f.id === 'entities-without-production') ? (

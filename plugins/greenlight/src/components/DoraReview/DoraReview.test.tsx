@@ -138,6 +138,23 @@ describe('DoraReview', () => {
     expect(screen.queryByText(/Commits without a commit time/)).not.toBeInTheDocument();
   });
 
+  it('asks again while the figures leave out the newest events, keeping them on screen', async () => {
+    const refreshing = { id: 'rollups-refreshing' as const, count: 2, examples: ['component:default/a'] };
+    const getDora = jest
+      .fn()
+      .mockResolvedValueOnce(doraResponse({ dataQuality: [refreshing] }))
+      .mockResolvedValue(doraResponse({ dataQuality: [] }));
+    await renderForEntity(<DoraReview now={NOW} refreshAgainMs={500} />, {
+      api: { listDoraSignOffs: async () => [], getDora },
+      entity: groupEntity,
+      routeEntries: ['/dora-review'],
+    });
+    expect(await screen.findByText(/still being rolled up, so these figures do not count them yet: 2/)).toBeInTheDocument();
+    await waitFor(() => expect(screen.queryByText(/still being rolled up/)).not.toBeInTheDocument());
+    expect(getDora).toHaveBeenCalledTimes(2);
+    expect(screen.getByText('The five metrics')).toBeInTheDocument();
+  });
+
   it('exports the CSV through the client and saves it', async () => {
     const getDoraCsv = jest.fn(async () => 'entityRef,deployments\n');
     const createObjectURL = jest.fn(() => 'blob:csv');

@@ -1,11 +1,10 @@
 import { EmptyState, InfoCard, Progress } from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
 import { Box, Button, Grid, Typography } from '@material-ui/core';
 import PrintIcon from '@material-ui/icons/Print';
 import { useMemo } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import useAsync from 'react-use/esm/useAsync';
-import { DoraQuery, greenlightApiRef } from '../../api';
+import { DoraQuery } from '../../api';
+import { useDora } from '../../hooks/useDora';
 import { useEntityRef } from '../../hooks/useEntityRef';
 import {
   previousWindow,
@@ -34,8 +33,11 @@ const describeWindow = (window: Pick<ReviewWindow, 'from' | 'to'>) =>
   `${formatDay(window.from)} – ${formatDay(window.to)}`;
 
 /** A team's DORA review for a window kept in the URL, so it can be shared and printed. */
-export function DoraReview(props: { now?: Date }) {
-  const api = useApi(greenlightApiRef);
+export function DoraReview(props: {
+  now?: Date;
+  /** How soon figures that leave out the newest events are asked for again (default 30 s). */
+  refreshAgainMs?: number;
+}) {
   const { entity, entityRef } = useEntityRef();
   const [searchParams, setSearchParams] = useSearchParams();
   const now = useMemo(() => props.now ?? new Date(), [props.now]);
@@ -44,7 +46,7 @@ export function DoraReview(props: { now?: Date }) {
     () => ({ groupRef: entityRef, ...windowToRange(window), bucket: window.bucket }),
     [entityRef, window.from, window.to, window.bucket], // eslint-disable-line react-hooks/exhaustive-deps
   );
-  const { value, loading, error } = useAsync(() => api.getDora(query), [api, query]);
+  const { value, loading, error } = useDora(query, props.refreshAgainMs);
 
   const setWindow = (next: ReviewWindow) =>
     setSearchParams(params => {
