@@ -1,4 +1,4 @@
-import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { Entity } from '@backstage/catalog-model';
 import { DIGEST, release } from '../../__testUtils__/fixtures';
@@ -6,6 +6,7 @@ import { renderForEntity, responseError } from '../../__testUtils__/renderForEnt
 import { GreenlightApi, ReleaseQuery } from '../../api';
 import { useLocation } from 'react-router-dom';
 import { ReleaseHistory } from './ReleaseHistory';
+import { FIRST_PAINT_ROWS } from './ReleaseTable';
 
 function Location() {
   const location = useLocation();
@@ -217,6 +218,43 @@ describe('ReleaseHistory', () => {
       expect(within(await row(version)).getByText(actor)).toBeInTheDocument();
       expect(within(await row(version)).queryByRole('link', { name: actor })).not.toBeInTheDocument();
     }
+  });
+
+  it('is a table named after its title, whose rows open their release', async () => {
+    const onOpenRelease = jest.fn();
+    await renderHistory({ listReleases: pagedApi() }, onOpenRelease);
+    const table = await screen.findByRole('table', { name: 'Release history' });
+    expect(within(table).getAllByRole('columnheader').map(h => h.textContent)).toEqual([
+      'When',
+      'Environment',
+      'Version',
+      'Status',
+      'Commit',
+      'Provenance',
+      'By',
+    ]);
+    await userEvent.click(within(table).getByText('production'));
+    expect(onOpenRelease).toHaveBeenCalledWith('r-1');
+  });
+
+  it(`paints the first ${FIRST_PAINT_ROWS} rows first, then the rest of the page, keeping focus on a shown row`, async () => {
+    // The browser's next frame is held until the test lets it come.
+    const frames: FrameRequestCallback[] = [];
+    const nextFrame = jest.spyOn(window, 'requestAnimationFrame').mockImplementation(callback => frames.push(callback));
+    const items = Array.from({ length: 25 }, (_, i) => release({ id: `r-${i}`, version: `3.${i}.0` }));
+    await renderHistory({ listReleases: async () => ({ items, nextCursor: 'p2' }) });
+    const first = await screen.findByRole('button', { name: 'Open release 3.0.0 in production' });
+    // Focused before the rest of the page arrives, as a quick keyboard user would.
+    first.focus();
+    const rowsShown = () => screen.getAllByRole('button', { name: /^Open release / }).length;
+    expect(rowsShown()).toBe(FIRST_PAINT_ROWS);
+    expect(screen.queryByRole('button', { name: 'Open release 3.10.0 in production' })).not.toBeInTheDocument();
+
+    nextFrame.mockRestore();
+    act(() => frames.splice(0).forEach(frame => frame(performance.now())));
+    await waitFor(() => expect(rowsShown()).toBe(25));
+    expect(first).toHaveFocus();
+    expect(first).toBeInTheDocument();
   });
 
   it('shows errors and permission refusals', async () => {

@@ -1,4 +1,3 @@
-import { Table, TableOptions } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { Typography } from '@material-ui/core';
 import { useMemo } from 'react';
@@ -8,19 +7,12 @@ import { readReleaseCount, readReleases } from '../../hooks/deliveryReads';
 import { useDeliveryRefresh } from '../../hooks/useDeliveryRefresh';
 import { LoadError, useCatalogUsers, useFocusRing } from '../common';
 import { releaseColumns } from './columns';
+import { ReleaseTable } from './ReleaseTable';
 import { CursorPager } from './CursorPager';
 import { localInputToIso, ReleaseFilters, ReleaseFilterValues } from './ReleaseFilters';
 import { useReleaseHistoryParams } from './useReleaseHistoryParams';
 
-// Stable across renders: the table reprocesses its rows whenever these change.
 const NO_RELEASES: Release[] = [];
-const TABLE_OPTIONS: TableOptions<Release> = {
-  paging: false,
-  search: false,
-  padding: 'dense',
-  sorting: false,
-  draggable: false,
-};
 
 /** The entity's releases, newest first, filtered and paged on the server. */
 export function ReleaseHistory(props: {
@@ -90,13 +82,12 @@ export function ReleaseHistory(props: {
         <LoadError error={error} what="this entity's releases" />
       ) : (
         <div id={props.id} tabIndex={-1}>
-        <Table
+        <ReleaseTable
           title="Release history"
           columns={columns}
-          data={value?.items ?? NO_RELEASES}
-          isLoading={loading && !value}
-          options={TABLE_OPTIONS}
-          onRowClick={(_event, row) => row && props.onOpenRelease(row.id)}
+          rows={value?.items ?? NO_RELEASES}
+          loading={loading && !value}
+          onRowClick={row => props.onOpenRelease(row.id)}
           emptyContent={
             <Typography variant="body2" style={{ padding: 16 }}>
               {isFiltered(filters) ? 'No release matches these filters.' : 'No release recorded yet.'}
