@@ -1,12 +1,13 @@
 import { useApi } from '@backstage/core-plugin-api';
 import { Typography } from '@material-ui/core';
-import { useMemo } from 'react';
+import { useCallback, useMemo } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { greenlightApiRef, Release } from '../../api';
 import { readReleaseCount, readReleases } from '../../hooks/deliveryReads';
 import { useDeliveryRefresh } from '../../hooks/useDeliveryRefresh';
 import { LoadError, useCatalogUsers, useFocusRing } from '../common';
 import { releaseColumns } from './columns';
+import { KnownUsersContext } from './knownUsers';
 import { ReleaseTable } from './ReleaseTable';
 import { CursorPager } from './CursorPager';
 import { localInputToIso, ReleaseFilters, ReleaseFilterValues } from './ReleaseFilters';
@@ -66,10 +67,11 @@ export function ReleaseHistory(props: {
         repository: props.repository,
         onOpen: props.onOpenRelease,
         focusRingClassName: focusRing.focusRing,
-        knownUsers,
       }),
-    [props.repository, props.onOpenRelease, focusRing.focusRing, knownUsers],
+    [props.repository, props.onOpenRelease, focusRing.focusRing],
   );
+  const { onOpenRelease } = props;
+  const openRow = useCallback((row: Release) => onOpenRelease(row.id), [onOpenRelease]);
 
   return (
     <>
@@ -82,18 +84,20 @@ export function ReleaseHistory(props: {
         <LoadError error={error} what="this entity's releases" />
       ) : (
         <div id={props.id} tabIndex={-1}>
+        <KnownUsersContext.Provider value={knownUsers}>
         <ReleaseTable
           title="Release history"
           columns={columns}
           rows={value?.items ?? NO_RELEASES}
           loading={loading && !value}
-          onRowClick={row => props.onOpenRelease(row.id)}
+          onRowClick={openRow}
           emptyContent={
             <Typography variant="body2" style={{ padding: 16 }}>
               {isFiltered(filters) ? 'No release matches these filters.' : 'No release recorded yet.'}
             </Typography>
           }
         />
+        </KnownUsersContext.Provider>
         </div>
       )}
       <CursorPager

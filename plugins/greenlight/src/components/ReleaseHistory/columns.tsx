@@ -6,16 +6,19 @@ import { formatDateTime, formatDuration, formatRelative, shortDigest } from '../
 import { ActorName, CommitLink, CopyValueButton, PromotionChip, ProvenanceBadge, StatusChip } from '../common';
 // A plain div per cell: the table has many cells, and Material UI's Box adds a style sheet for each.
 import { PlainBox as Box } from '../common/PlainBox';
+import { useKnownUsers } from './knownUsers';
 
 const noWrap = { whiteSpace: 'nowrap' as const };
+
+function KnownActorName(props: { actor: string }) {
+  return <ActorName actor={props.actor} knownUsers={useKnownUsers()} />;
+}
 
 export function releaseColumns(options: {
   repository?: string;
   onOpen: (id: string) => void;
   /** A class that draws a visible keyboard focus ring on the row's detail button. */
   focusRingClassName?: string;
-  /** The bare actor names the catalog knows as users (see `lib/actor.ts`). */
-  knownUsers?: ReadonlySet<string>;
 }): TableColumn<Release>[] {
   // Deployment ids are long single words: cut short with an ellipsis (the whole id stays in the
   // text, so in the accessible name, and shows on hover) rather than broken across lines.
@@ -128,7 +131,7 @@ export function releaseColumns(options: {
         if (!r.actor) return '—';
         return (
           <span style={noWrap}>
-            <ActorName actor={r.actor} knownUsers={options.knownUsers ?? new Set()} />
+            <KnownActorName actor={r.actor} />
           </span>
         );
       },
