@@ -38,6 +38,38 @@ const useStyles = makeStyles(theme => ({
 }));
 
 /**
+ * One release. Rendered again only when its release or the columns change, not when the table
+ * around it does (the total arriving, a loading flag); the "By" cells follow the catalog's
+ * users through context (see `knownUsers.ts`).
+ */
+const ReleaseRow = memo(function Row(props: {
+  release: Release;
+  columns: TableColumn<Release>[];
+  rowClassName: string;
+  cellClassName: string;
+  onRowClick: (release: Release) => void;
+}) {
+  const { release } = props;
+  return (
+    // The row opens the release for a pointer; keyboards use the row's detail button.
+    <tr
+      className={props.rowClassName}
+      onClick={() => props.onRowClick(release)}
+    >
+      {props.columns.map(column => (
+        <td
+          key={String(column.title)}
+          className={props.cellClassName}
+          style={column.cellStyle as React.CSSProperties | undefined}
+        >
+          {cellContent(column, release)}
+        </td>
+      ))}
+    </tr>
+  );
+});
+
+/**
  * Rows rendered in the table's first paint; the rest of the page follows in the next task.
  * About a screenful at 1280 × 800 below the environments strip.
  */
@@ -124,38 +156,6 @@ export function ReleaseTable(props: {
     </Paper>
   );
 }
-
-/**
- * One release. Rendered again only when its release or the columns change, not when the table
- * around it does (the total arriving, a loading flag); the "By" cells follow the catalog's
- * users through context (see `knownUsers.ts`).
- */
-const ReleaseRow = memo(function ReleaseRow(props: {
-  release: Release;
-  columns: TableColumn<Release>[];
-  rowClassName: string;
-  cellClassName: string;
-  onRowClick: (release: Release) => void;
-}) {
-  const { release } = props;
-  return (
-    // The row opens the release for a pointer; keyboards use the row's detail button.
-    <tr
-      className={props.rowClassName}
-      onClick={() => props.onRowClick(release)}
-    >
-      {props.columns.map(column => (
-        <td
-          key={String(column.title)}
-          className={props.cellClassName}
-          style={column.cellStyle as React.CSSProperties | undefined}
-        >
-          {cellContent(column, release)}
-        </td>
-      ))}
-    </tr>
-  );
-});
 
 function cellContent(
   column: TableColumn<Release>,
