@@ -16,6 +16,19 @@ export function leavesOutNewestEvents(
   );
 }
 
+/** Calls `retry` every `ms` for as long as `condition` holds (figures still being updated). */
+export function useAskAgainWhile(
+  condition: boolean,
+  retry: () => void,
+  ms = REFRESH_AGAIN_MS,
+) {
+  useEffect(() => {
+    if (!condition) return undefined;
+    const timer = setTimeout(retry, ms);
+    return () => clearTimeout(timer);
+  }, [condition, retry, ms]);
+}
+
 /**
  * DORA figures for `query` (memoise it), asked for again while they leave out the newest
  * events, until the rollups count them. A second ask keeps `value` until its answer replaces
@@ -28,10 +41,6 @@ export function useDora(query: DoraQuery, refreshAgainMs = REFRESH_AGAIN_MS) {
     [api, query],
   );
   const refreshing = leavesOutNewestEvents(value);
-  useEffect(() => {
-    if (!refreshing) return undefined;
-    const timer = setTimeout(retry, refreshAgainMs);
-    return () => clearTimeout(timer);
-  }, [refreshing, retry, refreshAgainMs]);
+  useAskAgainWhile(refreshing, retry, refreshAgainMs);
   return { value, loading: loading && !value, error, refreshing };
 }

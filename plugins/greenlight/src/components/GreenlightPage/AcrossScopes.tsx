@@ -8,6 +8,7 @@ import {
   Typography,
 } from '@material-ui/core';
 import type { ChecklistSummaryResponse, DoraResponse } from '../../api';
+import { leavesOutNewestEvents } from '../../hooks/useDora';
 import { DORA_METRICS, metricScale } from '../../lib/doraMetrics';
 import { LoadError } from '../common';
 import { MetricValue, TierChip } from '../Dora';
@@ -113,6 +114,16 @@ export function DoraAcrossScopes(props: {
                     {kind === 'group' ? 'team' : 'system'},{' '}
                     {dora.scope.entityRefs} services
                   </Typography>
+                  {leavesOutNewestEvents(dora) && (
+                    // The newest events are being rolled up; the page asks again until they are.
+                    <Typography
+                      variant="caption"
+                      display="block"
+                      color="textSecondary"
+                    >
+                      Figures being updated
+                    </Typography>
+                  )}
                 </TableCell>
                 {DORA_METRICS.map((m, column) => (
                   <TableCell key={m.key}>

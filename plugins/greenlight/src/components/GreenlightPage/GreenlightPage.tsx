@@ -5,6 +5,8 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import { Grid } from '@material-ui/core';
 import { useMemo } from 'react';
 import useAsync from 'react-use/esm/useAsync';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { leavesOutNewestEvents, useAskAgainWhile } from '../../hooks/useDora';
 import { greenlightApiRef } from '../../api';
 import { presetWindow, windowToRange } from '../../lib/doraWindow';
 import { DoraAcrossScopes, ReadinessAcrossTeams } from './AcrossScopes';
@@ -32,7 +34,10 @@ function useCatalogRefs(kind: 'Group' | 'System') {
 }
 
 /** Greenlight across the organisation: what is shipping, what is stopped, how teams are doing. */
-export function GreenlightOverview() {
+export function GreenlightOverview(props: {
+  /** How soon DORA figures that leave out the newest events are asked for again (default 30 s). */
+  doraRefreshAgainMs?: number;
+}) {
   const api = useApi(greenlightApiRef);
   const teams = useCatalogRefs('Group');
   const systems = useCatalogRefs('System');
@@ -50,7 +55,7 @@ export function GreenlightOverview() {
     );
     return summaries.filter(s => s.entityCount > 0);
   }, [api, teams.value]);
-  const dora = useAsync(async () => {
+  const dora = useAsyncRetry(async () => {
     const scopes = [
       ...(teams.value ?? []).map(ref => ({ ref, query: { groupRef: ref } })),
       ...(systems.value ?? []).map(ref => ({ ref, query: { systemRef: ref } })),
@@ -63,6 +68,13 @@ export function GreenlightOverview() {
     );
     return answers.filter(a => a.dora.scope.entityRefs > 0);
   }, [api, teams.value, systems.value, window]);
+  // As the entity card and the team review do: while a scope's figures leave out its newest
+  // events, ask again until the rollups count them; the figures on screen stay meanwhile.
+  useAskAgainWhile(
+    (dora.value ?? []).some(a => leavesOutNewestEvents(a.dora)),
+    dora.retry,
+    props.doraRefreshAgainMs,
+  );
 
   return (
     <Grid container spacing={3}>
