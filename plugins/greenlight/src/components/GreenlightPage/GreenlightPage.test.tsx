@@ -28,14 +28,20 @@ const figures = (refreshing: boolean): DoraResponse =>
   });
 
 describe('GreenlightOverview', () => {
-  it('asks for DORA again while a scope leaves out its newest events, and keeps the figures shown meanwhile', async () => {
-    const answers = [figures(true), figures(false)];
+  it('asks for DORA again while a scope leaves out its newest events, keeping the figures shown meanwhile, even when a re-ask fails', async () => {
+    // Still refreshing; then a re-ask that fails; then figures that count every event.
+    const answers: Array<DoraResponse | Error> = [
+      figures(true),
+      new Error('the backend restarted'),
+      figures(false),
+    ];
     let asked = 0;
-    const getDora = jest.fn(
-      async (): Promise<DoraResponse> =>
-        answers[Math.min(asked++, answers.length - 1)],
-    );
-    await renderForEntity(<GreenlightOverview doraRefreshAgainMs={50} />, {
+    const getDora = jest.fn(async (): Promise<DoraResponse> => {
+      const answer = answers[Math.min(asked++, answers.length - 1)];
+      if (answer instanceof Error) throw answer;
+      return answer;
+    });
+    await renderForEntity(<GreenlightOverview doraRefreshAgainMs={400} />, {
       api: {
         getDora,
         listActiveRollouts: async () => [],
@@ -58,15 +64,23 @@ describe('GreenlightOverview', () => {
     expect(
       within(row()).getByText('Figures being updated'),
     ).toBeInTheDocument();
+    expect(getDora).toHaveBeenCalledTimes(1);
+
+    // The failed re-ask leaves the figures shown, and the page asks again.
+    await waitFor(() => expect(getDora).toHaveBeenCalledTimes(2));
+    expect(
+      within(row()).getByText('Figures being updated'),
+    ).toBeInTheDocument();
+    expect(screen.queryByText(/backend restarted/)).not.toBeInTheDocument();
 
     await waitFor(() =>
       expect(
         within(row()).queryByText('Figures being updated'),
       ).not.toBeInTheDocument(),
     );
-    expect(getDora).toHaveBeenCalledTimes(2);
+    expect(getDora).toHaveBeenCalledTimes(3);
     // Once the figures count every event, nobody asks again.
-    await new Promise(resolve => setTimeout(resolve, 200));
-    expect(getDora).toHaveBeenCalledTimes(2);
+    await new Promise(resolve => setTimeout(resolve, 800));
+    expect(getDora).toHaveBeenCalledTimes(3);
   });
 });

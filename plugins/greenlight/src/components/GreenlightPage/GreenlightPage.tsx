@@ -3,7 +3,7 @@ import { useApi } from '@backstage/core-plugin-api';
 import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { Grid } from '@material-ui/core';
-import { useMemo } from 'react';
+import { useMemo, useRef } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { leavesOutNewestEvents, useAskAgainWhile } from '../../hooks/useDora';
@@ -70,8 +70,13 @@ export function GreenlightOverview(props: {
   }, [api, teams.value, systems.value, window]);
   // As the entity card and the team review do: while a scope's figures leave out its newest
   // events, ask again until the rollups count them; the figures on screen stay meanwhile.
+  // A failed re-ask leaves the figures already shown in place (and asks again later); only a
+  // first load that fails shows its error.
+  const shownDora = useRef(dora.value);
+  if (dora.value) shownDora.current = dora.value;
+  const doraValue = dora.value ?? shownDora.current;
   useAskAgainWhile(
-    (dora.value ?? []).some(a => leavesOutNewestEvents(a.dora)),
+    (doraValue ?? []).some(a => leavesOutNewestEvents(a.dora)),
     dora.retry,
     props.doraRefreshAgainMs,
   );
@@ -99,9 +104,11 @@ export function GreenlightOverview(props: {
       <Grid item xs={12}>
         <DoraAcrossScopes
           load={{
-            ...dora,
+            value: doraValue,
             loading: dora.loading || teams.loading || systems.loading,
-            error: dora.error ?? teams.error ?? systems.error,
+            error: doraValue
+              ? undefined
+              : dora.error ?? teams.error ?? systems.error,
           }}
         />
       </Grid>

@@ -1,6 +1,6 @@
 import { useApi } from '@backstage/core-plugin-api';
 import { Typography } from '@material-ui/core';
-import { useCallback, useMemo } from 'react';
+import { useCallback, useLayoutEffect, useMemo, useRef } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { greenlightApiRef, Release } from '../../api';
 import { readReleaseCount, readReleases } from '../../hooks/deliveryReads';
@@ -61,17 +61,23 @@ export function ReleaseHistory(props: {
   const focusRing = useFocusRing();
   const actors = useMemo(() => (value?.items ?? []).map(r => r.actor), [value]);
   const knownUsers = useCatalogUsers(actors);
+  // The opener changes whenever the page's URL does (a release opened, a filter set); read
+  // through a ref, it leaves the columns, and so every row, as they are.
+  const onOpenRelease = useRef(props.onOpenRelease);
+  useLayoutEffect(() => {
+    onOpenRelease.current = props.onOpenRelease;
+  });
+  const open = useCallback((id: string) => onOpenRelease.current(id), []);
   const columns = useMemo(
     () =>
       releaseColumns({
         repository: props.repository,
-        onOpen: props.onOpenRelease,
+        onOpen: open,
         focusRingClassName: focusRing.focusRing,
       }),
-    [props.repository, props.onOpenRelease, focusRing.focusRing],
+    [props.repository, open, focusRing.focusRing],
   );
-  const { onOpenRelease } = props;
-  const openRow = useCallback((row: Release) => onOpenRelease(row.id), [onOpenRelease]);
+  const openRow = useCallback((row: Release) => open(row.id), [open]);
 
   return (
     <>

@@ -1,14 +1,30 @@
-import { Progress, TableColumn } from '@backstage/core-components';
+import { Progress } from '@backstage/core-components';
 import { makeStyles, Paper, Typography } from '@material-ui/core';
 import {
+  CSSProperties,
   memo,
   ReactNode,
   startTransition,
   useEffect,
-  useId,
   useState,
 } from 'react';
 import { Release } from '../../api';
+
+/** A column of the release table: a header and what each release shows under it. */
+export type ReleaseColumn = {
+  title: string;
+  render: (release: Release) => ReactNode;
+  cellStyle?: CSSProperties;
+};
+
+// The plugin supports React 16 and 17 too, which have no transitions: there the rest of the
+// page is a plain update (still after the first rows' frame).
+const inTransition = (update: () => void) =>
+  typeof startTransition === 'function' ? startTransition(update) : update();
+// An id per table for its title (React 16 and 17 have no useId).
+let tables = 0;
+const useTitleId = () =>
+  useState(() => `greenlight-release-table-${++tables}`)[0];
 
 const useStyles = makeStyles(theme => ({
   title: { padding: theme.spacing(2, 2, 1) },
@@ -44,7 +60,7 @@ const useStyles = makeStyles(theme => ({
  */
 const ReleaseRow = memo(function Row(props: {
   release: Release;
-  columns: TableColumn<Release>[];
+  columns: ReleaseColumn[];
   rowClassName: string;
   cellClassName: string;
   onRowClick: (release: Release) => void;
@@ -58,11 +74,11 @@ const ReleaseRow = memo(function Row(props: {
     >
       {props.columns.map(column => (
         <td
-          key={String(column.title)}
+          key={column.title}
           className={props.cellClassName}
-          style={column.cellStyle as React.CSSProperties | undefined}
+          style={column.cellStyle}
         >
-          {cellContent(column, release)}
+          {column.render(release)}
         </td>
       ))}
     </tr>
@@ -83,32 +99,34 @@ export const FIRST_PAINT_ROWS = 10;
  */
 export function ReleaseTable(props: {
   title: string;
-  columns: TableColumn<Release>[];
+  columns: ReleaseColumn[];
   rows: Release[];
   loading: boolean;
   emptyContent: ReactNode;
   onRowClick: (release: Release) => void;
 }) {
   const classes = useStyles();
-  const titleId = useId();
-  // The first rows with data are painted before the rest of the page is rendered: the rows
-  // below them are off screen then, and rendering them too would delay the first ones. Later
-  // pages and refreshes render whole. Rows already shown keep their elements (and focus).
+  const titleId = useTitleId();
+  // The first page with data paints its first rows before the rest of it: the rows below them
+  // are off screen then, and rendering them too would delay the first ones. After that first
+  // page every page and refresh renders whole. Rows already shown keep their elements (and
+  // focus) when the rest arrive.
   const [rowLimit, setRowLimit] = useState(FIRST_PAINT_ROWS);
-  const limited = rowLimit < props.rows.length;
+  const firstPageShown = rowLimit !== Infinity && props.rows.length > 0;
   useEffect(() => {
-    if (!limited) return undefined;
+    if (!firstPageShown) return undefined;
     // After the frame that paints the first rows, as an interruptible update.
     let timer: ReturnType<typeof setTimeout> | undefined;
     const frame = requestAnimationFrame(() => {
-      timer = setTimeout(() => startTransition(() => setRowLimit(Infinity)));
+      timer = setTimeout(() => inTransition(() => setRowLimit(Infinity)));
     });
     return () => {
       cancelAnimationFrame(frame);
       clearTimeout(timer);
     };
-  }, [limited]);
-  const rows = limited ? props.rows.slice(0, rowLimit) : props.rows;
+  }, [firstPageShown]);
+  const rows =
+    rowLimit < props.rows.length ? props.rows.slice(0, rowLimit) : props.rows;
   return (
     <Paper>
       <Typography
@@ -124,11 +142,7 @@ export function ReleaseTable(props: {
         <thead>
           <tr>
             {props.columns.map(column => (
-              <th
-                key={String(column.title)}
-                scope="col"
-                className={classes.header}
-              >
+              <th key={column.title} scope="col" className={classes.header}>
                 {column.title}
               </th>
             ))}
@@ -155,14 +169,4 @@ export function ReleaseTable(props: {
       </table>
     </Paper>
   );
-}
-
-function cellContent(
-  column: TableColumn<Release>,
-  release: Release,
-): ReactNode {
-  if (column.render) return column.render(release, 'row');
-  if (typeof column.field === 'string')
-    return String((release as Record<string, unknown>)[column.field] ?? '');
-  return null;
 }

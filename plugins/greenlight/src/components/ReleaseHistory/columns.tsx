@@ -1,12 +1,11 @@
-import { TableColumn } from '@backstage/core-components';
 import { IconButton, Link as MuiLink, Tooltip, Typography } from '@material-ui/core';
 import OpenInNewIcon from '@material-ui/icons/OpenInBrowser';
-import { Release } from '../../api';
 import { formatDateTime, formatDuration, formatRelative, shortDigest } from '../../lib/format';
 import { ActorName, CommitLink, CopyValueButton, PromotionChip, ProvenanceBadge, StatusChip } from '../common';
 // A plain div per cell: the table has many cells, and Material UI's Box adds a style sheet for each.
 import { PlainBox as Box } from '../common/PlainBox';
 import { useKnownUsers } from './knownUsers';
+import type { ReleaseColumn } from './ReleaseTable';
 
 const noWrap = { whiteSpace: 'nowrap' as const };
 
@@ -19,7 +18,7 @@ export function releaseColumns(options: {
   onOpen: (id: string) => void;
   /** A class that draws a visible keyboard focus ring on the row's detail button. */
   focusRingClassName?: string;
-}): TableColumn<Release>[] {
+}): ReleaseColumn[] {
   // Deployment ids are long single words: cut short with an ellipsis (the whole id stays in the
   // text, so in the accessible name, and shows on hover) rather than broken across lines.
   const openLink = (id: string) => (
@@ -37,7 +36,7 @@ export function releaseColumns(options: {
       </MuiLink>
     </Tooltip>
   );
-  const columns: TableColumn<Release>[] = [
+  const columns: ReleaseColumn[] = [
     {
       title: 'When',
       // Relative, never broken mid-word; the exact time is on hover.
@@ -59,7 +58,7 @@ export function releaseColumns(options: {
         );
       },
     },
-    { title: 'Environment', field: 'environment' },
+    { title: 'Environment', render: r => r.environment },
     {
       title: 'Version',
       // The detail button sits by the version rather than in a column of its own, so the table
@@ -137,7 +136,7 @@ export function releaseColumns(options: {
       },
     },
   ];
-  // Words wrap whole or not at all: the table's own styles would break them anywhere.
+  // Words wrap whole or not at all, never broken mid-word in a narrow cell.
   return columns.map(column => ({
     ...column,
     cellStyle: { wordBreak: 'normal', overflowWrap: 'normal' },
