@@ -8,6 +8,7 @@ import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { leavesOutNewestEvents, useAskAgainWhile } from '../../hooks/useDora';
 import { greenlightApiRef } from '../../api';
+import type { DoraResponse } from '../../api';
 import { presetWindow, windowToRange } from '../../lib/doraWindow';
 import { DoraAcrossScopes, ReadinessAcrossTeams } from './AcrossScopes';
 import { EmergencyStopCard } from './EmergencyStopCard';
@@ -55,16 +56,24 @@ export function GreenlightOverview(props: {
     );
     return summaries.filter(s => s.entityCount > 0);
   }, [api, teams.value]);
+  // Each scope's last answer: asking again fetches only the scopes whose figures were still
+  // being updated, and keeps the others' answers.
+  const lastAnswers = useRef(new Map<string, DoraResponse>());
   const dora = useAsyncRetry(async () => {
     const scopes = [
       ...(teams.value ?? []).map(ref => ({ ref, query: { groupRef: ref } })),
       ...(systems.value ?? []).map(ref => ({ ref, query: { systemRef: ref } })),
     ];
     const answers = await Promise.all(
-      scopes.map(async s => ({
-        ref: s.ref,
-        dora: await api.getDora({ ...s.query, ...window, bucket: 'week' }),
-      })),
+      scopes.map(async s => {
+        const last = lastAnswers.current.get(s.ref);
+        const answer =
+          last && !leavesOutNewestEvents(last)
+            ? last
+            : await api.getDora({ ...s.query, ...window, bucket: 'week' });
+        lastAnswers.current.set(s.ref, answer);
+        return { ref: s.ref, dora: answer };
+      }),
     );
     return answers.filter(a => a.dora.scope.entityRefs > 0);
   }, [api, teams.value, systems.value, window]);
