@@ -20,6 +20,7 @@ import { reapplyRollbackRule, scopesOfDeployments } from './rollbackProjection';
 import { isPostgres, lockForWrite, takesWriteLocks, tryLockForWrite } from './subjectLocks';
 import { applyPeoplesAttributions } from '../incidents/applyAttributions';
 import { BatchFolds } from './LedgerStore';
+import { insertRows } from './bulkInsert';
 
 const CHUNK = 200;
 
@@ -29,28 +30,8 @@ function chunks<T>(items: T[], size = CHUNK): T[][] {
   return out;
 }
 
-/**
- * Bind parameters per statement: below SQLite's 32,766 and PostgreSQL's 65,535, so a batch's
- * rows of a table are written in one statement rather than one per 200 rows.
- */
-const PARAMETERS_PER_STATEMENT = 30_000;
-/** SQLite's limit on the terms of a compound SELECT, which is how knex inserts several rows there. */
-const SQLITE_ROWS_PER_INSERT = 500;
-
-/** Rows of `columns` columns that one multi-row INSERT can carry on this database. */
-function rowsPerInsert(tx: Knex.Transaction, columns: number) {
-  const byParameters = Math.max(1, Math.floor(PARAMETERS_PER_STATEMENT / Math.max(1, columns)));
-  return isPostgres(tx) ? byParameters : Math.min(byParameters, SQLITE_ROWS_PER_INSERT);
-}
-
-async function upsert(tx: Knex.Transaction, table: string, key: string | string[], rows: any[]) {
-  const columns = new Set(rows.flatMap(r => Object.keys(r))).size;
-  for (const part of chunks(rows, rowsPerInsert(tx, columns))) {
-    await tx(table)
-      .insert(part)
-      .onConflict(typeof key === 'string' ? [key] : key)
-      .merge();
-  }
+async function upsert(tx: Knex.Transaction, table: string, key: string | string[], rows: object[]) {
+  await insertRows(tx, table, rows, { key: typeof key === 'string' ? [key] : key, action: 'merge' });
 }
 
 /** Ids left out of one read by id; with 500 subjects, far below every bind-parameter limit. */
@@ -342,6 +323,26 @@ async function replaceDeploymentCommits(
   deploymentIds: string[],
   wanted: Array<{ deployment_id: string; commit_sha: string }>,
 ) {
+  if (isPostgres(tx)) {
+    // One statement: the stale pairs go, the missing ones come, the others stay untouched.
+    await tx.raw(
+      `with wanted as (
+         select * from json_populate_recordset(null::deployment_commits, ?::json)
+       ), gone as (
+         delete from deployment_commits dc
+          where dc.deployment_id = any(?::text[])
+            and not exists (
+              select 1 from wanted w
+               where w.deployment_id = dc.deployment_id and w.commit_sha = dc.commit_sha
+            )
+       )
+       insert into deployment_commits (deployment_id, commit_sha)
+       select deployment_id, commit_sha from wanted
+       on conflict (deployment_id, commit_sha) do nothing`,
+      [JSON.stringify(wanted), deploymentIds],
+    );
+    return;
+  }
   const pair = (r: { deployment_id: string; commit_sha: string }) => `${r.deployment_id}\u0000${r.commit_sha}`;
   const missing = new Map(wanted.map(r => [pair(r), r]));
   const stale: string[][] = [];
@@ -353,9 +354,10 @@ async function replaceDeploymentCommits(
   for (const gone of chunks(stale)) {
     await tx('deployment_commits').whereIn(['deployment_id', 'commit_sha'], gone).delete();
   }
-  for (const part of chunks([...missing.values()], rowsPerInsert(tx, 2))) {
-    await tx('deployment_commits').insert(part).onConflict(['deployment_id', 'commit_sha']).ignore();
-  }
+  await insertRows(tx, 'deployment_commits', [...missing.values()], {
+    key: ['deployment_id', 'commit_sha'],
+    action: 'ignore',
+  });
 }
 
 /**
@@ -367,6 +369,42 @@ export async function refreshEnvironmentCommits(tx: Knex.Transaction, shas: stri
   const unique = [...new Set(shas)];
   // Two batches deploying the same commit would otherwise each see only its own deployment.
   await lockForWrite(tx, 'commit', unique);
+  if (unique.length === 0) return;
+  if (isPostgres(tx)) {
+    // The same rule in one statement: the earliest successful deployment of each commit in
+    // each entity's environment (ties broken by id, in code point order as below), written
+    // only where it changed, and the rows of commits no longer deployed there removed.
+    await tx.raw(
+      `with wanted as (
+         select distinct on (d.entity_ref, d.environment, dc.commit_sha)
+                d.entity_ref, d.environment, dc.commit_sha,
+                d.id as first_deployment_id, d.sort_time as first_time
+           from deployment_commits dc
+           join deployments d on d.id = dc.deployment_id
+          where dc.commit_sha = any(?::text[])
+            and d.entity_ref is not null
+            and d.status = 'succeeded'
+          order by d.entity_ref, d.environment, dc.commit_sha, d.sort_time, d.id collate "C"
+       ), gone as (
+         delete from environment_commits ec
+          where ec.commit_sha = any(?::text[])
+            and not exists (
+              select 1 from wanted w
+               where w.entity_ref = ec.entity_ref
+                 and w.environment = ec.environment
+                 and w.commit_sha = ec.commit_sha
+            )
+       )
+       insert into environment_commits (entity_ref, environment, commit_sha, first_deployment_id, first_time)
+       select entity_ref, environment, commit_sha, first_deployment_id, first_time from wanted
+       on conflict (entity_ref, environment, commit_sha) do update
+          set first_deployment_id = excluded.first_deployment_id, first_time = excluded.first_time
+        where (environment_commits.first_deployment_id, environment_commits.first_time)
+              is distinct from (excluded.first_deployment_id, excluded.first_time)`,
+      [unique, unique],
+    );
+    return;
+  }
   for (const part of chunks(unique, 500)) {
     const rows = await tx('deployment_commits as dc')
       .join('deployments as d', 'd.id', 'dc.deployment_id')

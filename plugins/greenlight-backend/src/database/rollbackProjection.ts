@@ -173,32 +173,34 @@ export async function reapplyRollbackRule(
         part.map(s => [s.entityRef, s.environment]),
       );
     // Without a rollback, nor a row the rule changed before, the rule has nothing to do in a
-    // scope: every row already is as reported. Most scopes are like that.
-    const active: Array<{ entity_ref: string; environment: string }> =
-      await inScopes(
-        tx('deployments').distinct('entity_ref', 'environment'),
-      ).where(q =>
-        q
-          .where('intent', 'rollback')
-          .orWhereNotNull('rule_overrides')
-          .orWhereNotNull('restored_from'),
-      );
-    if (active.length === 0) continue;
-    const rows = await tx('deployments')
-      .select(
-        'id',
-        'entity_ref',
-        'environment',
-        'intent',
-        'started_at',
-        'sort_time',
-        'restored_from',
-        'rule_overrides',
-        ...Object.keys(RULE_FIELDS),
+    // scope: every row already is as reported. Most scopes are like that; only the rows of
+    // the others are read, in the same statement that finds them.
+    const active = inScopes(
+      tx('deployments').distinct('entity_ref', 'environment'),
+    ).where(q =>
+      q
+        .where('intent', 'rollback')
+        .orWhereNotNull('rule_overrides')
+        .orWhereNotNull('restored_from'),
+    );
+    const rows = await tx('deployments as d')
+      .join(active.as('a'), join =>
+        join
+          .on('a.entity_ref', 'd.entity_ref')
+          .andOn('a.environment', 'd.environment'),
       )
-      .whereIn(
-        ['entity_ref', 'environment'],
-        active.map(s => [s.entity_ref, s.environment]),
+      .select(
+        ...[
+          'id',
+          'entity_ref',
+          'environment',
+          'intent',
+          'started_at',
+          'sort_time',
+          'restored_from',
+          'rule_overrides',
+          ...Object.keys(RULE_FIELDS),
+        ].map(c => `d.${c}`),
       );
     const byScope = new Map<string, any[]>();
     for (const row of rows) {

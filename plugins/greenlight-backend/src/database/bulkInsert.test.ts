@@ -1,0 +1,126 @@
+import { createTestDatabases } from '@greenlight/test-utils';
+import { insertRows } from './bulkInsert';
+import { applyMigrations } from './migrations';
+
+/** Text a hand-written array or JSON encoding could get wrong, stored as given. */
+const AWKWARD = [
+  'plain',
+  'with "quotes", a \\ backslash and a {brace}',
+  'NULL',
+  '',
+  'line\nbreak\ttab',
+  'ünïcödé ✓ 🚀',
+  '{"json": ["as", "text"]}',
+  '?',
+];
+
+describe('insertRows', () => {
+  const databases = createTestDatabases();
+
+  it.each(databases.eachSupportedId())(
+    'on %p, stores every value as given, merges or keeps rows already stored, and returns the rows it wrote',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await applyMigrations(knex);
+
+      const commit = (n: number, title: string | null) => ({
+        sha: `sha-${n}`,
+        repository: 'github.com/acme/shop',
+        authored_at: null,
+        committed_at: 1_700_000_000_000 + n,
+        merged_at: n % 2 ? 1_800_000_000_000 : null,
+        author: 'ana',
+        pr_number: n,
+        title,
+      });
+      const first = AWKWARD.map((title, n) => commit(n, title));
+      const written = await knex.transaction(tx =>
+        insertRows(
+          tx,
+          'commits',
+          first,
+          { key: ['sha', 'repository'], action: 'merge' },
+          'sha',
+        ),
+      );
+      expect(written.map(r => r.sha).sort()).toEqual(
+        first.map(c => c.sha).sort(),
+      );
+
+      const read = async () =>
+        (await knex('commits').orderBy('pr_number')).map(r => ({
+          ...r,
+          authored_at: r.authored_at === null ? null : Number(r.authored_at),
+          committed_at: Number(r.committed_at),
+          merged_at: r.merged_at === null ? null : Number(r.merged_at),
+        }));
+      expect(await read()).toEqual(first);
+
+      // Merge: a stored row takes the new values, a new row is added.
+      const second = [commit(1, 'changed'), commit(AWKWARD.length, null)];
+      await knex.transaction(tx =>
+        insertRows(tx, 'commits', second, {
+          key: ['sha', 'repository'],
+          action: 'merge',
+        }),
+      );
+      const merged = await read();
+      expect(merged).toHaveLength(AWKWARD.length + 1);
+      expect(merged[1].title).toBe('changed');
+      expect(merged[AWKWARD.length].title).toBeNull();
+
+      // Ignore: a stored row stays as it is, and only the new rows are returned.
+      const third = [
+        commit(2, 'not taken'),
+        commit(AWKWARD.length + 1, 'taken'),
+      ];
+      const inserted = await knex.transaction(tx =>
+        insertRows(
+          tx,
+          'commits',
+          third,
+          { key: ['sha', 'repository'], action: 'ignore' },
+          'sha',
+        ),
+      );
+      expect(inserted.map(r => r.sha)).toEqual([`sha-${AWKWARD.length + 1}`]);
+      const kept = await read();
+      expect(kept[2].title).toBe(AWKWARD[2]);
+      expect(kept[AWKWARD.length + 1].title).toBe('taken');
+
+      // No rows, no statement.
+      await expect(
+        knex.transaction(tx =>
+          insertRows(tx, 'commits', [], {
+            key: ['sha', 'repository'],
+            action: 'merge',
+          }),
+        ),
+      ).resolves.toEqual([]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'on %p, writes more rows than one SQLite statement may carry',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await applyMigrations(knex);
+      const rows = Array.from({ length: 1_234 }, (_, i) => ({
+        deployment_id: `d-${i % 300}`,
+        commit_sha: `c-${i}`,
+      }));
+      const written = await knex.transaction(tx =>
+        insertRows(
+          tx,
+          'deployment_commits',
+          rows,
+          { key: ['deployment_id', 'commit_sha'], action: 'ignore' },
+          'commit_sha',
+        ),
+      );
+      expect(written).toHaveLength(rows.length);
+      const [{ n }] = await knex('deployment_commits').count({ n: '*' });
+      expect(Number(n)).toBe(rows.length);
+    },
+  );
+});

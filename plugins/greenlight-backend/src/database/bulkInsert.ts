@@ -1,0 +1,77 @@
+import { Knex } from 'knex';
+import { isPostgres } from './subjectLocks';
+
+/** What a row whose key is already stored does: take the new values, or stay as it is. */
+export type OnConflict = { key: string[]; action: 'merge' | 'ignore' };
+
+/**
+ * Bind parameters per statement on SQLite: below its limit of 32,766, and rows per statement
+ * below 500, the limit on the terms of the compound SELECT that a multi-row INSERT is there.
+ */
+const SQLITE_PARAMETERS = 30_000;
+const SQLITE_ROWS = 500;
+
+const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
+
+/**
+ * Inserts many rows of one table, with `ON CONFLICT` handling, and returns the `returning`
+ * column of the rows it inserted (or updated, for `merge`).
+ *
+ * On PostgreSQL every row travels in one JSON parameter that `json_populate_recordset` turns
+ * into rows of the table's own type, so one statement of constant text carries any number of
+ * rows. A multi-row `VALUES` list instead has one bind parameter per cell: a batch of 500
+ * events is 5,000 of them, which the query builder numbers and the driver serialises one by
+ * one and PostgreSQL parses and plans one by one — most of the backend's own time per batch
+ * in `docs/benchmarks.md`. Rows keep their order (`WITH ORDINALITY`), which keeps writers that
+ * share keys waiting for each other in the same order. A column a row leaves out is NULL, as
+ * no ledger column has a default.
+ *
+ * SQLite takes the rows as a multi-row `VALUES` list, in statements within its limits.
+ */
+export async function insertRows<R extends object>(
+  tx: Knex.Transaction,
+  table: string,
+  rows: R[],
+  onConflict: OnConflict,
+  returning?: string,
+): Promise<Array<Record<string, unknown>>> {
+  if (rows.length === 0) return [];
+  const columns = [...new Set(rows.flatMap(r => Object.keys(r)))];
+  const others = columns.filter(c => !onConflict.key.includes(c));
+  const action =
+    onConflict.action === 'ignore' || others.length === 0 ? 'ignore' : 'merge';
+  if (isPostgres(tx)) {
+    const list = columns.map(quote).join(', ');
+    const conflict =
+      action === 'ignore'
+        ? 'do nothing'
+        : `do update set ${others
+            .map(c => `${quote(c)} = excluded.${quote(c)}`)
+            .join(', ')}`;
+    const { rows: returned } = await tx.raw(
+      `insert into ${quote(table)} (${list})
+       select ${list} from json_populate_recordset(null::${quote(
+        table,
+      )}, ?::json) with ordinality
+        order by ordinality
+       on conflict (${onConflict.key.map(quote).join(', ')}) ${conflict}
+       ${returning ? `returning ${quote(returning)}` : ''}`,
+      [JSON.stringify(rows)],
+    );
+    return returned;
+  }
+  const perStatement = Math.min(
+    SQLITE_ROWS,
+    Math.max(1, Math.floor(SQLITE_PARAMETERS / columns.length)),
+  );
+  const returned: Array<Record<string, unknown>> = [];
+  for (let i = 0; i < rows.length; i += perStatement) {
+    const insert = tx(table)
+      .insert(rows.slice(i, i + perStatement))
+      .onConflict(onConflict.key);
+    const query = action === 'ignore' ? insert.ignore() : insert.merge();
+    if (returning) returned.push(...(await query.returning(returning)));
+    else await query;
+  }
+  return returned;
+}
