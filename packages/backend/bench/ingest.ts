@@ -128,7 +128,7 @@ async function main() {
       `| ${r.db} | ${r.events} | ${r.eventsPerSecond} | ${r.floor.eventsPerSecond} | ${share.toFixed(0)} % | ${r.batchP50.toFixed(1)} | ${r.batchP95.toFixed(1)} | ${r.pageP50.toFixed(1)} | ${r.pageP95.toFixed(1)} | ${r.floor.page.p95.toFixed(2)} | ${multiple.toFixed(1)} |`,
     );
   }
-  console.log(`\nThe floors are measured in the same run on the same database: **bare insert** is a multi-row INSERT of the same events in the same batches of ${BATCH} into a table shaped like \`events\` (no validation, entity lookup, projection, listeners or HTTP); **bare keyset page** is the keyset query of the same pages on \`deployments\` alone (no joins, new-commit counts, enrichers, authorisation or HTTP).`);
+  console.log(`\nThe floors are measured in the same run on the same database: **bare insert** is a multi-row INSERT of the same events in the same batches of ${BATCH} into a table shaped like \`events\` (on PostgreSQL the faster of a \`VALUES\` list and one JSON parameter per batch; no validation, entity lookup, projection, listeners or HTTP); **bare keyset page** is the keyset query of the same pages on \`deployments\` alone (no joins, new-commit counts, enrichers, authorisation or HTTP).`);
   process.exit(0);
 }
 

@@ -1,5 +1,5 @@
 import { createTestDatabases } from '@greenlight/test-utils';
-import { insertRows } from './bulkInsert';
+import { insertRows, insertRowsTogether } from './bulkInsert';
 import { applyMigrations } from './migrations';
 
 /** Text a hand-written array or JSON encoding could get wrong, stored as given. */
@@ -121,6 +121,59 @@ describe('insertRows', () => {
       expect(written).toHaveLength(rows.length);
       const [{ n }] = await knex('deployment_commits').count({ n: '*' });
       expect(Number(n)).toBe(rows.length);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'on %p, writes the rows of several tables together, each with its own conflict rule',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await applyMigrations(knex);
+      await knex('builds').insert({ id: 'b-1', status: 'started' });
+      await knex('deployment_commits').insert({
+        deployment_id: 'd-1',
+        commit_sha: 'c-1',
+      });
+      await knex.transaction(tx =>
+        insertRowsTogether(tx, [
+          {
+            table: 'builds',
+            rows: [
+              { id: 'b-1', status: 'succeeded', url: 'https://ci.example/1' },
+              { id: 'b-2', status: 'failed', url: null },
+            ],
+            onConflict: { key: ['id'], action: 'merge' },
+          },
+          {
+            table: 'artifacts',
+            rows: [],
+            onConflict: { key: ['digest'], action: 'merge' },
+          },
+          {
+            table: 'deployment_commits',
+            rows: [
+              { deployment_id: 'd-1', commit_sha: 'c-1' },
+              { deployment_id: 'd-1', commit_sha: 'c-2' },
+            ],
+            onConflict: {
+              key: ['deployment_id', 'commit_sha'],
+              action: 'ignore',
+            },
+          },
+        ]),
+      );
+      expect(
+        await knex('builds').select('id', 'status', 'url').orderBy('id'),
+      ).toEqual([
+        { id: 'b-1', status: 'succeeded', url: 'https://ci.example/1' },
+        { id: 'b-2', status: 'failed', url: null },
+      ]);
+      expect(
+        await knex('deployment_commits')
+          .select('commit_sha')
+          .orderBy('commit_sha'),
+      ).toEqual([{ commit_sha: 'c-1' }, { commit_sha: 'c-2' }]);
+      expect(await knex('artifacts')).toEqual([]);
     },
   );
 });

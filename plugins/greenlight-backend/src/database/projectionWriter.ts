@@ -20,7 +20,7 @@ import { reapplyRollbackRule, scopesOfDeployments } from './rollbackProjection';
 import { isPostgres, lockForWrite, takesWriteLocks, tryLockForWrite } from './subjectLocks';
 import { applyPeoplesAttributions } from '../incidents/applyAttributions';
 import { BatchFolds } from './LedgerStore';
-import { insertRows } from './bulkInsert';
+import { insertRows, insertRowsTogether } from './bulkInsert';
 
 const CHUNK = 200;
 
@@ -301,16 +301,19 @@ export async function reproject(
   for (const part of chunks(incidents.map(i => i.id), 500)) {
     await tx('incident_entities').whereIn('incident_id', part).delete();
   }
-  await upsert(tx, 'incident_entities', ['incident_id', 'entity_ref'], incidentEntities);
-  await upsert(tx, 'builds', 'id', builds);
-  await upsert(tx, 'artifacts', 'digest', artifacts);
-  await upsert(tx, 'test_runs', 'id', testRuns);
-  await upsert(
-    tx,
-    'commits',
-    ['sha', 'repository'],
-    [...commits.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, row]) => row),
-  );
+  // Tables no other row of this write depends on: one statement on PostgreSQL.
+  const merge = (...key: string[]) => ({ key, action: 'merge' as const });
+  await insertRowsTogether(tx, [
+    { table: 'incident_entities', rows: incidentEntities, onConflict: merge('incident_id', 'entity_ref') },
+    { table: 'builds', rows: builds, onConflict: merge('id') },
+    { table: 'artifacts', rows: artifacts, onConflict: merge('digest') },
+    { table: 'test_runs', rows: testRuns, onConflict: merge('id') },
+    {
+      table: 'commits',
+      rows: [...commits.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, row]) => row),
+      onConflict: merge('sha', 'repository'),
+    },
+  ]);
   return folds;
 }
 
