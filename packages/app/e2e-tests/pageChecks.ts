@@ -61,6 +61,23 @@ export async function seriousA11yViolations(
 ): Promise<string> {
   if (!(await page.evaluate(() => 'axe' in window)))
     await page.addScriptTag({ content: AXE_SOURCE });
+  // A dialog still fading in is partly transparent: axe would blend its text with the page
+  // behind it and report a contrast the finished dialog does not have. Finite transitions
+  // and animations are let finish first (spinners run for ever and are left alone).
+  await page
+    .waitForFunction(
+      () =>
+        document
+          .getAnimations()
+          .every(
+            a =>
+              a.playState !== 'running' ||
+              a.effect?.getComputedTiming().endTime === Infinity,
+          ),
+      undefined,
+      { timeout: 5_000 },
+    )
+    .catch(() => undefined);
   const violations: AxeViolation[] = await page.evaluate(async () => {
     const axe = (window as any).axe;
     const result = await axe.run(document, { resultTypes: ['violations'] });
