@@ -16,7 +16,7 @@ import {
   placedDeployment,
   placementOf,
 } from './crossSubjectLinks';
-import { reapplyRollbackRule, scopesOfDeployments } from './rollbackProjection';
+import { positionOf, reapplyRollbackRule, scopesOf, storedPositions } from './rollbackProjection';
 import { isPostgres, lockForWrite, takesWriteLocks, tryLockForWrite } from './subjectLocks';
 import { applyPeoplesAttributions } from '../incidents/applyAttributions';
 import { BatchFolds } from './LedgerStore';
@@ -278,19 +278,15 @@ export async function reproject(
     if (sha) deploymentCommits.push({ deployment_id: d.id, commit_sha: sha });
   }
   const refolded = new Set(deployments.map(d => d.id));
+  // Where these deployments were (a deployment that moved leaves a rollback behind there)
+  // and where they are now: the rule's scopes they touch, and their places in them.
+  const changes = [...(await storedPositions(tx, [...refolded])), ...deployments.map(positionOf)];
   // The rollback rule reads and completes every deployment of an entity's environment, so
-  // writers of one environment are serialised too: the scopes these deployments were in
-  // (a deployment that moved leaves a rollback behind there) and the ones they are in now.
-  const scopes = [
-    ...(await scopesOfDeployments(tx, [...refolded])),
-    ...deployments.flatMap(d =>
-      d.entity_ref ? [{ entityRef: d.entity_ref, environment: d.environment }] : [],
-    ),
-  ];
-  await lockForWrite(tx, 'scope', scopes.map(s => `${s.entityRef}\u0000${s.environment}`));
+  // writers of one environment are serialised too.
+  await lockForWrite(tx, 'scope', scopesOf(changes).map(s => `${s.entityRef}\u0000${s.environment}`));
   await upsert(tx, 'deployments', 'id', deployments);
   await replaceDeploymentCommits(tx, deployments.map(d => d.id), deploymentCommits);
-  const ruleCommits = await reapplyRollbackRule(tx, scopes, refolded);
+  const ruleCommits = await reapplyRollbackRule(tx, changes, refolded);
   // One sorted acquisition of commit locks per write, so two writers cannot deadlock.
   await refreshEnvironmentCommits(tx, [...deploymentCommits.map(c => c.commit_sha), ...ruleCommits]);
   for (const { row, entityRefs, placement } of placements) {

@@ -22,22 +22,70 @@ type RuleColumn = keyof typeof RULE_FIELDS;
 const scopeKey = (s: DeploymentScope) =>
   JSON.stringify([s.entityRef, s.environment]);
 
-/** The entity-environment scopes the given deployments are in now (unmapped ones have none). */
-export async function scopesOfDeployments(
+/**
+ * Where a deployment is in its environment's history, as far as the rollback rule is
+ * concerned: its scope, its start (the rule's order) and whether it is a rollback.
+ */
+export type DeploymentPosition = {
+  id: string;
+  entityRef: string | null;
+  environment: string;
+  intent: string;
+  /** When it started, else its ledger time: the rule orders deployments by this. */
+  start: number;
+};
+
+/** The columns a position is read from. */
+const POSITION_COLUMNS = [
+  'id',
+  'entity_ref',
+  'environment',
+  'intent',
+  'started_at',
+  'sort_time',
+];
+
+export function positionOf(row: {
+  id: string;
+  entity_ref: string | null;
+  environment: string;
+  intent: string;
+  started_at: number | string | null;
+  sort_time: number | string;
+}): DeploymentPosition {
+  return {
+    id: row.id,
+    entityRef: row.entity_ref,
+    environment: row.environment,
+    intent: row.intent,
+    start: Number(row.started_at ?? row.sort_time),
+  };
+}
+
+/** The positions the given deployments hold in the ledger now (unmapped ones have none). */
+export async function storedPositions(
   tx: Knex | Knex.Transaction,
   ids: string[],
-): Promise<DeploymentScope[]> {
-  const scopes = new Map<string, DeploymentScope>();
+): Promise<DeploymentPosition[]> {
   const unique = [...new Set(ids)];
+  const positions: DeploymentPosition[] = [];
   for (let i = 0; i < unique.length; i += 500) {
     const rows = await tx('deployments')
-      .distinct('entity_ref', 'environment')
+      .select(...POSITION_COLUMNS)
       .whereIn('id', unique.slice(i, i + 500))
       .whereNotNull('entity_ref');
-    for (const r of rows) {
-      const scope = { entityRef: r.entity_ref, environment: r.environment };
-      scopes.set(scopeKey(scope), scope);
-    }
+    positions.push(...rows.map(positionOf));
+  }
+  return positions;
+}
+
+/** The distinct scopes of the positions that have one. */
+export function scopesOf(positions: DeploymentPosition[]): DeploymentScope[] {
+  const scopes = new Map<string, DeploymentScope>();
+  for (const p of positions) {
+    if (!p.entityRef) continue;
+    const scope = { entityRef: p.entityRef, environment: p.environment };
+    scopes.set(scopeKey(scope), scope);
   }
   return [...scopes.values()];
 }
@@ -151,15 +199,15 @@ async function writeUpdates(tx: Knex.Transaction, updates: RowUpdate[]) {
 }
 
 /**
- * Re-applies the rollback rule to every deployment of the scopes, after their rows were
- * refolded from events. Returns the commits of deployments whose status the rule changed,
- * whose first arrival in their environment must be recomputed.
+ * The rows the rule would write in the given scopes, read whole: every deployment of each
+ * scope with a rollback, or a row the rule changed before. Without either, the rule has
+ * nothing to do in a scope (every row already is as reported), and its rows are not read.
  */
-export async function reapplyRollbackRule(
+export async function ruleUpdates(
   tx: Knex.Transaction,
   scopes: DeploymentScope[],
   refolded: ReadonlySet<string>,
-): Promise<string[]> {
+): Promise<{ updates: RowUpdate[]; statusChanged: string[] }> {
   const statusChanged: string[] = [];
   const updates: RowUpdate[] = [];
   const unique = [
@@ -167,22 +215,18 @@ export async function reapplyRollbackRule(
   ];
   for (let i = 0; i < unique.length; i += SCOPES_CHUNK) {
     const part = unique.slice(i, i + SCOPES_CHUNK);
-    const inScopes = (q: Knex.QueryBuilder) =>
-      q.whereIn(
+    const active = tx('deployments')
+      .distinct('entity_ref', 'environment')
+      .whereIn(
         ['entity_ref', 'environment'],
         part.map(s => [s.entityRef, s.environment]),
+      )
+      .where(q =>
+        q
+          .where('intent', 'rollback')
+          .orWhereNotNull('rule_overrides')
+          .orWhereNotNull('restored_from'),
       );
-    // Without a rollback, nor a row the rule changed before, the rule has nothing to do in a
-    // scope: every row already is as reported. Most scopes are like that; only the rows of
-    // the others are read, in the same statement that finds them.
-    const active = inScopes(
-      tx('deployments').distinct('entity_ref', 'environment'),
-    ).where(q =>
-      q
-        .where('intent', 'rollback')
-        .orWhereNotNull('rule_overrides')
-        .orWhereNotNull('restored_from'),
-    );
     const rows = await tx('deployments as d')
       .join(active.as('a'), join =>
         join
@@ -191,12 +235,7 @@ export async function reapplyRollbackRule(
       )
       .select(
         ...[
-          'id',
-          'entity_ref',
-          'environment',
-          'intent',
-          'started_at',
-          'sort_time',
+          ...POSITION_COLUMNS,
           'restored_from',
           'rule_overrides',
           ...Object.keys(RULE_FIELDS),
@@ -218,6 +257,96 @@ export async function reapplyRollbackRule(
       statusChanged.push(...completed.statusChanged);
     }
   }
+  return { updates, statusChanged };
+}
+
+/** Scopes per statement of the dependency check: a few bind parameters each. */
+const CHECK_CHUNK = 100;
+
+/**
+ * The scopes whose rule results could change because the given deployments changed (each
+ * given twice where it moved: where it was and where it is now). What the rule gives a
+ * deployment depends on the deployments before it only through a rollback at or after it:
+ * a rollback undoes a deployment that started before it and restores one from before that.
+ * So a scope is due when a changed deployment is a rollback (or was one), when one of its
+ * rollbacks started at or after the earliest changed deployment there, or when one names a
+ * changed deployment; any other scope keeps every result it has. In the ledger's usual
+ * flow, deployments arriving in order after the last rollback, no scope is due.
+ */
+export async function scopesDue(
+  tx: Knex.Transaction,
+  changes: DeploymentPosition[],
+): Promise<DeploymentScope[]> {
+  const byScope = new Map<
+    string,
+    {
+      scope: DeploymentScope;
+      since: number;
+      ids: Set<string>;
+      rollback: boolean;
+    }
+  >();
+  for (const c of changes) {
+    if (!c.entityRef) continue;
+    const scope = { entityRef: c.entityRef, environment: c.environment };
+    const key = scopeKey(scope);
+    const entry = byScope.get(key) ?? {
+      scope,
+      since: c.start,
+      ids: new Set<string>(),
+      rollback: false,
+    };
+    entry.since = Math.min(entry.since, c.start);
+    entry.ids.add(c.id);
+    entry.rollback ||= c.intent === 'rollback';
+    byScope.set(key, entry);
+  }
+  const due = [...byScope.values()].filter(e => e.rollback).map(e => e.scope);
+  const toCheck = [...byScope.values()].filter(e => !e.rollback);
+  for (let i = 0; i < toCheck.length; i += CHECK_CHUNK) {
+    const part = toCheck.slice(i, i + CHECK_CHUNK);
+    const rows: Array<{ entity_ref: string; environment: string }> = await tx(
+      'deployments',
+    )
+      .distinct('entity_ref', 'environment')
+      .where('intent', 'rollback')
+      .where(q => {
+        for (const e of part) {
+          q.orWhere(w =>
+            w
+              .where('entity_ref', e.scope.entityRef)
+              .where('environment', e.scope.environment)
+              .where(x =>
+                x
+                  .whereRaw('coalesce(started_at, sort_time) >= ?', [e.since])
+                  .orWhereIn('rollback_of', [...e.ids]),
+              ),
+          );
+        }
+      });
+    due.push(
+      ...rows.map(r => ({
+        entityRef: r.entity_ref,
+        environment: r.environment,
+      })),
+    );
+  }
+  return due;
+}
+
+/**
+ * Re-applies the rollback rule where the changed deployments could change its results,
+ * after their rows were refolded from events. Returns the commits of deployments whose
+ * status the rule changed, whose first arrival in their environment must be recomputed.
+ */
+export async function reapplyRollbackRule(
+  tx: Knex.Transaction,
+  changes: DeploymentPosition[],
+  refolded: ReadonlySet<string>,
+): Promise<string[]> {
+  const due = await scopesDue(tx, changes);
+  if (due.length === 0) return [];
+  const { updates, statusChanged } = await ruleUpdates(tx, due, refolded);
   await writeUpdates(tx, updates);
   if (statusChanged.length === 0) return [];
   const commits: string[] = [];
