@@ -21,8 +21,8 @@ const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
  * into rows of the table's own type, so one statement of constant text carries any number of
  * rows. A multi-row `VALUES` list instead has one bind parameter per cell: a batch of 500
  * events is 5,000 of them, which the query builder numbers and the driver serialises one by
- * one and PostgreSQL parses and plans one by one — most of the backend's own time per batch
- * in `docs/benchmarks.md`. Rows keep their order (`WITH ORDINALITY`), which keeps writers that
+ * one and PostgreSQL parses one by one: about a third of the backend's busy time per batch
+ * in a CPU profile (`docs/benchmarks.md`). Rows keep their order (`WITH ORDINALITY`), which keeps writers that
  * share keys waiting for each other in the same order. A column a row leaves out is NULL, as
  * no ledger column has a default.
  *
