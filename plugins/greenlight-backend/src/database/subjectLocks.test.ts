@@ -12,6 +12,8 @@ describe('lockKeyOf', () => {
     ['commit:abc', -984019878811334220n],
   ])('%p → %p', (value, key) => {
     expect(lockKeyOf(value)).toBe(key);
+    // Asked again, it comes from the cache of recent keys: the same key.
+    expect(lockKeyOf(value)).toBe(key);
   });
 
   it('orders distinct keys ascending, whatever order and repeats they come in', () => {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Knex } from 'knex';
+import { LRUCache } from 'lru-cache';
 import { ascending } from './ascending';
 
 /**
@@ -14,9 +15,20 @@ import { ascending } from './ascending';
  */
 export type LockSpace = 'subject' | 'scope' | 'commit';
 
+/**
+ * Keys hashed lately. A write hashes each of its keys more than once (the locks it expects,
+ * then the locks it takes), and consecutive batches share their entities and commits.
+ */
+const recentKeys = new LRUCache<string, bigint>({ max: 50_000 });
+
 /** A stable signed 64-bit key for a string: the first 8 bytes of its SHA-256. */
 export function lockKeyOf(value: string): bigint {
-  return createHash('sha256').update(value).digest().readBigInt64BE(0);
+  let key = recentKeys.get(value);
+  if (key === undefined) {
+    key = createHash('sha256').update(value).digest().readBigInt64BE(0);
+    recentKeys.set(value, key);
+  }
+  return key;
 }
 
 /** Distinct keys in ascending order, so every writer acquires shared keys in the same order. */
