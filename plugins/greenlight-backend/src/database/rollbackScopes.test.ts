@@ -25,14 +25,23 @@ const DIGEST = (n: number) => `sha256:${n.toString(16).padStart(64, '0')}`;
 const T0 = Date.parse('2026-05-01T00:00:00Z');
 const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
 
+/** The stored row of one deployment event, the `n`th of the stream. */
 function row(
-  event: GreenlightEvent & { deployment: { id: string } },
+  eventId: string,
+  type: 'deployment.started' | 'deployment.finished',
+  deployment: { id: string; [field: string]: unknown },
   n: number,
 ): NewEventRow {
+  const event = {
+    id: eventId,
+    type,
+    serviceId: 'svc',
+    deployment,
+  } as GreenlightEvent;
   return {
-    id: `native:${event.id}`,
+    id: `native:${eventId}`,
     source: 'native',
-    subjectKey: `deployment:${event.deployment.id}`,
+    subjectKey: `deployment:${deployment.id}`,
     eventTime: T0 + n,
     receivedAt: T0 + n,
     actor: 'service:test',
@@ -75,46 +84,15 @@ function history(seed: number): NewEventRow[] {
       ...(rollback && next() < 0.2 ? { artifactDigest: DIGEST(99) } : {}),
       ...(named ? { rollbackOf: named } : {}),
     };
-    rows.push(
-      row(
-        {
-          id: `s-${id}`,
-          type: 'deployment.started',
-          serviceId: 'svc',
-          deployment,
-        } as any,
-        n++,
-      ),
-    );
+    rows.push(row(`s-${id}`, 'deployment.started', deployment, n++));
     if (next() < 0.8) {
-      rows.push(
-        row(
-          {
-            id: `f-${id}`,
-            type: 'deployment.finished',
-            serviceId: 'svc',
-            deployment: { ...deployment, status, finishedAt: at(start + 5) },
-          } as any,
-          n++,
-        ),
-      );
+      const finished = { ...deployment, status, finishedAt: at(start + 5) };
+      rows.push(row(`f-${id}`, 'deployment.finished', finished, n++));
     }
     if (next() < 0.1) {
       // A correction that moves the deployment's start, later in the stream.
-      rows.push(
-        row(
-          {
-            id: `m-${id}`,
-            type: 'deployment.started',
-            serviceId: 'svc',
-            deployment: {
-              ...deployment,
-              startedAt: at(Math.floor(next() * 600)),
-            },
-          } as any,
-          n++,
-        ),
-      );
+      const moved = { ...deployment, startedAt: at(Math.floor(next() * 600)) };
+      rows.push(row(`m-${id}`, 'deployment.started', moved, n++));
     }
     ids.push(id);
   }
