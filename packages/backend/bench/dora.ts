@@ -27,7 +27,7 @@ import {
   teamName,
   WINDOW,
 } from './doraOrganisation';
-import { machine, quantile } from './harness';
+import { databaseConfig, dropBenchDatabase, machine, pgConnection, quantile } from './harness';
 
 const RUNS = { entity: 200, team: 100, department: 30, organization: 15 };
 /** e.g. `organization` or `entity,team`: measure only these kinds (for profiling). */
@@ -35,23 +35,6 @@ const ONLY = process.env.BENCH_DORA_ONLY?.split(',');
 const wanted = (kind: keyof typeof RUNS) => !ONLY || ONLY.includes(kind);
 
 type Db = 'sqlite' | 'postgres';
-
-function databaseConfig(db: Db, dir: string, database: string) {
-  if (db === 'sqlite') {
-    return { client: 'better-sqlite3', connection: { directory: path.join(dir, 'sqlite') } };
-  }
-  return {
-    client: 'pg',
-    pluginDivisionMode: 'schema',
-    connection: {
-      host: process.env.POSTGRES_HOST ?? '127.0.0.1',
-      port: Number(process.env.POSTGRES_PORT ?? 5432),
-      user: process.env.POSTGRES_USER ?? 'postgres',
-      password: process.env.POSTGRES_PASSWORD ?? '',
-      database,
-    },
-  };
-}
 
 /** A knex of our own on the plugin's database, to load the generated rows. */
 function pluginKnex(db: Db, dir: string, database: string): Knex {
@@ -62,8 +45,7 @@ function pluginKnex(db: Db, dir: string, database: string): Knex {
       useNullAsDefault: true,
     });
   }
-  const c = databaseConfig(db, dir, database).connection;
-  return knexFactory({ client: 'pg', connection: c, searchPath: ['greenlight'] });
+  return knexFactory({ client: 'pg', connection: pgConnection(database), searchPath: ['greenlight'] });
 }
 
 async function load(knex: Knex, data: Generated) {
@@ -127,6 +109,7 @@ async function startBackend(db: Db, port: number) {
     async stop() {
       await backend.stop();
       fs.rmSync(dir, { recursive: true, force: true });
+      if (db === 'postgres') await dropBenchDatabase(database);
     },
   };
 }

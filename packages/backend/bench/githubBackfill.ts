@@ -20,7 +20,13 @@ import {
   generatedRepository,
   startFakeGithub,
 } from '../../../plugins/greenlight-backend-module-github/src/__testUtils__/fakeGithub';
-import { availableDatabases, BenchDatabase, machine } from './harness';
+import {
+  availableDatabases,
+  BenchDatabase,
+  databaseConfig,
+  dropBenchDatabase,
+  machine,
+} from './harness';
 
 process.env.LOG_LEVEL ??= 'warn';
 
@@ -33,26 +39,6 @@ const TOKEN = 'bench-github-token';
 const SERVICE_TOKEN = 'bench-service-token';
 const ENTITY = 'component:default/bench-backfill';
 const DAY_MS = 86_400_000;
-
-function databaseConfig(db: BenchDatabase, dir: string, name: string) {
-  if (db === 'sqlite') {
-    return {
-      client: 'better-sqlite3',
-      connection: { directory: path.join(dir, 'sqlite') },
-    };
-  }
-  return {
-    client: 'pg',
-    pluginDivisionMode: 'schema',
-    connection: {
-      host: process.env.POSTGRES_HOST ?? '127.0.0.1',
-      port: Number(process.env.POSTGRES_PORT ?? 5432),
-      user: process.env.POSTGRES_USER ?? 'postgres',
-      password: process.env.POSTGRES_PASSWORD ?? '',
-      database: name,
-    },
-  };
-}
 
 type Progress = {
   phase: string;
@@ -93,12 +79,13 @@ spec:
 `,
   );
   const baseUrl = `http://localhost:${port}`;
+  const databaseName = `greenlight_bench_gh_${Date.now()}`;
   const config = new ConfigReader({
     app: { baseUrl },
     backend: {
       baseUrl,
       listen: { port },
-      database: databaseConfig(db, dir, `greenlight_bench_gh_${Date.now()}`),
+      database: databaseConfig(db, dir, databaseName),
       auth: {
         externalAccess: [
           {
@@ -183,6 +170,7 @@ spec:
     await backend.stop();
     await github.close();
     fs.rmSync(dir, { recursive: true, force: true });
+    if (db === 'postgres') await dropBenchDatabase(databaseName);
   }
 }
 

@@ -19,21 +19,45 @@ export function availableDatabases(): BenchDatabase[] {
   return dbs;
 }
 
-function databaseConfig(db: BenchDatabase, dir: string, name?: string) {
+/** The benchmark's PostgreSQL server (`POSTGRES_*`, else the local one), on `database`. */
+export function pgConnection(database: string) {
+  return {
+    host: process.env.POSTGRES_HOST ?? '127.0.0.1',
+    port: Number(process.env.POSTGRES_PORT ?? 5432),
+    user: process.env.POSTGRES_USER ?? 'postgres',
+    password: process.env.POSTGRES_PASSWORD ?? '',
+    database,
+  };
+}
+
+/** Backstage's database config for a benchmark backend: SQLite files in `dir`, or a PostgreSQL database. */
+export function databaseConfig(db: BenchDatabase, dir: string, name?: string) {
   if (db === 'sqlite') {
     return { client: 'better-sqlite3', connection: { directory: path.join(dir, 'sqlite') } };
   }
   return {
     client: 'pg',
     pluginDivisionMode: 'schema',
-    connection: {
-      host: process.env.POSTGRES_HOST ?? '127.0.0.1',
-      port: Number(process.env.POSTGRES_PORT ?? 5432),
-      user: process.env.POSTGRES_USER ?? 'postgres',
-      password: process.env.POSTGRES_PASSWORD ?? '',
-      database: name ?? `greenlight_bench_${Date.now()}`,
-    },
+    connection: pgConnection(name ?? `greenlight_bench_${Date.now()}`),
   };
+}
+
+/**
+ * Drops a benchmark's PostgreSQL database once its backends have stopped: each run loads
+ * about 100,000 events, and kept databases fill the disk of a machine that runs the
+ * benchmarks often. `BENCH_KEEP_DATABASE=1` keeps it for inspection (EXPLAIN on its data).
+ */
+export async function dropBenchDatabase(name: string) {
+  if (process.env.BENCH_KEEP_DATABASE) {
+    console.log(`kept PostgreSQL database ${name} (BENCH_KEEP_DATABASE)`);
+    return;
+  }
+  const admin = knexFactory({ client: 'pg', connection: pgConnection('postgres') });
+  try {
+    await admin.raw('drop database if exists ?? with (force)', [name]);
+  } finally {
+    await admin.destroy();
+  }
 }
 
 export async function startBenchBackend(options: {
@@ -65,7 +89,8 @@ spec:
       .join('---\n'),
   );
   const baseUrl = `http://localhost:${options.port}`;
-  const database = databaseConfig(options.db, dir, options.databaseName);
+  const databaseName = options.db === 'postgres' ? (options.databaseName ?? `greenlight_bench_${Date.now()}`) : undefined;
+  const database = databaseConfig(options.db, dir, databaseName);
   const config = new ConfigReader({
     app: { baseUrl },
     backend: {
@@ -109,7 +134,7 @@ spec:
   return {
     baseUrl,
     userToken,
-    databaseName: (database.connection as { database?: string }).database,
+    databaseName,
     /** A separate connection to the Greenlight plugin's own tables, for floor measurements. */
     openPluginDatabase(): Knex {
       if (options.db === 'sqlite') {
@@ -119,11 +144,13 @@ spec:
           useNullAsDefault: true,
         });
       }
-      return knexFactory({ client: 'pg', connection: database.connection, searchPath: ['greenlight'] });
+      return knexFactory({ client: 'pg', connection: pgConnection(databaseName!), searchPath: ['greenlight'] });
     },
     async stop() {
       await backend.stop();
       fs.rmSync(dir, { recursive: true, force: true });
+      // The instance that made the database drops it; one sharing it leaves it alone.
+      if (databaseName && !options.databaseName) await dropBenchDatabase(databaseName);
     },
   };
 }

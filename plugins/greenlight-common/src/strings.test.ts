@@ -3,6 +3,7 @@ import {
   entityRefString,
   safeString,
   safeText,
+  unsafeCharacterIn,
 } from './strings';
 
 describe('safeString and safeText', () => {
@@ -28,6 +29,45 @@ describe('safeString and safeText', () => {
 
   it('accept any well-formed text, emoji and right-to-left scripts included', () => {
     expect(safeString().safeParse('déploiement 🚀 نشر').success).toBe(true);
+  });
+});
+
+describe('unsafeCharacterIn', () => {
+  /** The four checks one after another, as the function made them before its quick test. */
+  function everyCheck(text: string, freeText: boolean) {
+    // eslint-disable-next-line no-control-regex
+    if (/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/.test(text))
+      return 'control';
+    if (!freeText && /[\t\n\r]/.test(text)) return 'break';
+    if (/[\u202A-\u202E\u2066-\u2069]/.test(text)) return 'bidi';
+    if (/[\uD800-\uDFFF]/u.test(text)) return 'surrogate';
+    return undefined;
+  }
+
+  it('refuses exactly what the four checks refuse, for every UTF-16 code unit', () => {
+    const disagreements: string[] = [];
+    for (let unit = 0; unit <= 0xffff; unit++) {
+      for (const freeText of [false, true]) {
+        const text = `a${String.fromCharCode(unit)}b`;
+        const refused = unsafeCharacterIn(text, { freeText }) !== undefined;
+        if (refused !== (everyCheck(text, freeText) !== undefined)) {
+          disagreements.push(
+            `U+${unit.toString(16)} ${freeText ? 'text' : 'id'}`,
+          );
+        }
+      }
+    }
+    expect(disagreements).toEqual([]);
+  });
+
+  it('accepts surrogates that pair up and refuses those that do not', () => {
+    expect(unsafeCharacterIn('ship 🚀')).toBeUndefined();
+    expect(unsafeCharacterIn('🚀\uD83D')).toBe(
+      'must not contain unpaired surrogates',
+    );
+    expect(unsafeCharacterIn('\uDE00🚀')).toBe(
+      'must not contain unpaired surrogates',
+    );
   });
 });
 

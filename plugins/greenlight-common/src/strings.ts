@@ -21,6 +21,14 @@ const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 const LINE_BREAK_OR_TAB = /[\t\n\r]/;
 const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069]/;
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+/**
+ * Every character any of the checks above could refuse, paired surrogates included: text
+ * without one (nearly all text) is safe after a single test instead of four. Ingestion checks
+ * every string of every event this way, most of them twice (request body and schema).
+ */
+const MAYBE_UNSAFE =
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
+  /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069\uD800-\uDFFF]/;
 
 /**
  * Why a string may not be stored, or undefined when it may.
@@ -31,6 +39,7 @@ export function unsafeCharacterIn(
   text: string,
   options: { freeText?: boolean } = {},
 ): string | undefined {
+  if (!MAYBE_UNSAFE.test(text)) return undefined;
   if (CONTROL.test(text)) return 'must not contain control characters';
   if (!options.freeText && LINE_BREAK_OR_TAB.test(text)) {
     return 'must not contain tabs or line breaks';

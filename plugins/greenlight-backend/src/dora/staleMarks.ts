@@ -7,6 +7,7 @@ import {
 import { Knex } from 'knex';
 import { BatchFolds, NewEventRow } from '../database/LedgerStore';
 import { loadEvents } from '../database/projectionWriter';
+import { isPostgres } from '../database/subjectLocks';
 import { foldDeployment, foldIncident } from '../service/projection';
 import { ALL_DAYS, StaleMark } from './DoraStore';
 import {
@@ -121,9 +122,11 @@ export function previousSuccessOf(knex: Knex, d: DoraDeployment): Knex.QueryBuil
  * earliest changed production deployment there: the point from which failures may now
  * recover differently. Later changes of the same place find this one or a later one.
  *
- * One statement per chunk of places: each place is its own `ORDER BY … LIMIT 1` subquery
- * (the same lookup, by `deployments_entity_time_idx`, as a statement per place), joined
- * with `UNION ALL`.
+ * Each place is the same `ORDER BY … LIMIT 1` lookup by `deployments_entity_time_idx` as a
+ * statement per place would make. On PostgreSQL the places are one array parameter and the
+ * lookup a lateral subquery, planned once: as a `UNION ALL` of one subquery per place,
+ * planning 40 places took 5.5 ms against 2.3 ms to run them. SQLite has no lateral join and
+ * keeps the `UNION ALL`, one statement per chunk of places.
  */
 export async function previousSuccesses(
   knex: Knex,
@@ -137,8 +140,11 @@ export async function previousSuccesses(
     const current = earliest.get(key);
     if (!current || time < (current.finishedAt ?? current.startedAt)!) earliest.set(key, d);
   }
+  const places = [...earliest.values()];
+  if (places.length === 0) return [];
+  if (isPostgres(knex)) return previousSuccessesLateral(knex, places);
   const found: DeploymentRow[] = [];
-  for (const part of chunked([...earliest.values()], PLACES_CHUNK)) {
+  for (const part of chunked(places, PLACES_CHUNK)) {
     const lookups = part.map((d, i) =>
       knex
         .select('*')
@@ -150,6 +156,30 @@ export async function previousSuccesses(
     found.push(...(await (rest.length > 0 ? first.unionAll(rest) : first)));
   }
   return found;
+}
+
+/** `previousSuccessOf` for every place at once, as one lateral lookup (PostgreSQL). */
+async function previousSuccessesLateral(knex: Knex, places: DoraDeployment[]): Promise<DeploymentRow[]> {
+  const columns = DEPLOYMENT_COLUMNS.map(c => `p.${c}`).join(', ');
+  const { rows } = await knex.raw(
+    `select ${columns}
+       from unnest(?::text[], ?::text[], ?::bigint[], ?::text[]) as k(entity_ref, environment, at, id)
+       cross join lateral (
+         select * from deployments
+          where entity_ref = k.entity_ref and environment = k.environment and status = 'succeeded'
+            and sort_time <= k.at and id <> k.id
+            and (finished_at is not null or started_at is not null)
+          order by sort_time desc, id desc
+          limit 1
+       ) as p`,
+    [
+      places.map(d => d.entityRef),
+      places.map(d => d.environment),
+      places.map(d => (d.finishedAt ?? d.startedAt)!),
+      places.map(d => d.id),
+    ],
+  );
+  return rows;
 }
 
 /**
@@ -173,19 +203,10 @@ async function failuresNoticedSince(
   }
   const incidents: DoraIncident[] = [];
   const ids = new Set<string>();
-  for (const part of chunked([...since.values()], PLACES_CHUNK)) {
-    const rows = await knex('incidents as i')
-      .join('deployments as d', 'd.id', 'i.deployment_id')
-      .where(q => {
-        for (const place of part) {
-          q.orWhere(p =>
-            p
-              .where({ 'd.entity_ref': place.entityRef, 'd.environment': place.environment })
-              .where('i.detected_at', '>=', place.from),
-          );
-        }
-      })
-      .select('i.id', 'i.detected_at', 'i.resolved_at', 'i.deployment_id');
+  const places = [...since.values()];
+  for (const part of isPostgres(knex) ? [places] : chunked(places, PLACES_CHUNK)) {
+    if (part.length === 0) continue;
+    const rows = await incidentsSinceQuery(knex, part);
     for (const r of rows) {
       const incident = toDoraIncident(r);
       if (incident) incidents.push(incident);
@@ -197,6 +218,41 @@ async function failuresNoticedSince(
     deployments.push(...(await knex('deployments').select(DEPLOYMENT_COLUMNS).whereIn('id', part)));
   }
   return { deployments, incidents };
+}
+
+/**
+ * Incidents detected at or after `from` that blame a deployment of one of the places. On
+ * PostgreSQL the places are one array parameter joined like a table (planned once, like
+ * `previousSuccessesLateral`); elsewhere one `OR` term per place.
+ */
+async function incidentsSinceQuery(
+  knex: Knex,
+  places: Array<{ entityRef: string; environment: string; from: number }>,
+): Promise<IncidentRow[]> {
+  if (isPostgres(knex)) {
+    const { rows } = await knex.raw(
+      `select i.id, i.detected_at, i.resolved_at, i.deployment_id
+         from incidents i
+         join deployments d on d.id = i.deployment_id
+         join unnest(?::text[], ?::text[], ?::bigint[]) as k(entity_ref, environment, since)
+           on d.entity_ref = k.entity_ref and d.environment = k.environment
+        where i.detected_at >= k.since`,
+      [places.map(p => p.entityRef), places.map(p => p.environment), places.map(p => p.from)],
+    );
+    return rows;
+  }
+  return knex('incidents as i')
+      .join('deployments as d', 'd.id', 'i.deployment_id')
+      .where(q => {
+        for (const place of places) {
+          q.orWhere(p =>
+            p
+              .where({ 'd.entity_ref': place.entityRef, 'd.environment': place.environment })
+              .where('i.detected_at', '>=', place.from),
+          );
+        }
+      })
+      .select('i.id', 'i.detected_at', 'i.resolved_at', 'i.deployment_id');
 }
 
 /**

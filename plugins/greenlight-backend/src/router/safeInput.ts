@@ -5,37 +5,65 @@ import express from 'express';
 /** Deeper JSON than any document Greenlight reads (Terraform plans, Sigstore bundles). */
 export const MAX_JSON_DEPTH = 64;
 
+type Visit = {
+  value: unknown;
+  key: string;
+  parent: Visit | undefined;
+  depth: number;
+};
+
+/** `body.events.3.deployment.id`, built only for the part that is refused. */
+function pathOf(visit: Visit): string {
+  const keys: string[] = [];
+  for (let v: Visit | undefined = visit; v; v = v.parent) keys.push(v.key);
+  return keys.reverse().join('.');
+}
+
 /**
  * The first string, object key or nesting level of a request value that Greenlight will
  * not store, with its path. Strings are checked as free text (tab and line breaks allowed,
  * see `unsafeCharacterIn`); fields that are identifiers are checked more strictly by their
- * own schemas. Iterative, so that a hostile nesting depth cannot exhaust the stack.
+ * own schemas. Iterative, so that a hostile nesting depth cannot exhaust the stack. Each
+ * part keeps its key and parent rather than its path: a batch of events has thousands of
+ * parts, and only a refused one needs its path spelled out.
  */
 export function findUnsafeInput(
   value: unknown,
   root: string,
 ): { path: string; message: string } | undefined {
-  const stack: Array<{ value: unknown; path: string; depth: number }> = [
-    { value, path: root, depth: 0 },
-  ];
+  const stack: Visit[] = [{ value, key: root, parent: undefined, depth: 0 }];
   while (stack.length > 0) {
-    const { value: current, path, depth } = stack.pop()!;
+    const visit = stack.pop()!;
+    const current = visit.value;
     if (typeof current === 'string') {
       const problem = unsafeCharacterIn(current, { freeText: true });
-      if (problem) return { path, message: problem };
+      if (problem) return { path: pathOf(visit), message: problem };
       continue;
     }
     if (typeof current !== 'object' || current === null) continue;
-    if (depth >= MAX_JSON_DEPTH) {
-      return { path, message: `nested deeper than ${MAX_JSON_DEPTH} levels` };
+    if (visit.depth >= MAX_JSON_DEPTH) {
+      return {
+        path: pathOf(visit),
+        message: `nested deeper than ${MAX_JSON_DEPTH} levels`,
+      };
     }
-    const entries = Array.isArray(current)
-      ? current.map((v, i) => [String(i), v] as const)
-      : Object.entries(current);
-    for (const [key, child] of entries) {
+    const depth = visit.depth + 1;
+    if (Array.isArray(current)) {
+      for (let i = 0; i < current.length; i++) {
+        stack.push({ value: current[i], key: String(i), parent: visit, depth });
+      }
+      continue;
+    }
+    for (const key of Object.keys(current)) {
       const keyProblem = unsafeCharacterIn(key);
-      if (keyProblem) return { path: `${path} key`, message: keyProblem };
-      stack.push({ value: child, path: `${path}.${key}`, depth: depth + 1 });
+      if (keyProblem)
+        return { path: `${pathOf(visit)} key`, message: keyProblem };
+      stack.push({
+        value: (current as Record<string, unknown>)[key],
+        key,
+        parent: visit,
+        depth,
+      });
     }
   }
   return undefined;

@@ -49,11 +49,19 @@ export class IngestService {
   }): Promise<IngestOutcome> {
     const receivedAt = Date.now();
     const rows: NewEventRow[] = [];
+    const allKeys: MappingKeys[] = [];
     for (const event of options.events) {
-      const keys =
+      allKeys.push(
         options.source === 'github'
           ? await bindToRepository(mappingKeysOf(event), this.resolver)
-          : mappingKeysOf(event);
+          : mappingKeysOf(event),
+      );
+    }
+    let entityRefs: Array<string | null> = [];
+    if (this.resolver.resolveAll) entityRefs = await this.resolver.resolveAll(allKeys);
+    else for (const keys of allKeys) entityRefs.push(await this.resolver.resolve(keys));
+    for (const [i, event] of options.events.entries()) {
+      const keys = allKeys[i];
       rows.push({
         id: `${options.source}:${event.id}`,
         source: options.source,
@@ -61,7 +69,7 @@ export class IngestService {
         eventTime: eventTimeOf(event, receivedAt),
         receivedAt,
         actor: options.actor,
-        entityRef: await this.resolver.resolve(keys),
+        entityRef: entityRefs[i],
         mappingKeys: keys,
         event,
       });
