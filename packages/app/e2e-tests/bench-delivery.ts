@@ -27,7 +27,10 @@ import { guestToken, PIPELINE_TOKEN, startPortal, waitFor } from './portal';
 const LOADS = Number(process.env.BENCH_DELIVERY_LOADS ?? 20);
 const WARM_UP = 2;
 const TRACE = process.env.BENCH_DELIVERY_TRACE === 'on';
-/** With the trace: also a CPU profile of the traced click, written to this directory. */
+/**
+ * With the trace: also a CPU profile and a performance trace of the traced click, and a
+ * performance trace (with JavaScript samples) of the traced cold load, written to this directory.
+ */
 const PROFILE_DIR = process.env.BENCH_DELIVERY_PROFILE_DIR;
 const DAY = 86_400_000;
 const ENTITY_PATH = '/catalog/default/component/payments-api';
@@ -175,12 +178,36 @@ async function waitForFirstRow(page: Page) {
   return bench(page);
 }
 
+/** What the performance traces record: tasks, script, style, layout and paint, with stacks. */
+const TRACE_CATEGORIES = [
+  'devtools.timeline',
+  'disabled-by-default-devtools.timeline',
+  'disabled-by-default-devtools.timeline.stack',
+  'blink.user_timing',
+];
+
 /** A full page load of the Delivery tab: navigation start → first release row painted. */
-async function coldLoad(page: Page, baseUrl: string) {
-  await page.goto(`${baseUrl}${ENTITY_PATH}/delivery`);
-  const state = await waitForFirstRow(page);
+async function coldLoad(page: Page, baseUrl: string, traceTo?: string) {
+  if (traceTo) {
+    // A performance trace with JavaScript samples: script evaluation, tasks, style and layout.
+    await page
+      .context()
+      .browser()!
+      .startTracing(page, {
+        path: traceTo,
+        categories: [...TRACE_CATEGORIES, 'disabled-by-default-v8.cpu_profiler'],
+      });
+  }
+  let state: BenchState;
+  try {
+    await page.goto(`${baseUrl}${ENTITY_PATH}/delivery`);
+    state = await waitForFirstRow(page);
+  } finally {
+    if (traceTo) await page.context().browser()!.stopTracing();
+  }
   return { ms: state.painted.firstRow!, fullMs: state.painted.fullPage!, from: 0, state };
 }
+
 
 /** The settled Overview, then a click on the Delivery tab: click → first release row painted. */
 async function inAppLoad(page: Page, baseUrl: string, profileTo?: string) {
@@ -200,7 +227,7 @@ async function inAppLoad(page: Page, baseUrl: string, profileTo?: string) {
       .browser()!
       .startTracing(page, {
         path: profileTo.replace(/\.cpuprofile$/, '.trace.json'),
-        categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'disabled-by-default-devtools.timeline.stack', 'blink.user_timing'],
+        categories: TRACE_CATEGORIES,
       });
   }
   if (profiler) {
@@ -355,7 +382,10 @@ async function run(db: 'sqlite' | 'postgres') {
         const traced = await page.context().newPage();
         const requests = recordRequests(traced);
         const profileTo = PROFILE_DIR && kind === 'in-app' ? `${PROFILE_DIR}/in-app-${db}.cpuprofile` : undefined;
-        const r = kind === 'cold' ? await coldLoad(traced, portal.baseUrl) : await inAppLoad(traced, portal.baseUrl, profileTo);
+        const r =
+          kind === 'cold'
+            ? await coldLoad(traced, portal.baseUrl, PROFILE_DIR && `${PROFILE_DIR}/cold-${db}.trace.json`)
+            : await inAppLoad(traced, portal.baseUrl, profileTo);
         await traced.waitForTimeout(1500);
         const timeOrigin = await traced.evaluate(() => performance.timeOrigin);
         const nav =

@@ -1,5 +1,10 @@
 import { GreenlightApi, ReleaseQuery } from '../api';
-import { prefetch, prefetchKey, takePrefetched } from '../lib/prefetch';
+import {
+  peekPrefetched,
+  prefetch,
+  prefetchKey,
+  takePrefetched,
+} from '../lib/prefetch';
 
 /**
  * The Delivery tab's first reads, shared by the tab and by what starts them early
@@ -17,6 +22,14 @@ export function readReleases(api: GreenlightApi, query: ReleaseQuery) {
   );
 }
 
+/** The prefetched first page of `query`, if it has already arrived (see `peekPrefetched`). */
+export function peekReleases(api: GreenlightApi, query: ReleaseQuery) {
+  return peekPrefetched<Awaited<ReturnType<GreenlightApi['listReleases']>>>(
+    api,
+    prefetchKey('releases', query),
+  );
+}
+
 export function readReleaseCount(api: GreenlightApi, query: CountQuery) {
   return takePrefetched(api, prefetchKey('releases/count', query), () =>
     api.countReleases(query),
@@ -26,6 +39,14 @@ export function readReleaseCount(api: GreenlightApi, query: CountQuery) {
 export function readEnvironments(api: GreenlightApi, entityRef: string) {
   return takePrefetched(api, prefetchKey('environments', { entityRef }), () =>
     api.getEnvironments(entityRef),
+  );
+}
+
+/** The prefetched environments of `entityRef`, if they have already arrived. */
+export function peekEnvironments(api: GreenlightApi, entityRef: string) {
+  return peekPrefetched<Awaited<ReturnType<GreenlightApi['getEnvironments']>>>(
+    api,
+    prefetchKey('environments', { entityRef }),
   );
 }
 

@@ -1,4 +1,5 @@
 import {
+  peekPrefetched,
   prefetch,
   PREFETCH_FRESH_MS,
   prefetchKey,
@@ -56,5 +57,35 @@ describe('prefetch', () => {
     await expect(takePrefetched({}, 'mine', async () => 'other')).resolves.toBe(
       'other',
     );
+  });
+
+  it('shows an answer that has arrived without taking it, and nothing else', async () => {
+    const owner = {};
+    let answer!: (value: string) => void;
+    const load = jest.fn(
+      () => new Promise<string>(resolve => (answer = resolve)),
+    );
+    prefetch(owner, 'k', load);
+    expect(peekPrefetched(owner, 'k')).toBeUndefined();
+    answer('early');
+    await Promise.resolve();
+    expect(peekPrefetched(owner, 'k')).toBe('early');
+    // Peeking takes nothing: the component's own read still gets the prefetched answer.
+    await expect(takePrefetched(owner, 'k', load)).resolves.toBe('early');
+    expect(load).toHaveBeenCalledTimes(1);
+    expect(peekPrefetched(owner, 'k')).toBeUndefined();
+
+    prefetch(owner, 'failed', () => Promise.reject(new Error('no')));
+    await Promise.resolve();
+    expect(peekPrefetched(owner, 'failed')).toBeUndefined();
+
+    const now = jest.spyOn(Date, 'now').mockReturnValue(5_000);
+    prefetch(owner, 'stale', async () => 'old');
+    await Promise.resolve();
+    expect(peekPrefetched(owner, 'stale')).toBe('old');
+    now.mockReturnValue(5_000 + PREFETCH_FRESH_MS);
+    expect(peekPrefetched(owner, 'stale')).toBeUndefined();
+    now.mockRestore();
+    expect(peekPrefetched({}, 'k')).toBeUndefined();
   });
 });

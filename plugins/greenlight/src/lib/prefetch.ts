@@ -3,7 +3,12 @@
  * reads start as soon as its URL is known, in parallel with the catalog entity and the tab's
  * code, and the tab takes them instead of asking again.
  */
-type Entry = { promise: Promise<unknown>; at: number };
+type Entry = {
+  promise: Promise<unknown>;
+  at: number;
+  /** Set once the read has answered: a component can then show it on its first render. */
+  answer?: { value: unknown };
+};
 
 /** A prefetched answer older than this is not used; the tab asks the server again. */
 export const PREFETCH_FRESH_MS = 10_000;
@@ -42,9 +47,27 @@ export function prefetch(
   const existing = map.get(key);
   if (existing && Date.now() - existing.at < PREFETCH_FRESH_MS) return;
   const promise = load();
-  // A failed prefetch is not reported here: the component that takes it shows the error.
-  promise.catch(() => undefined);
-  map.set(key, { promise, at: Date.now() });
+  const entry: Entry = { promise, at: Date.now() };
+  promise.then(
+    value => {
+      entry.answer = { value };
+    },
+    // A failed prefetch is not reported here: the component that takes it shows the error.
+    () => undefined,
+  );
+  map.set(key, entry);
+}
+
+/**
+ * The answer of a fresh prefetch of `key` that has already arrived, without taking it. A
+ * component shows it on its first render rather than rendering empty and again a moment
+ * later, when its own read hands it the same answer (`takePrefetched`).
+ */
+export function peekPrefetched<T>(owner: object, key: string): T | undefined {
+  const entry = byOwner.get(owner)?.get(key);
+  if (!entry?.answer || Date.now() - entry.at >= PREFETCH_FRESH_MS)
+    return undefined;
+  return entry.answer.value as T;
 }
 
 /**

@@ -4,7 +4,9 @@ import type { Entity } from '@backstage/catalog-model';
 import { DIGEST, release } from '../../__testUtils__/fixtures';
 import { renderForEntity, responseError } from '../../__testUtils__/renderForEntity';
 import { GreenlightApi, ReleaseQuery } from '../../api';
+import { Profiler } from 'react';
 import { useLocation } from 'react-router-dom';
+import { prefetchDelivery } from '../../hooks/deliveryReads';
 import { ReleaseHistory } from './ReleaseHistory';
 import { FIRST_PAINT_ROWS } from './ReleaseTable';
 
@@ -47,6 +49,34 @@ function pagedApi() {
 const lastQuery = (fn: jest.Mock) => fn.mock.calls[fn.mock.calls.length - 1][0];
 
 describe('ReleaseHistory', () => {
+  it('shows a page prefetched before it loaded on its first render, without asking again', async () => {
+    const listReleases = jest.fn(async () => ({ items: [release({ id: 'r-1', version: '3.1.0' })] }));
+    const api = { listReleases, countReleases: jest.fn(async () => 1), getEnvironments: jest.fn(async () => []) };
+    prefetchDelivery(api as unknown as GreenlightApi, 'component:default/payments');
+    await act(async () => {
+      await new Promise(resolve => setTimeout(resolve, 0));
+    });
+    // The rows in the document when the history first commits (the Profiler reports each
+    // commit once React has applied it to the document).
+    let firstRows: number | undefined;
+    const onRender = () => {
+      firstRows ??= document.querySelectorAll('table tbody tr').length;
+    };
+    await renderForEntity(
+      <Profiler id="history" onRender={onRender}>
+        <ReleaseHistory
+          entityRef="component:default/payments"
+          environments={['production']}
+          onOpenRelease={jest.fn()}
+        />
+      </Profiler>,
+      { api, routeEntries: ['/delivery'] },
+    );
+    expect(firstRows).toBe(1);
+    expect(screen.getByText('3.1.0')).toBeInTheDocument();
+    expect(listReleases).toHaveBeenCalledTimes(1);
+  });
+
   it('says how many releases there are in all, counted with the same filters', async () => {
     const listReleases = jest.fn(async () => ({
       items: Array.from({ length: 25 }, (_, i) => release({ id: `r-${i}`, version: `2.${i}.0` })),

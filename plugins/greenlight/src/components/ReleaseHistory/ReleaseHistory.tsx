@@ -1,9 +1,9 @@
 import { useApi } from '@backstage/core-plugin-api';
 import { Typography } from '@material-ui/core';
-import { useCallback, useLayoutEffect, useMemo, useRef } from 'react';
+import { useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { greenlightApiRef, Release } from '../../api';
-import { readReleaseCount, readReleases } from '../../hooks/deliveryReads';
+import { peekReleases, readReleaseCount, readReleases } from '../../hooks/deliveryReads';
 import { useDeliveryRefresh } from '../../hooks/useDeliveryRefresh';
 import { LoadError, useCatalogUsers, useFocusRing } from '../common';
 import { releaseColumns } from './columns';
@@ -30,8 +30,8 @@ export function ReleaseHistory(props: {
   const page = cursors.length - 1;
   const cursor = cursors[page];
 
-  const { value, loading, error } = useAsync(() => {
-    const query = {
+  const query = useMemo(
+    () => ({
       entityRef: props.entityRef,
       environment: filters.environment || undefined,
       status: filters.status || undefined,
@@ -39,23 +39,37 @@ export function ReleaseHistory(props: {
       to: localInputToIso(filters.to),
       limit: pageSize,
       cursor,
-    };
+    }),
+    [props.entityRef, filters, pageSize, cursor],
+  );
+  // A page prefetched before the tab's code had loaded, already answered: shown on the first
+  // render, so the rows do not wait for a render without them and the read's hand-over.
+  const [arrived] = useState(() => ({
+    query,
+    page: tick ? undefined : peekReleases(api, query),
+  }));
+  const read = useAsync(
     // The first load of the tab takes the page started before the tab's code had loaded.
-    return tick ? api.listReleases(query) : readReleases(api, query);
-  }, [api, props.entityRef, filters, pageSize, cursor, tick]);
+    () => (tick ? api.listReleases(query) : readReleases(api, query)),
+    [api, query, tick],
+  );
+  const value =
+    read.value ??
+    (read.loading && arrived.query === query ? arrived.page : undefined);
+  const { loading, error } = read;
 
   // Counted apart from the page, which shows first; a count that fails only leaves the total out.
   const count = useAsync(async () => {
     // An API implementation from before the count existed answers no total.
     if (typeof api.countReleases !== 'function') return undefined;
-    const query = {
+    const counted = {
       entityRef: props.entityRef,
       environment: filters.environment || undefined,
       status: filters.status || undefined,
       from: localInputToIso(filters.from),
       to: localInputToIso(filters.to),
     };
-    return tick ? api.countReleases(query) : readReleaseCount(api, query);
+    return tick ? api.countReleases(counted) : readReleaseCount(api, counted);
   }, [api, props.entityRef, filters, tick]);
 
   const focusRing = useFocusRing();
