@@ -119,7 +119,7 @@ export class KnexLedgerStore implements LedgerStore {
   }
 
   async attachUnmapped(
-    resolve: (keys: Record<string, string | undefined>) => Promise<string | null>,
+    resolveAll: (keys: Array<Record<string, string | undefined>>) => Promise<Array<string | null>>,
     limit: number,
   ): Promise<number> {
     const rows = await this.knex('events')
@@ -127,11 +127,14 @@ export class KnexLedgerStore implements LedgerStore {
       .whereNull('entity_ref')
       .orderBy('received_at')
       .limit(limit);
+    // All at once: the task forgets cached misses before it runs, so each of up to 1,000
+    // events would otherwise be a catalog request of its own, one after another.
+    const entityRefs = await resolveAll(rows.map(row => JSON.parse(row.mapping_keys ?? '{}')));
     const updates: Array<{ id: string; subjectKey: string; entityRef: string }> = [];
-    for (const row of rows) {
-      const entityRef = await resolve(JSON.parse(row.mapping_keys ?? '{}'));
+    rows.forEach((row, i) => {
+      const entityRef = entityRefs[i];
       if (entityRef) updates.push({ id: row.id, subjectKey: row.subject_key, entityRef });
-    }
+    });
     if (updates.length === 0) return 0;
     await writeTransaction(this.knex, async (tx, locking) => {
       for (const u of updates) {

@@ -60,9 +60,12 @@ export type AuditEntry = {
 export interface LedgerStore {
   /** Writes a batch atomically: new events are stored and their subjects re-projected. */
   applyEvents(rows: NewEventRow[], audit: AuditEntry): Promise<ApplyResult>;
-  /** Re-tries entity mapping for events that had none; returns how many were attached. */
+  /**
+   * Re-tries entity mapping for events that had none; returns how many were attached.
+   * `resolveAll` maps every event's keys at once, in their order (see `EntityResolver`).
+   */
   attachUnmapped(
-    resolve: (keys: Record<string, string | undefined>) => Promise<string | null>,
+    resolveAll: (keys: Array<Record<string, string | undefined>>) => Promise<Array<string | null>>,
     limit: number,
   ): Promise<number>;
   listUnmapped(limit: number): Promise<

@@ -27,6 +27,9 @@ function lateResolver(known: Set<string>) {
     async resolve(keys: { entityRef?: string }) {
       return keys.entityRef && known.has(keys.entityRef) ? keys.entityRef : null;
     },
+    async resolveAll(all: Array<{ entityRef?: string }>) {
+      return Promise.all(all.map(keys => this.resolve(keys)));
+    },
   };
 }
 
@@ -88,7 +91,8 @@ describe('rollups catch up with what ingestion alone does not tell them', () => 
     expect((await metrics('component:default/newcomer')).deploymentFrequency.count).toBe(0);
 
     known.add('component:default/newcomer');
-    expect(await ledger.attachUnmapped(lateResolver(known).resolve, 100)).toBe(1);
+    const resolver = lateResolver(known);
+    expect(await ledger.attachUnmapped(keys => resolver.resolveAll(keys), 100)).toBe(1);
     await current.run();
     expect((await metrics('component:default/newcomer')).deploymentFrequency.count).toBe(1);
   });
