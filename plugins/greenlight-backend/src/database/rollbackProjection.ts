@@ -264,6 +264,63 @@ export async function ruleUpdates(
 const CHECK_CHUNK = 100;
 
 /**
+ * A scope to check: is there a rollback in it that started at or after `since`, or that
+ * names one of `ids`?
+ */
+export type ScopeCheck = {
+  scope: DeploymentScope;
+  since: number;
+  ids: Set<string>;
+};
+
+/**
+ * The dependency check of `scopesDue` on PostgreSQL, for any number of scopes in one
+ * statement of constant text: the scopes and their changed ids travel as arrays, and each
+ * is looked up on its own (`limit 1` in a lateral subquery) in the partial index of
+ * rollbacks and the index on `rollback_of`. The same check as one `OR` term per scope
+ * spent 6 ms planning a batch's 69 scopes, more than it took to run (docs/benchmarks.md).
+ */
+export async function scopesWithLaterRollbacks(
+  tx: Knex.Transaction,
+  toCheck: ScopeCheck[],
+): Promise<DeploymentScope[]> {
+  const named = toCheck.flatMap(e =>
+    [...e.ids].map(id => ({ ...e.scope, id })),
+  );
+  const { rows } = await tx.raw(
+    `select k.entity_ref, k.environment
+       from unnest(?::text[], ?::text[], ?::bigint[]) as k(entity_ref, environment, since)
+      cross join lateral (
+        select 1 from deployments d
+         where d.intent = 'rollback' and d.entity_ref = k.entity_ref and d.environment = k.environment
+           and coalesce(d.started_at, d.sort_time) >= k.since
+         limit 1
+      ) later
+     union
+     select n.entity_ref, n.environment
+       from unnest(?::text[], ?::text[], ?::text[]) as n(entity_ref, environment, id)
+      cross join lateral (
+        select 1 from deployments d
+         where d.rollback_of = n.id and d.intent = 'rollback'
+           and d.entity_ref = n.entity_ref and d.environment = n.environment
+         limit 1
+      ) naming`,
+    [
+      toCheck.map(e => e.scope.entityRef),
+      toCheck.map(e => e.scope.environment),
+      toCheck.map(e => String(e.since)),
+      named.map(n => n.entityRef),
+      named.map(n => n.environment),
+      named.map(n => n.id),
+    ],
+  );
+  return rows.map((r: { entity_ref: string; environment: string }) => ({
+    entityRef: r.entity_ref,
+    environment: r.environment,
+  }));
+}
+
+/**
  * The scopes whose rule results could change because the given deployments changed (each
  * given twice where it moved: where it was and where it is now). What the rule gives a
  * deployment depends on the deployments before it only through a rollback at or after it:
@@ -303,6 +360,24 @@ export async function scopesDue(
   }
   const due = [...byScope.values()].filter(e => e.rollback).map(e => e.scope);
   const toCheck = [...byScope.values()].filter(e => !e.rollback);
+  if (toCheck.length > 0) {
+    const check = isPostgres(tx)
+      ? scopesWithLaterRollbacks
+      : scopesWithLaterRollbacksPortable;
+    due.push(...(await check(tx, toCheck)));
+  }
+  return due;
+}
+
+/**
+ * The dependency check of `scopesDue` as plain SQL for every database: one `OR` term per
+ * scope, in statements of at most `CHECK_CHUNK` scopes (SQLite's bind-parameter limit).
+ */
+export async function scopesWithLaterRollbacksPortable(
+  tx: Knex.Transaction,
+  toCheck: ScopeCheck[],
+): Promise<DeploymentScope[]> {
+  const due: DeploymentScope[] = [];
   for (let i = 0; i < toCheck.length; i += CHECK_CHUNK) {
     const part = toCheck.slice(i, i + CHECK_CHUNK);
     const rows: Array<{ entity_ref: string; environment: string }> = await tx(

@@ -4,7 +4,13 @@ import { insertNewEvents } from './eventWriter';
 import { NewEventRow } from './LedgerStore';
 import { applyMigrations } from './migrations';
 import { reproject, writeTransaction } from './projectionWriter';
-import { ruleUpdates } from './rollbackProjection';
+import {
+  DeploymentScope,
+  ruleUpdates,
+  ScopeCheck,
+  scopesWithLaterRollbacks,
+  scopesWithLaterRollbacksPortable,
+} from './rollbackProjection';
 
 // Migrations on a fresh PostgreSQL database alone can take seconds on a busy CI runner.
 jest.setTimeout(120_000);
@@ -168,6 +174,91 @@ describe('the rollback rule re-applied only where a write could change its resul
       }
       // And the histories did exercise the rule: rollbacks restored what ran before them.
       expect(restored).toBeGreaterThan(30);
+    },
+  );
+});
+
+describe('the dependency check in one statement on PostgreSQL', () => {
+  const databases = createTestDatabases();
+  // The statement is PostgreSQL's own; SQLite runs the portable form alone.
+  const postgres = databases
+    .eachSupportedId()
+    .filter(([id]) => id === 'POSTGRES_15');
+  const onPostgres =
+    postgres.length > 0 ? it.each(postgres) : it.skip.each([['POSTGRES_15']]);
+
+  onPostgres(
+    'on %p, finds the same due scopes as one OR term per scope, across entities and environments',
+    async databaseId => {
+      const knex = await databases.init(databaseId as 'POSTGRES_15');
+      await applyMigrations(knex);
+      const next = random(7);
+      const entities = Array.from(
+        { length: 6 },
+        (_, i) => `component:default/svc-${i}`,
+      );
+      const environments = ['development', 'staging', 'production'];
+      const rows = Array.from({ length: 600 }, (_, i) => {
+        const rollback = next() < 0.15;
+        const start = Math.floor(next() * 10_000);
+        return {
+          id: `d-${i}`,
+          entity_ref: entities[Math.floor(next() * entities.length)],
+          environment: environments[Math.floor(next() * environments.length)],
+          strategy: 'all-at-once',
+          status: 'succeeded',
+          intent: rollback ? 'rollback' : 'planned',
+          // Some rollbacks report no start: the check falls back to their sort time.
+          started_at: rollback && next() < 0.3 ? null : start,
+          sort_time: start + 5,
+          // A rollback may name a deployment of any environment, even another entity's.
+          rollback_of:
+            rollback && next() < 0.5 ? `d-${Math.floor(next() * i)}` : null,
+        };
+      });
+      for (let i = 0; i < rows.length; i += 100) {
+        await knex('deployments').insert(rows.slice(i, i + 100));
+      }
+      const rollbacks = rows.filter(r => r.intent === 'rollback');
+      // Thresholds on a rollback's own start (or its sort time when it reports none) test
+      // the boundary: a rollback at the earliest change is after it.
+      const threshold = () =>
+        next() < 0.4
+          ? (({ started_at, sort_time }) => started_at ?? sort_time)(
+              rollbacks[Math.floor(next() * rollbacks.length)],
+            )
+          : Math.floor(next() * 11_000);
+      let due = 0;
+      for (let round = 0; round < 40; round++) {
+        // Scopes with a random threshold and random changed ids, some from other scopes.
+        const checks: ScopeCheck[] = [];
+        for (const entityRef of entities) {
+          for (const environment of environments) {
+            if (next() < 0.3) continue;
+            const ids = new Set(
+              Array.from(
+                { length: Math.floor(next() * 6) },
+                () => `d-${Math.floor(next() * rows.length)}`,
+              ),
+            );
+            checks.push({
+              scope: { entityRef, environment },
+              since: threshold(),
+              ids,
+            });
+          }
+        }
+        const sorted = (scopes: DeploymentScope[]) =>
+          scopes.map(s => `${s.entityRef} ${s.environment}`).sort();
+        const [arrays, portable] = await knex.transaction(async tx => [
+          sorted(await scopesWithLaterRollbacks(tx, checks)),
+          sorted(await scopesWithLaterRollbacksPortable(tx, checks)),
+        ]);
+        expect({ round, due: arrays }).toEqual({ round, due: portable });
+        due += arrays.length;
+      }
+      // Both conditions produced answers, and not every scope was due.
+      expect(due).toBeGreaterThan(40);
     },
   );
 });
