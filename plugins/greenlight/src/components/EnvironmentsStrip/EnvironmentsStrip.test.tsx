@@ -1,14 +1,44 @@
 import type { Entity } from '@backstage/catalog-model';
-import { screen, within } from '@testing-library/react';
+import { act, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { environments } from '../../__testUtils__/fixtures';
 import { renderForEntity, responseError } from '../../__testUtils__/renderForEntity';
+import { Profiler } from 'react';
 import { GreenlightApi } from '../../api';
+import { prefetchDelivery } from '../../hooks/deliveryReads';
 import { EnvironmentsStrip, RunningWhereCard } from './EnvironmentsStrip';
 
 const renderWith = (api: Partial<GreenlightApi>, element = <EnvironmentsStrip />) => renderForEntity(element, { api });
 
 describe('EnvironmentsStrip', () => {
+  it('shows environments prefetched before it loaded on its first render, without asking again', async () => {
+    const getEnvironments = jest.fn(async () => environments());
+    const api = {
+      getEnvironments,
+      listReleases: jest.fn(async () => ({ items: [] })),
+      countReleases: jest.fn(async () => 0),
+    };
+    prefetchDelivery(api as unknown as GreenlightApi, 'component:default/payments');
+    await act(async () => {
+      await new Promise(resolve => setTimeout(resolve, 0));
+    });
+    // The environment cells in the document when the strip first commits (the Profiler
+    // reports each commit once React has applied it to the document).
+    let firstCells: number | undefined;
+    const onRender = () => {
+      firstCells ??= document.querySelectorAll('[role="group"][aria-label^="Environment "]').length;
+    };
+    await renderForEntity(
+      <Profiler id="strip" onRender={onRender}>
+        <EnvironmentsStrip />
+      </Profiler>,
+      { api },
+    );
+    expect(firstCells).toBe(2);
+    expect(within(screen.getByRole('group', { name: 'Environment staging' })).getByText('1.4.0')).toBeInTheDocument();
+    expect(getEnvironments).toHaveBeenCalledTimes(1);
+  });
+
   it('shows what runs in each environment in promotion order, asking for this entity', async () => {
     const getEnvironments = jest.fn(async () => [...environments()].reverse());
     await renderWith({ getEnvironments });
