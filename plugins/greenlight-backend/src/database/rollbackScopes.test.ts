@@ -1,3 +1,4 @@
+/* eslint-disable jest/no-standalone-expect -- the PostgreSQL-only test is declared through `onPostgres` */
 import { GreenlightEvent } from '@greenlight/backstage-plugin-greenlight-common';
 import { createTestDatabases } from '@greenlight/test-utils';
 import { insertNewEvents } from './eventWriter';
