@@ -4,6 +4,7 @@
  */
 import { GreenlightEvent } from '@greenlight/backstage-plugin-greenlight-common';
 import { generateHistory } from '@greenlight/backstage-plugin-greenlight-common';
+import { cpuSince } from './cpuTime';
 import { insertFloor, keysetFloor } from './floors';
 import { availableDatabases, machine, postEvents as post, quantile, startBenchBackend } from './harness';
 import { queryProfile } from './queryProfile';
@@ -53,6 +54,7 @@ async function run(db: 'sqlite' | 'postgres') {
     const events = generateHistory({ seed: 1, services, start: Date.parse('2024-01-01T00:00:00Z'), days: 900 }).slice(0, INGEST_EVENTS);
     const batchTimes: number[] = [];
     profile.record(true);
+    const cpu = cpuSince();
     const t0 = performance.now();
     let next = 0;
     const sender = async () => {
@@ -65,6 +67,7 @@ async function run(db: 'sqlite' | 'postgres') {
     };
     await Promise.all(Array.from({ length: SENDERS }, sender));
     const seconds = (performance.now() - t0) / 1000;
+    const spent = cpu();
     profile.record(false);
     profile.report(`${db} ingestion`, Number(process.env.BENCH_PROFILE_TOP ?? 20), { unit: 'batch', count: batchTimes.length });
     batchTimes.sort((a, b) => a - b);
@@ -102,6 +105,9 @@ async function run(db: 'sqlite' | 'postgres') {
       db,
       events: events.length,
       eventsPerSecond: Math.round(events.length / seconds),
+      // CPU per 1,000 events: the backend's process (with the sender in it) and PostgreSQL's.
+      backendCpu: (1000 * spent.processMs) / events.length,
+      databaseCpu: db === 'postgres' && spent.postgresMs !== undefined ? (1000 * spent.postgresMs) / events.length : undefined,
       batchP50: quantile(batchTimes, 0.5),
       batchP95: quantile(batchTimes, 0.95),
       pageP50: quantile(pageTimes, 0.5),
@@ -119,16 +125,16 @@ async function main() {
   const date = new Date().toISOString().slice(0, 10);
   console.log(`\n### Ingestion and release history (${date}; ${machine()})\n`);
   console.log(`Command: \`./scripts/yarn workspace backend bench:ingest\`. Native API over HTTP, batches of ${BATCH}, ${SENDERS === 1 ? 'sequential' : `${SENDERS} in flight at once (BENCH_INGEST_SENDERS)`}; release-history pages of 25 for an entity with ${HISTORY_RELEASES.toLocaleString('en')} releases (first pages, environment-filtered pages and cursor pages).\n`);
-  console.log('| database | events | events/s | bare insert events/s | % of bare insert | batch p50 ms | batch p95 ms | history page p50 ms | history page p95 ms | bare keyset page p95 ms | page p95 ÷ bare |');
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| database | events | events/s | bare insert events/s | % of bare insert | batch p50 ms | batch p95 ms | backend CPU ms per 1,000 events | PostgreSQL CPU ms per 1,000 events | history page p50 ms | history page p95 ms | bare keyset page p95 ms | page p95 ÷ bare |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const r of rows) {
     const share = (100 * r.eventsPerSecond) / r.floor.eventsPerSecond;
     const multiple = r.pageP95 / r.floor.page.p95;
     console.log(
-      `| ${r.db} | ${r.events} | ${r.eventsPerSecond} | ${r.floor.eventsPerSecond} | ${share.toFixed(0)} % | ${r.batchP50.toFixed(1)} | ${r.batchP95.toFixed(1)} | ${r.pageP50.toFixed(1)} | ${r.pageP95.toFixed(1)} | ${r.floor.page.p95.toFixed(2)} | ${multiple.toFixed(1)} |`,
+      `| ${r.db} | ${r.events} | ${r.eventsPerSecond} | ${r.floor.eventsPerSecond} | ${share.toFixed(0)} % | ${r.batchP50.toFixed(1)} | ${r.batchP95.toFixed(1)} | ${r.backendCpu.toFixed(0)} | ${r.databaseCpu === undefined ? '—' : r.databaseCpu.toFixed(0)} | ${r.pageP50.toFixed(1)} | ${r.pageP95.toFixed(1)} | ${r.floor.page.p95.toFixed(2)} | ${multiple.toFixed(1)} |`,
     );
   }
-  console.log(`\nThe floors are measured in the same run on the same database: **bare insert** is a multi-row INSERT of the same events in the same batches of ${BATCH} into a table shaped like \`events\` (on PostgreSQL the faster of a \`VALUES\` list and one JSON parameter per batch; no validation, entity lookup, projection, listeners or HTTP); **bare keyset page** is the keyset query of the same pages on \`deployments\` alone (no joins, new-commit counts, enrichers, authorisation or HTTP).`);
+  console.log(`\nThe floors are measured in the same run on the same database: **bare insert** is a multi-row INSERT of the same events in the same batches of ${BATCH} into a table shaped like \`events\` (on PostgreSQL the faster of a \`VALUES\` list and one JSON parameter per batch; no validation, entity lookup, projection, listeners or HTTP); **bare keyset page** is the keyset query of the same pages on \`deployments\` alone (no joins, new-commit counts, enrichers, authorisation or HTTP). **CPU per 1,000 events** is counted over the ingestion alone: the backend's process (the sender runs in it too) and, for a PostgreSQL server on this machine, the server's processes; it moves far less between runs than events/s on a machine shared with other work, so it is the figure to compare two versions of the code by.`);
   process.exit(0);
 }
 
