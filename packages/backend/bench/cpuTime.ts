@@ -1,8 +1,9 @@
 /*
  * CPU time spent during a phase of a benchmark: by this process (the backend, and the sender
- * that runs in it) and by the local PostgreSQL server's processes. On a machine shared with
- * other work, wall-clock throughput moves by a quarter between runs of the same code; the CPU a
- * phase costs moves far less, so it is the figure to compare two versions of the code by.
+ * that runs in it) and by the local PostgreSQL server's processes, to show how a phase's work
+ * divides between the two. On a virtual machine whose cores are shared with other work, CPU
+ * time rises and falls with the wall time (docs/benchmarks.md), so it does not filter out
+ * that noise.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -57,7 +58,8 @@ export function cpuSince(): () => CpuSpent {
   const postgresStart = local ? postgresCpuMs() : undefined;
   return () => {
     const used = process.cpuUsage(start);
-    const postgresEnd = postgresStart === undefined ? undefined : postgresCpuMs();
+    const postgresEnd =
+      postgresStart === undefined ? undefined : postgresCpuMs();
     return {
       processMs: (used.user + used.system) / 1000,
       postgresMs:
