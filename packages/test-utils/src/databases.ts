@@ -7,3 +7,18 @@ import { TestDatabases } from '@backstage/backend-test-utils';
 export function createTestDatabases() {
   return TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
 }
+
+/**
+ * `it.each` over PostgreSQL alone, for a test of a statement only PostgreSQL runs: skipped,
+ * and reported as such, when no PostgreSQL server is configured.
+ */
+export function onPostgresOnly(
+  databases: ReturnType<typeof createTestDatabases>,
+) {
+  const postgres = databases
+    .eachSupportedId()
+    .filter(([id]) => id === 'POSTGRES_15');
+  return postgres.length > 0
+    ? it.each(postgres)
+    : it.skip.each([['POSTGRES_15']]);
+}

@@ -1,4 +1,4 @@
-export { createTestDatabases } from './databases';
+export { createTestDatabases, onPostgresOnly } from './databases';
 export { component } from './entities';
 export { startServer, type ReceivedRequest } from './httpServer';
 export { startModuleBackend } from './moduleBackend';

@@ -1,7 +1,7 @@
 /* eslint-disable jest/no-standalone-expect -- the PostgreSQL-only test is declared through `onPostgres` */
 import { Knex } from 'knex';
 import { analyzeDue, PlannerStatistics } from './plannerStatistics';
-import { createTestDatabases } from '@greenlight/test-utils';
+import { createTestDatabases, onPostgresOnly } from '@greenlight/test-utils';
 
 describe('analyzeDue', () => {
   it.each([
@@ -24,11 +24,7 @@ describe('PlannerStatistics', () => {
   const databases = createTestDatabases();
 
   // Only PostgreSQL plans from collected statistics; on SQLite the class does nothing.
-  const postgres = databases
-    .eachSupportedId()
-    .filter(([id]) => id === 'POSTGRES_15');
-  const onPostgres =
-    postgres.length > 0 ? it.each(postgres) : it.skip.each([['POSTGRES_15']]);
+  const onPostgres = onPostgresOnly(databases);
 
   /** A database with one table, created and filled. */
   async function withTable(

@@ -334,15 +334,7 @@ export async function scopesDue(
   tx: Knex.Transaction,
   changes: DeploymentPosition[],
 ): Promise<DeploymentScope[]> {
-  const byScope = new Map<
-    string,
-    {
-      scope: DeploymentScope;
-      since: number;
-      ids: Set<string>;
-      rollback: boolean;
-    }
-  >();
+  const byScope = new Map<string, ScopeCheck & { rollback: boolean }>();
   for (const c of changes) {
     if (!c.entityRef) continue;
     const scope = { entityRef: c.entityRef, environment: c.environment };

@@ -1,6 +1,6 @@
 /* eslint-disable jest/no-standalone-expect -- the PostgreSQL-only test is declared through `onPostgres` */
 import { GreenlightEvent } from '@greenlight/backstage-plugin-greenlight-common';
-import { createTestDatabases } from '@greenlight/test-utils';
+import { createTestDatabases, onPostgresOnly } from '@greenlight/test-utils';
 import { insertNewEvents } from './eventWriter';
 import { NewEventRow } from './LedgerStore';
 import { applyMigrations } from './migrations';
@@ -182,11 +182,7 @@ describe('the rollback rule re-applied only where a write could change its resul
 describe('the dependency check in one statement on PostgreSQL', () => {
   const databases = createTestDatabases();
   // The statement is PostgreSQL's own; SQLite runs the portable form alone.
-  const postgres = databases
-    .eachSupportedId()
-    .filter(([id]) => id === 'POSTGRES_15');
-  const onPostgres =
-    postgres.length > 0 ? it.each(postgres) : it.skip.each([['POSTGRES_15']]);
+  const onPostgres = onPostgresOnly(databases);
 
   onPostgres(
     'on %p, finds the same due scopes as one OR term per scope, across entities and environments',

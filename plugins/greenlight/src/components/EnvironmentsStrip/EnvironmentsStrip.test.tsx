@@ -1,11 +1,10 @@
 import type { Entity } from '@backstage/catalog-model';
-import { act, screen, within } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { environments } from '../../__testUtils__/fixtures';
+import { countAtFirstCommitAfterPrefetch } from '../../__testUtils__/firstCommit';
 import { renderForEntity, responseError } from '../../__testUtils__/renderForEntity';
-import { Profiler } from 'react';
 import { GreenlightApi } from '../../api';
-import { prefetchDelivery } from '../../hooks/deliveryReads';
 import { EnvironmentsStrip, RunningWhereCard } from './EnvironmentsStrip';
 
 const renderWith = (api: Partial<GreenlightApi>, element = <EnvironmentsStrip />) => renderForEntity(element, { api });
@@ -18,20 +17,9 @@ describe('EnvironmentsStrip', () => {
       listReleases: jest.fn(async () => ({ items: [] })),
       countReleases: jest.fn(async () => 0),
     };
-    prefetchDelivery(api as unknown as GreenlightApi, 'component:default/payments');
-    await act(async () => {
-      await new Promise(resolve => setTimeout(resolve, 0));
-    });
-    // The environment cells in the document when the strip first commits (the Profiler
-    // reports each commit once React has applied it to the document).
-    let firstCells: number | undefined;
-    const onRender = () => {
-      firstCells ??= document.querySelectorAll('[role="group"][aria-label^="Environment "]').length;
-    };
-    await renderForEntity(
-      <Profiler id="strip" onRender={onRender}>
-        <EnvironmentsStrip />
-      </Profiler>,
+    const firstCells = await countAtFirstCommitAfterPrefetch(
+      <EnvironmentsStrip />,
+      '[role="group"][aria-label^="Environment "]',
       { api },
     );
     expect(firstCells).toBe(2);

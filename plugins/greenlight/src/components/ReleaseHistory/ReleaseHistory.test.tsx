@@ -4,9 +4,8 @@ import type { Entity } from '@backstage/catalog-model';
 import { DIGEST, release } from '../../__testUtils__/fixtures';
 import { renderForEntity, responseError } from '../../__testUtils__/renderForEntity';
 import { GreenlightApi, ReleaseQuery } from '../../api';
-import { Profiler } from 'react';
 import { useLocation } from 'react-router-dom';
-import { prefetchDelivery } from '../../hooks/deliveryReads';
+import { countAtFirstCommitAfterPrefetch } from '../../__testUtils__/firstCommit';
 import { ReleaseHistory } from './ReleaseHistory';
 import { FIRST_PAINT_ROWS } from './ReleaseTable';
 
@@ -52,24 +51,13 @@ describe('ReleaseHistory', () => {
   it('shows a page prefetched before it loaded on its first render, without asking again', async () => {
     const listReleases = jest.fn(async () => ({ items: [release({ id: 'r-1', version: '3.1.0' })] }));
     const api = { listReleases, countReleases: jest.fn(async () => 1), getEnvironments: jest.fn(async () => []) };
-    prefetchDelivery(api as unknown as GreenlightApi, 'component:default/payments');
-    await act(async () => {
-      await new Promise(resolve => setTimeout(resolve, 0));
-    });
-    // The rows in the document when the history first commits (the Profiler reports each
-    // commit once React has applied it to the document).
-    let firstRows: number | undefined;
-    const onRender = () => {
-      firstRows ??= document.querySelectorAll('table tbody tr').length;
-    };
-    await renderForEntity(
-      <Profiler id="history" onRender={onRender}>
-        <ReleaseHistory
-          entityRef="component:default/payments"
-          environments={['production']}
-          onOpenRelease={jest.fn()}
-        />
-      </Profiler>,
+    const firstRows = await countAtFirstCommitAfterPrefetch(
+      <ReleaseHistory
+        entityRef="component:default/payments"
+        environments={['production']}
+        onOpenRelease={jest.fn()}
+      />,
+      'table tbody tr',
       { api, routeEntries: ['/delivery'] },
     );
     expect(firstRows).toBe(1);
