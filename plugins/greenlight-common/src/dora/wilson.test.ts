@@ -16,6 +16,21 @@ describe('wilsonInterval', () => {
     expect(interval?.upper).toBeCloseTo(upper, 4);
   });
 
+  it('reaches 0 and 1 exactly at 0 % and 100 %, so a rate always lies inside its interval', () => {
+    // In floating point the formula gives 0.9999999999999999 for some all-success counts
+    // (6 of 6 among them), which would put a 100 % rate above its own upper bound.
+    for (let trials = 1; trials <= 1000; trials++) {
+      expect({ trials, upper: wilsonInterval(trials, trials)?.upper }).toEqual({
+        trials,
+        upper: 1,
+      });
+      expect({ trials, lower: wilsonInterval(0, trials)?.lower }).toEqual({
+        trials,
+        lower: 0,
+      });
+    }
+  });
+
   it('has no interval without trials', () => {
     expect(wilsonInterval(0, 0)).toBeNull();
   });

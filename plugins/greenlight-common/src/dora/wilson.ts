@@ -31,8 +31,10 @@ export function wilsonInterval(
   const halfWidth =
     (z / denominator) *
     Math.sqrt((p * (1 - p)) / trials + z2 / (4 * trials * trials));
+  // At 0 % and 100 % the bounds are exactly 0 and 1; computed, they can miss by one unit in
+  // the last place (6 of 6 gives 0.9999999999999999), leaving the rate outside its interval.
   return {
-    lower: Math.max(0, centre - halfWidth),
-    upper: Math.min(1, centre + halfWidth),
+    lower: successes === 0 ? 0 : Math.max(0, centre - halfWidth),
+    upper: successes === trials ? 1 : Math.min(1, centre + halfWidth),
   };
 }
