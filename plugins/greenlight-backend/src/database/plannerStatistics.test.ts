@@ -1,6 +1,10 @@
 /* eslint-disable jest/no-standalone-expect -- the PostgreSQL-only test is declared through `onPostgres` */
 import { Knex } from 'knex';
-import { analyzeDue, PlannerStatistics } from './plannerStatistics';
+import {
+  analyzeDue,
+  PlannerStatistics,
+  STATISTICS_TARGET,
+} from './plannerStatistics';
 import { createTestDatabases, onPostgresOnly } from '@greenlight/test-utils';
 
 describe('analyzeDue', () => {
@@ -106,6 +110,13 @@ describe('PlannerStatistics', () => {
         'status',
         'subject',
       ]);
+      // Coarse: 500 distinct keys give a histogram of 11 bounds at a target of 10 (101 at
+      // PostgreSQL's default of 100).
+      const histogram = await knex.raw(
+        `select array_length(histogram_bounds::text::int[], 1) as bounds from pg_stats
+          where tablename = 'loaded' and attname = 'n' and schemaname = current_schema()`,
+      );
+      expect(Number(histogram.rows[0].bounds)).toBe(STATISTICS_TARGET + 1);
       expect(await statistics.refresh()).not.toContain('loaded');
       // 200 more rows: 200 > 50 + 0.5 × 500 is false, so not due yet (once the counter
       // shows them, so that the answer is not merely early).

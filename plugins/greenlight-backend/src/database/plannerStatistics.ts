@@ -16,6 +16,16 @@ const ANALYZE_BASE_ROWS = 50;
  * again; PostgreSQL scales row counts by a table's current size between two ANALYZEs anyway.
  */
 const ANALYZE_GROWTH = 0.5;
+/**
+ * The statistics target of these ANALYZEs: 3,000 rows sampled, 10 most common values and 10
+ * histogram buckets per column, against PostgreSQL's default of 100 (30,000 rows). What these
+ * statistics are for — a table that grew from nothing no longer taken for empty, the rough
+ * spread of its keys — needs no more, and a bulk load pays for every one of them: ANALYZE of
+ * `events` (101,000 rows) took 260–312 ms at 100 and 23–32 ms at 10, of `deployments` 250
+ * against 20 ms, and the six of a 50,000-event load were a fifth of PostgreSQL's time in it
+ * (docs/benchmarks.md). Autovacuum's own ANALYZE, at the server's target, refines them later.
+ */
+export const STATISTICS_TARGET = 10;
 
 /**
  * Whether a table's statistics are due, from its live rows and the rows changed since its last
@@ -40,8 +50,8 @@ export function analyzeDue(
  * that ends short of the next check would otherwise keep its plans from nothing: a
  * 180-day history of one service, about 3,500 events, left the Delivery tab's environments
  * at 450 ms on PostgreSQL against 50 ms on SQLite), the plugin's tables that grew by half
- * since their last ANALYZE (`analyzeDue`) get ANALYZE, in the background and one run at a time; SQLite needs none
- * of this.
+ * since their last ANALYZE (`analyzeDue`) get a coarse ANALYZE (`STATISTICS_TARGET`), in the
+ * background and one run at a time; SQLite needs none of this.
  */
 export class PlannerStatistics {
   private written = 0;
@@ -137,12 +147,18 @@ export class PlannerStatistics {
     const columns = await this.plannedColumns(due.map(d => d.table));
     for (const { table, counter } of due) {
       const wanted = columns.get(table) ?? [];
-      await this.knex.raw(
-        `analyze ??${
-          wanted.length ? ` (${wanted.map(() => '??').join(', ')})` : ''
-        }`,
-        [table, ...wanted],
-      );
+      await this.knex.transaction(async tx => {
+        // Only this transaction's ANALYZE: `SET LOCAL` ends with it.
+        await tx.raw(
+          `set local default_statistics_target = ${STATISTICS_TARGET}`,
+        );
+        await tx.raw(
+          `analyze ??${
+            wanted.length ? ` (${wanted.map(() => '??').join(', ')})` : ''
+          }`,
+          [table, ...wanted],
+        );
+      });
       this.counterAtAnalyze.set(table, counter);
     }
     return due.map(d => d.table);
