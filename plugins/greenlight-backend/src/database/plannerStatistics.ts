@@ -145,22 +145,25 @@ export class PlannerStatistics {
       .map(r => ({ table: r.relname, counter: Number(r.n_mod_since_analyze) }))
       .sort((a, b) => (a.table < b.table ? -1 : 1));
     const columns = await this.plannedColumns(due.map(d => d.table));
-    for (const { table, counter } of due) {
-      const wanted = columns.get(table) ?? [];
-      await this.knex.transaction(async tx => {
-        // Only this transaction's ANALYZE: `SET LOCAL` ends with it.
-        await tx.raw(
-          `set local default_statistics_target = ${STATISTICS_TARGET}`,
-        );
+    if (due.length === 0) return [];
+    // One transaction for every table due: `SET LOCAL` ends with it. ANALYZE's lock lets
+    // inserts and updates through; it only makes another ANALYZE of the table wait.
+    await this.knex.transaction(async tx => {
+      await tx.raw(
+        `set local default_statistics_target = ${STATISTICS_TARGET}`,
+      );
+      for (const { table } of due) {
+        const wanted = columns.get(table) ?? [];
         await tx.raw(
           `analyze ??${
             wanted.length ? ` (${wanted.map(() => '??').join(', ')})` : ''
           }`,
           [table, ...wanted],
         );
-      });
+      }
+    });
+    for (const { table, counter } of due)
       this.counterAtAnalyze.set(table, counter);
-    }
     return due.map(d => d.table);
   }
 
