@@ -6,7 +6,7 @@ import { DEFAULT_ENVIRONMENTS } from '../config';
 import { KnexLedgerStore } from '../database/KnexLedgerStore';
 import { applyMigrations } from '../database/migrations';
 import { IngestService } from '../service/IngestService';
-import { deployment } from './__testUtils__/doraBackend';
+import { commits, deployment } from './__testUtils__/doraBackend';
 import { IncidentFindings } from './dataQuality';
 import { readDoraSettings } from './doraConfig';
 import { doraReport } from './doraReport';
@@ -121,6 +121,30 @@ describe('rollups catch up with what ingestion alone does not tell them', () => 
     await current.run();
     expect((await metrics()).changeFailRate.numerator).toBe(1);
   });
+
+  it.each(databases.eachSupportedId())(
+    "when a commit's time arrives after its deployments, from the first of them, on %p",
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const { post, metrics, current } = await setup(knex);
+      // c1 reaches production on 3 June and is deployed again on 5 June; its time is unknown.
+      await post([
+        deployment('d1', 'shop', 'production', 'succeeded', '2026-06-03T10:00:00Z', { commits: ['c1'] }),
+        deployment('d2', 'shop', 'production', 'succeeded', '2026-06-05T10:00:00Z', { commits: ['c1'] }),
+      ]);
+      await current.run();
+      expect((await metrics()).changeLeadTime.n).toBe(0);
+
+      // Committed two hours before the first deployment finished: the lead time is measured
+      // on 3 June's rollup, so the entity must be rebuilt from the first deployment's day
+      // (from the last one's, 5 June, it would still count nothing).
+      await post([commits('shop', [['c1', '2026-06-03T08:00:00Z']])]);
+      await current.run();
+      const { changeLeadTime } = await metrics();
+      expect(changeLeadTime.n).toBe(1);
+      expect(changeLeadTime.medianMs).toBeCloseTo(2 * 3_600_000, -5);
+    },
+  );
 
   it.each(databases.eachSupportedId())('when a mark was lost, within a day, on %p', async databaseId => {
     const knex = await databases.init(databaseId);
