@@ -22,7 +22,7 @@ const ANALYZE_GROWTH = 0.5;
  * statistics are for — a table that grew from nothing no longer taken for empty, the rough
  * spread of its keys — needs no more, and a bulk load pays for every one of them: ANALYZE of
  * `events` (101,000 rows) took 260–312 ms at 100 and 23–32 ms at 10, of `deployments` 250
- * against 20 ms, and the six of a 50,000-event load were a fifth of PostgreSQL's time in it
+ * against 20 ms; those of a 50,000-event load took 2.1 s in a run where PostgreSQL used 8.4 s of CPU
  * (docs/benchmarks.md). Autovacuum's own ANALYZE, at the server's target, refines them later.
  */
 export const STATISTICS_TARGET = 10;
