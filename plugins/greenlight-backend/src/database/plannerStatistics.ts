@@ -144,8 +144,8 @@ export class PlannerStatistics {
       )
       .map(r => ({ table: r.relname, counter: Number(r.n_mod_since_analyze) }))
       .sort((a, b) => (a.table < b.table ? -1 : 1));
-    const columns = await this.plannedColumns(due.map(d => d.table));
     if (due.length === 0) return [];
+    const columns = await this.plannedColumns(due.map(d => d.table));
     // One transaction for every table due: `SET LOCAL` ends with it. ANALYZE's lock lets
     // inserts and updates through; it only makes another ANALYZE of the table wait.
     await this.knex.transaction(async tx => {

@@ -34,12 +34,11 @@ function lateResolver(known: Set<string>) {
   };
 }
 
-async function setup(knex: Knex, dora: object = {}) {
+async function setup(knex: Knex, dora: object = {}, store = new KnexDoraStore(knex)) {
   await applyMigrations(knex);
   const known = new Set([ENTITY]);
   const ledger = new KnexLedgerStore(knex);
   const ingest = new IngestService(ledger, lateResolver(known), mockServices.logger.mock());
-  const store = new KnexDoraStore(knex);
   const refresher = (config: object) =>
     new RollupRefresher({
       knex,
@@ -167,62 +166,35 @@ describe('rollups catch up with what ingestion alone does not tell them', () => 
     'when events keep arriving during a run, rebuilding each entity once per run, on %p',
     async databaseId => {
       const knex = await databases.init(databaseId);
-      await applyMigrations(knex);
-      const ledger = new KnexLedgerStore(knex);
-      const ingest = new IngestService(ledger, lateResolver(new Set([ENTITY])), mockServices.logger.mock());
-      // After each of its first three rebuilds, a real batch for the same service is committed,
-      // as a pipeline streaming events while the task runs would.
-      let arriving = ['d2', 'd3', 'd4'];
+      /** Calls `afterReplace` once each entity's rollups are written. */
       class StreamingStore extends KnexDoraStore {
+        afterReplace: () => Promise<void> = async () => {};
         async replaceRollups(rebuild: RollupRebuild) {
           await super.replaceRollups(rebuild);
-          const next = arriving[0];
-          if (!next) return;
-          arriving = arriving.slice(1);
-          await ingest.ingest({
-            source: 'native',
-            events: [deployment(next, 'shop', 'production', 'succeeded', `2026-06-0${next.slice(1)}T10:00:00Z`)],
-            actor: 'service:test',
-          });
+          await this.afterReplace();
         }
       }
       const store = new StreamingStore(knex);
-      const refresher = new RollupRefresher({
-        knex,
-        store,
-        tierOf: tierResolver(DEFAULT_ENVIRONMENTS),
-        productionEnvironments: ['production'],
-        settings: readDoraSettings(new ConfigReader({})),
-        logger: mockServices.logger.mock(),
-        gateFailures: new GateFailures(knex),
-      });
-      ingest.onApplied(rows => refresher.onEvents(rows));
-      const count = async () =>
-        (
-          await doraReport(
-            { store, incidents: new IncidentFindings(knex) },
-            { kind: 'entity', ref: ENTITY, entityRefs: [ENTITY] },
-            WINDOW,
-            'week',
-            {},
-          )
-        ).current.deploymentFrequency.count;
-      await ingest.ingest({
-        source: 'native',
-        events: [deployment('d1', 'shop', 'production', 'succeeded', '2026-06-01T10:00:00Z')],
-        actor: 'service:test',
-      });
+      const { post, metrics, current } = await setup(knex, {}, store);
+      // After each of its first three rebuilds, a real batch for the same service is committed,
+      // as a pipeline streaming events while the task runs would.
+      const arriving = ['d2', 'd3', 'd4'];
+      store.afterReplace = async () => {
+        const next = arriving.shift();
+        if (next) await post([deployment(next, 'shop', 'production', 'succeeded', `2026-06-0${next.slice(1)}T10:00:00Z`)]);
+      };
+      await post([deployment('d1', 'shop', 'production', 'succeeded', '2026-06-01T10:00:00Z')]);
 
       // One rebuild per run; the batch committed during it is left to the next run.
-      expect((await refresher.run({ reconcile: 0 })).rebuilt).toBe(1);
+      expect((await current.run({ reconcile: 0 })).rebuilt).toBe(1);
       expect((await store.staleEntitiesOf([ENTITY])).map(e => e.entityRef)).toEqual([ENTITY]);
-      expect((await refresher.run({ reconcile: 0 })).rebuilt).toBe(1);
-      expect((await refresher.run({ reconcile: 0 })).rebuilt).toBe(1);
-      expect((await refresher.run({ reconcile: 0 })).rebuilt).toBe(1);
+      expect((await current.run({ reconcile: 0 })).rebuilt).toBe(1);
+      expect((await current.run({ reconcile: 0 })).rebuilt).toBe(1);
+      expect((await current.run({ reconcile: 0 })).rebuilt).toBe(1);
       // Nothing arrived during the fourth: the rollups count all four deployments.
       expect(await store.staleEntitiesOf([ENTITY])).toEqual([]);
-      expect((await refresher.run({ reconcile: 0 })).rebuilt).toBe(0);
-      expect(await count()).toBe(4);
+      expect((await current.run({ reconcile: 0 })).rebuilt).toBe(0);
+      expect((await metrics()).deploymentFrequency.count).toBe(4);
     },
   );
 });
