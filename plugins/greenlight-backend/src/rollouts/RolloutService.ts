@@ -164,8 +164,16 @@ export class RolloutService {
 
   /** The ingest listener: progressive deployments start rollouts, given-up deployments abort them. */
   async onApplied(rows: NewEventRow[]): Promise<void> {
+    // Only a progressive deployment of a known entity can start a rollout (`startForDeployment`):
+    // the others are not looked up at all, and most batches have few of those.
     const running = await this.inFlight(
-      rows.flatMap(r => (r.event.type === 'deployment.started' ? [r.event.deployment.id] : [])),
+      rows.flatMap(r =>
+        r.event.type === 'deployment.started' &&
+        r.entityRef &&
+        progressiveStrategies.includes(r.event.deployment.strategy as RolloutStrategy)
+          ? [r.event.deployment.id]
+          : [],
+      ),
     );
     const givenUp = new Map<string, { reason: string; actor: string }>();
     for (const row of rows) {
