@@ -175,6 +175,65 @@ describe('entity-scoped writes under the example policy', () => {
     expect(cdevent.body.error.message).toContain('cdevents[0]');
   });
 
+  it('refuses a pipeline token’s events that would change another team’s records through ids they share', async () => {
+    const row = await gl.ledger('deployments').where('id', 'co-1').first();
+    // Checkout's deployment reported failed, rolled back and blamed by payments' pipeline, each
+    // under payments' own entity: the records are checkout's, so the token needs checkout too.
+    const forged = [
+      {
+        ...started('co-1', 'payments'),
+        id: 'evt-co-1-failed',
+        type: 'deployment.finished',
+        deployment: {
+          ...started('co-1', 'payments').deployment,
+          status: 'failed',
+          finishedAt: new Date().toISOString(),
+        },
+      },
+      {
+        ...started('pay-rb-1', 'payments'),
+        deployment: {
+          ...started('pay-rb-1', 'payments').deployment,
+          intent: 'rollback',
+          rollbackOf: 'co-1',
+        },
+      },
+      {
+        id: 'evt-pay-incident-1',
+        type: 'incident.opened',
+        serviceId: 'payments',
+        incident: {
+          id: 'pay-incident-1',
+          detectedAt: new Date().toISOString(),
+          deploymentId: 'co-1',
+        },
+      },
+      {
+        id: 'evt-pay-incident-2',
+        type: 'incident.opened',
+        serviceId: 'payments',
+        incident: {
+          id: 'pay-incident-2',
+          detectedAt: new Date().toISOString(),
+          entityRefs: [PAYMENTS, CHECKOUT],
+        },
+      },
+    ];
+    for (const event of forged) {
+      const res = await refused(403, () =>
+        post('/v1/events', teamA, { events: [event] }),
+      );
+      expect(res.body.error.message).toContain(`events[0] (${CHECKOUT})`);
+    }
+    expect(await gl.ledger('deployments').where('id', 'co-1').first()).toEqual(
+      row,
+    );
+    // The platform's unscoped writer may link the two teams' records.
+    expect(
+      (await post('/v1/events', unscoped, { events: [forged[3]] })).status,
+    ).toBe(200);
+  });
+
   it('honours the access restrictions of external-access tokens', async () => {
     expect(
       (

@@ -84,7 +84,25 @@ export class KnexLedgerStore implements LedgerStore {
     readonly statistics = new PlannerStatistics(knex),
   ) {}
 
-  async applyEvents(rows: NewEventRow[], audit: AuditEntry): Promise<ApplyResult> {
+  async deploymentEntities(ids: string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    const unique = [...new Set(ids)];
+    for (let i = 0; i < unique.length; i += 500) {
+      for (const r of await this.knex('deployments')
+        .select('id', 'entity_ref')
+        .whereIn('id', unique.slice(i, i + 500))
+        .whereNotNull('entity_ref')) {
+        out.set(r.id, r.entity_ref);
+      }
+    }
+    return out;
+  }
+
+  async applyEvents(
+    rows: NewEventRow[],
+    audit: AuditEntry,
+    options: { allowedEntities?: Map<string, Set<string>> } = {},
+  ): Promise<ApplyResult> {
     const result = await writeTransaction(
       this.knex,
       async (tx, locking) => {
@@ -98,7 +116,7 @@ export class KnexLedgerStore implements LedgerStore {
         folds = await reproject(
           tx,
           fresh.map(r => r.subjectKey),
-          { ...locking, written: fresh },
+          { ...locking, written: fresh, allowedEntities: options.allowedEntities },
         );
         await this.insertAudit(tx, {
           ...audit,

@@ -58,8 +58,19 @@ export type AuditEntry = {
 
 /** The delivery ledger: where every event lands and what every read comes from. */
 export interface LedgerStore {
-  /** Writes a batch atomically: new events are stored and their subjects re-projected. */
-  applyEvents(rows: NewEventRow[], audit: AuditEntry): Promise<ApplyResult>;
+  /**
+   * Writes a batch atomically: new events are stored and their subjects re-projected. With
+   * `allowedEntities` (per subject key, the entities the batch's events were permission-checked
+   * for), a subject whose stored events name another entity fails the write with
+   * `SubjectsOfOtherEntities`, checked under the subject's lock; nothing is written then.
+   */
+  applyEvents(
+    rows: NewEventRow[],
+    audit: AuditEntry,
+    options?: { allowedEntities?: Map<string, Set<string>> },
+  ): Promise<ApplyResult>;
+  /** The entity of each of these deployments that has one. */
+  deploymentEntities(ids: string[]): Promise<Map<string, string>>;
   /**
    * Re-tries entity mapping for events that had none; returns how many were attached.
    * `resolveAll` maps every event's keys at once, in their order (see `EntityResolver`).

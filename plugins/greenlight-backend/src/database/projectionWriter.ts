@@ -21,6 +21,7 @@ import { isPostgres, lockForWrite, takesWriteLocks, tryLockForWrite } from './su
 import { applyPeoplesAttributions } from '../incidents/applyAttributions';
 import { BatchFolds } from './LedgerStore';
 import { insertRows, insertRowsTogether } from './bulkInsert';
+import { SubjectsOfOtherEntities } from '../service/entitiesTouched';
 
 const CHUNK = 200;
 
@@ -148,7 +149,32 @@ export type ReprojectOptions = {
   mayWait?: boolean;
   /** Events this transaction has just written, as written (see `loadEvents`). */
   written?: Array<StoredEvent & { subjectKey: string }>;
+  /** See `LedgerStore.applyEvents`: the entities each subject's new events were checked for. */
+  allowedEntities?: Map<string, Set<string>>;
 };
+
+/**
+ * Under the subjects' locks: the entities of their stored events (other than this write's) that
+ * the write was not checked for. Events that match no entity yet name none.
+ */
+function entitiesNotChecked(
+  bySubject: Map<string, StoredEvent[]>,
+  own: Set<string>,
+  written: Set<string>,
+  allowed: Map<string, Set<string>>,
+): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const key of own) {
+    const checked = allowed.get(key);
+    for (const e of bySubject.get(key) ?? []) {
+      if (written.has(e.id) || !e.entityRef || checked?.has(e.entityRef)) continue;
+      const list = out.get(key) ?? [];
+      if (!list.includes(e.entityRef)) list.push(e.entityRef);
+      out.set(key, list);
+    }
+  }
+  return out;
+}
 
 /**
  * Locks the subjects and everything their re-derivation depends on, and reads their events
@@ -210,6 +236,10 @@ export async function reproject(
   const folds: BatchFolds = { deployments: [], previousDeployments: [], incidents: [], previousIncidents: [] };
   const written = new Set((options.written ?? []).map(e => e.id));
   const own = new Set(subjectKeys);
+  if (options.allowedEntities) {
+    const others = entitiesNotChecked(bySubject, own, written, options.allowedEntities);
+    if (others.size > 0) throw new SubjectsOfOtherEntities(others);
+  }
   /** The subject's fold without this write's events, when it had older ones. */
   const before = (key: string, events: StoredEvent[]) => {
     if (!own.has(key)) return undefined;

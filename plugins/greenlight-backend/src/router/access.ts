@@ -142,6 +142,21 @@ export async function authorizeEntityWrite(
 }
 
 /**
+ * The items to check for a batch of events: each event on its own entity, and on every other
+ * entity it touches (`entitiesTouched`), under the same label.
+ */
+export function eventItems(
+  entityRefs: Array<string | null>,
+  touched: string[][],
+  label: (index: number) => string,
+): Array<{ label: string; entityRef: string | null }> {
+  return entityRefs.flatMap((entityRef, i) => [
+    { label: label(i), entityRef },
+    ...(touched[i] ?? []).map(other => ({ label: label(i), entityRef: other })),
+  ]);
+}
+
+/**
  * All or nothing for a batch: throws one 403 naming every refused item unless the caller may do
  * `permission` on the entity of each. An item with no entity yet (an event that matches no
  * catalog entity) needs the permission without a resource and an unscoped service principal:

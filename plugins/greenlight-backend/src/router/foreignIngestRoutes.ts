@@ -9,7 +9,7 @@ import {
 } from '../ingest';
 import { IngestService } from '../service/IngestService';
 import { greenlightEventCreatePermission } from '@greenlight/backstage-plugin-greenlight-common';
-import { AccessDeps, authorizeEntityWrites, serviceWriter } from './access';
+import { AccessDeps, authorizeEntityWrites, eventItems, serviceWriter } from './access';
 import { describeIssues } from './describeIssues';
 import { sendError } from './errorBody';
 import { assertSafeInput } from './safeInput';
@@ -89,12 +89,12 @@ export function foreignIngestRoutes(
         actor,
         ignored,
         // Refusals name the CDEvent of the request, not the ledger event it became.
-        authorize: refs =>
+        authorize: (refs, touched) =>
           authorizeEntityWrites(
             deps,
             credentials,
             greenlightEventCreatePermission,
-            refs.map((entityRef, i) => ({ label: `cdevents[${mapped[i].index}]`, entityRef })),
+            eventItems(refs, touched, i => `cdevents[${mapped[i].index}]`),
           ),
       }),
     );

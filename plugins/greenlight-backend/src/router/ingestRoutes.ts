@@ -4,7 +4,7 @@ import {
 } from '@greenlight/backstage-plugin-greenlight-common';
 import Router from 'express-promise-router';
 import { IngestService } from '../service/IngestService';
-import { AccessDeps, authorizeEntityWrites, serviceWriter } from './access';
+import { AccessDeps, authorizeEntityWrites, eventItems, serviceWriter } from './access';
 import { describeIssues } from './describeIssues';
 import { sendError } from './errorBody';
 
@@ -31,12 +31,12 @@ export function ingestRoutes(deps: AccessDeps & { ingest: IngestService }) {
       source: 'native',
       events: parsed.events,
       actor,
-      authorize: refs =>
+      authorize: (refs, touched) =>
         authorizeEntityWrites(
           deps,
           credentials,
           greenlightEventCreatePermission,
-          refs.map((entityRef, i) => ({ label: `events[${i}]`, entityRef })),
+          eventItems(refs, touched, i => `events[${i}]`),
         ),
     });
     res.status(200).json(outcome);

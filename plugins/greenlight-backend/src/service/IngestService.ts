@@ -1,6 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { GreenlightEvent } from '@greenlight/backstage-plugin-greenlight-common';
-import { BatchFolds, LedgerStore, NewEventRow } from '../database/LedgerStore';
+import { ApplyResult, AuditEntry, BatchFolds, LedgerStore, NewEventRow } from '../database/LedgerStore';
+import { allowedBySubject, entitiesTouched, referencedDeployments, SubjectsOfOtherEntities } from './entitiesTouched';
 import { EntityResolver, MappingKeys } from './EntityResolver';
 import { bindToRepository } from './repositoryBinding';
 import { eventTimeOf, subjectKeyOf } from './subjects';
@@ -29,6 +30,10 @@ export class IngestService {
     this.listeners.push(listener);
   }
 
+  private write(rows: NewEventRow[], options: { authorize?: Parameters<typeof writeChecked>[2] }, audit: AuditEntry) {
+    return writeChecked(this.store, rows, options.authorize, audit);
+  }
+
   constructor(
     private readonly store: LedgerStore,
     private readonly resolver: EntityResolver,
@@ -42,10 +47,12 @@ export class IngestService {
     actor: string;
     ignored?: number;
     /**
-     * Called with each event's resolved entity (null when none matches yet) before anything is
-     * written; throwing rejects the whole batch.
+     * Called with each event's resolved entity (null when none matches yet) and, per event, the
+     * other entities it changes (`entitiesTouched`) before anything is written; throwing rejects
+     * the whole batch. It may be called a second time, with more entities, when the write finds
+     * records of the batch that other entities' events made (`SubjectsOfOtherEntities`).
      */
-    authorize?: (entityRefs: Array<string | null>) => Promise<void>;
+    authorize?: (entityRefs: Array<string | null>, touched: string[][]) => Promise<void>;
   }): Promise<IngestOutcome> {
     const receivedAt = Date.now();
     const rows: NewEventRow[] = [];
@@ -74,8 +81,7 @@ export class IngestService {
         event,
       });
     }
-    if (options.authorize) await options.authorize(rows.map(r => r.entityRef));
-    const result = await this.store.applyEvents(rows, {
+    const result = await this.write(rows, options, {
       actor: options.actor,
       action: 'ingest',
       subjectType: 'batch',
@@ -115,6 +121,38 @@ export class IngestService {
         entityRef: r.entityRef,
       })),
     };
+  }
+}
+
+/**
+ * Checks the batch (when the caller passes `authorize`) on every entity it touches, then writes
+ * it. The write itself refuses records whose stored events name an entity not checked yet; those
+ * entities are then checked too and the write runs once more, or the batch is refused.
+ */
+async function writeChecked(
+  store: LedgerStore,
+  rows: NewEventRow[],
+  authorize: ((entityRefs: Array<string | null>, touched: string[][]) => Promise<void>) | undefined,
+  audit: AuditEntry,
+): Promise<ApplyResult> {
+  if (!authorize) return store.applyEvents(rows, audit);
+  const referenced = referencedDeployments(rows).flat();
+  const owners = referenced.length > 0 ? await store.deploymentEntities(referenced) : new Map<string, string>();
+  const touched = entitiesTouched(rows, owners);
+  const entityRefs = rows.map(r => r.entityRef);
+  await authorize(entityRefs, touched);
+  try {
+    return await store.applyEvents(rows, audit, { allowedEntities: allowedBySubject(rows, touched) });
+  } catch (e) {
+    if (!(e instanceof SubjectsOfOtherEntities)) throw e;
+    rows.forEach((row, i) => {
+      for (const ref of e.entitiesBySubject.get(row.subjectKey) ?? []) {
+        if (ref !== row.entityRef && !touched[i].includes(ref)) touched[i].push(ref);
+      }
+    });
+    await authorize(entityRefs, touched);
+    // A second change of hands in between reaches the caller as a 409 (send the batch again).
+    return store.applyEvents(rows, audit, { allowedEntities: allowedBySubject(rows, touched) });
   }
 }
 

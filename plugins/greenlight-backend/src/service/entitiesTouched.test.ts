@@ -1,0 +1,225 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { NotAllowedError } from '@backstage/errors';
+import { GreenlightEvent } from '@greenlight/backstage-plugin-greenlight-common';
+import { createTestDatabases } from '@greenlight/test-utils';
+import { Knex } from 'knex';
+import { KnexLedgerStore } from '../database/KnexLedgerStore';
+import { applyMigrations } from '../database/migrations';
+import { IngestService } from './IngestService';
+
+jest.setTimeout(120_000);
+
+const A = 'component:default/team-a-service';
+const B = 'component:default/team-b-service';
+
+const deployment = (
+  eventId: string,
+  entityRef: string,
+  id: string,
+  status: 'started' | 'succeeded' | 'failed',
+  extra: { rollbackOf?: string } = {},
+): GreenlightEvent =>
+  ({
+    id: eventId,
+    type: status === 'started' ? 'deployment.started' : 'deployment.finished',
+    entityRef,
+    deployment: {
+      id,
+      environment: 'production',
+      status,
+      strategy: 'all-at-once',
+      intent: extra.rollbackOf ? 'rollback' : 'planned',
+      artifactDigest: `sha256:${(entityRef === A ? 'a' : 'b').repeat(64)}`,
+      startedAt: '2026-06-01T10:00:00Z',
+      ...(status === 'started' ? {} : { finishedAt: '2026-06-01T10:05:00Z' }),
+      ...extra,
+    },
+  } as GreenlightEvent);
+
+const incident = (
+  eventId: string,
+  entityRefs: string[],
+  deploymentId?: string,
+): GreenlightEvent => ({
+  id: eventId,
+  type: 'incident.opened',
+  entityRef: entityRefs[0],
+  incident: {
+    id: eventId,
+    entityRefs,
+    detectedAt: '2026-06-01T11:00:00Z',
+    ...(deploymentId ? { deploymentId } : {}),
+  },
+});
+
+/** What a permission policy allowing `allowed` alone decides, for every entity of each event. */
+function only(...allowed: string[]) {
+  const calls: string[][] = [];
+  const authorize = async (
+    entityRefs: Array<string | null>,
+    touched: string[][],
+  ) => {
+    const all = entityRefs.flatMap((ref, i) => [
+      ref ?? '(none)',
+      ...touched[i],
+    ]);
+    calls.push(all);
+    const refused = all.filter(ref => !allowed.includes(ref));
+    if (refused.length > 0)
+      throw new NotAllowedError(`not allowed on ${refused.join(', ')}`);
+  };
+  return Object.assign(authorize, { calls });
+}
+
+async function ledger(knex: Knex) {
+  await applyMigrations(knex);
+  return new IngestService(
+    new KnexLedgerStore(knex),
+    { resolve: async (keys: { entityRef?: string }) => keys.entityRef ?? null },
+    mockServices.logger.mock(),
+  );
+}
+
+const counts = async (knex: Knex) => ({
+  events: Number((await knex('events').count({ n: '*' }))[0].n),
+  deployments: Number((await knex('deployments').count({ n: '*' }))[0].n),
+  incidents: Number((await knex('incidents').count({ n: '*' }))[0].n),
+  audit: Number((await knex('audit_log').count({ n: '*' }))[0].n),
+});
+
+describe('events that would change another entity’s records', () => {
+  const databases = createTestDatabases();
+
+  it.each(databases.eachSupportedId())(
+    'are checked on that entity too, and write nothing when refused, on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const ingest = await ledger(knex);
+      await ingest.ingest({
+        source: 'native',
+        actor: 'service:team-b',
+        events: [deployment('b-1-started', B, 'b-1', 'started')],
+        authorize: only(B),
+      });
+      const before = await counts(knex);
+      const row = await knex('deployments').where('id', 'b-1').first();
+
+      // Team B's deployment, reported failed by team A under A's own entity.
+      const hijack = only(A);
+      await expect(
+        ingest.ingest({
+          source: 'native',
+          actor: 'service:team-a',
+          events: [deployment('a-says-b-1-failed', A, 'b-1', 'failed')],
+          authorize: hijack,
+        }),
+      ).rejects.toThrow(`not allowed on ${B}`);
+      // Allowed at first (its own entity), refused once the write found B's events under the lock.
+      expect(hijack.calls).toEqual([[A], [A, B]]);
+
+      // A rollback of B's deployment, an incident blaming it, an incident naming B.
+      for (const event of [
+        deployment('a-2-finished', A, 'a-2', 'succeeded', {
+          rollbackOf: 'b-1',
+        }),
+        incident('a-incident-1', [A], 'b-1'),
+        incident('a-incident-2', [A, B]),
+      ]) {
+        const check = only(A);
+        await expect(
+          ingest.ingest({
+            source: 'native',
+            actor: 'service:team-a',
+            events: [event],
+            authorize: check,
+          }),
+        ).rejects.toThrow(`not allowed on ${B}`);
+        expect(check.calls).toEqual([[A, B]]);
+      }
+
+      expect(await counts(knex)).toEqual(before);
+      expect(await knex('deployments').where('id', 'b-1').first()).toEqual(row);
+
+      // A caller allowed on both may link them, and its own records need no other entity.
+      await ingest.ingest({
+        source: 'native',
+        actor: 'service:release-managers',
+        events: [incident('both-incident', [A, B], 'b-1')],
+        authorize: only(A, B),
+      });
+      const own = only(A);
+      await ingest.ingest({
+        source: 'native',
+        actor: 'service:team-a',
+        events: [
+          deployment('a-3-finished', A, 'a-3', 'succeeded'),
+          incident('a-incident-3', [A], 'a-3'),
+        ],
+        authorize: own,
+      });
+      expect(own.calls).toEqual([[A, A]]);
+      expect(await counts(knex)).toEqual({
+        ...before,
+        events: before.events + 3,
+        deployments: before.deployments + 1,
+        incidents: before.incidents + 2,
+        audit: before.audit + 2,
+      });
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'belong to one entity when two entities’ writers report the same id at once, on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const ingest = await ledger(knex);
+      const outcomes: string[] = [];
+      for (let round = 0; round < 16; round++) {
+        const id = `shared-${round}`;
+        const send = (entityRef: string) =>
+          ingest
+            .ingest({
+              source: 'native',
+              actor: `service:${entityRef}`,
+              // Each writer's own event ids, so neither is a duplicate of the other.
+              events: [
+                deployment(
+                  `${id}-${entityRef}-started`,
+                  entityRef,
+                  id,
+                  'started',
+                ),
+                deployment(
+                  `${id}-${entityRef}-finished`,
+                  entityRef,
+                  id,
+                  round % 2 ? 'failed' : 'succeeded',
+                ),
+              ],
+              authorize: only(entityRef),
+            })
+            .then(
+              () => 'written',
+              (e: Error) => e.name,
+            );
+        const results = await Promise.all([send(A), send(B), send(A), send(B)]);
+        outcomes.push(...results);
+        // Whoever wrote first owns the record; every writer of the other entity was refused.
+        const owner = (await knex('deployments').where('id', id).first())
+          .entity_ref;
+        const refused = results.filter(r => r !== 'written');
+        expect(refused.length).toBe(2);
+        expect(
+          refused.every(r => r === 'NotAllowedError' || r === 'ConflictError'),
+        ).toBe(true);
+        expect([A, B]).toContain(owner);
+      }
+      const mixed = await knex('events')
+        .select('subject_key')
+        .groupBy('subject_key')
+        .havingRaw('count(distinct entity_ref) > 1');
+      expect(mixed).toEqual([]);
+      expect(outcomes.filter(o => o === 'written')).toHaveLength(32);
+    },
+  );
+});

@@ -1,0 +1,94 @@
+import { ConflictError } from '@backstage/errors';
+import { NewEventRow } from '../database/LedgerStore';
+
+/**
+ * Which entities an event changes besides the one it resolves to. Writing is permission-checked
+ * on every one of them, so that a caller allowed on one entity cannot change another's records
+ * through ids that records of different entities share:
+ *
+ * - every entity an incident names (its incident rows count against each of them);
+ * - the entity of a deployment that an incident blames, or that a deployment rolls back or
+ *   replaces (DORA counts those against the deployment's entity, docs/dora.md);
+ * - the entities of the subject's stored events: a deployment, incident, build, artifact or test
+ *   run whose events another entity reported is that entity's record too. Those are checked
+ *   under the subject's lock, in the write (`SubjectsOfOtherEntities`).
+ */
+export function referencedDeployments(rows: NewEventRow[]): string[][] {
+  return rows.map(({ event }) => {
+    if (
+      event.type === 'deployment.started' ||
+      event.type === 'deployment.finished'
+    ) {
+      return [event.deployment.rollbackOf, event.deployment.replaces].filter(
+        (id): id is string => !!id,
+      );
+    }
+    if (
+      event.type === 'incident.opened' ||
+      event.type === 'incident.resolved'
+    ) {
+      return event.incident.deploymentId ? [event.incident.deploymentId] : [];
+    }
+    return [];
+  });
+}
+
+/** The entities each event touches besides its own, from its content and `owners` of deployments. */
+export function entitiesTouched(
+  rows: NewEventRow[],
+  owners: Map<string, string>,
+): string[][] {
+  const referenced = referencedDeployments(rows);
+  return rows.map((row, i) => {
+    const touched = new Set<string>();
+    const { event } = row;
+    if (
+      event.type === 'incident.opened' ||
+      event.type === 'incident.resolved'
+    ) {
+      for (const ref of event.incident.entityRefs ?? []) touched.add(ref);
+    }
+    for (const id of referenced[i]) {
+      const owner = owners.get(id);
+      if (owner) touched.add(owner);
+    }
+    if (row.entityRef) touched.delete(row.entityRef);
+    return [...touched];
+  });
+}
+
+/** Per subject of the batch: the entities its events were allowed to write for. */
+export function allowedBySubject(
+  rows: NewEventRow[],
+  touched: string[][],
+): Map<string, Set<string>> {
+  const allowed = new Map<string, Set<string>>();
+  rows.forEach((row, i) => {
+    const set = allowed.get(row.subjectKey) ?? new Set<string>();
+    if (row.entityRef) set.add(row.entityRef);
+    for (const ref of touched[i]) set.add(ref);
+    allowed.set(row.subjectKey, set);
+  });
+  return allowed;
+}
+
+/**
+ * Thrown in a write, under the subjects' locks, when a subject of the batch holds events of an
+ * entity its events were not checked for: the write rolls back, and the caller checks those
+ * entities too before it writes again. Seen by a client only when the subject changed hands
+ * again in between (409: sending the batch again decides it).
+ */
+export class SubjectsOfOtherEntities extends ConflictError {
+  constructor(readonly entitiesBySubject: Map<string, string[]>) {
+    super(
+      `Records of this batch also belong to ${[
+        ...new Set([...entitiesBySubject.values()].flat()),
+      ]
+        .slice(0, 10)
+        .join(
+          ', ',
+        )}, which changed while the batch was checked; nothing was written`,
+    );
+    this.name = 'ConflictError';
+  }
+}
