@@ -263,22 +263,22 @@ export class ReadinessService {
       override: null,
       overrideOf: overridden?.id ?? null,
     };
-    const audit: AuditEntry[] = [];
-    if (decision.deploymentId) {
-      // Written against the deployment so that the release's own audit trail shows the decision.
-      audit.push({
+    // Every decision is audited: against the deployment when it names one, so that the release's
+    // own audit trail shows it, else against the decision itself.
+    const audit: AuditEntry[] = [
+      {
         actor,
         action: overridden ? 'readiness.allow-by-override' : `readiness.${assessment.decision}`,
-        subjectType: 'deployment',
-        subjectId: decision.deploymentId,
+        subjectType: decision.deploymentId ? 'deployment' : 'readiness-decision',
+        subjectId: decision.deploymentId ?? decision.id,
         entityRef,
         details: {
           decisionId: decision.id,
           missingControls: decision.missingControls,
           ...(overridden ? { overrideOf: overridden.id } : {}),
         },
-      });
-    }
+      },
+    ];
     const breakGlassId = (windowPolicy?.evidence as { window?: WindowAnswer } | undefined)?.window?.breakGlassId;
     if (breakGlassId) {
       // Recorded against the break-glass change: this is how it went through a closed window.

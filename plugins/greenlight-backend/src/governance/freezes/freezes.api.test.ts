@@ -130,6 +130,18 @@ describe('runtime freezes', () => {
       reason: 'checkout errors',
     });
 
+    it('audits every readiness decision, also one that names no deployment', async () => {
+      const res = await ask('staging');
+      expect(res.status).toBe(200);
+      const audit = await knex('audit_log').where({
+        subject_type: 'readiness-decision',
+        subject_id: res.body.decisionId,
+      });
+      expect(audit.map(a => [a.action, a.entity_ref])).toEqual([
+        [`readiness.${res.body.decision}`, 'component:default/payments'],
+      ]);
+    });
+
     it('refuses wrong credentials and invalid input without writing a row', async () => {
       const before = await rowCounts(knex);
       await declare(incident(), pipeline).expect(403);
