@@ -89,9 +89,10 @@ describe.each(databases.eachSupportedId())(
   databaseId => {
     let backend: ProvenanceBackend;
     let before: number;
+    let knex: Awaited<ReturnType<typeof databases.init>>;
 
     beforeAll(async () => {
-      const knex = await databases.init(databaseId);
+      knex = await databases.init(databaseId);
       backend = await startProvenanceBackend({
         knex,
         provenance: {
@@ -243,6 +244,14 @@ describe.each(databases.eachSupportedId())(
         status: 'duplicate',
         attestation: { id: first.body.attestation.id },
       });
+      // Audited once, with the attestation (in its transaction); the duplicate writes nothing.
+      const audit = await knex('audit_log').where({
+        action: 'attestation.recorded',
+        subject_id: digestOf(BUNDLE_HEX),
+      });
+      expect(
+        audit.map(a => [a.subject_type, JSON.parse(a.details).attestationId]),
+      ).toEqual([['artifact', first.body.attestation.id]]);
 
       const artifact = await backend.get(
         `/v1/artifacts/${digestOf(BUNDLE_HEX)}`,

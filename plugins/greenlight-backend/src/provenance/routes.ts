@@ -77,34 +77,35 @@ export function provenanceRoutes(deps: ProvenanceRouteDeps) {
       greenlightEventCreatePermission,
       [{ label: 'body', entityRef: known?.entityRef ?? entityRef }],
     );
-    const [recorded] = await deps.service.record([
-      {
-        artifactDigest: body.artifactDigest,
-        mediaType: body.mediaType,
-        content: body.content,
-        entityRef,
-        sourceEventId: null,
-        receivedBy: actor,
-      },
-    ]);
-    const [stored, verdicts] = await Promise.all([
-      views.attestations.attestationsFor(body.artifactDigest),
-      views.attestations.verdictsFor([body.artifactDigest]),
-    ]);
-    const attestation = stored.find(a => a.id === recorded.key.id)!;
-    if (recorded.status === 'accepted') {
-      await deps.ledger.appendAudit({
+    // The audit entry is written with the attestation, in one transaction.
+    const [recorded] = await deps.service.record(
+      [
+        {
+          artifactDigest: body.artifactDigest,
+          mediaType: body.mediaType,
+          content: body.content,
+          entityRef,
+          sourceEventId: null,
+          receivedBy: actor,
+        },
+      ],
+      attestation => ({
         actor,
         action: 'attestation.recorded',
         subjectType: 'artifact',
-        subjectId: body.artifactDigest,
+        subjectId: attestation.artifactDigest,
         entityRef: known?.entityRef ?? entityRef,
         details: {
           attestationId: attestation.id,
           mediaType: attestation.mediaType,
         },
-      });
-    }
+      }),
+    );
+    const [stored, verdicts] = await Promise.all([
+      views.attestations.attestationsFor(body.artifactDigest),
+      views.attestations.verdictsFor([body.artifactDigest]),
+    ]);
+    const attestation = stored.find(a => a.id === recorded.key.id)!;
     const view: AttestationView = {
       id: attestation.id,
       artifactDigest: attestation.artifactDigest,

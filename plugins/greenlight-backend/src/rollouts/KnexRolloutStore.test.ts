@@ -67,6 +67,87 @@ describe('KnexRolloutStore', () => {
       });
     });
 
+    it('writes an action’s audit entry with the change that won, or neither', async () => {
+      // Another entity's rollouts, so that the listings of the other tests stay theirs.
+      const AUDITED = 'component:default/audited';
+      const entry = (n: number, action: string) => ({
+        actor: 'user:default/ada',
+        action,
+        subjectType: 'deployment',
+        subjectId: `d-${n}`,
+        entityRef: AUDITED,
+        details: { rolloutId: `r-${n}` },
+      });
+      const audited = async (n: number) =>
+        (await knex('audit_log').where({ subject_id: `d-${n}` })).map(
+          a => a.action,
+        );
+
+      // Eight starts and eight pauses at once: one of each wins, and only it is audited.
+      await Promise.all(
+        [1, 2, 3, 4, 5, 6, 7, 8].map(i =>
+          store.create(
+            { ...newRollout(200), entityRef: AUDITED, id: `r-200-${i}` },
+            entry(200, 'rollout.started'),
+          ),
+        ),
+      );
+      const winner = (await store.getByDeployment('d-200'))!.id;
+      const pauses = await Promise.all(
+        Array.from({ length: 8 }, () =>
+          store.transition(
+            winner,
+            {
+              fromStates: ['analysing'],
+              to: 'paused',
+              reason: 'pause',
+              now: T0,
+              nextEvaluationAt: null,
+            },
+            entry(200, 'rollout.pause'),
+          ),
+        ),
+      );
+      expect(pauses.filter(Boolean)).toHaveLength(1);
+      expect(await audited(200)).toEqual(['rollout.started', 'rollout.pause']);
+
+      // An audit entry that cannot be written (details that are not JSON) leaves the rollout as
+      // it was.
+      await store.create(
+        { ...newRollout(201), entityRef: AUDITED },
+        entry(201, 'rollout.started'),
+      );
+      const refused = {
+        ...entry(201, 'rollout.rollback'),
+        details: { size: BigInt(1) },
+      };
+      await expect(
+        store.claimRollback(
+          'r-201',
+          { ...claim, fromStates: ['analysing'] },
+          refused,
+        ),
+      ).rejects.toThrow(/BigInt/);
+      await expect(
+        store.transition(
+          'r-201',
+          {
+            fromStates: ['analysing'],
+            to: 'paused',
+            reason: 'pause',
+            now: T0,
+            nextEvaluationAt: null,
+          },
+          refused,
+        ),
+      ).rejects.toThrow(/BigInt/);
+      expect(await store.get('r-201')).toMatchObject({
+        state: 'analysing',
+        rollback: null,
+      });
+      expect(await audited(201)).toEqual(['rollout.started']);
+    });
+
     it('lets exactly one of many concurrent claims roll back', async () => {
       await store.create(newRollout(1));
       const claims = await Promise.all(

@@ -1,4 +1,6 @@
 import { Knex } from 'knex';
+import type { AuditEntry } from '../database/LedgerStore';
+import { insertAudit } from '../governance/store/audit';
 import {
   EvaluationRecord,
   EvaluationWrite,
@@ -135,28 +137,45 @@ const IN_PROGRESS = ['analysing', 'paused', 'paused-inconclusive'];
 export class KnexRolloutStore implements RolloutStore {
   constructor(private readonly knex: Knex) {}
 
-  async create(rollout: NewRollout) {
-    await this.knex('rollouts')
-      .insert({
-        id: rollout.id,
-        deployment_id: rollout.deploymentId,
-        entity_ref: rollout.entityRef,
-        environment: rollout.environment,
-        artifact_digest: rollout.artifactDigest,
-        strategy: rollout.strategy,
-        state: 'analysing',
-        gates: JSON.stringify(rollout.gates),
-        policy_gates: rollout.policyGates?.length
-          ? JSON.stringify(rollout.policyGates)
-          : null,
-        gate_source: rollout.gateSource,
-        gate_states: JSON.stringify(rollout.gateStates),
-        started_at: rollout.startedAt,
-        updated_at: rollout.startedAt,
-        next_evaluation_at: rollout.nextEvaluationAt,
-      })
-      .onConflict('deployment_id')
-      .ignore();
+  /** Runs a write; when it changed what it meant to, writes `audit` in the same transaction. */
+  private async audited(
+    audit: AuditEntry | undefined,
+    write: (db: Knex | Knex.Transaction) => Promise<boolean>,
+  ): Promise<boolean> {
+    if (!audit) return write(this.knex);
+    return this.knex.transaction(async tx => {
+      const changed = await write(tx);
+      if (changed) await insertAudit(tx, [audit]);
+      return changed;
+    });
+  }
+
+  async create(rollout: NewRollout, audit?: AuditEntry) {
+    await this.audited(audit, async db => {
+      const inserted = await db('rollouts')
+        .insert({
+          id: rollout.id,
+          deployment_id: rollout.deploymentId,
+          entity_ref: rollout.entityRef,
+          environment: rollout.environment,
+          artifact_digest: rollout.artifactDigest,
+          strategy: rollout.strategy,
+          state: 'analysing',
+          gates: JSON.stringify(rollout.gates),
+          policy_gates: rollout.policyGates?.length
+            ? JSON.stringify(rollout.policyGates)
+            : null,
+          gate_source: rollout.gateSource,
+          gate_states: JSON.stringify(rollout.gateStates),
+          started_at: rollout.startedAt,
+          updated_at: rollout.startedAt,
+          next_evaluation_at: rollout.nextEvaluationAt,
+        })
+        .onConflict('deployment_id')
+        .ignore()
+        .returning('id');
+      return inserted.length === 1;
+    });
     const stored = await this.getByDeployment(rollout.deploymentId);
     if (!stored)
       throw new Error(
@@ -317,25 +336,30 @@ export class KnexRolloutStore implements RolloutStore {
   async claimRollback(
     id: string,
     claim: RollbackClaim & { fromStates: RolloutState[]; now: number },
+    audit?: AuditEntry,
   ) {
-    const updated = await this.knex('rollouts')
-      .where({ id })
-      .whereIn('state', claim.fromStates)
-      .whereNull('rollback_status')
-      .update(claimColumns(claim, claim.now));
-    return updated === 1;
+    return this.audited(audit, async db => {
+      const updated = await db('rollouts')
+        .where({ id })
+        .whereIn('state', claim.fromStates)
+        .whereNull('rollback_status')
+        .update(claimColumns(claim, claim.now));
+      return updated === 1;
+    });
   }
 
-  async rearmRollback(id: string, now: number) {
-    const updated = await this.knex('rollouts')
-      .where({ id, state: 'rolled-back', rollback_status: 'failed' })
-      .update({
-        rollback_status: 'pending',
-        rollback_attempts: 0,
-        rollback_next_attempt_at: now,
-        updated_at: now,
-      });
-    return updated === 1;
+  async rearmRollback(id: string, now: number, audit?: AuditEntry) {
+    return this.audited(audit, async db => {
+      const updated = await db('rollouts')
+        .where({ id, state: 'rolled-back', rollback_status: 'failed' })
+        .update({
+          rollback_status: 'pending',
+          rollback_attempts: 0,
+          rollback_next_attempt_at: now,
+          updated_at: now,
+        });
+      return updated === 1;
+    });
   }
 
   async recordRollbackAttempt(
@@ -369,20 +393,23 @@ export class KnexRolloutStore implements RolloutStore {
       gateStates?: Record<string, GateRunState>;
       nextEvaluationAt: number | null;
     },
+    audit?: AuditEntry,
   ) {
-    const updated = await this.knex('rollouts')
-      .where({ id })
-      .whereIn('state', change.fromStates)
-      .whereNull('rollback_status')
-      .update({
-        state: change.to,
-        state_reason: change.reason,
-        next_evaluation_at: change.nextEvaluationAt,
-        updated_at: change.now,
-        ...(change.gateStates
-          ? { gate_states: JSON.stringify(change.gateStates) }
-          : {}),
-      });
-    return updated === 1;
+    return this.audited(audit, async db => {
+      const updated = await db('rollouts')
+        .where({ id })
+        .whereIn('state', change.fromStates)
+        .whereNull('rollback_status')
+        .update({
+          state: change.to,
+          state_reason: change.reason,
+          next_evaluation_at: change.nextEvaluationAt,
+          updated_at: change.now,
+          ...(change.gateStates
+            ? { gate_states: JSON.stringify(change.gateStates) }
+            : {}),
+        });
+      return updated === 1;
+    });
   }
 }

@@ -48,7 +48,12 @@ export class RolloutService {
       watcher: RolloutWatcher;
       gates: GateLoader;
       ledger: Knex;
-      audit: (entry: AuditEntry) => Promise<void>;
+      /**
+       * What follows an audit entry the store wrote with its change (live updates of open pages;
+       * for the watcher's own actions an auditor event and the owners' notification). The entry
+       * itself is written by the store, in the change's transaction.
+       */
+      announce: (entry: AuditEntry) => Promise<void>;
       logger: LoggerService;
       /** The policy gates a new rollout of the entity to the environment gets. */
       policyGatesFor?: (
@@ -74,35 +79,41 @@ export class RolloutService {
     const policyGates =
       (await this.deps.policyGatesFor?.(input.entityRef, input.environment)) ??
       [];
-    const result = await this.deps.store.create({
-      id: randomUUID(),
-      deploymentId: input.deploymentId,
+    const id = randomUUID();
+    const startedEntry: AuditEntry = {
+      actor: input.actor,
+      action: 'rollout.started',
+      subjectType: 'deployment',
+      subjectId: input.deploymentId,
       entityRef: input.entityRef,
-      environment: input.environment,
-      artifactDigest: input.artifactDigest,
-      strategy: input.strategy,
-      gates: input.gates,
-      policyGates,
-      gateSource: input.gateSource,
-      gateStates,
-      startedAt,
-      nextEvaluationAt: nextEvaluationAt(input.gates, gateStates),
-    });
-    if (result.created) {
-      await this.deps.audit({
-        actor: input.actor,
-        action: 'rollout.started',
-        subjectType: 'deployment',
-        subjectId: input.deploymentId,
+      details: {
+        rolloutId: id,
+        strategy: input.strategy,
+        gates: input.gates.map(g => g.id),
+        policyGates: policyGates.map(g => g.id),
+        gateSource: input.gateSource,
+      },
+    };
+    // The audit entry is written with the rollout, in its transaction, when this call creates it.
+    const result = await this.deps.store.create(
+      {
+        id,
+        deploymentId: input.deploymentId,
         entityRef: input.entityRef,
-        details: {
-          rolloutId: result.rollout.id,
-          strategy: input.strategy,
-          gates: input.gates.map(g => g.id),
-          policyGates: policyGates.map(g => g.id),
-          gateSource: input.gateSource,
-        },
-      });
+        environment: input.environment,
+        artifactDigest: input.artifactDigest,
+        strategy: input.strategy,
+        gates: input.gates,
+        policyGates,
+        gateSource: input.gateSource,
+        gateStates,
+        startedAt,
+        nextEvaluationAt: nextEvaluationAt(input.gates, gateStates),
+      },
+      startedEntry,
+    );
+    if (result.created) {
+      await this.deps.announce(startedEntry);
       this.deps.logger.info(
         `Watching ${input.strategy} rollout ${result.rollout.id} of ${input.entityRef} in ${input.environment} with ${input.gates.length} gate(s)`,
       );
@@ -207,15 +218,20 @@ export class RolloutService {
 
   private async abort(rollout: RolloutRecord, reason: string, actor: string) {
     if (!openStates.includes(rollout.state) || rollout.rollback) return;
-    const moved = await this.deps.store.transition(rollout.id, {
-      fromStates: [...openStates],
-      to: 'aborted',
-      reason,
-      now: this.now(),
-      nextEvaluationAt: null,
-    });
+    const aborted = auditEntry(rollout, actor, 'rollout.aborted', { reason });
+    const moved = await this.deps.store.transition(
+      rollout.id,
+      {
+        fromStates: [...openStates],
+        to: 'aborted',
+        reason,
+        now: this.now(),
+        nextEvaluationAt: null,
+      },
+      aborted,
+    );
     if (moved) {
-      await this.auditAction(rollout, actor, 'rollout.aborted', { reason });
+      await this.deps.announce(aborted);
       this.deps.logger.info(`Rollout ${rollout.id} aborted: ${reason}`);
     }
   }
@@ -277,6 +293,14 @@ export class RolloutService {
     const text = reason ?? '';
     if (plan.kind === 'refused')
       throw new ConflictError(`Cannot ${action}: ${plan.message}`);
+    // Written with the change, in its transaction, when the change wins.
+    const audit = auditEntry(rollout, actor, `rollout.${action}`, {
+      reason: text || null,
+      from: rollout.state,
+      ...(plan.kind === 'transition'
+        ? { to: plan.to }
+        : { to: 'rolled-back', retry: plan.kind === 'retry-rollback' }),
+    });
     if (action === 'promote' || action === 'override')
       await this.assertPromotable(rollout, action);
     if (plan.kind === 'transition') {
@@ -298,7 +322,7 @@ export class RolloutService {
         nextEvaluationAt: gateStates
           ? nextEvaluationAt(rollout.gates, gateStates)
           : null,
-      });
+      }, audit);
       if (!moved) throw changedMeanwhile();
     } else if (plan.kind === 'rollback') {
       const claimed = await this.deps.store.claimRollback(rollout.id, {
@@ -310,19 +334,13 @@ export class RolloutService {
           requestedBy: actor,
         },
         now,
-      });
+      }, audit);
       if (!claimed) throw changedMeanwhile();
     } else {
-      if (!(await this.deps.store.rearmRollback(rollout.id, now)))
+      if (!(await this.deps.store.rearmRollback(rollout.id, now, audit)))
         throw changedMeanwhile();
     }
-    await this.auditAction(rollout, actor, `rollout.${action}`, {
-      reason: text || null,
-      from: rollout.state,
-      ...(plan.kind === 'transition'
-        ? { to: plan.to }
-        : { to: 'rolled-back', retry: plan.kind === 'retry-rollback' }),
-    });
+    await this.deps.announce(audit);
     if (plan.kind !== 'transition')
       await this.deps.watcher.attemptNow(rollout.id);
     const updated = await this.deps.store.get(rollout.id);
@@ -355,19 +373,21 @@ export class RolloutService {
     );
   }
 
-  private async auditAction(
-    rollout: RolloutRecord,
-    actor: string,
-    action: string,
-    details: Record<string, unknown>,
-  ) {
-    await this.deps.audit({
-      actor,
-      action,
-      subjectType: 'deployment',
-      subjectId: rollout.deploymentId,
-      entityRef: rollout.entityRef,
-      details: { rolloutId: rollout.id, ...details },
-    });
-  }
+}
+
+/** An audit entry about a rollout, recorded against its deployment. */
+function auditEntry(
+  rollout: RolloutRecord,
+  actor: string,
+  action: string,
+  details: Record<string, unknown>,
+): AuditEntry {
+  return {
+    actor,
+    action,
+    subjectType: 'deployment',
+    subjectId: rollout.deploymentId,
+    entityRef: rollout.entityRef,
+    details: { rolloutId: rollout.id, ...details },
+  };
 }

@@ -1,3 +1,4 @@
+import type { AuditEntry } from '../database/LedgerStore';
 import type { StoredPolicyGate } from './policyGates/PolicyGateChecks';
 import type {
   GateDefinition,
@@ -129,9 +130,14 @@ export type RollbackAttemptWrite = {
  * conditional UPDATE whose affected row count says whether this caller won.
  */
 export interface RolloutStore {
-  /** Inserts unless a rollout for the deployment exists; returns the one that is stored. */
+  /**
+   * Inserts unless a rollout for the deployment exists; returns the one that is stored. `audit`
+   * is written in the same transaction, only when this call created it (as with every write
+   * below that takes one: the change and its audit entry are written together or not at all).
+   */
   create(
     rollout: NewRollout,
+    audit?: AuditEntry,
   ): Promise<{ rollout: RolloutRecord; created: boolean }>;
   get(id: string): Promise<RolloutRecord | undefined>;
   getByDeployment(deploymentId: string): Promise<RolloutRecord | undefined>;
@@ -182,9 +188,10 @@ export interface RolloutStore {
   claimRollback(
     id: string,
     claim: RollbackClaim & { fromStates: RolloutState[]; now: number },
+    audit?: AuditEntry,
   ): Promise<boolean>;
   /** Arms a failed rollback again; true when it was failed and is pending now. */
-  rearmRollback(id: string, now: number): Promise<boolean>;
+  rearmRollback(id: string, now: number, audit?: AuditEntry): Promise<boolean>;
   /** Records the result of one rollback attempt made under the lease, and releases it. */
   recordRollbackAttempt(
     id: string,
@@ -204,5 +211,6 @@ export interface RolloutStore {
       gateStates?: Record<string, GateRunState>;
       nextEvaluationAt: number | null;
     },
+    audit?: AuditEntry,
   ): Promise<boolean>;
 }

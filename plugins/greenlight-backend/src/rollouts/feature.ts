@@ -165,7 +165,12 @@ export const rolloutsFeature: GreenlightFeature = async ctx => {
     watcher,
     gates,
     ledger: ctx.knex,
-    audit,
+    // The service's store writes its audit entries with the changes; the rest of the chain
+    // above (live updates, auditor events, notifications) follows each of them.
+    announce: announcingRolloutChanges(
+      withWatcherEvents(async () => undefined, ctx),
+      ctx.entitySignals,
+    ),
     logger: ctx.logger,
     policyGatesFor: policyGatesOf,
     policyChecks,

@@ -60,6 +60,8 @@ export class AttestationService {
   /** Stores and verifies attestations not seen before; repeats are reported as duplicates. */
   async record(
     incoming: IncomingAttestation[],
+    /** The audit entry of each new attestation, written in the same transaction. */
+    auditOf?: (attestation: AttestationRecord) => AuditEntry,
   ): Promise<RecordedAttestation[]> {
     const { store } = this.options;
     const received = incoming.map(item => {
@@ -107,7 +109,11 @@ export class AttestationService {
         verdicts: await this.judge(attestation, entityRef, expectations),
       });
     }
-    await store.insert(items, this.fingerprint);
+    await store.insert(
+      items,
+      this.fingerprint,
+      auditOf ? items.map(i => auditOf(i.attestation)) : [],
+    );
     return received.map(r => ({
       key: r.key,
       status: fresh.includes(r) ? 'accepted' : 'duplicate',

@@ -1,3 +1,4 @@
+import { AuditEntry } from '../../database/LedgerStore';
 import type { StatementSubject } from '../intoto';
 
 export type VerdictStatus = 'verified' | 'invalid' | 'unverifiable';
@@ -70,10 +71,14 @@ export type ArtifactEventRow = {
 export interface AttestationStore {
   /** Which of these attestations are already stored. */
   existing(keys: AttestationKey[]): Promise<Set<string>>;
-  /** Stores new attestations with their verdicts, each attestation with its verdicts atomically. */
+  /**
+   * Stores new attestations with their verdicts, each attestation with its verdicts atomically,
+   * and `audit` (entries about those attestations) in the same transaction.
+   */
   insert(
     items: Array<{ attestation: AttestationRecord; verdicts: VerdictRecord[] }>,
     policyFingerprint: string,
+    audit?: AuditEntry[],
   ): Promise<void>;
   /** Replaces the verdicts of attestations that were verified again. */
   replaceVerdicts(

@@ -61,6 +61,35 @@ describe.each(databases.eachSupportedId())(
       await knex.destroy();
     });
 
+    it('writes the audit entries given with the attestations in their transaction, or neither', async () => {
+      const count = async (table: string) =>
+        Number((await knex(table).count({ n: '*' }))[0].n);
+      const entry = (id: string) => ({
+        actor: 'service:test',
+        action: 'attestation.recorded',
+        subjectType: 'artifact',
+        subjectId: digest('1'),
+        entityRef: null,
+        details: { attestationId: id },
+      });
+      const a = attestation('a', digest('1'));
+      await store.insert([{ attestation: a, verdicts: [verified] }], 'fp-1', [
+        entry(a.id),
+      ]);
+      expect(await count('audit_log')).toBe(1);
+
+      // An audit entry that cannot be written (details that are not JSON) fails the whole
+      // write: the attestation and its verdicts are not stored either.
+      const b = attestation('b', digest('1'));
+      await expect(
+        store.insert([{ attestation: b, verdicts: [verified] }], 'fp-1', [
+          { ...entry(b.id), details: { size: BigInt(1) } },
+        ]),
+      ).rejects.toThrow(/BigInt/);
+      expect(await count('audit_log')).toBe(1);
+      expect(await count('attestations')).toBe(1);
+    });
+
     it('stores an attestation once and gives its verdicts back field for field', async () => {
       const a = attestation('a', digest('1'));
       await store.insert([{ attestation: a, verdicts: [verified] }], 'fp-1');

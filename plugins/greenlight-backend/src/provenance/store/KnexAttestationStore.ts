@@ -1,5 +1,7 @@
 import { Knex } from 'knex';
 import { chunks } from '../../database/projectionWriter';
+import { AuditEntry } from '../../database/LedgerStore';
+import { insertAudit } from '../../governance/store/audit';
 import {
   ArtifactEventRow,
   AttestationKey,
@@ -44,6 +46,7 @@ export class KnexAttestationStore implements AttestationStore {
   async insert(
     items: Array<{ attestation: AttestationRecord; verdicts: VerdictRecord[] }>,
     policyFingerprint: string,
+    audit: AuditEntry[] = [],
   ): Promise<void> {
     if (items.length === 0) return;
     await this.knex.transaction(async tx => {
@@ -62,6 +65,7 @@ export class KnexAttestationStore implements AttestationStore {
             .merge();
         }
       }
+      await insertAudit(tx, audit);
     });
   }
 
