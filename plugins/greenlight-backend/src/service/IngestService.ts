@@ -30,10 +30,6 @@ export class IngestService {
     this.listeners.push(listener);
   }
 
-  private write(rows: NewEventRow[], options: { authorize?: Parameters<typeof writeChecked>[2] }, audit: AuditEntry) {
-    return writeChecked(this.store, rows, options.authorize, audit);
-  }
-
   constructor(
     private readonly store: LedgerStore,
     private readonly resolver: EntityResolver,
@@ -81,7 +77,7 @@ export class IngestService {
         event,
       });
     }
-    const result = await this.write(rows, options, {
+    const result = await writeChecked(this.store, rows, options.authorize, {
       actor: options.actor,
       action: 'ingest',
       subjectType: 'batch',
@@ -136,9 +132,10 @@ async function writeChecked(
   audit: AuditEntry,
 ): Promise<ApplyResult> {
   if (!authorize) return store.applyEvents(rows, audit);
-  const referenced = referencedDeployments(rows).flat();
-  const owners = referenced.length > 0 ? await store.deploymentEntities(referenced) : new Map<string, string>();
-  const touched = entitiesTouched(rows, owners);
+  const referenced = referencedDeployments(rows);
+  const ids = referenced.flat();
+  const owners = ids.length > 0 ? await store.deploymentEntities(ids) : new Map<string, string>();
+  const touched = entitiesTouched(rows, referenced, owners);
   const entityRefs = rows.map(r => r.entityRef);
   await authorize(entityRefs, touched);
   try {

@@ -33,12 +33,15 @@ export function referencedDeployments(rows: NewEventRow[]): string[][] {
   });
 }
 
-/** The entities each event touches besides its own, from its content and `owners` of deployments. */
+/**
+ * The entities each event touches besides its own, from its content and the `owners` of the
+ * deployments it references (`referencedDeployments`).
+ */
 export function entitiesTouched(
   rows: NewEventRow[],
+  referenced: string[][],
   owners: Map<string, string>,
 ): string[][] {
-  const referenced = referencedDeployments(rows);
   return rows.map((row, i) => {
     const touched = new Set<string>();
     const { event } = row;
