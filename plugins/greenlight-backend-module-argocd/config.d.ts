@@ -18,6 +18,13 @@ export interface Config {
           token: string;
           /** The environment its applications deploy to, unless an application's label says otherwise. */
           environment: string;
+          /**
+           * The secret this instance's notifications send in `X-Greenlight-Token`. A
+           * notification naming this instance must carry it; the source-wide `webhookSecret`
+           * is then not accepted for it.
+           * @visibility secret
+           */
+          webhookSecret?: string;
         }>;
         /**
          * How often every instance's history is pulled (one task pulls them all, on one
@@ -30,8 +37,9 @@ export interface Config {
          */
         environmentLabel?: string;
         /**
-         * Shared secret the Argo CD notifications webhook sends in `X-Greenlight-Token`.
-         * Without it the webhook answers 401 to every request.
+         * Shared secret the Argo CD notifications webhook sends in `X-Greenlight-Token`, for
+         * instances without a `webhookSecret` of their own. Without either, notifications for
+         * that instance answer 401.
          * @visibility secret
          */
         webhookSecret?: string;

@@ -41,6 +41,28 @@ const entities = [
   component('ledger', {}),
 ];
 
+/** An instance served by the fake Argo CD, deploying to production. */
+const instanceAt = (baseUrl: string, name: string, webhookSecret?: string) => ({
+  name,
+  baseUrl,
+  token: TOKEN,
+  environment: 'production',
+  ...(webhookSecret ? { webhookSecret } : {}),
+});
+
+/** The real plugin and this module on `knex`, with `greenlight.sources.argocd` as given. */
+const startWith = (
+  knex: Knex,
+  scheduler: ReturnType<typeof mockServices.scheduler.mock>,
+  argocd: object,
+) =>
+  startModuleBackend({
+    features: [greenlightPlugin, greenlightModuleArgocd, scheduler.factory],
+    entities,
+    knex,
+    config: { greenlight: { sources: { argocd } } },
+  });
+
 describe('the argocd ingestion source', () => {
   const databases = createTestDatabases();
   let checkoutExtra: object[] = [];
@@ -66,27 +88,9 @@ describe('the argocd ingestion source', () => {
       argocd.requests.length = 0;
       knex = await databases.init(databaseId);
       scheduler.scheduleTask.mockClear();
-      backend = await startModuleBackend({
-        features: [greenlightPlugin, greenlightModuleArgocd, scheduler.factory],
-        entities,
-        knex,
-        config: {
-          greenlight: {
-            sources: {
-              argocd: {
-                instances: [
-                  {
-                    name: 'prod-cluster',
-                    baseUrl: argocd.baseUrl,
-                    token: TOKEN,
-                    environment: 'production',
-                  },
-                ],
-                webhookSecret: SECRET,
-              },
-            },
-          },
-        },
+      backend = await startWith(knex, scheduler, {
+        instances: [instanceAt(argocd.baseUrl, 'prod-cluster')],
+        webhookSecret: SECRET,
       });
       const task = scheduler.scheduleTask.mock.calls
         .map(c => c[0])
@@ -328,4 +332,73 @@ describe('the argocd ingestion source', () => {
       expect(Number(n)).toBe(0);
     });
   });
+
+  describe.each(databases.eachSupportedId())(
+    'with a secret per instance, on %p',
+    databaseId => {
+      const PROD = 'secret-of-prod-cluster';
+      const OTHER = 'secret-of-other-cluster';
+      let knex: Knex;
+      let backend: Awaited<ReturnType<typeof startTestBackend>>;
+      const scheduler = mockServices.scheduler.mock();
+
+      beforeEach(async () => {
+        knex = await databases.init(databaseId);
+        // The scheduler mock keeps the pull from running: only notifications write here.
+        backend = await startWith(knex, scheduler, {
+          instances: [
+            instanceAt(argocd.baseUrl, 'prod-cluster', PROD),
+            instanceAt(argocd.baseUrl, 'other-cluster', OTHER),
+          ],
+          webhookSecret: SECRET,
+        });
+      });
+
+      afterEach(() => backend.stop());
+
+      const notify = (instance: string, app: object, secret: string) =>
+        request(backend.server)
+          .post('/api/greenlight/v1/sources/argocd/webhook')
+          .set('X-Greenlight-Token', secret)
+          .set('Content-Type', 'application/json')
+          .send(JSON.stringify({ instance, app }));
+      const billing = () => {
+        const app = checkoutApplication();
+        app.metadata.name = 'billing';
+        return app;
+      };
+
+      it.each([
+        ['the source-wide secret', 'prod-cluster', SECRET],
+        ['another instance’s secret', 'prod-cluster', OTHER],
+        ['another instance’s secret', 'other-cluster', PROD],
+      ])(
+        'answers 401 to a notification with %s for %s, which has its own, and writes nothing',
+        async (_, instance, secret) => {
+          const before = await rowCounts(knex);
+          const app =
+            instance === 'prod-cluster' ? checkoutApplication() : billing();
+          const res = await notify(instance, app, secret);
+          expect(res.status).toBe(401);
+          for (const s of [SECRET, PROD, OTHER]) {
+            expect(JSON.stringify(res.body)).not.toContain(s);
+          }
+          expect(await rowCounts(knex)).toEqual(before);
+        },
+      );
+
+      it('takes each instance’s notifications with its own secret', async () => {
+        const prod = await notify('prod-cluster', checkoutApplication(), PROD);
+        expect(prod.body).toEqual({ accepted: 8, duplicates: 0, ignored: 0 });
+        const other = await notify('other-cluster', billing(), OTHER);
+        expect(other.body).toEqual({ accepted: 8, duplicates: 0, ignored: 0 });
+        expect(
+          await knex('deployments')
+            .distinct('entity_ref')
+            .orderBy('entity_ref')
+            .pluck('entity_ref'),
+        ).toEqual(['component:default/billing', 'component:default/checkout']);
+      });
+    },
+  );
 });

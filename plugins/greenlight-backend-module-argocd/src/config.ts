@@ -11,6 +11,8 @@ export type ArgocdInstance = {
   baseUrl: string;
   token: string;
   environment: string;
+  /** The secret this instance's notifications carry; see `notificationSecretFor`. */
+  webhookSecret?: string;
 };
 
 export type ArgocdSourceConfig = {
@@ -39,6 +41,7 @@ export function readArgocdConfig(root: Config): ArgocdSourceConfig | undefined {
       baseUrl: c.getString('baseUrl').replace(/\/+$/, ''),
       token: c.getString('token'),
       environment: c.getString('environment'),
+      webhookSecret: c.getOptionalString('webhookSecret') || undefined,
     };
   });
   // One task pulls every instance, so the source has one schedule.
@@ -51,7 +54,20 @@ export function readArgocdConfig(root: Config): ArgocdSourceConfig | undefined {
     instances,
     environmentLabel:
       config.getOptionalString('environmentLabel') ?? DEFAULT_ENVIRONMENT_LABEL,
-    webhookSecret: config.getOptionalString('webhookSecret'),
+    webhookSecret: config.getOptionalString('webhookSecret') || undefined,
     schedule,
   };
+}
+
+/**
+ * The secret a notification that names `instance` must carry: the instance's own when it has
+ * one, so that whoever holds another instance's secret (or the source-wide one) cannot post
+ * syncs in its name; else the source-wide `webhookSecret`. `undefined` refuses.
+ */
+export function notificationSecretFor(
+  config: Pick<ArgocdSourceConfig, 'instances' | 'webhookSecret'>,
+  instance: string | undefined,
+): string | undefined {
+  const own = config.instances.find(i => i.name === instance)?.webhookSecret;
+  return own ?? config.webhookSecret;
 }

@@ -9,7 +9,7 @@ import { ARGOCD_ANNOTATIONS } from './annotations';
 import { applicationSchema } from './application';
 import { AppMemory, emptyMemory, memoryKey } from './appMemory';
 import { ArgocdClient } from './argocdClient';
-import { ArgocdSourceConfig } from './config';
+import { ArgocdSourceConfig, notificationSecretFor } from './config';
 import { matchesSelector } from './labelSelector';
 import { mapApplication } from './mapApplication';
 import { environmentOf } from './pull';
@@ -33,8 +33,11 @@ export function argocdWebhook(
   config: ArgocdSourceConfig,
 ): IngestionSourceWebhook {
   return {
-    authenticate: ({ headers }) =>
-      headerMatchesSecret(headers[ARGOCD_TOKEN_HEADER], config.webhookSecret),
+    authenticate: ({ headers, rawBody }) =>
+      headerMatchesSecret(
+        headers[ARGOCD_TOKEN_HEADER],
+        notificationSecretFor(config, instanceOf(rawBody)),
+      ),
     async handle({ body }, ctx) {
       const parsed = notificationSchema.safeParse(body);
       if (!parsed.success) {
@@ -85,6 +88,21 @@ export function argocdWebhook(
       };
     },
   };
+}
+
+/**
+ * The instance a notification names, read from the exact bytes posted the way the route then
+ * parses them, so the instance whose secret is checked is the instance whose syncs are mapped.
+ */
+function instanceOf(rawBody: Buffer): string | undefined {
+  try {
+    const body = JSON.parse(rawBody.toString('utf8')) as {
+      instance?: unknown;
+    } | null;
+    return typeof body?.instance === 'string' ? body.instance : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Entities that name the application, or whose selector picks its labels, on this instance. */

@@ -28,6 +28,19 @@ const entities = [
 
 const REPO = 'gitlab.example.com/acme/payments';
 
+/** The real plugin and this module on `knex`, with `greenlight.sources.gitlab` as given. */
+const startWith = (
+  knex: Knex,
+  gitlab: object,
+  catalog: Parameters<typeof startModuleBackend>[0]['entities'] = entities,
+) =>
+  startModuleBackend({
+    features: [greenlightPlugin, greenlightModuleGitlab],
+    entities: catalog,
+    knex,
+    config: { greenlight: { sources: { gitlab } } },
+  });
+
 describe('the gitlab ingestion source', () => {
   const databases = createTestDatabases();
 
@@ -37,14 +50,7 @@ describe('the gitlab ingestion source', () => {
 
     beforeEach(async () => {
       knex = await databases.init(databaseId);
-      backend = await startModuleBackend({
-        features: [greenlightPlugin, greenlightModuleGitlab],
-        entities,
-        knex,
-        config: {
-          greenlight: { sources: { gitlab: { webhookSecret: SECRET } } },
-        },
-      });
+      backend = await startWith(knex, { webhookSecret: SECRET });
     });
 
     afterEach(() => backend.stop());
@@ -241,4 +247,105 @@ describe('the gitlab ingestion source', () => {
       expect(await count('events')).toBe(0);
     });
   });
+
+  describe.each(databases.eachSupportedId())(
+    'with a secret per project or group, on %p',
+    databaseId => {
+      const WIDE = 'secret-of-every-other-project';
+      const PAYMENTS = 'secret-of-acme-payments';
+      const TEAM = 'secret-of-the-acme-team-group';
+      let knex: Knex;
+      let backend: Awaited<ReturnType<typeof startTestBackend>>;
+
+      beforeEach(async () => {
+        knex = await databases.init(databaseId);
+        backend = await startWith(
+          knex,
+          {
+            webhookSecret: WIDE,
+            projects: [
+              { path: 'acme/payments', webhookSecret: PAYMENTS },
+              { path: 'acme/team', webhookSecret: TEAM },
+            ],
+          },
+          [
+            component('payments', {
+              'gitlab.com/project-slug': 'acme/payments',
+            }),
+            component('inventory', {
+              'gitlab.com/project-slug': 'acme/team/inventory',
+            }),
+            component('checkout', {
+              'gitlab.com/project-slug': 'acme/checkout',
+            }),
+          ],
+        );
+      });
+
+      afterEach(() => backend.stop());
+
+      /** A deployment of the project, as GitLab would send it for that project. */
+      const deploymentOf = (path: string) => {
+        const body = deploymentHook('success');
+        body.project = {
+          ...body.project,
+          path_with_namespace: path,
+          web_url: `https://gitlab.example.com/${path}`,
+        };
+        return body;
+      };
+      const send = (path: string, token: string) =>
+        request(backend.server)
+          .post('/api/greenlight/v1/sources/gitlab/webhook')
+          .set('X-Gitlab-Event', 'Deployment Hook')
+          .set('X-Gitlab-Token', token)
+          .set('Content-Type', 'application/json')
+          .send(JSON.stringify(deploymentOf(path)));
+
+      it.each([
+        ['the source-wide secret', 'acme/payments', WIDE],
+        ['a group’s secret', 'acme/payments', TEAM],
+        [
+          'the source-wide secret, the path in other case',
+          'ACME/Payments',
+          WIDE,
+        ],
+        ['another project’s secret', 'acme/team/inventory', PAYMENTS],
+        ['the source-wide secret', 'acme/team/inventory', WIDE],
+      ])(
+        'answers 401 to %s for %s, which has its own, and writes nothing',
+        async (_, path, token) => {
+          const before = await rowCounts(knex);
+          const res = await send(path, token);
+          expect(res.status).toBe(401);
+          for (const secret of [WIDE, PAYMENTS, TEAM]) {
+            expect(JSON.stringify(res.body)).not.toContain(secret);
+          }
+          expect(await rowCounts(knex)).toEqual(before);
+        },
+      );
+
+      it('takes each project’s deliveries with its own secret, its group’s, or else the source-wide one', async () => {
+        for (const [path, token] of [
+          ['acme/payments', PAYMENTS],
+          ['acme/team/inventory', TEAM],
+          ['acme/checkout', WIDE],
+        ]) {
+          const res = await send(path, token);
+          expect({ path, status: res.status, body: res.body }).toEqual({
+            path,
+            status: 200,
+            body: { accepted: 1, duplicates: 0, ignored: 0 },
+          });
+        }
+        expect(
+          await knex('deployments').orderBy('entity_ref').pluck('entity_ref'),
+        ).toEqual([
+          'component:default/checkout',
+          'component:default/inventory',
+          'component:default/payments',
+        ]);
+      });
+    },
+  );
 });

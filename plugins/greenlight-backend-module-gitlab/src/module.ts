@@ -3,12 +3,13 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { greenlightIngestionSourcesExtensionPoint } from '@greenlight/backstage-plugin-greenlight-node';
+import { readGitlabSecrets } from './projectSecrets';
 import { GITLAB_PROJECT_SLUG, gitlabWebhook } from './webhook';
 
 /**
  * The `gitlab` ingestion source: GitLab deployment, pipeline and merge request webhooks.
- * Without `greenlight.sources.gitlab.webhookSecret` it logs that it is disabled and adds
- * nothing.
+ * Without a secret (`greenlight.sources.gitlab.webhookSecret` or one under `projects`) it
+ * logs that it is disabled and adds nothing.
  *
  * @public
  */
@@ -23,19 +24,19 @@ export const greenlightModuleGitlab = createBackendModule({
         logger: coreServices.logger,
       },
       async init({ sources, config, logger }) {
-        const secret = config.getOptionalString(
-          'greenlight.sources.gitlab.webhookSecret',
+        const secrets = readGitlabSecrets(
+          config.getOptionalConfig('greenlight.sources.gitlab'),
         );
-        if (!secret) {
+        if (!secrets.webhookSecret && secrets.projects.length === 0) {
           logger.info(
-            'The GitLab ingestion source is disabled: greenlight.sources.gitlab.webhookSecret is not configured',
+            'The GitLab ingestion source is disabled: neither greenlight.sources.gitlab.webhookSecret nor greenlight.sources.gitlab.projects is configured',
           );
           return;
         }
         sources.addIngestionSource({
           id: 'gitlab',
           annotations: [GITLAB_PROJECT_SLUG],
-          webhook: gitlabWebhook(secret),
+          webhook: gitlabWebhook(secrets),
         });
       },
     });

@@ -3,6 +3,7 @@ import { IngestionSourceWebhook } from '@greenlight/backstage-plugin-greenlight-
 import { mapDeployment } from './deployments';
 import { mapMergeRequest } from './mergeRequests';
 import { mapPipeline } from './pipelines';
+import { GitlabSecrets, projectPathOf, secretFor } from './projectSecrets';
 import { headerMatchesSecret } from './secretHeader';
 import { Translation } from './translation';
 
@@ -17,13 +18,17 @@ const MAPPERS: Record<string, (payload: unknown) => Translation> = {
 
 /**
  * GitLab project or group webhooks. GitLab sends the webhook's secret token as is in
- * `X-Gitlab-Token` (it does not sign the body), compared here in constant time. Events
- * map to every entity whose `gitlab.com/project-slug` is the sending project.
+ * `X-Gitlab-Token` (it does not sign the body), compared here in constant time with the
+ * secret of the project the delivery names (`secretFor`). Events map to every entity whose
+ * `gitlab.com/project-slug` is that project.
  */
-export function gitlabWebhook(secret: string): IngestionSourceWebhook {
+export function gitlabWebhook(secrets: GitlabSecrets): IngestionSourceWebhook {
   return {
-    authenticate: ({ headers }) =>
-      headerMatchesSecret(headers['x-gitlab-token'], secret),
+    authenticate: ({ headers, rawBody }) =>
+      headerMatchesSecret(
+        headers['x-gitlab-token'],
+        secretFor(secrets, projectPathOf(rawBody)),
+      ),
     async handle({ body }, ctx) {
       const kind = (body as { object_kind?: unknown } | null)?.object_kind;
       const mapper = typeof kind === 'string' ? MAPPERS[kind] : undefined;
