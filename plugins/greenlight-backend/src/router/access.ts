@@ -141,18 +141,23 @@ export async function authorizeEntityWrite(
   }
 }
 
+/** An item of a batch to check: `unnamed` when a refusal must not say which entity it is. */
+export type WriteItem = { label: string; entityRef: string | null; unnamed?: boolean };
+
 /**
  * The items to check for a batch of events: each event on its own entity, and on every other
- * entity it touches (`entitiesTouched`), under the same label.
+ * entity it touches (`entitiesTouched`), under the same label. The other entities are mostly
+ * learned from records the caller may not read (whose deployment an id is), so a refusal does
+ * not name them.
  */
 export function eventItems(
   entityRefs: Array<string | null>,
   touched: string[][],
   label: (index: number) => string,
-): Array<{ label: string; entityRef: string | null }> {
+): WriteItem[] {
   return entityRefs.flatMap((entityRef, i) => [
     { label: label(i), entityRef },
-    ...(touched[i] ?? []).map(other => ({ label: label(i), entityRef: other })),
+    ...(touched[i] ?? []).map(other => ({ label: label(i), entityRef: other, unnamed: true })),
   ]);
 }
 
@@ -166,7 +171,7 @@ export async function authorizeEntityWrites(
   deps: AccessDeps,
   credentials: BackstageCredentials,
   permission: EntityWritePermission,
-  items: Array<{ label: string; entityRef: string | null }>,
+  items: WriteItem[],
 ): Promise<void> {
   const decisions = await entityDecisions(
     deps,
@@ -192,7 +197,7 @@ export async function authorizeEntityWrites(
   if (refused.length > 0) {
     const detail = refused
       .slice(0, 20)
-      .map(i => `${i.label} (${i.entityRef ?? 'no entity yet'})`)
+      .map(i => `${i.label} (${i.unnamed ? 'a record of another entity' : i.entityRef ?? 'no entity yet'})`)
       .join(', ');
     const more = refused.length > 20 ? ` and ${refused.length - 20} more` : '';
     throw new NotAllowedError(
