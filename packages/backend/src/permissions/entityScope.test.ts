@@ -238,6 +238,64 @@ describe('entity-scoped writes under the example policy', () => {
     ).toBe(200);
   });
 
+  it('refuses a pipeline token’s commit details of another team’s repository', async () => {
+    const SHA = 'c0ffee0000000000000000000000000000000001';
+    const commits = (id: string, repository: string, author: string) => ({
+      id,
+      type: 'commits',
+      serviceId: 'payments',
+      commits: [
+        {
+          sha: SHA,
+          repository,
+          committedAt: '2026-11-01T10:00:00Z',
+          author,
+        },
+      ],
+    });
+    // Checkout's own commit, as its pipeline (here the platform's writer) reported it.
+    const reported = await post('/v1/events', unscoped, {
+      events: [commits('evt-co-commit', 'github.com/acme/checkout', 'bob')],
+    });
+    expect(reported.status).toBe(200);
+    const before = await gl
+      .ledger('commits')
+      .where({ sha: SHA })
+      .select('repository', 'author', 'committed_at');
+
+    // Payments' pipeline re-reports it with another author, under payments.
+    const res = await refused(403, () =>
+      post('/v1/events', teamA, {
+        events: [
+          commits('evt-pay-commit', 'github.com/acme/checkout', 'mallory'),
+        ],
+      }),
+    );
+    expect(res.body.error.message).toContain(
+      'events[0] (a record of another entity)',
+    );
+    expect(
+      await gl
+        .ledger('commits')
+        .where({ sha: SHA })
+        .select('repository', 'author', 'committed_at'),
+    ).toEqual(before);
+
+    // Its own repository's commits, and those of a repository no entity names, it may report.
+    for (const [id, repository] of [
+      ['evt-pay-own-commit', 'github.com/acme/payments'],
+      ['evt-pay-unnamed-commit', 'github.com/acme/scratch'],
+    ]) {
+      const own = await post('/v1/events', teamA, {
+        events: [commits(id, repository, 'ada')],
+      });
+      expect({ repository, status: own.status }).toEqual({
+        repository,
+        status: 200,
+      });
+    }
+  });
+
   it('honours the access restrictions of external-access tokens', async () => {
     expect(
       (

@@ -1,6 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { GreenlightEvent } from '@greenlight/backstage-plugin-greenlight-common';
 import { ApplyResult, AuditEntry, BatchFolds, LedgerStore, NewEventRow } from '../database/LedgerStore';
+import { commitRepositoryOwners } from './commitOwners';
 import { allowedBySubject, entitiesTouched, referencedDeployments, SubjectsOfOtherEntities } from './entitiesTouched';
 import { EntityResolver, MappingKeys } from './EntityResolver';
 import { bindToRepository } from './repositoryBinding';
@@ -77,7 +78,10 @@ export class IngestService {
         event,
       });
     }
-    const result = await writeChecked(this.store, rows, options.authorize, {
+    const commitOwners = options.authorize
+      ? await commitRepositoryOwners(rows, this.resolver)
+      : [];
+    const result = await writeChecked(this.store, rows, options.authorize, commitOwners, {
       actor: options.actor,
       action: 'ingest',
       subjectType: 'batch',
@@ -129,13 +133,14 @@ async function writeChecked(
   store: LedgerStore,
   rows: NewEventRow[],
   authorize: ((entityRefs: Array<string | null>, touched: string[][]) => Promise<void>) | undefined,
+  commitOwners: string[][],
   audit: AuditEntry,
 ): Promise<ApplyResult> {
   if (!authorize) return store.applyEvents(rows, audit);
   const referenced = referencedDeployments(rows);
   const ids = referenced.flat();
   const owners = ids.length > 0 ? await store.deploymentEntities(ids) : new Map<string, string>();
-  const touched = entitiesTouched(rows, referenced, owners);
+  const touched = entitiesTouched(rows, referenced, owners, commitOwners);
   const entityRefs = rows.map(r => r.entityRef);
   await authorize(entityRefs, touched);
   try {

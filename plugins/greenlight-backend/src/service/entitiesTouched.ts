@@ -9,6 +9,7 @@ import { NewEventRow } from '../database/LedgerStore';
  * - every entity an incident names (its incident rows count against each of them);
  * - the entity of a deployment that an incident blames, or that a deployment rolls back or
  *   replaces (DORA counts those against the deployment's entity, docs/dora.md);
+ * - the entity the catalog maps a commit's repository to, for commit details (`commitOwners.ts`);
  * - the entities of the subject's stored events: a deployment, incident, build, artifact or test
  *   run whose events another entity reported is that entity's record too. Those are checked
  *   under the subject's lock, in the write (`SubjectsOfOtherEntities`).
@@ -34,16 +35,18 @@ export function referencedDeployments(rows: NewEventRow[]): string[][] {
 }
 
 /**
- * The entities each event touches besides its own, from its content and the `owners` of the
- * deployments it references (`referencedDeployments`).
+ * The entities each event touches besides its own, from its content, the `owners` of the
+ * deployments it references (`referencedDeployments`) and, per event, `also` (the owners of the
+ * repositories its commit details describe, `commitRepositoryOwners`).
  */
 export function entitiesTouched(
   rows: NewEventRow[],
   referenced: string[][],
   owners: Map<string, string>,
+  also: string[][] = [],
 ): string[][] {
   return rows.map((row, i) => {
-    const touched = new Set<string>();
+    const touched = new Set<string>(also[i] ?? []);
     const { event } = row;
     if (
       event.type === 'incident.opened' ||

@@ -47,14 +47,16 @@ apiVersion: backstage.io/v1alpha1
 kind: Component
 metadata:
   name: payments
-  annotations: { greenlight.dev/service-id: payments }
+  annotations:
+    { greenlight.dev/service-id: payments, github.com/project-slug: acme/payments }
 spec: { type: service, owner: group:default/team-a, lifecycle: production }
 ---
 apiVersion: backstage.io/v1alpha1
 kind: Component
 metadata:
   name: checkout
-  annotations: { greenlight.dev/service-id: checkout }
+  annotations:
+    { greenlight.dev/service-id: checkout, github.com/project-slug: acme/checkout }
 spec: { type: service, owner: group:default/team-b, lifecycle: production }
 `;
 
