@@ -99,7 +99,11 @@ describe('entity-scoped writes under the example policy', () => {
       .post('/api/greenlight/v1/events')
       .set('Authorization', unscoped)
       .send({
-        events: [started('pay-1', 'payments'), started('co-1', 'checkout')],
+        events: [
+          started('pay-1', 'payments'),
+          started('co-1', 'checkout'),
+          started('led-1', 'ledger'),
+        ],
       });
     if (seeded.status !== 200)
       throw new Error(`seeding failed: ${JSON.stringify(seeded.body)}`);
@@ -236,6 +240,58 @@ describe('entity-scoped writes under the example policy', () => {
     expect(
       (await post('/v1/events', unscoped, { events: [forged[3]] })).status,
     ).toBe(200);
+  });
+
+  it('answers a refused guess of whose record an id is the same whether or not it is right', async () => {
+    // An event under checkout (which team A may not write) rolling back a deployment: co-1 is
+    // checkout's, led-1 is ledger's. Listing ledger in the second answer would tell team A
+    // that its guess of co-1's owner was right in the first.
+    const rollbackOf = (id: string) => ({
+      ...started(`guess-${id}`, 'checkout'),
+      entityRef: CHECKOUT,
+      deployment: {
+        ...started(`guess-${id}`, 'checkout').deployment,
+        intent: 'rollback',
+        rollbackOf: id,
+      },
+    });
+    const messages = [];
+    for (const id of ['co-1', 'led-1']) {
+      const res = await refused(403, () =>
+        post('/v1/events', teamA, { events: [rollbackOf(id)] }),
+      );
+      messages.push(res.body.error.message);
+    }
+    expect(messages[0]).toBe(messages[1]);
+    expect(messages[0]).toContain(`events[0] (${CHECKOUT})`);
+    expect(messages[0]).not.toContain('another entity');
+  });
+
+  it('refuses an attestation for another team’s artifact without naming whose it is', async () => {
+    const digest = `sha256:${'d'.repeat(64)}`;
+    const artifact = await post('/v1/events', unscoped, {
+      events: [
+        {
+          id: 'evt-co-artifact',
+          type: 'artifact',
+          serviceId: 'checkout',
+          artifact: { digest, name: 'checkout' },
+        },
+      ],
+    });
+    expect(artifact.status).toBe(200);
+    const res = await refused(403, () =>
+      post('/v1/attestations', teamA, {
+        artifactDigest: digest,
+        mediaType: 'application/vnd.in-toto+json',
+        content: { _type: 'https://in-toto.io/Statement/v1' },
+        entityRef: PAYMENTS,
+      }),
+    );
+    expect(res.body.error.message).toContain(
+      'body (a record of another entity)',
+    );
+    expect(res.body.error.message).not.toContain(CHECKOUT);
   });
 
   it('refuses a pipeline token’s commit details of another team’s repository', async () => {

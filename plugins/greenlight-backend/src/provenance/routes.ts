@@ -66,17 +66,20 @@ export function provenanceRoutes(deps: ProvenanceRouteDeps) {
       ? normaliseEntityRef(body.entityRef)
       : null;
     const known = await views.traceability.artifact(body.artifactDigest);
+    const owner = known?.entityRef ?? entityRef;
+    // Checked on the artifact's entity first, and refused without naming it unless the caller
+    // named it: whose artifact a digest is may be something the caller cannot read.
+    await authorizeEntityWrites(
+      deps,
+      credentials,
+      greenlightEventCreatePermission,
+      [{ label: 'body', entityRef: owner, unnamed: owner !== entityRef }],
+    );
     if (entityRef && known?.entityRef && known.entityRef !== entityRef) {
       throw new ConflictError(
         `entityRef: artifact ${body.artifactDigest} belongs to ${known.entityRef}, not ${entityRef}`,
       );
     }
-    await authorizeEntityWrites(
-      deps,
-      credentials,
-      greenlightEventCreatePermission,
-      [{ label: 'body', entityRef: known?.entityRef ?? entityRef }],
-    );
     // The audit entry is written with the attestation, in one transaction.
     const [recorded] = await deps.service.record(
       [

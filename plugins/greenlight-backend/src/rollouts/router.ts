@@ -172,8 +172,9 @@ export function rolloutsRouter(deps: RolloutRouterDeps): express.Router {
     const existing = await deps.store.getByDeployment(body.deploymentId);
     if (existing) {
       if (existing.entityRef !== entityRef) {
+        // Not which entity: the caller may not be allowed to read it.
         throw new ConflictError(
-          `Deployment ${body.deploymentId} is already watched for ${existing.entityRef}`,
+          `deploymentId: deployment ${body.deploymentId} is already watched for another entity`,
         );
       }
       res

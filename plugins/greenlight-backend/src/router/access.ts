@@ -195,13 +195,27 @@ export async function authorizeEntityWrites(
     i.entityRef ? !decisions.get(i.entityRef) : !unmappedAllowed,
   );
   if (refused.length > 0) {
-    const detail = refused
-      .slice(0, 20)
-      .map(i => `${i.label} (${i.unnamed ? 'a record of another entity' : i.entityRef ?? 'no entity yet'})`)
-      .join(', ');
-    const more = refused.length > 20 ? ` and ${refused.length - 20} more` : '';
+    const lines = refusalLines(refused);
+    const detail = lines.slice(0, 20).join(', ');
+    const more = lines.length > 20 ? ` and ${lines.length - 20} more` : '';
     throw new NotAllowedError(
       `${permission.name} is not granted for ${detail}${more}; nothing was written`,
     );
   }
+}
+
+/**
+ * One line per refused label. A label refused on its own entity names that entity alone, so the
+ * answer is the same whether or not the other entities it touches were refused too: listing
+ * them would tell a caller guessing an `entityRef` whether the guess owns a shared record.
+ */
+function refusalLines(refused: WriteItem[]): string[] {
+  const byLabel = new Map<string, WriteItem>();
+  for (const item of refused) {
+    const seen = byLabel.get(item.label);
+    if (!seen || (seen.unnamed && !item.unnamed)) byLabel.set(item.label, item);
+  }
+  return [...byLabel.values()].map(
+    i => `${i.label} (${i.unnamed ? 'a record of another entity' : i.entityRef ?? 'no entity yet'})`,
+  );
 }

@@ -24,7 +24,7 @@ import { GreenlightPermissionPolicy } from '../GreenlightPermissionPolicy';
 import { StaticToken, testAuthServices } from './testAuth';
 
 /**
- * The demo organisation in miniature: team-a owns payments, team-b owns checkout; ada is in
+ * The demo organisation in miniature: team-a owns payments, team-b owns checkout and ledger; ada is in
  * team-a, bob in team-b, rita is a release manager.
  */
 const CATALOG = `
@@ -57,6 +57,13 @@ metadata:
   name: checkout
   annotations:
     { greenlight.dev/service-id: checkout, github.com/project-slug: acme/checkout }
+spec: { type: service, owner: group:default/team-b, lifecycle: production }
+---
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: ledger
+  annotations: { greenlight.dev/service-id: ledger }
 spec: { type: service, owner: group:default/team-b, lifecycle: production }
 `;
 
