@@ -337,6 +337,44 @@ describe('entity-scoped writes under the example policy', () => {
         .select('repository', 'author', 'committed_at'),
     ).toEqual(before);
 
+    // A commit checkout deployed, described under payments' own repository with an earlier
+    // time: DORA reads it by SHA for checkout, so it is checkout's record too.
+    const DEPLOYED = 'c0ffee0000000000000000000000000000000002';
+    const deployment = started('co-commit-1', 'checkout');
+    const deployed = await post('/v1/events', unscoped, {
+      events: [
+        {
+          ...deployment,
+          deployment: { ...deployment.deployment, commitSha: DEPLOYED },
+        },
+      ],
+    });
+    expect(deployed.status).toBe(200);
+    const disguised = await refused(403, () =>
+      post('/v1/events', teamA, {
+        events: [
+          {
+            ...commits(
+              'evt-pay-disguised',
+              'github.com/acme/payments',
+              'mallory',
+            ),
+            commits: [
+              {
+                sha: DEPLOYED,
+                repository: 'github.com/acme/payments',
+                committedAt: '2001-01-01T00:00:00Z',
+              },
+            ],
+          },
+        ],
+      }),
+    );
+    expect(disguised.body.error.message).toContain(
+      'events[0] (a record of another entity)',
+    );
+    expect(await gl.ledger('commits').where({ sha: DEPLOYED })).toEqual([]);
+
     // Its own repository's commits, and those of a repository no entity names, it may report.
     for (const [id, repository] of [
       ['evt-pay-own-commit', 'github.com/acme/payments'],

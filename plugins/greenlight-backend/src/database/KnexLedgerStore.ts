@@ -98,6 +98,30 @@ export class KnexLedgerStore implements LedgerStore {
     return out;
   }
 
+  async commitDeployers(shas: string[]): Promise<Map<string, string[]>> {
+    const unique = [...new Set(shas)];
+    const pairs: Array<{ deployment_id: string; commit_sha: string }> = [];
+    // Two reads by key rather than a join, which PostgreSQL plans as a hash of every
+    // deployment (see refreshEnvironmentCommits).
+    for (let i = 0; i < unique.length; i += 500) {
+      pairs.push(
+        ...(await this.knex('deployment_commits')
+          .select('deployment_id', 'commit_sha')
+          .whereIn('commit_sha', unique.slice(i, i + 500))),
+      );
+    }
+    const entityOf = await this.deploymentEntities(pairs.map(p => p.deployment_id));
+    const out = new Map<string, string[]>();
+    for (const { deployment_id: id, commit_sha: sha } of pairs) {
+      const entity = entityOf.get(id);
+      if (!entity) continue;
+      const list = out.get(sha) ?? [];
+      if (!list.includes(entity)) list.push(entity);
+      out.set(sha, list);
+    }
+    return out;
+  }
+
   async applyEvents(
     rows: NewEventRow[],
     audit: AuditEntry,

@@ -71,6 +71,8 @@ export interface LedgerStore {
   ): Promise<ApplyResult>;
   /** The entity of each of these deployments that has one. */
   deploymentEntities(ids: string[]): Promise<Map<string, string>>;
+  /** Per commit, the entities of the deployments that brought it somewhere. */
+  commitDeployers(shas: string[]): Promise<Map<string, string[]>>;
   /**
    * Re-tries entity mapping for events that had none; returns how many were attached.
    * `resolveAll` maps every event's keys at once, in their order (see `EntityResolver`).

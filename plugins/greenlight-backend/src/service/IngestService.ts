@@ -79,7 +79,7 @@ export class IngestService {
       });
     }
     const commitOwners = options.authorize
-      ? await commitRepositoryOwners(rows, this.resolver)
+      ? await commitRepositoryOwners(rows, this.resolver, shas => this.store.commitDeployers(shas))
       : [];
     const result = await writeChecked(this.store, rows, options.authorize, commitOwners, {
       actor: options.actor,

@@ -1,50 +1,87 @@
 import { NewEventRow } from '../database/LedgerStore';
 import { EntityResolver, githubSlugOf } from './EntityResolver';
 
+/** Per commit SHA, the entities whose deployments brought it somewhere (`LedgerStore.commitDeployers`). */
+export type CommitDeployers = (
+  shas: string[],
+) => Promise<Map<string, string[]>>;
+
 /**
- * Per event: the entities whose repositories its commit details describe, other than its own.
- * Commit details (author, commit and merge times) are facts of a repository that DORA's lead
- * time reads for every entity deploying that commit, so reporting them is a change to the
- * entity the catalog maps that repository to (`github.com/project-slug`): `entitiesTouched`
- * checks the caller on it too. Not touched: a repository no entity names, the event's own
- * entity's, and one the event's entity also names (a monorepo of several entities).
+ * Per event: the entities whose records its commit details change, other than its own. Commit
+ * details (author, commit and merge times) are facts that DORA's lead time reads, by SHA, for
+ * every entity that deployed the commit; `entitiesTouched` checks the caller on each of:
+ *
+ * - the entity the catalog maps the commit's repository to (`github.com/project-slug`), unless
+ *   the event's own entity names that repository too (a monorepo of several entities);
+ * - every entity that has already deployed the commit, unless it and the event's entity both
+ *   name the commit's repository (the same monorepo).
+ *
+ * Not touched: a repository no entity names and a commit nobody deployed yet. Details of a
+ * commit reported before its first deployment (the usual order) are therefore not checked
+ * against the entity that deploys it later; docs/security.md names that limit.
  */
 export async function commitRepositoryOwners(
   rows: NewEventRow[],
   resolver: EntityResolver,
+  deployersOf: CommitDeployers,
 ): Promise<string[][]> {
   const repositories = new Set<string>();
+  const shas = new Set<string>();
   for (const { event } of rows) {
-    if (event.type === 'commits')
-      for (const c of event.commits) repositories.add(c.repository);
+    if (event.type !== 'commits') continue;
+    for (const c of event.commits) {
+      repositories.add(c.repository);
+      shas.add(c.sha);
+    }
   }
   if (repositories.size === 0) return rows.map(() => []);
   const list = [...repositories];
   const keys = list.map(repository => ({ repository }));
-  const refs = resolver.resolveAll
-    ? await resolver.resolveAll(keys)
-    : await Promise.all(keys.map(k => resolver.resolve(k)));
+  const [refs, deployers] = await Promise.all([
+    resolver.resolveAll
+      ? resolver.resolveAll(keys)
+      : Promise.all(keys.map(k => resolver.resolve(k))),
+    deployersOf([...shas]),
+  ]);
   const ownerOf = new Map(list.map((repository, i) => [repository, refs[i]]));
-  // The slug of each event's entity, asked for only when a commit's owner is another entity.
-  const slugOf = new Map<string, Promise<string | null>>();
-  const ownSlug = (entityRef: string) => {
+  // Entities' slugs, asked for only when another entity is involved.
+  const slugs = new Map<string, Promise<string | null>>();
+  const slugOf = (entityRef: string) => {
     if (!resolver.githubSlugOfEntity) return Promise.resolve(null);
-    if (!slugOf.has(entityRef))
-      slugOf.set(entityRef, resolver.githubSlugOfEntity(entityRef));
-    return slugOf.get(entityRef)!;
+    if (!slugs.has(entityRef))
+      slugs.set(entityRef, resolver.githubSlugOfEntity(entityRef));
+    return slugs.get(entityRef)!;
+  };
+  const names = async (entityRef: string | null, repository: string) => {
+    const theirs = githubSlugOf(repository);
+    const own = entityRef ? await slugOf(entityRef) : null;
+    return Boolean(own && theirs && own.toLowerCase() === theirs.toLowerCase());
   };
   const out: string[][] = [];
   for (const row of rows) {
     const touched = new Set<string>();
     if (row.event.type === 'commits') {
-      for (const { repository } of row.event.commits) {
-        const owner = ownerOf.get(repository);
-        if (!owner || owner === row.entityRef) continue;
-        const own = row.entityRef ? await ownSlug(row.entityRef) : null;
-        const theirs = githubSlugOf(repository);
-        if (own && theirs && own.toLowerCase() === theirs.toLowerCase())
-          continue;
-        touched.add(owner);
+      for (const { sha, repository } of row.event.commits) {
+        const others = [
+          ownerOf.get(repository),
+          ...(deployers.get(sha) ?? []),
+        ].filter(
+          (ref): ref is string =>
+            Boolean(ref) && ref !== row.entityRef && !touched.has(ref!),
+        );
+        if (others.length === 0) continue;
+        // A repository the event's entity names: its other entities (owner or deployers) are
+        // touched only if they do not name it too.
+        const ownRepository = await names(row.entityRef, repository);
+        for (const other of others) {
+          if (
+            ownRepository &&
+            (other === ownerOf.get(repository) ||
+              (await names(other, repository)))
+          )
+            continue;
+          touched.add(other);
+        }
       }
     }
     out.push([...touched]);

@@ -91,6 +91,74 @@ describe('events that would change another entity’s records', () => {
   const databases = createTestDatabases();
 
   it.each(databases.eachSupportedId())(
+    'include commit details of a commit another entity deployed, on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const ingest = await ledger(knex);
+      const DEPLOYED = 'ab'.repeat(20);
+      const NOT_YET = 'cd'.repeat(20);
+      const finished = deployment('b-2-finished', B, 'b-2', 'succeeded');
+      await ingest.ingest({
+        source: 'native',
+        actor: 'service:team-b',
+        events: [
+          {
+            ...finished,
+            deployment: {
+              ...(finished as any).deployment,
+              commitSha: DEPLOYED,
+            },
+          } as GreenlightEvent,
+        ],
+        authorize: only(B),
+      });
+      const commits = (id: string, entityRef: string, sha: string) =>
+        ({
+          id,
+          type: 'commits',
+          entityRef,
+          commits: [
+            {
+              sha,
+              repository: 'github.com/acme/a',
+              committedAt: '2001-01-01T00:00:00Z',
+            },
+          ],
+        } as GreenlightEvent);
+
+      const disguised = only(A);
+      await expect(
+        ingest.ingest({
+          source: 'native',
+          actor: 'service:team-a',
+          events: [commits('a-commits-1', A, DEPLOYED)],
+          authorize: disguised,
+        }),
+      ).rejects.toThrow(`not allowed on ${B}`);
+      expect(disguised.calls).toEqual([[A, B]]);
+      expect(Number((await knex('commits').count({ n: '*' }))[0].n)).toBe(0);
+
+      // A commit nobody deployed yet, and the deploying entity's own report, are accepted.
+      for (const [id, entityRef, sha] of [
+        ['a-commits-2', A, NOT_YET],
+        ['b-commits-1', B, DEPLOYED],
+      ]) {
+        const own = only(entityRef);
+        await ingest.ingest({
+          source: 'native',
+          actor: 'service:pipeline',
+          events: [commits(id, entityRef, sha)],
+          authorize: own,
+        });
+        expect(own.calls).toEqual([[entityRef]]);
+      }
+      expect(
+        (await knex('commits').orderBy('sha').pluck('sha')).sort(),
+      ).toEqual([DEPLOYED, NOT_YET]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'are checked on that entity too, and write nothing when refused, on %p',
     async databaseId => {
       const knex = await databases.init(databaseId);
