@@ -345,7 +345,13 @@ describe('entity-scoped writes under the example policy', () => {
       events: [
         {
           ...deployment,
-          deployment: { ...deployment.deployment, commitSha: DEPLOYED },
+          type: 'deployment.finished',
+          deployment: {
+            ...deployment.deployment,
+            status: 'succeeded',
+            finishedAt: new Date().toISOString(),
+            commitSha: DEPLOYED,
+          },
         },
       ],
     });

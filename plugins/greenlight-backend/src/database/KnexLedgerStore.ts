@@ -1,5 +1,6 @@
 import { DatabaseService, LoggerService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
+import { isPostgres } from './subjectLocks';
 import { applyMigrations } from './migrations';
 import { insertNewEvents } from './eventWriter';
 import { PlannerStatistics } from './plannerStatistics';
@@ -100,24 +101,18 @@ export class KnexLedgerStore implements LedgerStore {
 
   async commitDeployers(shas: string[]): Promise<Map<string, string[]>> {
     const unique = [...new Set(shas)];
-    const pairs: Array<{ deployment_id: string; commit_sha: string }> = [];
-    // Two reads by key rather than a join, which PostgreSQL plans as a hash of every
-    // deployment (see refreshEnvironmentCommits).
-    for (let i = 0; i < unique.length; i += 500) {
-      pairs.push(
-        ...(await this.knex('deployment_commits')
-          .select('deployment_id', 'commit_sha')
-          .whereIn('commit_sha', unique.slice(i, i + 500))),
-      );
-    }
-    const entityOf = await this.deploymentEntities(pairs.map(p => p.deployment_id));
     const out = new Map<string, string[]>();
-    for (const { deployment_id: id, commit_sha: sha } of pairs) {
-      const entity = entityOf.get(id);
-      if (!entity) continue;
-      const list = out.get(sha) ?? [];
-      if (!list.includes(entity)) list.push(entity);
-      out.set(sha, list);
+    // The first arrivals DORA's lead time reads: one index scan by commit, no join.
+    for (let i = 0; i < unique.length; i += 500) {
+      const part = unique.slice(i, i + 500);
+      const query = this.knex('environment_commits').distinct('commit_sha', 'entity_ref');
+      if (isPostgres(this.knex)) query.whereRaw('commit_sha = any(?::text[])', [part]);
+      else query.whereIn('commit_sha', part);
+      for (const { commit_sha: sha, entity_ref: entity } of await query) {
+        const list = out.get(sha) ?? [];
+        list.push(entity);
+        out.set(sha, list);
+      }
     }
     return out;
   }

@@ -71,7 +71,10 @@ export interface LedgerStore {
   ): Promise<ApplyResult>;
   /** The entity of each of these deployments that has one. */
   deploymentEntities(ids: string[]): Promise<Map<string, string>>;
-  /** Per commit, the entities of the deployments that brought it somewhere. */
+  /**
+   * Per commit, the entities to whose environments a successful deployment brought it: the
+   * first arrivals that DORA's lead time reads.
+   */
   commitDeployers(shas: string[]): Promise<Map<string, string[]>>;
   /**
    * Re-tries entity mapping for events that had none; returns how many were attached.

@@ -13,12 +13,14 @@ export type CommitDeployers = (
  *
  * - the entity the catalog maps the commit's repository to (`github.com/project-slug`), unless
  *   the event's own entity names that repository too (a monorepo of several entities);
- * - every entity that has already deployed the commit, unless it and the event's entity both
- *   name the commit's repository (the same monorepo).
+ * - every entity a successful deployment has already brought the commit to (the first
+ *   arrivals DORA reads), unless it and the event's entity both name the commit's repository
+ *   (the same monorepo).
  *
- * Not touched: a repository no entity names and a commit nobody deployed yet. Details of a
- * commit reported before its first deployment (the usual order) are therefore not checked
- * against the entity that deploys it later; docs/security.md names that limit.
+ * Not touched: a repository no entity names, and a commit no successful deployment has
+ * brought anywhere yet. Details of a commit reported before its first successful deployment
+ * (the usual order) are therefore not checked against the entity that deploys it later;
+ * docs/security.md names that limit.
  */
 export async function commitRepositoryOwners(
   rows: NewEventRow[],
