@@ -97,7 +97,7 @@ export function provenanceRoutes(deps: ProvenanceRouteDeps) {
         action: 'attestation.recorded',
         subjectType: 'artifact',
         subjectId: attestation.artifactDigest,
-        entityRef: known?.entityRef ?? entityRef,
+        entityRef: owner,
         details: {
           attestationId: attestation.id,
           mediaType: attestation.mediaType,

@@ -78,10 +78,7 @@ export class IngestService {
         event,
       });
     }
-    const commitOwners = options.authorize
-      ? await commitRepositoryOwners(rows, this.resolver, shas => this.store.commitDeployers(shas))
-      : [];
-    const result = await writeChecked(this.store, rows, options.authorize, commitOwners, {
+    const result = await writeChecked(this.store, this.resolver, rows, options.authorize, {
       actor: options.actor,
       action: 'ingest',
       subjectType: 'batch',
@@ -131,15 +128,19 @@ export class IngestService {
  */
 async function writeChecked(
   store: LedgerStore,
+  resolver: EntityResolver,
   rows: NewEventRow[],
   authorize: ((entityRefs: Array<string | null>, touched: string[][]) => Promise<void>) | undefined,
-  commitOwners: string[][],
   audit: AuditEntry,
 ): Promise<ApplyResult> {
   if (!authorize) return store.applyEvents(rows, audit);
   const referenced = referencedDeployments(rows);
   const ids = referenced.flat();
-  const owners = ids.length > 0 ? await store.deploymentEntities(ids) : new Map<string, string>();
+  // The two look-ups are independent: a batch waits for the slower, not for both.
+  const [owners, commitOwners] = await Promise.all([
+    ids.length > 0 ? store.deploymentEntities(ids) : new Map<string, string>(),
+    commitRepositoryOwners(rows, resolver, shas => store.commitDeployers(shas)),
+  ]);
   const touched = entitiesTouched(rows, referenced, owners, commitOwners);
   const entityRefs = rows.map(r => r.entityRef);
   await authorize(entityRefs, touched);

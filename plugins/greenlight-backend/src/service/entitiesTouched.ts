@@ -9,7 +9,8 @@ import { NewEventRow } from '../database/LedgerStore';
  * - every entity an incident names (its incident rows count against each of them);
  * - the entity of a deployment that an incident blames, or that a deployment rolls back or
  *   replaces (DORA counts those against the deployment's entity, docs/dora.md);
- * - the entity the catalog maps a commit's repository to, for commit details (`commitOwners.ts`);
+ * - for commit details, the entity the catalog maps the commit's repository to and the entities
+ *   the commit has already arrived at (`commitOwners.ts`);
  * - the entities of the subject's stored events: a deployment, incident, build, artifact or test
  *   run whose events another entity reported is that entity's record too. Those are checked
  *   under the subject's lock, in the write (`SubjectsOfOtherEntities`).
@@ -36,8 +37,8 @@ export function referencedDeployments(rows: NewEventRow[]): string[][] {
 
 /**
  * The entities each event touches besides its own, from its content, the `owners` of the
- * deployments it references (`referencedDeployments`) and, per event, `also` (the owners of the
- * repositories its commit details describe, `commitRepositoryOwners`).
+ * deployments it references (`referencedDeployments`) and, per event, `also` (the entities its
+ * commit details change, `commitRepositoryOwners`).
  */
 export function entitiesTouched(
   rows: NewEventRow[],
