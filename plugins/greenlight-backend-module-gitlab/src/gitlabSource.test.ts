@@ -194,6 +194,35 @@ describe('the gitlab ingestion source', () => {
       });
     });
 
+    it('records a merged merge request of a project two entities name for each of them, once', async () => {
+      await backend.stop();
+      backend = await startWith(knex, { webhookSecret: SECRET }, [
+        ...entities,
+        component('payments-worker', {
+          'gitlab.com/project-slug': 'acme/payments',
+        }),
+      ]);
+      const merged = await hook(
+        'Merge Request Hook',
+        mergeRequestHook('merge'),
+      );
+      expect(merged.body).toEqual({ accepted: 2, duplicates: 0, ignored: 0 });
+      // Commit details are read for the deploying entity: each has its own copy.
+      expect(
+        await knex('commits')
+          .orderBy('entity_ref')
+          .select('sha', 'entity_ref', 'title'),
+      ).toEqual(
+        ['payments', 'payments-worker'].map(name => ({
+          sha: 'da1560886d4f094c3e6c9ef40349f7d38b5d27d7',
+          entity_ref: `component:default/${name}`,
+          title: 'MS-Viewport',
+        })),
+      );
+      const again = await hook('Merge Request Hook', mergeRequestHook('merge'));
+      expect(again.body).toEqual({ accepted: 0, duplicates: 2, ignored: 0 });
+    });
+
     it('records a finished pipeline as a build, with no test run, and ignores a running one', async () => {
       const running = await hook('Pipeline Hook', pipelineHook('running'));
       expect(running.status).toBe(202);

@@ -294,7 +294,7 @@ describe('entity-scoped writes under the example policy', () => {
     expect(res.body.error.message).not.toContain(CHECKOUT);
   });
 
-  it('refuses a pipeline token’s commit details of another team’s repository', async () => {
+  it('refuses a pipeline token’s commit details of another team’s repository, and keeps its other reports to itself', async () => {
     const SHA = 'c0ffee0000000000000000000000000000000001';
     const commits = (id: string, repository: string, author: string) => ({
       id,
@@ -338,7 +338,7 @@ describe('entity-scoped writes under the example policy', () => {
     ).toEqual(before);
 
     // A commit checkout deployed, described under payments' own repository with an earlier
-    // time: DORA reads it by SHA for checkout, so it is checkout's record too.
+    // time: it is recorded for payments, and checkout's release still shows no details.
     const DEPLOYED = 'c0ffee0000000000000000000000000000000002';
     const deployment = started('co-commit-1', 'checkout');
     const deployed = await post('/v1/events', unscoped, {
@@ -356,30 +356,40 @@ describe('entity-scoped writes under the example policy', () => {
       ],
     });
     expect(deployed.status).toBe(200);
-    const disguised = await refused(403, () =>
-      post('/v1/events', teamA, {
-        events: [
-          {
-            ...commits(
-              'evt-pay-disguised',
-              'github.com/acme/payments',
-              'mallory',
-            ),
-            commits: [
-              {
-                sha: DEPLOYED,
-                repository: 'github.com/acme/payments',
-                committedAt: '2001-01-01T00:00:00Z',
-              },
-            ],
-          },
-        ],
+    const disguised = await post('/v1/events', teamA, {
+      events: [
+        {
+          ...commits(
+            'evt-pay-disguised',
+            'github.com/acme/payments',
+            'mallory',
+          ),
+          commits: [
+            {
+              sha: DEPLOYED,
+              repository: 'github.com/acme/payments',
+              committedAt: '2001-01-01T00:00:00Z',
+              author: 'mallory',
+            },
+          ],
+        },
+      ],
+    });
+    expect(disguised.status).toBe(200);
+    expect(
+      await gl.ledger('commits').where({ sha: DEPLOYED }).pluck('entity_ref'),
+    ).toEqual([PAYMENTS]);
+    const release = await gl.api
+      .get('/api/greenlight/v1/releases/co-commit-1')
+      .set('Authorization', as.bob);
+    expect(release.status).toBe(200);
+    expect(release.body.commits).toEqual([
+      expect.objectContaining({
+        sha: DEPLOYED,
+        author: null,
+        committedAt: null,
       }),
-    );
-    expect(disguised.body.error.message).toContain(
-      'events[0] (a record of another entity)',
-    );
-    expect(await gl.ledger('commits').where({ sha: DEPLOYED })).toEqual([]);
+    ]);
 
     // Its own repository's commits, and those of a repository no entity names, it may report.
     for (const [id, repository] of [

@@ -1,11 +1,11 @@
 import { DatabaseService, LoggerService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
-import { isPostgres } from './subjectLocks';
 import { applyMigrations } from './migrations';
 import { insertNewEvents } from './eventWriter';
 import { PlannerStatistics } from './plannerStatistics';
 import { guardKeysOf } from './crossSubjectLinks';
 import { reproject, writeTransaction } from './projectionWriter';
+import { commitDetailsOf } from './commitDetails';
 import {
   ApplyResult,
   AuditEntry,
@@ -94,24 +94,6 @@ export class KnexLedgerStore implements LedgerStore {
         .whereIn('id', unique.slice(i, i + 500))
         .whereNotNull('entity_ref')) {
         out.set(r.id, r.entity_ref);
-      }
-    }
-    return out;
-  }
-
-  async commitDeployers(shas: string[]): Promise<Map<string, string[]>> {
-    const unique = [...new Set(shas)];
-    const out = new Map<string, string[]>();
-    // The first arrivals DORA's lead time reads: one index scan by commit, no join.
-    for (let i = 0; i < unique.length; i += 500) {
-      const part = unique.slice(i, i + 500);
-      const query = this.knex('environment_commits').distinct('commit_sha', 'entity_ref');
-      if (isPostgres(this.knex)) query.whereRaw('commit_sha = any(?::text[])', [part]);
-      else query.whereIn('commit_sha', part);
-      for (const { commit_sha: sha, entity_ref: entity } of await query) {
-        const list = out.get(sha) ?? [];
-        list.push(entity);
-        out.set(sha, list);
       }
     }
     return out;
@@ -278,7 +260,8 @@ export class KnexLedgerStore implements LedgerStore {
 
     const commitRows = await knex('deployment_commits as dc')
       .join('deployments as d', 'd.id', 'dc.deployment_id')
-      .leftJoin('commits as c', 'c.sha', 'dc.commit_sha')
+      // The details the deploying entity's own events reported (see `commitDetailsOf`).
+      .leftJoin('commits as c', commitDetailsOf(knex, 'dc.commit_sha', 'd.entity_ref'))
       .select('dc.commit_sha', 'c.repository', 'c.author', 'c.title', 'c.pr_number', 'c.committed_at', 'c.merged_at')
       .where('d.id', id)
       .whereNotExists(alreadyInEnvironment(knex))
@@ -385,7 +368,7 @@ export class KnexLedgerStore implements LedgerStore {
         const [{ n }] = await pending.clone().countDistinct('dc.commit_sha as n');
         const rows = await pending
           .clone()
-          .leftJoin('commits as c', 'c.sha', 'dc.commit_sha')
+          .leftJoin('commits as c', commitDetailsOf(knex, 'dc.commit_sha', 'dc.entity_ref'))
           .select('dc.commit_sha', 'c.repository', 'c.author', 'c.title', 'c.pr_number', 'c.committed_at', 'c.merged_at')
           .orderBy('c.committed_at', 'desc')
           .limit(50);

@@ -72,11 +72,6 @@ export interface LedgerStore {
   /** The entity of each of these deployments that has one. */
   deploymentEntities(ids: string[]): Promise<Map<string, string>>;
   /**
-   * Per commit, the entities to whose environments a successful deployment brought it: the
-   * first arrivals that DORA's lead time reads.
-   */
-  commitDeployers(shas: string[]): Promise<Map<string, string[]>>;
-  /**
    * Re-tries entity mapping for events that had none; returns how many were attached.
    * `resolveAll` maps every event's keys at once, in their order (see `EntityResolver`).
    */

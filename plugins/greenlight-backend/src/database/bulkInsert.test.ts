@@ -26,6 +26,7 @@ describe('insertRows', () => {
       const commit = (n: number, title: string | null) => ({
         sha: `sha-${n}`,
         repository: 'github.com/acme/shop',
+        entity_ref: 'component:default/shop',
         authored_at: null,
         committed_at: 1_700_000_000_000 + n,
         merged_at: n % 2 ? 1_800_000_000_000 : null,
@@ -39,7 +40,7 @@ describe('insertRows', () => {
           tx,
           'commits',
           first,
-          { key: ['sha', 'repository'], action: 'merge' },
+          { key: ['sha', 'repository', 'entity_ref'], action: 'merge' },
           'sha',
         ),
       );
@@ -60,7 +61,7 @@ describe('insertRows', () => {
       const second = [commit(1, 'changed'), commit(AWKWARD.length, null)];
       await knex.transaction(tx =>
         insertRows(tx, 'commits', second, {
-          key: ['sha', 'repository'],
+          key: ['sha', 'repository', 'entity_ref'],
           action: 'merge',
         }),
       );
@@ -79,7 +80,7 @@ describe('insertRows', () => {
           tx,
           'commits',
           third,
-          { key: ['sha', 'repository'], action: 'ignore' },
+          { key: ['sha', 'repository', 'entity_ref'], action: 'ignore' },
           'sha',
         ),
       );
@@ -92,7 +93,7 @@ describe('insertRows', () => {
       await expect(
         knex.transaction(tx =>
           insertRows(tx, 'commits', [], {
-            key: ['sha', 'repository'],
+            key: ['sha', 'repository', 'entity_ref'],
             action: 'merge',
           }),
         ),

@@ -286,10 +286,14 @@ export async function reproject(
     } else if (kind === 'commits') {
       for (const stored of events) {
         if (stored.event.type !== 'commits') continue;
+        // Kept per reporting entity: readers take a deployed commit's details for the
+        // deploying entity only, so one team's report cannot change another's numbers.
+        const entityRef = stored.entityRef ?? '';
         for (const c of stored.event.commits) {
-          commits.set(`${c.repository}\u0000${c.sha}`, {
+          commits.set(`${entityRef}\u0000${c.repository}\u0000${c.sha}`, {
             sha: c.sha,
             repository: c.repository,
+            entity_ref: entityRef,
             authored_at: c.authoredAt ? Date.parse(c.authoredAt) : null,
             committed_at: Date.parse(c.committedAt),
             merged_at: c.mergedAt ? Date.parse(c.mergedAt) : null,
@@ -337,7 +341,7 @@ export async function reproject(
     {
       table: 'commits',
       rows: [...commits.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, row]) => row),
-      onConflict: merge('sha', 'repository'),
+      onConflict: merge('sha', 'repository', 'entity_ref'),
     },
   ]);
   return folds;

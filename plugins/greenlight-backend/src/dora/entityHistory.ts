@@ -5,6 +5,7 @@ import {
 } from '@greenlight/backstage-plugin-greenlight-common';
 import { Knex } from 'knex';
 import { GateFailures } from './gateFailures';
+import { commitDetailsOf } from '../database/commitDetails';
 import {
   DEPLOYMENT_COLUMNS,
   DeploymentRow,
@@ -66,7 +67,7 @@ function isMergeTime(committedAt: number | undefined, mergedAt: unknown): boolea
 
 async function loadArrivals(knex: Knex, entityRef: string): Promise<ArrivalRow[]> {
   const rows = await knex('environment_commits as ec')
-    .leftJoin('commits as c', 'c.sha', 'ec.commit_sha')
+    .leftJoin('commits as c', commitDetailsOf(knex, 'ec.commit_sha', 'ec.entity_ref'))
     .select('ec.environment', 'ec.commit_sha', 'ec.first_deployment_id', 'ec.first_time', 'c.committed_at', 'c.merged_at')
     .where('ec.entity_ref', entityRef);
   // A SHA recorded under several repositories is one commit; its earliest time counts.

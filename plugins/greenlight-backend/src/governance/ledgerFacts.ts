@@ -1,5 +1,6 @@
 import type { DeploymentFact, TestRunFact } from '@greenlight/backstage-plugin-greenlight-common';
 import { Knex } from 'knex';
+import { ownOrUnmatched } from '../database/commitDetails';
 
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 
@@ -124,8 +125,9 @@ export class LedgerFacts {
     };
   }
 
-  async commitTitles(shas: string[], deploymentId?: string): Promise<string[]> {
-    const q = this.knex('commits').distinct('title').whereNotNull('title');
+  async commitTitles(shas: string[], entityRef: string, deploymentId?: string): Promise<string[]> {
+    // The titles as the entity knows them (`ownOrUnmatched`): another team's cannot reclassify its change.
+    const q = this.knex('commits').select('sha', 'entity_ref', 'title').whereNotNull('title').whereIn('entity_ref', [entityRef, '']);
     q.where(w => {
       if (shas.length > 0) w.whereIn('sha', shas);
       if (deploymentId) {
@@ -133,7 +135,8 @@ export class LedgerFacts {
       }
       if (shas.length === 0 && !deploymentId) w.whereRaw('1 = 0');
     });
-    return (await q.limit(1000)).map(r => r.title);
+    const rows = await q.limit(1000);
+    return [...new Set(ownOrUnmatched(rows, entityRef).map(r => r.title as string))];
   }
 
   /** Deployments of the entity to the environments in [from, to), newest first. */

@@ -167,7 +167,7 @@ export class ReadinessService {
       {
         changedFiles: change.changedFiles,
         labels: change.labels,
-        commitTitles: await ledger.commitTitles(commitSha ? [commitSha] : [], change.deploymentId),
+        commitTitles: await ledger.commitTitles(commitSha ? [commitSha] : [], entityRef, change.deploymentId),
       },
       classificationRulesFor(entity, config),
     );

@@ -8,7 +8,12 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Knex } from 'knex';
 import { createHmac } from 'node:crypto';
 import request from 'supertest';
-import { deploymentStatusEvent } from '../ingest/github/__testUtils__/payloads';
+import {
+  deploymentStatusEvent,
+  HEAD_SHA,
+  PARENT_SHA,
+  pushEvent,
+} from '../ingest/github/__testUtils__/payloads';
 import { greenlightPlugin } from '../plugin';
 import { createTestDatabases, rowCounts } from '@greenlight/test-utils';
 
@@ -86,12 +91,16 @@ describe('GitHub deliveries are bound to the repository that sent them', () => {
         .expect(200);
     });
 
-    const deliver = (payload: object, deliveryId = 'delivery-1') => {
+    const deliver = (
+      payload: object,
+      deliveryId = 'delivery-1',
+      event = 'deployment_status',
+    ) => {
       const body = JSON.stringify(payload);
       return api
         .post('/api/greenlight/v1/webhooks/github')
         .set('Content-Type', 'application/json')
-        .set('X-GitHub-Event', 'deployment_status')
+        .set('X-GitHub-Event', event)
         .set('X-GitHub-Delivery', deliveryId)
         .set(
           'X-Hub-Signature-256',
@@ -175,6 +184,40 @@ describe('GitHub deliveries are bound to the repository that sent them', () => {
           entityRef: 'component:default/payments-worker',
         }),
       ]);
+    });
+
+    it('records a push to a repository two entities name for each of them, once', async () => {
+      const push = pushEvent();
+      const first = await deliver(push, 'push-1', 'push');
+      expect(first.status).toBe(200);
+      expect(first.body.results.map((r: any) => r.entityRef)).toEqual([
+        'component:default/payments',
+        'component:default/payments-worker',
+      ]);
+      // Commit details are read for the deploying entity: each has its own copy.
+      const copies = async () =>
+        knex('commits')
+          .orderBy(['sha', 'entity_ref'])
+          .select('sha', 'entity_ref', 'author');
+      expect(await copies()).toEqual(
+        [HEAD_SHA, PARENT_SHA].sort().flatMap(sha => [
+          expect.objectContaining({
+            sha,
+            entity_ref: 'component:default/payments',
+          }),
+          expect.objectContaining({
+            sha,
+            entity_ref: 'component:default/payments-worker',
+          }),
+        ]),
+      );
+      const before = await rowCounts(knex);
+      const again = await deliver(push, 'push-2', 'push');
+      expect(again.body).toMatchObject({ accepted: 0, duplicates: 2 });
+      expect({ ...(await rowCounts(knex)), audit_log: 0 }).toEqual({
+        ...before,
+        audit_log: 0,
+      });
     });
 
     it('treats a replayed body under a new delivery id as the same event', async () => {

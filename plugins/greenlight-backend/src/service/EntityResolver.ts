@@ -23,6 +23,11 @@ export interface EntityResolver {
    * A resolver without it cannot bind GitHub events to explicitly named entities.
    */
   githubSlugOfEntity?(entityRef: string): Promise<string | null>;
+  /**
+   * Every entity whose `github.com/project-slug` is the repository, in sort order (`resolve`
+   * picks the first): several in a monorepo.
+   */
+  entitiesNamingRepository?(repository: string): Promise<string[]>;
 }
 
 /** `pkg:oci/acme/payments@sha256:…?arch=amd64` → `pkg:oci/acme/payments`. */
@@ -70,7 +75,10 @@ function sameValue(a: unknown, b: string) {
  * pipeline's token, and answers are cached briefly because a batch repeats its keys.
  */
 export class CatalogEntityResolver implements EntityResolver {
-  private readonly cache = new Map<string, { value: string | null; expires: number }>();
+  private readonly cache = new Map<
+    string,
+    { value: string | null; all: string[]; expires: number }
+  >();
 
   constructor(
     private readonly catalog: CatalogService,
@@ -149,6 +157,14 @@ export class CatalogEntityResolver implements EntityResolver {
     return entry && entry.expires > Date.now() ? entry : undefined;
   }
 
+  async entitiesNamingRepository(repository: string): Promise<string[]> {
+    const slug = githubSlugOf(repository);
+    if (!slug) return [];
+    const key = `${GREENLIGHT_ANNOTATIONS.githubProjectSlug}=${slug}`;
+    if (!this.cached(key)) await this.lookupMany([[GREENLIGHT_ANNOTATIONS.githubProjectSlug, slug]]);
+    return this.cache.get(key)!.all;
+  }
+
   private async lookup(annotation: string, value: string): Promise<string | null> {
     const key = `${annotation}=${value}`;
     const cached = this.cached(key);
@@ -175,7 +191,7 @@ export class CatalogEntityResolver implements EntityResolver {
         .filter(e => sameValue(e.metadata.annotations?.[annotation], value))
         .map(e => canonicalRefOf(e))
         .sort();
-      this.cache.set(`${annotation}=${value}`, { value: refs[0] ?? null, expires });
+      this.cache.set(`${annotation}=${value}`, { value: refs[0] ?? null, all: refs, expires });
     }
   }
 }

@@ -4,6 +4,7 @@ import { ApplyResult, AuditEntry, BatchFolds, LedgerStore, NewEventRow } from '.
 import { commitRepositoryOwners } from './commitOwners';
 import { allowedBySubject, entitiesTouched, referencedDeployments, SubjectsOfOtherEntities } from './entitiesTouched';
 import { EntityResolver, MappingKeys } from './EntityResolver';
+import { commitsCopyFor, siblingsOfCommits } from './monorepoCommits';
 import { bindToRepository } from './repositoryBinding';
 import { eventTimeOf, subjectKeyOf } from './subjects';
 
@@ -64,19 +65,25 @@ export class IngestService {
     let entityRefs: Array<string | null> = [];
     if (this.resolver.resolveAll) entityRefs = await this.resolver.resolveAll(allKeys);
     else for (const keys of allKeys) entityRefs.push(await this.resolver.resolve(keys));
+    const rowOf = (event: GreenlightEvent, entityRef: string | null, keys: MappingKeys): NewEventRow => ({
+      id: `${options.source}:${event.id}`,
+      source: options.source,
+      subjectKey: subjectKeyOf(event),
+      eventTime: eventTimeOf(event, receivedAt),
+      receivedAt,
+      actor: options.actor,
+      entityRef,
+      mappingKeys: keys,
+      event,
+    });
     for (const [i, event] of options.events.entries()) {
       const keys = allKeys[i];
-      rows.push({
-        id: `${options.source}:${event.id}`,
-        source: options.source,
-        subjectKey: subjectKeyOf(event),
-        eventTime: eventTimeOf(event, receivedAt),
-        receivedAt,
-        actor: options.actor,
-        entityRef: entityRefs[i],
-        mappingKeys: keys,
-        event,
-      });
+      rows.push(rowOf(event, entityRefs[i], keys));
+      // A source-bound push to a monorepo is each of its entities' (see `siblingsOfCommits`).
+      if (options.authorize) continue;
+      for (const sibling of await siblingsOfCommits(event, keys, entityRefs[i], this.resolver)) {
+        rows.push(rowOf(commitsCopyFor(event, sibling), sibling, { ...keys, entityRef: sibling }));
+      }
     }
     const result = await writeChecked(this.store, this.resolver, rows, options.authorize, {
       actor: options.actor,
@@ -139,7 +146,7 @@ async function writeChecked(
   // The two look-ups are independent: a batch waits for the slower, not for both.
   const [owners, commitOwners] = await Promise.all([
     ids.length > 0 ? store.deploymentEntities(ids) : new Map<string, string>(),
-    commitRepositoryOwners(rows, resolver, shas => store.commitDeployers(shas)),
+    commitRepositoryOwners(rows, resolver),
   ]);
   const touched = entitiesTouched(rows, referenced, owners, commitOwners);
   const entityRefs = rows.map(r => r.entityRef);

@@ -1,6 +1,6 @@
 import { GreenlightEvent } from '@greenlight/backstage-plugin-greenlight-common';
 import { NewEventRow } from '../database/LedgerStore';
-import { CommitDeployers, commitRepositoryOwners } from './commitOwners';
+import { commitRepositoryOwners } from './commitOwners';
 import { EntityResolver, githubSlugOf } from './EntityResolver';
 
 /** A catalog of three entities: payments and billing share one repository (a monorepo). */
@@ -23,9 +23,6 @@ const resolver: EntityResolver = {
     return SLUGS[entityRef] ?? null;
   },
 };
-
-/** Nobody has deployed anything yet. */
-const noDeployers: CommitDeployers = async () => new Map();
 
 const row = (
   entityRef: string | null,
@@ -110,11 +107,7 @@ describe('the entities whose repositories a batch’s commit details describe', 
     ],
   ])('%s', async (_, entityRef, repositories, expected) => {
     expect(
-      await commitRepositoryOwners(
-        [row(entityRef, ...repositories)],
-        resolver,
-        noDeployers,
-      ),
+      await commitRepositoryOwners([row(entityRef, ...repositories)], resolver),
     ).toEqual([expected]);
   });
 
@@ -123,61 +116,6 @@ describe('the entities whose repositories a batch’s commit details describe', 
       ...row('component:default/payments'),
       event: { type: 'deployment.started' } as GreenlightEvent,
     };
-    expect(
-      await commitRepositoryOwners([deployment], resolver, noDeployers),
-    ).toEqual([[]]);
-  });
-
-  /** Every commit is deployed by the entities given. */
-  const deployed =
-    (...entities: string[]): CommitDeployers =>
-    async shas =>
-      new Map(shas.map(sha => [sha, entities]));
-
-  it.each([
-    [
-      'another entity that deployed the commit',
-      'component:default/checkout',
-      'github.com/acme/checkout',
-      ['component:default/billing'],
-      ['component:default/billing'],
-    ],
-    [
-      'the deployer, under a repository no entity names',
-      'component:default/checkout',
-      'github.com/acme/scratch',
-      ['component:default/payments'],
-      ['component:default/payments'],
-    ],
-    [
-      'none when only its own entity deployed it',
-      'component:default/checkout',
-      'github.com/acme/checkout',
-      ['component:default/checkout'],
-      [],
-    ],
-    // payments and billing both name acme/shop: one's pipeline may describe the other's commits.
-    [
-      'none for a deployer of the same monorepo',
-      'component:default/payments',
-      'github.com/acme/shop',
-      ['component:default/billing'],
-      [],
-    ],
-    [
-      'a deployer outside the monorepo',
-      'component:default/payments',
-      'github.com/acme/shop',
-      ['component:default/checkout'],
-      ['component:default/checkout'],
-    ],
-  ])('touches %s', async (_, entityRef, repository, deployers, expected) => {
-    expect(
-      await commitRepositoryOwners(
-        [row(entityRef, repository)],
-        resolver,
-        deployed(...deployers),
-      ),
-    ).toEqual([expected]);
+    expect(await commitRepositoryOwners([deployment], resolver)).toEqual([[]]);
   });
 });

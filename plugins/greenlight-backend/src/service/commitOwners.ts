@@ -1,50 +1,33 @@
 import { NewEventRow } from '../database/LedgerStore';
 import { EntityResolver, githubSlugOf } from './EntityResolver';
 
-/** Per commit SHA, the entities whose deployments brought it somewhere (`LedgerStore.commitDeployers`). */
-export type CommitDeployers = (
-  shas: string[],
-) => Promise<Map<string, string[]>>;
-
 /**
- * Per event: the entities whose records its commit details change, other than its own. Commit
- * details (author, commit and merge times) are facts that DORA's lead time reads, by SHA, for
- * every entity that deployed the commit; `entitiesTouched` checks the caller on each of:
+ * Per event: the entities whose repositories its commit details describe, other than its own:
+ * the entity the catalog maps each commit's repository to (`github.com/project-slug`), unless
+ * the event's own entity names that repository too (a monorepo of several entities).
+ * `entitiesTouched` checks the caller on each, so a pipeline speaks only for the repositories
+ * of entities it may write.
  *
- * - the entity the catalog maps the commit's repository to (`github.com/project-slug`), unless
- *   the event's own entity names that repository too (a monorepo of several entities);
- * - every entity a successful deployment has already brought the commit to (the first
- *   arrivals DORA reads), unless it and the event's entity both name the commit's repository
- *   (the same monorepo).
- *
- * Not touched: a repository no entity names, and a commit no successful deployment has
- * brought anywhere yet. Details of a commit reported before its first successful deployment
- * (the usual order) are therefore not checked against the entity that deploys it later;
- * docs/security.md names that limit.
+ * What the details change is bound by the reads, not by this check: they are kept for the
+ * entity whose event reported them and read for the deploying entity only
+ * (`database/commitDetails.ts`). So the same SHA reported by another team, before or after a
+ * deployment of it, changes nothing the deploying team sees.
  */
 export async function commitRepositoryOwners(
   rows: NewEventRow[],
   resolver: EntityResolver,
-  deployersOf: CommitDeployers,
 ): Promise<string[][]> {
   const repositories = new Set<string>();
-  const shas = new Set<string>();
   for (const { event } of rows) {
     if (event.type !== 'commits') continue;
-    for (const c of event.commits) {
-      repositories.add(c.repository);
-      shas.add(c.sha);
-    }
+    for (const c of event.commits) repositories.add(c.repository);
   }
   if (repositories.size === 0) return rows.map(() => []);
   const list = [...repositories];
   const keys = list.map(repository => ({ repository }));
-  const [refs, deployers] = await Promise.all([
-    resolver.resolveAll
-      ? resolver.resolveAll(keys)
-      : Promise.all(keys.map(k => resolver.resolve(k))),
-    deployersOf([...shas]),
-  ]);
+  const refs = resolver.resolveAll
+    ? await resolver.resolveAll(keys)
+    : await Promise.all(keys.map(k => resolver.resolve(k)));
   const ownerOf = new Map(list.map((repository, i) => [repository, refs[i]]));
   // Entities' slugs, asked for only when another entity is involved.
   const slugs = new Map<string, Promise<string | null>>();
@@ -63,27 +46,12 @@ export async function commitRepositoryOwners(
   for (const row of rows) {
     const touched = new Set<string>();
     if (row.event.type === 'commits') {
-      for (const { sha, repository } of row.event.commits) {
-        const others = [
-          ownerOf.get(repository),
-          ...(deployers.get(sha) ?? []),
-        ].filter(
-          (ref): ref is string =>
-            Boolean(ref) && ref !== row.entityRef && !touched.has(ref!),
-        );
-        if (others.length === 0) continue;
-        // A repository the event's entity names: its other entities (owner or deployers) are
-        // touched only if they do not name it too.
-        const ownRepository = await names(row.entityRef, repository);
-        for (const other of others) {
-          if (
-            ownRepository &&
-            (other === ownerOf.get(repository) ||
-              (await names(other, repository)))
-          )
-            continue;
-          touched.add(other);
-        }
+      for (const { repository } of row.event.commits) {
+        const owner = ownerOf.get(repository);
+        if (!owner || owner === row.entityRef || touched.has(owner)) continue;
+        // A repository the event's entity names too (a monorepo) is its own.
+        if (await names(row.entityRef, repository)) continue;
+        touched.add(owner);
       }
     }
     out.push([...touched]);

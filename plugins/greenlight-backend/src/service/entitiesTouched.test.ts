@@ -91,7 +91,7 @@ describe('events that would change another entity’s records', () => {
   const databases = createTestDatabases();
 
   it.each(databases.eachSupportedId())(
-    'include commit details of a commit another entity deployed, on %p',
+    'do not include commit details of a commit another entity deployed, which count for the reporter alone, on %p',
     async databaseId => {
       const knex = await databases.init(databaseId);
       const ingest = await ledger(knex);
@@ -126,19 +126,25 @@ describe('events that would change another entity’s records', () => {
           ],
         } as GreenlightEvent);
 
+      // A's report of the SHA B deployed, with an earlier time: checked on A alone, since it
+      // counts for A alone (commit details are read for the deploying entity).
       const disguised = only(A);
-      await expect(
-        ingest.ingest({
-          source: 'native',
-          actor: 'service:team-a',
-          events: [commits('a-commits-1', A, DEPLOYED)],
-          authorize: disguised,
-        }),
-      ).rejects.toThrow(`not allowed on ${B}`);
-      expect(disguised.calls).toEqual([[A, B]]);
-      expect(Number((await knex('commits').count({ n: '*' }))[0].n)).toBe(0);
+      await ingest.ingest({
+        source: 'native',
+        actor: 'service:team-a',
+        events: [commits('a-commits-1', A, DEPLOYED)],
+        authorize: disguised,
+      });
+      expect(disguised.calls).toEqual([[A]]);
+      expect(
+        await knex('commits').where('sha', DEPLOYED).pluck('entity_ref'),
+      ).toEqual([A]);
+      const release = await new KnexLedgerStore(knex).getRelease('b-2');
+      expect(release?.commits).toEqual([
+        expect.objectContaining({ sha: DEPLOYED, committedAt: null }),
+      ]);
 
-      // A commit nobody deployed yet, and the deploying entity's own report, are accepted.
+      // A commit nobody deployed yet, and the deploying entity's own report.
       for (const [id, entityRef, sha] of [
         ['a-commits-2', A, NOT_YET],
         ['b-commits-1', B, DEPLOYED],
@@ -153,8 +159,14 @@ describe('events that would change another entity’s records', () => {
         expect(own.calls).toEqual([[entityRef]]);
       }
       expect(
-        (await knex('commits').orderBy('sha').pluck('sha')).sort(),
-      ).toEqual([DEPLOYED, NOT_YET]);
+        await knex('commits')
+          .orderBy(['sha', 'entity_ref'])
+          .select('sha', 'entity_ref'),
+      ).toEqual([
+        { sha: DEPLOYED, entity_ref: A },
+        { sha: DEPLOYED, entity_ref: B },
+        { sha: NOT_YET, entity_ref: A },
+      ]);
     },
   );
 

@@ -106,7 +106,10 @@ export async function artifactView(
         : [],
     ),
   ]);
-  const details = await deps.traceability.commits(named.map(n => n.sha));
+  const details = await deps.traceability.commits(
+    named.map(n => n.sha),
+    owner.entityRef ?? '',
+  );
   const commits = named.map(n => {
     const found = details.find(c => sameCommitSha(c.sha, n.sha));
     return {

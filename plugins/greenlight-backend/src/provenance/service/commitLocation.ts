@@ -110,7 +110,7 @@ export async function commitLocation(
       removedBy: state.removedBy,
     });
   }
-  const commit = (await deps.traceability.commits([known])).find(c =>
+  const commit = (await deps.traceability.commits([known], entityRef)).find(c =>
     sameCommitSha(c.sha, known),
   );
   return { sha: known, entityRef, commit: commit ?? null, environments: views };

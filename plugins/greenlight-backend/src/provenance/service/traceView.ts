@@ -41,9 +41,9 @@ export async function traceView(
   const buildId = release.artifact?.buildId;
   const [build] = buildId ? await deps.traceability.builds([buildId]) : [];
   const head = release.commitSha
-    ? (await deps.traceability.commits([release.commitSha])).find(c =>
-        sameCommitSha(c.sha, release.commitSha!),
-      )
+    ? (
+        await deps.traceability.commits([release.commitSha], query.entityRef)
+      ).find(c => sameCommitSha(c.sha, release.commitSha!))
     : undefined;
   return {
     ...empty,

@@ -3,6 +3,7 @@ import type {
   CommitView,
 } from '@greenlight/backstage-plugin-greenlight-common';
 import { Knex } from 'knex';
+import { ownOrUnmatched } from '../../database/commitDetails';
 import { chunks } from '../../database/projectionWriter';
 import { iso, num } from './rows';
 import {
@@ -142,13 +143,15 @@ export class KnexTraceabilityStore implements TraceabilityStore {
     return rows.map(buildView);
   }
 
-  async commits(shas: string[]) {
+  async commits(shas: string[], entityRef: string) {
     const wanted = [...new Set(shas)].filter(Boolean);
-    if (wanted.length === 0) return [];
-    const rows = await this.knex('commits').where(w => {
-      for (const sha of wanted) w.orWhere(q => sameCommit(q, 'sha', sha));
-    });
-    return rows.map(
+    if (wanted.length === 0 || !entityRef) return [];
+    const rows = await this.knex('commits')
+      .whereIn('entity_ref', [entityRef, ''])
+      .andWhere(w => {
+        for (const sha of wanted) w.orWhere(q => sameCommit(q, 'sha', sha));
+      });
+    return ownOrUnmatched(rows, entityRef).map(
       (c): CommitView => ({
         sha: c.sha,
         repository: c.repository ?? null,

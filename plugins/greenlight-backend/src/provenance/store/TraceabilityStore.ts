@@ -49,8 +49,11 @@ export interface TraceabilityStore {
   ): Promise<Array<{ digest: string; buildId: string }>>;
   builds(ids: string[]): Promise<BuildView[]>;
   buildsOfCommit(commitSha: string): Promise<BuildView[]>;
-  /** Commit details by SHA; a short SHA and its full form find each other. */
-  commits(shas: string[]): Promise<CommitView[]>;
+  /**
+   * Commit details by SHA, as the given entity's own events reported them (`commitDetailsOf`);
+   * a short SHA and its full form find each other.
+   */
+  commits(shas: string[], entityRef: string): Promise<CommitView[]>;
   deployments(ids: string[]): Promise<DeploymentFacts[]>;
   deploymentsOfDigest(digest: string): Promise<DeploymentFacts[]>;
   /**

@@ -1,0 +1,57 @@
+import { Knex } from 'knex';
+
+/**
+ * The join to a commit's details as one entity knows them. Details are facts a pipeline
+ * asserts (times, author, title); read by SHA alone, one team could report another team's next
+ * commit first, with an earlier time or another title, and move that team's lead time or
+ * change how its change is classified. So a deployed commit's details are:
+ *
+ * - those the deploying entity's own events reported, when there are any;
+ * - otherwise those of events that matched no entity (`entity_ref` `''`): a standard CDEvents
+ *   or GitHub change names only a repository, which entities without a
+ *   `github.com/project-slug` do not name. Only an unscoped service or a source-verified
+ *   delivery can write such events (`authorizeEntityWrites`), never a token narrowed to a team.
+ *
+ * Every reader of commit details for an entity's deployment joins through this; the commit
+ * rows are aliased `c`.
+ *
+ * @param shaColumn - the column holding the deployed commit's SHA
+ * @param entityColumn - the column holding the deploying entity's ref
+ */
+export function commitDetailsOf(
+  knex: Knex,
+  shaColumn: string,
+  entityColumn: string,
+) {
+  return function joinOn(this: Knex.JoinClause) {
+    this.on('c.sha', '=', shaColumn).andOn(function ownOrNone(
+      this: Knex.JoinClause,
+    ) {
+      this.on('c.entity_ref', '=', entityColumn).orOn(function unmatched(
+        this: Knex.JoinClause,
+      ) {
+        this.onVal('c.entity_ref', '=', '').andOnNotExists(function own(
+          this: Knex.QueryBuilder,
+        ) {
+          this.select(knex.raw('1'))
+            .from('commits as own')
+            .where('own.sha', knex.ref(shaColumn))
+            .where('own.entity_ref', knex.ref(entityColumn));
+        });
+      });
+    });
+  };
+}
+
+/** The same choice for rows already read: per SHA, the entity's own, else the unmatched. */
+export function ownOrUnmatched<T extends { sha: string; entity_ref: string }>(
+  rows: T[],
+  entityRef: string,
+): T[] {
+  const own = new Set(
+    rows.filter(r => r.entity_ref === entityRef).map(r => r.sha),
+  );
+  return rows.filter(
+    r => r.entity_ref === entityRef || (r.entity_ref === '' && !own.has(r.sha)),
+  );
+}
