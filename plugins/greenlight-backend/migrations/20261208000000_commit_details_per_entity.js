@@ -5,10 +5,14 @@
  * views and the readiness matrix read a deployed commit's details for the deploying entity
  * only, so details that one team reports for a SHA (with an earlier time, or another title)
  * cannot change another team's numbers or classification, whatever order the two arrive in.
- * `''` holds details of events that match no entity yet.
+ * `''` holds details no entity's events reported; an entity without details of its own for a
+ * SHA reads those.
  *
- * The rows already stored are copied to each entity whose commits events named them (their
- * values are the merged values of before: which event wrote which value is not recorded).
+ * The rows stored before stay, as `''`: an entity that reported nothing about a commit it
+ * deployed sees what it saw before. Each entity whose events reported a commit gets a row of
+ * its own, built from those events' own values (a later event over an earlier one, as the
+ * projection merges them), not from the values merged from everyone. Every entity's DORA
+ * rollups are then rebuilt from the new rows.
  *
  * @param {import('knex').Knex} knex
  */
@@ -19,7 +23,7 @@ exports.up = async function up(knex) {
       .notNullable()
       .defaultTo('')
       .comment(
-        "The entity whose event reported these details; '' while it matches none",
+        "The entity whose event reported these details; '' for details no entity reported",
       );
   });
   await knex.schema.alterTable('commits', table => {
@@ -29,51 +33,68 @@ exports.up = async function up(knex) {
     table.primary(['sha', 'repository', 'entity_ref']);
   });
 
-  /** Per stored row (repository, sha): the entities whose events reported it. */
-  const reporters = new Map();
-  let after = '';
+  /** @param {string | undefined} value */
+  const time = value => (value ? Date.parse(value) : null);
+  let after = { receivedAt: -1, id: '' };
   for (;;) {
+    const from = after;
     const events = await knex('events')
-      .select('id', 'entity_ref', 'payload')
+      .select('id', 'entity_ref', 'received_at', 'payload')
       .where('type', 'commits')
-      .andWhere('id', '>', after)
-      .orderBy('id')
+      .whereNotNull('entity_ref')
+      .andWhere(q =>
+        q
+          .where('received_at', '>', from.receivedAt)
+          .orWhere(same =>
+            same
+              .where('received_at', from.receivedAt)
+              .andWhere('id', '>', from.id),
+          ),
+      )
+      .orderBy([{ column: 'received_at' }, { column: 'id' }])
       .limit(1000);
     if (events.length === 0) break;
-    after = events[events.length - 1].id;
+    const last = events[events.length - 1];
+    after = { receivedAt: Number(last.received_at), id: last.id };
+    // In event order: a later event's values replace an earlier one's.
+    const rows = new Map();
     for (const e of events) {
-      const payload = JSON.parse(e.payload);
-      for (const c of payload.commits ?? []) {
-        const key = `${c.repository}\u0000${c.sha}`;
-        if (!reporters.has(key)) reporters.set(key, new Set());
-        reporters.get(key).add(e.entity_ref ?? '');
+      for (const c of JSON.parse(e.payload).commits ?? []) {
+        rows.set(`${e.entity_ref}\u0000${c.repository}\u0000${c.sha}`, {
+          sha: c.sha,
+          repository: c.repository,
+          entity_ref: e.entity_ref,
+          authored_at: time(c.authoredAt),
+          committed_at: time(c.committedAt),
+          merged_at: time(c.mergedAt),
+          author: c.author ?? null,
+          pr_number: c.prNumber ?? null,
+          title: c.title ?? null,
+        });
       }
     }
-  }
-  const stored = await knex('commits').select('*').where('entity_ref', '');
-  for (const row of stored) {
-    const entities = reporters.get(`${row.repository}\u0000${row.sha}`);
-    if (!entities) continue;
-    const copies = [...entities]
-      .filter(ref => ref !== '')
-      .map(entity_ref => ({ ...row, entity_ref }));
-    for (let i = 0; i < copies.length; i += 100) {
+    const list = [...rows.values()];
+    for (let i = 0; i < list.length; i += 100) {
       await knex('commits')
-        .insert(copies.slice(i, i + 100))
+        .insert(list.slice(i, i + 100))
         .onConflict(['sha', 'repository', 'entity_ref'])
-        .ignore();
-    }
-    if (!entities.has('')) {
-      await knex('commits')
-        .where({ sha: row.sha, repository: row.repository, entity_ref: '' })
-        .delete();
+        .merge();
     }
   }
+
+  await knex('dora_entities').update({
+    stale_version: knex.raw('stale_version + 1'),
+    stale_from: '0000-00-00',
+  });
 };
 
-/** @param {import('knex').Knex} knex */
+/**
+ * Back to one row per (sha, repository), read by SHA by everyone: of each commit's rows, the
+ * one with the earliest commit time.
+ *
+ * @param {import('knex').Knex} knex
+ */
 exports.down = async function down(knex) {
-  // Back to one row per (sha, repository): the earliest times and any other value kept.
   const rows = await knex('commits')
     .select('*')
     .orderBy(['sha', 'repository', 'entity_ref']);

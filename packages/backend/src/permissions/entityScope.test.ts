@@ -294,55 +294,31 @@ describe('entity-scoped writes under the example policy', () => {
     expect(res.body.error.message).not.toContain(CHECKOUT);
   });
 
-  it('refuses a pipeline token’s commit details of another team’s repository, and keeps its other reports to itself', async () => {
+  it('keeps a pipeline token’s commit details to its own entity, whatever repository or SHA they name', async () => {
     const SHA = 'c0ffee0000000000000000000000000000000001';
-    const commits = (id: string, repository: string, author: string) => ({
+    const commits = (
+      id: string,
+      serviceId: string,
+      author: string,
+      committedAt: string,
+    ) => ({
       id,
       type: 'commits',
-      serviceId: 'payments',
+      serviceId,
       commits: [
         {
           sha: SHA,
-          repository,
-          committedAt: '2026-11-01T10:00:00Z',
+          repository: 'github.com/acme/checkout',
+          committedAt,
           author,
         },
       ],
     });
-    // Checkout's own commit, as its pipeline (here the platform's writer) reported it.
-    const reported = await post('/v1/events', unscoped, {
-      events: [commits('evt-co-commit', 'github.com/acme/checkout', 'bob')],
-    });
-    expect(reported.status).toBe(200);
-    const before = await gl
-      .ledger('commits')
-      .where({ sha: SHA })
-      .select('repository', 'author', 'committed_at');
-
-    // Payments' pipeline re-reports it with another author, under payments.
-    const res = await refused(403, () =>
-      post('/v1/events', teamA, {
-        events: [
-          commits('evt-pay-commit', 'github.com/acme/checkout', 'mallory'),
-        ],
-      }),
-    );
-    expect(res.body.error.message).toContain(
-      'events[0] (a record of another entity)',
-    );
-    expect(
-      await gl
-        .ledger('commits')
-        .where({ sha: SHA })
-        .select('repository', 'author', 'committed_at'),
-    ).toEqual(before);
-
-    // A commit checkout deployed, described under payments' own repository with an earlier
-    // time: it is recorded for payments, and checkout's release still shows no details.
-    const DEPLOYED = 'c0ffee0000000000000000000000000000000002';
+    // Checkout's commit, as its pipeline (here the platform's writer) reported it, deployed.
     const deployment = started('co-commit-1', 'checkout');
-    const deployed = await post('/v1/events', unscoped, {
+    const reported = await post('/v1/events', unscoped, {
       events: [
+        commits('evt-co-commit', 'checkout', 'bob', '2026-11-01T10:00:00Z'),
         {
           ...deployment,
           type: 'deployment.finished',
@@ -350,60 +326,62 @@ describe('entity-scoped writes under the example policy', () => {
             ...deployment.deployment,
             status: 'succeeded',
             finishedAt: new Date().toISOString(),
-            commitSha: DEPLOYED,
+            commitSha: SHA,
           },
         },
       ],
     });
-    expect(deployed.status).toBe(200);
-    const disguised = await post('/v1/events', teamA, {
-      events: [
-        {
-          ...commits(
-            'evt-pay-disguised',
-            'github.com/acme/payments',
-            'mallory',
-          ),
-          commits: [
-            {
-              sha: DEPLOYED,
-              repository: 'github.com/acme/payments',
-              committedAt: '2001-01-01T00:00:00Z',
-              author: 'mallory',
-            },
-          ],
-        },
-      ],
-    });
-    expect(disguised.status).toBe(200);
-    expect(
-      await gl.ledger('commits').where({ sha: DEPLOYED }).pluck('entity_ref'),
-    ).toEqual([PAYMENTS]);
-    const release = await gl.api
-      .get('/api/greenlight/v1/releases/co-commit-1')
-      .set('Authorization', as.bob);
-    expect(release.status).toBe(200);
-    expect(release.body.commits).toEqual([
-      expect.objectContaining({
-        sha: DEPLOYED,
-        author: null,
-        committedAt: null,
-      }),
+    expect(reported.status).toBe(200);
+    const seenByCheckout = async () =>
+      (
+        await gl.api
+          .get('/api/greenlight/v1/releases/co-commit-1')
+          .set('Authorization', as.bob)
+      ).body.commits;
+    const before = await seenByCheckout();
+    expect(before).toEqual([
+      expect.objectContaining({ sha: SHA, author: 'bob' }),
     ]);
 
-    // Its own repository's commits, and those of a repository no entity names, it may report.
-    for (const [id, repository] of [
-      ['evt-pay-own-commit', 'github.com/acme/payments'],
-      ['evt-pay-unnamed-commit', 'github.com/acme/scratch'],
-    ]) {
-      const own = await post('/v1/events', teamA, {
-        events: [commits(id, repository, 'ada')],
-      });
-      expect({ repository, status: own.status }).toEqual({
-        repository,
-        status: 200,
-      });
-    }
+    // Payments' pipeline cannot write it under checkout …
+    const res = await refused(403, () =>
+      post('/v1/events', teamA, {
+        events: [
+          commits(
+            'evt-pay-as-co',
+            'checkout',
+            'mallory',
+            '2001-01-01T00:00:00Z',
+          ),
+        ],
+      }),
+    );
+    expect(res.body.error.message).toContain(`events[0] (${CHECKOUT})`);
+
+    // … and under payments, with checkout's repository and an earlier time, it is payments'
+    // record alone: checkout's release is unchanged.
+    const own = await post('/v1/events', teamA, {
+      events: [
+        commits(
+          'evt-pay-commit',
+          'payments',
+          'mallory',
+          '2001-01-01T00:00:00Z',
+        ),
+      ],
+    });
+    expect(own.status).toBe(200);
+    expect(
+      await gl
+        .ledger('commits')
+        .where({ sha: SHA })
+        .orderBy('entity_ref')
+        .select('entity_ref', 'author'),
+    ).toEqual([
+      { entity_ref: CHECKOUT, author: 'bob' },
+      { entity_ref: PAYMENTS, author: 'mallory' },
+    ]);
+    expect(await seenByCheckout()).toEqual(before);
   });
 
   it('honours the access restrictions of external-access tokens', async () => {

@@ -8,9 +8,10 @@ import { Knex } from 'knex';
  *
  * - those the deploying entity's own events reported, when there are any;
  * - otherwise those of events that matched no entity (`entity_ref` `''`): a standard CDEvents
- *   or GitHub change names only a repository, which entities without a
- *   `github.com/project-slug` do not name. Only an unscoped service or a source-verified
- *   delivery can write such events (`authorizeEntityWrites`), never a token narrowed to a team.
+ *   change names only a repository, which entities without a `github.com/project-slug` do not
+ *   name. Only an unscoped service can write such events (`authorizeEntityWrites`), never a
+ *   token narrowed to a team; a GitHub push that matched no entity leaves none
+ *   (`projectionWriter.ts`).
  *
  * Every reader of commit details for an entity's deployment joins through this; the commit
  * rows are aliased `c`.
@@ -43,7 +44,10 @@ export function commitDetailsOf(
   };
 }
 
-/** The same choice for rows already read: per SHA, the entity's own, else the unmatched. */
+/**
+ * The same choice for rows already read by exact SHA: per SHA, the entity's own, else the
+ * unmatched. (Reads by short SHA choose per SHA asked for: `KnexTraceabilityStore.commits`.)
+ */
 export function ownOrUnmatched<T extends { sha: string; entity_ref: string }>(
   rows: T[],
   entityRef: string,

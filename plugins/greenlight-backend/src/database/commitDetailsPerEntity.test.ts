@@ -162,6 +162,35 @@ describe('commit details are read for the entity that reported them', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'and a short SHA finds the entity’s own details, not unmatched ones of another commit sharing its prefix, on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await applyMigrations(knex);
+      const row = (sha: string, entityRef: string, author: string) => ({
+        sha,
+        repository: 'github.com/acme/b',
+        entity_ref: entityRef,
+        committed_at: 1,
+        author,
+      });
+      // Another commit whose SHA starts with the same seven characters, reported for nobody.
+      const lookalike = `${SHA.slice(0, 7)}${'0'.repeat(33)}`;
+      await knex('commits').insert([
+        row(SHA, B, 'bob'),
+        row(lookalike, '', 'mallory'),
+      ]);
+      const store = new KnexTraceabilityStore(knex);
+      expect(
+        (await store.commits([SHA.slice(0, 7)], B)).map(c => c.author),
+      ).toEqual(['bob']);
+      // An entity with none of its own sees the unmatched ones.
+      expect(
+        (await store.commits([SHA.slice(0, 7)], A)).map(c => c.author),
+      ).toEqual(['mallory']);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'and details of an event that matched no entity count for the entity it is attached to, on %p',
     async databaseId => {
       const knex = await databases.init(databaseId);

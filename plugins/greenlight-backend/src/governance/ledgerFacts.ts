@@ -135,7 +135,8 @@ export class LedgerFacts {
       }
       if (shas.length === 0 && !deploymentId) w.whereRaw('1 = 0');
     });
-    const rows = await q.limit(1000);
+    // The entity's own rows sort before the unmatched ('') ones, so the limit cuts those first.
+    const rows = await q.orderBy('entity_ref', 'desc').limit(1000);
     return [...new Set(ownOrUnmatched(rows, entityRef).map(r => r.title as string))];
   }
 

@@ -13,6 +13,7 @@ import { AccessDeps, authorizeEntityWrites, eventItems, serviceWriter } from './
 import { describeIssues } from './describeIssues';
 import { sendError } from './errorBody';
 import { assertSafeInput } from './safeInput';
+import { GITHUB_WEBHOOK_SOURCE } from '../ingest/github/sourceId';
 
 /** CDEvents from any producer, and GitHub's signed webhooks. */
 export function foreignIngestRoutes(
@@ -48,7 +49,7 @@ export function foreignIngestRoutes(
         return;
       }
       res.json(
-        await deps.ingest.ingest({ source: 'github', events: outcome.events, actor: 'webhook:github' }),
+        await deps.ingest.ingest({ source: GITHUB_WEBHOOK_SOURCE, events: outcome.events, actor: 'webhook:github' }),
       );
     },
   );

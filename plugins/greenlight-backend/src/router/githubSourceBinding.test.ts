@@ -220,6 +220,28 @@ describe('GitHub deliveries are bound to the repository that sent them', () => {
       });
     });
 
+    it('keeps a push of a repository no entity names, but gives its commits to nobody until it is attached', async () => {
+      const push = pushEvent();
+      push.repository = {
+        ...push.repository,
+        name: 'scratch',
+        full_name: 'acme/scratch',
+      };
+      const res = await deliver(push, 'push-unnamed', 'push');
+      expect(res.status).toBe(200);
+      expect(res.body.results).toEqual([
+        expect.objectContaining({ entityRef: null }),
+      ]);
+      const count = async (table: string) =>
+        Number((await knex(table).count({ n: '*' }))[0].n);
+      expect(
+        await knex('events').whereNull('entity_ref').pluck('type'),
+      ).toEqual(['commits']);
+      // Details no entity claims are read by every entity without its own: the shared
+      // secret does not get to leave them.
+      expect(await count('commits')).toBe(0);
+    });
+
     it('treats a replayed body under a new delivery id as the same event', async () => {
       const payload = failedDeployment({});
       const first = await deliver(payload, 'delivery-1');

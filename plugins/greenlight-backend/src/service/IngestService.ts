@@ -1,9 +1,9 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { GreenlightEvent } from '@greenlight/backstage-plugin-greenlight-common';
 import { ApplyResult, AuditEntry, BatchFolds, LedgerStore, NewEventRow } from '../database/LedgerStore';
-import { commitRepositoryOwners } from './commitOwners';
 import { allowedBySubject, entitiesTouched, referencedDeployments, SubjectsOfOtherEntities } from './entitiesTouched';
 import { EntityResolver, MappingKeys } from './EntityResolver';
+import { GITHUB_WEBHOOK_SOURCE } from '../ingest/github/sourceId';
 import { commitsCopyFor, siblingsOfCommits } from './monorepoCommits';
 import { bindToRepository } from './repositoryBinding';
 import { eventTimeOf, subjectKeyOf } from './subjects';
@@ -57,7 +57,7 @@ export class IngestService {
     const allKeys: MappingKeys[] = [];
     for (const event of options.events) {
       allKeys.push(
-        options.source === 'github'
+        options.source === GITHUB_WEBHOOK_SOURCE
           ? await bindToRepository(mappingKeysOf(event), this.resolver)
           : mappingKeysOf(event),
       );
@@ -85,7 +85,7 @@ export class IngestService {
         rows.push(rowOf(commitsCopyFor(event, sibling), sibling, { ...keys, entityRef: sibling }));
       }
     }
-    const result = await writeChecked(this.store, this.resolver, rows, options.authorize, {
+    const result = await writeChecked(this.store, rows, options.authorize, {
       actor: options.actor,
       action: 'ingest',
       subjectType: 'batch',
@@ -135,7 +135,6 @@ export class IngestService {
  */
 async function writeChecked(
   store: LedgerStore,
-  resolver: EntityResolver,
   rows: NewEventRow[],
   authorize: ((entityRefs: Array<string | null>, touched: string[][]) => Promise<void>) | undefined,
   audit: AuditEntry,
@@ -143,12 +142,8 @@ async function writeChecked(
   if (!authorize) return store.applyEvents(rows, audit);
   const referenced = referencedDeployments(rows);
   const ids = referenced.flat();
-  // The two look-ups are independent: a batch waits for the slower, not for both.
-  const [owners, commitOwners] = await Promise.all([
-    ids.length > 0 ? store.deploymentEntities(ids) : new Map<string, string>(),
-    commitRepositoryOwners(rows, resolver),
-  ]);
-  const touched = entitiesTouched(rows, referenced, owners, commitOwners);
+  const owners = ids.length > 0 ? await store.deploymentEntities(ids) : new Map<string, string>();
+  const touched = entitiesTouched(rows, referenced, owners);
   const entityRefs = rows.map(r => r.entityRef);
   await authorize(entityRefs, touched);
   try {

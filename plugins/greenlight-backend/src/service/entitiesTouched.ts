@@ -9,11 +9,12 @@ import { NewEventRow } from '../database/LedgerStore';
  * - every entity an incident names (its incident rows count against each of them);
  * - the entity of a deployment that an incident blames, or that a deployment rolls back or
  *   replaces (DORA counts those against the deployment's entity, docs/dora.md);
- * - for commit details, the entity the catalog maps the commit's repository to and the entities
- *   the commit has already arrived at (`commitOwners.ts`);
  * - the entities of the subject's stored events: a deployment, incident, build, artifact or test
  *   run whose events another entity reported is that entity's record too. Those are checked
  *   under the subject's lock, in the write (`SubjectsOfOtherEntities`).
+ *
+ * Commit details change no other entity's records: they are kept and read per entity
+ * (`database/commitDetails.ts`).
  */
 export function referencedDeployments(rows: NewEventRow[]): string[][] {
   return rows.map(({ event }) => {
@@ -36,18 +37,16 @@ export function referencedDeployments(rows: NewEventRow[]): string[][] {
 }
 
 /**
- * The entities each event touches besides its own, from its content, the `owners` of the
- * deployments it references (`referencedDeployments`) and, per event, `also` (the entities its
- * commit details change, `commitRepositoryOwners`).
+ * The entities each event touches besides its own, from its content and the `owners` of the
+ * deployments it references (`referencedDeployments`).
  */
 export function entitiesTouched(
   rows: NewEventRow[],
   referenced: string[][],
   owners: Map<string, string>,
-  also: string[][] = [],
 ): string[][] {
   return rows.map((row, i) => {
-    const touched = new Set<string>(also[i] ?? []);
+    const touched = new Set<string>();
     const { event } = row;
     if (
       event.type === 'incident.opened' ||

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { GreenlightEvent } from '@greenlight/backstage-plugin-greenlight-common';
 import { EntityResolver, MappingKeys } from './EntityResolver';
 
@@ -25,10 +26,18 @@ export async function siblingsOfCommits(
   return all.filter(ref => ref !== entityRef);
 }
 
-/** The copy of a commits event for one more entity: its own id, so its own subject. */
+/**
+ * The copy of a commits event for one more entity: its own id, so its own subject. The entity
+ * is a short digest, so the id stays within the ledger's 255 characters (event ids are at most
+ * 200).
+ */
 export function commitsCopyFor(
   event: GreenlightEvent,
   entityRef: string,
 ): GreenlightEvent {
-  return { ...event, id: `${event.id}#${entityRef}` };
+  const entity = createHash('sha256')
+    .update(entityRef)
+    .digest('hex')
+    .slice(0, 16);
+  return { ...event, id: `${event.id}#${entity}` };
 }

@@ -8,7 +8,6 @@ import {
   SourceContextDeps,
   validateSourceBatch,
 } from './sourceContext';
-import { commitsCopyFor } from '../service/monorepoCommits';
 
 /**
  * Writes one webhook delivery whole or not at all. Every batch is validated and its entity
@@ -26,18 +25,9 @@ export async function ingestDelivery(
   for (const entityRef of new Set(checked.map(c => c.entityRef))) {
     await assertSourceMayWrite(source, deps, entityRef);
   }
-  // A delivery for several entities (a project several entities name) gives each its own
-  // copy of commit details, which are kept and read per entity; other records keep one id.
-  const shared = new Set(checked.map(c => c.entityRef)).size > 1;
   const outcome = await deps.ingest.ingest({
     source: source.id,
-    events: checked.flatMap(c =>
-      shared
-        ? c.events.map(e =>
-            e.type === 'commits' ? commitsCopyFor(e, c.entityRef) : e,
-          )
-        : c.events,
-    ),
+    events: checked.flatMap(c => c.events),
     actor: `source:${source.id}`,
   });
   return { accepted: outcome.accepted, duplicates: outcome.duplicates };

@@ -12,6 +12,7 @@ import {
 import { describeIssues } from '../router/describeIssues';
 import { IngestService } from '../service/IngestService';
 import { SourceStateStore } from './SourceStateStore';
+import { commitsCopyFor } from '../service/monorepoCommits';
 
 export type SourceContextDeps = {
   logger: LoggerService;
@@ -126,5 +127,11 @@ export function validateSourceBatch(
       )}; nothing was written`,
     );
   }
-  return { entityRef, events: parsed.events };
+  // Commit details are kept and read per entity, and a source often gives the same commits to
+  // several entities (a project or repository several entities name): each entity's have an id
+  // of their own, so none is taken for a duplicate of another's. Other records keep one id.
+  const events = parsed.events.map(e =>
+    e.type === 'commits' ? commitsCopyFor(e, entityRef) : e,
+  );
+  return { entityRef, events };
 }

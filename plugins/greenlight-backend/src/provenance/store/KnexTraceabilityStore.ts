@@ -3,7 +3,7 @@ import type {
   CommitView,
 } from '@greenlight/backstage-plugin-greenlight-common';
 import { Knex } from 'knex';
-import { ownOrUnmatched } from '../../database/commitDetails';
+import { sameCommitSha } from '../service/sameCommit';
 import { chunks } from '../../database/projectionWriter';
 import { iso, num } from './rows';
 import {
@@ -65,6 +65,30 @@ function buildView(r: any): BuildView {
  * more), or starts with the given SHA. SHAs are lowercase hex, and `g` sorts after every
  * hex digit, so the range holds exactly the longer SHAs that start with it.
  */
+/**
+ * Per SHA asked for, the rows the entity's own events reported when any match it, else those
+ * of events that matched no entity (`database/commitDetails.ts`). The choice is per SHA asked
+ * for, not per row: a short SHA also matches other commits that share its prefix, and an
+ * unmatched row of one of those must not stand beside the entity's own. The entity's own rows
+ * come first, longer (more exact) spellings before shorter.
+ */
+function asTheEntityKnowsThem<T extends { sha: string; entity_ref: string }>(
+  rows: T[],
+  wanted: string[],
+  entityRef: string,
+): T[] {
+  const kept = new Set<T>();
+  for (const sha of wanted) {
+    const matching = rows.filter(r => sameCommitSha(r.sha, sha));
+    const own = matching.filter(r => r.entity_ref === entityRef);
+    for (const r of own.length > 0 ? own : matching) kept.add(r);
+  }
+  const rank = (r: T) => (r.entity_ref === entityRef ? 0 : 1);
+  return [...kept].sort(
+    (a, b) => rank(a) - rank(b) || b.sha.length - a.sha.length,
+  );
+}
+
 function sameCommit(q: Knex.QueryBuilder, column: string, sha: string) {
   const prefixes: string[] = [];
   for (let length = Math.min(7, sha.length); length <= sha.length; length++) {
@@ -151,7 +175,7 @@ export class KnexTraceabilityStore implements TraceabilityStore {
       .andWhere(w => {
         for (const sha of wanted) w.orWhere(q => sameCommit(q, 'sha', sha));
       });
-    return ownOrUnmatched(rows, entityRef).map(
+    return asTheEntityKnowsThem(rows, wanted, entityRef).map(
       (c): CommitView => ({
         sha: c.sha,
         repository: c.repository ?? null,
