@@ -19,6 +19,14 @@ export interface Config {
           /** The environment its applications deploy to, unless an application's label says otherwise. */
           environment: string;
           /**
+           * The environments this instance may record deployments to. An application whose
+           * environment label names another is not recorded (a notification answers 202, the
+           * pull skips it and logs why): whoever can label applications on a development
+           * instance cannot record production deployments. Must include `environment`.
+           * Without it, any environment a label names.
+           */
+          environments?: string[];
+          /**
            * The secret this instance's notifications send in `X-Greenlight-Token`. A
            * notification naming this instance must carry it; the source-wide `webhookSecret`
            * is then not accepted for it.

@@ -50,6 +50,16 @@ const instanceAt = (baseUrl: string, name: string, webhookSecret?: string) => ({
   ...(webhookSecret ? { webhookSecret } : {}),
 });
 
+/** Runs the source's scheduled pull, which the scheduler mock registered but never runs. */
+const pullTaskOf = (
+  scheduler: ReturnType<typeof mockServices.scheduler.mock>,
+) => {
+  const task = scheduler.scheduleTask.mock.calls
+    .map(c => c[0])
+    .find(t => t.id === 'greenlight-source-argocd')!;
+  return () => task.fn(new AbortController().signal) as Promise<void>;
+};
+
 /** The real plugin and this module on `knex`, with `greenlight.sources.argocd` as given. */
 const startWith = (
   knex: Knex,
@@ -92,10 +102,7 @@ describe('the argocd ingestion source', () => {
         instances: [instanceAt(argocd.baseUrl, 'prod-cluster')],
         webhookSecret: SECRET,
       });
-      const task = scheduler.scheduleTask.mock.calls
-        .map(c => c[0])
-        .find(t => t.id === 'greenlight-source-argocd')!;
-      pull = () => task.fn(new AbortController().signal) as Promise<void>;
+      pull = pullTaskOf(scheduler);
     });
 
     afterEach(() => backend.stop());
@@ -398,6 +405,79 @@ describe('the argocd ingestion source', () => {
             .orderBy('entity_ref')
             .pluck('entity_ref'),
         ).toEqual(['component:default/billing', 'component:default/checkout']);
+      });
+    },
+  );
+
+  describe.each(databases.eachSupportedId())(
+    'with the environments an instance may deploy to, on %p',
+    databaseId => {
+      let knex: Knex;
+      let backend: Awaited<ReturnType<typeof startTestBackend>>;
+      let pull: () => Promise<void>;
+      const scheduler = mockServices.scheduler.mock();
+
+      beforeEach(async () => {
+        knex = await databases.init(databaseId);
+        scheduler.scheduleTask.mockClear();
+        // A development cluster: its application labels cannot name another environment.
+        backend = await startWith(knex, scheduler, {
+          instances: [
+            {
+              ...instanceAt(argocd.baseUrl, 'dev-cluster'),
+              environment: 'development',
+              environments: ['development'],
+            },
+          ],
+          webhookSecret: SECRET,
+        });
+        pull = pullTaskOf(scheduler);
+      });
+
+      afterEach(() => backend.stop());
+
+      const notify = (app: object) =>
+        request(backend.server)
+          .post('/api/greenlight/v1/sources/argocd/webhook')
+          .set('X-Greenlight-Token', SECRET)
+          .set('Content-Type', 'application/json')
+          .send(JSON.stringify({ instance: 'dev-cluster', app }));
+
+      it('records nothing for an application labelled with another environment', async () => {
+        const before = await rowCounts(knex);
+        const app = checkoutApplication();
+        const production = {
+          ...app,
+          metadata: {
+            ...app.metadata,
+            labels: {
+              ...app.metadata.labels,
+              'greenlight.dev/environment': 'production',
+            },
+          },
+        };
+        const res = await notify(production);
+        expect(res.status).toBe(202);
+        expect(res.body.reason).toBe(
+          'Argo CD application checkout names environment production, which instance dev-cluster may not deploy to (its environments: development)',
+        );
+        expect(await rowCounts(knex)).toEqual(before);
+      });
+
+      it('pulls the applications of its own environment and skips the others', async () => {
+        await pull();
+        // checkout carries no label: the instance's environment. payments is labelled staging.
+        expect(
+          await knex('deployments')
+            .distinct('entity_ref', 'environment')
+            .orderBy('entity_ref')
+            .select(),
+        ).toEqual([
+          {
+            entity_ref: 'component:default/checkout',
+            environment: 'development',
+          },
+        ]);
       });
     },
   );

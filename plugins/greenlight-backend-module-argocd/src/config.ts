@@ -11,6 +11,8 @@ export type ArgocdInstance = {
   baseUrl: string;
   token: string;
   environment: string;
+  /** The environments it may record deployments to; undefined for any (`environmentOf`). */
+  environments?: string[];
   /** The secret this instance's notifications carry; see `notificationSecretFor`. */
   webhookSecret?: string;
 };
@@ -36,11 +38,19 @@ export function readArgocdConfig(root: Config): ArgocdSourceConfig | undefined {
         `greenlight.sources.argocd.instances[${i}].name must be lowercase letters, digits and dashes`,
       );
     }
+    const environment = c.getString('environment');
+    const environments = c.getOptionalStringArray('environments');
+    if (environments && !environments.includes(environment)) {
+      throw new Error(
+        `greenlight.sources.argocd.instances[${i}].environments must include its environment ${environment}`,
+      );
+    }
     return {
       name,
       baseUrl: c.getString('baseUrl').replace(/\/+$/, ''),
       token: c.getString('token'),
-      environment: c.getString('environment'),
+      environment,
+      environments,
       webhookSecret: c.getOptionalString('webhookSecret') || undefined,
     };
   });

@@ -7,12 +7,31 @@ import { ArgocdClient } from './argocdClient';
 import { ArgocdInstance, ArgocdSourceConfig } from './config';
 import { mapApplication } from './mapApplication';
 
-/** The environment an application deploys to: its label, else its instance's. */
-export const environmentOf = (
+/**
+ * The environment an application deploys to: its label, else its instance's. The label is
+ * written by whoever may edit the application, so an instance that lists its `environments`
+ * records no other: `{ refused }` names why.
+ */
+export function environmentOf(
   config: ArgocdSourceConfig,
   instance: ArgocdInstance,
   app: Application,
-) => app.metadata.labels?.[config.environmentLabel] || instance.environment;
+): { environment: string } | { refused: string } {
+  const environment =
+    app.metadata.labels?.[config.environmentLabel] || instance.environment;
+  if (instance.environments && !instance.environments.includes(environment)) {
+    return {
+      refused: `Argo CD application ${
+        app.metadata.name
+      } names environment ${environment}, which instance ${
+        instance.name
+      } may not deploy to (its environments: ${instance.environments.join(
+        ', ',
+      )})`,
+    };
+  }
+  return { environment };
+}
 
 /**
  * Reads every annotated entity's applications from every instance and writes the history
@@ -49,9 +68,14 @@ export async function pullArgocd(
           const key = memoryKey(instance.name, app.metadata.name);
           const stored = await ctx.state.get<AppMemory>(key);
           const memory = stored ?? emptyMemory();
+          const place = environmentOf(config, instance, app);
+          if ('refused' in place) {
+            ctx.logger.warn(place.refused);
+            continue;
+          }
           const mapped = mapApplication({
             instance: instance.name,
-            environment: environmentOf(config, instance, app),
+            environment: place.environment,
             app,
             memory,
             url: client.applicationUrl(app.metadata.name),

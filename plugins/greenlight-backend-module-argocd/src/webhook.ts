@@ -66,13 +66,16 @@ export function argocdWebhook(
           ignoredReason: `no entity names Argo CD application ${app.metadata.name}`,
         };
       }
+      const place = environmentOf(config, instance, app);
+      if ('refused' in place)
+        return { batches: [], ignoredReason: place.refused };
       const memory =
         (await ctx.state.get<AppMemory>(
           memoryKey(instance.name, app.metadata.name),
         )) ?? emptyMemory();
       const { events } = mapApplication({
         instance: instance.name,
-        environment: environmentOf(config, instance, app),
+        environment: place.environment,
         app,
         // Remembered revisions still tell rollbacks; the cursor is ignored.
         memory: { ...memory, lastId: -1 },
