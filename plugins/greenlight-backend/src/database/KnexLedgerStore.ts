@@ -505,13 +505,15 @@ function matchedBy(test: any, release: any): 'artifact' | 'build' | 'commit' {
   return 'commit';
 }
 
+/**
+ * One view per SHA. A SHA the entity reported under several repositories (sources spell one
+ * repository differently) is one commit: its earliest commit time counts, as in DORA's lead
+ * time (`dora/entityHistory.ts`), so the release view and the lead time agree.
+ */
 function dedupeCommits(rows: any[]): CommitView[] {
-  const seen = new Set<string>();
-  const out: CommitView[] = [];
+  const bySha = new Map<string, CommitView>();
   for (const c of rows) {
-    if (seen.has(c.commit_sha)) continue;
-    seen.add(c.commit_sha);
-    out.push({
+    const view: CommitView = {
       sha: c.commit_sha,
       repository: c.repository ?? null,
       author: c.author ?? null,
@@ -519,7 +521,11 @@ function dedupeCommits(rows: any[]): CommitView[] {
       prNumber: num(c.pr_number),
       committedAt: iso(c.committed_at),
       mergedAt: iso(c.merged_at),
-    });
+    };
+    const kept = bySha.get(c.commit_sha);
+    const earlier =
+      kept && view.committedAt !== null && (kept.committedAt === null || view.committedAt < kept.committedAt);
+    if (!kept || earlier) bySha.set(c.commit_sha, view);
   }
-  return out;
+  return [...bySha.values()];
 }

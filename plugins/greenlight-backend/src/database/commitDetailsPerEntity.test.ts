@@ -162,6 +162,45 @@ describe('commit details are read for the entity that reported them', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'and a SHA the entity reported under two spellings of its repository shows the earliest time, as lead time counts it, on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await applyMigrations(knex);
+      const ingest = new IngestService(
+        new KnexLedgerStore(knex),
+        {
+          resolve: async (keys: { entityRef?: string }) =>
+            keys.entityRef ?? null,
+        },
+        mockServices.logger.mock(),
+      );
+      await ingest.ingest({
+        source: 'native',
+        actor: 'service:pipeline',
+        events: [
+          commits('b-push', B, {
+            committedAt: '2026-06-01T08:00:00Z',
+            author: 'bob',
+            title: 'feat: x',
+          }),
+          commits('b-cdevents', B, {
+            committedAt: '2026-06-01T07:00:00Z',
+            author: 'bob',
+            title: 'feat: x',
+            repository: 'https://github.com/acme/b',
+          }),
+          succeeded('b-1', B),
+        ],
+      });
+      const seen = await detailsSeenBy(knex, B, 'b-1');
+      expect(seen.release).toEqual([
+        ['bob', '2026-06-01T07:00:00.000Z', 'feat: x'],
+      ]);
+      expect(seen.leadTimeFrom).toEqual([Date.parse('2026-06-01T07:00:00Z')]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'and a short SHA finds the entity’s own details, not unmatched ones of another commit sharing its prefix, on %p',
     async databaseId => {
       const knex = await databases.init(databaseId);
