@@ -33,6 +33,17 @@ export const greenlightModuleArgocd = createBackendModule({
           );
           return;
         }
+        // A notification names its instance; the source-wide secret lets any instance's sender
+        // name one without a secret of its own, and so step around its `environments`.
+        if (argocd.webhookSecret) {
+          for (const instance of argocd.instances) {
+            if (instance.environments && !instance.webhookSecret) {
+              logger.warn(
+                `Argo CD instance ${instance.name} lists its environments but has no webhookSecret of its own: notifications signed with the source-wide secret may name it`,
+              );
+            }
+          }
+        }
         sources.addIngestionSource({
           id: 'argocd',
           annotations: [

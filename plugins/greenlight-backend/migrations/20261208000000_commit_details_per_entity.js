@@ -10,8 +10,7 @@
  *
  * The rows stored before stay, as `''`: an entity that reported nothing about a commit it
  * deployed sees what it saw before. Each entity whose events reported a commit gets a row of
- * its own, built from those events' own values (a later event over an earlier one, as the
- * projection merges them), not from the values merged from everyone. Every entity's DORA
+ * its own, built from those events' own values, not from the values merged from everyone. Every entity's DORA
  * rollups are then rebuilt from the new rows.
  *
  * @param {import('knex').Knex} knex
@@ -35,28 +34,30 @@ exports.up = async function up(knex) {
 
   /** @param {string | undefined} value */
   const time = value => (value ? Date.parse(value) : null);
-  let after = { receivedAt: -1, id: '' };
+  /** @param {any[]} rows */
+  const write = async rows => {
+    for (let i = 0; i < rows.length; i += 100) {
+      await knex('commits')
+        .insert(rows.slice(i, i + 100))
+        .onConflict(['sha', 'repository', 'entity_ref'])
+        .merge();
+    }
+  };
+  // Paged by the primary key, which every database can range-scan: a page of events may hold
+  // up to 10,000 commits each, so pages are small. Of two events of one entity that describe a
+  // commit differently (facts rarely change), the one with the greater id wins: the time an
+  // event arrived has no index to page by.
+  let after = '';
   for (;;) {
-    const from = after;
     const events = await knex('events')
-      .select('id', 'entity_ref', 'received_at', 'payload')
-      .where('type', 'commits')
+      .select('id', 'entity_ref', 'payload')
+      .where('id', '>', after)
+      .andWhere('type', 'commits')
       .whereNotNull('entity_ref')
-      .andWhere(q =>
-        q
-          .where('received_at', '>', from.receivedAt)
-          .orWhere(same =>
-            same
-              .where('received_at', from.receivedAt)
-              .andWhere('id', '>', from.id),
-          ),
-      )
-      .orderBy([{ column: 'received_at' }, { column: 'id' }])
-      .limit(1000);
+      .orderBy('id')
+      .limit(100);
     if (events.length === 0) break;
-    const last = events[events.length - 1];
-    after = { receivedAt: Number(last.received_at), id: last.id };
-    // In event order: a later event's values replace an earlier one's.
+    after = events[events.length - 1].id;
     const rows = new Map();
     for (const e of events) {
       for (const c of JSON.parse(e.payload).commits ?? []) {
@@ -73,13 +74,7 @@ exports.up = async function up(knex) {
         });
       }
     }
-    const list = [...rows.values()];
-    for (let i = 0; i < list.length; i += 100) {
-      await knex('commits')
-        .insert(list.slice(i, i + 100))
-        .onConflict(['sha', 'repository', 'entity_ref'])
-        .merge();
-    }
+    await write([...rows.values()]);
   }
 
   await knex('dora_entities').update({

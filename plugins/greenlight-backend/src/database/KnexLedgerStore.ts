@@ -527,5 +527,12 @@ function dedupeCommits(rows: any[]): CommitView[] {
       kept && view.committedAt !== null && (kept.committedAt === null || view.committedAt < kept.committedAt);
     if (!kept || earlier) bySha.set(c.commit_sha, view);
   }
-  return [...bySha.values()];
+  // Newest first by the time shown; commits without a time last.
+  const newestFirst = (a: CommitView, b: CommitView) => {
+    if (a.committedAt === b.committedAt) return 0;
+    if (a.committedAt === null) return 1;
+    if (b.committedAt === null) return -1;
+    return a.committedAt < b.committedAt ? 1 : -1;
+  };
+  return [...bySha.values()].sort(newestFirst);
 }

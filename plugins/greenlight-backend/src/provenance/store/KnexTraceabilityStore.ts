@@ -60,12 +60,6 @@ function buildView(r: any): BuildView {
 }
 
 /**
- * Matches a stored SHA to a given one, full or abbreviated on either side, in a form the
- * SHA indexes serve: the stored value is one of the given SHA's prefixes (7 characters or
- * more), or starts with the given SHA. SHAs are lowercase hex, and `g` sorts after every
- * hex digit, so the range holds exactly the longer SHAs that start with it.
- */
-/**
  * Per SHA asked for, the rows the entity's own events reported when any match it, else those
  * of events that matched no entity (`database/commitDetails.ts`). The choice is per SHA asked
  * for, not per row: a short SHA also matches other commits that share its prefix, and an
@@ -89,6 +83,12 @@ function asTheEntityKnowsThem<T extends { sha: string; entity_ref: string }>(
   );
 }
 
+/**
+ * Matches a stored SHA to a given one, full or abbreviated on either side, in a form the
+ * SHA indexes serve: the stored value is one of the given SHA's prefixes (7 characters or
+ * more), or starts with the given SHA. SHAs are lowercase hex, and `g` sorts after every
+ * hex digit, so the range holds exactly the longer SHAs that start with it.
+ */
 function sameCommit(q: Knex.QueryBuilder, column: string, sha: string) {
   const prefixes: string[] = [];
   for (let length = Math.min(7, sha.length); length <= sha.length; length++) {
