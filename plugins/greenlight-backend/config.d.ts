@@ -311,10 +311,22 @@ export interface Config {
     webhooks?: {
       github?: {
         /**
-         * The secret GitHub signs webhook deliveries with (`X-Hub-Signature-256`).
+         * The secret GitHub signs webhook deliveries with (`X-Hub-Signature-256`), for every
+         * repository that no entry of `repositories` covers.
          * @visibility secret
          */
         secret?: string;
+        /**
+         * Secrets of repositories (`acme/payments`) or organisations (`acme`) with a webhook
+         * of their own. A delivery naming a repository must be signed with the secret of the
+         * longest entry covering it; `secret` is then not accepted for it.
+         */
+        repositories?: Array<{
+          /** `owner/repository`, or `owner` for every repository of the organisation. */
+          path: string;
+          /** @visibility secret */
+          secret: string;
+        }>;
       };
     };
   };

@@ -27,7 +27,7 @@ export const greenlightModuleGitlab = createBackendModule({
         const secrets = readGitlabSecrets(
           config.getOptionalConfig('greenlight.sources.gitlab'),
         );
-        if (!secrets.webhookSecret && secrets.projects.length === 0) {
+        if (!secrets.fallback && secrets.entries.length === 0) {
           logger.info(
             'The GitLab ingestion source is disabled: neither greenlight.sources.gitlab.webhookSecret nor greenlight.sources.gitlab.projects is configured',
           );

@@ -1,5 +1,6 @@
 import { ConfigReader } from '@backstage/config';
-import { readGitlabSecrets, secretFor } from './projectSecrets';
+import { secretForPath as secretFor } from '@greenlight/backstage-plugin-greenlight-node';
+import { readGitlabSecrets } from './projectSecrets';
 
 const secrets = readGitlabSecrets(
   new ConfigReader({

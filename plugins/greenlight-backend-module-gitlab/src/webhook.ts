@@ -1,9 +1,13 @@
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { IngestionSourceWebhook } from '@greenlight/backstage-plugin-greenlight-node';
+import {
+  IngestionSourceWebhook,
+  PathSecrets,
+  secretForPath,
+} from '@greenlight/backstage-plugin-greenlight-node';
 import { mapDeployment } from './deployments';
 import { mapMergeRequest } from './mergeRequests';
 import { mapPipeline } from './pipelines';
-import { GitlabSecrets, projectPathOf, secretFor } from './projectSecrets';
+import { projectPathOf } from './projectSecrets';
 import { headerMatchesSecret } from './secretHeader';
 import { Translation } from './translation';
 
@@ -19,15 +23,15 @@ const MAPPERS: Record<string, (payload: unknown) => Translation> = {
 /**
  * GitLab project or group webhooks. GitLab sends the webhook's secret token as is in
  * `X-Gitlab-Token` (it does not sign the body), compared here in constant time with the
- * secret of the project the delivery names (`secretFor`). Events map to every entity whose
+ * secret of the project the delivery names (`secretForPath`). Events map to every entity whose
  * `gitlab.com/project-slug` is that project.
  */
-export function gitlabWebhook(secrets: GitlabSecrets): IngestionSourceWebhook {
+export function gitlabWebhook(secrets: PathSecrets): IngestionSourceWebhook {
   return {
     authenticate: ({ headers, rawBody }) =>
       headerMatchesSecret(
         headers['x-gitlab-token'],
-        secretFor(secrets, projectPathOf(rawBody)),
+        secretForPath(secrets, projectPathOf(rawBody)),
       ),
     async handle({ body }, ctx) {
       const kind = (body as { object_kind?: unknown } | null)?.object_kind;

@@ -13,3 +13,4 @@ export * from './ingestionSource';
 export * from './extensions';
 export * from './service';
 export * from './githubIds';
+export * from './webhookSecrets';

@@ -14,22 +14,28 @@ import { describeIssues } from './describeIssues';
 import { sendError } from './errorBody';
 import { assertSafeInput } from './safeInput';
 import { GITHUB_WEBHOOK_SOURCE } from '../ingest/github/sourceId';
+import { githubPathOf, readGithubSecrets } from '../ingest/github/webhookSecrets';
+import { secretForPath } from '@greenlight/backstage-plugin-greenlight-node';
 
 /** CDEvents from any producer, and GitHub's signed webhooks. */
 export function foreignIngestRoutes(
   deps: AccessDeps & { ingest: IngestService; config: Config; maxBodySize: string },
 ) {
   const router = Router();
+  const githubSecrets = readGithubSecrets(deps.config);
 
   router.post(
     '/v1/webhooks/github',
     // The signature covers the exact bytes GitHub sent, so the body is kept raw.
     express.raw({ type: () => true, limit: deps.maxBodySize }),
     async (req, res) => {
-      const secret = deps.config.getOptionalString('greenlight.webhooks.github.secret');
-      if (!secret) throw new NotFoundError('GitHub webhooks are not configured');
+      if (!githubSecrets.fallback && githubSecrets.entries.length === 0) {
+        throw new NotFoundError('GitHub webhooks are not configured');
+      }
       const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      if (!verifyGithubSignature(body, req.headers['x-hub-signature-256'], secret)) {
+      // The secret of the repository the body names: another repository's does not verify it.
+      const secret = secretForPath(githubSecrets, githubPathOf(body));
+      if (!secret || !verifyGithubSignature(body, req.headers['x-hub-signature-256'], secret)) {
         throw new AuthenticationError('X-Hub-Signature-256 does not match the payload');
       }
       let payload: unknown;
