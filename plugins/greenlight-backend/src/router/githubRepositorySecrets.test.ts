@@ -93,6 +93,8 @@ describe('GitHub deliveries with a secret per repository or organisation', () =>
     for (const [repository, secret] of [
       ['acme/ledger', SHARED],
       ['ACME/Ledger', SHARED],
+      // The mapping reads `acme/ledger.git` as acme/ledger: so does the choice of secret.
+      ['acme/ledger.git', SHARED],
       ['acme/ledger', OTHER_ORG],
       ['other-org/billing', SHARED],
       ['other-org/billing', LEDGER],

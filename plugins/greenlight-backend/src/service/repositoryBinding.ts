@@ -5,9 +5,9 @@ const sameSlug = (a: string, b: string) =>
   a.toLocaleLowerCase('en-US') === b.toLocaleLowerCase('en-US');
 
 /**
- * The mapping keys a GitHub webhook event may use. One shared webhook secret signs the
- * deliveries of every repository, so a delivery proves only which repository sent it: the
- * event maps through that repository. A deployment payload may name an entity explicitly
+ * The mapping keys a GitHub webhook event may use. A webhook secret may sign the deliveries of
+ * many repositories (the shared one, or an organisation's), so a delivery proves only which
+ * repository sent it: the event maps through that repository. A deployment payload may name an entity explicitly
  * (`entityRef` or `serviceId`, for repositories that hold several entities), but only an
  * entity whose `github.com/project-slug` is the sending repository; anything else is
  * refused before anything is written. The artifact purl is never a mapping key here, since

@@ -92,7 +92,7 @@ export function readDeploymentExtras(
 
 /**
  * A remediation link may only name another deployment of the repository that sent the
- * webhook: one secret signs every repository's deliveries, so a link to another
+ * webhook: one secret may sign many repositories' deliveries, so a link to another
  * repository's deployment could mark another team's release failed.
  */
 function sameRepositoryDeployment(

@@ -11,7 +11,12 @@ const gitSha = z.string().regex(/^[a-f0-9]{7,64}$/, 'must be a hex commit SHA');
 const user = z.object({ login: z.string().min(1) }).nullish();
 
 export const repositorySchema = z.object({
-  full_name: z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'must be <owner>/<repo>'),
+  // GitHub refuses repository names ending in `.git`; one here would name the same slug as the
+  // repository without it, under another secret (`webhookSecrets.ts`).
+  full_name: z
+    .string()
+    .regex(/^[\w.-]+\/[\w.-]+$/, 'must be <owner>/<repo>')
+    .refine(name => !/\.git$/i.test(name), 'must not end in .git'),
   default_branch: z.string().optional(),
   master_branch: z.string().optional(),
   /** Epoch seconds in push payloads, an ISO timestamp elsewhere. */

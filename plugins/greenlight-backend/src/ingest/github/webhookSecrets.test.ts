@@ -33,6 +33,11 @@ describe('the secret a GitHub delivery must be signed with', () => {
       'org',
     ],
     [
+      'its repository’s, spelt with .git',
+      { repository: { full_name: 'acme/Ledger.git' } },
+      'ledger',
+    ],
+    [
       'its organisation’s for an organisation event',
       { organization: { login: 'ACME' } },
       'org',
@@ -55,19 +60,26 @@ describe('the secret a GitHub delivery must be signed with', () => {
     expect(githubPathOf(Buffer.from('{"repository": '))).toBeUndefined();
   });
 
-  it('refuses a configuration naming a path badly', () => {
-    expect(() =>
-      readGithubSecrets(
-        new ConfigReader({
-          greenlight: {
-            webhooks: {
-              github: { repositories: [{ path: ' / ', secret: 'x' }] },
+  it.each([
+    ' / ',
+    'github.com/acme/ledger',
+    'https://github.com/acme/ledger',
+    'acme/ledger.git',
+    'a/b/c',
+  ])(
+    'refuses a configuration naming a path in another form (%p), which would never match',
+    path => {
+      expect(() =>
+        readGithubSecrets(
+          new ConfigReader({
+            greenlight: {
+              webhooks: { github: { repositories: [{ path, secret: 'x' }] } },
             },
-          },
-        }),
-      ),
-    ).toThrow(
-      'greenlight.webhooks.github.repositories[0].path: must name a repository or organisation',
-    );
-  });
+          }),
+        ),
+      ).toThrow(
+        'greenlight.webhooks.github.repositories[0].path: must be <owner>/<repo> or <owner>',
+      );
+    },
+  );
 });
