@@ -108,7 +108,7 @@ export const greenlightPlugin = createBackendPlugin({
           scope: 'global',
           fn: async () => {
             resolver.forgetMisses();
-            const attached = await store.attachUnmapped(keys => resolver.resolveAll(keys), 1000);
+            const attached = await ingest.attachUnmapped(keys => resolver.resolveAll(keys), 1000);
             if (attached > 0) logger.info(`Attached ${attached} previously unmapped event(s)`);
           },
         });

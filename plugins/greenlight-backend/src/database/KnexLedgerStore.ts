@@ -140,28 +140,39 @@ export class KnexLedgerStore implements LedgerStore {
   async attachUnmapped(
     resolveAll: (keys: Array<Record<string, string | undefined>>) => Promise<Array<string | null>>,
     limit: number,
-  ): Promise<number> {
+  ): Promise<NewEventRow[]> {
     const rows = await this.knex('events')
-      .select('id', 'subject_key', 'mapping_keys')
+      .select('id', 'source', 'subject_key', 'event_time', 'received_at', 'actor', 'mapping_keys', 'payload')
       .whereNull('entity_ref')
       .orderBy('received_at')
       .limit(limit);
     // All at once: the task forgets cached misses before it runs, so each of up to 1,000
     // events would otherwise be a catalog request of its own, one after another.
     const entityRefs = await resolveAll(rows.map(row => JSON.parse(row.mapping_keys ?? '{}')));
-    const updates: Array<{ id: string; subjectKey: string; entityRef: string }> = [];
+    const updates: NewEventRow[] = [];
     rows.forEach((row, i) => {
       const entityRef = entityRefs[i];
-      if (entityRef) updates.push({ id: row.id, subjectKey: row.subject_key, entityRef });
+      if (!entityRef) return;
+      updates.push({
+        id: row.id,
+        source: row.source,
+        subjectKey: row.subject_key,
+        eventTime: Number(row.event_time),
+        receivedAt: Number(row.received_at),
+        actor: row.actor,
+        entityRef,
+        mappingKeys: JSON.parse(row.mapping_keys ?? '{}'),
+        event: JSON.parse(row.payload),
+      });
     });
-    if (updates.length === 0) return 0;
+    if (updates.length === 0) return [];
     await writeTransaction(this.knex, async (tx, locking) => {
       for (const u of updates) {
         await tx('events').where('id', u.id).update({ entity_ref: u.entityRef });
       }
       await reproject(tx, updates.map(u => u.subjectKey), locking);
     });
-    return updates.length;
+    return updates;
   }
 
   async listUnmapped(limit: number) {

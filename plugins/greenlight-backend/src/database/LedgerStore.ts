@@ -72,13 +72,13 @@ export interface LedgerStore {
   /** The entity of each of these deployments that has one. */
   deploymentEntities(ids: string[]): Promise<Map<string, string>>;
   /**
-   * Re-tries entity mapping for events that had none; returns how many were attached.
-   * `resolveAll` maps every event's keys at once, in their order (see `EntityResolver`).
+   * Re-tries entity mapping for events that had none; returns the events it attached, with their
+   * entities. `resolveAll` maps every event's keys at once, in their order (see `EntityResolver`).
    */
   attachUnmapped(
     resolveAll: (keys: Array<Record<string, string | undefined>>) => Promise<Array<string | null>>,
     limit: number,
-  ): Promise<number>;
+  ): Promise<NewEventRow[]>;
   listUnmapped(limit: number): Promise<
     Array<{ id: string; type: string; receivedAt: string; keys: Record<string, string> }>
   >;

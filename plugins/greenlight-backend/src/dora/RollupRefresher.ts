@@ -67,7 +67,7 @@ export class RollupRefresher {
       previousDeployments: [],
       incidents: current,
       previousIncidents: previous,
-      commitShas: [],
+      arrivedCommits: [],
     });
     await store.markStale(marks);
     for (const entity of await store.staleEntitiesOf([...new Set(marks.map(m => m.entityRef))])) {

@@ -51,6 +51,7 @@ async function setup(knex: Knex, dora: object = {}, store = new KnexDoraStore(kn
     });
   const current = refresher(dora);
   ingest.onApplied(rows => current.onEvents(rows));
+  ingest.onAttached(rows => current.onEvents(rows));
   const post = (events: GreenlightEvent[]) => ingest.ingest({ source: 'native', events, actor: 'service:test' });
   const metrics = async (entityRef = ENTITY): Promise<DoraMetrics> =>
     (
@@ -62,7 +63,7 @@ async function setup(knex: Knex, dora: object = {}, store = new KnexDoraStore(kn
         {},
       )
     ).current;
-  return { ledger, store, known, post, metrics, refresher, current };
+  return { ledger, ingest, store, known, post, metrics, refresher, current };
 }
 
 describe('rollups catch up with what ingestion alone does not tell them', () => {
@@ -92,9 +93,26 @@ describe('rollups catch up with what ingestion alone does not tell them', () => 
 
     known.add('component:default/newcomer');
     const resolver = lateResolver(known);
-    expect(await ledger.attachUnmapped(keys => resolver.resolveAll(keys), 100)).toBe(1);
+    expect(await ledger.attachUnmapped(keys => resolver.resolveAll(keys), 100)).toHaveLength(1);
     await current.run();
     expect((await metrics('component:default/newcomer')).deploymentFrequency.count).toBe(1);
+  });
+
+  it.each(databases.eachSupportedId())('when a push that matched no entity is attached to one later, on %p', async databaseId => {
+    const knex = await databases.init(databaseId);
+    const { ingest, post, metrics, current } = await setup(knex);
+    await post([deployment('d1', 'shop', 'production', 'succeeded', '2026-06-03T10:00:00Z', { commits: ['c1'] })]);
+    // The push of a repository no entity named yet: it leaves no commit details for anyone.
+    const push = commits('shop', [['c1', '2026-06-03T08:00:00Z']]);
+    delete (push as { entityRef?: string }).entityRef;
+    await ingest.ingest({ source: 'github', events: [push], actor: 'webhook:github' });
+    await current.run();
+    expect((await metrics()).changeLeadTime.n).toBe(0);
+
+    // Once the entity names the repository, the push is attached and its commit counts.
+    expect(await ingest.attachUnmapped(async keys => keys.map(() => ENTITY), 100)).toBe(1);
+    await current.run();
+    expect((await metrics()).changeLeadTime.n).toBe(1);
   });
 
   it.each(databases.eachSupportedId())('when a rollout is rolled back by its gates, on %p', async databaseId => {

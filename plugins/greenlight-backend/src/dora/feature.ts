@@ -27,6 +27,8 @@ export const doraFeature: GreenlightFeature = async ctx => {
   });
 
   ctx.ingest.onApplied((rows, folds) => refresher.onEvents(rows, folds));
+  // Events attached to an entity since they arrived: what they now count for is stale.
+  ctx.ingest.onAttached(rows => refresher.onEvents(rows));
   await ctx.scheduler.scheduleTask({
     id: DORA_ROLLUP_TASK_ID,
     // Every 30 s with a 20 s budget per run: rollups trail ingestion by under a minute.

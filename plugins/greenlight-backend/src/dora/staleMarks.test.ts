@@ -1,10 +1,8 @@
-import { mockServices } from '@backstage/backend-test-utils';
+import { ingestByEntityRef } from '../__testUtils__/ingestByEntityRef';
 import { GreenlightEvent } from '@greenlight/backstage-plugin-greenlight-common';
 import { Knex } from 'knex';
 import { EnvironmentConfig } from '../config';
-import { KnexLedgerStore } from '../database/KnexLedgerStore';
 import { applyMigrations } from '../database/migrations';
-import { IngestService } from '../service/IngestService';
 import {
   deployment,
   ENVIRONMENTS,
@@ -77,11 +75,7 @@ function history(): GreenlightEvent[] {
 
 async function setup(knex: Knex) {
   await applyMigrations(knex);
-  const ingest = new IngestService(
-    new KnexLedgerStore(knex),
-    { resolve: async (keys: { entityRef?: string }) => keys.entityRef ?? null },
-    mockServices.logger.mock(),
-  );
+  const ingest = ingestByEntityRef(knex);
   const events = history();
   for (let i = 0; i < events.length; i += 200) {
     await ingest.ingest({
@@ -155,14 +149,7 @@ describe('the folds a write hands its listeners', () => {
       const knex = await databases.init(databaseId);
       await setup(knex);
       const heard: Array<{ rows: NewEventRow[]; folds: BatchFolds }> = [];
-      const ingest = new IngestService(
-        new KnexLedgerStore(knex),
-        {
-          resolve: async (keys: { entityRef?: string }) =>
-            keys.entityRef ?? null,
-        },
-        mockServices.logger.mock(),
-      );
+      const ingest = ingestByEntityRef(knex);
       ingest.onApplied(async (rows, folds) => {
         heard.push({ rows, folds });
       });
@@ -206,7 +193,9 @@ describe('the folds a write hands its listeners', () => {
         previousDeployments: [...c.previousDeployments].sort(byId),
         incidents: [...c.incidents].sort(byId),
         previousIncidents: [...c.previousIncidents].sort(byId),
-        commitShas: [...c.commitShas].sort(),
+        arrivedCommits: [...c.arrivedCommits].sort((a, b) =>
+          a.sha.localeCompare(b.sha),
+        ),
       });
       const readBack = sorted(await changesOfBatch(knex, rows));
       expect(sorted(await changesOfBatch(knex, rows, folds))).toEqual(readBack);
@@ -224,6 +213,56 @@ describe('the folds a write hands its listeners', () => {
       expect(readBack.previousIncidents.map(i => i.id)).toEqual([
         'svc-0-production-5-incident',
       ]);
+    },
+  );
+});
+
+describe('stale marks of commit details', () => {
+  const databases = createTestDatabases();
+  const SHA = 'ab'.repeat(20);
+  const A = 'component:default/svc-a';
+  const B = 'component:default/svc-b';
+
+  it.each(databases.eachSupportedId())(
+    'reach only the entity whose details they are, or every deployer for unmatched ones, on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await applyMigrations(knex);
+      const ingest = ingestByEntityRef(knex);
+      // Both entities deployed the same commit (a shared library pinned by SHA, a fork).
+      await ingest.ingest({
+        source: 'native',
+        actor: 'service:test',
+        events: [A, B].map(
+          (entityRef, i): GreenlightEvent => ({
+            id: `deployed-${i}`,
+            type: 'deployment.finished',
+            entityRef,
+            deployment: {
+              id: `d-${i}`,
+              environment: 'production',
+              status: 'succeeded',
+              strategy: 'all-at-once',
+              intent: 'planned',
+              commitSha: SHA,
+              finishedAt: day(i + 1),
+            },
+          }),
+        ),
+      });
+      const marksOf = async (entityRef: string | null) =>
+        earliest(
+          await staleMarksFor(knex, tierOf, {
+            ...(await changesOfDeployments(knex, [])),
+            arrivedCommits: [{ sha: SHA, entityRef }],
+          }),
+        );
+      // A's report changes only what A reads.
+      expect(await marksOf(A)).toEqual({ [A]: '2026-06-02' });
+      expect(await marksOf(null)).toEqual({
+        [A]: '2026-06-02',
+        [B]: '2026-06-03',
+      });
     },
   );
 });

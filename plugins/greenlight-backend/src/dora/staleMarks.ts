@@ -31,8 +31,13 @@ export type LedgerChanges = {
   previousDeployments: DeploymentRow[];
   incidents: IncidentRow[];
   previousIncidents: IncidentRow[];
-  /** SHAs whose commit details arrived. */
-  commitShas: string[];
+  /**
+   * Commits whose details arrived, with the entity whose events reported them: only that
+   * entity's numbers can change (commit details are read per entity, `database/commitDetails.ts`).
+   * `null` for details every entity may read (an event that matched no entity) and for an
+   * artifact's commit, which is the commit of every deployment of the artifact.
+   */
+  arrivedCommits: Array<{ sha: string; entityRef: string | null }>;
 };
 
 /**
@@ -62,9 +67,11 @@ export async function changesOfBatch(knex: Knex, rows: NewEventRow[], folds?: Ba
     incidents: [],
     previousIncidents: [],
     // An artifact's commit is also the commit of its deployments that name none.
-    commitShas: rows.flatMap(r => {
-      if (r.event.type === 'commits') return r.event.commits.map(c => c.sha);
-      return r.event.type === 'artifact' && r.event.artifact.commitSha ? [r.event.artifact.commitSha] : [];
+    arrivedCommits: rows.flatMap(r => {
+      if (r.event.type === 'commits') return r.event.commits.map(c => ({ sha: c.sha, entityRef: r.entityRef || null }));
+      return r.event.type === 'artifact' && r.event.artifact.commitSha
+        ? [{ sha: r.event.artifact.commitSha, entityRef: null }]
+        : [];
     }),
   };
   // The batch's own events are taken as the listener was given them; only older events of
@@ -99,7 +106,7 @@ export async function changesOfDeployments(knex: Knex, ids: string[]): Promise<L
   for (const part of chunked([...new Set(ids)])) {
     deployments.push(...(await knex('deployments').select(DEPLOYMENT_COLUMNS).whereIn('id', part)));
   }
-  return { deployments, previousDeployments: [], incidents: [], previousIncidents: [], commitShas: [] };
+  return { deployments, previousDeployments: [], incidents: [], previousIncidents: [], arrivedCommits: [] };
 }
 
 /** The last successful deployment of `d`'s entity and environment at or before it, other than it. */
@@ -295,7 +302,7 @@ export async function staleMarksFor(knex: Knex, tierOf: TierOf, changes: LedgerC
   const [namedRows, { successes, noticed }, commitMarks] = await Promise.all([
     readNamed(),
     readSuccessesAndFailures(),
-    commitArrivalMarks(knex, changes.commitShas),
+    commitArrivalMarks(knex, changes.arrivedCommits),
   ]);
   marks.push(...commitMarks);
   const history = [
@@ -312,17 +319,33 @@ export async function staleMarksFor(knex: Knex, tierOf: TierOf, changes: LedgerC
   return marks;
 }
 
-/** For commit details that arrived: the entities that deployed those commits, from the first such deployment's day. */
-async function commitArrivalMarks(knex: Knex, commitShas: string[]): Promise<StaleMark[]> {
-  const unique = [...new Set(commitShas)];
+/**
+ * For commit details that arrived: the entities that deployed those commits and read those
+ * details (the reporting entity, or every entity for details any entity may read), from the
+ * first such deployment's day. Another entity's report of a commit changes nothing that
+ * entity reads, so it does not make its rollups rebuild.
+ */
+async function commitArrivalMarks(
+  knex: Knex,
+  arrived: Array<{ sha: string; entityRef: string | null }>,
+): Promise<StaleMark[]> {
+  const readers = new Map<string, Set<string> | 'all'>();
+  for (const { sha, entityRef } of arrived) {
+    const known = readers.get(sha);
+    if (entityRef === null) readers.set(sha, 'all');
+    else if (known === undefined) readers.set(sha, new Set([entityRef]));
+    else if (known !== 'all') known.add(entityRef);
+  }
+  const unique = [...readers.keys()];
   if (unique.length === 0) return [];
+  const found: Array<{ commit_sha: string; entity_ref: string; first: unknown }> = [];
   if (isPostgres(knex)) {
     // Each deployment looked up by its key (the lateral subquery, kept apart by OFFSET 0), as
     // for environment commits: joined plainly, PostgreSQL hashed every deployment of the
     // ledger for a batch's few hundred commits, 62 ms against 12 ms for 400 commits in a
     // ledger of 65,000 deployments (docs/benchmarks.md). One array parameter, not one per sha.
     const { rows } = await knex.raw(
-      `select d.entity_ref, min(d.sort_time) as first
+      `select dc.commit_sha, d.entity_ref, min(d.sort_time) as first
          from deployment_commits dc
          cross join lateral (
            select entity_ref, sort_time from deployments
@@ -330,24 +353,28 @@ async function commitArrivalMarks(knex: Knex, commitShas: string[]): Promise<Sta
            offset 0
          ) d
         where dc.commit_sha = any(?::text[])
-        group by d.entity_ref`,
+        group by dc.commit_sha, d.entity_ref`,
       [unique],
     );
-    return (rows as Array<{ entity_ref: string; first: unknown }>).map(r => ({
-      entityRef: r.entity_ref,
-      fromDay: utcDayKey(Number(r.first)),
-    }));
+    found.push(...rows);
+  } else {
+    for (const part of chunked(unique)) {
+      const rows: typeof found = await knex('deployment_commits as dc')
+        .join('deployments as d', 'd.id', 'dc.deployment_id')
+        .whereIn('dc.commit_sha', part)
+        .whereNotNull('d.entity_ref')
+        .groupBy('dc.commit_sha', 'd.entity_ref')
+        .select('dc.commit_sha', 'd.entity_ref')
+        .min({ first: 'd.sort_time' });
+      found.push(...rows);
+    }
   }
-  const marks: StaleMark[] = [];
-  for (const part of chunked(unique)) {
-    const rows: Array<{ entity_ref: string; first: unknown }> = await knex('deployment_commits as dc')
-      .join('deployments as d', 'd.id', 'dc.deployment_id')
-      .whereIn('dc.commit_sha', part)
-      .whereNotNull('d.entity_ref')
-      .groupBy('d.entity_ref')
-      .select('d.entity_ref')
-      .min({ first: 'd.sort_time' });
-    for (const r of rows) marks.push({ entityRef: r.entity_ref, fromDay: utcDayKey(Number(r.first)) });
+  const first = new Map<string, number>();
+  for (const r of found) {
+    const reading = readers.get(r.commit_sha);
+    if (reading !== 'all' && !reading?.has(r.entity_ref)) continue;
+    const time = Number(r.first);
+    if (!first.has(r.entity_ref) || time < first.get(r.entity_ref)!) first.set(r.entity_ref, time);
   }
-  return marks;
+  return [...first].map(([entityRef, time]) => ({ entityRef, fromDay: utcDayKey(time) }));
 }

@@ -22,6 +22,7 @@ export type IngestListener = (rows: NewEventRow[], folds: BatchFolds) => Promise
 /** Turns validated events into ledger writes: ids qualified by source, entities resolved. */
 export class IngestService {
   private readonly listeners: IngestListener[] = [];
+  private readonly attachedListeners: Array<(rows: NewEventRow[]) => Promise<void>> = [];
 
   /**
    * Features that derive data from events (provenance, rollouts, DORA rollups) listen here.
@@ -30,6 +31,29 @@ export class IngestService {
    */
   onApplied(listener: IngestListener) {
     this.listeners.push(listener);
+  }
+
+  /**
+   * Features whose data depends on which entity an event belongs to listen here for events that
+   * matched no entity when they arrived and were attached to one since (DORA: commit details a
+   * push left for nobody now count for the entity; deployments attached).
+   */
+  onAttached(listener: (rows: NewEventRow[]) => Promise<void>) {
+    this.attachedListeners.push(listener);
+  }
+
+  /** Attaches events that matched no entity to the entities they match now, and tells the features. */
+  async attachUnmapped(
+    resolveAll: (keys: Array<Record<string, string | undefined>>) => Promise<Array<string | null>>,
+    limit: number,
+  ): Promise<number> {
+    const attached = await this.store.attachUnmapped(resolveAll, limit);
+    for (const listener of this.attachedListeners) {
+      await listener(attached).catch(e =>
+        this.logger.error(`Attach listener failed: ${(e as Error).message}`),
+      );
+    }
+    return attached.length;
   }
 
   constructor(
