@@ -4,7 +4,7 @@ import { applyMigrations } from './migrations';
 import { insertNewEvents } from './eventWriter';
 import { PlannerStatistics } from './plannerStatistics';
 import { guardKeysOf } from './crossSubjectLinks';
-import { reproject, writeTransaction } from './projectionWriter';
+import { chunks, reproject, writeTransaction } from './projectionWriter';
 import { commitDetailsOf } from './commitDetails';
 import {
   ApplyResult,
@@ -142,13 +142,19 @@ export class KnexLedgerStore implements LedgerStore {
     limit: number,
   ): Promise<NewEventRow[]> {
     const rows = await this.knex('events')
-      .select('id', 'source', 'subject_key', 'event_time', 'received_at', 'actor', 'mapping_keys', 'payload')
+      .select('id', 'source', 'subject_key', 'event_time', 'received_at', 'actor', 'mapping_keys')
       .whereNull('entity_ref')
       .orderBy('received_at')
       .limit(limit);
     // All at once: the task forgets cached misses before it runs, so each of up to 1,000
     // events would otherwise be a catalog request of its own, one after another.
     const entityRefs = await resolveAll(rows.map(row => JSON.parse(row.mapping_keys ?? '{}')));
+    // Payloads only of the events that attach: most unmapped events stay so, run after run.
+    const attaching = rows.filter((_, i) => entityRefs[i]).map(row => row.id);
+    const payloads = new Map<string, string>();
+    for (const part of chunks(attaching, 500)) {
+      for (const r of await this.knex('events').select('id', 'payload').whereIn('id', part)) payloads.set(r.id, r.payload);
+    }
     const updates: NewEventRow[] = [];
     rows.forEach((row, i) => {
       const entityRef = entityRefs[i];
@@ -162,7 +168,7 @@ export class KnexLedgerStore implements LedgerStore {
         actor: row.actor,
         entityRef,
         mappingKeys: JSON.parse(row.mapping_keys ?? '{}'),
-        event: JSON.parse(row.payload),
+        event: JSON.parse(payloads.get(row.id)!),
       });
     });
     if (updates.length === 0) return [];

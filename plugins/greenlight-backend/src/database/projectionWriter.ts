@@ -291,9 +291,9 @@ export async function reproject(
         // deploying entity only, so one team's report cannot change another's numbers.
         const entityRef = stored.entityRef ?? '';
         // Details no entity claims are read by every entity without its own (`commitDetailsOf`),
-        // so only writers trusted for every entity may leave them: an unscoped service. The one
-        // GitHub webhook secret speaks for every repository, so a push of a repository no
-        // entity names gives details only once it is attached to one.
+        // so only writers trusted for every entity may leave them: an unscoped service. A GitHub
+        // webhook secret may speak for many repositories, so a push of a repository no entity
+        // names gives details only once it is attached to one.
         if (!entityRef && stored.id.startsWith(`${GITHUB_WEBHOOK_SOURCE}:`)) continue;
         for (const c of stored.event.commits) {
           commits.set(`${entityRef}\u0000${c.repository}\u0000${c.sha}`, {

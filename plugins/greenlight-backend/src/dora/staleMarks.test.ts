@@ -259,6 +259,32 @@ describe('stale marks of commit details', () => {
         );
       // A's report changes only what A reads.
       expect(await marksOf(A)).toEqual({ [A]: '2026-06-02' });
+      // A GitHub push that matched no entity leaves no details, so it marks nobody; unmatched
+      // details an unscoped service reports are read by every entity without its own.
+      const unmatched = (id: string): NewEventRow => ({
+        id,
+        source: id.split(':')[0],
+        subjectKey: `commits:${id}`,
+        eventTime: 0,
+        receivedAt: 0,
+        actor: 'test',
+        entityRef: null,
+        mappingKeys: {},
+        event: {
+          id,
+          type: 'commits',
+          commits: [
+            { sha: SHA, repository: 'github.com/acme/x', committedAt: day(0) },
+          ],
+        },
+      });
+      expect(
+        (await changesOfBatch(knex, [unmatched('github:push')])).arrivedCommits,
+      ).toEqual([]);
+      expect(
+        (await changesOfBatch(knex, [unmatched('native:report')]))
+          .arrivedCommits,
+      ).toEqual([{ sha: SHA, entityRef: null }]);
       expect(await marksOf(null)).toEqual({
         [A]: '2026-06-02',
         [B]: '2026-06-03',

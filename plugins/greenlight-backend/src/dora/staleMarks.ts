@@ -20,6 +20,7 @@ import {
   toDoraDeployment,
   toDoraIncident,
 } from './ledgerInputs';
+import { GITHUB_WEBHOOK_SOURCE } from '../ingest/github/sourceId';
 
 const CHUNK = 500;
 
@@ -68,7 +69,11 @@ export async function changesOfBatch(knex: Knex, rows: NewEventRow[], folds?: Ba
     previousIncidents: [],
     // An artifact's commit is also the commit of its deployments that name none.
     arrivedCommits: rows.flatMap(r => {
-      if (r.event.type === 'commits') return r.event.commits.map(c => ({ sha: c.sha, entityRef: r.entityRef || null }));
+      if (r.event.type === 'commits') {
+        // A GitHub push that matched no entity leaves no details until it is attached (`projectionWriter.ts`).
+        if (!r.entityRef && r.id.startsWith(`${GITHUB_WEBHOOK_SOURCE}:`)) return [];
+        return r.event.commits.map(c => ({ sha: c.sha, entityRef: r.entityRef || null }));
+      }
       return r.event.type === 'artifact' && r.event.artifact.commitSha
         ? [{ sha: r.event.artifact.commitSha, entityRef: null }]
         : [];

@@ -48,10 +48,12 @@ export class IngestService {
     limit: number,
   ): Promise<number> {
     const attached = await this.store.attachUnmapped(resolveAll, limit);
+    if (attached.length === 0) return 0;
+    // The events are attached; a failing listener is logged and the others still hear.
     for (const listener of this.attachedListeners) {
-      await listener(attached).catch(e =>
-        this.logger.error(`Attach listener failed: ${(e as Error).message}`),
-      );
+      await Promise.resolve()
+        .then(() => listener(attached))
+        .catch(e => this.logger.error(`Attach listener failed: ${(e as Error).message}`));
     }
     return attached.length;
   }
