@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { GITHUB_WEBHOOK_SOURCE } from '../ingest/github/sourceId';
 
 /**
  * The join to a commit's details as one entity knows them. Details are facts a pipeline
@@ -58,4 +59,20 @@ export function ownOrUnmatched<T extends { sha: string; entity_ref: string }>(
   return rows.filter(
     r => r.entity_ref === entityRef || (r.entity_ref === '' && !own.has(r.sha)),
   );
+}
+
+/**
+ * The entity whose details a stored commits event gives (`''`: details any entity without its
+ * own reads), or `null` when it gives none. Details no entity claims are read by every entity
+ * without its own, so only writers trusted for every entity may leave them: an unscoped service.
+ * A GitHub webhook secret may speak for many repositories, so a push of a repository no entity
+ * names gives details only once it is attached to one. The projection and DORA's stale marks
+ * both ask this.
+ */
+export function detailsEntityOf(event: {
+  id: string;
+  entityRef: string | null;
+}): string | null {
+  if (event.entityRef) return event.entityRef;
+  return event.id.startsWith(`${GITHUB_WEBHOOK_SOURCE}:`) ? null : '';
 }

@@ -22,7 +22,7 @@ import { applyPeoplesAttributions } from '../incidents/applyAttributions';
 import { BatchFolds } from './LedgerStore';
 import { insertRows, insertRowsTogether } from './bulkInsert';
 import { SubjectsOfOtherEntities } from '../service/entitiesTouched';
-import { GITHUB_WEBHOOK_SOURCE } from '../ingest/github/sourceId';
+import { detailsEntityOf } from './commitDetails';
 
 const CHUNK = 200;
 
@@ -289,12 +289,8 @@ export async function reproject(
         if (stored.event.type !== 'commits') continue;
         // Kept per reporting entity: readers take a deployed commit's details for the
         // deploying entity only, so one team's report cannot change another's numbers.
-        const entityRef = stored.entityRef ?? '';
-        // Details no entity claims are read by every entity without its own (`commitDetailsOf`),
-        // so only writers trusted for every entity may leave them: an unscoped service. A GitHub
-        // webhook secret may speak for many repositories, so a push of a repository no entity
-        // names gives details only once it is attached to one.
-        if (!entityRef && stored.id.startsWith(`${GITHUB_WEBHOOK_SOURCE}:`)) continue;
+        const entityRef = detailsEntityOf(stored);
+        if (entityRef === null) continue;
         for (const c of stored.event.commits) {
           commits.set(`${entityRef}\u0000${c.repository}\u0000${c.sha}`, {
             sha: c.sha,

@@ -20,7 +20,7 @@ import {
   toDoraDeployment,
   toDoraIncident,
 } from './ledgerInputs';
-import { GITHUB_WEBHOOK_SOURCE } from '../ingest/github/sourceId';
+import { detailsEntityOf } from '../database/commitDetails';
 
 const CHUNK = 500;
 
@@ -70,9 +70,10 @@ export async function changesOfBatch(knex: Knex, rows: NewEventRow[], folds?: Ba
     // An artifact's commit is also the commit of its deployments that name none.
     arrivedCommits: rows.flatMap(r => {
       if (r.event.type === 'commits') {
-        // A GitHub push that matched no entity leaves no details until it is attached (`projectionWriter.ts`).
-        if (!r.entityRef && r.id.startsWith(`${GITHUB_WEBHOOK_SOURCE}:`)) return [];
-        return r.event.commits.map(c => ({ sha: c.sha, entityRef: r.entityRef || null }));
+        // The entity whose numbers the details change; every entity's for unmatched ones.
+        const entity = detailsEntityOf(r);
+        if (entity === null) return [];
+        return r.event.commits.map(c => ({ sha: c.sha, entityRef: entity || null }));
       }
       return r.event.type === 'artifact' && r.event.artifact.commitSha
         ? [{ sha: r.event.artifact.commitSha, entityRef: null }]

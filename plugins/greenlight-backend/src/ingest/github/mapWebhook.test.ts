@@ -92,6 +92,19 @@ describe('deployment', () => {
     });
   });
 
+  it('refuses a repository name ending in .git, which GitHub never sends', () => {
+    const payload = deploymentEvent();
+    payload.repository = {
+      ...payload.repository,
+      full_name: 'acme/payments.git',
+    };
+    expect(map('deployment', payload)).toMatchObject({
+      outcome: 'invalid',
+      path: 'repository.full_name',
+      message: 'must not end in .git',
+    });
+  });
+
   it('reports a payload without deployment', () => {
     const { deployment: _omitted, ...payload } = deploymentEvent();
     expect(map('deployment', payload)).toMatchObject({
