@@ -7,7 +7,7 @@ export const PROJECTED: Array<[string, string[]]> = [
   ['environment_commits', ['entity_ref', 'environment', 'commit_sha']],
   ['builds', ['id']],
   ['artifacts', ['digest']],
-  ['commits', ['repository', 'sha']],
+  ['commits', ['repository', 'sha', 'entity_ref']],
   ['incidents', ['id']],
   ['incident_entities', ['incident_id', 'entity_ref']],
   ['test_runs', ['id']],
