@@ -228,7 +228,7 @@ describe('entity-scoped writes under the example policy', () => {
         post('/v1/events', teamA, { events: [event] }),
       );
       expect(res.body.error.message).toContain(
-        'events[0] (a record of another entity)',
+        'events[0] (a record of another entity, or one not recorded yet)',
       );
       // Whose record the id is stays unsaid: the caller may not be able to read it.
       expect(res.body.error.message).not.toContain(CHECKOUT);
@@ -267,6 +267,85 @@ describe('entity-scoped writes under the example policy', () => {
     expect(messages[0]).not.toContain('another entity');
   });
 
+  it('refuses a pipeline token’s references to a deployment not recorded yet, answering as for another team’s', async () => {
+    // Team A's pipeline names checkout's next deployment id before checkout reports it. Were it
+    // accepted, checkout's deployment would count as rolled back, or blamed for an incident, in
+    // checkout's DORA figures once checkout's pipeline recorded it.
+    const rollbackOf = (id: string, target: string) => ({
+      ...started(id, 'payments'),
+      deployment: {
+        ...started(id, 'payments').deployment,
+        intent: 'rollback',
+        rollbackOf: target,
+      },
+    });
+    const blame = {
+      id: 'evt-pay-incident-next',
+      type: 'incident.opened',
+      serviceId: 'payments',
+      incident: {
+        id: 'pay-incident-next',
+        detectedAt: new Date().toISOString(),
+        deploymentId: 'co-next',
+      },
+    };
+    const messages: string[] = [];
+    for (const event of [
+      rollbackOf('pay-rb-next', 'co-next'),
+      blame,
+      rollbackOf('pay-rb-next', 'co-1'),
+    ]) {
+      const res = await refused(403, () =>
+        post('/v1/events', teamA, { events: [event] }),
+      );
+      messages.push(res.body.error.message);
+    }
+    expect(messages[0]).toContain(
+      'events[0] (a record of another entity, or one not recorded yet)',
+    );
+    // Whether the id is recorded, and whose it is, stays unsaid.
+    expect(messages[2]).toBe(messages[0]);
+
+    // Its own deployment, recorded in the same batch, is its own to roll back.
+    const own = await post('/v1/events', teamA, {
+      events: [
+        started('pay-next', 'payments'),
+        rollbackOf('pay-rb-own', 'pay-next'),
+      ],
+    });
+    expect(own.status).toBe(200);
+
+    // Checkout records its deployment: nothing of team A's names it.
+    expect(
+      (
+        await post('/v1/events', unscoped, {
+          events: [started('co-next', 'checkout')],
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      await gl
+        .ledger('deployments')
+        .where('rollback_of', 'co-next')
+        .select('id'),
+    ).toEqual([]);
+    expect(
+      await gl
+        .ledger('incidents')
+        .where('deployment_id', 'co-next')
+        .select('id'),
+    ).toEqual([]);
+
+    // The platform's unscoped writer, trusted with every entity, may name one not recorded yet.
+    expect(
+      (
+        await post('/v1/events', unscoped, {
+          events: [rollbackOf('pay-rb-later', 'co-later')],
+        })
+      ).status,
+    ).toBe(200);
+  });
+
   it('refuses an attestation for another team’s artifact without naming whose it is', async () => {
     const digest = `sha256:${'d'.repeat(64)}`;
     const artifact = await post('/v1/events', unscoped, {
@@ -289,7 +368,7 @@ describe('entity-scoped writes under the example policy', () => {
       }),
     );
     expect(res.body.error.message).toContain(
-      'body (a record of another entity)',
+      'body (a record of another entity, or one not recorded yet)',
     );
     expect(res.body.error.message).not.toContain(CHECKOUT);
   });

@@ -141,6 +141,9 @@ export async function authorizeEntityWrite(
   }
 }
 
+/** How a refusal calls another entity's record, or a deployment not recorded yet. */
+export const UNNAMED_RECORD = 'a record of another entity, or one not recorded yet';
+
 /** An item of a batch to check: `unnamed` when a refusal must not say which entity it is. */
 export type WriteItem = { label: string; entityRef: string | null; unnamed?: boolean };
 
@@ -148,11 +151,12 @@ export type WriteItem = { label: string; entityRef: string | null; unnamed?: boo
  * The items to check for a batch of events: each event on its own entity, and on every other
  * entity it touches (`entitiesTouched`), under the same label. The other entities are mostly
  * learned from records the caller may not read (whose deployment an id is), so a refusal does
- * not name them.
+ * not name them. A deployment not recorded yet is touched with no entity: like an event that
+ * matches none, it needs a writer trusted with every entity.
  */
 export function eventItems(
   entityRefs: Array<string | null>,
-  touched: string[][],
+  touched: Array<Array<string | null>>,
   label: (index: number) => string,
 ): WriteItem[] {
   return entityRefs.flatMap((entityRef, i) => [
@@ -216,6 +220,7 @@ function refusalLines(refused: WriteItem[]): string[] {
     if (!seen || (seen.unnamed && !item.unnamed)) byLabel.set(item.label, item);
   }
   return [...byLabel.values()].map(
-    i => `${i.label} (${i.unnamed ? 'a record of another entity' : i.entityRef ?? 'no entity yet'})`,
+    // One line for both kinds of unnamed item, so a refusal does not tell whether an id exists.
+    i => `${i.label} (${i.unnamed ? UNNAMED_RECORD : i.entityRef ?? 'no entity yet'})`,
   );
 }

@@ -76,7 +76,7 @@ export class IngestService {
      * the whole batch. It may be called a second time, with more entities, when the write finds
      * records of the batch that other entities' events made (`SubjectsOfOtherEntities`).
      */
-    authorize?: (entityRefs: Array<string | null>, touched: string[][]) => Promise<void>;
+    authorize?: (entityRefs: Array<string | null>, touched: Array<Array<string | null>>) => Promise<void>;
   }): Promise<IngestOutcome> {
     const receivedAt = Date.now();
     const rows: NewEventRow[] = [];
@@ -162,7 +162,7 @@ export class IngestService {
 async function writeChecked(
   store: LedgerStore,
   rows: NewEventRow[],
-  authorize: ((entityRefs: Array<string | null>, touched: string[][]) => Promise<void>) | undefined,
+  authorize: ((entityRefs: Array<string | null>, touched: Array<Array<string | null>>) => Promise<void>) | undefined,
   audit: AuditEntry,
 ): Promise<ApplyResult> {
   if (!authorize) return store.applyEvents(rows, audit);

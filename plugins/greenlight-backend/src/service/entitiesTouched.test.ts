@@ -52,16 +52,19 @@ const incident = (
   },
 });
 
-/** What a permission policy allowing `allowed` alone decides, for every entity of each event. */
+/**
+ * What a permission policy allowing `allowed` alone decides, for every entity of each event
+ * ('(none)' for an event that matches no entity, or a deployment not recorded yet).
+ */
 function only(...allowed: string[]) {
   const calls: string[][] = [];
   const authorize = async (
     entityRefs: Array<string | null>,
-    touched: string[][],
+    touched: Array<Array<string | null>>,
   ) => {
     const all = entityRefs.flatMap((ref, i) => [
       ref ?? '(none)',
-      ...touched[i],
+      ...touched[i].map(other => other ?? '(none)'),
     ]);
     calls.push(all);
     const refused = all.filter(ref => !allowed.includes(ref));
@@ -245,6 +248,71 @@ describe('events that would change another entity’s records', () => {
         incidents: before.incidents + 2,
         audit: before.audit + 2,
       });
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'include a deployment not recorded yet, which whoever records it later would be blamed for, on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const ingest = await ledger(knex);
+      const before = await counts(knex);
+      /** Sends the events as `entityRef`'s pipeline, allowed on that entity alone. */
+      const sendAs = async (entityRef: string, events: GreenlightEvent[]) => {
+        const check = only(entityRef);
+        await ingest.ingest({
+          source: 'native',
+          actor: `service:${entityRef}`,
+          events,
+          authorize: check,
+        });
+        return check.calls;
+      };
+      const rollback = (id: string, of: string) =>
+        deployment(`${id}-finished`, A, id, 'succeeded', { rollbackOf: of });
+
+      // Team A names team B's next deployment before team B reports it: a rollback of it, an
+      // incident blaming it. Recorded later by B, either would count against B's DORA figures.
+      for (const event of [
+        rollback('a-1', 'b-next'),
+        incident('a-incident-next', [A], 'b-next'),
+      ]) {
+        await expect(sendAs(A, [event])).rejects.toThrow(
+          'not allowed on (none)',
+        );
+      }
+      expect(await counts(knex)).toEqual(before);
+
+      // A deployment in the same batch is touched with its own entity: A's own rollback of
+      // A's own deployment needs A alone, of B's deployment B too.
+      expect(
+        await sendAs(A, [
+          deployment('a-2-finished', A, 'a-2', 'succeeded'),
+          rollback('a-3', 'a-2'),
+        ]),
+      ).toEqual([[A, A]]);
+      await expect(
+        sendAs(A, [
+          deployment('b-2-finished', B, 'b-2', 'succeeded'),
+          rollback('a-4', 'b-2'),
+        ]),
+      ).rejects.toThrow(`not allowed on ${B}`);
+
+      // B records its deployment; A's rollback of it is then checked on B, as before.
+      await sendAs(B, [
+        deployment('b-next-finished', B, 'b-next', 'succeeded'),
+      ]);
+      await expect(sendAs(A, [rollback('a-5', 'b-next')])).rejects.toThrow(
+        `not allowed on ${B}`,
+      );
+      expect(
+        await knex('deployments')
+          .whereIn('rollback_of', ['b-next', 'b-2'])
+          .pluck('id'),
+      ).toEqual([]);
+      expect(
+        await knex('incidents').where('deployment_id', 'b-next').pluck('id'),
+      ).toEqual([]);
     },
   );
 

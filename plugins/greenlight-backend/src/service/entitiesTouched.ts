@@ -8,7 +8,10 @@ import { NewEventRow } from '../database/LedgerStore';
  *
  * - every entity an incident names (its incident rows count against each of them);
  * - the entity of a deployment that an incident blames, or that a deployment rolls back or
- *   replaces (DORA counts those against the deployment's entity, docs/dora.md);
+ *   replaces (DORA counts those against the deployment's entity, docs/dora.md). A deployment
+ *   not recorded yet is `null` ("no entity yet"): whoever records it later, the reference would
+ *   count against them, so only a writer trusted with every entity may make it, as only such a
+ *   writer may record an event that matches no entity yet;
  * - the entities of the subject's stored events: a deployment, incident, build, artifact or test
  *   run whose events another entity reported is that entity's record too. Those are checked
  *   under the subject's lock, in the write (`SubjectsOfOtherEntities`).
@@ -38,15 +41,22 @@ export function referencedDeployments(rows: NewEventRow[]): string[][] {
 
 /**
  * The entities each event touches besides its own, from its content and the `owners` of the
- * deployments it references (`referencedDeployments`).
+ * deployments it references (`referencedDeployments`): the owner recorded in the ledger, else
+ * the entity of that deployment's events in this batch, else `null` (not recorded yet).
  */
 export function entitiesTouched(
   rows: NewEventRow[],
   referenced: string[][],
   owners: Map<string, string>,
-): string[][] {
+): Array<Array<string | null>> {
+  const inBatch = new Map<string, string | null>();
+  for (const row of rows) {
+    if (!row.subjectKey.startsWith('deployment:')) continue;
+    const id = row.subjectKey.slice('deployment:'.length);
+    if (!inBatch.get(id)) inBatch.set(id, row.entityRef);
+  }
   return rows.map((row, i) => {
-    const touched = new Set<string>();
+    const touched = new Set<string | null>();
     const { event } = row;
     if (
       event.type === 'incident.opened' ||
@@ -55,8 +65,7 @@ export function entitiesTouched(
       for (const ref of event.incident.entityRefs ?? []) touched.add(ref);
     }
     for (const id of referenced[i]) {
-      const owner = owners.get(id);
-      if (owner) touched.add(owner);
+      touched.add(owners.get(id) ?? inBatch.get(id) ?? null);
     }
     if (row.entityRef) touched.delete(row.entityRef);
     return [...touched];
@@ -66,13 +75,13 @@ export function entitiesTouched(
 /** Per subject of the batch: the entities its events were allowed to write for. */
 export function allowedBySubject(
   rows: NewEventRow[],
-  touched: string[][],
+  touched: Array<Array<string | null>>,
 ): Map<string, Set<string>> {
   const allowed = new Map<string, Set<string>>();
   rows.forEach((row, i) => {
     const set = allowed.get(row.subjectKey) ?? new Set<string>();
     if (row.entityRef) set.add(row.entityRef);
-    for (const ref of touched[i]) set.add(ref);
+    for (const ref of touched[i]) if (ref) set.add(ref);
     allowed.set(row.subjectKey, set);
   });
   return allowed;
