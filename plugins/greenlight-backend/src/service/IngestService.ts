@@ -55,7 +55,59 @@ export class IngestService {
         .then(() => listener(attached))
         .catch(e => this.logger.error(`Attach listener failed: ${(e as Error).message}`));
     }
+    await this.copyToSiblings(attached);
     return attached.length;
+  }
+
+  /**
+   * A GitHub push attached only now reaches every entity naming its repository, as one that
+   * matched on arrival does (`siblingsOfCommits`): the copies are new events, written and heard
+   * as any, with the ids a later delivery of the push would give them, so it counts as duplicates.
+   */
+  private async copyToSiblings(attached: NewEventRow[]) {
+    const copies: NewEventRow[] = [];
+    for (const row of attached) {
+      if (row.source !== GITHUB_WEBHOOK_SOURCE) continue;
+      for (const sibling of await siblingsOfCommits(row.event, row.mappingKeys, row.entityRef, this.resolver)) {
+        const event = commitsCopyFor(row.event, sibling);
+        copies.push({
+          ...row,
+          id: `${row.source}:${event.id}`,
+          subjectKey: subjectKeyOf(event),
+          entityRef: sibling,
+          mappingKeys: { ...row.mappingKeys, entityRef: sibling },
+          event,
+        });
+      }
+    }
+    if (copies.length === 0) return;
+    const result = await this.store.applyEvents(copies, {
+      // The push's own sender, as when a push that matched on arrival is copied.
+      actor: copies[0].actor,
+      action: 'ingest',
+      subjectType: 'batch',
+      subjectId: `${GITHUB_WEBHOOK_SOURCE}:${Date.now()}`,
+      details: { source: GITHUB_WEBHOOK_SOURCE, attached: true },
+    });
+    const accepted = new Set(result.accepted);
+    await this.tellListeners(copies.filter(r => accepted.has(r.id)), result.folds);
+  }
+
+  /**
+   * The features derive different data and none reads another's: they run side by side, so a
+   * batch waits for the slowest listener's statements, not for the sum of them.
+   */
+  private async tellListeners(fresh: NewEventRow[], folds: BatchFolds) {
+    if (fresh.length === 0) return;
+    const failed = (e: unknown) =>
+      this.logger.error(`Ingest listener failed: ${(e as Error).message}`);
+    await Promise.all(
+      this.listeners.map(listener =>
+        Promise.resolve()
+          .then(() => listener(fresh, folds))
+          .catch(failed),
+      ),
+    );
   }
 
   constructor(
@@ -123,19 +175,7 @@ export class IngestService {
     const pending = new Set(result.accepted);
     const isNew = rows.map(r => pending.delete(r.id));
     const fresh = rows.filter((_, i) => isNew[i]);
-    // The features derive different data and none reads another's: they run side by side,
-    // so a batch waits for the slowest listener's statements, not for the sum of them.
-    if (fresh.length > 0) {
-      const failed = (e: unknown) =>
-        this.logger.error(`Ingest listener failed: ${(e as Error).message}`);
-      await Promise.all(
-        this.listeners.map(listener =>
-          Promise.resolve()
-            .then(() => listener(fresh, result.folds))
-            .catch(failed),
-        ),
-      );
-    }
+    await this.tellListeners(fresh, result.folds);
     const unmapped = fresh.filter(r => !r.entityRef).length;
     if (unmapped > 0) {
       this.logger.info(`${unmapped} ${options.source} event(s) matched no catalog entity yet`);
