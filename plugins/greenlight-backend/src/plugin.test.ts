@@ -170,5 +170,17 @@ describe('greenlight backend plugin', () => {
       .query({ entityRef: 'component:default/payments' })
       .set('Authorization', user)
       .expect(403);
+    // The permission is decided while the input, the catalog and the page are read: its refusal
+    // is still the answer, whatever else was wrong.
+    for (const [path, query] of [
+      ['/api/greenlight/v1/releases', { entityRef: 'component:default/ghost' }],
+      ['/api/greenlight/v1/releases', { entityRef: 'component:default/payments', limit: 'lots' }],
+      ['/api/greenlight/v1/releases', { entityRef: 'component:default/payments', cursor: 'x' }],
+      ['/api/greenlight/v1/environments', { entityRef: 'component:default/ghost' }],
+      ['/api/greenlight/v1/environments', {}],
+    ] as const) {
+      const res = await request(server).get(path).query(query).set('Authorization', user);
+      expect([path, res.status, res.body.error?.message]).toEqual([path, 403, 'Missing permission greenlight.release.read']);
+    }
   });
 });

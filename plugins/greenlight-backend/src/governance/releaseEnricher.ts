@@ -1,5 +1,6 @@
 import { AuthService } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { LRUCache } from 'lru-cache';
 import { Release, ReleaseReadiness } from '@greenlight/backstage-plugin-greenlight-common';
 import { EnvironmentConfig } from '../config';
 import { ReleaseEnricher } from '../context';
@@ -9,6 +10,9 @@ import { LedgerFacts } from './ledgerFacts';
 import { productionEnvironments } from './routeDeps';
 import { ReadinessStore, StoredDecision } from './store/GovernanceStore';
 import { untestedDeploymentViolation } from './violations';
+
+/** How long an entity's test policy is kept between catalog reads. */
+const POLICY_TTL_MS = 30_000;
 
 function summary(d: StoredDecision): ReleaseReadiness {
   const overridden = d.override !== null || d.overrideOf !== null;
@@ -35,6 +39,11 @@ export function governanceReleaseEnricher(deps: {
   catalog: CatalogService;
   auth: AuthService;
 }): ReleaseEnricher {
+  // Whether each entity requires tests, read from the catalog for a page's untested production
+  // deployments and kept 30 s, as the entity resolver keeps what it matched: paging through one
+  // entity's history asks the catalog once, not once a page. A changed annotation shows within
+  // that time, and the catalog's own refresh is slower.
+  const policies = new LRUCache<string, boolean>({ max: 10_000, ttl: POLICY_TTL_MS });
   return {
     async enrichReleases<T extends Release>(releases: T[]): Promise<T[]> {
       if (releases.length === 0) return releases;
@@ -48,7 +57,12 @@ export function governanceReleaseEnricher(deps: {
         releases.filter(r => production.has(r.environment)).map(r => r.id),
       );
       const enforced = new Map<string, boolean>();
-      const refs = [...new Set(untested.flatMap(d => (d.entityRef ? [d.entityRef] : [])))];
+      const refs: string[] = [];
+      for (const ref of new Set(untested.flatMap(d => (d.entityRef ? [d.entityRef] : [])))) {
+        const known = policies.get(ref);
+        if (known === undefined) refs.push(ref);
+        else enforced.set(ref, known);
+      }
       if (refs.length > 0) {
         // The policy lives on the entity; reading it is the plugin's own work, not the reader's.
         const { items } = await deps.catalog.getEntitiesByRefs(
@@ -57,7 +71,9 @@ export function governanceReleaseEnricher(deps: {
         );
         refs.forEach((ref, i) => {
           const entity = items[i];
-          enforced.set(ref, entity ? requireTestsPolicy(entity, deps.config).requireTests : deps.config.requireTestsDefault);
+          const requireTests = entity ? requireTestsPolicy(entity, deps.config).requireTests : deps.config.requireTestsDefault;
+          enforced.set(ref, requireTests);
+          policies.set(ref, requireTests);
         });
       }
 

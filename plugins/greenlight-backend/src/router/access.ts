@@ -52,6 +52,49 @@ export async function requirePermission(
   }
 }
 
+/**
+ * Runs `work` while the `checks` run and answers its result only once every check has passed:
+ * the first refused check in the given order is what the caller gets, whichever answered first
+ * and whatever `work` did. For reads, whose work has no effect, so that a page waits for the
+ * slowest of its permission check, its catalog check and its query rather than for their sum.
+ */
+export async function afterChecks<T>(
+  checks: Array<Promise<unknown>>,
+  work: () => Promise<T>,
+): Promise<T> {
+  const outcome = work().then(
+    value => ({ ok: true as const, value }),
+    error => ({ ok: false as const, error }),
+  );
+  // A later check's refusal is not the answer when an earlier one refused too: settled here.
+  for (const check of checks) check.catch(() => undefined);
+  for (const check of checks) await check;
+  const done = await outcome;
+  if (!done.ok) throw done.error;
+  return done.value;
+}
+
+/**
+ * The Greenlight read permission, asked at once; `parse` runs while it is decided, and a caller
+ * without the permission is refused before it hears what was wrong with its input.
+ */
+export async function readerWhile<T>(
+  deps: AccessDeps,
+  req: Request,
+  parse: () => T,
+): Promise<{ credentials: BackstageCredentials; input: T; allowed: Promise<void> }> {
+  const credentials = await deps.httpAuth.credentials(req, { allow: ['user', 'service'] });
+  const allowed = requirePermission(deps, credentials, greenlightReadPermission);
+  // Settled here too, so that a refusal is never an unhandled rejection while input is parsed.
+  allowed.catch(() => undefined);
+  try {
+    return { credentials, input: parse(), allowed };
+  } catch (e) {
+    await allowed;
+    throw e;
+  }
+}
+
 /** A reader with Greenlight read permission; returns the credentials to forward. */
 export async function reader(deps: AccessDeps, req: Request) {
   const credentials = await deps.httpAuth.credentials(req, { allow: ['user', 'service'] });

@@ -4,7 +4,15 @@ import { z } from 'zod';
 import { EnvironmentConfig } from '../config';
 import { ReleaseEnricher } from '../context';
 import { EnvironmentState, LedgerStore, Release } from '../database/LedgerStore';
-import { AccessDeps, assertCanReadEntity, normaliseEntityRef, reader, visibleEntityRefs } from './access';
+import {
+  AccessDeps,
+  afterChecks,
+  assertCanReadEntity,
+  normaliseEntityRef,
+  reader,
+  readerWhile,
+  visibleEntityRefs,
+} from './access';
 import { parseInput, timeParam } from './validation';
 
 const releasesQuery = z.object({
@@ -64,20 +72,27 @@ export function readRoutes(
     return out;
   };
 
+  // The first rows of the Delivery tab: the permission, the catalog's check of the entity and
+  // the page's query run at once (`afterChecks`); nothing is answered unless both checks pass.
   router.get('/v1/releases', async (req, res) => {
-    const credentials = await reader(deps, req);
-    const q = parseInput(releasesQuery, req.query, 'query');
-    const entityRef = normaliseEntityRef(q.entityRef);
-    await assertCanReadEntity(deps, credentials, entityRef);
-    const page = await store.listReleases({
-      entityRef,
-      environment: q.environment,
-      status: q.status,
-      from: q.from,
-      to: q.to,
-      limit: q.limit,
-      cursor: q.cursor ? decodeCursor(q.cursor) : undefined,
+    const { credentials, input, allowed } = await readerWhile(deps, req, () => {
+      const q = parseInput(releasesQuery, req.query, 'query');
+      const cursor = q.cursor ? decodeCursor(q.cursor) : undefined;
+      return { ...q, entityRef: normaliseEntityRef(q.entityRef), cursor };
     });
+    const page = await afterChecks(
+      [allowed, assertCanReadEntity(deps, credentials, input.entityRef)],
+      () =>
+        store.listReleases({
+          entityRef: input.entityRef,
+          environment: input.environment,
+          status: input.status,
+          from: input.from,
+          to: input.to,
+          limit: input.limit,
+          cursor: input.cursor,
+        }),
+    );
     res.json({ ...page, items: await enrichReleases(page.items) });
   });
 
@@ -117,11 +132,12 @@ export function readRoutes(
   });
 
   router.get('/v1/environments', async (req, res) => {
-    const credentials = await reader(deps, req);
-    const q = parseInput(z.object({ entityRef: z.string().min(1) }), req.query, 'query');
-    const entityRef = normaliseEntityRef(q.entityRef);
-    await assertCanReadEntity(deps, credentials, entityRef);
-    const states = await store.getEnvironments(entityRef, deps.environments);
+    const { credentials, input: entityRef, allowed } = await readerWhile(deps, req, () =>
+      normaliseEntityRef(parseInput(z.object({ entityRef: z.string().min(1) }), req.query, 'query').entityRef),
+    );
+    const states = await afterChecks([allowed, assertCanReadEntity(deps, credentials, entityRef)], () =>
+      store.getEnvironments(entityRef, deps.environments),
+    );
     res.json({ entityRef, environments: await enrichEnvironments(states) });
   });
 
