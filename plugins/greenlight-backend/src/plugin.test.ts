@@ -178,6 +178,8 @@ describe('greenlight backend plugin', () => {
       ['/api/greenlight/v1/releases', { entityRef: 'component:default/payments', cursor: 'x' }],
       ['/api/greenlight/v1/environments', { entityRef: 'component:default/ghost' }],
       ['/api/greenlight/v1/environments', {}],
+      ['/api/greenlight/v1/rollouts', { entityRef: 'component:default/ghost' }],
+      ['/api/greenlight/v1/rollouts', { limit: 'lots' }],
     ] as const) {
       const res = await request(server).get(path).query(query).set('Authorization', user);
       expect([path, res.status, res.body.error?.message]).toEqual([path, 403, 'Missing permission greenlight.release.read']);

@@ -202,6 +202,12 @@ describe('rollout routes', () => {
         .query({ entityRef: 'component:default/no-gates' })
         .set('Authorization', ada);
       expect(noGates.body.items).toEqual([]);
+      // An entity the reader cannot see in the catalog: 404, whatever the ledger holds.
+      const hidden = await request(server)
+        .get('/api/greenlight/v1/rollouts')
+        .query({ entityRef: 'component:default/ghost' })
+        .set('Authorization', ada);
+      expect(hidden.status).toBe(404);
       const release = await request(server)
         .get('/api/greenlight/v1/releases/dep-canary')
         .set('Authorization', ada);

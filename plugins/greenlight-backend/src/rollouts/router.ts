@@ -16,11 +16,13 @@ import { Knex } from 'knex';
 import {
   AccessDeps,
   actorOf,
+  afterChecks,
   assertCanReadEntity,
   authorizeEntityWrite,
   entityDecisions,
   normaliseEntityRef,
   reader,
+  readerWhile,
   serviceWriter,
 } from '../router/access';
 import { assertDeploymentInFlight } from './deploymentCheck';
@@ -208,21 +210,31 @@ export function rolloutsRouter(deps: RolloutRouterDeps): express.Router {
   });
 
   router.get('/v1/rollouts', async (req, res) => {
-    const credentials = await reader(deps, req);
-    const query = parseInput(listRolloutsSchema, req.query, 'query');
-    const entityRef = query.entityRef
-      ? normaliseEntityRef(query.entityRef)
-      : undefined;
-    if (entityRef) await assertCanReadEntity(deps, credentials, entityRef);
-    const rollouts = await deps.store.list({
-      entityRef,
-      deploymentId: query.deploymentId,
-      state: query.state,
-      active: query.active,
-      limit: query.limit,
+    // As the release pages: the permission, the catalog's check and the read at once.
+    const { credentials, input, allowed } = await readerWhile(deps, req, () => {
+      const query = parseInput(listRolloutsSchema, req.query, 'query');
+      const entityRef = query.entityRef
+        ? normaliseEntityRef(query.entityRef)
+        : undefined;
+      return { ...query, entityRef };
     });
+    const { entityRef } = input;
+    const rollouts = await afterChecks(
+      entityRef
+        ? [allowed, assertCanReadEntity(deps, credentials, entityRef)]
+        : [allowed],
+      () =>
+        deps.store.list({
+          entityRef,
+          deploymentId: input.deploymentId,
+          state: input.state,
+          active: input.active,
+          limit: input.limit,
+        }),
+    );
     const visible: RolloutRecord[] = [];
-    const seen = new Map<string, boolean>();
+    // The entity asked for was checked above; other entities' rollouts are checked each once.
+    const seen = new Map<string, boolean>(entityRef ? [[entityRef, true]] : []);
     for (const r of rollouts) {
       if (!seen.has(r.entityRef)) {
         const entity = await deps.catalog.getEntityByRef(r.entityRef, {
