@@ -1,4 +1,6 @@
+import { createServiceFactory } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
@@ -37,11 +39,24 @@ function deployment(id: string, env: string, status: string, at: string, extra: 
   };
 }
 
+/** `ledger-core` is in the catalog, but not for users: the catalog hides it from them. */
+const hidden = { ...payments, metadata: { name: 'ledger-core', namespace: 'default', annotations: { 'greenlight.dev/service-id': 'ledger-core-svc' } } };
+
+function catalogHidingFromUsers() {
+  const catalog = catalogServiceMock({ entities: [payments, hidden] });
+  const getEntityByRef = catalog.getEntityByRef.bind(catalog);
+  catalog.getEntityByRef = async (ref, options) =>
+    (options as { credentials?: { principal: { type?: string } } } | undefined)?.credentials?.principal.type === 'user' && String(ref).includes('ledger-core')
+      ? undefined
+      : getEntityByRef(ref, options);
+  return createServiceFactory({ service: catalogServiceRef, deps: {}, factory: () => catalog });
+}
+
 async function start(options: { permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY } = {}) {
   const { server } = await startTestBackend({
     features: [
       greenlightPlugin,
-      catalogServiceMock.factory({ entities: [payments] }),
+      catalogHidingFromUsers(),
       mockServices.rootConfig.factory({
         data: { greenlight: { ingest: { maxBodySize: '20kb' } } },
       }),
@@ -161,6 +176,20 @@ describe('greenlight backend plugin', () => {
       .query({ entityRef: 'component:default/ghost' })
       .set('Authorization', user)
       .expect(404);
+  });
+
+  it('answers a release of an entity the reader cannot see as one that does not exist', async () => {
+    const server = await start();
+    const hiddenRelease = { ...deployment('ledger-dep-1', 'production', 'succeeded', '2026-01-01T10:00:00Z'), serviceId: 'ledger-core-svc' };
+    await request(server).post('/api/greenlight/v1/events').set('Authorization', service).send({ events: [hiddenRelease] }).expect(200);
+    // The plugin's own reads see it; the user's do not, and cannot tell it from an unknown id.
+    expect((await request(server).get('/api/greenlight/v1/releases/ledger-dep-1').set('Authorization', service)).status).toBe(200);
+    const seen = await request(server).get('/api/greenlight/v1/releases/ledger-dep-1').set('Authorization', user);
+    const unknown = await request(server).get('/api/greenlight/v1/releases/no-such-dep').set('Authorization', user);
+    expect([seen.status, unknown.status]).toEqual([404, 404]);
+    expect(seen.body.error.message).toBe('No release ledger-dep-1');
+    expect(seen.body.error.message).not.toContain('ledger-core');
+    expect(unknown.body.error.message).toBe('No release no-such-dep');
   });
 
   it('answers 403 when the permission policy denies reading', async () => {

@@ -85,15 +85,14 @@ export class KnexLedgerStore implements LedgerStore {
     readonly statistics = new PlannerStatistics(knex),
   ) {}
 
-  async deploymentEntities(ids: string[]): Promise<Map<string, string>> {
-    const out = new Map<string, string>();
+  async deploymentEntities(ids: string[]): Promise<Map<string, string | null>> {
+    const out = new Map<string, string | null>();
     const unique = [...new Set(ids)];
     for (let i = 0; i < unique.length; i += 500) {
       for (const r of await this.knex('deployments')
         .select('id', 'entity_ref')
-        .whereIn('id', unique.slice(i, i + 500))
-        .whereNotNull('entity_ref')) {
-        out.set(r.id, r.entity_ref);
+        .whereIn('id', unique.slice(i, i + 500))) {
+        out.set(r.id, r.entity_ref ?? null);
       }
     }
     return out;
@@ -140,6 +139,7 @@ export class KnexLedgerStore implements LedgerStore {
   async attachUnmapped(
     resolveAll: (keys: Array<Record<string, string | undefined>>) => Promise<Array<string | null>>,
     limit: number,
+    options: { beforeAttach?: (attaching: NewEventRow[]) => Promise<void> } = {},
   ): Promise<NewEventRow[]> {
     const rows = await this.knex('events')
       .select('id', 'source', 'subject_key', 'event_time', 'received_at', 'actor', 'mapping_keys')
@@ -172,6 +172,7 @@ export class KnexLedgerStore implements LedgerStore {
       });
     });
     if (updates.length === 0) return [];
+    await options.beforeAttach?.(updates);
     await writeTransaction(this.knex, async (tx, locking) => {
       for (const u of updates) {
         await tx('events').where('id', u.id).update({ entity_ref: u.entityRef });

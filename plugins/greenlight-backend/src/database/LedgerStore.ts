@@ -69,8 +69,8 @@ export interface LedgerStore {
     audit: AuditEntry,
     options?: { allowedEntities?: Map<string, Set<string>> },
   ): Promise<ApplyResult>;
-  /** The entity of each of these deployments that has one. */
-  deploymentEntities(ids: string[]): Promise<Map<string, string>>;
+  /** The entity of each of these deployments that is recorded; null for one without an entity. */
+  deploymentEntities(ids: string[]): Promise<Map<string, string | null>>;
   /**
    * Re-tries entity mapping for events that had none; returns the events it attached, with their
    * entities. `resolveAll` maps every event's keys at once, in their order (see `EntityResolver`).
@@ -78,6 +78,13 @@ export interface LedgerStore {
   attachUnmapped(
     resolveAll: (keys: Array<Record<string, string | undefined>>) => Promise<Array<string | null>>,
     limit: number,
+    options?: {
+      /**
+       * Called with the events about to be attached, before they are: what it writes is written
+       * again on the next run if attaching them fails, rather than never if it came after.
+       */
+      beforeAttach?: (attaching: NewEventRow[]) => Promise<void>;
+    },
   ): Promise<NewEventRow[]>;
   listUnmapped(limit: number): Promise<
     Array<{ id: string; type: string; receivedAt: string; keys: Record<string, string> }>

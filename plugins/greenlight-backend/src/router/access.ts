@@ -62,12 +62,15 @@ export async function afterChecks<T>(
   checks: Array<Promise<unknown>>,
   work: () => Promise<T>,
 ): Promise<T> {
-  const outcome = work().then(
-    value => ({ ok: true as const, value }),
-    error => ({ ok: false as const, error }),
-  );
-  // A later check's refusal is not the answer when an earlier one refused too: settled here.
+  // A later check's refusal is not the answer when an earlier one refused too: settled here,
+  // before anything else can throw.
   for (const check of checks) check.catch(() => undefined);
+  const outcome = Promise.resolve()
+    .then(work)
+    .then(
+      value => ({ ok: true as const, value }),
+      error => ({ ok: false as const, error }),
+    );
   for (const check of checks) await check;
   const done = await outcome;
   if (!done.ok) throw done.error;

@@ -71,4 +71,24 @@ describe('afterChecks', () => {
       }),
     ).rejects.toThrow('the query failed');
   });
+
+  it('answers a refused check, not an unhandled rejection, when the work throws before it is a promise', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      await expect(
+        afterChecks(
+          [Promise.reject(new NotAllowedError('Missing permission'))],
+          () => {
+            throw new Error('thrown at once');
+          },
+        ),
+      ).rejects.toThrow('Missing permission');
+      await new Promise(setImmediate);
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
 });

@@ -126,8 +126,15 @@ export function readRoutes(
   router.get('/v1/releases/:id', async (req, res) => {
     const credentials = await reader(deps, req);
     const release = await store.getRelease(req.params.id);
-    if (!release) throw new NotFoundError(`No release ${req.params.id}`);
-    if (release.entityRef) await assertCanReadEntity(deps, credentials, release.entityRef);
+    const missing = new NotFoundError(`No release ${req.params.id}`);
+    if (!release) throw missing;
+    // A release of an entity the reader cannot see is answered as one that does not exist:
+    // naming the entity would tell whose deployment the id is.
+    if (release.entityRef) {
+      await assertCanReadEntity(deps, credentials, release.entityRef).catch(e => {
+        throw e instanceof NotFoundError ? missing : e;
+      });
+    }
     res.json((await enrichReleases([release]))[0]);
   });
 

@@ -47,7 +47,11 @@ export class IngestService {
     resolveAll: (keys: Array<Record<string, string | undefined>>) => Promise<Array<string | null>>,
     limit: number,
   ): Promise<number> {
-    const attached = await this.store.attachUnmapped(resolveAll, limit);
+    // The copies for a monorepo's other entities first: should attaching fail, the next run
+    // attaches the events again and finds their copies written (duplicates), never missing.
+    const attached = await this.store.attachUnmapped(resolveAll, limit, {
+      beforeAttach: attaching => this.copyToSiblings(attaching),
+    });
     if (attached.length === 0) return 0;
     // The events are attached; a failing listener is logged and the others still hear.
     for (const listener of this.attachedListeners) {
@@ -55,14 +59,15 @@ export class IngestService {
         .then(() => listener(attached))
         .catch(e => this.logger.error(`Attach listener failed: ${(e as Error).message}`));
     }
-    await this.copyToSiblings(attached);
     return attached.length;
   }
 
   /**
    * A GitHub push attached only now reaches every entity naming its repository, as one that
    * matched on arrival does (`siblingsOfCommits`): the copies are new events, written and heard
-   * as any, with the ids a later delivery of the push would give them, so it counts as duplicates.
+   * as any, with the ids a later delivery of the push would give them, so it counts as duplicates
+   * (and so does a second writing of them, when attaching the push failed after they were
+   * written).
    */
   private async copyToSiblings(attached: NewEventRow[]) {
     const copies: NewEventRow[] = [];
@@ -208,7 +213,7 @@ async function writeChecked(
   if (!authorize) return store.applyEvents(rows, audit);
   const referenced = referencedDeployments(rows);
   const ids = referenced.flat();
-  const owners = ids.length > 0 ? await store.deploymentEntities(ids) : new Map<string, string>();
+  const owners = ids.length > 0 ? await store.deploymentEntities(ids) : new Map<string, string | null>();
   const touched = entitiesTouched(rows, referenced, owners);
   const entityRefs = rows.map(r => r.entityRef);
   await authorize(entityRefs, touched);

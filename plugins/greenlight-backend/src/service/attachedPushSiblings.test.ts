@@ -113,6 +113,40 @@ describe('a GitHub push attached after it arrived', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'stays unattached when its copies cannot be written, and is attached with them on the next run, on %p',
+    async databaseId => {
+      const { knex, naming, ingest, attach } = await setup(databaseId);
+      await ingest.ingest({
+        source: GITHUB_WEBHOOK_SOURCE,
+        events: [push()],
+        actor: 'webhook:github',
+      });
+      naming.set('acme/mono', [API, WORKER]);
+      // The catalog fails while the copies are made: nothing is attached, nothing copied.
+      const { resolver } = ingest as unknown as {
+        resolver: { entitiesNamingRepository(r: string): Promise<string[]> };
+      };
+      const working = resolver.entitiesNamingRepository;
+      resolver.entitiesNamingRepository = async () => {
+        throw new Error('catalog unavailable');
+      };
+      await expect(attach()).rejects.toThrow('catalog unavailable');
+      expect(
+        Number(
+          (await knex('events').whereNull('entity_ref').count({ n: '*' }))[0].n,
+        ),
+      ).toBe(1);
+      expect(Number((await knex('commits').count({ n: '*' }))[0].n)).toBe(0);
+
+      resolver.entitiesNamingRepository = working;
+      expect(await attach()).toBe(1);
+      expect(
+        await knex('commits').orderBy('entity_ref').pluck('entity_ref'),
+      ).toEqual([API, WORKER]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'is not copied when it came from a pipeline, whose events name the entity they are for, on %p',
     async databaseId => {
       const { knex, naming, ingest, attach } = await setup(databaseId);

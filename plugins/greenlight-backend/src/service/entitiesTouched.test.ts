@@ -283,6 +283,28 @@ describe('events that would change another entity’s records', () => {
       }
       expect(await counts(knex)).toEqual(before);
 
+      // A deployment recorded without an entity (an unscoped writer's, matching none yet) may
+      // be attached to B later: naming it needs the same trust, even beside an event of A's
+      // own for that id.
+      await ingest.ingest({
+        source: 'native',
+        actor: 'service:platform',
+        events: [
+          deployment(
+            'unmapped-started',
+            undefined as unknown as string,
+            'unmapped-1',
+            'started',
+          ),
+        ],
+      });
+      await expect(
+        sendAs(A, [
+          deployment('a-says-unmapped-1', A, 'unmapped-1', 'succeeded'),
+          rollback('a-6', 'unmapped-1'),
+        ]),
+      ).rejects.toThrow('not allowed on (none)');
+
       // A deployment in the same batch is touched with its own entity: A's own rollback of
       // A's own deployment needs A alone, of B's deployment B too.
       expect(

@@ -41,13 +41,14 @@ export function referencedDeployments(rows: NewEventRow[]): string[][] {
 
 /**
  * The entities each event touches besides its own, from its content and the `owners` of the
- * deployments it references (`referencedDeployments`): the owner recorded in the ledger, else
- * the entity of that deployment's events in this batch, else `null` (not recorded yet).
+ * deployments it references (`referencedDeployments`): the entity the ledger records for it
+ * (`null` when it is recorded without one: it may be attached to any entity later); for a
+ * deployment the ledger does not hold, the entity of its events in this batch, else `null`.
  */
 export function entitiesTouched(
   rows: NewEventRow[],
   referenced: string[][],
-  owners: Map<string, string>,
+  owners: Map<string, string | null>,
 ): Array<Array<string | null>> {
   const inBatch = new Map<string, string | null>();
   for (const row of rows) {
@@ -65,7 +66,7 @@ export function entitiesTouched(
       for (const ref of event.incident.entityRefs ?? []) touched.add(ref);
     }
     for (const id of referenced[i]) {
-      touched.add(owners.get(id) ?? inBatch.get(id) ?? null);
+      touched.add(owners.has(id) ? owners.get(id)! : inBatch.get(id) ?? null);
     }
     if (row.entityRef) touched.delete(row.entityRef);
     return [...touched];
