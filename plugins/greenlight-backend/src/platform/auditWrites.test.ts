@@ -121,4 +121,54 @@ describe('auditor events of the Greenlight backend', () => {
       .set('Authorization', ada);
     expect(events()).toEqual([]);
   });
+
+  it('records ingestion refused for want of permission, with what was refused, and nothing else of it', async () => {
+    const { server, events, fail } = await start();
+    // A person's session may never write ledger events: refused, and the refusal recorded.
+    const refused = await request(server)
+      .post('/api/greenlight/v1/events')
+      .set('Authorization', ada)
+      .send({
+        events: [
+          {
+            id: 'e2',
+            type: 'deployment.started',
+            serviceId: 'payments-svc',
+            deployment: {
+              id: 'd2',
+              environment: 'production',
+              status: 'started',
+            },
+          },
+        ],
+      });
+    expect(refused.status).toBe(403);
+    await new Promise(resolve => setImmediate(resolve));
+    expect(events()).toEqual([
+      expect.objectContaining({
+        eventId: 'ingest-refused',
+        severityLevel: 'medium',
+        request: expect.objectContaining({ method: 'POST' }),
+        meta: {
+          method: 'POST',
+          path: '/v1/events',
+          status: 403,
+          refusal: refused.body.error.message,
+        },
+      }),
+    ]);
+    expect(fail).toHaveBeenCalledWith({
+      meta: expect.objectContaining({ status: 403 }),
+      error: expect.objectContaining({ message: refused.body.error.message }),
+    });
+
+    // Bad input is the caller's to fix, not a refusal: not recorded.
+    await request(server)
+      .post('/api/greenlight/v1/events')
+      .set('Authorization', pipeline)
+      .send({ events: [{ id: 'e3' }] })
+      .expect(400);
+    await new Promise(resolve => setImmediate(resolve));
+    expect(events()).toHaveLength(1);
+  });
 });

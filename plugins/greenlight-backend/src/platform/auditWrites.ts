@@ -3,7 +3,7 @@ import type {
   AuditorServiceEventSeverityLevel,
   LoggerService,
 } from '@backstage/backend-plugin-api';
-import { Router } from 'express';
+import { Request, Response, Router } from 'express';
 
 /**
  * The HTTP writes that change a release's fate, and the auditor event id of each.
@@ -79,10 +79,31 @@ const FATE_WRITES: Array<{
 ];
 
 /**
+ * Ingestion, audited only when it is refused for want of permission: a pipeline token sending
+ * events for an entity it may not write, or naming another team's records (a deployment it
+ * would roll back or blame, an id another entity's events hold), is what the platform's audit
+ * log must show; the ledger keeps no trace of a write it refused, and accepted batches are the
+ * plugin's own trail.
+ */
+const REFUSED_INGESTION: Array<{ method: string; path: RegExp }> = [
+  { method: 'POST', path: /^\/v1\/events$/ },
+  { method: 'POST', path: /^\/v1\/cdevents$/ },
+  { method: 'POST', path: /^\/v1\/attestations$/ },
+];
+
+/** The message of an error answer, as Backstage's error handler sends it. */
+function refusalOf(body: unknown): string | undefined {
+  const message = (body as { error?: { message?: unknown } } | undefined)?.error
+    ?.message;
+  return typeof message === 'string' ? message.slice(0, 2_000) : undefined;
+}
+
+/**
  * Emits an event of the auditor service (`coreServices.auditor`) for every write that
  * changes a release's fate: created when the request arrives, with the caller taken from
  * the request, then marked a success or a failure when the answer is sent. The plugin's
  * own audit trail (the `audit_log` table the frontend shows) is written as before.
+ * Ingestion refused with `403` is an `ingest-refused` failure naming what was refused.
  */
 export function auditWrites(options: {
   auditor: AuditorService;
@@ -93,6 +114,16 @@ export function auditWrites(options: {
     const write = FATE_WRITES.find(
       w => w.method === req.method && w.path.test(req.path),
     );
+    if (
+      !write &&
+      REFUSED_INGESTION.some(
+        w => w.method === req.method && w.path.test(req.path),
+      )
+    ) {
+      auditRefusal(req, res, options);
+      next();
+      return;
+    }
     if (!write) {
       next();
       return;
@@ -127,4 +158,37 @@ export function auditWrites(options: {
     next();
   });
   return router;
+}
+
+/** Records the request as an `ingest-refused` auditor event if it is answered `403`. */
+function auditRefusal(
+  req: Request,
+  res: Response,
+  options: { auditor: AuditorService; logger: LoggerService },
+) {
+  let refusal: string | undefined;
+  const json = res.json.bind(res);
+  res.json = (body: unknown) => {
+    if (res.statusCode === 403) refusal = refusalOf(body);
+    return json(body);
+  };
+  res.on('finish', () => {
+    if (res.statusCode !== 403) return;
+    const meta = { method: req.method, path: req.path, status: 403, refusal };
+    options.auditor
+      .createEvent({
+        eventId: 'ingest-refused',
+        severityLevel: 'medium',
+        request: req,
+        meta,
+      })
+      .then(event =>
+        event.fail({ meta, error: new Error(refusal ?? 'answered HTTP 403') }),
+      )
+      .catch(error =>
+        options.logger.warn(
+          `Auditor event ingest-refused was not recorded: ${error}`,
+        ),
+      );
+  });
 }
