@@ -21,7 +21,7 @@ import { isPostgres, lockForWrite, takesWriteLocks, tryLockForWrite } from './su
 import { applyPeoplesAttributions } from '../incidents/applyAttributions';
 import { BatchFolds } from './LedgerStore';
 import { insertRows, insertRowsTogether } from './bulkInsert';
-import { SubjectsOfOtherEntities } from '../service/entitiesTouched';
+import { NO_ENTITY_YET, SubjectsOfOtherEntities } from '../service/entitiesTouched';
 import { detailsEntityOf } from './commitDetails';
 
 const CHUNK = 200;
@@ -156,21 +156,23 @@ export type ReprojectOptions = {
 
 /**
  * Under the subjects' locks: the entities of their stored events (other than this write's) that
- * the write was not checked for. Events that match no entity yet name none.
+ * the write was not checked for; `null` for stored events that match no entity yet, unless the
+ * write was allowed with no entity (`NO_ENTITY_YET`).
  */
 function entitiesNotChecked(
   bySubject: Map<string, StoredEvent[]>,
   own: Set<string>,
   written: Set<string>,
   allowed: Map<string, Set<string>>,
-): Map<string, string[]> {
-  const out = new Map<string, string[]>();
+): Map<string, Array<string | null>> {
+  const out = new Map<string, Array<string | null>>();
   for (const key of own) {
     const checked = allowed.get(key);
     for (const e of bySubject.get(key) ?? []) {
-      if (written.has(e.id) || !e.entityRef || checked?.has(e.entityRef)) continue;
+      if (written.has(e.id) || checked?.has(e.entityRef ?? NO_ENTITY_YET)) continue;
       const list = out.get(key) ?? [];
-      if (!list.includes(e.entityRef)) list.push(e.entityRef);
+      const entity = e.entityRef ?? null;
+      if (!list.includes(entity)) list.push(entity);
       out.set(key, list);
     }
   }

@@ -305,6 +305,32 @@ describe('events that would change another entity’s records', () => {
         ]),
       ).rejects.toThrow('not allowed on (none)');
 
+      // Nor in two requests: A's own event for that id first, to make the record A's, is
+      // refused as well; the unscoped writer may still add to it.
+      await expect(
+        sendAs(A, [
+          deployment('a-says-unmapped-1', A, 'unmapped-1', 'succeeded'),
+        ]),
+      ).rejects.toThrow('not allowed on (none)');
+      await ingest.ingest({
+        source: 'native',
+        actor: 'service:platform',
+        events: [
+          deployment(
+            'unmapped-finished',
+            undefined as unknown as string,
+            'unmapped-1',
+            'succeeded',
+          ),
+        ],
+        authorize: async () => {},
+      });
+      expect(
+        await knex('deployments')
+          .where('id', 'unmapped-1')
+          .select('entity_ref', 'status'),
+      ).toEqual([{ entity_ref: null, status: 'succeeded' }]);
+
       // A deployment in the same batch is touched with its own entity: A's own rollback of
       // A's own deployment needs A alone, of B's deployment B too.
       expect(

@@ -14,7 +14,10 @@ import { NewEventRow } from '../database/LedgerStore';
  *   writer may record an event that matches no entity yet;
  * - the entities of the subject's stored events: a deployment, incident, build, artifact or test
  *   run whose events another entity reported is that entity's record too. Those are checked
- *   under the subject's lock, in the write (`SubjectsOfOtherEntities`).
+ *   under the subject's lock, in the write (`SubjectsOfOtherEntities`). Stored events that match
+ *   no entity yet may be attached to any entity later, so joining them needs the trust an event
+ *   matching none needs: otherwise a scoped writer could make such a record its own, and count
+ *   it against the entity it is attached to later.
  *
  * Commit details change no other entity's records: they are kept and read per entity
  * (`database/commitDetails.ts`).
@@ -66,12 +69,20 @@ export function entitiesTouched(
       for (const ref of event.incident.entityRefs ?? []) touched.add(ref);
     }
     for (const id of referenced[i]) {
-      touched.add(owners.has(id) ? owners.get(id)! : inBatch.get(id) ?? null);
+      touched.add(
+        owners.has(id) ? owners.get(id) ?? null : inBatch.get(id) ?? null,
+      );
     }
     if (row.entityRef) touched.delete(row.entityRef);
     return [...touched];
   });
 }
+
+/**
+ * In a subject's allowed set: its events were allowed with no entity yet (only a writer trusted
+ * with every entity is), so they may join stored events that match no entity yet either.
+ */
+export const NO_ENTITY_YET = '';
 
 /** Per subject of the batch: the entities its events were allowed to write for. */
 export function allowedBySubject(
@@ -81,8 +92,8 @@ export function allowedBySubject(
   const allowed = new Map<string, Set<string>>();
   rows.forEach((row, i) => {
     const set = allowed.get(row.subjectKey) ?? new Set<string>();
-    if (row.entityRef) set.add(row.entityRef);
-    for (const ref of touched[i]) if (ref) set.add(ref);
+    set.add(row.entityRef ?? NO_ENTITY_YET);
+    for (const ref of touched[i]) set.add(ref ?? NO_ENTITY_YET);
     allowed.set(row.subjectKey, set);
   });
   return allowed;
@@ -95,10 +106,15 @@ export function allowedBySubject(
  * again in between (409: sending the batch again decides it).
  */
 export class SubjectsOfOtherEntities extends ConflictError {
-  constructor(readonly entitiesBySubject: Map<string, string[]>) {
+  /** Per subject: the entities its stored events belong to, `null` for ones matching none yet. */
+  constructor(readonly entitiesBySubject: Map<string, Array<string | null>>) {
     super(
       `Records of this batch also belong to ${[
-        ...new Set([...entitiesBySubject.values()].flat()),
+        ...new Set(
+          [...entitiesBySubject.values()]
+            .flat()
+            .map(ref => ref ?? 'no entity yet'),
+        ),
       ]
         .slice(0, 10)
         .join(
