@@ -89,6 +89,13 @@ describe('auditor events of the Greenlight backend', () => {
       .expect(400);
     await new Promise(resolve => setImmediate(resolve));
     expect(events()).toHaveLength(2);
+    // The write reached by another case and a trailing slash is the same write to the auditor.
+    await request(server)
+      .put(`${path.replace('/v1/services', '/V1/Services')}/`)
+      .set('Authorization', ada)
+      .send(registration)
+      .expect(200);
+    expect(events()[2]).toMatchObject({ eventId: 'service-registration' });
     expect(fail).toHaveBeenCalledWith({
       meta: { status: 400 },
       error: expect.objectContaining({ message: 'answered HTTP 400' }),
@@ -162,6 +169,24 @@ describe('auditor events of the Greenlight backend', () => {
       error: expect.objectContaining({ message: refused.body.error.message }),
     });
 
+    // The same route in another case or with a trailing slash, as Express routes it.
+    for (const path of [
+      '/api/greenlight/v1/events/',
+      '/api/greenlight/V1/Events',
+    ]) {
+      const variant = await request(server)
+        .post(path)
+        .set('Authorization', ada)
+        .send({ events: [] });
+      expect(variant.status).toBe(403);
+    }
+    await new Promise(resolve => setImmediate(resolve));
+    expect(events().map(e => [e.eventId, e.meta.path])).toEqual([
+      ['ingest-refused', '/v1/events'],
+      ['ingest-refused', '/v1/events/'],
+      ['ingest-refused', '/V1/Events'],
+    ]);
+
     // Bad input is the caller's to fix, not a refusal: not recorded.
     await request(server)
       .post('/api/greenlight/v1/events')
@@ -169,6 +194,6 @@ describe('auditor events of the Greenlight backend', () => {
       .send({ events: [{ id: 'e3' }] })
       .expect(400);
     await new Promise(resolve => setImmediate(resolve));
-    expect(events()).toHaveLength(1);
+    expect(events()).toHaveLength(3);
   });
 });

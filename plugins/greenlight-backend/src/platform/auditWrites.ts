@@ -6,7 +6,8 @@ import type {
 import { Request, Response, Router } from 'express';
 
 /**
- * The HTTP writes that change a release's fate, and the auditor event id of each.
+ * The HTTP writes that change a release's fate, and the auditor event id of each. Paths are
+ * matched as Express routes them: in any case, with or without a trailing slash.
  * Ingestion (`/v1/events`, `/v1/cdevents`, GitHub webhooks) records what pipelines
  * report rather than deciding anything, and a gate replay is a what-if; neither is here.
  */
@@ -18,61 +19,61 @@ const FATE_WRITES: Array<{
 }> = [
   {
     method: 'POST',
-    path: /^\/v1\/rollouts\/[^/]+\/actions$/,
+    path: /^\/v1\/rollouts\/[^/]+\/actions\/?$/i,
     eventId: 'rollout-action',
     severityLevel: 'high',
   },
   {
     method: 'POST',
-    path: /^\/v1\/rollouts$/,
+    path: /^\/v1\/rollouts\/?$/i,
     eventId: 'rollout-start',
     severityLevel: 'medium',
   },
   {
     method: 'POST',
-    path: /^\/v1\/readiness\/[^/]+\/override$/,
+    path: /^\/v1\/readiness\/[^/]+\/override\/?$/i,
     eventId: 'readiness-override',
     severityLevel: 'high',
   },
   {
     method: 'POST',
-    path: /^\/v1\/readiness$/,
+    path: /^\/v1\/readiness\/?$/i,
     eventId: 'readiness-decision',
     severityLevel: 'medium',
   },
   {
     method: 'POST',
-    path: /^\/v1\/break-glass\/[^/]+\/reconcile$/,
+    path: /^\/v1\/break-glass\/[^/]+\/reconcile\/?$/i,
     eventId: 'break-glass-reconcile',
     severityLevel: 'medium',
   },
   {
     method: 'POST',
-    path: /^\/v1\/break-glass$/,
+    path: /^\/v1\/break-glass\/?$/i,
     eventId: 'break-glass',
     severityLevel: 'high',
   },
   {
     method: 'PUT',
-    path: /^\/v1\/services\/[^/]+\/[^/]+\/[^/]+$/,
+    path: /^\/v1\/services\/[^/]+\/[^/]+\/[^/]+\/?$/i,
     eventId: 'service-registration',
     severityLevel: 'medium',
   },
   {
     method: 'POST',
-    path: /^\/v1\/incidents\/[^/]+\/attribution$/,
+    path: /^\/v1\/incidents\/[^/]+\/attribution\/?$/i,
     eventId: 'incident-attribution',
     severityLevel: 'medium',
   },
   {
     method: 'DELETE',
-    path: /^\/v1\/incidents\/[^/]+\/attribution$/,
+    path: /^\/v1\/incidents\/[^/]+\/attribution\/?$/i,
     eventId: 'incident-attribution-undo',
     severityLevel: 'medium',
   },
   {
     method: 'POST',
-    path: /^\/v1\/drift$/,
+    path: /^\/v1\/drift\/?$/i,
     eventId: 'drift-report',
     severityLevel: 'low',
   },
@@ -86,9 +87,9 @@ const FATE_WRITES: Array<{
  * plugin's own trail.
  */
 const REFUSED_INGESTION: Array<{ method: string; path: RegExp }> = [
-  { method: 'POST', path: /^\/v1\/events$/ },
-  { method: 'POST', path: /^\/v1\/cdevents$/ },
-  { method: 'POST', path: /^\/v1\/attestations$/ },
+  { method: 'POST', path: /^\/v1\/events\/?$/i },
+  { method: 'POST', path: /^\/v1\/cdevents\/?$/i },
+  { method: 'POST', path: /^\/v1\/attestations\/?$/i },
 ];
 
 /** The message of an error answer, as Backstage's error handler sends it. */
@@ -160,35 +161,40 @@ export function auditWrites(options: {
   return router;
 }
 
-/** Records the request as an `ingest-refused` auditor event if it is answered `403`. */
+/** Records the request as an `ingest-refused` auditor event when it is answered `403`. */
 function auditRefusal(
   req: Request,
   res: Response,
   options: { auditor: AuditorService; logger: LoggerService },
 ) {
-  let refusal: string | undefined;
+  // Recorded when the refusal is answered, not when it is sent: a caller that hangs up before
+  // the answer is written is refused all the same.
   const json = res.json.bind(res);
   res.json = (body: unknown) => {
-    if (res.statusCode === 403) refusal = refusalOf(body);
+    if (res.statusCode === 403) recordRefusal(req, refusalOf(body), options);
     return json(body);
   };
-  res.on('finish', () => {
-    if (res.statusCode !== 403) return;
-    const meta = { method: req.method, path: req.path, status: 403, refusal };
-    options.auditor
-      .createEvent({
-        eventId: 'ingest-refused',
-        severityLevel: 'medium',
-        request: req,
-        meta,
-      })
-      .then(event =>
-        event.fail({ meta, error: new Error(refusal ?? 'answered HTTP 403') }),
-      )
-      .catch(error =>
-        options.logger.warn(
-          `Auditor event ingest-refused was not recorded: ${error}`,
-        ),
-      );
-  });
+}
+
+function recordRefusal(
+  req: Request,
+  refusal: string | undefined,
+  options: { auditor: AuditorService; logger: LoggerService },
+) {
+  const meta = { method: req.method, path: req.path, status: 403, refusal };
+  options.auditor
+    .createEvent({
+      eventId: 'ingest-refused',
+      severityLevel: 'medium',
+      request: req,
+      meta,
+    })
+    .then(event =>
+      event.fail({ meta, error: new Error(refusal ?? 'answered HTTP 403') }),
+    )
+    .catch(error =>
+      options.logger.warn(
+        `Auditor event ingest-refused was not recorded: ${error}`,
+      ),
+    );
 }
