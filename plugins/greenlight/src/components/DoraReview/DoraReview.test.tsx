@@ -144,16 +144,19 @@ describe('DoraReview', () => {
       .fn()
       .mockResolvedValueOnce(doraResponse({ dataQuality: [refreshing] }))
       .mockResolvedValue(doraResponse({ dataQuality: [] }));
-    await renderForEntity(<DoraReview now={NOW} refreshAgainMs={500} />, {
+    // Long enough that a slow first render still shows the first answer before it is replaced.
+    await renderForEntity(<DoraReview now={NOW} refreshAgainMs={3_000} />, {
       api: { listDoraSignOffs: async () => [], getDora },
       entity: groupEntity,
       routeEntries: ['/dora-review'],
     });
-    expect(await screen.findByText(/still being rolled up, so these figures do not count them yet: 2/)).toBeInTheDocument();
-    await waitFor(() => expect(screen.queryByText(/still being rolled up/)).not.toBeInTheDocument());
+    expect(
+      await screen.findByText(/still being rolled up, so these figures do not count them yet: 2/, undefined, { timeout: 2_500 }),
+    ).toBeInTheDocument();
+    await waitFor(() => expect(screen.queryByText(/still being rolled up/)).not.toBeInTheDocument(), { timeout: 10_000 });
     expect(getDora).toHaveBeenCalledTimes(2);
     expect(screen.getByText('The five metrics')).toBeInTheDocument();
-  });
+  }, 20_000);
 
   it('exports the CSV through the client and saves it', async () => {
     const getDoraCsv = jest.fn(async () => 'entityRef,deployments\n');
