@@ -190,6 +190,14 @@ describe('greenlight backend plugin', () => {
     expect(seen.body.error.message).toBe('No release ledger-dep-1');
     expect(seen.body.error.message).not.toContain('ledger-core');
     expect(unknown.body.error.message).toBe('No release no-such-dep');
+    // The other reads of a record by its own id answer the same way.
+    for (const [path, message] of [
+      ['/api/greenlight/v1/releases/ledger-dep-1/readiness', 'No release ledger-dep-1'],
+      [`/api/greenlight/v1/artifacts/${digest('a')}`, `No artifact ${digest('a')} attached to an entity`],
+    ]) {
+      const res = await request(server).get(path).set('Authorization', user);
+      expect([res.status, res.body.error?.message]).toEqual([404, message]);
+    }
   });
 
   it('answers 403 when the permission policy denies reading', async () => {

@@ -13,6 +13,7 @@ import { z } from 'zod';
 import {
   actorOf,
   assertCanReadEntity,
+  assertCanReadOwner,
   authorizeEntityWrite,
   normaliseEntityRef,
   reader,
@@ -105,8 +106,9 @@ export function readinessRoutes(deps: GovernanceRouteDeps) {
   router.get('/v1/readiness/:decisionId', async (req, res) => {
     const credentials = await reader(deps, req);
     const decision = await deps.decisions.get(req.params.decisionId);
-    if (!decision) throw new NotFoundError(`No readiness decision ${req.params.decisionId}`);
-    await assertCanReadEntity(deps, credentials, decision.entityRef);
+    const missing = new NotFoundError(`No readiness decision ${req.params.decisionId}`);
+    if (!decision) throw missing;
+    await assertCanReadOwner(deps, credentials, decision.entityRef, missing);
     const source = decision.overrideOf ? await deps.decisions.get(decision.overrideOf) : undefined;
     res.json(decisionView(decision, source));
   });
@@ -116,8 +118,9 @@ export function readinessRoutes(deps: GovernanceRouteDeps) {
     const credentials = await deps.httpAuth.credentials(req, { allow: ['user'] });
     const { reason } = parseInput(overrideBodySchema, req.body, 'body');
     const decision = await deps.decisions.get(req.params.decisionId);
-    if (!decision) throw new NotFoundError(`No readiness decision ${req.params.decisionId}`);
-    const entity = await assertCanReadEntity(deps, credentials, decision.entityRef);
+    const missing = new NotFoundError(`No readiness decision ${req.params.decisionId}`);
+    if (!decision) throw missing;
+    const entity = await assertCanReadOwner(deps, credentials, decision.entityRef, missing);
     await authorizeEntityWrite(deps, credentials, greenlightOverridePermission, decision.entityRef);
     if (decision.assessed === 'allow') {
       throw new ConflictError(`Decision ${decision.id} allowed the change; there is nothing to override`);
@@ -151,8 +154,9 @@ export function readinessRoutes(deps: GovernanceRouteDeps) {
   router.get('/v1/releases/:id/readiness', async (req, res) => {
     const credentials = await reader(deps, req);
     const deployment = await deps.ledger.deployment(req.params.id);
-    if (!deployment?.entityRef) throw new NotFoundError(`No release ${req.params.id}`);
-    const entity = await assertCanReadEntity(deps, credentials, deployment.entityRef);
+    const missing = new NotFoundError(`No release ${req.params.id}`);
+    if (!deployment?.entityRef) throw missing;
+    const entity = await assertCanReadOwner(deps, credentials, deployment.entityRef, missing);
     const decisions = await deps.decisions.listForRelease(
       deployment.entityRef,
       {

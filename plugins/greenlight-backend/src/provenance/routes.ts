@@ -12,6 +12,7 @@ import type { LedgerStore } from '../database/LedgerStore';
 import {
   AccessDeps,
   assertCanReadEntity,
+  assertCanReadOwner,
   normaliseEntityRef,
   reader,
   authorizeEntityWrites,
@@ -136,9 +137,11 @@ export function provenanceRoutes(deps: ProvenanceRouteDeps) {
       'path',
     );
     const owner = await artifactOwner(views, digest);
-    if (!owner?.entityRef)
-      throw new NotFoundError(`No artifact ${digest} attached to an entity`);
-    await assertCanReadEntity(deps, credentials, owner.entityRef);
+    const missing = new NotFoundError(
+      `No artifact ${digest} attached to an entity`,
+    );
+    if (!owner?.entityRef) throw missing;
+    await assertCanReadOwner(deps, credentials, owner.entityRef, missing);
     const visible = async (ref: string) =>
       ref === owner.entityRef ||
       Boolean(

@@ -18,6 +18,7 @@ import {
   actorOf,
   afterChecks,
   assertCanReadEntity,
+  assertCanReadOwner,
   authorizeEntityWrite,
   entityDecisions,
   normaliseEntityRef,
@@ -110,8 +111,9 @@ export function rolloutsRouter(deps: RolloutRouterDeps): express.Router {
   /** A rollout the caller may see: unknown ids and invisible entities both answer 404. */
   async function visibleRollout(id: string, credentials: BackstageCredentials) {
     const rollout = await deps.store.get(id);
-    if (!rollout) throw new NotFoundError(`No rollout ${id}`);
-    await assertCanReadEntity(deps, credentials, rollout.entityRef);
+    const missing = new NotFoundError(`No rollout ${id}`);
+    if (!rollout) throw missing;
+    await assertCanReadOwner(deps, credentials, rollout.entityRef, missing);
     return rollout;
   }
 

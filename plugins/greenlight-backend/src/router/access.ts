@@ -128,6 +128,23 @@ export async function assertCanReadEntity(
 }
 
 /**
+ * `assertCanReadEntity` for a record found by its own id: an entity the caller cannot see
+ * answers `missing`, the record's own not-found, so the answer does not say whose the id is.
+ */
+export async function assertCanReadOwner(
+  deps: AccessDeps,
+  credentials: BackstageCredentials,
+  entityRef: string,
+  missing: NotFoundError,
+) {
+  try {
+    return await assertCanReadEntity(deps, credentials, entityRef);
+  } catch (e) {
+    throw e instanceof NotFoundError ? missing : e;
+  }
+}
+
+/**
  * Which of the entities the caller can read in the catalog (credentials forwarded), for reads
  * across the organisation: one catalog request for all of them.
  */

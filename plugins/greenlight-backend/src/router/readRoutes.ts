@@ -8,6 +8,7 @@ import {
   AccessDeps,
   afterChecks,
   assertCanReadEntity,
+  assertCanReadOwner,
   normaliseEntityRef,
   reader,
   readerWhile,
@@ -128,13 +129,8 @@ export function readRoutes(
     const release = await store.getRelease(req.params.id);
     const missing = new NotFoundError(`No release ${req.params.id}`);
     if (!release) throw missing;
-    // A release of an entity the reader cannot see is answered as one that does not exist:
-    // naming the entity would tell whose deployment the id is.
-    if (release.entityRef) {
-      await assertCanReadEntity(deps, credentials, release.entityRef).catch(e => {
-        throw e instanceof NotFoundError ? missing : e;
-      });
-    }
+    // A release of an entity the reader cannot see is answered as one that does not exist.
+    if (release.entityRef) await assertCanReadOwner(deps, credentials, release.entityRef, missing);
     res.json((await enrichReleases([release]))[0]);
   });
 
