@@ -139,7 +139,7 @@ export class KnexLedgerStore implements LedgerStore {
   async attachUnmapped(
     resolveAll: (keys: Array<Record<string, string | undefined>>) => Promise<Array<string | null>>,
     limit: number,
-    options: { beforeAttach?: (attaching: NewEventRow[]) => Promise<void> } = {},
+    options: { beforeAttach?: (attaching: NewEventRow[]) => Promise<NewEventRow[] | void> } = {},
   ): Promise<NewEventRow[]> {
     const rows = await this.knex('events')
       .select('id', 'source', 'subject_key', 'event_time', 'received_at', 'actor', 'mapping_keys')
@@ -155,7 +155,7 @@ export class KnexLedgerStore implements LedgerStore {
     for (const part of chunks(attaching, 500)) {
       for (const r of await this.knex('events').select('id', 'payload').whereIn('id', part)) payloads.set(r.id, r.payload);
     }
-    const updates: NewEventRow[] = [];
+    let updates: NewEventRow[] = [];
     rows.forEach((row, i) => {
       const entityRef = entityRefs[i];
       if (!entityRef) return;
@@ -172,7 +172,9 @@ export class KnexLedgerStore implements LedgerStore {
       });
     });
     if (updates.length === 0) return [];
-    await options.beforeAttach?.(updates);
+    const heldBack = new Set(((await options.beforeAttach?.(updates)) ?? []).map(r => r.id));
+    if (heldBack.size > 0) updates = updates.filter(u => !heldBack.has(u.id));
+    if (updates.length === 0) return [];
     await writeTransaction(this.knex, async (tx, locking) => {
       for (const u of updates) {
         await tx('events').where('id', u.id).update({ entity_ref: u.entityRef });

@@ -81,9 +81,10 @@ export interface LedgerStore {
     options?: {
       /**
        * Called with the events about to be attached, before they are: what it writes is written
-       * again on the next run if attaching them fails, rather than never if it came after.
+       * again on the next run if attaching them fails, rather than never if it came after. The
+       * events it answers are left unattached, for the next run.
        */
-      beforeAttach?: (attaching: NewEventRow[]) => Promise<void>;
+      beforeAttach?: (attaching: NewEventRow[]) => Promise<NewEventRow[] | void>;
     },
   ): Promise<NewEventRow[]>;
   listUnmapped(limit: number): Promise<

@@ -69,11 +69,21 @@ export class IngestService {
    * (and so does a second writing of them, when attaching the push failed after they were
    * written).
    */
-  private async copyToSiblings(attached: NewEventRow[]) {
+  private async copyToSiblings(attached: NewEventRow[]): Promise<NewEventRow[]> {
     const copies: NewEventRow[] = [];
+    // A push whose entities cannot be listed now waits for the next run; the others attach.
+    const heldBack: NewEventRow[] = [];
     for (const row of attached) {
       if (row.source !== GITHUB_WEBHOOK_SOURCE) continue;
-      for (const sibling of await siblingsOfCommits(row.event, row.mappingKeys, row.entityRef, this.resolver)) {
+      let siblings: string[];
+      try {
+        siblings = await siblingsOfCommits(row.event, row.mappingKeys, row.entityRef, this.resolver);
+      } catch (e) {
+        this.logger.warn(`Push ${row.id} is attached later: its repository's entities could not be listed: ${(e as Error).message}`);
+        heldBack.push(row);
+        continue;
+      }
+      for (const sibling of siblings) {
         const event = commitsCopyFor(row.event, sibling);
         copies.push({
           ...row,
@@ -85,7 +95,7 @@ export class IngestService {
         });
       }
     }
-    if (copies.length === 0) return;
+    if (copies.length === 0) return heldBack;
     const result = await this.store.applyEvents(copies, {
       // The push's own sender, as when a push that matched on arrival is copied.
       actor: copies[0].actor,
@@ -96,6 +106,7 @@ export class IngestService {
     });
     const accepted = new Set(result.accepted);
     await this.tellListeners(copies.filter(r => accepted.has(r.id)), result.folds);
+    return heldBack;
   }
 
   /**
