@@ -299,6 +299,15 @@ describe('incident attribution', () => {
       expect((await dora()).changeFailRate.numerator).toBe(0);
     });
 
+    it('refuses without naming the incident’s entities', async () => {
+      const res = await attribute({ deploymentId: 'd4' }, OUTSIDER);
+      expect(res.status).toBe(403);
+      expect(res.body.error.message).toContain(
+        'incident inc-1 (a record of another entity, or one not recorded yet)',
+      );
+      expect(res.body.error.message).not.toMatch(/component:/);
+    });
+
     it('refuses an undo without the permission and keeps the decision', async () => {
       await attribute({ deploymentId: 'd4' });
       const before = await rowCounts(knex);

@@ -39,7 +39,10 @@ export function incidentRoutes(
 ) {
   const router = Router();
 
-  /** A decision touches every entity of the incident, so it needs the permission on each. */
+  /**
+   * A decision touches every entity of the incident, so it needs the permission on each. A
+   * refusal names none of them: the caller may not be able to see whose incident it is.
+   */
   async function authorize(
     req: Parameters<typeof reader>[1],
     incidentId: string,
@@ -54,8 +57,9 @@ export function incidentRoutes(
         ? entityRefs.map(entityRef => ({
             label: `incident ${incidentId}`,
             entityRef,
+            unnamed: true,
           }))
-        : [{ label: `incident ${incidentId}`, entityRef: null }],
+        : [{ label: `incident ${incidentId}`, entityRef: null, unnamed: true }],
     );
     return credentials;
   }

@@ -90,6 +90,8 @@ const REFUSED_INGESTION: Array<{ method: string; path: RegExp }> = [
   { method: 'POST', path: /^\/v1\/events\/?$/i },
   { method: 'POST', path: /^\/v1\/cdevents\/?$/i },
   { method: 'POST', path: /^\/v1\/attestations\/?$/i },
+  // An ingestion source's webhook, for an entity that does not carry the source's annotations.
+  { method: 'POST', path: /^\/v1\/sources\/[^/]+\/webhook\/?$/i },
 ];
 
 /** The message of an error answer, as Backstage's error handler sends it. */

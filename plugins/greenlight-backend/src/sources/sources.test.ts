@@ -128,6 +128,12 @@ describe('ingestion sources from backend modules', () => {
     ];
     const example = exampleSource(history);
     const scheduler = mockServices.scheduler.mock();
+    const auditor = mockServices.auditor.mock({
+      createEvent: jest.fn(async () => ({
+        success: jest.fn(async () => {}),
+        fail: jest.fn(async () => {}),
+      })),
+    });
 
     beforeEach(async () => {
       knex = await databases.init(databaseId);
@@ -139,8 +145,10 @@ describe('ingestion sources from backend modules', () => {
           catalogServiceMock.factory({ entities }),
           mockServices.database.factory({ knex }),
           scheduler.factory,
+          auditor.factory,
         ],
       });
+      (auditor.createEvent as jest.Mock).mockClear();
       api = request(backend.server);
     });
 
@@ -212,6 +220,20 @@ describe('ingestion sources from backend modules', () => {
         'does not carry example.com/app',
       );
       expect(await rowCounts(knex)).toEqual(before);
+      // The platform's audit log hears of it.
+      expect(
+        (auditor.createEvent as jest.Mock).mock.calls.map(([e]) => [
+          e.eventId,
+          e.meta.path,
+          e.meta.refusal,
+        ]),
+      ).toEqual([
+        [
+          'ingest-refused',
+          '/v1/sources/example/webhook',
+          res.body.error.message,
+        ],
+      ]);
     });
 
     it('names the field of an event the source mapped wrongly, and writes nothing', async () => {
