@@ -38,12 +38,19 @@ export function governanceReleaseEnricher(deps: {
   config: GovernanceConfig;
   catalog: CatalogService;
   auth: AuthService;
+  /** The clock of the policy cache, in milliseconds; `performance` unless a test sets it. */
+  clock?: { now(): number };
 }): ReleaseEnricher {
   // Whether each entity requires tests, read from the catalog for a page's untested production
   // deployments and kept 30 s, as the entity resolver keeps what it matched: paging through one
   // entity's history asks the catalog once, not once a page. A changed annotation shows within
   // that time, and the catalog's own refresh is slower.
-  const policies = new LRUCache<string, boolean>({ max: 10_000, ttl: POLICY_TTL_MS });
+  const policies = new LRUCache<string, boolean>({
+    max: 10_000,
+    ttl: POLICY_TTL_MS,
+    // A given clock is read on every look-up, not at lru-cache's default resolution.
+    ...(deps.clock ? { perf: deps.clock, ttlResolution: 0 } : {}),
+  });
   return {
     async enrichReleases<T extends Release>(releases: T[]): Promise<T[]> {
       if (releases.length === 0) return releases;

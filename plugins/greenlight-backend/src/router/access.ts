@@ -205,7 +205,7 @@ export async function authorizeEntityWrite(
 }
 
 /** How a refusal calls another entity's record, or a deployment not recorded yet. */
-export const UNNAMED_RECORD = 'a record of another entity, or one not recorded yet';
+const UNNAMED_RECORD = 'a record of another entity, or one not recorded yet';
 
 /** An item of a batch to check: `unnamed` when a refusal must not say which entity it is. */
 export type WriteItem = { label: string; entityRef: string | null; unnamed?: boolean };

@@ -83,17 +83,7 @@ export class IngestService {
         heldBack.push(row);
         continue;
       }
-      for (const sibling of siblings) {
-        const event = commitsCopyFor(row.event, sibling);
-        copies.push({
-          ...row,
-          id: `${row.source}:${event.id}`,
-          subjectKey: subjectKeyOf(event),
-          entityRef: sibling,
-          mappingKeys: { ...row.mappingKeys, entityRef: sibling },
-          event,
-        });
-      }
+      for (const sibling of siblings) copies.push(siblingCopyOf(row, sibling));
     }
     if (copies.length === 0) return heldBack;
     const result = await this.store.applyEvents(copies, {
@@ -172,11 +162,12 @@ export class IngestService {
     });
     for (const [i, event] of options.events.entries()) {
       const keys = allKeys[i];
-      rows.push(rowOf(event, entityRefs[i], keys));
+      const row = rowOf(event, entityRefs[i], keys);
+      rows.push(row);
       // A source-bound push to a monorepo is each of its entities' (see `siblingsOfCommits`).
       if (options.authorize) continue;
       for (const sibling of await siblingsOfCommits(event, keys, entityRefs[i], this.resolver)) {
-        rows.push(rowOf(commitsCopyFor(event, sibling), sibling, { ...keys, entityRef: sibling }));
+        rows.push(siblingCopyOf(row, sibling));
       }
     }
     const result = await writeChecked(this.store, rows, options.authorize, {
@@ -208,6 +199,23 @@ export class IngestService {
       })),
     };
   }
+}
+
+/**
+ * The row of a commits event's copy for one more entity of its repository (`commitsCopyFor`):
+ * the same id whether the push is copied on arrival or when it is attached later, so a second
+ * delivery, or a second try, is a duplicate.
+ */
+function siblingCopyOf(row: NewEventRow, sibling: string): NewEventRow {
+  const event = commitsCopyFor(row.event, sibling);
+  return {
+    ...row,
+    id: `${row.source}:${event.id}`,
+    subjectKey: subjectKeyOf(event),
+    entityRef: sibling,
+    mappingKeys: { ...row.mappingKeys, entityRef: sibling },
+    event,
+  };
 }
 
 /**

@@ -53,11 +53,16 @@ export function entitiesTouched(
   referenced: string[][],
   owners: Map<string, string | null>,
 ): Array<Array<string | null>> {
+  // The entity of each deployment this batch reports (its first event's that has one).
   const inBatch = new Map<string, string | null>();
-  for (const row of rows) {
-    if (!row.subjectKey.startsWith('deployment:')) continue;
-    const id = row.subjectKey.slice('deployment:'.length);
-    if (!inBatch.get(id)) inBatch.set(id, row.entityRef);
+  for (const { event, entityRef } of rows) {
+    if (
+      event.type !== 'deployment.started' &&
+      event.type !== 'deployment.finished'
+    )
+      continue;
+    if (!inBatch.get(event.deployment.id))
+      inBatch.set(event.deployment.id, entityRef);
   }
   return rows.map((row, i) => {
     const touched = new Set<string | null>();
