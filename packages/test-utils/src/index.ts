@@ -2,4 +2,4 @@ export { createTestDatabases, onPostgresOnly } from './databases';
 export { component } from './entities';
 export { startServer, type ReceivedRequest } from './httpServer';
 export { startModuleBackend } from './moduleBackend';
-export { rowCounts } from './rowCounts';
+export { rowCounts, tableContents } from './rowCounts';

@@ -6,6 +6,7 @@ import {
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
 import { greenlightPlugin } from '../plugin';
+import { githubSignature, PAYMENTS_PUSH } from '../__testUtils__/githubPush';
 
 jest.setTimeout(60_000);
 
@@ -37,6 +38,15 @@ const registration = {
   owner: 'group:default/team-a',
 };
 
+const teamA = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Group',
+  metadata: { name: 'team-a', namespace: 'default' },
+  spec: { type: 'team', children: [] },
+};
+
+const GITHUB_SECRET = 'github-webhook-secret';
+
 const ada = mockCredentials.user.header('user:default/ada');
 const pipeline = mockCredentials.service.header();
 
@@ -50,8 +60,13 @@ describe('auditor events of the Greenlight backend', () => {
     const { server } = await startTestBackend({
       features: [
         greenlightPlugin,
-        catalogServiceMock.factory({ entities: [payments] }),
+        catalogServiceMock.factory({ entities: [payments, teamA] }),
         auditor.factory,
+        mockServices.rootConfig.factory({
+          data: {
+            greenlight: { webhooks: { github: { secret: GITHUB_SECRET } } },
+          },
+        }),
       ],
     });
     const events = () =>
@@ -195,5 +210,136 @@ describe('auditor events of the Greenlight backend', () => {
       .expect(400);
     await new Promise(resolve => setImmediate(resolve));
     expect(events()).toHaveLength(3);
+  });
+
+  it('records the governance writes that hold or sign off releases: stops, freezes, DORA reviews', async () => {
+    const { server, events, success } = await start();
+    const ids = () =>
+      events().map(e => [e.eventId, e.severityLevel, e.meta.method]);
+
+    await request(server)
+      .post('/api/greenlight/v1/emergency-stop')
+      .set('Authorization', ada)
+      .send({ environment: 'production', reason: 'payments outage' })
+      .expect(201);
+    await request(server)
+      .delete('/api/greenlight/v1/emergency-stop/')
+      .query({ environment: 'production' })
+      .set('Authorization', ada)
+      .expect(200);
+    const freeze = await request(server)
+      .post('/api/greenlight/v1/freezes')
+      .set('Authorization', ada)
+      .send({
+        name: 'Black Friday',
+        environment: 'production',
+        until: new Date(Date.now() + 86_400_000).toISOString(),
+        reason: 'peak trading',
+      })
+      .expect(201);
+    await request(server)
+      .post(
+        `/api/greenlight/V1/Freezes/${encodeURIComponent(freeze.body.id)}/lift`,
+      )
+      .set('Authorization', ada)
+      .send({ reason: 'trading is calm' })
+      .expect(200);
+    await request(server)
+      .post('/api/greenlight/v1/dora/reviews')
+      .set('Authorization', ada)
+      .send({
+        groupRef: 'group:default/team-a',
+        notes: 'Lead time rose with the payments migration; we accept it.',
+        window: {
+          from: new Date(Date.now() - 28 * 86_400_000).toISOString(),
+          to: new Date(Date.now() - 60_000).toISOString(),
+        },
+      })
+      .expect(201);
+    await new Promise(resolve => setImmediate(resolve));
+    expect(ids()).toEqual([
+      ['emergency-stop', 'high', 'POST'],
+      ['emergency-stop-lift', 'high', 'DELETE'],
+      ['freeze', 'medium', 'POST'],
+      ['freeze-lift', 'medium', 'POST'],
+      ['dora-review-signoff', 'medium', 'POST'],
+    ]);
+    expect(success).toHaveBeenCalledTimes(5);
+
+    // Refused writes are recorded too, as failures: a pipeline may not pull a stop.
+    await request(server)
+      .post('/api/greenlight/v1/emergency-stop')
+      .set('Authorization', pipeline)
+      .send({ reason: 'pipeline says stop' })
+      .expect(403);
+    await new Promise(resolve => setImmediate(resolve));
+    expect(ids()[5]).toEqual(['emergency-stop', 'high', 'POST']);
+  });
+
+  it('records a webhook delivery refused for its signature or its repository, and not one accepted', async () => {
+    const { server, events, fail } = await start();
+    const push = PAYMENTS_PUSH;
+    const signed = (body: string, secret = GITHUB_SECRET) =>
+      githubSignature(body, secret);
+
+    const forged = await request(server)
+      .post('/api/greenlight/v1/webhooks/github')
+      .set('Content-Type', 'application/json')
+      .set('X-GitHub-Event', 'push')
+      .set('X-Hub-Signature-256', signed(push, 'guessed-secret'))
+      .send(push);
+    expect(forged.status).toBe(401);
+    // A signed delivery that names an entity of another repository is refused before any write.
+    const deployment = JSON.stringify({
+      deployment: {
+        id: 7,
+        sha: 'a'.repeat(40),
+        environment: 'production',
+        created_at: '2026-11-01T10:00:00Z',
+        payload: { greenlight: { entityRef: 'component:default/payments' } },
+      },
+      repository: { full_name: 'acme/other' },
+    });
+    const misbound = await request(server)
+      .post('/api/greenlight/v1/webhooks/github')
+      .set('Content-Type', 'application/json')
+      .set('X-GitHub-Event', 'deployment')
+      .set('X-Hub-Signature-256', signed(deployment))
+      .send(deployment);
+    expect(misbound.status).toBe(400);
+    await new Promise(resolve => setImmediate(resolve));
+    expect(events()).toEqual([
+      expect.objectContaining({
+        eventId: 'ingest-refused',
+        meta: {
+          method: 'POST',
+          path: '/v1/webhooks/github',
+          status: 401,
+          refusal: forged.body.error.message,
+        },
+      }),
+      expect.objectContaining({
+        eventId: 'ingest-refused',
+        meta: expect.objectContaining({
+          status: 400,
+          refusal: misbound.body.error.message,
+        }),
+      }),
+    ]);
+    expect(fail).toHaveBeenCalledWith({
+      meta: expect.objectContaining({ status: 401 }),
+      error: expect.objectContaining({ message: forged.body.error.message }),
+    });
+
+    // A delivery signed with the secret is GitHub's own report: the plugin's trail keeps it.
+    await request(server)
+      .post('/api/greenlight/v1/webhooks/github')
+      .set('Content-Type', 'application/json')
+      .set('X-GitHub-Event', 'push')
+      .set('X-Hub-Signature-256', signed(push))
+      .send(push)
+      .expect(res => expect(res.status).toBeLessThan(300));
+    await new Promise(resolve => setImmediate(resolve));
+    expect(events()).toHaveLength(2);
   });
 });

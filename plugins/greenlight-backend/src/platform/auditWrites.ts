@@ -8,8 +8,8 @@ import { Request, Response, Router } from 'express';
 /**
  * The HTTP writes that change a release's fate, and the auditor event id of each. Paths are
  * matched as Express routes them: in any case, with or without a trailing slash.
- * Ingestion (`/v1/events`, `/v1/cdevents`, GitHub webhooks) records what pipelines
- * report rather than deciding anything, and a gate replay is a what-if; neither is here.
+ * Ingestion (`/v1/events`, `/v1/cdevents`, webhooks) records what pipelines report rather
+ * than deciding anything, and a gate replay is a what-if; neither is here.
  */
 const FATE_WRITES: Array<{
   method: string;
@@ -77,21 +77,69 @@ const FATE_WRITES: Array<{
     eventId: 'drift-report',
     severityLevel: 'low',
   },
+  // An emergency stop or a freeze holds every release of an environment or the organisation.
+  {
+    method: 'POST',
+    path: /^\/v1\/emergency-stop\/?$/i,
+    eventId: 'emergency-stop',
+    severityLevel: 'high',
+  },
+  {
+    method: 'DELETE',
+    path: /^\/v1\/emergency-stop\/?$/i,
+    eventId: 'emergency-stop-lift',
+    severityLevel: 'high',
+  },
+  {
+    method: 'POST',
+    path: /^\/v1\/freezes\/[^/]+\/lift\/?$/i,
+    eventId: 'freeze-lift',
+    severityLevel: 'medium',
+  },
+  {
+    method: 'POST',
+    path: /^\/v1\/freezes\/?$/i,
+    eventId: 'freeze',
+    severityLevel: 'medium',
+  },
+  // A team's sign-off on its DORA figures, which reviews and reports cite.
+  {
+    method: 'POST',
+    path: /^\/v1\/dora\/reviews\/?$/i,
+    eventId: 'dora-review-signoff',
+    severityLevel: 'medium',
+  },
 ];
 
 /**
- * Ingestion, audited only when it is refused for want of permission: a pipeline token sending
- * events for an entity it may not write, or naming another team's records (a deployment it
- * would roll back or blame, an id another entity's events hold), is what the platform's audit
- * log must show; the ledger keeps no trace of a write it refused, and accepted batches are the
- * plugin's own trail.
+ * Ingestion, audited only when it is refused: a pipeline token sending events for an entity it
+ * may not write, or naming another team's records (a deployment it would roll back or blame, an
+ * id another entity's events hold), and a webhook delivery with a wrong signature or secret, or
+ * for a repository or entity its tool may not speak for, are what the platform's audit log must
+ * show; the ledger keeps no trace of a write it refused, and accepted batches are the plugin's
+ * own trail. `refusals` are the statuses that mean refused on that route: a webhook route signs
+ * its own callers (`401`) and refuses a delivery that names a repository of another entity
+ * (GitHub answers such a delivery `400`: GitHub shows it in the hook's deliveries).
  */
-const REFUSED_INGESTION: Array<{ method: string; path: RegExp }> = [
-  { method: 'POST', path: /^\/v1\/events\/?$/i },
-  { method: 'POST', path: /^\/v1\/cdevents\/?$/i },
-  { method: 'POST', path: /^\/v1\/attestations\/?$/i },
-  // An ingestion source's webhook, for an entity that does not carry the source's annotations.
-  { method: 'POST', path: /^\/v1\/sources\/[^/]+\/webhook\/?$/i },
+const REFUSED_INGESTION: Array<{
+  method: string;
+  path: RegExp;
+  refusals: number[];
+}> = [
+  { method: 'POST', path: /^\/v1\/events\/?$/i, refusals: [403] },
+  { method: 'POST', path: /^\/v1\/cdevents\/?$/i, refusals: [403] },
+  { method: 'POST', path: /^\/v1\/attestations\/?$/i, refusals: [403] },
+  // An ingestion source's webhook: a wrong secret, or an entity without the source's annotations.
+  {
+    method: 'POST',
+    path: /^\/v1\/sources\/[^/]+\/webhook\/?$/i,
+    refusals: [401, 403],
+  },
+  {
+    method: 'POST',
+    path: /^\/v1\/webhooks\/github\/?$/i,
+    refusals: [400, 401, 403],
+  },
 ];
 
 /** The message of an error answer, as Backstage's error handler sends it. */
@@ -106,7 +154,8 @@ function refusalOf(body: unknown): string | undefined {
  * changes a release's fate: created when the request arrives, with the caller taken from
  * the request, then marked a success or a failure when the answer is sent. The plugin's
  * own audit trail (the `audit_log` table the frontend shows) is written as before.
- * Ingestion refused with `403` is an `ingest-refused` failure naming what was refused.
+ * Refused ingestion (`REFUSED_INGESTION`) is an `ingest-refused` failure naming what was
+ * refused.
  */
 export function auditWrites(options: {
   auditor: AuditorService;
@@ -117,13 +166,13 @@ export function auditWrites(options: {
     const write = FATE_WRITES.find(
       w => w.method === req.method && w.path.test(req.path),
     );
-    if (
-      !write &&
-      REFUSED_INGESTION.some(
-        w => w.method === req.method && w.path.test(req.path),
-      )
-    ) {
-      auditRefusal(req, res, options);
+    const ingestion = write
+      ? undefined
+      : REFUSED_INGESTION.find(
+          w => w.method === req.method && w.path.test(req.path),
+        );
+    if (ingestion) {
+      auditRefusal(req, res, ingestion.refusals, options);
       next();
       return;
     }
@@ -163,27 +212,30 @@ export function auditWrites(options: {
   return router;
 }
 
-/** Records the request as an `ingest-refused` auditor event when it is answered `403`. */
+/** Records the request as an `ingest-refused` auditor event when it is answered a refusal. */
 function auditRefusal(
   req: Request,
   res: Response,
+  refusals: number[],
   options: { auditor: AuditorService; logger: LoggerService },
 ) {
   // Recorded when the refusal is answered, not when it is sent: a caller that hangs up before
   // the answer is written is refused all the same.
   const json = res.json.bind(res);
   res.json = (body: unknown) => {
-    if (res.statusCode === 403) recordRefusal(req, refusalOf(body), options);
+    if (refusals.includes(res.statusCode))
+      recordRefusal(req, res.statusCode, refusalOf(body), options);
     return json(body);
   };
 }
 
 function recordRefusal(
   req: Request,
+  status: number,
   refusal: string | undefined,
   options: { auditor: AuditorService; logger: LoggerService },
 ) {
-  const meta = { method: req.method, path: req.path, status: 403, refusal };
+  const meta = { method: req.method, path: req.path, status, refusal };
   options.auditor
     .createEvent({
       eventId: 'ingest-refused',
@@ -192,7 +244,10 @@ function recordRefusal(
       meta,
     })
     .then(event =>
-      event.fail({ meta, error: new Error(refusal ?? 'answered HTTP 403') }),
+      event.fail({
+        meta,
+        error: new Error(refusal ?? `answered HTTP ${status}`),
+      }),
     )
     .catch(error =>
       options.logger.warn(

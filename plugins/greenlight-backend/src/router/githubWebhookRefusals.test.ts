@@ -1,8 +1,8 @@
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { createHmac } from 'node:crypto';
 import request from 'supertest';
 import { greenlightPlugin } from '../plugin';
+import { githubSignature, PAYMENTS_PUSH } from '../__testUtils__/githubPush';
 import {
   component,
   createTestDatabases,
@@ -13,28 +13,8 @@ jest.setTimeout(60_000);
 
 const SECRET = 'github-webhook-secret';
 
-const push = JSON.stringify({
-  ref: 'refs/heads/main',
-  after: 'a'.repeat(40),
-  repository: {
-    full_name: 'acme/payments',
-    default_branch: 'main',
-    html_url: 'https://github.com/acme/payments',
-  },
-  pusher: { name: 'ada' },
-  head_commit: { id: 'a'.repeat(40), timestamp: '2026-01-01T10:00:00Z' },
-  commits: [
-    {
-      id: 'a'.repeat(40),
-      message: 'Add refunds',
-      timestamp: '2026-01-01T10:00:00Z',
-      author: { name: 'Ada' },
-    },
-  ],
-});
-
-const signature = (secret: string) =>
-  `sha256=${createHmac('sha256', secret).update(push).digest('hex')}`;
+const push = PAYMENTS_PUSH;
+const signature = (secret: string) => githubSignature(push, secret);
 
 describe('GitHub deliveries that are refused write nothing', () => {
   const databases = createTestDatabases();

@@ -205,6 +205,12 @@ describe('ingestion sources from backend modules', () => {
       expect(res.status).toBe(401);
       expect(res.body.error.message).not.toContain(TOKEN);
       expect(await rowCounts(knex)).toEqual(before);
+      // A guessed secret is a refusal the platform's audit log hears of, without the token.
+      const calls = (auditor.createEvent as jest.Mock).mock.calls;
+      expect(calls.map(([e]) => [e.eventId, e.meta.status])).toEqual([
+        ['ingest-refused', 401],
+      ]);
+      expect(JSON.stringify(calls.map(([e]) => e.meta))).not.toContain(TOKEN);
     });
 
     it('refuses to write to an entity that never named the source', async () => {
