@@ -105,8 +105,19 @@ export class GithubApi {
 
   /** A single resource, such as a comparison of two commits. */
   async get<T>(url: string): Promise<T> {
+    return (await this.getWithNext<T>(url)).body;
+  }
+
+  /**
+   * A resource that lists part of what it holds per page (a comparison's `commits`), and the
+   * `rel="next"` URL of its next page.
+   */
+  async getWithNext<T>(url: string): Promise<{ body: T; next?: string }> {
     const res = await this.request(this.absolute(url), {});
-    return (await res.json()) as T;
+    return {
+      body: (await res.json()) as T,
+      next: nextLink(res.headers.get('link')),
+    };
   }
 
   private absolute(url: string) {
@@ -143,23 +154,21 @@ export class GithubApi {
       }
       this.notePrimary(res.headers);
       if (res.ok || res.status === 304) return res;
-      const wait = this.rateLimitWait(res);
-      if (wait !== undefined && attempt < MAX_ATTEMPTS) {
-        this.rateLimited++;
-        await res.body?.cancel();
-        await this.sleep(wait, `rate limited (${res.status})`);
-        continue;
-      }
-      if (res.status >= 500 && attempt < MAX_ATTEMPTS) {
-        await res.body?.cancel();
-        await this.sleep(backoff(attempt), `GitHub answered ${res.status}`);
-        continue;
-      }
       // The message is GitHub's; the request's headers (and so the token) are not in it.
       const message = await res
         .json()
         .then(b => String((b as { message?: unknown }).message ?? ''))
         .catch(() => '');
+      const wait = this.rateLimitWait(res, message);
+      if (wait !== undefined && attempt < MAX_ATTEMPTS) {
+        this.rateLimited++;
+        await this.sleep(wait, `rate limited (${res.status})`);
+        continue;
+      }
+      if (res.status >= 500 && attempt < MAX_ATTEMPTS) {
+        await this.sleep(backoff(attempt), `GitHub answered ${res.status}`);
+        continue;
+      }
       throw new Error(
         `GitHub answered ${res.status} to ${pathOf(url)}${
           message ? `: ${message}` : ''
@@ -169,20 +178,27 @@ export class GithubApi {
   }
 
   /**
-   * How long to wait after a refused request, or undefined when it was not a rate limit.
-   * Secondary limits say `Retry-After`; an exhausted primary limit says when it resets.
+   * How long to wait after a refused request, or undefined when it was not a rate limit
+   * (https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api, "Exceeding
+   * the rate limit"): `Retry-After` when GitHub sends it; else the reset of a spent primary
+   * limit (`x-ratelimit-remaining: 0`); else, for a 429 or a 403 whose message names a rate
+   * limit, at least a minute. Any other 403 (a token without access to the repository) is a
+   * refusal, not a limit, and is not retried.
    */
-  private rateLimitWait(res: Response): number | undefined {
+  private rateLimitWait(res: Response, message: string): number | undefined {
     if (res.status !== 403 && res.status !== 429) return undefined;
-    const retryAfter = Number(res.headers.get('retry-after'));
+    // An absent header is not "0 seconds": `Number(null)` would be.
+    const header = res.headers.get('retry-after')?.trim();
+    const retryAfter = header ? Number(header) : NaN;
     if (Number.isFinite(retryAfter) && retryAfter >= 0) {
       return retryAfter * 1000;
     }
     if (res.headers.get('x-ratelimit-remaining') === '0') {
       return Math.max(0, this.primaryResetAt - this.now());
     }
-    // GitHub's advice for a secondary limit without a Retry-After: wait at least a minute.
-    return res.status === 429 ? 60_000 : undefined;
+    return res.status === 429 || /rate limit/i.test(message)
+      ? 60_000
+      : undefined;
   }
 
   private notePrimary(headers: Headers) {

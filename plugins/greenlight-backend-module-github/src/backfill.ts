@@ -5,6 +5,7 @@ import {
   compactDeployment,
   compactPull,
   compactStatus,
+  GithubComparison,
   GithubDeployment,
   GithubDeploymentStatus,
   GithubPull,
@@ -194,12 +195,9 @@ export async function backfillEntity(options: {
         .find(d => d.environment === deployment.environment);
       const comparison =
         previous && previous.sha !== deployment.sha
-          ? parseItem(
-              comparisonSchema,
-              await api.get(
-                `${repo}/compare/${previous.sha}...${deployment.sha}`,
-              ),
-              'comparison',
+          ? await compareCommits(
+              api,
+              `${repo}/compare/${previous.sha}...${deployment.sha}`,
             )
           : undefined;
       await context.ingest({
@@ -234,4 +232,26 @@ export async function backfillEntity(options: {
     );
   }
   return cursor;
+}
+
+/**
+ * A comparison with every commit it holds: GitHub lists at most 250 commits of a comparison
+ * asked without paging parameters, so it is asked page by page and the pages' commits joined
+ * (https://docs.github.com/rest/commits/commits#compare-two-commits).
+ */
+export async function compareCommits(
+  api: GithubApi,
+  url: string,
+): Promise<GithubComparison> {
+  let next: string | undefined = `${url}?per_page=${PER_PAGE}`;
+  let comparison: GithubComparison | undefined;
+  while (next) {
+    const page: { body: unknown; next?: string } = await api.getWithNext(next);
+    const parsed = parseItem(comparisonSchema, page.body, 'comparison');
+    comparison = comparison
+      ? { ...comparison, commits: [...comparison.commits, ...parsed.commits] }
+      : parsed;
+    next = page.next;
+  }
+  return comparison!;
 }

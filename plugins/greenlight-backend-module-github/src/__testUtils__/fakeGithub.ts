@@ -257,22 +257,31 @@ export async function startFakeGithub(
       }));
       return { route: 'statuses', ...paginate(url, items) };
     }
-    // https://docs.github.com/rest/commits/commits#compare-two-commits
+    // https://docs.github.com/rest/commits/commits#compare-two-commits (API version
+    // 2022-11-28): "When calling this API without any paging parameters (per_page or page),
+    // the returned list is limited to 250 commits"; with them, `commits` is paginated with a
+    // `Link` header, and `total_commits` still counts them all.
     const compare = /^\/compare\/([a-f0-9]+)\.\.\.([a-f0-9]+)$/.exec(rest);
     if (compare) {
       const from = repository.commits.findIndex(c => c.sha === compare[1]);
       const to = repository.commits.findIndex(c => c.sha === compare[2]);
       if (from < 0 || to < 0) return undefined;
       const ahead = to > from ? repository.commits.slice(from + 1, to + 1) : [];
+      const paged =
+        url.searchParams.has('per_page') || url.searchParams.has('page');
+      const listed = paged
+        ? paginate(url, ahead)
+        : { body: ahead.slice(0, 250), link: undefined };
       return {
         route: 'compare',
+        link: listed.link,
         body: {
           url: `${apiRepo}/compare/${compare[1]}...${compare[2]}`,
           status: comparisonStatus(from, to),
           ahead_by: ahead.length,
           behind_by: to < from ? from - to : 0,
           total_commits: ahead.length,
-          commits: ahead.map(c => ({
+          commits: listed.body.map(c => ({
             url: `${apiRepo}/commits/${c.sha}`,
             sha: c.sha,
             node_id: `C_${c.sha.slice(0, 8)}`,
