@@ -13,9 +13,11 @@ import {
  *   deployed (CDEvents links change → artifact → deployment this way);
  * - an incident that names the environment and artifact it hit, and no deployment, is
  *   attributed to the deployment of that artifact that was running in that environment
- *   when the incident was detected: the latest deployment there at or before detection,
- *   provided it is that artifact. Anything else (another artifact was running, nothing
- *   was) leaves the incident unattributed rather than blaming a guess.
+ *   when the incident was detected: the latest deployment there finished at or before
+ *   detection, or one whose rollout was under way then (started at or before detection and
+ *   finished after it, or not finished yet), provided it is that artifact. Anything else
+ *   (another artifact was running, nothing was) leaves the incident unattributed rather
+ *   than blaming a guess.
  *
  * Both sides can arrive in any order, so re-deriving a subject re-derives the subjects
  * linked to it: an artifact its deployments, a deployment the later incidents of its
@@ -24,6 +26,11 @@ import {
 
 /** Statuses of a deployment that ran: a rolled-back one did, until it was undone. */
 const RAN = ['succeeded', 'rolled-back'];
+/**
+ * Statuses of a rollout that may have been under way at a time: one still in flight, and one
+ * that finished later, however it ended (a canary that failed ran its artifact until then).
+ */
+const ROLLING_OUT = ['started', ...RAN, 'failed'];
 
 function chunked<T>(items: T[], size = 500): T[][] {
   const out: T[][] = [];
@@ -53,9 +60,11 @@ export async function linkedSubjects(
     if (key.startsWith('deployment:')) {
       const { row } = foldDeployment(events);
       if (row.entity_ref) {
+        // From its start: an incident detected during its rollout can be placed on it.
+        const from = Math.min(row.started_at ?? row.sort_time, row.sort_time);
         const time = earliest.get(row.entity_ref);
-        if (time === undefined || row.sort_time < time)
-          earliest.set(row.entity_ref, row.sort_time);
+        if (time === undefined || from < time)
+          earliest.set(row.entity_ref, from);
       }
     }
   }
@@ -152,6 +161,22 @@ export function placementOf(events: StoredEvent[]): Placement | undefined {
   return placement;
 }
 
+type RunningRow = Pick<DeploymentRow, 'id' | 'artifact_digest'> & {
+  started_at: number | string | null;
+  sort_time: number | string;
+};
+
+/** When a deployment began running: its start, else its time (bigints may come as text). */
+const startOf = (r: RunningRow) => Number(r.started_at ?? r.sort_time);
+
+/** Later starts first, then ids in reverse code point order: the latest to start leads. */
+function latestStartFirst(a: RunningRow, b: RunningRow): number {
+  const byStart = startOf(b) - startOf(a);
+  if (byStart !== 0) return byStart;
+  if (a.id === b.id) return 0;
+  return a.id < b.id ? 1 : -1;
+}
+
 /**
  * The deployment running `placement.artifactDigest` in `placement.environment` for one of
  * `entityRefs` at `detectedAt`, or undefined. Call after this batch's deployments are written.
@@ -163,11 +188,12 @@ export async function placedDeployment(
   detectedAt: number,
 ): Promise<string | undefined> {
   if (entityRefs.length === 0) return undefined;
-  const running: Array<Pick<DeploymentRow, 'id' | 'artifact_digest'>> = [];
+  const matches: string[] = [];
   for (const entityRef of entityRefs) {
-    const row = await tx('deployments')
-      .select('id', 'artifact_digest')
-      .where({ entity_ref: entityRef, environment: placement.environment })
+    const place = { entity_ref: entityRef, environment: placement.environment };
+    const finished: RunningRow | undefined = await tx('deployments')
+      .select('id', 'artifact_digest', 'started_at', 'sort_time')
+      .where(place)
       .whereIn('status', RAN)
       .where('sort_time', '<=', detectedAt)
       .orderBy([
@@ -175,11 +201,32 @@ export async function placedDeployment(
         { column: 'id', order: 'desc' },
       ])
       .first();
-    if (row) running.push(row);
+    // Rollouts under way at detection: started by then, and finished after it or not yet. One
+    // still reported as started counts only if it began after the last finished deployment
+    // there (a start never finished, from before that, is not what was running).
+    const rollingOut: RunningRow[] = await tx('deployments')
+      .select('id', 'artifact_digest', 'started_at', 'sort_time')
+      .where(place)
+      .whereIn('status', ROLLING_OUT)
+      .whereRaw('coalesce(started_at, sort_time) <= ?', [detectedAt])
+      .where(q =>
+        q
+          .where('sort_time', '>', detectedAt)
+          .orWhere(w =>
+            w
+              .where('status', 'started')
+              .whereRaw('coalesce(started_at, sort_time) >= ?', [
+                finished ? Number(finished.sort_time) : 0,
+              ]),
+          ),
+      );
+    // Of this entity's deployments running the artifact then, the latest to start: a redeploy
+    // of the artifact under way replaces the one before it.
+    const running = [...(finished ? [finished] : []), ...rollingOut]
+      .filter(r => r.artifact_digest === placement.artifactDigest)
+      .sort(latestStartFirst);
+    if (running.length > 0) matches.push(running[0].id);
   }
-  const matches = running
-    .filter(r => r.artifact_digest === placement.artifactDigest)
-    .map(r => r.id);
   // One answer or none: two entities both running it there is no evidence for either.
   return matches.length === 1 ? matches[0] : undefined;
 }

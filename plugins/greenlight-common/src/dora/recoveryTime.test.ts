@@ -219,6 +219,32 @@ describe('recovery never ends before the failure was noticed', () => {
       resolvedAt: t('13:00'),
       expected: 30 * MINUTE,
     },
+    {
+      // A hotfix that replaces D at 11:00 restores it, like a rollback naming it.
+      // 11:00 − 10:00 = 1 h.
+      name: 'a hotfix that replaces it restores whenever it came',
+      deployments: [
+        place('D', t('10:00')),
+        place('P', t('11:00'), { intent: 'hotfix', replaces: 'D' }),
+      ],
+      detectedAt: t('12:00'),
+      resolvedAt: t('15:00'),
+      expected: HOUR,
+    },
+    {
+      // A planned deployment that replaces D at 11:00 only says what came next
+      // (some CD tools name every predecessor); it finished before the incident
+      // was noticed at 12:00, so it restored nothing: the resolution at 15:00
+      // ends it. 15:00 − min(10:00, 12:00) = 5 h.
+      name: 'a planned deployment that replaces it restores only as the next one does',
+      deployments: [
+        place('D', t('10:00')),
+        place('P', t('11:00'), { replaces: 'D' }),
+      ],
+      detectedAt: t('12:00'),
+      resolvedAt: t('15:00'),
+      expected: 5 * HOUR,
+    },
   ];
 
   it.each(cases)('$name', c => {

@@ -53,8 +53,10 @@ function firstAfter(
  * detection of an incident attributed to it (a rollout can hurt users before
  * it finishes). It ends at the earliest restoration:
  * - the resolution of an attributed incident;
- * - a successful production deployment in the same entity and environment
- *   that names it as the one it rolls back or replaces, finished after it;
+ * - a successful production remediation (hotfix, rollback or revert intent)
+ *   in the same entity and environment that names it as the one it rolls
+ *   back or replaces, finished after it; a planned deployment that names it
+ *   in `replaces` only says what came next, and counts under the next rule;
  * - any other successful production deployment there (a forward fix) that
  *   finished after both the failed deployment and the first detection. One
  *   that finished before the failure was noticed was not made to restore it,
