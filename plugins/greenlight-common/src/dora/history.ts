@@ -42,10 +42,11 @@ export interface AnalysedHistory {
  * makes their counts agree exactly.
  */
 export function analyseHistory(
-  deployments: readonly DoraDeployment[],
+  reported: readonly DoraDeployment[],
   incidents: readonly DoraIncident[],
   attributionHorizonMs: number = DEFAULT_ATTRIBUTION_HORIZON_MS,
 ): AnalysedHistory {
+  const deployments = withoutRepeatedRollbacks(reported);
   const placed = deployments.flatMap(deployment => {
     const at = deploymentTime(deployment);
     return at !== undefined && isProduction(deployment)
@@ -85,4 +86,45 @@ export function analyseHistory(
     outcomes.push(outcome);
   }
   return { outcomes, leadTimes: leadTimeSamples(successful) };
+}
+
+/**
+ * One rollback, reported twice (the rollout watcher's executor and the CD system that carried
+ * it out each report it), is one deployment: of the successful production rollbacks that undo
+ * the same deployment in the same entity and environment (`rollbackOf`, named or inferred by
+ * the rollback rule), the first (by time, then id) counts and the others are left out of every
+ * metric. A deployment is undone once; a rollback that failed is an attempt of its own and
+ * stays.
+ */
+export function withoutRepeatedRollbacks(
+  deployments: readonly DoraDeployment[],
+): DoraDeployment[] {
+  const firsts = new Map<string, { at: number; deployment: DoraDeployment }>();
+  for (const deployment of deployments) {
+    const at = deploymentTime(deployment);
+    if (
+      deployment.intent !== 'rollback' ||
+      deployment.status !== 'succeeded' ||
+      deployment.rollbackOf === undefined ||
+      at === undefined
+    )
+      continue;
+    const key = JSON.stringify([
+      deployment.entityRef,
+      deployment.environment,
+      deployment.rollbackOf,
+    ]);
+    const first = firsts.get(key);
+    if (!first || byTimeThenId({ at, deployment }, first) < 0)
+      firsts.set(key, { at, deployment });
+  }
+  return deployments.filter(
+    d =>
+      d.intent !== 'rollback' ||
+      d.status !== 'succeeded' ||
+      d.rollbackOf === undefined ||
+      deploymentTime(d) === undefined ||
+      firsts.get(JSON.stringify([d.entityRef, d.environment, d.rollbackOf]))
+        ?.deployment === d,
+  );
 }

@@ -1,0 +1,136 @@
+import { computeDoraMetrics } from './metrics';
+import { buildDailyRollups } from './rollups';
+import { at, deploy, MINUTE } from './__testUtils__/builders';
+import { DoraDeployment } from './types';
+
+const window = { from: at('2026-03-02T00:00'), to: at('2026-03-16T00:00') };
+
+const d0 = deploy('d0', at('2026-03-02T10:00'));
+const d1 = deploy('d1', at('2026-03-03T10:00'));
+const rollback = (
+  id: string,
+  finishedAt: number,
+  overrides: Partial<DoraDeployment> = {},
+) =>
+  deploy(id, finishedAt, {
+    intent: 'rollback',
+    rollbackOf: 'd1',
+    ...overrides,
+  });
+
+const figures = (deployments: DoraDeployment[]) => {
+  const m = computeDoraMetrics({ deployments, incidents: [] }, window);
+  return {
+    deployments: m.deploymentFrequency.count,
+    changeFail: [m.changeFailRate.numerator, m.changeFailRate.denominator],
+    rework: [
+      m.deploymentReworkRate.numerator,
+      m.deploymentReworkRate.denominator,
+    ],
+    recovery: [
+      m.failedDeploymentRecoveryTime.n,
+      m.failedDeploymentRecoveryTime.medianMs,
+    ],
+  };
+};
+
+describe('a rollback reported twice', () => {
+  it.each([
+    {
+      // The watcher's executor reports the rollback of d1 at 10:30, the CD system that
+      // carried it out at 10:31: one rollback. Deployments d0, d1, rollback = 3; failed: d1
+      // (rolled back) → 1 / 3; rework: the rollback → 1 / 3; d1 recovered at 10:30, 30 min
+      // after its finish at 10:00.
+      name: 'by the watcher and by the CD system, is one deployment',
+      deployments: [
+        d0,
+        d1,
+        rollback('rb-exec', at('2026-03-03T10:30')),
+        rollback('rb-cd', at('2026-03-03T10:31')),
+      ],
+      expected: {
+        deployments: 3,
+        changeFail: [1, 3],
+        rework: [1, 3],
+        recovery: [1, 30 * MINUTE],
+      },
+    },
+    {
+      // The same two reports in the other order of ids and times: the first by time counts.
+      name: 'in any order of arrival, counts the first by time',
+      deployments: [
+        rollback('a-cd', at('2026-03-03T10:31')),
+        d1,
+        rollback('z-exec', at('2026-03-03T10:30')),
+        d0,
+      ],
+      expected: {
+        deployments: 3,
+        changeFail: [1, 3],
+        rework: [1, 3],
+        recovery: [1, 30 * MINUTE],
+      },
+    },
+    {
+      // A failed attempt, then a retry that succeeds: two deployments, both counted.
+      // Successful: d0, d1, rb-retry = 3. Denominator d0, d1, rb-failed, rb-retry = 4; failed
+      // changes d1 (rolled back) and rb-failed (its status) = 2 / 4; rework 2 / 4.
+      // Recoveries: d1 by the retry at 10:40 → 40 min; rb-failed (finished 10:30) by the retry,
+      // the next success there → 10 min. Median of [10, 40] min, nearest rank 1 → 10 min.
+      name: 'after a failed attempt, keeps the attempt',
+      deployments: [
+        d0,
+        d1,
+        rollback('rb-failed', at('2026-03-03T10:30'), { status: 'failed' }),
+        rollback('rb-retry', at('2026-03-03T10:40')),
+      ],
+      expected: {
+        deployments: 3,
+        changeFail: [2, 4],
+        rework: [2, 4],
+        recovery: [2, 10 * MINUTE],
+      },
+    },
+    {
+      // Rollbacks of different deployments are different rollbacks.
+      // d0, d1, rollback of d1 at 10:30, d2 at 14:00, rollback of d2 at 14:20 = 5;
+      // failed d1, d2 → 2 / 5; rework 2 / 5; recoveries 30 and 20 min, median 20 min.
+      name: 'of different deployments, are two',
+      deployments: [
+        d0,
+        d1,
+        rollback('rb-1', at('2026-03-03T10:30')),
+        deploy('d2', at('2026-03-03T14:00')),
+        rollback('rb-2', at('2026-03-03T14:20'), { rollbackOf: 'd2' }),
+      ],
+      expected: {
+        deployments: 5,
+        changeFail: [2, 5],
+        rework: [2, 5],
+        recovery: [2, 20 * MINUTE],
+      },
+    },
+  ])('$name', ({ deployments, expected }) => {
+    expect(figures(deployments)).toEqual(expected);
+  });
+
+  it('counts once in the daily rollups too', () => {
+    // 03-03: d1 and one rollback, both successful production deployments; d1 failed;
+    // the rollback is rework.
+    const rollups = buildDailyRollups(
+      [
+        d0,
+        d1,
+        rollback('rb-exec', at('2026-03-03T10:30')),
+        rollback('rb-cd', at('2026-03-03T10:31')),
+      ],
+      [],
+    );
+    expect(rollups.find(r => r.day === '2026-03-03')).toMatchObject({
+      successfulProduction: 2,
+      production: 2,
+      failed: 1,
+      rework: 1,
+    });
+  });
+});
