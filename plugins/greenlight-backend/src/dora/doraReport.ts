@@ -19,7 +19,7 @@ import { DoraStore, EntityFacts, LoadedRollup, LoadedRollups, LoadedWeeklyRollup
 import { ResolvedScope } from './scopes';
 import { ReportCache } from './reportCache';
 import { RollupSum } from './rollupSum';
-import { planRollupReads } from './weeklyRollups';
+import { daysOfWeek, planRollupReads } from './weeklyRollups';
 
 /** Commit times standing for the pending commits of `facts` between two days. */
 function pendingCommitTimes(facts: EntityFacts[], fromDay: string, toDay: string): number[] {
@@ -59,6 +59,24 @@ function pooledRollups(loaded: LoadedRollups, scopeRef: string, accuracy: number
   for (const [day, sum] of sumBy(loaded.daily, r => r.day)) rows.push(...sum.toDailyRollups(scopeRef, day, accuracy));
   for (const [week, sum] of sumBy(loaded.weekly, r => r.day)) rows.push(...sum.toDailyRollups(scopeRef, week, accuracy));
   return rows;
+}
+
+/**
+ * The scope's entities with a successful production deployment in `window`, from their own
+ * rollups: the pooled rows carry the scope's name, and the frequency's level is rated per
+ * deploying entity.
+ */
+function deployingEntitiesIn(loaded: LoadedRollups, window: DoraWindow): number {
+  const fromDay = utcDayKey(window.from);
+  const toDay = utcDayKey(window.to);
+  const inside = (day: string) => day >= fromDay && day < toDay;
+  const entities = new Set<string>();
+  for (const r of loaded.daily) if (r.successfulProduction > 0 && inside(r.day)) entities.add(r.entityRef);
+  for (const r of loaded.weekly) {
+    const days = daysOfWeek(r.week);
+    if (r.successfulByDay.some((n, i) => n > 0 && inside(days[i]))) entities.add(r.entityRef);
+  }
+  return entities.size;
 }
 
 /** The rows of the window itself (the plan also read the previous window's). */
@@ -132,7 +150,11 @@ async function reportFromRollups(
   const pooled = pooledRollups(loaded, scope.ref ?? 'organization', accuracy);
   const pending = pendingCommitTimes(facts, fromDay, toDay);
   const metricsFor = (w: DoraWindow) =>
-    metricsFromRollups(pooled, w, { ...options, notInProductionCommitTimes: pending });
+    metricsFromRollups(pooled, w, {
+      ...options,
+      notInProductionCommitTimes: pending,
+      deployingEntities: deployingEntitiesIn(loaded, w),
+    });
   const comparison = compareWithPreviousPeriod(window, metricsFor);
   const trend = doraTrend(window, bucket, metricsFor);
 

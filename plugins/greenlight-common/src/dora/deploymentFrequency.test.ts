@@ -85,6 +85,8 @@ describe('deployment frequency', () => {
     expect(quiet).toEqual({
       count: 0,
       perDay: 0,
+      entities: 0,
+      perDayPerEntity: 0,
       medianDeployDaysPerWeek: 0,
       weeks: [
         {
@@ -102,8 +104,48 @@ describe('deployment frequency', () => {
     expect(empty).toEqual({
       count: 0,
       perDay: null,
+      entities: 0,
+      perDayPerEntity: null,
       medianDeployDaysPerWeek: null,
       weeks: [],
     });
+  });
+
+  it('rates a team per service that deployed, not on its pooled count', () => {
+    // Ten services, each deploying to production once a week for four weeks (Mon 5 Jan →
+    // Mon 2 Feb, 28 days): 40 deployments, 40 / 28 = 1.43 a day for the team, which the
+    // per-service levels would call elite ("multiple deploys per day"). Per service that
+    // deployed: 1.43 / 10 = 1 / 7 a day, once a week: high ("between once per day and once
+    // per week", bound 1/7 inclusive).
+    const team = Array.from({ length: 10 }, (_, s) =>
+      Array.from({ length: 4 }, (__, week) =>
+        deploy(
+          `s${s}-w${week}`,
+          at('2026-01-05T10:00') + week * 7 * DAY + s * 60_000,
+          {
+            entityRef: `component:default/service-${s}`,
+          },
+        ),
+      ),
+    ).flat();
+    const month = { from: at('2026-01-05T00:00'), to: at('2026-02-02T00:00') };
+    const { deploymentFrequency, tiers } = computeDoraMetrics(
+      { deployments: team },
+      month,
+    );
+    expect(deploymentFrequency.count).toBe(40);
+    expect(deploymentFrequency.perDay).toBeCloseTo(40 / 28, 10);
+    expect(deploymentFrequency.entities).toBe(10);
+    expect(deploymentFrequency.perDayPerEntity).toBeCloseTo(1 / 7, 10);
+    expect(tiers.deploymentFrequency).toBe('high');
+
+    // One of those services alone: the same once a week, the same level.
+    const one = computeDoraMetrics(
+      { deployments: team.filter(d => d.entityRef.endsWith('service-3')) },
+      month,
+    );
+    expect(one.deploymentFrequency.entities).toBe(1);
+    expect(one.deploymentFrequency.perDayPerEntity).toBeCloseTo(1 / 7, 10);
+    expect(one.tiers.deploymentFrequency).toBe('high');
   });
 });

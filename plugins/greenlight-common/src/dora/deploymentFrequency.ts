@@ -19,6 +19,17 @@ export interface DoraDeploymentFrequency {
   count: number;
   /** `count` per day of window length; `null` for an empty window. */
   perDay: number | null;
+  /**
+   * Entities with at least one of those deployments: 1 for a service that deployed, more for
+   * a team, a system or the organisation.
+   */
+  entities: number;
+  /**
+   * `perDay` per entity that deployed (`perDay` itself for one entity); the performance level
+   * is rated on it, since the reports' levels describe how often one application or service
+   * deploys, and a team's pooled count grows with its number of services.
+   */
+  perDayPerEntity: number | null;
   /** Nearest-rank median of `weeks[].deploymentDays`; `null` without weeks. */
   medianDeployDaysPerWeek: number | null;
   weeks: DoraWeekDeploymentDays[];
@@ -27,10 +38,12 @@ export interface DoraDeploymentFrequency {
 /**
  * @param successfulByDay - successful production deployments in the window,
  *   counted per UTC day start (epoch ms)
+ * @param deployingEntities - the entities those deployments are of
  */
 export function deploymentFrequency(
   successfulByDay: ReadonlyMap<number, number>,
   window: DoraWindow,
+  deployingEntities: number,
 ): DoraDeploymentFrequency {
   const weeks = new Map<string, DoraWeekDeploymentDays>();
   for (const bucket of splitWindow(window, 'week')) {
@@ -54,9 +67,13 @@ export function deploymentFrequency(
   const perWeek = [...weeks.values()]
     .map(w => w.deploymentDays)
     .sort((a, b) => a - b);
+  const perDay = days > 0 ? count / days : null;
   return {
     count,
-    perDay: days > 0 ? count / days : null,
+    perDay,
+    entities: deployingEntities,
+    perDayPerEntity:
+      perDay === null ? null : perDay / Math.max(1, deployingEntities),
     medianDeployDaysPerWeek:
       perWeek.length > 0
         ? perWeek[nearestRankIndex(0.5, perWeek.length)]

@@ -92,6 +92,8 @@ export interface MetricParts {
   window: DoraWindow;
   quantiles: 'exact' | 'sketch';
   successfulByDay: ReadonlyMap<number, number>;
+  /** Entities with a successful production deployment in the window. */
+  deployingEntities: number;
   production: number;
   failed: number;
   rework: number;
@@ -118,7 +120,11 @@ export function assembleMetrics(
   options: DoraOptions | undefined,
 ): DoraMetrics {
   const resolved = resolveOptions(options);
-  const frequency = deploymentFrequency(parts.successfulByDay, parts.window);
+  const frequency = deploymentFrequency(
+    parts.successfulByDay,
+    parts.window,
+    parts.deployingEntities,
+  );
   const changeFailRate = rate(parts.failed, parts.production);
   return {
     window: parts.window,
@@ -146,7 +152,7 @@ export function assembleMetrics(
     tiers: assessTiers(
       {
         windowDays: windowDays(parts.window),
-        deploymentsPerDay: frequency.perDay,
+        deploymentsPerDay: frequency.perDayPerEntity,
         leadTimeMedianMs: parts.leadTime.medianMs,
         commits: parts.leadTime.n,
         changeFailRate: changeFailRate.rate,
@@ -185,10 +191,12 @@ export function computeDoraMetrics(
   const failed = counted.filter(o => o.failureReasons.length > 0);
 
   const successfulByDay = new Map<number, number>();
+  const deploying = new Set<string>();
   for (const o of counted) {
     if (!o.succeeded) continue;
     const day = utcDayStart(o.at);
     successfulByDay.set(day, (successfulByDay.get(day) ?? 0) + 1);
+    deploying.add(o.deployment.entityRef);
   }
   const leadTimes = history.leadTimes.filter(s => isInWindow(s.at, window));
   const recovered = failed.flatMap(o => {
@@ -201,6 +209,7 @@ export function computeDoraMetrics(
       window,
       quantiles: 'exact',
       successfulByDay,
+      deployingEntities: deploying.size,
       production: counted.length,
       failed: failed.length,
       rework: counted.filter(o => o.rework).length,

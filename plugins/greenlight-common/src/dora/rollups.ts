@@ -179,7 +179,9 @@ function compareRollups(a: DoraDailyRollup, b: DoraDailyRollup): number {
 /**
  * Merges rollups of the same day into one rollup per day under `scopeRef`
  * (e.g. a team's entity ref), for storing pre-merged team or organisation
- * rollups. Metrics from the merged rollups equal metrics from the inputs.
+ * rollups. Metrics from the merged rollups equal metrics from the inputs, given
+ * the inputs' number of deploying entities in the window (`deployingEntities`
+ * of `metricsFromRollups`): merged rows carry one name.
  *
  * @public
  */
@@ -245,7 +247,14 @@ function summariseSketch(sketch: QuantileSketch) {
 export function metricsFromRollups(
   rollups: readonly DoraDailyRollup[],
   window: DoraWindow,
-  options?: DoraOptions & { notInProductionCommitTimes?: readonly number[] },
+  options?: DoraOptions & {
+    notInProductionCommitTimes?: readonly number[];
+    /**
+     * Entities with a successful production deployment in the window, for rollups pooled under
+     * one name (a team's, summed per day); by default, counted from the rollups' own entities.
+     */
+    deployingEntities?: number;
+  },
 ): DoraMetrics {
   if (window.from % MS_PER_DAY !== 0 || window.to % MS_PER_DAY !== 0) {
     throw new RangeError('Rollup windows must start and end at 00:00 UTC');
@@ -257,12 +266,14 @@ export function metricsFromRollups(
   const sum = (pick: (r: DoraDailyRollup) => number) =>
     inWindow.reduce((total, r) => total + pick(r), 0);
   const successfulByDay = new Map<number, number>();
+  const deploying = new Set<string>();
   for (const r of inWindow) {
     const dayStart = utcDayKeyToTime(r.day);
     successfulByDay.set(
       dayStart,
       (successfulByDay.get(dayStart) ?? 0) + r.successfulProduction,
     );
+    if (r.successfulProduction > 0) deploying.add(r.entityRef);
   }
   const accuracy = resolveOptions(options).sketchRelativeAccuracy;
   const recovery = mergeSketches(
@@ -274,6 +285,7 @@ export function metricsFromRollups(
       window,
       quantiles: 'sketch',
       successfulByDay,
+      deployingEntities: options?.deployingEntities ?? deploying.size,
       production: sum(r => r.production),
       failed: sum(r => r.failed),
       rework: sum(r => r.rework),

@@ -36,3 +36,30 @@ describe('lead time basis', () => {
     expect(sampleText(frequency, withBasis(0, 4))).toBe('45 deployments');
   });
 });
+
+describe('deployment frequency basis', () => {
+  const frequency = DORA_METRICS.find(d => d.key === 'deploymentFrequency')!;
+  const of = (entities: number, perDayPerEntity: number) => {
+    const m = metrics();
+    return {
+      ...m,
+      deploymentFrequency: {
+        ...m.deploymentFrequency,
+        count: 40,
+        entities,
+        perDayPerEntity,
+      },
+    };
+  };
+
+  it('says how many services deployed, and how often each, for a team', () => {
+    // 40 deployments of 10 services in 28 days: 1 / 7 a day each, once a week.
+    expect(sampleText(frequency, of(10, 1 / 7))).toBe(
+      '40 deployments, 10 services, 1 / week each',
+    );
+  });
+
+  it('says nothing more for one service', () => {
+    expect(sampleText(frequency, of(1, 1 / 7))).toBe('40 deployments');
+  });
+});

@@ -45,6 +45,7 @@ export const DORA_METRICS: DoraMetricDefinition[] = [
     value: m => m.deploymentFrequency.perDay,
     sample: m => m.deploymentFrequency.count,
     sampleLabel: 'deployments',
+    basis: m => frequencyBasisNote(m),
     format: formatFrequency,
     formatChange: (c, current) =>
       signed(formatFrequency(c, current === null || current === undefined ? undefined : frequencyUnit(current)), c),
@@ -126,6 +127,17 @@ export function leadTimeBasisNote(metrics: DoraMetrics): string | null {
   if (!basis || basis.fromMerge === 0) return null;
   const total = basis.fromMerge + basis.fromCommit;
   return basis.fromCommit === 0 ? 'from merge' : `${basis.fromMerge} of ${total} from merge`;
+}
+
+/**
+ * For a team or a system: the level is rated per service that deployed, which the pooled figure
+ * above it is not ("10 services, 1 / week each").
+ */
+export function frequencyBasisNote(metrics: DoraMetrics): string | null {
+  const { entities, perDayPerEntity } = metrics.deploymentFrequency;
+  // Answers of an older backend carry neither.
+  if (entities === undefined || entities < 2 || perDayPerEntity === undefined) return null;
+  return `${entities} services, ${formatFrequency(perDayPerEntity)} each`;
 }
 
 /** The sample of a metric as shown next to its value: "12 commits", "12 commits, from merge". */

@@ -69,7 +69,7 @@ describe('DoraCard', () => {
 
   it('says when there was no production deployment', async () => {
     const empty = metrics(1);
-    empty.deploymentFrequency = { count: 0, perDay: 0, medianDeployDaysPerWeek: 0, weeks: [] };
+    empty.deploymentFrequency = { count: 0, perDay: 0, entities: 0, perDayPerEntity: 0, medianDeployDaysPerWeek: 0, weeks: [] };
     empty.changeFailRate = { ...empty.changeFailRate, numerator: 0, denominator: 0, rate: null };
     await renderCard({ getDora: async () => doraResponse({ current: empty }) });
     expect(await screen.findByText('No production deployment in the last 90 days')).toBeInTheDocument();
@@ -77,7 +77,7 @@ describe('DoraCard', () => {
 
   it('says so while some of the newest events are still being counted, instead of "no deployment"', async () => {
     const empty = metrics(1);
-    empty.deploymentFrequency = { count: 0, perDay: 0, medianDeployDaysPerWeek: 0, weeks: [] };
+    empty.deploymentFrequency = { count: 0, perDay: 0, entities: 0, perDayPerEntity: 0, medianDeployDaysPerWeek: 0, weeks: [] };
     empty.changeFailRate = { ...empty.changeFailRate, numerator: 0, denominator: 0, rate: null };
     const refreshing = { id: 'rollups-refreshing' as const, count: 1, examples: ['component:default/payments'] };
     await renderCard({ getDora: async () => doraResponse({ current: empty, dataQuality: [refreshing] }) });
@@ -103,7 +103,7 @@ describe('DoraCard', () => {
 
   it('says "no production deployment" for an entity without one, even while it is being rolled up', async () => {
     const empty = metrics(1);
-    empty.deploymentFrequency = { count: 0, perDay: 0, medianDeployDaysPerWeek: 0, weeks: [] };
+    empty.deploymentFrequency = { count: 0, perDay: 0, entities: 0, perDayPerEntity: 0, medianDeployDaysPerWeek: 0, weeks: [] };
     empty.changeFailRate = { ...empty.changeFailRate, numerator: 0, denominator: 0, rate: null };
     const dataQuality = [
       { id: 'rollups-refreshing' as const, count: 1, examples: ['component:default/payments'] },
