@@ -166,6 +166,11 @@ function expectEquivalent(fromRollups: DoraMetrics, raw: DoraMetrics, label: str
     [fromRollups.changeLeadTime.p90Ms, raw.changeLeadTime.p90Ms, 'lead p90'],
     [fromRollups.failedDeploymentRecoveryTime.medianMs, raw.failedDeploymentRecoveryTime.medianMs, 'recovery median'],
     [fromRollups.failedDeploymentRecoveryTime.p90Ms, raw.failedDeploymentRecoveryTime.p90Ms, 'recovery p90'],
+    [
+      fromRollups.failedDeploymentRecoveryTime.medianOfAllMs,
+      raw.failedDeploymentRecoveryTime.medianOfAllMs,
+      'recovery median of all failures',
+    ],
   ] as const) {
     expect({ label, what, ok: withinSketchError(actual, exact), actual, exact }).toMatchObject({ ok: true });
   }

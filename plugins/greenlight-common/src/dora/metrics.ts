@@ -5,7 +5,11 @@ import {
 } from './deploymentFrequency';
 import { analyseHistory } from './history';
 import { DoraOptions, resolveOptions } from './options';
-import { DurationSummary, summariseDurations } from './quantiles';
+import {
+  DurationSummary,
+  nearestRankIndex,
+  summariseDurations,
+} from './quantiles';
 import { assessTiers, DoraTierAssessment } from './tiers';
 import { isInWindow, utcDayStart, windowDays } from './time';
 import { DoraInput, DoraWindow } from './types';
@@ -61,6 +65,13 @@ export interface DoraLeadTimeBasis {
 
 /** @public */
 export interface DoraRecoveryTime extends DurationSummary {
+  /**
+   * Nearest-rank median over every failure of the window, those not recovered yet counted as
+   * slower than every recovered one; `null` when half of them or more have not recovered. The
+   * performance level is rated on it: a median of the recovered alone would rate a team whose
+   * failures mostly never recovered on the few that did.
+   */
+  medianOfAllMs: number | null;
   /** Failed deployments in the window that have not recovered yet. */
   unrecovered: number;
 }
@@ -106,6 +117,23 @@ export interface MetricParts {
   notInProduction: number;
   recovery: DurationSummary;
   unrecovered: number;
+  /** See `DoraRecoveryTime.medianOfAllMs`. */
+  recoveryMedianOfAllMs: number | null;
+}
+
+/**
+ * Zero-based rank, among the recovered failures, of the nearest-rank median of all failures
+ * when the unrecovered ones rank after every recovered one; `undefined` when that median is
+ * an unrecovered failure.
+ */
+export function medianOfAllRank(
+  recovered: number,
+  unrecovered: number,
+): number | undefined {
+  const all = recovered + unrecovered;
+  if (all === 0) return undefined;
+  const rank = nearestRankIndex(0.5, all);
+  return rank < recovered ? rank : undefined;
 }
 
 export function countInWindow(
@@ -147,6 +175,7 @@ export function assembleMetrics(
     failedDeploymentRecoveryTime: {
       ...parts.recovery,
       unrecovered: parts.unrecovered,
+      medianOfAllMs: parts.recoveryMedianOfAllMs,
     },
     deploymentReworkRate: rate(parts.rework, parts.production),
     tiers: assessTiers(
@@ -157,7 +186,7 @@ export function assembleMetrics(
         commits: parts.leadTime.n,
         changeFailRate: changeFailRate.rate,
         deployments: parts.production,
-        recoveryMedianMs: parts.recovery.medianMs,
+        recoveryMedianMs: parts.recoveryMedianOfAllMs,
         recoveries: parts.recovery.n,
       },
       resolved.reportYear,
@@ -231,7 +260,18 @@ export function computeDoraMetrics(
       notInProduction: countInWindow(input.notInProductionCommitTimes, window),
       recovery: summariseDurations(recovered),
       unrecovered: failed.length - recovered.length,
+      recoveryMedianOfAllMs: valueAtRank(
+        [...recovered].sort((a, b) => a - b),
+        medianOfAllRank(recovered.length, failed.length - recovered.length),
+      ),
     },
     options,
   );
+}
+
+function valueAtRank(
+  sorted: readonly number[],
+  rank: number | undefined,
+): number | null {
+  return rank === undefined ? null : sorted[rank];
 }

@@ -68,11 +68,14 @@ describe('failed deployment recovery time', () => {
     ).failedDeploymentRecoveryTime;
     // Recovered: [20, 50, 90, 180] min. Median rank ceil(2) = 2 → 50 min;
     // p90 rank ceil(3.6) = 4 → 180 min. Unrecovered: nf-bad and nf-failed-retry.
+    // Of all six failures, the two unrecovered after the four: [20, 50, 90, 180, ∞, ∞],
+    // median rank ceil(3) = 3 → 90 min.
     expect(recovery).toEqual({
       n: 4,
       medianMs: 50 * MINUTE,
       p90Ms: 3 * HOUR,
       unrecovered: 2,
+      medianOfAllMs: 90 * MINUTE,
     });
   });
 
@@ -125,6 +128,7 @@ describe('failed deployment recovery time', () => {
       medianMs: null,
       p90Ms: null,
       unrecovered: 0,
+      medianOfAllMs: null,
     });
   });
 
@@ -262,5 +266,53 @@ describe('recovery never ends before the failure was noticed', () => {
     ).changeFailRate.failures;
     const d = (failures ?? []).find(f => f.deploymentId === 'D');
     expect(d?.recoveryMs).toBe(c.expected);
+  });
+});
+
+describe('the recovery level with failures not recovered yet', () => {
+  const place = on('mostly-unrecovered');
+  const day = (d: number, time: string) =>
+    at(`2026-01-${String(d).padStart(2, '0')}T${time}`);
+
+  it.each([
+    {
+      // Five failures fixed 30 min later, six never fixed. Recovered alone: median 30 min,
+      // elite. Of all eleven, median rank ceil(5.5) = 6, an unrecovered one: unknown, so not
+      // rated on the five that did recover.
+      name: 'most never recovered: not rated on the few that did',
+      recovered: 5,
+      unrecovered: 6,
+      medianMs: 30 * MINUTE,
+      medianOfAllMs: null,
+      level: 'insufficient-data',
+    },
+    {
+      // Six fixed in 30 min, five never: of all eleven, rank 6 is the last recovered, 30 min.
+      name: 'most recovered: rated on the median of all of them',
+      recovered: 6,
+      unrecovered: 5,
+      medianMs: 30 * MINUTE,
+      medianOfAllMs: 30 * MINUTE,
+      level: 'elite',
+    },
+  ])('$name', c => {
+    const history = [
+      ...Array.from({ length: c.recovered }, (_, i) => [
+        place(`fixed-${i}`, day(5 + i, '10:00'), { status: 'failed' }),
+        place(`fix-${i}`, day(5 + i, '10:30')),
+      ]).flat(),
+      // Failed one after another on the last days, nothing later restored them.
+      ...Array.from({ length: c.unrecovered }, (_, i) =>
+        place(`broken-${i}`, day(12 + i, '10:00'), { status: 'failed' }),
+      ),
+    ];
+    const m = computeDoraMetrics({ deployments: history }, window);
+    expect(m.failedDeploymentRecoveryTime).toMatchObject({
+      n: c.recovered,
+      unrecovered: c.unrecovered,
+      medianMs: c.medianMs,
+      medianOfAllMs: c.medianOfAllMs,
+    });
+    expect(m.tiers.failedDeploymentRecoveryTime).toBe(c.level);
   });
 });

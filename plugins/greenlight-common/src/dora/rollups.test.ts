@@ -62,6 +62,10 @@ function expectSameMetrics(fromRollups: DoraMetrics, raw: DoraMetrics) {
     recovery.p90Ms,
     raw.failedDeploymentRecoveryTime.p90Ms,
   );
+  expectWithinRelativeError(
+    recovery.medianOfAllMs,
+    raw.failedDeploymentRecoveryTime.medianOfAllMs,
+  );
 
   expect(fromRollups.tiers.deploymentFrequency).toBe(
     raw.tiers.deploymentFrequency,

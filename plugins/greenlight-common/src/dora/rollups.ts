@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { groupBy } from './deployments';
 import { analyseHistory } from './history';
-import { assembleMetrics, countInWindow, DoraMetrics } from './metrics';
+import {
+  assembleMetrics,
+  countInWindow,
+  DoraMetrics,
+  medianOfAllRank,
+} from './metrics';
 import { DoraOptions, resolveOptions } from './options';
 import {
   mergeSketches,
@@ -9,6 +14,7 @@ import {
   quantileSketchSchema,
   sketchOf,
   sketchQuantile,
+  sketchValueAtRank,
 } from './sketch';
 import { MS_PER_DAY, utcDayKey, utcDayKeyToTime } from './time';
 import { DoraDeployment, DoraIncident, DoraWindow } from './types';
@@ -304,7 +310,19 @@ export function metricsFromRollups(
       ),
       recovery: summariseSketch(recovery),
       unrecovered: sum(r => r.unrecovered),
+      recoveryMedianOfAllMs: medianOfAllFromSketch(
+        recovery,
+        sum(r => r.unrecovered),
+      ),
     },
     options,
   );
+}
+
+function medianOfAllFromSketch(
+  recovered: QuantileSketch,
+  unrecovered: number,
+): number | null {
+  const rank = medianOfAllRank(recovered.count, unrecovered);
+  return rank === undefined ? null : sketchValueAtRank(recovered, rank);
 }

@@ -158,7 +158,20 @@ export function sketchQuantile(
   q: number,
 ): number | null {
   if (sketch.count === 0) return null;
-  const rank = nearestRankIndex(q, sketch.count);
+  return sketchValueAtRank(sketch, nearestRankIndex(q, sketch.count));
+}
+
+/**
+ * The estimate of the sketched value of zero-based `rank` in ascending order, within the
+ * sketch's relative accuracy.
+ */
+export function sketchValueAtRank(
+  sketch: QuantileSketch,
+  rank: number,
+): number {
+  if (!(rank >= 0 && rank < sketch.count)) {
+    throw new RangeError(`Rank ${rank} is outside a sketch of ${sketch.count}`);
+  }
   if (rank < sketch.zeroCount) return 0;
   const gamma = gammaOf(sketch.relativeAccuracy);
   const indices = Object.keys(sketch.bins)

@@ -212,7 +212,7 @@ export function metrics(scale = 1): DoraMetrics {
     deploymentFrequency: { count: 45 * scale, perDay: 0.5 * scale, entities: 1, perDayPerEntity: 0.5 * scale, medianDeployDaysPerWeek: 3, weeks: [] },
     changeLeadTime: { n: 120 * scale, medianMs: 3 * 3600_000 * scale, p90Ms: 30 * 3600_000, notInProduction: 0, clockSkewed: 0, basis: { fromCommit: 120 * scale, fromMerge: 0 } },
     changeFailRate: { numerator: 5, denominator: 50 * scale, rate: 0.1 / scale, interval: null, cancelled: 0 },
-    failedDeploymentRecoveryTime: { n: 2, medianMs: 45 * 60_000, p90Ms: 60 * 60_000, unrecovered: 1 },
+    failedDeploymentRecoveryTime: { n: 2, medianMs: 45 * 60_000, p90Ms: 60 * 60_000, unrecovered: 1, medianOfAllMs: 60 * 60_000 },
     deploymentReworkRate: { numerator: 2, denominator: 50 * scale, rate: 0.04 / scale, interval: null },
     tiers: TIERS,
   };

@@ -63,3 +63,38 @@ describe('deployment frequency basis', () => {
     expect(sampleText(frequency, of(1, 1 / 7))).toBe('40 deployments');
   });
 });
+
+describe('recovery basis', () => {
+  const recovery = DORA_METRICS.find(
+    d => d.key === 'failedDeploymentRecoveryTime',
+  )!;
+  const of = (n: number, unrecovered: number, medianOfAllMs: number | null) => {
+    const m = metrics();
+    return {
+      ...m,
+      failedDeploymentRecoveryTime: {
+        ...m.failedDeploymentRecoveryTime,
+        n,
+        unrecovered,
+        medianOfAllMs,
+      },
+      tiers: {
+        ...m.tiers,
+        failedDeploymentRecoveryTime:
+          medianOfAllMs === null
+            ? ('insufficient-data' as const)
+            : ('elite' as const),
+      },
+    };
+  };
+
+  it('says how many failures have not recovered, and when that leaves the level unrated', () => {
+    expect(sampleText(recovery, of(5, 6, null))).toBe(
+      '5 recoveries, 6 not recovered yet; level not rated: most have not recovered',
+    );
+    expect(sampleText(recovery, of(6, 5, 1_800_000))).toBe(
+      '6 recoveries, 5 not recovered yet',
+    );
+    expect(sampleText(recovery, of(6, 0, 1_800_000))).toBe('6 recoveries');
+  });
+});

@@ -87,6 +87,7 @@ export const DORA_METRICS: DoraMetricDefinition[] = [
     value: m => m.failedDeploymentRecoveryTime.medianMs,
     sample: m => m.failedDeploymentRecoveryTime.n,
     sampleLabel: 'recoveries',
+    basis: m => recoveryBasisNote(m),
     format: formatDuration,
     formatChange: c => signed(formatDuration(c), c),
     change: c => c.failedDeploymentRecoveryTimeMedianMs,
@@ -138,6 +139,18 @@ export function frequencyBasisNote(metrics: DoraMetrics): string | null {
   // Answers of an older backend carry neither.
   if (entities === undefined || entities < 2 || perDayPerEntity === undefined) return null;
   return `${entities} services, ${formatFrequency(perDayPerEntity)} each`;
+}
+
+/**
+ * Failures not recovered yet are not in the median shown; the level counts them ("3 not
+ * recovered yet; level not rated: most have not recovered").
+ */
+export function recoveryBasisNote(metrics: DoraMetrics): string | null {
+  const { unrecovered, medianOfAllMs } = metrics.failedDeploymentRecoveryTime;
+  if (!unrecovered) return null;
+  // Answers of an older backend carry no median of all failures.
+  const unrated = medianOfAllMs === null && metrics.tiers.failedDeploymentRecoveryTime === 'insufficient-data';
+  return `${unrecovered} not recovered yet${unrated ? '; level not rated: most have not recovered' : ''}`;
 }
 
 /** The sample of a metric as shown next to its value: "12 commits", "12 commits, from merge". */

@@ -48,7 +48,7 @@ describe('DoraCard', () => {
 
     expect(row('Change fail rate').getByText('10.0%')).toBeInTheDocument();
     const recovery = row('Failed deployment recovery time (median)');
-    expect(recovery.getByText('2 recoveries')).toBeInTheDocument();
+    expect(recovery.getByText('2 recoveries, 1 not recovered yet')).toBeInTheDocument();
     expect(recovery.getByLabelText('Failed deployment recovery time (median): Insufficient data')).toBeInTheDocument();
     expect(row('Deployment rework rate').getByLabelText('Deployment rework rate: Not benchmarked')).toBeInTheDocument();
 
