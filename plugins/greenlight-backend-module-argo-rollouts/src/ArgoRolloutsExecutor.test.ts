@@ -27,7 +27,13 @@ const template = (image: string, hash: string) => ({
   spec: { containers: [{ name: 'app', image }] },
 });
 
-/** Just enough of the Kubernetes API for one Argo Rollout and its ReplicaSets. */
+/**
+ * Just enough of the Kubernetes API for one Argo Rollout and its ReplicaSets, as the API server
+ * answers (kubernetes.io/docs/reference/using-api/api-concepts, Kubernetes 1.30: JSON merge
+ * patches, the `status` subresource, `Status` objects for 403 and 404) for the Rollout
+ * resource of Argo Rollouts v1.7 (argoproj.io/v1alpha1, whose `status.abort` the kubectl
+ * plugin's `abort` command sets the same way).
+ */
 function fakeCluster(
   options: {
     statusSubresource?: boolean;

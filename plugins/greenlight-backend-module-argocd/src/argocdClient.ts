@@ -17,10 +17,17 @@ export class ArgocdClient {
     name: string,
     signal?: AbortSignal,
   ): Promise<Application> {
-    const body = await this.get(
-      `/api/v1/applications/${encodeURIComponent(name)}`,
-      signal,
-    );
+    const path = `/api/v1/applications/${encodeURIComponent(name)}`;
+    const body = await this.get(path, signal).catch(e => {
+      // Asked without a project, Argo CD answers a missing application as one the token may
+      // not read, so that callers cannot probe which exist: say both.
+      if (e instanceof ResponseError && e.response.status === 403) {
+        throw new Error(
+          `Argo CD ${this.instance.name} refused application ${name} (403): it does not exist, or its token may not read it`,
+        );
+      }
+      throw e;
+    });
     const parsed = applicationSchema.safeParse(body);
     if (!parsed.success) throw this.unreadable(`application ${name}`, parsed);
     return parsed.data;

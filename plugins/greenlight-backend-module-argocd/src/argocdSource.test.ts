@@ -35,7 +35,8 @@ const entities = [
     'argocd/app-name': 'billing',
     'argocd/instance-name': 'other-cluster',
   }),
-  // Names an application Argo CD does not have (404): logged, the others still pulled.
+  // Names an application Argo CD does not have (403, as for one the token may not read):
+  // logged, the others still pulled.
   component('gone', { 'argocd/app-name': 'gone' }),
   // Never named Argo CD.
   component('ledger', {}),

@@ -5,6 +5,7 @@ import { Knex } from 'knex';
 import request from 'supertest';
 import {
   deploymentHook,
+  MERGE_COMMIT_SHA,
   mergeRequestHook,
   pipelineHook,
 } from './__fixtures__/webhooks';
@@ -184,7 +185,8 @@ describe('the gitlab ingestion source', () => {
         committed_at: Number(commit.committed_at),
         merged_at: Number(commit.merged_at),
       }).toEqual({
-        sha: 'da1560886d4f094c3e6c9ef40349f7d38b5d27d7',
+        // The merge commit the target branch got, not the source branch's last commit.
+        sha: MERGE_COMMIT_SHA,
         repository: REPO,
         committed_at: Date.parse('2012-01-03T21:36:29Z'),
         merged_at: Date.parse('2013-12-03T17:23:34Z'),
@@ -192,6 +194,17 @@ describe('the gitlab ingestion source', () => {
         pr_number: 1,
         title: 'MS-Viewport',
       });
+    });
+
+    it('records the last commit of a fast-forward merge, which adds no merge commit', async () => {
+      const merged = await hook(
+        'Merge Request Hook',
+        mergeRequestHook('merge', { fastForward: true }),
+      );
+      expect(merged.body).toEqual({ accepted: 1, duplicates: 0, ignored: 0 });
+      expect(await knex('commits').pluck('sha')).toEqual([
+        'da1560886d4f094c3e6c9ef40349f7d38b5d27d7',
+      ]);
     });
 
     it('records a merged merge request of a project two entities name for each of them, once', async () => {
@@ -214,7 +227,7 @@ describe('the gitlab ingestion source', () => {
           .select('sha', 'entity_ref', 'title'),
       ).toEqual(
         ['payments', 'payments-worker'].map(name => ({
-          sha: 'da1560886d4f094c3e6c9ef40349f7d38b5d27d7',
+          sha: MERGE_COMMIT_SHA,
           entity_ref: `component:default/${name}`,
           title: 'MS-Viewport',
         })),

@@ -22,6 +22,15 @@ let baseUrl: string;
 let requests: Recorded[];
 let reply: (request: Recorded) => Reply;
 
+/*
+ * A local server answering as Prometheus's HTTP API does (prometheus.io/docs/prometheus/latest/
+ * querying/api, "Format overview" and "Expression queries", Prometheus 2.x and 3.x): form-encoded
+ * POSTs to /api/v1/query and /api/v1/query_range, the `status` / `data` / `errorType` / `error`
+ * envelope, 400, 422 and 503 for the errors Prometheus itself reports. Prometheus has no
+ * authentication of its own: a 401 or 403 comes from whatever stands in front of it ("other
+ * non-2xx codes may be returned for errors occurring before the API endpoint is reached"), so
+ * the bodies of those cases are made up, to show that a secret echoed back is redacted.
+ */
 beforeAll(async () => {
   server = http.createServer((req, res) => {
     let body = '';

@@ -4,7 +4,11 @@ import { AddressInfo } from 'node:net';
 /**
  * A local Argo CD API server: answers `GET /api/v1/applications/<name>` and
  * `GET /api/v1/applications?selector=<selector>` from the given applications, and 401
- * without the bearer token, as the Argo CD API server does.
+ * without the bearer token, as the Argo CD API server does (v2.13 and v3.0; Argo CD's
+ * developer guide, "API Docs"). An application it does not have is answered `403 permission
+ * denied` when the request names no `project`, as the server does so that a caller cannot tell
+ * which applications exist ("How to Avoid 403 Errors for Missing Applications"), and `404`
+ * when it does.
  */
 export async function startFakeArgocd(options: {
   token: string;
@@ -31,11 +35,17 @@ export async function startFakeArgocd(options: {
     if (named) {
       const app = options.byName()[decodeURIComponent(named[1])];
       if (app) answer(200, app);
-      else
+      else if (url.searchParams.has('project'))
         answer(404, {
           error: `applications.argoproj.io "${named[1]}" not found`,
           code: 5,
           message: `applications.argoproj.io "${named[1]}" not found`,
+        });
+      else
+        answer(403, {
+          error: 'permission denied',
+          code: 7,
+          message: 'permission denied',
         });
       return;
     }

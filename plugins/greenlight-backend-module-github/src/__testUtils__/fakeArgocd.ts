@@ -30,7 +30,13 @@ export async function startFakeArgocd(options: {
       answer(200, app);
       return;
     }
-    answer(404, { error: 'Not Found', code: 5, message: 'Not Found' });
+    // Argo CD answers an application it does not have, asked without `project`, as one the
+    // token may not read ("How to Avoid 403 Errors for Missing Applications", API Docs).
+    answer(403, {
+      error: 'permission denied',
+      code: 7,
+      message: 'permission denied',
+    });
   });
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

@@ -59,8 +59,19 @@ export const deploymentHook = (
   commit_title: 'Add new file',
 });
 
-/** `X-Gitlab-Event: Merge Request Hook` (the documented example; `action` varies). */
-export const mergeRequestHook = (action: 'open' | 'merge' | 'update') => ({
+/** The merge commit of the merged example (not in the documented example, which is `open`). */
+export const MERGE_COMMIT_SHA = '8a6f3c4e0d2b9a7f1e5c3b2a9d8e7f6a5b4c3d2e';
+
+/**
+ * `X-Gitlab-Event: Merge Request Hook` (the documented example; `action` varies). The
+ * documented example is an `open`; a merged one also carries `merge_commit_sha`, which GitLab's
+ * hook data includes (`Gitlab::HookData::MergeRequestBuilder`): the merge commit, or `null`
+ * for a fast-forward merge, which adds no commit of its own.
+ */
+export const mergeRequestHook = (
+  action: 'open' | 'merge' | 'update',
+  options: { fastForward?: boolean } = {},
+) => ({
   object_kind: 'merge_request',
   event_type: 'merge_request',
   user,
@@ -94,6 +105,8 @@ export const mergeRequestHook = (action: 'open' | 'merge' | 'update') => ({
     draft: false,
     first_contribution: true,
     merge_status: 'unchecked',
+    merge_commit_sha:
+      action === 'merge' && !options.fastForward ? MERGE_COMMIT_SHA : null,
     target_project_id: 30,
     description: '',
     url: 'https://gitlab.example.com/acme/payments/-/merge_requests/1',
