@@ -158,4 +158,35 @@ describe('GithubApi', () => {
       await github.close();
     }
   });
+
+  it('stops a comparison whose next page links back to one already read', async () => {
+    const paths: string[] = [];
+    const server = http.createServer((req, res) => {
+      paths.push(req.url ?? '');
+      res.writeHead(200, {
+        'content-type': 'application/json; charset=utf-8',
+        // The same page again, as a misbehaving proxy might answer.
+        link: `<http://${req.headers.host}${req.url}>; rel="next"`,
+      });
+      res.end(
+        JSON.stringify({ status: 'ahead', total_commits: 0, commits: [] }),
+      );
+    });
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { api } = clientOf(
+        `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      );
+      await expect(
+        compareCommits(api, '/repos/acme/payments/compare/a...b'),
+      ).rejects.toThrow(
+        'GitHub linked the comparison /repos/acme/payments/compare/a...b to a page it had already given',
+      );
+      expect(paths).toEqual([
+        '/repos/acme/payments/compare/a...b?per_page=100',
+      ]);
+    } finally {
+      await new Promise<void>(resolve => server.close(() => resolve()));
+    }
+  });
 });

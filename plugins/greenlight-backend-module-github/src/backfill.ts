@@ -245,7 +245,17 @@ export async function compareCommits(
 ): Promise<GithubComparison> {
   let next: string | undefined = `${url}?per_page=${PER_PAGE}`;
   let comparison: GithubComparison | undefined;
+  const asked = new Set<string>();
   while (next) {
+    // A server that links a page to one already read would otherwise be read for ever. Links
+    // are absolute and the first page a path: compare them without the host.
+    const pagePath = next.replace(/^https?:\/\/[^/]+/i, '');
+    if (asked.has(pagePath)) {
+      throw new Error(
+        `GitHub linked the comparison ${url} to a page it had already given`,
+      );
+    }
+    asked.add(pagePath);
     const page: { body: unknown; next?: string } = await api.getWithNext(next);
     const parsed = parseItem(comparisonSchema, page.body, 'comparison');
     comparison = comparison

@@ -196,29 +196,32 @@ export async function placedDeployment(
       .where(place)
       .whereIn('status', RAN)
       .where('sort_time', '<=', detectedAt)
+      // A canary rolled back without a finish of its own ran until its rollback, not until
+      // its start: it is a rollout that was under way, below.
+      .whereNot(q => q.where('status', 'rolled-back').whereNull('finished_at'))
       .orderBy([
         { column: 'sort_time', order: 'desc' },
         { column: 'id', order: 'desc' },
       ])
       .first();
     // Rollouts under way at detection: started by then, and finished after it or not yet. One
-    // still reported as started counts only if it began after the last finished deployment
-    // there (a start never finished, from before that, is not what was running).
+    // with no finish (still reported as started, or rolled back before it reported one) counts
+    // only if it began after the last finished deployment there (a start never finished, from
+    // before that, is not what was running).
     const rollingOut: RunningRow[] = await tx('deployments')
       .select('id', 'artifact_digest', 'started_at', 'sort_time')
       .where(place)
       .whereIn('status', ROLLING_OUT)
       .whereRaw('coalesce(started_at, sort_time) <= ?', [detectedAt])
       .where(q =>
-        q
-          .where('sort_time', '>', detectedAt)
-          .orWhere(w =>
-            w
-              .where('status', 'started')
-              .whereRaw('coalesce(started_at, sort_time) >= ?', [
-                finished ? Number(finished.sort_time) : 0,
-              ]),
-          ),
+        q.where('sort_time', '>', detectedAt).orWhere(w =>
+          w
+            .whereNull('finished_at')
+            .whereIn('status', ['started', 'rolled-back'])
+            .whereRaw('coalesce(started_at, sort_time) >= ?', [
+              finished ? Number(finished.sort_time) : 0,
+            ]),
+        ),
       );
     // Of this entity's deployments running the artifact then, the latest to start: a redeploy
     // of the artifact under way replaces the one before it.

@@ -118,6 +118,20 @@ const rollout = (
 const events: GreenlightEvent[] = [
   ...rollout('canary', 'c', B),
   ...rollout('stable', 's', A),
+  // undone: u0 runs A; the canary u1 of B starts 03-03 10:00 and never reports a finish; a
+  // rollback (naming nothing) runs 11:20–11:30 and the rule marks u1 rolled back. The incident
+  // on A at 11:00: A still served the rest of the traffic, from u0 → u0, whether the incident
+  // arrives before the rollback or after it.
+  ofArtifact(
+    deployment('u0', 'undone', 'production', 'succeeded', at('02', '10:00')),
+    A,
+  ),
+  started('u1', 'undone', B, at('03', '10:00')),
+  deployment('ur', 'undone', 'production', 'succeeded', at('03', '11:30'), {
+    intent: 'rollback',
+    startedAt: at('03', '11:20'),
+  }),
+  placedIncident('ui', 'undone', A, false),
   started('t0', 'stale', B, at('01', '10:00')),
   ofArtifact(
     deployment('t1', 'stale', 'production', 'succeeded', at('02', '10:00')),
@@ -155,7 +169,7 @@ describe('incidents placed on a rollout under way', () => {
         const knex = await databases.init(databaseId);
         const backend = await startDoraBackend({
           knex,
-          entities: ['canary', 'stable', 'stale'].map(name =>
+          entities: ['canary', 'stable', 'stale', 'undone'].map(name =>
             component(name, 'group:default/a'),
           ),
         });
@@ -168,7 +182,12 @@ describe('incidents placed on a rollout under way', () => {
             r.deployment_id,
           ]),
         );
-        expect(attributed).toEqual({ ci: 'c1', si: 's0', ti: null });
+        expect(attributed).toEqual({
+          ci: 'c1',
+          si: 's0',
+          ti: null,
+          ui: 'u0',
+        });
 
         await backend.refresh();
         const res = await backend.get('/v1/dora', {

@@ -17,19 +17,25 @@ export function parseInput<T extends z.ZodTypeAny>(
   return result.data;
 }
 
-/** A time of day without `Z` or an offset, which `Date.parse` would read in the server's zone. */
-const ZONELESS_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/i;
+/**
+ * ISO 8601 as the API takes it: a date (`2026-03-02`), or a date and time of day with its zone
+ * (`Z` or `±hh:mm`, `±hhmm`). Anything else `Date.parse` accepts (a time without a zone,
+ * `2026-3-2`, `March 2, 2026`) it reads in the server's zone.
+ */
+const ISO_INSTANT =
+  /^\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2}))?$/;
 
 /**
- * An instant: an ISO 8601 time with its zone (`Z` or `±hh:mm`), or a date, which is midnight
- * UTC. A time without a zone is refused rather than read in the server's zone: the same query
- * would cover other hours on another server.
+ * An instant: an ISO 8601 time with its zone, or a date, which is midnight UTC. A time without
+ * a zone is refused rather than read in the server's zone: the same query would cover other
+ * hours on another server.
  */
 export const timeParam = z
   .string()
-  .refine(
-    v => !ZONELESS_TIME.test(v.trim()),
-    'must name its time zone (Z or ±hh:mm), e.g. 2026-03-02T00:00:00Z',
-  )
-  .refine(v => !Number.isNaN(Date.parse(v)), 'must be an ISO 8601 time')
+  .refine(v => ISO_INSTANT.test(v.trim()), {
+    message:
+      'must be an ISO 8601 date, or a time with its zone (Z or ±hh:mm), e.g. 2026-03-02T00:00:00Z',
+    abort: true,
+  })
+  .refine(v => !Number.isNaN(Date.parse(v)), 'must be a valid date')
   .transform(v => Date.parse(v));

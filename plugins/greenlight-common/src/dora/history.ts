@@ -43,10 +43,18 @@ export interface AnalysedHistory {
  */
 export function analyseHistory(
   reported: readonly DoraDeployment[],
-  incidents: readonly DoraIncident[],
+  reportedIncidents: readonly DoraIncident[],
   attributionHorizonMs: number = DEFAULT_ATTRIBUTION_HORIZON_MS,
 ): AnalysedHistory {
-  const deployments = withoutRepeatedRollbacks(reported);
+  const repeated = repeatedRollbacks(reported);
+  const deployments = withoutRepeats(reported, repeated);
+  const incidents = reportedIncidents.map(incident => {
+    const kept =
+      incident.deploymentId === undefined
+        ? undefined
+        : repeated.get(incident.deploymentId);
+    return kept ? { ...incident, deploymentId: kept } : incident;
+  });
   const placed = deployments.flatMap(deployment => {
     const at = deploymentTime(deployment);
     return at !== undefined && isProduction(deployment)
@@ -89,17 +97,29 @@ export function analyseHistory(
 }
 
 /**
- * One rollback, reported twice (the rollout watcher's executor and the CD system that carried
- * it out each report it), is one deployment: of the successful production rollbacks that undo
- * the same deployment in the same entity and environment (`rollbackOf`, named or inferred by
- * the rollback rule), the first (by time, then id) counts and the others are left out of every
- * metric. A deployment is undone once; a rollback that failed is an attempt of its own and
- * stays.
+ * Two reports of one rollback are at most this far apart: the rollout watcher's executor reports
+ * when it triggers the rollback, the CD system when its sync finishes. A rollback an hour or
+ * more later is another one, even when it undoes the same deployment (nothing was deployed in
+ * between).
  */
-export function withoutRepeatedRollbacks(
+export const REPEATED_ROLLBACK_WINDOW_MS = 60 * 60_000;
+
+/**
+ * One rollback, reported twice (the rollout watcher's executor and the CD system that carried
+ * it out each report it), is one deployment. Successful rollbacks of the same
+ * deployment in the same entity and environment (`rollbackOf`, named or inferred by the
+ * rollback rule), restoring the same artifact where both say, and started within
+ * `REPEATED_ROLLBACK_WINDOW_MS` of the first (by time, then id) are repeats of it. Returns each
+ * repeat's id with the id of the report that counts; a rollback that failed is an attempt of
+ * its own and never a repeat.
+ */
+export function repeatedRollbacks(
   deployments: readonly DoraDeployment[],
-): DoraDeployment[] {
-  const firsts = new Map<string, { at: number; deployment: DoraDeployment }>();
+): Map<string, string> {
+  const groups = new Map<
+    string,
+    Array<{ at: number; deployment: DoraDeployment }>
+  >();
   for (const deployment of deployments) {
     const at = deploymentTime(deployment);
     if (
@@ -114,17 +134,54 @@ export function withoutRepeatedRollbacks(
       deployment.environment,
       deployment.rollbackOf,
     ]);
-    const first = firsts.get(key);
-    if (!first || byTimeThenId({ at, deployment }, first) < 0)
-      firsts.set(key, { at, deployment });
+    const group = groups.get(key);
+    if (group) group.push({ at, deployment });
+    else groups.set(key, [{ at, deployment }]);
   }
-  return deployments.filter(
-    d =>
-      d.intent !== 'rollback' ||
-      d.status !== 'succeeded' ||
-      d.rollbackOf === undefined ||
-      deploymentTime(d) === undefined ||
-      firsts.get(JSON.stringify([d.entityRef, d.environment, d.rollbackOf]))
-        ?.deployment === d,
-  );
+  const repeats = new Map<string, string>();
+  for (const group of groups.values()) {
+    group.sort(byTimeThenId);
+    let first = group[0];
+    for (const next of group.slice(1)) {
+      const a = first.deployment;
+      const b = next.deployment;
+      const sameArtifact =
+        a.artifactDigest === undefined ||
+        b.artifactDigest === undefined ||
+        a.artifactDigest === b.artifactDigest;
+      const startOf = (e: { at: number; deployment: DoraDeployment }) =>
+        e.deployment.startedAt ?? e.at;
+      if (
+        sameArtifact &&
+        startOf(next) - startOf(first) < REPEATED_ROLLBACK_WINDOW_MS
+      ) {
+        repeats.set(b.id, a.id);
+      } else {
+        first = next;
+      }
+    }
+  }
+  return repeats;
+}
+
+/**
+ * The deployments without the repeats, references to a repeat (`rollbackOf`, `replaces`)
+ * moved to the report that counts, so that what names either report names the one counted.
+ */
+function withoutRepeats(
+  deployments: readonly DoraDeployment[],
+  repeats: ReadonlyMap<string, string>,
+): DoraDeployment[] {
+  if (repeats.size === 0) return [...deployments];
+  const kept = (id: string | undefined) =>
+    id === undefined ? undefined : repeats.get(id) ?? id;
+  return deployments
+    .filter(d => !repeats.has(d.id))
+    .map(d => {
+      const rollbackOf = kept(d.rollbackOf);
+      const replaces = kept(d.replaces);
+      return rollbackOf === d.rollbackOf && replaces === d.replaces
+        ? d
+        : { ...d, rollbackOf, replaces };
+    });
 }

@@ -67,9 +67,10 @@ export interface DoraLeadTimeBasis {
 export interface DoraRecoveryTime extends DurationSummary {
   /**
    * Nearest-rank median over every failure of the window, those not recovered yet counted as
-   * slower than every recovered one; `null` when half of them or more have not recovered. The
-   * performance level is rated on it: a median of the recovered alone would rate a team whose
-   * failures mostly never recovered on the few that did.
+   * slower than every recovered one; `null` when more than half have not recovered (the median
+   * failure is then one of them). The performance level is rated on it: a median of the
+   * recovered alone would rate a team whose failures mostly never recovered on the few that
+   * did.
    */
   medianOfAllMs: number | null;
   /** Failed deployments in the window that have not recovered yet. */

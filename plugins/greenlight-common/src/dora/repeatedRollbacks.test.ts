@@ -1,6 +1,6 @@
 import { computeDoraMetrics } from './metrics';
 import { buildDailyRollups } from './rollups';
-import { at, deploy, MINUTE } from './__testUtils__/builders';
+import { at, deploy, incident, MINUTE } from './__testUtils__/builders';
 import { DoraDeployment } from './types';
 
 const window = { from: at('2026-03-02T00:00'), to: at('2026-03-16T00:00') };
@@ -110,8 +110,83 @@ describe('a rollback reported twice', () => {
         recovery: [2, 20 * MINUTE],
       },
     },
+    {
+      // A second rollback of d1 a week later (nothing deployed in between) is another
+      // rollback, not a repeat: d0, d1, rb-1, rb-2 = 4; failed d1 once → 1 / 4; rework 2 / 4;
+      // d1 recovered at rb-1, 30 min.
+      name: 'a week apart, are two',
+      deployments: [
+        d0,
+        d1,
+        rollback('rb-1', at('2026-03-03T10:30')),
+        rollback('rb-2', at('2026-03-10T10:30')),
+      ],
+      expected: {
+        deployments: 4,
+        changeFail: [1, 4],
+        rework: [2, 4],
+        recovery: [1, 30 * MINUTE],
+      },
+    },
+    {
+      // Two rollbacks of d1 within the hour that restored different artifacts are two.
+      name: 'restoring different artifacts, are two',
+      deployments: [
+        d0,
+        d1,
+        rollback('rb-a', at('2026-03-03T10:30'), {
+          artifactDigest: 'sha256:a',
+        }),
+        rollback('rb-b', at('2026-03-03T10:40'), {
+          artifactDigest: 'sha256:b',
+        }),
+      ],
+      expected: {
+        deployments: 4,
+        changeFail: [1, 4],
+        rework: [2, 4],
+        recovery: [1, 30 * MINUTE],
+      },
+    },
   ])('$name', ({ deployments, expected }) => {
     expect(figures(deployments)).toEqual(expected);
+  });
+
+  it('keeps what names the repeat, on the report that counts', () => {
+    // An incident detected at 11:00 is placed on the CD system's report (rb-cd), the repeat.
+    // It counts against the rollback that is kept (rb-exec): failed d1 (rolled back) and
+    // rb-exec (the incident) → 2 / 3. Recoveries: d1 by rb-exec at 10:30 → 30 min; rb-exec
+    // from min(10:30, 11:00) = 10:30 to the resolution at 12:00 (nothing later) → 90 min.
+    // Nearest-rank median of [30, 90] min: rank ceil(1) = 1 → 30 min.
+    const m = computeDoraMetrics(
+      {
+        deployments: [
+          d0,
+          d1,
+          rollback('rb-exec', at('2026-03-03T10:30')),
+          rollback('rb-cd', at('2026-03-03T10:31')),
+        ],
+        incidents: [
+          incident('i', at('2026-03-03T11:00'), {
+            deploymentId: 'rb-cd',
+            resolvedAt: at('2026-03-03T12:00'),
+          }),
+        ],
+      },
+      window,
+    );
+    expect([m.changeFailRate.numerator, m.changeFailRate.denominator]).toEqual([
+      2, 3,
+    ]);
+    expect(m.changeFailRate.failures?.map(f => f.deploymentId)).toEqual([
+      'd1',
+      'rb-exec',
+    ]);
+    expect(m.failedDeploymentRecoveryTime).toMatchObject({
+      n: 2,
+      medianMs: 30 * MINUTE,
+      p90Ms: 90 * MINUTE,
+    });
   });
 
   it('counts once in the daily rollups too', () => {
