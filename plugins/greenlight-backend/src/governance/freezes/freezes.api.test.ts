@@ -163,7 +163,7 @@ describe('runtime freezes', () => {
       const badTime = await declare({ ...incident(), until: 'soon' });
       expect(badTime.status).toBe(400);
       expect(badTime.body.error.message).toMatch(
-        /until: must be an ISO 8601 time/,
+        /until: must be an ISO 8601 date, or a time with its zone/,
       );
       expect(await rowCounts(knex)).toEqual(before);
 
