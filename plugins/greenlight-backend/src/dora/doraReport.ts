@@ -62,20 +62,33 @@ function pooledRollups(loaded: LoadedRollups, scopeRef: string, accuracy: number
 }
 
 /**
- * The scope's entities with a successful production deployment in `window`, from their own
+ * The scope's entities with a successful production deployment on each day, from their own
  * rollups: the pooled rows carry the scope's name, and the frequency's level is rated per
- * deploying entity.
+ * deploying entity. Built once per report; each window (current, previous, trend buckets) then
+ * reads only its days.
  */
-function deployingEntitiesIn(loaded: LoadedRollups, window: DoraWindow): number {
-  const fromDay = utcDayKey(window.from);
-  const toDay = utcDayKey(window.to);
-  const inside = (day: string) => day >= fromDay && day < toDay;
-  const entities = new Set<string>();
-  for (const r of loaded.daily) if (r.successfulProduction > 0 && inside(r.day)) entities.add(r.entityRef);
+function deployingEntitiesByDay(loaded: LoadedRollups): Map<string, Set<string>> {
+  const byDay = new Map<string, Set<string>>();
+  const add = (day: string, entityRef: string) => {
+    const entities = byDay.get(day);
+    if (entities) entities.add(entityRef);
+    else byDay.set(day, new Set([entityRef]));
+  };
+  for (const r of loaded.daily) if (r.successfulProduction > 0) add(r.day, r.entityRef);
   for (const r of loaded.weekly) {
     const days = daysOfWeek(r.week);
-    if (r.successfulByDay.some((n, i) => n > 0 && inside(days[i]))) entities.add(r.entityRef);
+    r.successfulByDay.forEach((n, i) => {
+      if (n > 0) add(days[i], r.entityRef);
+    });
   }
+  return byDay;
+}
+
+function deployingEntitiesIn(byDay: Map<string, Set<string>>, window: DoraWindow): number {
+  const fromDay = utcDayKey(window.from);
+  const toDay = utcDayKey(window.to);
+  const entities = new Set<string>();
+  for (const [day, refs] of byDay) if (day >= fromDay && day < toDay) for (const ref of refs) entities.add(ref);
   return entities.size;
 }
 
@@ -149,11 +162,12 @@ async function reportFromRollups(
   const accuracy = options.sketchRelativeAccuracy ?? DEFAULT_SKETCH_RELATIVE_ACCURACY;
   const pooled = pooledRollups(loaded, scope.ref ?? 'organization', accuracy);
   const pending = pendingCommitTimes(facts, fromDay, toDay);
+  const deploying = deployingEntitiesByDay(loaded);
   const metricsFor = (w: DoraWindow) =>
     metricsFromRollups(pooled, w, {
       ...options,
       notInProductionCommitTimes: pending,
-      deployingEntities: deployingEntitiesIn(loaded, w),
+      deployingEntities: deployingEntitiesIn(deploying, w),
     });
   const comparison = compareWithPreviousPeriod(window, metricsFor);
   const trend = doraTrend(window, bucket, metricsFor);
