@@ -5,6 +5,7 @@ import { NewEventRow } from './LedgerStore';
 import { applyMigrations } from './migrations';
 import { reproject, writeTransaction } from './projectionWriter';
 import { lockForWrite } from './subjectLocks';
+import { IncidentAttributions } from '../incidents/IncidentAttributions';
 import { createTestDatabases } from '@greenlight/test-utils';
 
 const ENTITY = 'component:default/svc';
@@ -101,6 +102,14 @@ async function writeBothAtOnce(
   return { secondFinishedWhileFirstWasOpen: finishedFirst };
 }
 
+/** Writes one event in a ledger write of its own. */
+async function writeAlone(knex: Knex, value: NewEventRow) {
+  await writeTransaction(knex, async (tx, locking) => {
+    await insertNewEvents(tx, [value]);
+    await reproject(tx, [value.subjectKey], locking);
+  });
+}
+
 describe('rows linked across subjects, written by two transactions at once', () => {
   const databases = createTestDatabases();
 
@@ -155,10 +164,7 @@ describe('rows linked across subjects, written by two transactions at once', () 
     async databaseId => {
       const knex = await databases.init(databaseId);
       await applyMigrations(knex);
-      await writeTransaction(knex, async (tx, locking) => {
-        await insertNewEvents(tx, [incident]);
-        await reproject(tx, [incident.subjectKey], locking);
-      });
+      await writeAlone(knex, incident);
       if (knex.client.config.client !== 'pg') {
         await knex.destroy();
         return;
@@ -181,6 +187,97 @@ describe('rows linked across subjects, written by two transactions at once', () 
       expect(await knex('incidents').select('id', 'deployment_id')).toEqual([
         { id: 'i1', deployment_id: 'd1' },
       ]);
+      await knex.destroy();
+    },
+    TIMEOUT_MS,
+  );
+});
+
+describe('writers PostgreSQL aborts', () => {
+  const databases = createTestDatabases();
+
+  it.each(databases.eachSupportedId())(
+    'on %p, a transaction aborted as a deadlock victim is run again and both writes land',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      if (knex.client.config.client !== 'pg') {
+        await knex.destroy();
+        return;
+      }
+      await knex.raw(
+        'create table deadlock_probe (writer text primary key, runs int)',
+      );
+      // Each writer locks one key, waits until the other holds its own, then asks for the
+      // other's: a deadlock PostgreSQL breaks by aborting one of them (40P01).
+      let holding = 0;
+      const bothHold = async () => {
+        holding += 1;
+        while (holding < 2) await new Promise(r => setTimeout(r, 10));
+      };
+      const runs = { a: 0, b: 0 };
+      const writer = (name: 'a' | 'b', mine: string, theirs: string) =>
+        writeTransaction(knex, async tx => {
+          runs[name] += 1;
+          await lockForWrite(tx, 'subject', [mine]);
+          if (runs[name] === 1) await bothHold();
+          await lockForWrite(tx, 'subject', [theirs]);
+          await tx('deadlock_probe').insert({ writer: name, runs: runs[name] });
+        });
+      const results = await Promise.allSettled([
+        writer('a', 'deployment:left', 'deployment:right'),
+        writer('b', 'deployment:right', 'deployment:left'),
+      ]);
+      expect(results.map(r => r.status)).toEqual(['fulfilled', 'fulfilled']);
+      // One of the two was the victim and ran twice; its first run left nothing behind.
+      expect(runs.a + runs.b).toBe(3);
+      expect(
+        await knex('deadlock_probe').orderBy('writer').select('writer'),
+      ).toEqual([{ writer: 'a' }, { writer: 'b' }]);
+      await knex.destroy();
+    },
+    TIMEOUT_MS,
+  );
+
+  it.each(databases.eachSupportedId())(
+    "on %p, a person's attribution of a placed incident waits for a writer of the entity's links",
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await applyMigrations(knex);
+      await writeAlone(knex, incident);
+      const attributions = new IncidentAttributions(knex, {
+        windowMs: 86_400_000,
+        productionEnvironments: ['production'],
+      });
+      // A batch writing a deployment of the entity holds its links while the person decides.
+      // (SQLite admits one writer at a time: there the decision simply runs.)
+      const holder =
+        knex.client.config.client === 'pg'
+          ? await knex.transaction()
+          : undefined;
+      if (holder) await lockForWrite(holder, 'subject', [`links:${ENTITY}`]);
+      let done = false;
+      const decided = attributions
+        .attribute(
+          'i1',
+          { notCausedByChange: true, note: 'a load test' },
+          'user:default/olivia',
+        )
+        .then(change => {
+          done = true;
+          return change;
+        });
+      let finishedWhileHeld = false;
+      if (holder) {
+        await new Promise(r => setTimeout(r, 300));
+        finishedWhileHeld = done;
+        await holder.commit();
+      }
+      expect(finishedWhileHeld).toBe(false);
+      const change = await decided;
+      expect(change.attribution?.verdict).toBe('not-a-change');
+      expect(
+        await knex('incident_attributions').select('incident_id', 'verdict'),
+      ).toEqual([{ incident_id: 'i1', verdict: 'not-a-change' }]);
       await knex.destroy();
     },
     TIMEOUT_MS,

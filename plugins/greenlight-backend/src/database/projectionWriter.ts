@@ -116,13 +116,27 @@ export class LockSetGrew extends Error {
 
 /** Attempts with every lock in one sorted acquisition before waiting in a second phase. */
 const LOCK_ATTEMPTS = 5;
+/** Times a transaction PostgreSQL chose to abort (a deadlock, a serialization failure) is run again. */
+const ABORTED_RETRIES = 5;
+/**
+ * SQLSTATEs of a transaction PostgreSQL aborted so that another could go on: running it again
+ * is the documented remedy (PostgreSQL 15, "Serialization Failure Handling", 13.7).
+ */
+const RETRYABLE_SQLSTATES = new Set(['40P01', '40001']);
+
+function abortedByDatabase(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && RETRYABLE_SQLSTATES.has(code);
+}
 
 /**
  * Runs a ledger write in a transaction, again with more locks when it threw `LockSetGrew`.
  * `alsoLock` is what the previous attempt found it needed (at first `expected`, what the
  * caller can tell from the events it writes). After `LOCK_ATTEMPTS` the writer waits for
- * the keys it still lacks instead; a deadlock then is one PostgreSQL detects and fails,
- * which the caller may retry like any error.
+ * the keys it still lacks instead. That wait is out of the sorted order, so two such writers
+ * can deadlock; PostgreSQL then aborts one of them, and that one (like one aborted for any
+ * deadlock or serialization failure) is run again here, a few times, after a short random
+ * pause, rather than answered as a server error.
  */
 export async function writeTransaction<T>(
   knex: Knex,
@@ -133,13 +147,22 @@ export async function writeTransaction<T>(
   expected: string[] = [],
 ): Promise<T> {
   let alsoLock = expected;
+  let aborted = 0;
   for (let attempt = 1; ; attempt++) {
     const locking = { alsoLock, mayWait: attempt >= LOCK_ATTEMPTS };
     try {
       return await knex.transaction(tx => write(tx, locking));
     } catch (e) {
-      if (!(e instanceof LockSetGrew) || attempt >= LOCK_ATTEMPTS) throw e;
-      alsoLock = e.keys;
+      if (e instanceof LockSetGrew && attempt < LOCK_ATTEMPTS) {
+        alsoLock = e.keys;
+      } else if (abortedByDatabase(e) && aborted < ABORTED_RETRIES) {
+        aborted += 1;
+        // Apart, so that the writers that collided do not collide again at once.
+        const pauseMs = 5 + Math.random() * 20 * aborted;
+        await new Promise(resolve => setTimeout(resolve, pauseMs));
+      } else {
+        throw e;
+      }
     }
   }
 }

@@ -5,7 +5,11 @@ import {
   UnattributedIncident,
 } from '@greenlight/backstage-plugin-greenlight-common';
 import { Knex } from 'knex';
-import { loadEvents, reproject } from '../database/projectionWriter';
+import {
+  loadEvents,
+  reproject,
+  writeTransaction,
+} from '../database/projectionWriter';
 import { lockForWrite } from '../database/subjectLocks';
 import { IncidentRow, num } from '../dora/ledgerInputs';
 import { CandidateDeployment, rankCandidates } from './candidates';
@@ -184,8 +188,14 @@ export class IncidentAttributions {
     request: IncidentAttributionRequest,
     actor: string,
   ): Promise<AttributionChange> {
-    return this.knex.transaction(async tx => {
-      await lockForWrite(tx, 'subject', [`incident:${incidentId}`]);
+    // A write transaction: re-deriving the incident may need the locks of what it links to
+    // (an incident placed by environment and artifact guards its entities' deployments), and
+    // is run again with them, or after a deadlock, instead of failing.
+    return writeTransaction(this.knex, async (tx, locking) => {
+      await lockForWrite(tx, 'subject', [
+        `incident:${incidentId}`,
+        ...locking.alsoLock,
+      ]);
       const previous = await readIncident(tx, incidentId);
       const entityRefs: string[] = await tx('incident_entities')
         .where({ incident_id: incidentId })
@@ -227,7 +237,7 @@ export class IncidentAttributions {
         attributed_at: Date.now(),
       };
       await tx('incident_attributions').insert(row);
-      await reproject(tx, [`incident:${incidentId}`]);
+      await reproject(tx, [`incident:${incidentId}`], locking);
       const current = await readIncident(tx, incidentId);
       const attribution = toAttribution({
         ...row,
@@ -256,8 +266,11 @@ export class IncidentAttributions {
     actor: string,
     note?: string,
   ): Promise<AttributionChange> {
-    return this.knex.transaction(async tx => {
-      await lockForWrite(tx, 'subject', [`incident:${incidentId}`]);
+    return writeTransaction(this.knex, async (tx, locking) => {
+      await lockForWrite(tx, 'subject', [
+        `incident:${incidentId}`,
+        ...locking.alsoLock,
+      ]);
       const previous = await readIncident(tx, incidentId);
       const existing = await tx('incident_attributions')
         .where({ incident_id: incidentId })
@@ -274,7 +287,7 @@ export class IncidentAttributions {
       await tx('incident_attributions')
         .where({ incident_id: incidentId })
         .delete();
-      await reproject(tx, [`incident:${incidentId}`]);
+      await reproject(tx, [`incident:${incidentId}`], locking);
       const current = await readIncident(tx, incidentId);
       await audit(tx, {
         actor,
