@@ -223,7 +223,7 @@ async function focusedElement(page: Page) {
  * one line), found with DOM ranges over each word of each cell's text.
  */
 async function releaseTableLayout(page: Page) {
-  return page.evaluate(() => {
+  const layout = await page.evaluate(() => {
     const history = document.getElementById('greenlight-release-history');
     if (!history) return undefined;
     const scrolling = [history, ...Array.from(history.querySelectorAll<HTMLElement>('*'))]
@@ -235,12 +235,27 @@ async function releaseTableLayout(page: Page) {
       .filter(td => td.scrollWidth > td.clientWidth + 1)
       .map(td => `${(td.innerText || '').slice(0, 30)} ${td.scrollWidth}>${td.clientWidth}`);
     scrolling.push(...spilling);
+    // A table wider than its card, or the page itself scrolling sideways, which the checks
+    // above cannot see when the part that overflows does not scroll on its own.
+    const table = history.querySelector('table');
+    const tableRight = table?.getBoundingClientRect().right ?? 0;
+    const cardRight = history.getBoundingClientRect().right;
+    if (tableRight > cardRight + 1) scrolling.push(`table ends at ${Math.round(tableRight)} px, its card at ${Math.round(cardRight)}`);
+    const pageWidth = document.scrollingElement?.scrollWidth ?? 0;
+    if (pageWidth > window.innerWidth + 1) scrolling.push(`page ${pageWidth}>${window.innerWidth}`);
+    return { scrolling, rows: history.querySelectorAll('tbody tr').length };
+  });
+  return layout && { ...layout, broken: await brokenWords(page, '#greenlight-release-history tbody td') };
+}
+
+/** Words laid out on more than one line inside the elements `selector` finds. */
+async function brokenWords(page: Page, selector: string) {
+  return page.evaluate(sel => {
     const broken: string[] = [];
-    for (const cell of Array.from(history.querySelectorAll('tbody td'))) {
-      const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (const element of Array.from(document.querySelectorAll(sel))) {
+      const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
       for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-        const text = node.textContent ?? '';
-        for (const match of text.matchAll(/\S+/g)) {
+        for (const match of (node.textContent ?? '').matchAll(/\S+/g)) {
           const range = document.createRange();
           range.setStart(node, match.index!);
           range.setEnd(node, match.index! + match[0].length);
@@ -249,8 +264,8 @@ async function releaseTableLayout(page: Page) {
         }
       }
     }
-    return { scrolling, broken, rows: history.querySelectorAll('tbody tr').length };
-  });
+    return broken;
+  }, selector);
 }
 
 before(async () => {
@@ -403,6 +418,10 @@ test("Greenlight's cards open the entity's Overview, Running where in the first 
       assert.ok(card.top >= runningWhere.bottom, `${card.title} starts below Running where`);
       assert.ok(card.left === runningWhere.left && card.right === runningWhere.right, `${card.title} is in its column`);
     }
+    // The DORA card's words stay whole at this width ("deployments", not "deployment s").
+    assert.ok(await page.locator('table[aria-label="DORA metrics"] td').count(), 'the DORA card has figures');
+    const brokenInDora = await brokenWords(page, 'table[aria-label="DORA metrics"]');
+    assert.deepEqual(brokenInDora, [], 'no word in the DORA card is broken across lines');
     // The About card keeps its own column to the right.
     const info = await overviewColumn(page, 'About');
     assert.ok(info[0]?.left >= runningWhere.right, 'the About card sits in the column to the right');
@@ -510,13 +529,15 @@ test('after a rollback that names nothing, the open Delivery tab shows the resto
     assert.match(text, new RegExp(previous.version.replace(/\./g, '\\.')));
     assert.doesNotMatch(text, /9\.9\.9/);
     assert.ok(await production.getByLabel(`Digest ${previous.artifactDigest}`, { exact: true }).isVisible());
-    if (previous.provenance?.status) {
-      assert.ok(await production.getByLabel(/^Provenance: /).first().isVisible());
-    }
+    // The restored artifact brings its own provenance verdict back with it.
+    assert.ok(previous.provenance?.status, 'the artifact production ran before the canary has a provenance verdict');
+    const badge = (await production.getByLabel(/^Provenance: /).first().getAttribute('aria-label')) ?? '';
+    assert.match(badge, new RegExp(`^Provenance: ${previous.provenance.status}\\b`, 'i'));
 
     // The table shows the canary as rolled back.
+    // Its status, not the "rolled back by" link a rollback that names it would also show.
     const canaryRow = page.getByRole('row', { name: /9\.9\.9/ });
-    await canaryRow.getByText(/rolled back/i).first().waitFor({ timeout: 30_000 });
+    await canaryRow.getByLabel('Status: Rolled back').waitFor({ timeout: 30_000 });
 
     const answer = await api(`/v1/environments?entityRef=${entityRef}`);
     const restored = answer.environments.find((e: any) => e.name === 'production').current;
@@ -617,11 +638,11 @@ test('a canary the watcher rolls back shows on the open Delivery tab through sig
     assert.match(text, /7\.7\.0/);
     assert.doesNotMatch(text, /7\.8\.0/);
     assert.ok(await production.getByLabel(`Digest ${stable.digest}`, { exact: true }).isVisible());
-    assert.match((await production.getByLabel(/^Provenance: /).first().getAttribute('aria-label')) ?? '', /verified/i);
+    assert.match((await production.getByLabel(/^Provenance: /).first().getAttribute('aria-label')) ?? '', /^Provenance: Verified\b/);
 
     // The release table shows the canary as rolled back.
     const canaryRow = page.getByRole('row', { name: /7\.8\.0/ }).first();
-    await canaryRow.getByText(/rolled back/i).first().waitFor({ timeout: 10_000 });
+    await canaryRow.getByLabel('Status: Rolled back').waitFor({ timeout: 10_000 });
     assert.ok(Date.now() < nextPollAt, 'the table changed before any poll could have run');
   });
   await page.waitForTimeout(1000);

@@ -22,6 +22,21 @@ export function shortSha(sha: string): string {
   return sha.slice(0, 7);
 }
 
+/**
+ * What names a release at a glance: its version, else its commit, else its artifact. A
+ * deployment that reported none of them still runs something, so it is never a bare dash.
+ */
+export function releaseTitle(release: {
+  version?: string | null;
+  commitSha?: string | null;
+  artifactDigest?: string | null;
+}): string {
+  if (release.version) return release.version;
+  if (release.commitSha) return shortSha(release.commitSha);
+  if (release.artifactDigest) return shortDigest(release.artifactDigest);
+  return 'version not reported';
+}
+
 const UNITS: Array<[number, string]> = [
   [24 * 3600_000, 'd'],
   [3600_000, 'h'],

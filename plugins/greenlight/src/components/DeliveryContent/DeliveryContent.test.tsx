@@ -101,11 +101,16 @@ describe('DeliveryContent', () => {
 });
 
 describe('DeliveryContent live updates', () => {
-  it('reloads where it runs, the rollouts and the releases at once when the entity is signalled', async () => {
+  it('reloads where it runs, the rollouts, the releases and the unattributed incidents at once when the entity is signalled', async () => {
     const signals = fakeSignals();
     const { api } = await renderTab({ signals });
     await screen.findByText('1.2.0');
-    const { getEnvironments, listReleases, listRollouts } = api;
+    const {
+      getEnvironments,
+      listReleases,
+      listRollouts,
+      getUnattributedIncidents,
+    } = api;
     expect(signals.channels()).toEqual([
       'greenlight:entity:component:default/payments',
     ]);
@@ -114,6 +119,7 @@ describe('DeliveryContent live updates', () => {
       getEnvironments.mock.calls.length,
       listReleases.mock.calls.length,
       listRollouts.mock.calls.length,
+      getUnattributedIncidents.mock.calls.length,
     ];
 
     act(() =>
@@ -126,6 +132,7 @@ describe('DeliveryContent live updates', () => {
       expect(getEnvironments.mock.calls.length).toBe(before[0] + 1);
       expect(listReleases.mock.calls.length).toBe(before[1] + 1);
       expect(listRollouts.mock.calls.length).toBeGreaterThan(before[2]);
+      expect(getUnattributedIncidents.mock.calls.length).toBe(before[3] + 1);
     });
   });
 

@@ -1,6 +1,6 @@
 import { Box, Chip, Link as MuiLink, makeStyles, Tooltip, Typography } from '@material-ui/core';
 import { EnvironmentState } from '../../api';
-import { formatDateTime, shortDigest } from '../../lib/format';
+import { formatDateTime, releaseTitle, shortDigest } from '../../lib/format';
 import { ActorName, CommitLink, CopyValueButton, PromotionChip, ProvenanceBadge } from '../common';
 import { WaitingCommits } from './WaitingCommits';
 
@@ -22,7 +22,7 @@ export function EnvironmentCell(props: {
   const classes = useStyles();
   const { environment: env, compact, onOpenRelease } = props;
   const current = env.current;
-  const title = current?.version ?? (current?.commitSha ? current.commitSha.slice(0, 7) : '—');
+  const title = current ? releaseTitle(current) : '';
   return (
     <Box className={classes.cell} role="group" aria-label={`Environment ${env.name}`}>
       <Typography variant="overline" component="h3">
@@ -64,7 +64,21 @@ export function EnvironmentCell(props: {
             <PromotionChip promotion={current.promotion} />
           </div>
           {current.restoredFrom && (
-            <Typography variant="body2">Restored by a rollback · first shipped by {current.restoredFrom}</Typography>
+            <Typography variant="body2">
+              Restored by a rollback · first shipped by{' '}
+              {onOpenRelease ? (
+                <MuiLink
+                  component="button"
+                  variant="body2"
+                  onClick={() => onOpenRelease(current.restoredFrom!)}
+                  aria-label={`Open release ${current.restoredFrom}, which first shipped it`}
+                >
+                  {current.restoredFrom}
+                </MuiLink>
+              ) : (
+                current.restoredFrom
+              )}
+            </Typography>
           )}
           {!compact && current.commitSha && (
             <Typography variant="body2">

@@ -5,7 +5,7 @@ import { environments } from '../../__testUtils__/fixtures';
 import { countAtFirstCommitAfterPrefetch } from '../../__testUtils__/firstCommit';
 import { renderForEntity, responseError } from '../../__testUtils__/renderForEntity';
 import { GreenlightApi } from '../../api';
-import { EnvironmentsStrip, RunningWhereCard } from './EnvironmentsStrip';
+import { EnvironmentsPanel, EnvironmentsStrip, RunningWhereCard } from './EnvironmentsStrip';
 
 const renderWith = (api: Partial<GreenlightApi>, element = <EnvironmentsStrip />) => renderForEntity(element, { api });
 
@@ -97,12 +97,33 @@ describe('EnvironmentsStrip', () => {
       ...production,
       current: { ...production.current!, releaseId: 'payments-1.5.0-rollback', version: '1.4.0', restoredFrom: 'payments-1.4.0-production' },
     };
-    await renderWith({ getEnvironments: async () => [staging, restored] });
-    const cell = within(await screen.findByRole('group', { name: 'Environment production' }));
+    const onOpenRelease = jest.fn();
+    // The Delivery tab's panel, which opens a release in its drawer.
+    await renderWith({}, <EnvironmentsPanel state={{ loading: false, value: [staging, restored] }} onOpenRelease={onOpenRelease} />);
+    const productionGroup = await screen.findByRole('group', { name: 'Environment production' });
+    const cell = within(productionGroup);
     expect(cell.getByText('1.4.0')).toBeInTheDocument();
-    expect(cell.getByText('Restored by a rollback · first shipped by payments-1.4.0-production')).toBeInTheDocument();
+    expect(productionGroup).toHaveTextContent('Restored by a rollback · first shipped by payments-1.4.0-production');
+    // The deployment that first shipped it is one click away, like "rolled back by" in the table.
+    await userEvent.click(cell.getByRole('button', { name: 'Open release payments-1.4.0-production, which first shipped it' }));
+    expect(onOpenRelease).toHaveBeenCalledWith('payments-1.4.0-production');
     const other = within(screen.getByRole('group', { name: 'Environment staging' }));
     expect(other.queryByText(/Restored by a rollback/)).not.toBeInTheDocument();
+  });
+
+  it('names what runs by its commit, else its artifact, never by a dash', async () => {
+    const [staging, production] = environments();
+    const commitOnly = { ...staging, current: { ...staging.current!, version: null } };
+    const digestOnly = { ...production, current: { ...production.current!, version: null, commitSha: null } };
+    await renderWith({ getEnvironments: async () => [commitOnly, digestOnly] });
+    const stagingCell = within(await screen.findByRole('group', { name: 'Environment staging' }));
+    expect(stagingCell.getByRole('heading', { level: 3 }).nextElementSibling).toHaveTextContent(
+      staging.current!.commitSha!.slice(0, 7),
+    );
+    const productionGroup = screen.getByRole('group', { name: 'Environment production' });
+    const title = within(productionGroup).getByRole('heading', { level: 3 }).nextElementSibling;
+    expect(title).toHaveTextContent(production.current!.artifactDigest!.replace(/^sha256:/, '').slice(0, 12));
+    expect(productionGroup).not.toHaveTextContent('—');
   });
 
   it('says so when nothing was deployed', async () => {

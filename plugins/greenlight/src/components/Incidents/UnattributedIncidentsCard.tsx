@@ -14,6 +14,7 @@ import {
 import { useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { greenlightApiRef, IncidentAttributionRequest } from '../../api';
+import { useDeliveryRefresh } from '../../hooks/useDeliveryRefresh';
 import { useEntityRef } from '../../hooks/useEntityRef';
 import { formatDateTime } from '../../lib/format';
 import { LoadError } from '../common';
@@ -38,9 +39,12 @@ export function UnattributedIncidentsCard() {
     permission: greenlightIncidentAttributePermission,
     resourceRef: entityRef,
   });
+  // On the Delivery tab it reloads with the rest of the tab (an incident ingested or resolved
+  // shows without a reload), keeping what it shows while it asks.
+  const tick = useDeliveryRefresh();
   const { value, loading, error, retry } = useAsyncRetry(
     () => api.getUnattributedIncidents(entityRef),
-    [api, entityRef],
+    [api, entityRef, tick],
   );
   const [busy, setBusy] = useState(false);
 

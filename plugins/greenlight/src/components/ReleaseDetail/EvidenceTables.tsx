@@ -116,7 +116,10 @@ export function AuditTable(props: {
   knownUsers: ReadonlySet<string>;
 }) {
   if (props.audit.length === 0) return <Empty>No audit entry.</Empty>;
-  const entries = [...props.audit].sort((a, b) => a.at.localeCompare(b.at));
+  // In the order things happened, which for an event sent late is not the order it was recorded.
+  const entries = [...props.audit].sort(
+    (a, b) => (a.eventAt ?? a.at).localeCompare(b.eventAt ?? b.at) || a.at.localeCompare(b.at),
+  );
   return (
     <Table size="small" aria-label="Audit trail">
       <TableHead>

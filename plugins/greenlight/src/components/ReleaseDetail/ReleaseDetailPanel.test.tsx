@@ -75,6 +75,38 @@ describe('ReleaseDetailPanel', () => {
     expect(audit.queryByText(/[{}]/)).not.toBeInTheDocument();
   });
 
+  it('lists the audit trail when things happened, with when a late event was recorded beside it', async () => {
+    await renderPanel({
+      getRelease: jest.fn(async () =>
+        releaseDetail({
+          rolloutId: undefined,
+          audit: [
+            // Recorded first, but happened after the late one below.
+            { at: '2026-11-02T10:21:00Z', actor: 'local-pipelines', action: 'event.recorded', details: { type: 'deployment.finished' } },
+            // Sent an hour late: it happened at 09:50 and was recorded at 10:50.
+            {
+              at: '2026-11-02T10:50:00Z',
+              eventAt: '2026-11-02T09:50:00Z',
+              actor: 'local-pipelines',
+              action: 'event.recorded',
+              details: { type: 'deployment.started' },
+            },
+          ],
+        }),
+      ),
+      getArtifact: jest.fn(async () => artifact),
+    });
+    const audit = await screen.findByRole('table', { name: 'Audit trail' });
+    const rows = within(audit).getAllByRole('row').slice(1);
+    expect(rows).toHaveLength(2);
+    const late = new Date('2026-11-02T09:50:00Z').toLocaleString();
+    const recorded = new Date('2026-11-02T10:50:00Z').toLocaleString();
+    expect(rows[0]).toHaveTextContent(late);
+    expect(rows[0]).toHaveTextContent(`recorded ${recorded}`);
+    expect(rows[1]).toHaveTextContent(new Date('2026-11-02T10:21:00Z').toLocaleString());
+    expect(rows[1]).not.toHaveTextContent(/recorded \d/);
+  });
+
   it('shows what the release brought, its evidence, provenance, rollout and audit trail', async () => {
     const getArtifact = jest.fn(async () => artifact);
     const getRollout = jest.fn(async () =>

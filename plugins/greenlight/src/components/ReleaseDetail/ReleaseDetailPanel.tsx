@@ -95,9 +95,9 @@ export function ReleaseDetailPanel(props: { releaseId: string; repository?: stri
       </Section>
       {release.rolloutId && (
         <Section title="Rollout">
-          {/* The rollout loads on its own; it loads again when the release's status changes (the
-              watcher rolled it back, say), so the two never disagree. */}
-          <RolloutSection key={release.status} rolloutId={release.rolloutId} />
+          {/* The rollout loads on its own, and again on each of the tab's refreshes, with the
+              release itself: the watcher rolling it back shows in both at once. */}
+          <RolloutSection rolloutId={release.rolloutId} />
         </Section>
       )}
       <Section title={`Commits (${release.commits.length})`}>

@@ -1,6 +1,6 @@
 import { IconButton, Link as MuiLink, Tooltip, Typography } from '@material-ui/core';
 import OpenInNewIcon from '@material-ui/icons/OpenInBrowser';
-import { formatDateTime, formatDuration, formatRelative, shortDigest } from '../../lib/format';
+import { formatDateTime, formatDuration, formatRelative, releaseTitle, shortDigest } from '../../lib/format';
 import { ActorName, CommitLink, CopyValueButton, PromotionChip, ProvenanceBadge, StatusChip } from '../common';
 // A plain div per cell: the table has many cells, and Material UI's Box adds a style sheet for each.
 import { PlainBox as Box } from '../common/PlainBox';
@@ -66,7 +66,7 @@ export function releaseColumns(options: {
       render: r => (
         <Box>
           <Box display="flex" alignItems="center" style={noWrap}>
-            <span>{r.version ?? (r.commitSha ? r.commitSha.slice(0, 7) : '—')}</span>
+            <span>{releaseTitle(r)}</span>
             <IconButton
               size="small"
               className={options.focusRingClassName}
