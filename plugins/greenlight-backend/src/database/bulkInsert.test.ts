@@ -33,6 +33,8 @@ describe('insertRows', () => {
         author: 'ana',
         pr_number: n,
         title,
+        reported_at: null as number | null,
+        reported_by: null as string | null,
       });
       const first = AWKWARD.map((title, n) => commit(n, title));
       const written = await knex.transaction(tx =>
@@ -54,6 +56,7 @@ describe('insertRows', () => {
           authored_at: r.authored_at === null ? null : Number(r.authored_at),
           committed_at: Number(r.committed_at),
           merged_at: r.merged_at === null ? null : Number(r.merged_at),
+          reported_at: r.reported_at === null ? null : Number(r.reported_at),
         }));
       expect(await read()).toEqual(first);
 
@@ -88,6 +91,55 @@ describe('insertRows', () => {
       const kept = await read();
       expect(kept[2].title).toBe(AWKWARD[2]);
       expect(kept[AWKWARD.length + 1].title).toBe('taken');
+
+      // Newer only: a report replaces the stored one only when later by time, then by id; a
+      // stored row without a report is older than any.
+      const report = (n: number, title: string, at: number, by: string) => ({
+        ...commit(n, title),
+        reported_at: at,
+        reported_by: by,
+      });
+      const newerOnly = {
+        key: ['sha', 'repository', 'entity_ref'],
+        action: 'merge' as const,
+        newerBy: ['reported_at', 'reported_by'] as [string, string],
+      };
+      const upsertNewer = (rows: object[]) =>
+        knex.transaction(tx =>
+          insertRows(tx, 'commits', rows, newerOnly, 'sha'),
+        );
+      expect(
+        (await upsertNewer([report(3, 'first report', 100, 'e-b')])).map(
+          r => r.sha,
+        ),
+      ).toEqual(['sha-3']);
+      const returned = await upsertNewer([
+        report(3, 'older report', 99, 'e-z'),
+        report(4, 'first report', 100, 'e-b'),
+      ]);
+      expect(returned.map(r => r.sha)).toEqual(['sha-4']);
+      await upsertNewer([
+        report(4, 'same time, lower id', 100, 'e-a'),
+        report(5, 'first report', 100, 'e-b'),
+      ]);
+      await upsertNewer([report(5, 'same time, higher id', 100, 'e-c')]);
+      // No stated time is the oldest: it loses to one, and wins over another only by id.
+      await upsertNewer([
+        { ...report(5, 'no time', 0, 'e-z'), reported_at: null },
+      ]);
+      await upsertNewer([
+        { ...report(6, 'no time', 0, 'e-a'), reported_at: null },
+      ]);
+      await upsertNewer([
+        { ...report(6, 'no time, higher id', 0, 'e-b'), reported_at: null },
+      ]);
+      const reports = await read();
+      expect(reports.slice(3, 7).map(r => [r.title, r.reported_by])).toEqual([
+        ['first report', 'e-b'],
+        ['first report', 'e-b'],
+        ['same time, higher id', 'e-c'],
+        ['no time, higher id', 'e-b'],
+      ]);
 
       // No rows, no statement.
       await expect(

@@ -1,8 +1,16 @@
 import { Knex } from 'knex';
 import { isPostgres } from './subjectLocks';
 
-/** What a row whose key is already stored does: take the new values, or stay as it is. */
-export type OnConflict = { key: string[]; action: 'merge' | 'ignore' };
+/**
+ * What a row whose key is already stored does: take the new values, or stay as it is.
+ * With `newerBy` (a number column, then a text column), a merge takes the new values only
+ * when they are later by those columns; a stored row without them is older than any.
+ */
+export type OnConflict = {
+  key: string[];
+  action: 'merge' | 'ignore';
+  newerBy?: [string, string];
+};
 
 /**
  * Bind parameters per statement on SQLite: below its limit of 32,766, and rows per statement
@@ -40,9 +48,13 @@ export async function insertRows<R extends object>(
   const action = actionOf(columns, onConflict);
   if (isPostgres(tx)) {
     const { rows: returned } = await tx.raw(
-      `${postgresInsert(table, columns, onConflict.key, action)} ${
-        returning ? `returning ${quote(returning)}` : ''
-      }`,
+      `${postgresInsert(
+        table,
+        columns,
+        onConflict.key,
+        action,
+        onConflict.newerBy,
+      )} ${returning ? `returning ${quote(returning)}` : ''}`,
       [JSON.stringify(rows)],
     );
     return returned;
@@ -57,7 +69,23 @@ export async function insertRows<R extends object>(
       .insert(rows.slice(i, i + perStatement))
       .onConflict(onConflict.key);
     const query = action === 'ignore' ? insert.ignore() : insert.merge();
-    if (returning) returned.push(...(await query.returning(returning)));
+    if (action === 'merge' && onConflict.newerBy) {
+      // The query builder has no condition on an upsert's update: the same statement with
+      // the condition appended (SQLite takes `ON CONFLICT … DO UPDATE SET … WHERE`).
+      const { sql, bindings } = (
+        returning ? query.returning(returning) : query
+      ).toSQL();
+      const [head, tail] = returning ? splitReturning(sql) : [sql, ''];
+      const rowsOut = await tx.raw(
+        `${head} where ${newerCondition(
+          table,
+          onConflict.newerBy,
+          false,
+        )}${tail}`,
+        bindings as any[],
+      );
+      if (returning) returned.push(...rowsOut);
+    } else if (returning) returned.push(...(await query.returning(returning)));
     else await query;
   }
   return returned;
@@ -93,12 +121,36 @@ export async function insertRowsTogether(
       columns,
       w.onConflict.key,
       actionOf(columns, w.onConflict),
+      w.onConflict.newerBy,
     )})`;
   });
   await tx.raw(
     `with ${parts.join(', ')} select 1`,
     nonEmpty.map(w => JSON.stringify(w.rows)),
   );
+}
+
+/**
+ * `(new time, new id) > (stored time, stored id)`, where a NULL on either side is the oldest.
+ * Ids compare by code point on both databases (`collate "C"` on PostgreSQL, SQLite's binary
+ * default), as the batch's own comparison in JavaScript does.
+ */
+function newerCondition(
+  table: string,
+  [time, id]: [string, string],
+  postgres: boolean,
+) {
+  const byCodePoint = postgres ? ' collate "C"' : '';
+  const newTime = `coalesce(excluded.${quote(time)}, -1)`;
+  const storedTime = `coalesce(${quote(table)}.${quote(time)}, -1)`;
+  const newId = `coalesce(excluded.${quote(id)}, '')${byCodePoint}`;
+  const storedId = `coalesce(${quote(table)}.${quote(id)}, '')${byCodePoint}`;
+  return `(${newTime} > ${storedTime} or (${newTime} = ${storedTime} and ${newId} > ${storedId}))`;
+}
+
+function splitReturning(sql: string): [string, string] {
+  const at = sql.lastIndexOf(' returning ');
+  return at === -1 ? [sql, ''] : [sql.slice(0, at), sql.slice(at)];
 }
 
 function columnsOf(rows: object[]): string[] {
@@ -120,6 +172,7 @@ function postgresInsert(
   columns: string[],
   key: string[],
   action: OnConflict['action'],
+  newerBy?: [string, string],
 ) {
   const list = columns.map(quote).join(', ');
   const others = columns.filter(c => !key.includes(c));
@@ -128,7 +181,9 @@ function postgresInsert(
       ? 'do nothing'
       : `do update set ${others
           .map(c => `${quote(c)} = excluded.${quote(c)}`)
-          .join(', ')}`;
+          .join(', ')}${
+          newerBy ? ` where ${newerCondition(table, newerBy, true)}` : ''
+        }`;
   return `insert into ${quote(table)} (${list})
        select ${list} from json_populate_recordset(null::${quote(
     table,

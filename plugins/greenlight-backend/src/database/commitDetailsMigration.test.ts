@@ -1,4 +1,5 @@
 import { createTestDatabases } from '@greenlight/test-utils';
+import { Knex } from 'knex';
 import { applyMigrations, migrationsDir } from './migrations';
 
 jest.setTimeout(120_000);
@@ -6,6 +7,18 @@ jest.setTimeout(120_000);
 const A = 'component:default/a';
 const B = 'component:default/b';
 const REPO = 'github.com/acme/shop';
+/** The migration under test; later ones are undone with it. */
+const MIGRATION_VERSION = '20261208000000';
+
+/** Undoes migrations until the schema is the one before `MIGRATION_VERSION`. */
+async function downToBefore(knex: Knex) {
+  while (
+    (await knex.migrate.currentVersion({ directory: migrationsDir })) >=
+    MIGRATION_VERSION
+  ) {
+    await knex.migrate.down({ directory: migrationsDir });
+  }
+}
 
 /**
  * The migration that keeps commit details per entity: the rows stored before stay for entities
@@ -21,7 +34,7 @@ describe('the commit details per entity migration', () => {
       const knex = await databases.init(databaseId);
       await applyMigrations(knex);
       // The schema before it, with rows as the old projection wrote them.
-      await knex.migrate.down({ directory: migrationsDir });
+      await downToBefore(knex);
       const event = (
         id: string,
         entityRef: string | null,
@@ -106,7 +119,7 @@ describe('the commit details per entity migration', () => {
       ).toEqual([{ stale_from: '0000-00-00', stale_version: 4 }]);
 
       // Back: one row per SHA and repository, the earliest time of each.
-      await knex.migrate.down({ directory: migrationsDir });
+      await downToBefore(knex);
       expect(
         (
           await knex('commits')

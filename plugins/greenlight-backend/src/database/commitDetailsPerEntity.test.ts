@@ -273,3 +273,84 @@ describe('commit details are read for the entity that reported them', () => {
     },
   );
 });
+
+/**
+ * Two reports of one commit by one entity that describe it differently (its title edited
+ * between two runs of the pipeline): the stored details are the later report's, whichever order
+ * the two arrive in, and whichever commits first when they arrive at once.
+ */
+describe("an entity's later report of a commit holds", () => {
+  const databases = createTestDatabases();
+  const report = (
+    id: string,
+    time: string,
+    title: string,
+  ): GreenlightEvent => ({
+    ...commits(id, B, {
+      committedAt: '2026-06-01T08:00:00Z',
+      author: 'bob',
+      title,
+    }),
+    time,
+  });
+  const earlier = report(
+    'b-report-1',
+    '2026-06-01T09:00:00Z',
+    'feat: checkout (draft)',
+  );
+  const later = report(
+    'b-report-2',
+    '2026-06-01T10:00:00Z',
+    'feat: new checkout',
+  );
+
+  it.each(databases.eachSupportedId())(
+    'whichever order the reports arrive in, one after the other or at once, on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await applyMigrations(knex);
+      const orders: Array<
+        ['apart' | 'together' | 'one batch', GreenlightEvent[]]
+      > = [
+        ['apart', [earlier, later]],
+        ['apart', [later, earlier]],
+        ['together', [earlier, later]],
+        ['together', [later, earlier]],
+        ['one batch', [later, earlier]],
+      ];
+      for (const [how, events] of orders) {
+        await knex('events').delete();
+        await knex('commits').delete();
+        const ingest = ingestByEntityRef(knex);
+        const send = (batch: GreenlightEvent[]) =>
+          ingest.ingest({
+            source: 'native',
+            actor: 'service:pipeline',
+            events: batch,
+            authorize: async () => {},
+          });
+        if (how === 'apart') for (const e of events) await send([e]);
+        else if (how === 'together')
+          await Promise.all(events.map(e => send([e])));
+        else await send(events);
+        expect({
+          how,
+          first: events[0].id,
+          rows: await knex('commits')
+            .where('sha', SHA)
+            .select('entity_ref', 'title', 'reported_by'),
+        }).toEqual({
+          how,
+          first: events[0].id,
+          rows: [
+            {
+              entity_ref: B,
+              title: 'feat: new checkout',
+              reported_by: 'native:b-report-2',
+            },
+          ],
+        });
+      }
+    },
+  );
+});

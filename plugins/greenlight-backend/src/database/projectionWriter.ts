@@ -281,7 +281,7 @@ export async function reproject(
   const builds = [];
   const artifacts = [];
   const testRuns = [];
-  const commits = new Map<string, object>();
+  const commits = new Map<string, { reported_at: number | null; reported_by: string } & Record<string, unknown>>();
 
   for (const [key, events] of bySubject) {
     const kind = key.slice(0, key.indexOf(':'));
@@ -317,7 +317,16 @@ export async function reproject(
         const entityRef = detailsEntityOf(stored);
         if (entityRef === null) continue;
         for (const c of stored.event.commits) {
-          commits.set(`${entityRef}\u0000${c.repository}\u0000${c.sha}`, {
+          const key = `${entityRef}\u0000${c.repository}\u0000${c.sha}`;
+          // Of two reports of one commit, the latest holds: in this batch here, and against
+          // the stored row in the upsert below. Latest by the time the report states, then by
+          // its id; never by when it arrived, so the row depends on the events alone.
+          const reportedAt = stored.event.time ? Date.parse(stored.event.time) : null;
+          const seen = commits.get(key);
+          if (seen && !isLaterReport({ at: reportedAt, id: stored.id }, seen)) continue;
+          commits.set(key, {
+            reported_at: reportedAt,
+            reported_by: stored.id,
             sha: c.sha,
             repository: c.repository,
             entity_ref: entityRef,
@@ -368,10 +377,21 @@ export async function reproject(
     {
       table: 'commits',
       rows: [...commits.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, row]) => row),
-      onConflict: merge('sha', 'repository', 'entity_ref'),
+      onConflict: { ...merge('sha', 'repository', 'entity_ref'), newerBy: ['reported_at', 'reported_by'] },
     },
   ]);
   return folds;
+}
+
+/**
+ * Whether a report of a commit is later than the one kept: by the time it states (none is
+ * earliest), then by id, in code point order, as the upsert compares them (`bulkInsert.ts`).
+ */
+function isLaterReport(report: { at: number | null; id: string }, kept: { reported_at: number | null; reported_by: string }) {
+  const at = report.at ?? -1;
+  const keptAt = kept.reported_at ?? -1;
+  if (at !== keptAt) return at > keptAt;
+  return report.id > kept.reported_by;
 }
 
 /**
