@@ -317,14 +317,14 @@ export async function reproject(
         const entityRef = detailsEntityOf(stored);
         if (entityRef === null) continue;
         for (const c of stored.event.commits) {
-          const key = `${entityRef}\u0000${c.repository}\u0000${c.sha}`;
+          const commitKey = `${entityRef}\u0000${c.repository}\u0000${c.sha}`;
           // Of two reports of one commit, the latest holds: in this batch here, and against
           // the stored row in the upsert below. Latest by the time the report states, then by
           // its id; never by when it arrived, so the row depends on the events alone.
           const reportedAt = stored.event.time ? Date.parse(stored.event.time) : null;
-          const seen = commits.get(key);
+          const seen = commits.get(commitKey);
           if (seen && !isLaterReport({ at: reportedAt, id: stored.id }, seen)) continue;
-          commits.set(key, {
+          commits.set(commitKey, {
             reported_at: reportedAt,
             reported_by: stored.id,
             sha: c.sha,
