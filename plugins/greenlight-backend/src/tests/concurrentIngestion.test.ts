@@ -278,12 +278,40 @@ function statusesOf(outcome: Outcome) {
 
 describe('concurrent writers of one ledger', () => {
   const databases = createTestDatabases();
-  const stream = generateHistory({
+  const history = generateHistory({
     seed: 42,
     services: SERVICES,
     start: Date.parse('2026-01-01T00:00:00Z'),
     days: 400,
   }).slice(0, 3000);
+  /**
+   * Commits reported again with other details, as a pipeline run again after a title was
+   * edited: of each commit, an untimed report (the generator's), a report stating an earlier
+   * time and one stating a later time. Whatever order they arrive or commit in, the stored
+   * details must be those of the later report, as in the serial fold.
+   */
+  const reReports = history
+    .filter(
+      (e): e is Extract<GreenlightEvent, { type: 'commits' }> =>
+        e.type === 'commits',
+    )
+    .slice(0, 40)
+    .flatMap(e => {
+      const edited = (suffix: string, time: string) => ({
+        ...e,
+        id: `${e.id}-${suffix}`,
+        time,
+        commits: e.commits.map(c => ({
+          ...c,
+          title: `${c.title} (${suffix})`,
+        })),
+      });
+      return [
+        edited('edited-later', '2027-02-01T00:00:00Z'),
+        edited('edited-earlier', '2027-01-01T00:00:00Z'),
+      ];
+    });
+  const stream: GreenlightEvent[] = [...history, ...reReports];
 
   /** The serial fold: the stream in order, one batch of 500 after another. */
   async function referenceOf(databaseId: Parameters<typeof databases.init>[0]) {
@@ -410,6 +438,12 @@ describe('concurrent writers of one ledger', () => {
     expect(retried.every(o => o.body.accepted === 0)).toBe(true);
     const [{ n }] = await knex('events').count('* as n');
     expect(Number(n)).toBe(stream.length);
+    // Each commit reported again holds its later report's details, not the last to arrive.
+    const reReported = await knex('commits')
+      .where('title', 'like', '%(edited-%')
+      .pluck('title');
+    expect(reReported.length).toBeGreaterThan(40);
+    expect(reReported.filter(t => !t.endsWith('(edited-later)'))).toEqual([]);
 
     // Compared with the serial fold: the events table (id, subject key, entity, payload) and
     // the nine tables the ledger projects from events inside its write transaction
