@@ -23,6 +23,8 @@ describe('ReadinessCard', () => {
     expect(screen.getByText('Signed and traceable: Fail')).toBeInTheDocument();
     expect(screen.getByText('1.3.0 in production is unsigned')).toBeInTheDocument();
     expect(screen.getByText('DORA reviewed: Fail')).toBeInTheDocument();
+    // A reason naming a whole digest wraps inside the card instead of running out of it.
+    expect(getComputedStyle(screen.getByText('1.3.0 in production is unsigned')).overflowWrap).toBe('anywhere');
   });
 
   it('says when there is no check', async () => {

@@ -11,6 +11,9 @@ import { LoadError } from '../common';
 const useStyles = makeStyles(theme => ({
   pass: { color: theme.palette.success.main },
   fail: { color: theme.palette.error.main },
+  // A reason may name a whole digest, one word wider than the card: it wraps rather than
+  // running out of sight.
+  reason: { overflowWrap: 'anywhere' },
 }));
 
 /** The production-grade checklist: each check passes or fails, and says why. */
@@ -41,6 +44,7 @@ export function ReadinessCard() {
             <ListItemText
               primary={`${check.title}: ${check.status === 'pass' ? 'Pass' : 'Fail'}`}
               secondary={check.reason}
+              secondaryTypographyProps={{ className: classes.reason }}
             />
           </ListItem>
         ))}

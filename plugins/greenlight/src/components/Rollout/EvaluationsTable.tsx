@@ -3,6 +3,14 @@ import { evidenceSentence, formatEvaluationThreshold, formatEvaluationValue } fr
 import { StatusChip } from '../common';
 import { GateSeries } from './gateSeries';
 
+/** What the watcher decided after an evaluation, in words. */
+const DECISIONS: Record<GateSeries['points'][number]['decision'], string> = {
+  continue: 'Continue',
+  promote: 'Promote',
+  rollback: 'Roll back',
+  'pause-inconclusive': 'Pause: inconclusive',
+};
+
 /** Every evaluation of one gate as text: the evidence behind the chart. */
 export function EvaluationsTable(props: { series: GateSeries }) {
   return (
@@ -26,7 +34,7 @@ export function EvaluationsTable(props: { series: GateSeries }) {
             <TableCell>
               <StatusChip status={point.verdict} prefix="Verdict" />
             </TableCell>
-            <TableCell>{point.decision}</TableCell>
+            <TableCell>{DECISIONS[point.decision] ?? point.decision}</TableCell>
             <TableCell>{evidenceSentence(point)}</TableCell>
           </TableRow>
         ))}

@@ -76,6 +76,11 @@ describe('gate evidence with units', () => {
     expect(table.getByText('0.4% is within the 2% limit')).toBeInTheDocument();
     expect(table.getByText('8.3%')).toBeInTheDocument();
     expect(table.getAllByText('2%')).toHaveLength(2);
+    // The decisions in words, not the wire values.
+    expect(table.queryByText('continue')).not.toBeInTheDocument();
+    expect(
+      table.getAllByText(/^(Continue|Roll back|Promote|Pause: inconclusive)$/),
+    ).toHaveLength(2);
   });
 
   it('says a latency above every histogram bucket', async () => {
