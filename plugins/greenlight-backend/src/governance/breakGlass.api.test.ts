@@ -106,6 +106,8 @@ describe('break-glass', () => {
     const cases: Array<[object, string, string]> = [
       [{ ...base, why: ' ' }, user, 'why'],
       [{ ...base, performedAt: ago(1), reconcileBy: ago(2) }, user, 'reconcileBy'],
+      // Later than the organisation's 72 hours: a record may not stay open longer.
+      [{ ...base, performedAt: ago(1), reconcileBy: ahead(72) }, user, 'reconcileBy: at most 72 hours after performedAt'],
       [{ ...base, performedAt: ahead(2) }, user, 'performedAt'],
       [{ ...base, reconcileBy: 'tomorrow' }, user, 'reconcileBy'],
       [base, service, 'performedBy'],

@@ -98,6 +98,14 @@ export function breakGlassRoutes(deps: GovernanceRouteDeps) {
     if (performedAt > now + CLOCK_SKEW_MS) throw new InputError('performedAt: must not be in the future');
     const reconcileBy = body.reconcileBy ?? performedAt + deps.config.breakGlassReconcileWithinHours * 3600_000;
     if (reconcileBy <= performedAt) throw new InputError('reconcileBy: must be after performedAt');
+    // The organisation's deadline is the longest a record may stay open (it opens closed
+    // windows until then): a team may promise sooner, never later.
+    const latest = performedAt + deps.config.breakGlassReconcileWithinHours * 3600_000;
+    if (reconcileBy > latest) {
+      throw new InputError(
+        `reconcileBy: at most ${deps.config.breakGlassReconcileWithinHours} hours after performedAt (greenlight.breakGlass.reconcileWithinHours)`,
+      );
+    }
     // A pipeline records on someone's behalf and must say whose; a person is who they are.
     if (credentials.principal.type === 'service' && !body.performedBy) {
       throw new InputError('performedBy: required when a service records a break-glass change');

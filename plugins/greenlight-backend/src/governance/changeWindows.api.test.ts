@@ -126,6 +126,32 @@ describe('readiness with change windows and freezes', () => {
     const malformed = await ask('production', { breakGlassId: 'nope' });
     expect(malformed.status).toBe(400);
     expect(JSON.stringify(malformed.body)).toMatch(/breakGlassId/);
+
+    // one whose reconcile deadline has passed opens nothing any more
+    const hour = 3600_000;
+    const overdue = await gl.post(
+      '/v1/break-glass',
+      {
+        entityRef: 'component:default/payments',
+        environment: 'production',
+        what: 'hotfix',
+        why: 'INC-8',
+        performedAt: new Date(Date.now() - 5 * hour).toISOString(),
+        reconcileBy: new Date(Date.now() - hour).toISOString(),
+      },
+      user,
+    );
+    expect(overdue.body.status).toBe('overdue');
+    const late = await ask('production', {
+      breakGlassId: overdue.body.id,
+      deploymentId: 'dep-bg-2',
+    });
+    expect([late.status, late.body.error?.message]).toEqual([
+      400,
+      expect.stringMatching(
+        /^change\.breakGlassId: .* was due to be reconciled by .*; it no longer opens a window$/,
+      ),
+    ]);
   });
 
   it('rejects bad configuration at startup, naming the path', () => {

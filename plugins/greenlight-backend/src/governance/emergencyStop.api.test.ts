@@ -63,29 +63,38 @@ describe('readiness under an emergency stop', () => {
     expect((await gl.del('/v1/emergency-stop')).status).toBe(200);
     expect((await ask('staging')).body.decision).toBe('allow');
 
-    // an override of a stopped change is not reused for the same change while the stop holds
+    // a decision blocked by a stop is not overridden: the stop is lifted
     await gl.post(
       '/v1/emergency-stop',
-      { environment: 'qa', reason: 'flaky cluster' },
+      { environment: 'development', reason: 'flaky cluster' },
       user,
     );
-    const stopped = await ask('qa', { deploymentId: 'dep-override-2' });
+    const stopped = await ask('development', {
+      deploymentId: 'dep-override-2',
+    });
     expect(stopped.body.decision).toBe('block');
     const overridden = await gl.post(
       `/v1/readiness/${stopped.body.decisionId}/override`,
       { reason: 'go' },
       user,
     );
-    expect(overridden.status).toBe(200);
+    expect([overridden.status, overridden.body.error?.message]).toEqual([
+      409,
+      expect.stringContaining('lifted, not overridden'),
+    ]);
     expect(
-      (await ask('qa', { deploymentId: 'dep-override-2' })).body,
+      (await gl.get(`/v1/readiness/${stopped.body.decisionId}`)).body,
+    ).toMatchObject({ decision: 'block', override: null });
+    expect(
+      (await ask('development', { deploymentId: 'dep-override-2' })).body,
     ).toMatchObject({
       decision: 'block',
       missingControls: ['emergency-stop'],
       override: null,
     });
     expect(
-      (await gl.del('/v1/emergency-stop', { environment: 'qa' })).status,
+      (await gl.del('/v1/emergency-stop', { environment: 'development' }))
+        .status,
     ).toBe(200);
 
     // a stop of one environment leaves the others alone

@@ -11,6 +11,8 @@ import {
   requirePermission,
 } from '../router/access';
 import { parseInput } from '../router/validation';
+import { EnvironmentConfig } from '../config';
+import { assertConfiguredEnvironment } from './configuredEnvironment';
 import { AuditEntry } from './store/GovernanceStore';
 import { insertAudit } from './store/audit';
 
@@ -108,7 +110,11 @@ export const stopView = (s: EmergencyStop) => ({
  * with `greenlight.emergencystop.manage`, and are audited.
  */
 export function emergencyStopRoutes(
-  deps: AccessDeps & { stops: EmergencyStopStore; now: () => number },
+  deps: AccessDeps & {
+    stops: EmergencyStopStore;
+    environments: EnvironmentConfig[];
+    now: () => number;
+  },
 ) {
   const router = Router();
   // A person answers for a stop: pipelines can neither pull nor lift one.
@@ -134,6 +140,13 @@ export function emergencyStopRoutes(
   router.post('/v1/emergency-stop', async (req, res) => {
     const credentials = await releaseManager(req);
     const body = parseInput(pullSchema, req.body, 'body');
+    if (body.environment) {
+      assertConfiguredEnvironment(
+        deps.environments,
+        body.environment,
+        'body.environment',
+      );
+    }
     const stop: EmergencyStop = {
       scope: body.environment ?? ORGANISATION,
       reason: body.reason,

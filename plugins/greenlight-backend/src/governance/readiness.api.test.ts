@@ -151,6 +151,33 @@ describe('POST /v1/readiness', () => {
     const missing = await gl.post('/v1/readiness', { entityRef: 'component:default/nope', environment: 'production', change: {} });
     expect(missing.status).toBe(404);
   });
+
+  it("refuses a decision about an environment it does not know, or about another environment's or artifact's deployment, and records none", async () => {
+    const gl = await startGovernanceBackend();
+    await gl.events([deploymentFinished('payments-2.0.0-production', '2.0.0')]);
+    const ask = (environment: string, change: object) =>
+      gl.post('/v1/readiness', { entityRef: payments, environment, change: { changedFiles: ['README.md'], ...change } });
+    const cases: Array<[string, object, RegExp]> = [
+      // "prod" would match no control, window, freeze or stop configured for "production".
+      ['prod', {}, /^environment: prod is not a configured environment \(development, staging, production\)$/],
+      ['staging', { deploymentId: 'payments-2.0.0-production' }, /^environment: deployment payments-2\.0\.0-production is to production, not staging$/],
+      [
+        'production',
+        { deploymentId: 'payments-2.0.0-production', artifactDigest: digest('f') },
+        /^change\.artifactDigest: deployment payments-2\.0\.0-production deployed sha256:e+, not sha256:f+$/,
+      ],
+    ];
+    for (const [environment, change, message] of cases) {
+      const res = await ask(environment, change);
+      expect([res.status, res.body.error?.message]).toEqual([400, expect.stringMatching(message)]);
+    }
+    // Nothing was decided: the release shows no decision.
+    const release = await gl.get('/v1/releases/payments-2.0.0-production');
+    expect(release.status).toBe(200);
+    expect(release.body.readiness).toBeUndefined();
+    // The same question about the deployment itself is answered.
+    expect((await ask('production', { deploymentId: 'payments-2.0.0-production', artifactDigest: digest('e') })).status).toBe(200);
+  });
 });
 
 describe('reusing an override', () => {

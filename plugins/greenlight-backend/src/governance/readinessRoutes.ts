@@ -19,7 +19,7 @@ import {
   reader,
 } from '../router/access';
 import { parseInput } from '../router/validation';
-import { decisionView } from './readinessService';
+import { CHANGE_WINDOW_POLICY, decisionView } from './readinessService';
 import { requireTestsPolicy } from './changeRules';
 import { GovernanceRouteDeps, productionEnvironments } from './routeDeps';
 import { untestedDeploymentViolation } from './violations';
@@ -90,8 +90,9 @@ export function readinessRoutes(deps: GovernanceRouteDeps) {
     const credentials = await reader(deps, req);
     const q = parseInput(z.object({ entityRef: z.string().min(1) }), req.query, 'query');
     const entity = await assertCanReadEntity(deps, credentials, normaliseEntityRef(q.entityRef));
-    const windows = deps.windows;
     const now = deps.now();
+    // What readiness decides by: the configured windows and freezes, and those declared now.
+    const windows = (await deps.readiness.windowsAt(now)) ?? deps.windows;
     const body: ChangeWindowsResponse = {
       entityRef: canonicalRefOf(entity),
       configured: windows.rules.length > 0 || windows.freezes.length > 0,
@@ -124,6 +125,18 @@ export function readinessRoutes(deps: GovernanceRouteDeps) {
     await authorizeEntityWrite(deps, credentials, greenlightOverridePermission, decision.entityRef);
     if (decision.assessed === 'allow') {
       throw new ConflictError(`Decision ${decision.id} allowed the change; there is nothing to override`);
+    }
+    // An override answers for missing controls. A stop is lifted, and a closed window or a freeze
+    // is passed through a break-glass change: neither is overridden (docs/governance.md).
+    if (decision.missingControls.includes('emergency-stop')) {
+      throw new ConflictError(
+        `Decision ${decision.id} is blocked by an emergency stop: it is lifted, not overridden`,
+      );
+    }
+    if (decision.missingControls.includes(CHANGE_WINDOW_POLICY)) {
+      throw new ConflictError(
+        `Decision ${decision.id} is outside a change window or in a freeze: ask again with a break-glass change (change.breakGlassId) instead of an override`,
+      );
     }
     const actor = actorOf(credentials);
     const at = deps.now();

@@ -14,6 +14,7 @@ import {
   canonicalRefOf,
 } from '@greenlight/backstage-plugin-greenlight-common';
 import { EnvironmentConfig } from '../config';
+import { assertConfiguredEnvironment } from './configuredEnvironment';
 import { classificationRulesFor, requireTestsPolicy, sloDocumentOf } from './changeRules';
 import { ChangeWindowConfig, evaluateWindowsFor, RolloutConstraintView, WindowAnswer } from './changeWindows';
 import { EmergencyStopStore } from './emergencyStop';
@@ -148,6 +149,7 @@ export class ReadinessService {
     const { change } = request;
     const evidence = request.evidence ?? {};
 
+    assertConfiguredEnvironment(this.deps.environments, request.environment);
     let deployment: LedgerDeployment | undefined;
     if (change.deploymentId) {
       // A deployment not yet reported is fine: the pipeline may ask before it starts.
@@ -155,6 +157,17 @@ export class ReadinessService {
       if (deployment?.entityRef && deployment.entityRef !== entityRef) {
         throw new InputError(
           `change.deploymentId: deployment ${change.deploymentId} belongs to ${deployment.entityRef}, not ${entityRef}`,
+        );
+      }
+      // The decision is shown on that deployment's release: it must be about that deployment.
+      if (deployment && deployment.environment !== request.environment) {
+        throw new InputError(
+          `environment: deployment ${change.deploymentId} is to ${deployment.environment}, not ${request.environment}`,
+        );
+      }
+      if (deployment?.artifactDigest && change.artifactDigest && change.artifactDigest !== deployment.artifactDigest) {
+        throw new InputError(
+          `change.artifactDigest: deployment ${change.deploymentId} deployed ${deployment.artifactDigest}, not ${change.artifactDigest}`,
         );
       }
     }
@@ -295,7 +308,8 @@ export class ReadinessService {
     return decisionView(decision, overridden);
   }
 
-  private async windowsAt(now: number): Promise<ChangeWindowConfig | undefined> {
+  /** The configured windows and freezes with the freezes declared through the API at `now`. */
+  async windowsAt(now: number): Promise<ChangeWindowConfig | undefined> {
     return windowsWithFreezes(this.deps.windows, (await this.deps.freezes?.current(now)) ?? []);
   }
 
@@ -320,6 +334,15 @@ export class ReadinessService {
       }
       if (entry.reconciliation) {
         throw new InputError(`change.breakGlassId: break-glass change ${breakGlassId} is already reconciled`);
+      }
+      // An emergency's way around the windows lasts until it is due to be reconciled, not for
+      // ever: after that it is overdue, and a new emergency is a new break-glass record.
+      if (now > entry.reconcileBy) {
+        throw new InputError(
+          `change.breakGlassId: break-glass change ${breakGlassId} was due to be reconciled by ${new Date(
+            entry.reconcileBy,
+          ).toISOString()}; it no longer opens a window`,
+        );
       }
       if (entry.environment && entry.environment !== request.environment) {
         throw new InputError(

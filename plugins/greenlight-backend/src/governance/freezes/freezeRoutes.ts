@@ -11,7 +11,9 @@ import {
   requirePermission,
 } from '../../router/access';
 import { parseInput, timeParam } from '../../router/validation';
+import { EnvironmentConfig } from '../../config';
 import { ChangeWindowConfig } from '../changeWindows';
+import { assertConfiguredEnvironment } from '../configuredEnvironment';
 import { ORGANISATION } from '../emergencyStop';
 import { RuntimeFreeze, RuntimeFreezeStore } from './RuntimeFreezeStore';
 
@@ -73,6 +75,7 @@ export function freezeRoutes(
   deps: AccessDeps & {
     freezes: RuntimeFreezeStore;
     windows: ChangeWindowConfig;
+    environments: EnvironmentConfig[];
     now: () => number;
   },
 ) {
@@ -119,6 +122,13 @@ export function freezeRoutes(
   router.post('/v1/freezes', async (req, res) => {
     const credentials = await releaseManager(req);
     const body = parseInput(declareSchema, req.body, 'body');
+    if (body.environment) {
+      assertConfiguredEnvironment(
+        deps.environments,
+        body.environment,
+        'body.environment',
+      );
+    }
     const now = deps.now();
     const from = body.from ?? now;
     if (body.until <= from)

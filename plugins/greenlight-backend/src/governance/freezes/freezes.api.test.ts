@@ -165,6 +165,17 @@ describe('runtime freezes', () => {
       expect(badTime.body.error.message).toMatch(
         /until: must be an ISO 8601 date, or a time with its zone/,
       );
+      // A freeze of "Production" would freeze nothing: the configured name is "production".
+      const unknown = await declare({
+        ...incident(),
+        environment: 'Production',
+      });
+      expect([unknown.status, unknown.body.error.message]).toEqual([
+        400,
+        expect.stringMatching(
+          /^body\.environment: Production is not a configured environment/,
+        ),
+      ]);
       expect(await rowCounts(knex)).toEqual(before);
 
       // reads need an authenticated caller
@@ -206,6 +217,20 @@ describe('runtime freezes', () => {
       );
       // scoped to its environment
       expect((await ask('staging')).body.decision).toBe('allow');
+      // and the Governance tab's windows say so, as readiness decides
+      const windows = await api()
+        .get('/api/greenlight/v1/change-windows')
+        .query({ entityRef: 'component:default/payments' })
+        .set('Authorization', pipeline)
+        .expect(200);
+      const byEnvironment = Object.fromEntries(
+        windows.body.environments.map((e: any) => [e.environment, e]),
+      );
+      expect(byEnvironment.production).toMatchObject({
+        allowed: false,
+        freezes: [{ name: `incident INC-${databaseId}` }],
+      });
+      expect(byEnvironment.staging.allowed).toBe(true);
 
       // the same freeze twice is one freeze
       await declare({ ...incident(), environment: 'production' }).expect(409);
