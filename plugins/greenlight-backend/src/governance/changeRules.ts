@@ -23,14 +23,19 @@ export function classificationRulesFor(entity: Entity, config: GovernanceConfig)
   return { paths: mergePathRules(DEFAULT_PATH_RULES, parsed.rules), labels: config.labels };
 }
 
-/** Whether production deployments of the entity need passing tests, and who said so. */
+/**
+ * Whether production deployments of the entity need passing tests, and who said so. The
+ * annotation may raise the organisation's bar, never lower it: with
+ * `greenlight.readiness.requireTests: true`, an entity's `'false'` changes nothing.
+ */
 export function requireTestsPolicy(
   entity: Entity,
   config: GovernanceConfig,
 ): { requireTests: boolean; source: 'annotation' | 'config' } {
+  if (config.requireTestsDefault) return { requireTests: true, source: 'config' };
   const value = entity.metadata.annotations?.[GOVERNANCE_ANNOTATIONS.requireTests]?.trim().toLowerCase();
   if (value === 'true' || value === 'false') return { requireTests: value === 'true', source: 'annotation' };
-  return { requireTests: config.requireTestsDefault, source: 'config' };
+  return { requireTests: false, source: 'config' };
 }
 
 /** The entity's SLO document, whose gates can abort a canary. */
