@@ -296,6 +296,12 @@ export class KnexLedgerStore implements LedgerStore {
         if (row.commit_sha) q.orWhere('t.commit_sha', row.commit_sha);
         if (!row.artifact_digest && !row.artifact_build_id && !row.commit_sha) q.whereRaw('1 = 0');
       })
+      // The release's own entity's runs, or runs that matched no entity: another team's run of
+      // the same artifact or commit is its evidence, as governance reads it (ledgerFacts.ts).
+      .where(q => {
+        if (row.entity_ref) q.where('t.entity_ref', row.entity_ref).orWhereNull('t.entity_ref');
+        else q.whereNull('t.entity_ref');
+      })
       .orderBy('t.finished_at', 'desc')
       .limit(100);
 

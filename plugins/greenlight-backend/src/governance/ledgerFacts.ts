@@ -42,6 +42,25 @@ function toDeployment(r: any): LedgerDeployment {
   };
 }
 
+/**
+ * Keeps a read of `test_runs` (aliased `alias`) to the runs one entity knows as its evidence:
+ * its own, and those of events that matched no entity. A test run is evidence a pipeline
+ * asserts; read by artifact, build or commit alone, another team's pipeline, allowed to write
+ * only its own entity, could post a passing run of this entity's digest or commit (in a monorepo
+ * commits are shared) and pass this entity's readiness controls and checklist. So, as for commit
+ * details (`commitDetailsOf`), a run counts for the entity whose events reported it, or for every
+ * entity when its events matched none: only an unscoped service can write such events
+ * (`authorizeEntityWrites`). Unlike commit details, which keep `''`, a run that matched no entity
+ * has `entity_ref` NULL (`foldTestRun`); runs are kept per id, so each is one entity's or none's,
+ * and an entity's own runs and the unmatched ones are read together.
+ *
+ * @param entity - the entity's ref, or a column holding it (`knex.ref`)
+ */
+function ownOrUnmatchedRuns(alias: string, entity: string | Knex.Ref<string, any>) {
+  return (q: Knex.QueryBuilder) =>
+    q.where(`${alias}.entity_ref`, entity as any).orWhereNull(`${alias}.entity_ref`);
+}
+
 /** Which identity tied a test run to the change: the artifact is strongest, then the build. */
 function matchedBy(run: any, identity: ChangeIdentity): TestRunFact['matchedBy'] {
   if (identity.artifactDigest && run.artifact_digest === identity.artifactDigest) return 'artifact';
@@ -67,20 +86,27 @@ export class LedgerFacts {
     return row ? { buildId: row.build_id, commitSha: row.commit_sha } : undefined;
   }
 
-  /** Test runs tied to the artifact, its build or its commit, as the release detail ties them. */
-  async testRuns(identity: ChangeIdentity, limit = 500): Promise<TestRunFact[]> {
+  /**
+   * Test runs tied to the artifact, its build or its commit, as the release detail ties them,
+   * that the entity knows as its evidence: its own, and those that matched no entity
+   * (`ownOrUnmatchedRuns`), never another entity's. Every governance reader must pass the
+   * entity; without it the read is not scoped, as before runs were kept to their entity.
+   */
+  async testRuns(identity: ChangeIdentity, entityRef: string, limit = 500): Promise<TestRunFact[]> {
     const { artifactDigest, buildId, commitSha } = identity;
     if (!artifactDigest && !buildId && !commitSha) return [];
-    const rows = await this.knex('test_runs')
-      .select('id', 'suite', 'outcome', 'finished_at', 'artifact_digest', 'build_id', 'commit_sha')
+    const query = this.knex('test_runs as t')
+      .select('t.id', 't.suite', 't.outcome', 't.finished_at', 't.artifact_digest', 't.build_id', 't.commit_sha')
       .where(q => {
-        if (artifactDigest) q.orWhere('artifact_digest', artifactDigest);
-        if (buildId) q.orWhere('build_id', buildId);
-        if (commitSha) q.orWhere('commit_sha', commitSha);
-      })
+        if (artifactDigest) q.orWhere('t.artifact_digest', artifactDigest);
+        if (buildId) q.orWhere('t.build_id', buildId);
+        if (commitSha) q.orWhere('t.commit_sha', commitSha);
+      });
+    if (entityRef !== undefined) query.where(ownOrUnmatchedRuns('t', entityRef));
+    const rows = await query
       .orderBy([
-        { column: 'finished_at', order: 'desc' },
-        { column: 'id', order: 'desc' },
+        { column: 't.finished_at', order: 'desc' },
+        { column: 't.id', order: 'desc' },
       ])
       .limit(limit);
     return rows.map(r => ({
@@ -164,7 +190,8 @@ export class LedgerFacts {
 
   /**
    * Deployments of the entity to the environments in [from, to) with no passing test run
-   * finished before the deployment started (by artifact digest, build id or commit).
+   * finished before the deployment started (by artifact digest, build id or commit) that is the
+   * deploying entity's own or matched no entity (`ownOrUnmatchedRuns`).
    * Cancelled deployments never ran anything and are left out.
    */
   async untestedDeployments(
@@ -200,7 +227,9 @@ export class LedgerFacts {
           .where('t.artifact_digest', knex.ref('d.artifact_digest'))
           .orWhere('t.build_id', knex.ref('a.build_id'))
           .orWhere('t.commit_sha', knex.ref('d.commit_sha')),
-      );
+      )
+      // The deploying entity's own runs and unmatched ones: never another team's.
+      .where(ownOrUnmatchedRuns('t', knex.ref('d.entity_ref')));
     const rows = await scope(
       knex('deployments as d')
         .leftJoin('artifacts as a', 'a.digest', 'd.artifact_digest')

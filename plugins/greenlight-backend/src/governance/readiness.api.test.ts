@@ -240,6 +240,10 @@ describe('mandatory tests', () => {
     const staging = await gl.post('/v1/readiness', { ...change, environment: 'staging' });
     expect(staging.body).toMatchObject({ decision: 'allow', policy: [], violations: [] });
 
+    // another entity's passing run of the same artifact is that entity's evidence, not this one's
+    await gl.events([{ ...passingTests, id: 'tests-a-by-relaxed', serviceId: 'relaxed', testRun: { ...passingTests.testRun, id: 'run-a-relaxed' } }]);
+    expect((await gl.post('/v1/readiness', change)).body).toMatchObject({ decision: 'block', missingControls: ['mandatory-tests'] });
+
     await gl.events([passingTests]);
     expect((await gl.post('/v1/readiness', change)).body).toMatchObject({ decision: 'allow', violations: [] });
   });

@@ -197,7 +197,7 @@ export class ReadinessService {
       sloDocument: sloDocumentOf(entity),
       rollbackMechanisms: this.deps.rollbackMechanisms(),
       change: { ...identity, deploymentId: change.deploymentId },
-      testRuns: await ledger.testRuns(identity),
+      testRuns: await ledger.testRuns(identity, entityRef),
       provenance: artifactDigest
         ? await this.deps.provenance.of(artifactDigest)
         : ({ status: 'unknown' } as ProvenanceFact),

@@ -227,3 +227,106 @@ describe('classifyPromotions', () => {
     expect(verdicts.p1.status).toBe('promoted');
   });
 });
+
+describe('classifyPromotions without times', () => {
+  const staging = (
+    times: Partial<DeploymentRecord>,
+    digest = 'sha256:aaa',
+  ) => ({
+    id: 's1',
+    environment: 'staging',
+    envOrder: 1,
+    artifactDigest: digest,
+    commitSha: 'c1',
+    status: 'succeeded',
+    ...times,
+  });
+  const prod = (times: Partial<DeploymentRecord>): DeploymentRecord => ({
+    id: 'p1',
+    environment: 'prod',
+    envOrder: 2,
+    artifactDigest: 'sha256:aaa',
+    commitSha: 'c1',
+    status: 'started',
+    ...times,
+  });
+  const finishedStaging = {
+    startedAt: '2025-06-01T11:00Z',
+    finishedAt: '2025-06-01T11:05Z',
+  };
+
+  it.each<
+    [string, Partial<DeploymentRecord>, Partial<DeploymentRecord>, string]
+  >([
+    [
+      'a production deployment with no time at all is not shown promoted by anything',
+      finishedStaging,
+      {},
+      'skipped-stage',
+    ],
+    [
+      'a production deployment with no times starts when the ledger places it',
+      finishedStaging,
+      { sortTime: '2025-06-01T12:00Z' },
+      'promoted',
+    ],
+    [
+      'a staging run finishing after that production deployment was placed does not count',
+      { startedAt: '2025-06-01T11:58Z', finishedAt: '2025-06-01T12:10Z' },
+      { sortTime: '2025-06-01T12:00Z' },
+      'skipped-stage',
+    ],
+    [
+      'a staging run finishing after production started (known from its finish) does not count',
+      { startedAt: '2025-06-01T11:58Z', finishedAt: '2025-06-01T12:10Z' },
+      { finishedAt: '2025-06-01T12:05Z', sortTime: '2025-06-01T12:05Z' },
+      'skipped-stage',
+    ],
+    [
+      'a staging run without a finish time proves nothing, however production is timed',
+      { startedAt: '2025-06-01T11:00Z' },
+      { sortTime: '2025-06-01T12:00Z' },
+      'skipped-stage',
+    ],
+    [
+      'a staging run without a finish time proves nothing to a production deployment without times',
+      { startedAt: '2025-06-01T11:00Z' },
+      {},
+      'skipped-stage',
+    ],
+    [
+      'a staging run without any time proves nothing',
+      {},
+      { startedAt: '2025-06-01T12:00Z' },
+      'skipped-stage',
+    ],
+    [
+      'an unreadable staging finish time proves nothing',
+      { startedAt: '2025-06-01T11:00Z', finishedAt: 'soon' },
+      {},
+      'skipped-stage',
+    ],
+  ])('%s', (_name, stagingTimes, prodTimes, status) => {
+    const verdicts = byId(
+      classifyPromotions([staging(stagingTimes), prod(prodTimes)], { path }),
+    );
+    expect(verdicts.p1.status).toBe(status);
+  });
+
+  it('calls a rebuild placed before a production deployment without times a rebuild', () => {
+    const verdicts = byId(
+      classifyPromotions(
+        [
+          staging({ sortTime: '2025-06-01T11:05Z' }, 'sha256:bbb'),
+          prod({ sortTime: '2025-06-01T12:00Z' }),
+        ],
+        { path },
+      ),
+    );
+    expect(verdicts.p1).toMatchObject({
+      status: 'rebuilt',
+      evidenceDeploymentId: 's1',
+      earlierArtifactDigest: 'sha256:bbb',
+    });
+  });
+});

@@ -10,6 +10,11 @@ export interface DeploymentRecord {
   status: string;
   startedAt?: string | Date;
   finishedAt?: string | Date;
+  /**
+   * When the ledger places the deployment (its finish, else its start, else when it was
+   * first reported): stands in for the start of a deployment reported without times.
+   */
+  sortTime?: string | Date;
 }
 
 export type PromotionStatus =
@@ -46,7 +51,8 @@ const SUCCESS = new Set(['succeeded', 'success', 'successful']);
  *
  * - `first-stage`: the environment is the first on the path.
  * - `promoted`: the same artifact digest finished successfully in the previous
- *   stage before this deployment started.
+ *   stage before this deployment started. Only a known finish time counts: a
+ *   deployment without one proves nothing.
  * - `rebuilt`: not promoted, but the same commit reached an earlier stage
  *   first with a different digest, so what runs here was never tested there.
  * - `skipped-stage`: neither; the artifact bypassed the previous stage.
@@ -72,7 +78,8 @@ export function classifyPromotions(
       return { ...base, status: 'first-stage' as const };
     }
     const previousEnvOrder = orders.filter(o => o < deployment.envOrder).pop()!;
-    const startedAt = timeOf(deployment.startedAt ?? deployment.finishedAt);
+    // Without any time, nothing is shown to have come before this deployment.
+    const startedAt = startOf(deployment) ?? Number.NEGATIVE_INFINITY;
     const digest = deployment.artifactDigest.toLowerCase();
     const commit = deployment.commitSha.toLowerCase();
     const earlier = deployments.filter(
@@ -80,13 +87,16 @@ export function classifyPromotions(
         other.id !== deployment.id && other.envOrder < deployment.envOrder,
     );
 
-    const promotedBy = earlier.find(
-      other =>
+    const promotedBy = earlier.find(other => {
+      const finishedAt = timeOf(other.finishedAt);
+      return (
         other.envOrder === previousEnvOrder &&
         other.artifactDigest.toLowerCase() === digest &&
         SUCCESS.has(other.status.toLowerCase()) &&
-        timeOf(other.finishedAt) <= startedAt,
-    );
+        finishedAt !== undefined &&
+        finishedAt <= startedAt
+      );
+    });
     if (promotedBy) {
       return {
         ...base,
@@ -95,12 +105,15 @@ export function classifyPromotions(
         evidenceDeploymentId: promotedBy.id,
       };
     }
-    const rebuiltFrom = earlier.find(
-      other =>
+    const rebuiltFrom = earlier.find(other => {
+      const reachedAt = startOf(other);
+      return (
         other.commitSha.toLowerCase() === commit &&
         other.artifactDigest.toLowerCase() !== digest &&
-        timeOf(other.startedAt ?? other.finishedAt) <= startedAt,
-    );
+        reachedAt !== undefined &&
+        reachedAt <= startedAt
+      );
+    });
     if (rebuiltFrom) {
       return {
         ...base,
@@ -114,12 +127,14 @@ export function classifyPromotions(
   });
 }
 
-// An unknown time sorts last: an unfinished deployment proves nothing, and a
-// deployment with no start time is compared against everything before it.
-function timeOf(value: string | Date | undefined): number {
-  if (value === undefined) {
-    return Number.POSITIVE_INFINITY;
-  }
+/** A time in ms, or undefined when it is missing or unreadable. */
+function timeOf(value: string | Date | undefined): number | undefined {
+  if (value === undefined) return undefined;
   const ms = value instanceof Date ? value.getTime() : Date.parse(value);
-  return Number.isNaN(ms) ? Number.POSITIVE_INFINITY : ms;
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+/** When a deployment began: its start, else its finish, else when the ledger places it. */
+function startOf(d: DeploymentRecord): number | undefined {
+  return timeOf(d.startedAt) ?? timeOf(d.finishedAt) ?? timeOf(d.sortTime);
 }

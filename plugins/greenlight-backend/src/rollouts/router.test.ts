@@ -360,6 +360,46 @@ describe('rollout routes', () => {
       ).toBe(1);
     });
 
+    it('refuses a rollout naming another digest than the ledger records for the deployment, writing nothing', async () => {
+      const recorded = `sha256:${'c'.repeat(64)}`;
+      const claimed = `sha256:${'d'.repeat(64)}`;
+      await events([
+        {
+          ...started('api-digest', 'rolling'),
+          deployment: {
+            ...started('api-digest', 'rolling').deployment,
+            artifactDigest: recorded,
+          },
+        },
+      ]);
+      const post = (artifactDigest: string) =>
+        request(server)
+          .post('/api/greenlight/v1/rollouts')
+          .set('Authorization', pipeline)
+          .send(startBody('api-digest', { artifactDigest }));
+
+      const wrong = await post(claimed);
+      expect(wrong.status).toBe(409);
+      expect(wrong.body.error.message).toBe(
+        `artifactDigest: deployment api-digest deploys ${recorded} according to the ledger, not ${claimed}`,
+      );
+      expect(
+        await knex('rollouts').where({ deployment_id: 'api-digest' }),
+      ).toEqual([]);
+      expect(
+        await knex('audit_log')
+          .where({ subject_id: 'api-digest' })
+          .where('action', 'like', 'rollout.%'),
+      ).toEqual([]);
+
+      const right = await post(recorded);
+      expect(right.status).toBe(201);
+      expect(right.body).toMatchObject({
+        deploymentId: 'api-digest',
+        artifactDigest: recorded,
+      });
+    });
+
     it('hides rollouts of entities the caller cannot see', async () => {
       await inFlight('restricted-1', 'restricted-ledger');
       const created = await request(server)

@@ -191,6 +191,19 @@ export function rolloutsRouter(deps: RolloutRouterDeps): express.Router {
       entityRef,
       environment: body.environment,
     });
+    if (body.artifactDigest !== undefined) {
+      // What the policy gates judge is what the ledger says runs, not what the caller names.
+      const recorded = await deps
+        .ledger('deployments')
+        .where('id', body.deploymentId)
+        .first('artifact_digest');
+      const digest: string | null = recorded?.artifact_digest ?? null;
+      if (digest !== null && digest !== body.artifactDigest) {
+        throw new ConflictError(
+          `artifactDigest: deployment ${body.deploymentId} deploys ${digest} according to the ledger, not ${body.artifactDigest}`,
+        );
+      }
+    }
     const loaded =
       body.gates !== undefined
         ? parseGates(body.gates, body.environment)

@@ -27,16 +27,27 @@ export class KnexDriftStore implements DriftStore {
   /**
    * A report is the full picture of its scope (one entity, or the whole source): resources it
    * shows drifted are opened or kept open, and every other open item of that scope is closed.
-   * A report observed before one already applied to an overlapping scope is kept but changes
-   * nothing, so a delayed upload cannot reopen or close what a newer one decided.
+   * Which report is latest is decided per entity, so a delayed upload cannot reopen or close what
+   * a newer one decided, and a report about one entity never holds back another's drift:
+   * - an entity's report is stale (kept, changes nothing) when a report of that entity or of the
+   *   whole source observed later was already applied;
+   * - a whole-source report is stale only when a whole-source report observed later was already
+   *   applied; otherwise it leaves alone the entities that have their own report observed later.
    */
   async applyReport(report: DriftReport): Promise<DriftApplyResult> {
     return this.knex.transaction(async tx => {
       const id = randomUUID();
-      const overlapping = tx('drift_reports').where({ source: report.source, stale: false });
-      if (report.scope !== '*') overlapping.whereIn('scope', ['*', report.scope]);
-      const latest = await overlapping.max('observed_at as t').first();
-      const stale = latest?.t !== null && latest?.t !== undefined && Number(latest.t) > report.observedAt;
+      const whole = report.scope === '*';
+      const newer = () =>
+        tx('drift_reports')
+          .where({ source: report.source, stale: false })
+          .where('observed_at', '>', report.observedAt);
+      const stale = Boolean(await newer().whereIn('scope', whole ? ['*'] : ['*', report.scope]).first('id'));
+      // entities reported on their own after this whole-source report was observed keep that decision
+      const heldBack = new Set<string>(
+        whole && !stale ? (await newer().whereNot('scope', '*').distinct('scope')).map(r => r.scope) : [],
+      );
+      const decides = (entityRef: string | null) => entityRef === null || !heldBack.has(entityRef);
 
       const drifted = new Map<string, DriftReport['resources'][number]>();
       for (const r of report.resources) if (r.drifted) drifted.set(keyOf(r.entityRef, r.address), r);
@@ -59,7 +70,7 @@ export class KnexDriftStore implements DriftStore {
 
       const openQuery = tx('drift_items').where({ source: report.source, status: 'open' });
       if (report.scope !== '*') openQuery.where('entity_ref', report.scope);
-      const open = await openQuery.select('id', 'entity_ref', 'address');
+      const open = (await openQuery.select('id', 'entity_ref', 'address')).filter(r => decides(r.entity_ref));
       const openByKey = new Map(open.map(r => [keyOf(r.entity_ref, r.address), r.id]));
 
       const toClose = open.filter(r => !drifted.has(keyOf(r.entity_ref, r.address))).map(r => r.id);
@@ -72,6 +83,7 @@ export class KnexDriftStore implements DriftStore {
 
       const fresh = [];
       for (const [key, r] of drifted) {
+        if (!decides(r.entityRef)) continue;
         const existing = openByKey.get(key);
         const details = JSON.stringify(r.details ?? null);
         if (existing !== undefined) {

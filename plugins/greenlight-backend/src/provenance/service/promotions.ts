@@ -24,6 +24,9 @@ function record(d: DeploymentFacts, order: number): DeploymentRecord {
     status: d.status,
     startedAt: isoOrUndefined(d.startedAt),
     finishedAt: isoOrUndefined(d.finishedAt),
+    sortTime: Number.isFinite(d.sortTime)
+      ? new Date(d.sortTime).toISOString()
+      : undefined,
   };
 }
 

@@ -124,13 +124,17 @@ export class PolicyGateChecks {
     }
   }
 
+  /**
+   * What is rolled out: the digest the ledger records for the deployment. The digest the
+   * rollout was started with is the caller's word; it counts only while the ledger names
+   * none for the deployment.
+   */
   private async digestOf(rollout: RolloutRecord): Promise<string | null> {
-    if (rollout.artifactDigest) return rollout.artifactDigest;
     const row = await this.deps
       .knex('deployments')
       .where('id', rollout.deploymentId)
       .first('artifact_digest');
-    return row?.artifact_digest ?? null;
+    return row?.artifact_digest ?? rollout.artifactDigest ?? null;
   }
 
   private async provenanceOf(
@@ -289,21 +293,25 @@ export class PolicyGateChecks {
       details,
     });
     const digest = await this.digestOf(rollout);
-    const row = await this.deps
-      .knex('readiness_decisions')
-      .where({
-        entity_ref: rollout.entityRef,
-        environment: rollout.environment,
-      })
-      .where(q => {
-        q.where('deployment_id', rollout.deploymentId);
-        if (digest) q.orWhere('artifact_digest', digest);
-      })
-      .orderBy([
-        { column: 'decided_at', order: 'desc' },
-        { column: 'id', order: 'desc' },
-      ])
-      .first();
+    // The latest decision asked for the deployment; only when none names it, the latest
+    // asked for its artifact (as the release pages show it). A later question about the
+    // same digest that names no deployment must not stand in for the deployment's own.
+    const latest = (match: Record<string, string>) =>
+      this.deps
+        .knex('readiness_decisions')
+        .where({
+          entity_ref: rollout.entityRef,
+          environment: rollout.environment,
+          ...match,
+        })
+        .orderBy([
+          { column: 'decided_at', order: 'desc' },
+          { column: 'id', order: 'desc' },
+        ])
+        .first();
+    const row =
+      (await latest({ deployment_id: rollout.deploymentId })) ??
+      (digest ? await latest({ artifact_digest: digest }) : undefined);
     if (!row) {
       return fail(
         `no readiness decision was asked for deployment ${

@@ -127,5 +127,61 @@ describe('the promotion policy gate', () => {
         reason: 'deployment unknown is not in the ledger',
       });
     });
+
+    it('counts no staging run without a finish time, nor one after a production deployment reported without times', async () => {
+      const untimed = (
+        id: string,
+        environment: string,
+        d: string,
+        status: string,
+        times: object = {},
+      ) => ({
+        id: `evt-${id}-${status}`,
+        type:
+          status === 'started' ? 'deployment.started' : 'deployment.finished',
+        entityRef: 'component:default/payments',
+        deployment: {
+          id,
+          environment,
+          status,
+          strategy: 'canary',
+          artifactDigest: digest(d),
+          commitSha: `${d}2${d}2${d}2${d}`,
+          ...times,
+        },
+      });
+      await request(backend.server)
+        .post('/api/greenlight/v1/events')
+        .set('Authorization', pipeline)
+        .send({
+          events: [
+            // succeeded, but nobody said when it finished
+            untimed('e-staging', 'staging', 'e', 'succeeded'),
+            untimed('e-production', 'production', 'e', 'started'),
+            // finished long after the production deployment was reported
+            untimed('f-staging', 'staging', 'f', 'succeeded', {
+              finishedAt: new Date(Date.now() + 3_600_000).toISOString(),
+            }),
+            untimed('f-production', 'production', 'f', 'started'),
+            // finished before it: the report's own time places the production deployment
+            untimed('g-staging', 'staging', '7', 'succeeded', {
+              finishedAt: new Date(Date.now() - 3_600_000).toISOString(),
+            }),
+            untimed('g-production', 'production', '7', 'started'),
+          ],
+        })
+        .expect(200);
+      for (const id of ['e-production', 'f-production']) {
+        expect(await checks.check(gate, rollout(id))).toMatchObject({
+          verdict: 'fail',
+          reason: 'skipped stage: this digest never succeeded in staging',
+        });
+      }
+      expect(await checks.check(gate, rollout('g-production'))).toMatchObject({
+        verdict: 'pass',
+        reason:
+          'promoted: the same digest succeeded in staging (deployment g-staging)',
+      });
+    });
   });
 });

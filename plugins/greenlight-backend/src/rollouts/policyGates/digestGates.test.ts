@@ -1,0 +1,231 @@
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { createTestDatabases } from '@greenlight/test-utils';
+import { Knex } from 'knex';
+import request from 'supertest';
+import { DEFAULT_ENVIRONMENTS } from '../../config';
+import { RuntimeFreezeStore } from '../../governance/freezes/RuntimeFreezeStore';
+import {
+  generateTestKey,
+  slsaV1Statement,
+} from '../../provenance/__testUtils__/fixtures';
+import {
+  dsse,
+  trustedKeyConfig,
+} from '../../provenance/__testUtils__/provenanceBackend';
+import {
+  catalogFor,
+  component,
+  startRolloutBackend,
+} from '../__testUtils__/rolloutBackend';
+import { RolloutRecord } from '../RolloutStore';
+import { PolicyGateChecks, StoredPolicyGate } from './PolicyGateChecks';
+
+jest.setTimeout(60_000);
+
+const pipeline = mockCredentials.service.header();
+const PAYMENTS = 'component:default/payments';
+const hex = (c: string) => c.repeat(64);
+const digest = (c: string) => `sha256:${hex(c)}`;
+const key = generateTestKey('release-signer', 'ecdsa-p256-sha256');
+
+const provenanceGate: StoredPolicyGate = {
+  id: 'policy/provenance',
+  kind: 'provenance',
+  shadow: false,
+  minSlsaLevel: 2,
+};
+const readinessGate: StoredPolicyGate = {
+  id: 'policy/readiness',
+  kind: 'readiness',
+  shadow: false,
+};
+
+const rollout = (deploymentId: string, artifactDigest: string | null) =>
+  ({
+    id: `r-${deploymentId}`,
+    deploymentId,
+    entityRef: PAYMENTS,
+    environment: 'production',
+    artifactDigest,
+    policyGates: [provenanceGate, readinessGate],
+  } as unknown as RolloutRecord);
+
+describe('policy gates judge the digest the ledger records', () => {
+  const databases = createTestDatabases();
+
+  describe.each(databases.eachSupportedId())('on %p', databaseId => {
+    let knex: Knex;
+    let backend: Awaited<ReturnType<typeof startRolloutBackend>>;
+    let checks: PolicyGateChecks;
+
+    beforeAll(async () => {
+      knex = await databases.init(databaseId);
+      backend = await startRolloutBackend({
+        knex,
+        entities: [component('payments')],
+        config: { provenance: { trustedKeys: [trustedKeyConfig(key, 2)] } },
+        scheduler: mockServices.scheduler.mock().factory,
+      });
+      checks = new PolicyGateChecks({
+        knex,
+        environments: DEFAULT_ENVIRONMENTS,
+        catalog: catalogFor([component('payments')]),
+        auth: mockServices.auth(),
+        freezes: new RuntimeFreezeStore(knex),
+        logger: mockServices.logger.mock(),
+      });
+      // sha256:aaaa… is verified at SLSA level 2; no other digest has an attestation.
+      await request(backend.server)
+        .post('/api/greenlight/v1/attestations')
+        .set('Authorization', pipeline)
+        .send({
+          artifactDigest: digest('a'),
+          entityRef: PAYMENTS,
+          ...dsse(slsaV1Statement({ digestHex: hex('a') }), [key]),
+        })
+        .expect(201);
+      const started = (id: string, artifactDigest?: string) => ({
+        id: `evt-${id}`,
+        type: 'deployment.started',
+        entityRef: PAYMENTS,
+        deployment: {
+          id,
+          environment: 'production',
+          status: 'started',
+          strategy: 'rolling',
+          startedAt: new Date().toISOString(),
+          ...(artifactDigest ? { artifactDigest } : {}),
+        },
+      });
+      await request(backend.server)
+        .post('/api/greenlight/v1/events')
+        .set('Authorization', pipeline)
+        .send({
+          events: [
+            started('runs-x', digest('a')),
+            started('runs-y', digest('b')),
+            started('runs-unknown'),
+            started('d-1', digest('c')),
+            started('d-2', digest('d')),
+          ],
+        })
+        .expect(200);
+    });
+
+    afterAll(async () => {
+      await backend.stop();
+      await knex.destroy();
+    });
+
+    describe('provenance', () => {
+      it('judges what the deployment runs, not the verified digest the rollout names', async () => {
+        const check = await checks.check(
+          provenanceGate,
+          rollout('runs-y', digest('a')),
+        );
+        expect(check).toMatchObject({
+          verdict: 'fail',
+          reason: expect.stringMatching(
+            /^artifact sha256:bbbb.* is unsigned: it has no attestation, and SLSA level 2 is required$/,
+          ),
+          details: { artifactDigest: digest('b'), status: 'unsigned' },
+        });
+      });
+
+      it('passes the deployment of a verified digest, named or not', async () => {
+        for (const named of [digest('a'), null]) {
+          expect(
+            await checks.check(provenanceGate, rollout('runs-x', named)),
+          ).toMatchObject({
+            verdict: 'pass',
+            details: { artifactDigest: digest('a'), level: 2 },
+          });
+        }
+      });
+
+      it("takes the rollout's digest only while the ledger names none", async () => {
+        expect(
+          await checks.check(
+            provenanceGate,
+            rollout('runs-unknown', digest('a')),
+          ),
+        ).toMatchObject({
+          verdict: 'pass',
+          details: { artifactDigest: digest('a') },
+        });
+        expect(
+          await checks.check(provenanceGate, rollout('runs-unknown', null)),
+        ).toMatchObject({
+          verdict: 'fail',
+          reason:
+            'the rollout names no artifact digest, so nothing proves what is rolled out',
+        });
+      });
+    });
+
+    describe('readiness', () => {
+      const decide = (
+        id: string,
+        decision: 'allow' | 'block',
+        link: { deploymentId?: string; artifactDigest: string },
+        decidedAt: number,
+      ) =>
+        knex('readiness_decisions').insert({
+          id,
+          entity_ref: PAYMENTS,
+          environment: 'production',
+          decision,
+          classes: '[]',
+          policy: '[]',
+          missing_controls: JSON.stringify(
+            decision === 'block' ? ['two-person-review'] : [],
+          ),
+          change: '{}',
+          evidence: '{}',
+          deployment_id: link.deploymentId ?? null,
+          artifact_digest: link.artifactDigest,
+          actor: 'service:pipeline',
+          decided_at: decidedAt,
+        });
+
+      it("holds the deployment's own block against a later allow asked for its digest alone", async () => {
+        const t = Date.now();
+        await decide(
+          `${databaseId}-block`,
+          'block',
+          { deploymentId: 'd-1', artifactDigest: digest('c') },
+          t - 60_000,
+        );
+        // asked again for the same digest, naming no deployment, with trivial changes
+        await decide(
+          `${databaseId}-allow-digest`,
+          'allow',
+          { artifactDigest: digest('c') },
+          t - 1_000,
+        );
+        expect(
+          await checks.check(readinessGate, rollout('d-1', null)),
+        ).toMatchObject({
+          verdict: 'fail',
+          reason: `readiness decision ${databaseId}-block blocked it (missing: two-person-review)`,
+          details: { decisionId: `${databaseId}-block` },
+        });
+      });
+
+      it('falls back to the digest when no decision names the deployment', async () => {
+        await decide(
+          `${databaseId}-allow-d`,
+          'allow',
+          { artifactDigest: digest('d') },
+          Date.now(),
+        );
+        expect(
+          await checks.check(readinessGate, rollout('d-2', null)),
+        ).toMatchObject({
+          verdict: 'pass',
+          reason: `readiness decision ${databaseId}-allow-d allows it`,
+        });
+      });
+    });
+  });
+});
