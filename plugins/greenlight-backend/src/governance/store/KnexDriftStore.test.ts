@@ -1,6 +1,5 @@
-import { Knex } from 'knex';
 import { createTestDatabases } from '@greenlight/test-utils';
-import { applyMigrations } from '../../database/migrations';
+import { setUpMigratedDatabase } from '../../__testUtils__/migratedDatabase';
 import { DriftResource } from './GovernanceStore';
 import { KnexDriftStore } from './KnexDriftStore';
 
@@ -10,6 +9,14 @@ const T0 = Date.parse('2026-11-01T10:00:00Z');
 const MINUTE = 60_000;
 const payments = 'component:default/payments';
 const orders = 'component:default/orders';
+
+/** Both tests send whole-source reports of `source` as the platform does. */
+const wholeSource = (source: string) => ({
+  source,
+  scope: '*',
+  format: 'generic' as const,
+  actor: 'service:platform',
+});
 
 const drifted = (entityRef: string | null, address: string): DriftResource => ({
   address,
@@ -23,14 +30,7 @@ describe('KnexDriftStore', () => {
   const databases = createTestDatabases();
 
   describe.each(databases.eachSupportedId())('on %p', databaseId => {
-    let knex: Knex;
-    beforeAll(async () => {
-      knex = await databases.init(databaseId);
-      await applyMigrations(knex);
-    });
-    afterAll(async () => {
-      await knex.destroy();
-    });
+    const db = setUpMigratedDatabase(databases, databaseId);
 
     const openOf = async (store: KnexDriftStore, entityRef: string) =>
       (await store.listForEntity(entityRef, 50)).open.map(i => [
@@ -39,14 +39,9 @@ describe('KnexDriftStore', () => {
       ]);
 
     it('decides staleness per entity: an entity-scoped report never holds back other entities', async () => {
-      const store = new KnexDriftStore(knex);
+      const store = new KnexDriftStore(db.knex);
       const source = 'platform-tf';
-      const whole = {
-        source,
-        scope: '*',
-        format: 'generic' as const,
-        actor: 'service:platform',
-      };
+      const whole = wholeSource(source);
 
       // the platform's full report: drift on payments and on orders
       expect(
@@ -141,14 +136,9 @@ describe('KnexDriftStore', () => {
     });
 
     it('keeps unattributed drift decided by whole-source reports only', async () => {
-      const store = new KnexDriftStore(knex);
+      const store = new KnexDriftStore(db.knex);
       const source = 'cluster';
-      const whole = {
-        source,
-        scope: '*',
-        format: 'generic' as const,
-        actor: 'service:platform',
-      };
+      const whole = wholeSource(source);
       await store.applyReport({
         ...whole,
         observedAt: T0,
@@ -171,7 +161,9 @@ describe('KnexDriftStore', () => {
         closed: 1,
         unattributed: 0,
       });
-      const open = await knex('drift_items').where({ source, status: 'open' });
+      const open = await db
+        .knex('drift_items')
+        .where({ source, status: 'open' });
       expect(open).toEqual([]);
     });
   });

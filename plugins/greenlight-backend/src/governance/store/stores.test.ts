@@ -1,5 +1,5 @@
 import { Knex } from 'knex';
-import { applyMigrations } from '../../database/migrations';
+import { setUpMigratedDatabase } from '../../__testUtils__/migratedDatabase';
 import { StoredDecision } from './GovernanceStore';
 import { KnexBreakGlassStore } from './KnexBreakGlassStore';
 import { KnexDriftStore } from './KnexDriftStore';
@@ -41,17 +41,10 @@ describe('governance stores', () => {
   const databases = createTestDatabases();
 
   describe.each(databases.eachSupportedId())('on %p', databaseId => {
-    let knex: Knex;
-    beforeAll(async () => {
-      knex = await databases.init(databaseId);
-      await applyMigrations(knex);
-    });
-    afterAll(async () => {
-      await knex.destroy();
-    });
+    const db = setUpMigratedDatabase(databases, databaseId);
 
     it('records readiness decisions, overrides a blocked one exactly once and finds it by change', async () => {
-      const store = new KnexReadinessStore(knex);
+      const store = new KnexReadinessStore(db.knex);
       await store.record(decision('d1'), [
         { actor: 'service:pipelines', action: 'readiness.block', subjectType: 'deployment', subjectId: 'dep-1' },
       ]);
@@ -68,14 +61,14 @@ describe('governance stores', () => {
       expect(await store.override('d2', override, audit)).toBe(false);
       expect((await store.get('d1'))!.override).toEqual(override);
       expect((await store.findOverride('k1'))!.id).toBe('d1');
-      expect((await audits(knex, 'readiness-decision')).map(a => [a.action, a.actor])).toEqual([
+      expect((await audits(db.knex, 'readiness-decision')).map(a => [a.action, a.actor])).toEqual([
         ['readiness.override', 'user:default/ada'],
       ]);
-      expect((await audits(knex, 'deployment')).map(a => a.action)).toEqual(['readiness.block']);
+      expect((await audits(db.knex, 'deployment')).map(a => a.action)).toEqual(['readiness.block']);
     });
 
     it('lists the decisions of a release by deployment, artifact or commit within its entity', async () => {
-      const store = new KnexReadinessStore(knex);
+      const store = new KnexReadinessStore(db.knex);
       await store.record(decision('r1', { deploymentId: null, commitSha: 'fff0000', artifactDigest: `sha256:${'b'.repeat(64)}`, decidedAt: T0 + 1 }), []);
       await store.record(decision('r2', { deploymentId: null, commitSha: 'fff0000', artifactDigest: null, decidedAt: T0 + 2 }), []);
       await store.record(decision('r3', { entityRef: 'component:default/other', deploymentId: null, commitSha: 'fff0000', artifactDigest: null, decidedAt: T0 + 3 }), []);
@@ -89,7 +82,7 @@ describe('governance stores', () => {
     });
 
     it('writes nothing when the audit entry of a decision cannot be written', async () => {
-      const store = new KnexReadinessStore(knex);
+      const store = new KnexReadinessStore(db.knex);
       const badAudit = [{ actor: 'x', action: 'a'.repeat(300), subjectType: 'deployment', subjectId: 'dep-1' }];
       // PostgreSQL rejects the over-long action; SQLite does not enforce lengths, so force a failure there
       const failing = databaseId.startsWith('SQLITE')
@@ -104,7 +97,7 @@ describe('governance stores', () => {
     });
 
     it('opens drift, keeps it open while reported and closes it on a later clean report of the same scope', async () => {
-      const store = new KnexDriftStore(knex);
+      const store = new KnexDriftStore(db.knex);
       const payments = 'component:default/payments';
       const base = { source: 'tf:prod', scope: '*', format: 'terraform' as const, actor: 'service:tf' };
       const drifted = (address: string, entityRef: string | null = payments) => ({
@@ -137,7 +130,7 @@ describe('governance stores', () => {
       expect(listed.open).toEqual([]);
       expect(listed.closed[0]).toMatchObject({ address: 'aws_s3_bucket.a', status: 'closed', closedAt: T0 + 3 * HOUR, details: { actions: ['update'] } });
 
-      const reports = await knex('drift_reports').where('source', 'tf:prod').orderBy('observed_at');
+      const reports = await db.knex('drift_reports').where('source', 'tf:prod').orderBy('observed_at');
       expect(reports.map(r => Boolean(r.stale))).toEqual([true, false, false, false, false]);
     });
 
@@ -152,16 +145,16 @@ describe('governance stores', () => {
         last_seen_at: T0,
         opened_report_id: 'r1',
       };
-      await knex('drift_items').insert(row);
-      await expect(knex('drift_items').insert({ ...row, opened_report_id: 'r2' })).rejects.toHaveProperty(
+      await db.knex('drift_items').insert(row);
+      await expect(db.knex('drift_items').insert({ ...row, opened_report_id: 'r2' })).rejects.toHaveProperty(
         'message',
         expect.stringMatching(/unique|UNIQUE/),
       );
-      await knex('drift_items').insert({ ...row, status: 'closed', opened_report_id: 'r3' });
+      await db.knex('drift_items').insert({ ...row, status: 'closed', opened_report_id: 'r3' });
     });
 
     it('records break-glass changes, reconciles once and flags overdue ones once', async () => {
-      const store = new KnexBreakGlassStore(knex);
+      const store = new KnexBreakGlassStore(db.knex);
       const entry = (id: string, reconcileBy: number) => ({
         id,
         entityRef: 'component:default/payments',
@@ -190,7 +183,7 @@ describe('governance stores', () => {
 
       const listed = await store.listForEntities(['component:default/payments', 'component:default/none'], 10);
       expect(listed.map(e => e.id).sort()).toEqual(['bg-1', 'bg-2']);
-      expect((await audits(knex, 'break-glass')).map(a => [a.action, a.subject_id])).toEqual([
+      expect((await audits(db.knex, 'break-glass')).map(a => [a.action, a.subject_id])).toEqual([
         ['break-glass.recorded', 'bg-1'],
         ['break-glass.overdue', 'bg-1'],
       ]);

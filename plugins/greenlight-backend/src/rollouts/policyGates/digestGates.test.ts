@@ -1,9 +1,5 @@
-import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { createTestDatabases } from '@greenlight/test-utils';
-import { Knex } from 'knex';
 import request from 'supertest';
-import { DEFAULT_ENVIRONMENTS } from '../../config';
-import { RuntimeFreezeStore } from '../../governance/freezes/RuntimeFreezeStore';
 import {
   generateTestKey,
   slsaV1Statement,
@@ -12,17 +8,12 @@ import {
   dsse,
   trustedKeyConfig,
 } from '../../provenance/__testUtils__/provenanceBackend';
-import {
-  catalogFor,
-  component,
-  startRolloutBackend,
-} from '../__testUtils__/rolloutBackend';
 import { RolloutRecord } from '../RolloutStore';
-import { PolicyGateChecks, StoredPolicyGate } from './PolicyGateChecks';
+import { StoredPolicyGate } from './PolicyGateChecks';
+import { pipeline, setUpPolicyGates } from './__testUtils__/policyGateBackend';
 
 jest.setTimeout(60_000);
 
-const pipeline = mockCredentials.service.header();
 const PAYMENTS = 'component:default/payments';
 const hex = (c: string) => c.repeat(64);
 const digest = (c: string) => `sha256:${hex(c)}`;
@@ -54,28 +45,13 @@ describe('policy gates judge the digest the ledger records', () => {
   const databases = createTestDatabases();
 
   describe.each(databases.eachSupportedId())('on %p', databaseId => {
-    let knex: Knex;
-    let backend: Awaited<ReturnType<typeof startRolloutBackend>>;
-    let checks: PolicyGateChecks;
+    const setup = setUpPolicyGates(databases, databaseId, {
+      provenance: { trustedKeys: [trustedKeyConfig(key, 2)] },
+    });
 
     beforeAll(async () => {
-      knex = await databases.init(databaseId);
-      backend = await startRolloutBackend({
-        knex,
-        entities: [component('payments')],
-        config: { provenance: { trustedKeys: [trustedKeyConfig(key, 2)] } },
-        scheduler: mockServices.scheduler.mock().factory,
-      });
-      checks = new PolicyGateChecks({
-        knex,
-        environments: DEFAULT_ENVIRONMENTS,
-        catalog: catalogFor([component('payments')]),
-        auth: mockServices.auth(),
-        freezes: new RuntimeFreezeStore(knex),
-        logger: mockServices.logger.mock(),
-      });
       // sha256:aaaa… is verified at SLSA level 2; no other digest has an attestation.
-      await request(backend.server)
+      await request(setup.backend.server)
         .post('/api/greenlight/v1/attestations')
         .set('Authorization', pipeline)
         .send({
@@ -97,29 +73,18 @@ describe('policy gates judge the digest the ledger records', () => {
           ...(artifactDigest ? { artifactDigest } : {}),
         },
       });
-      await request(backend.server)
-        .post('/api/greenlight/v1/events')
-        .set('Authorization', pipeline)
-        .send({
-          events: [
-            started('runs-x', digest('a')),
-            started('runs-y', digest('b')),
-            started('runs-unknown'),
-            started('d-1', digest('c')),
-            started('d-2', digest('d')),
-          ],
-        })
-        .expect(200);
-    });
-
-    afterAll(async () => {
-      await backend.stop();
-      await knex.destroy();
+      await setup.postEvents([
+        started('runs-x', digest('a')),
+        started('runs-y', digest('b')),
+        started('runs-unknown'),
+        started('d-1', digest('c')),
+        started('d-2', digest('d')),
+      ]);
     });
 
     describe('provenance', () => {
       it('judges what the deployment runs, not the verified digest the rollout names', async () => {
-        const check = await checks.check(
+        const check = await setup.checks.check(
           provenanceGate,
           rollout('runs-y', digest('a')),
         );
@@ -135,7 +100,7 @@ describe('policy gates judge the digest the ledger records', () => {
       it('passes the deployment of a verified digest, named or not', async () => {
         for (const named of [digest('a'), null]) {
           expect(
-            await checks.check(provenanceGate, rollout('runs-x', named)),
+            await setup.checks.check(provenanceGate, rollout('runs-x', named)),
           ).toMatchObject({
             verdict: 'pass',
             details: { artifactDigest: digest('a'), level: 2 },
@@ -145,7 +110,7 @@ describe('policy gates judge the digest the ledger records', () => {
 
       it("takes the rollout's digest only while the ledger names none", async () => {
         expect(
-          await checks.check(
+          await setup.checks.check(
             provenanceGate,
             rollout('runs-unknown', digest('a')),
           ),
@@ -154,7 +119,10 @@ describe('policy gates judge the digest the ledger records', () => {
           details: { artifactDigest: digest('a') },
         });
         expect(
-          await checks.check(provenanceGate, rollout('runs-unknown', null)),
+          await setup.checks.check(
+            provenanceGate,
+            rollout('runs-unknown', null),
+          ),
         ).toMatchObject({
           verdict: 'fail',
           reason:
@@ -170,7 +138,7 @@ describe('policy gates judge the digest the ledger records', () => {
         link: { deploymentId?: string; artifactDigest: string },
         decidedAt: number,
       ) =>
-        knex('readiness_decisions').insert({
+        setup.knex('readiness_decisions').insert({
           id,
           entity_ref: PAYMENTS,
           environment: 'production',
@@ -204,7 +172,7 @@ describe('policy gates judge the digest the ledger records', () => {
           t - 1_000,
         );
         expect(
-          await checks.check(readinessGate, rollout('d-1', null)),
+          await setup.checks.check(readinessGate, rollout('d-1', null)),
         ).toMatchObject({
           verdict: 'fail',
           reason: `readiness decision ${databaseId}-block blocked it (missing: two-person-review)`,
@@ -220,7 +188,7 @@ describe('policy gates judge the digest the ledger records', () => {
           Date.now(),
         );
         expect(
-          await checks.check(readinessGate, rollout('d-2', null)),
+          await setup.checks.check(readinessGate, rollout('d-2', null)),
         ).toMatchObject({
           verdict: 'pass',
           reason: `readiness decision ${databaseId}-allow-d allows it`,
