@@ -19,6 +19,7 @@ import { KnexLedgerStore } from './database/KnexLedgerStore';
 import { doraFeature } from './dora/feature';
 import { governanceFeature } from './governance/feature';
 import { provenanceFeature } from './provenance/feature';
+import { BUILTIN_VERIFIER } from './provenance/service/judge';
 import { registrationsFeature } from './registrations/feature';
 import { rolloutsFeature } from './rollouts/feature';
 import { createRouter } from './router';
@@ -49,13 +50,25 @@ export const greenlightPlugin = createBackendPlugin({
     const verifiers: AttestationVerifier[] = [];
     const ingestionSources = new Map<string, IngestionSource>();
     env.registerExtensionPoint(greenlightMetricProvidersExtensionPoint, {
-      addMetricProvider: provider => addUnique(metricProviders, provider, 'metric provider'),
+      // Variadic, as the extension point declares: every provider of one call is added.
+      addMetricProvider: (...providers) =>
+        providers.forEach(provider => addUnique(metricProviders, provider, 'metric provider')),
     });
     env.registerExtensionPoint(greenlightRollbackExecutorsExtensionPoint, {
-      addRollbackExecutor: executor => addUnique(rollbackExecutors, executor, 'rollback executor'),
+      addRollbackExecutor: (...executors) =>
+        executors.forEach(executor => addUnique(rollbackExecutors, executor, 'rollback executor')),
     });
     env.registerExtensionPoint(greenlightVerifiersExtensionPoint, {
-      addVerifier: verifier => verifiers.push(verifier),
+      // Verdicts are keyed by (attestation, digest, verifier id): a shared id would overwrite
+      // another verifier's verdict (SQLite) or fail the whole insert (PostgreSQL).
+      addVerifier: (...added) =>
+        added.forEach(verifier => {
+          if (verifier.id === BUILTIN_VERIFIER) {
+            throw new Error(`The verifier id '${verifier.id}' is reserved for the built-in verifier`);
+          }
+          addUnique(new Map(verifiers.map(v => [v.id, v])), verifier, 'verifier');
+          verifiers.push(verifier);
+        }),
     });
     env.registerExtensionPoint(greenlightIngestionSourcesExtensionPoint, {
       addIngestionSource: (...sources) =>

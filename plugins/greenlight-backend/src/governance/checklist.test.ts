@@ -129,7 +129,7 @@ describe('production-grade checklist', () => {
       rollbackMechanisms = ['rollback executor argo'];
       checklist = new ChecklistService({
         ledger: new LedgerFacts(knex),
-        provenance: new ProvenanceVerdicts(knex),
+        provenance: new ProvenanceVerdicts(knex, new Set()),
         environments,
         rollbackMechanisms: () => rollbackMechanisms,
         now: () => NOW,

@@ -10,6 +10,7 @@ import { RuntimeFreezeStore } from './freezes/RuntimeFreezeStore';
 import { readChangeWindowConfig } from './changeWindows';
 import { readGovernanceConfig } from './governanceConfig';
 import { LedgerFacts } from './ledgerFacts';
+import { trustedKeyIdsOf } from '../provenance/keyTrust';
 import { ProvenanceVerdicts } from './provenanceVerdicts';
 import { ReadinessService } from './readinessService';
 import { governanceReleaseEnricher } from './releaseEnricher';
@@ -23,7 +24,7 @@ export const governanceFeature: GreenlightFeature = async ctx => {
   // The tables come with the plugin's migrations, which the ledger store has applied.
   const config = readGovernanceConfig(ctx.config);
   const ledger = new LedgerFacts(ctx.knex);
-  const provenance = new ProvenanceVerdicts(ctx.knex, ctx.logger);
+  const provenance = new ProvenanceVerdicts(ctx.knex, trustedKeyIdsOf(ctx.config), ctx.logger);
   const decisions = new KnexReadinessStore(ctx.knex);
   const breakGlass = new KnexBreakGlassStore(ctx.knex);
   const stops = new EmergencyStopStore(ctx.knex);

@@ -1,6 +1,7 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { ProvenanceFact } from '@greenlight/backstage-plugin-greenlight-common';
 import { Knex } from 'knex';
+import { withoutDistrustedKeys } from '../provenance/keyTrust';
 
 const VERDICTS = 'attestation_verdicts';
 const ATTESTATIONS = 'attestations';
@@ -18,8 +19,31 @@ export class ProvenanceVerdicts {
 
   constructor(
     private readonly knex: Knex,
+    /** The key ids the trust policy lists now (`trustedKeyIdsOf`): a verdict signed with another does not count. */
+    private readonly trustedKeyIds: ReadonlySet<string>,
     private readonly logger?: LoggerService,
   ) {}
+
+  /** The stored verdicts of a digest, a verified one signed with a key no longer listed as unverifiable. */
+  private async verdictsOf(where: Record<string, string>) {
+    const rows: Array<{
+      status: string;
+      reason: string | null;
+      source_commit: string | null;
+      slsa_level: number | string | null;
+      key_id: string | null;
+      key_ids: string | null;
+    }> = await this.knex(VERDICTS)
+      .select('status', 'reason', 'source_commit', 'slsa_level', 'key_id', 'key_ids')
+      .where(where);
+    return rows.map(r => {
+      const keyed = withoutDistrustedKeys(
+        { status: r.status, reason: r.reason, keyId: r.key_id, keyIds: r.key_ids ? JSON.parse(r.key_ids) : undefined },
+        this.trustedKeyIds,
+      );
+      return { ...r, status: keyed.status, reason: keyed.reason ?? null };
+    });
+  }
 
   private async available() {
     const now = Date.now();
@@ -43,10 +67,7 @@ export class ProvenanceVerdicts {
       return { status: 'unknown', reason: 'provenance verdicts are not recorded by this installation' };
     }
     try {
-      const rows: Array<{ status: string; reason: string | null; source_commit: string | null }> =
-        await this.knex(VERDICTS)
-          .select('status', 'reason', 'source_commit')
-          .where('artifact_digest', digest);
+      const rows = await this.verdictsOf({ artifact_digest: digest });
       const invalid = rows.find(r => r.status === 'invalid');
       if (invalid) return { status: 'invalid', reason: invalid.reason ?? undefined };
       const verified = rows.find(r => r.status === 'verified');
@@ -69,10 +90,9 @@ export class ProvenanceVerdicts {
   async verifiedLevel(digest: string): Promise<number | null> {
     const tables = await this.available();
     if (!tables.verdicts) return null;
-    const row = await this.knex(VERDICTS)
-      .where({ artifact_digest: digest, status: 'verified' })
-      .max({ level: 'slsa_level' })
-      .first();
-    return row?.level === null || row?.level === undefined ? null : Number(row.level);
+    const levels = (await this.verdictsOf({ artifact_digest: digest, status: 'verified' }))
+      .filter(r => r.status === 'verified' && r.slsa_level !== null)
+      .map(r => Number(r.slsa_level));
+    return levels.length > 0 ? Math.max(...levels) : null;
   }
 }

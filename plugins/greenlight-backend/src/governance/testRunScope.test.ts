@@ -93,7 +93,7 @@ describe('test runs count as evidence for their own entity', () => {
     const checklistOfA = async () => {
       const checklist = new ChecklistService({
         ledger,
-        provenance: new ProvenanceVerdicts(knex),
+        provenance: new ProvenanceVerdicts(knex, new Set()),
         environments,
         rollbackMechanisms: () => [],
         now: () => NOW,

@@ -48,6 +48,7 @@ export const provenanceFeature: GreenlightFeature = async ctx => {
     traceability,
     environments: ctx.environments,
     fingerprint: service.fingerprint,
+    trustedKeyIds: new Set(policy.trustedKeys.map(key => key.keyId)),
   };
 
   ctx.ingest.onApplied(async rows => {

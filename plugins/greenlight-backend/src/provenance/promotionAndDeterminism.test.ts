@@ -24,6 +24,7 @@ const C2 = '2'.repeat(40);
 const C3 = '3'.repeat(40);
 const C4 = '4'.repeat(40);
 const C5 = '5'.repeat(40);
+const C6 = '6'.repeat(40);
 
 const LODASH_20 = {
   uri: 'pkg:npm/lodash@4.17.20',
@@ -69,6 +70,18 @@ function provenanceWith(digest: string, dependency: object) {
   return dsse(statement, [signer]);
 }
 
+/** Signed SLSA provenance of the digest for the commit, by this builder. */
+function provenanceBy(digest: string, commit: string, builderId: string) {
+  return dsse(
+    slsaV1Statement({
+      digestHex: digest.slice('sha256:'.length),
+      commit,
+      builderId,
+    }),
+    [signer],
+  );
+}
+
 const databases = createTestDatabases();
 
 describe.each(databases.eachSupportedId())(
@@ -79,7 +92,9 @@ describe.each(databases.eachSupportedId())(
     beforeAll(async () => {
       backend = await startProvenanceBackend({
         knex: await databases.init(databaseId),
-        provenance: { trustedKeys: [trustedKeyConfig(signer)] },
+        provenance: {
+          trustedKeys: [trustedKeyConfig(signer, 3, [BUILDER_ID, REBUILDER])],
+        },
       });
       await backend.post([
         // Promoted: one digest through every stage.
@@ -115,16 +130,33 @@ describe.each(databases.eachSupportedId())(
           startedAt: '2026-04-07T09:50:00Z',
         }),
 
-        // Reproduced: two builders, same reported inputs, same digest.
+        // Reproduced: two builders, same reported inputs, same digest, each builder vouched
+        // for by its own verified provenance of the digest.
         build('b4-ci', C4, BUILDER_ID, 'sha256:inputs-4'),
         build('b4-rebuild', C4, REBUILDER, 'sha256:inputs-4'),
         artifactEvent('a4-ci', hexDigest('4'), {
           buildId: 'b4-ci',
           commitSha: C4,
+          attestations: [provenanceBy(hexDigest('4'), C4, BUILDER_ID)],
         }),
         artifactEvent('a4-rebuild', hexDigest('4'), {
           buildId: 'b4-rebuild',
           commitSha: C4,
+          attestations: [provenanceBy(hexDigest('4'), C4, REBUILDER)],
+        }),
+
+        // Not reproduced: the pipeline posted a second build event naming the rebuilder,
+        // which signed nothing for the digest.
+        build('b6-ci', C6, BUILDER_ID, 'sha256:inputs-6'),
+        build('b6-claimed', C6, REBUILDER, 'sha256:inputs-6'),
+        artifactEvent('a6-ci', hexDigest('9'), {
+          buildId: 'b6-ci',
+          commitSha: C6,
+          attestations: [provenanceBy(hexDigest('9'), C6, BUILDER_ID)],
+        }),
+        artifactEvent('a6-claimed', hexDigest('9'), {
+          buildId: 'b6-claimed',
+          commitSha: C6,
         }),
 
         // Non-reproducible: b5a and b5b had the same signed inputs and produced different
@@ -239,6 +271,15 @@ describe.each(databases.eachSupportedId())(
         'b4-ci',
         'b4-rebuild',
       ]);
+    });
+
+    it('does not call a digest reproduced by a builder that signed nothing for it', async () => {
+      const res = await backend.get(`/v1/artifacts/${hexDigest('9')}`);
+      expect(res.body.determinism).toMatchObject({
+        status: 'single-build',
+        commitSha: C6,
+        buildIds: ['b6-ci', 'b6-claimed'],
+      });
     });
 
     it('reports non-reproducible builds and shows the inputs that differ from another build', async () => {

@@ -121,7 +121,10 @@ export function provenanceRoutes(deps: ProvenanceRouteDeps) {
         .filter(v => v.attestationId === attestation.id)
         .map(v => verdictView(v, views.fingerprint)),
     };
-    const summary: ProvenanceSummary = provenanceSummary(verdicts);
+    const summary: ProvenanceSummary = provenanceSummary(
+      verdicts,
+      views.trustedKeyIds,
+    );
     res.status(recorded.status === 'accepted' ? 201 : 200).json({
       status: recorded.status,
       attestation: view,

@@ -14,6 +14,7 @@ import {
   policyGatesFor,
 } from './policyGates/PolicyGateChecks';
 import { readPolicyGatesConfig } from './policyGates/policyGatesConfig';
+import { trustedKeyIdsOf } from '../provenance/keyTrust';
 import { announcingRolloutChanges } from '../platform/entitySignals';
 
 export const WATCHER_TASK_ID = 'greenlight-rollout-watcher';
@@ -120,6 +121,7 @@ export const rolloutsFeature: GreenlightFeature = async ctx => {
     auth: ctx.auth,
     windows: readChangeWindowConfig(ctx.config),
     freezes: new RuntimeFreezeStore(ctx.knex),
+    trustedKeyIds: trustedKeyIdsOf(ctx.config),
     logger: ctx.logger.child({ component: 'policy-gates' }),
   });
   const policyGatesOf = async (entityRef: string, environment: string) => {

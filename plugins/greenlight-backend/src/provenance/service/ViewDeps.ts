@@ -10,4 +10,6 @@ export type ViewDeps = {
   environments: EnvironmentConfig[];
   /** The current trust policy's fingerprint, to tell current verdicts from stale ones. */
   fingerprint: string;
+  /** The key ids the trust policy lists now: a verdict signed with another no longer counts. */
+  trustedKeyIds: ReadonlySet<string>;
 };

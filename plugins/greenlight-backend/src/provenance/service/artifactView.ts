@@ -134,7 +134,7 @@ export async function artifactView(
     commitSha,
     repository: artifact?.repository ?? null,
     createdAt: iso(artifact?.createdAt ?? null),
-    summary: provenanceSummary(verdicts),
+    summary: provenanceSummary(verdicts, deps.trustedKeyIds),
     attestations,
     builds,
     deployments,

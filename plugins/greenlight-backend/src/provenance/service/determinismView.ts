@@ -19,28 +19,62 @@ const SEVERITY = {
   'single-build': 0,
 } as const;
 
+/**
+ * The verified statement for the build's digest from the builder its build event names. The
+ * event is unsigned: without such a statement, nothing vouches that this builder made the digest.
+ */
+function ownStatement(
+  build: BuildView | undefined,
+  verified: StoredVerdict[],
+): StoredVerdict | undefined {
+  const builder = build?.builder;
+  return builder ? verified.find(v => v.builderId === builder) : undefined;
+}
+
 function buildRecord(
   pair: { digest: string; buildId: string },
   build: BuildView | undefined,
-  verified: StoredVerdict[],
+  statement: StoredVerdict | undefined,
   commitSha: string,
 ): BuildRecord {
-  // The signed provenance of the digest stands in for inputs the build event did not report;
-  // prefer the statement from the same builder when several builders made the digest.
-  const statement =
-    verified.find(v => v.builderId && v.builderId === build?.builder) ??
-    verified[0];
+  // The signed provenance of the digest by the build's own builder stands in for inputs the
+  // build event did not report; another builder's statement says nothing about this build.
   const inputsDigest = build?.inputsDigest ?? undefined;
   return {
     buildId: pair.buildId,
     commitSha,
-    builderId: build?.builder ?? statement?.builderId ?? 'unknown builder',
+    builderId: build?.builder ?? 'unknown builder',
     artifactDigest: pair.digest,
     ...(inputsDigest ? { inputsDigest } : {}),
     ...(!inputsDigest && statement?.buildInputs
       ? { inputs: JSON.parse(statement.buildInputs) }
       : {}),
   };
+}
+
+/**
+ * `reproduced` only when at least two distinct builders of the group are vouched for by a
+ * verified statement for the digest they built; else the group is `single-build`.
+ */
+function requireVerifiedBuilders(
+  assessed: DeterminismVerdict[],
+  records: BuildRecord[],
+  vouched: boolean[],
+): DeterminismVerdict[] {
+  const builders = new Map<string, Set<string>>();
+  assessed.forEach((verdict, i) => {
+    if (!vouched[i]) return;
+    const group = builders.get(verdict.inputsKey) ?? new Set<string>();
+    group.add(records[i].builderId);
+    builders.set(verdict.inputsKey, group);
+  });
+  return assessed.map(
+    (verdict): DeterminismVerdict =>
+      verdict.status === 'reproduced' &&
+      (builders.get(verdict.inputsKey)?.size ?? 0) < 2
+        ? { ...verdict, status: 'single-build' }
+        : verdict,
+  );
 }
 
 /**
@@ -66,21 +100,26 @@ export async function determinismFor(options: {
   const verified = (await attestations.verdictsFor(digests)).filter(
     v => v.status === 'verified',
   );
-  const records = pairs
+  const ofCommit = pairs
     .filter(p => {
       const sha = builds.get(p.buildId)?.commitSha;
       return !sha || sameCommitSha(sha, commitSha);
     })
-    .map(p =>
-      buildRecord(
-        p,
-        builds.get(p.buildId),
+    .map(p => {
+      const build = builds.get(p.buildId);
+      const statement = ownStatement(
+        build,
         verified.filter(v => v.artifactDigest === p.digest),
-        commitSha,
-      ),
-    );
+      );
+      return { statement, record: buildRecord(p, build, statement, commitSha) };
+    });
+  const records = ofCommit.map(b => b.record);
   const verdicts = new Map<string, DeterminismVerdict>(
-    assessDeterminism(records).map(v => [v.buildId, v]),
+    requireVerifiedBuilders(
+      assessDeterminism(records),
+      records,
+      ofCommit.map(b => b.statement !== undefined),
+    ).map(v => [v.buildId, v]),
   );
   const mine = records.filter(r => r.artifactDigest === digest);
   if (mine.length === 0) return null;

@@ -43,7 +43,7 @@ export async function enrichReleases<T extends Release>(
     deps.attestations.verdictsFor(digests),
     promotionsFor(deps.traceability, releases.map(factsOf), deps.environments),
   ]);
-  const summaries = summariesByDigest(digests, verdicts);
+  const summaries = summariesByDigest(digests, verdicts, deps.trustedKeyIds);
   return releases.map(r => {
     const provenance = r.artifact
       ? summaries.get(r.artifact.digest)
@@ -72,7 +72,7 @@ export async function enrichEnvironments(
     deps.attestations.verdictsFor(digests),
     promotionsFor(deps.traceability, deployments, deps.environments),
   ]);
-  const summaries = summariesByDigest(digests, verdicts);
+  const summaries = summariesByDigest(digests, verdicts, deps.trustedKeyIds);
   return states.map(s => {
     if (!s.current) return s;
     const provenance = s.current.artifactDigest

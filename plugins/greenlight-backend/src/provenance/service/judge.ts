@@ -123,14 +123,27 @@ async function extensionRecord(
       };
     }
     const details = result.details;
+    const level = details?.slsaLevel ?? undefined;
+    const levelIsValid = level === undefined || isSlsaLevel(level);
+    if (!levelIsValid && result.status !== 'invalid') {
+      // The level feeds the artifact's highest verified level: an out-of-range one proves nothing.
+      return {
+        verifier: verifier.id,
+        status: 'unverifiable',
+        reason: `verifier ${verifier.id} answered SLSA level ${shown(
+          level,
+        )}, not an integer 0-4`,
+        verifiedAt,
+      };
+    }
     return {
       verifier: verifier.id,
       status: result.status,
       reason: result.reason,
       builderId:
         typeof details?.builderId === 'string' ? details.builderId : undefined,
-      slsaLevel:
-        typeof details?.slsaLevel === 'number' ? details.slsaLevel : undefined,
+      // An invalid verdict stays invalid whatever level came with it; a bad level is dropped.
+      slsaLevel: levelIsValid ? (level as number | undefined) : undefined,
       details,
       verifiedAt,
     };
@@ -143,4 +156,14 @@ async function extensionRecord(
       verifiedAt,
     };
   }
+}
+
+function isSlsaLevel(level: unknown): level is number {
+  return (
+    Number.isInteger(level) && (level as number) >= 0 && (level as number) <= 4
+  );
+}
+
+function shown(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value) : String(value);
 }

@@ -12,35 +12,41 @@ const verdict = (
   ...v,
 });
 
+/** The key ids the trust policy of these cases lists. */
+const TRUSTED = new Set(['k1', 'k2']);
+
 describe('provenanceSummary', () => {
   it('is unsigned without verdicts', () => {
-    expect(provenanceSummary([])).toEqual({ status: 'unsigned' });
+    expect(provenanceSummary([], TRUSTED)).toEqual({ status: 'unsigned' });
   });
 
   it('reports the strongest verified attestation and its signer', () => {
     expect(
-      provenanceSummary([
-        verdict({
-          status: 'verified',
-          builderId: 'weak',
-          slsaLevel: 1,
-          keyId: 'k1',
-        }),
-        verdict({
-          status: 'unverifiable',
-          reason: 'unsupported predicate type sbom',
-        }),
-        verdict({
-          status: 'verified',
-          builderId: 'strong',
-          slsaLevel: 3,
-          identity: {
-            issuer: 'https://token.actions.githubusercontent.com',
-            subject: 'repo:acme/payments',
-          },
-          verifiedAt: Date.parse('2026-01-02T00:00:00Z'),
-        }),
-      ]),
+      provenanceSummary(
+        [
+          verdict({
+            status: 'verified',
+            builderId: 'weak',
+            slsaLevel: 1,
+            keyId: 'k1',
+          }),
+          verdict({
+            status: 'unverifiable',
+            reason: 'unsupported predicate type sbom',
+          }),
+          verdict({
+            status: 'verified',
+            builderId: 'strong',
+            slsaLevel: 3,
+            identity: {
+              issuer: 'https://token.actions.githubusercontent.com',
+              subject: 'repo:acme/payments',
+            },
+            verifiedAt: Date.parse('2026-01-02T00:00:00Z'),
+          }),
+        ],
+        TRUSTED,
+      ),
     ).toEqual({
       status: 'verified',
       builderId: 'strong',
@@ -52,19 +58,23 @@ describe('provenanceSummary', () => {
 
   it('lets one invalid attestation taint a verified artifact, giving the invalid reason', () => {
     expect(
-      provenanceSummary([
-        verdict({ status: 'unverifiable', reason: 'unknown key id x' }),
-        verdict({ status: 'verified', builderId: 'b', slsaLevel: 3 }),
-        verdict({ status: 'invalid', reason: 'subject digest mismatch' }),
-      ]),
+      provenanceSummary(
+        [
+          verdict({ status: 'unverifiable', reason: 'unknown key id x' }),
+          verdict({ status: 'verified', builderId: 'b', slsaLevel: 3 }),
+          verdict({ status: 'invalid', reason: 'subject digest mismatch' }),
+        ],
+        TRUSTED,
+      ),
     ).toMatchObject({ status: 'invalid', reason: 'subject digest mismatch' });
   });
 
   it('names an extension verifier as the signer when no key or identity is known', () => {
     expect(
-      provenanceSummary([
-        verdict({ status: 'verified', verifier: 'in-house' }),
-      ]),
+      provenanceSummary(
+        [verdict({ status: 'verified', verifier: 'in-house' })],
+        TRUSTED,
+      ),
     ).toMatchObject({
       status: 'verified',
       signer: 'in-house',
@@ -170,5 +180,48 @@ describe('commit SHAs', () => {
       },
       { sha: '77aa0d2', tags: ['build'] },
     ]);
+  });
+});
+
+describe('a verdict signed with a key the trust policy no longer lists', () => {
+  it('no longer counts as verified, naming the key; a keyless one stays', () => {
+    const byRemovedKey = verdict({
+      status: 'verified',
+      builderId: 'b',
+      slsaLevel: 3,
+      keyId: 'k9',
+    });
+    expect(provenanceSummary([byRemovedKey], TRUSTED)).toMatchObject({
+      status: 'unverifiable',
+      reason: 'signed with k9, which the trust policy no longer lists',
+    });
+    // a threshold verdict needs every one of its signing keys still listed
+    expect(
+      provenanceSummary(
+        [verdict({ status: 'verified', keyIds: ['k1', 'k9'] })],
+        TRUSTED,
+      ).status,
+    ).toBe('unverifiable');
+    expect(
+      provenanceSummary(
+        [verdict({ status: 'verified', keyIds: ['k1', 'k2'] })],
+        TRUSTED,
+      ).status,
+    ).toBe('verified');
+    const keyless = verdict({
+      status: 'verified',
+      identity: {
+        issuer: 'https://token.actions.githubusercontent.com',
+        subject: 'repo:acme/payments',
+      },
+    });
+    expect(provenanceSummary([keyless], TRUSTED).status).toBe('verified');
+    // another verified verdict by a listed key still verifies the artifact
+    expect(
+      provenanceSummary(
+        [byRemovedKey, verdict({ status: 'verified', keyId: 'k1' })],
+        TRUSTED,
+      ).status,
+    ).toBe('verified');
   });
 });

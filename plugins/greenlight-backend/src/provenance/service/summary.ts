@@ -5,6 +5,7 @@ import type {
 import type { SlsaLevel } from '../policy';
 import type { StoredVerdict, VerdictRecord } from '../store/AttestationStore';
 import { summariseVerdicts, Verdict } from '../verdict';
+import { withoutDistrustedKeys } from '../keyTrust';
 import { BUILTIN_VERIFIER } from './judge';
 
 const isoOf = (ms: number) => new Date(ms).toISOString();
@@ -35,8 +36,10 @@ function signerOf(v: VerdictRecord): string | undefined {
  * `summariseVerdicts`: no attestation is `unsigned`, any invalid one makes it `invalid`.
  */
 export function provenanceSummary(
-  verdicts: VerdictRecord[],
+  stored: VerdictRecord[],
+  trustedKeyIds: ReadonlySet<string>,
 ): ProvenanceSummary {
+  const verdicts = stored.map(v => withoutDistrustedKeys(v, trustedKeyIds));
   const { status } = summariseVerdicts(verdicts.map(asVerdict));
   if (status === 'unsigned') return { status };
   const lastChecked = isoOf(Math.max(...verdicts.map(v => v.verifiedAt)));
@@ -69,11 +72,15 @@ export function provenanceSummary(
 export function summariesByDigest(
   digests: string[],
   verdicts: StoredVerdict[],
+  trustedKeyIds: ReadonlySet<string>,
 ): Map<string, ProvenanceSummary> {
   const grouped = new Map<string, StoredVerdict[]>(digests.map(d => [d, []]));
   for (const v of verdicts) grouped.get(v.artifactDigest)?.push(v);
   return new Map(
-    [...grouped].map(([digest, list]) => [digest, provenanceSummary(list)]),
+    [...grouped].map(([digest, list]) => [
+      digest,
+      provenanceSummary(list, trustedKeyIds),
+    ]),
   );
 }
 

@@ -87,11 +87,17 @@ export class PolicyGateChecks {
       auth: AuthService;
       windows?: ChangeWindowConfig;
       freezes: RuntimeFreezeStore;
+      /** The key ids the trust policy lists now (`trustedKeyIdsOf`). */
+      trustedKeyIds: ReadonlySet<string>;
       logger: LoggerService;
       now?: () => number;
     },
   ) {
-    this.provenance = new ProvenanceVerdicts(deps.knex, deps.logger);
+    this.provenance = new ProvenanceVerdicts(
+      deps.knex,
+      deps.trustedKeyIds,
+      deps.logger,
+    );
     this.traceability = new KnexTraceabilityStore(deps.knex);
   }
 

@@ -87,15 +87,21 @@ describe('DeliveryContent', () => {
     expect(drawer).toBeInTheDocument();
 
     await userEvent.keyboard('{Escape}');
-    await waitFor(() =>
-      expect(
-        screen.queryByRole('dialog', { name: 'Release detail' }),
-      ).not.toBeInTheDocument(),
+    // The drawer leaves after its exit transition; on a loaded machine that can take longer
+    // than the default second.
+    await waitFor(
+      () =>
+        expect(
+          screen.queryByRole('dialog', { name: 'Release detail' }),
+        ).not.toBeInTheDocument(),
+      { timeout: 5000 },
     );
-    await waitFor(() =>
-      expect(
-        screen.getByRole('button', { name: /^Open release 1\.1\.0/ }),
-      ).toHaveFocus(),
+    await waitFor(
+      () =>
+        expect(
+          screen.getByRole('button', { name: /^Open release 1\.1\.0/ }),
+        ).toHaveFocus(),
+      { timeout: 5000 },
     );
   });
 });

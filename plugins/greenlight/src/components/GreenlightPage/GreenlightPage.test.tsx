@@ -83,17 +83,20 @@ describe('GreenlightOverview', () => {
     ).toBeInTheDocument();
     expect(asked).toBe(1);
 
-    // The failed re-ask leaves the figures shown, and the page asks again.
-    await waitFor(() => expect(asked).toBe(2));
+    // The failed re-ask leaves the figures shown, and the page asks again. (Waits are generous:
+    // on a loaded machine a render can take longer than the default second.)
+    await waitFor(() => expect(asked).toBe(2), { timeout: 5000 });
     expect(
       within(row()).getByText('Figures being updated'),
     ).toBeInTheDocument();
     expect(screen.queryByText(/backend restarted/)).not.toBeInTheDocument();
 
-    await waitFor(() =>
-      expect(
-        within(row()).queryByText('Figures being updated'),
-      ).not.toBeInTheDocument(),
+    await waitFor(
+      () =>
+        expect(
+          within(row()).queryByText('Figures being updated'),
+        ).not.toBeInTheDocument(),
+      { timeout: 5000 },
     );
     expect(asked).toBe(3);
     // Once the figures count every event, nobody asks again; the system, whose figures were

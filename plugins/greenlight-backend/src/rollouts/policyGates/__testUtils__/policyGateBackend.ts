@@ -4,6 +4,7 @@ import {
   TestDatabaseId,
   TestDatabases,
 } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
 import { JsonObject } from '@backstage/types';
 import { Knex } from 'knex';
 import request from 'supertest';
@@ -14,6 +15,7 @@ import {
   component,
   startRolloutBackend,
 } from '../../__testUtils__/rolloutBackend';
+import { trustedKeyIdsOf } from '../../../provenance/keyTrust';
 import { PolicyGateChecks } from '../PolicyGateChecks';
 
 /** A pipeline's credentials, as the policy-gate tests report events and attestations. */
@@ -60,6 +62,10 @@ export function setUpPolicyGates(
       catalog: catalogFor([component('payments')]),
       auth: mockServices.auth(),
       freezes: new RuntimeFreezeStore(setup.knex),
+      // The same trust policy the plugin under test reads.
+      trustedKeyIds: trustedKeyIdsOf(
+        new ConfigReader({ greenlight: config ?? {} }),
+      ),
       logger: mockServices.logger.mock(),
     });
   });
