@@ -25,6 +25,7 @@ import {
   BenchDatabase,
   machine,
   PIPELINE_TOKEN,
+  postEvents,
   quantile,
 } from './harness';
 
@@ -246,6 +247,29 @@ async function waitForEntity(baseUrl: string) {
   throw new Error('catalog did not load the benchmark entity');
 }
 
+/**
+ * The canary deployments the rollouts watch, as a pipeline reports them: a rollout may only
+ * watch a deployment the ledger holds, still in flight (`POST /v1/rollouts`).
+ */
+async function startDeployments(baseUrl: string, db: BenchDatabase) {
+  const startedAt = new Date().toISOString();
+  const events = Array.from({ length: ROLLOUTS }, (_, i) => ({
+    id: `bench-${db}-${i}-started`,
+    type: 'deployment.started' as const,
+    entityRef: ENTITY,
+    deployment: {
+      id: `bench-${db}-${i}`,
+      environment: 'production',
+      status: 'started' as const,
+      strategy: 'canary' as const,
+      startedAt,
+    },
+  }));
+  for (let i = 0; i < events.length; i += 500) {
+    await postEvents(baseUrl, events.slice(i, i + 500) as any);
+  }
+}
+
 async function createRollouts(baseUrl: string, db: BenchDatabase) {
   const gates = GATES.map(slo);
   let next = 0;
@@ -266,7 +290,8 @@ async function createRollouts(baseUrl: string, db: BenchDatabase) {
           gates,
         }),
       });
-      if (res.status !== 201)
+      // 200: the ingestion listener already started the deployment's rollout.
+      if (res.status !== 201 && res.status !== 200)
         throw new Error(
           `POST /v1/rollouts answered ${res.status}: ${await res.text()}`,
         );
@@ -284,6 +309,7 @@ async function run(db: BenchDatabase) {
     provider,
   );
   try {
+    await startDeployments(backend.baseUrl, db);
     const t0 = Date.now();
     await createRollouts(backend.baseUrl, db);
     const createdIn = (Date.now() - t0) / 1000;

@@ -7,6 +7,7 @@ import {
 import { createTestDatabases } from '@greenlight/test-utils';
 import { Knex } from 'knex';
 import { ingestByEntityRef } from '../__testUtils__/ingestByEntityRef';
+import { KnexLedgerStore } from '../database/KnexLedgerStore';
 import { applyMigrations } from '../database/migrations';
 import { ChecklistService } from './checklistService';
 import { component, digest } from './__testUtils__/backend';
@@ -102,6 +103,11 @@ describe('test runs count as evidence for their own entity', () => {
       const check = checks.find(c => c.id === 'mandatory-tests')!;
       return [check.status, check.reason];
     };
+    /** The test runs A's release detail lists (the Delivery tab's drawer). */
+    const releaseTestsOfA = async () =>
+      (await new KnexLedgerStore(knex).getRelease('a-prod'))!.tests
+        .map(t => t.id)
+        .sort();
     const untestedOfA = async () =>
       (
         await ledger.untestedDeployments(
@@ -157,6 +163,10 @@ describe('test runs count as evidence for their own entity', () => {
       expect(await untestedOfA()).toEqual(['a-prod']);
     });
 
+    it('leaves them out of its release detail', async () => {
+      expect(await releaseTestsOfA()).toEqual([]);
+    });
+
     it('counts the entity’s own runs and those that matched no entity', async () => {
       await send([run('a-trivy', A, 'trivy', { artifactDigest: D })]);
       expect(
@@ -183,6 +193,7 @@ describe('test runs count as evidence for their own entity', () => {
         (await ledger.testRuns(identity, A)).map(r => r.id).sort(),
       ).toEqual(['a-trivy', 'unmatched-pact']);
       expect((await controls(A))['compatibility-tests']).toBe(true);
+      expect(await releaseTestsOfA()).toEqual(['a-trivy', 'unmatched-pact']);
     });
   });
 });
