@@ -179,6 +179,49 @@ describe('entity-scoped writes under the example policy', () => {
     expect(cdevent.body.error.message).toContain('cdevents[0]');
   });
 
+  it('keeps the ids the connectors make for the connectors and for tokens trusted with every entity', async () => {
+    // Argo CD history ids count up per application: a scoped token that wrote checkout's next
+    // sync id first, under its own entity, would own the record the Argo CD pull folds into.
+    for (const [i, id] of [
+      'argocd/prod/checkout/14',
+      'github.com/acme/checkout/deployments/7',
+      'gitlab.example.com/acme/checkout/deployments/3',
+    ].entries()) {
+      const res = await refused(403, () =>
+        post('/v1/events', teamA, {
+          events: [
+            started(`pay-own-${i}`, 'payments'),
+            started(id, 'payments'),
+          ],
+        }),
+      );
+      expect(res.body.error.message).toContain('events[1] (an id of the ');
+      expect(res.body.error.message).not.toContain('events[0]');
+    }
+    expect(
+      await gl
+        .ledger('deployments')
+        .where('id', 'argocd/prod/checkout/14')
+        .first(),
+    ).toBeUndefined();
+    // Ids of other forms are the pipeline's own to choose.
+    expect(
+      (
+        await post('/v1/events', teamA, {
+          events: [started('payments/deployments-7', 'payments')],
+        })
+      ).status,
+    ).toBe(200);
+    // A token trusted with every entity (the platform's, or a migration) may write them.
+    expect(
+      (
+        await post('/v1/events', unscoped, {
+          events: [started('argocd/prod/payments/2', 'payments')],
+        })
+      ).status,
+    ).toBe(200);
+  });
+
   it('refuses a pipeline token’s events that would change another team’s records through ids they share', async () => {
     const row = await gl.ledger('deployments').where('id', 'co-1').first();
     // Checkout's deployment reported failed, rolled back and blamed by payments' pipeline, each

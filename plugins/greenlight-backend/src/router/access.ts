@@ -208,7 +208,13 @@ export async function authorizeEntityWrite(
 const UNNAMED_RECORD = 'a record of another entity, or one not recorded yet';
 
 /** An item of a batch to check: `unnamed` when a refusal must not say which entity it is. */
-export type WriteItem = { label: string; entityRef: string | null; unnamed?: boolean };
+export type WriteItem = {
+  label: string;
+  entityRef: string | null;
+  unnamed?: boolean;
+  /** Why the item needs a writer trusted with every entity (`entityRef` null), for a refusal. */
+  reason?: string;
+};
 
 /**
  * The items to check for a batch of events: each event on its own entity, and on every other
@@ -221,10 +227,13 @@ export function eventItems(
   entityRefs: Array<string | null>,
   touched: Array<Array<string | null>>,
   label: (index: number) => string,
+  /** Per event, why it needs a writer trusted with every entity (`connectorIdReasons`). */
+  trustReasons: Array<string | undefined> = [],
 ): WriteItem[] {
   return entityRefs.flatMap((entityRef, i) => [
     { label: label(i), entityRef },
     ...(touched[i] ?? []).map(other => ({ label: label(i), entityRef: other, unnamed: true })),
+    ...(trustReasons[i] ? [{ label: label(i), entityRef: null, reason: trustReasons[i] }] : []),
   ]);
 }
 
@@ -277,13 +286,18 @@ export async function authorizeEntityWrites(
  * them would tell a caller guessing an `entityRef` whether the guess owns a shared record.
  */
 function refusalLines(refused: WriteItem[]): string[] {
+  // The event's own entity first, then a reason the caller can act on, then the unnamed.
+  const rank = (i: WriteItem) => {
+    if (i.unnamed) return 2;
+    return i.reason ? 1 : 0;
+  };
   const byLabel = new Map<string, WriteItem>();
   for (const item of refused) {
     const seen = byLabel.get(item.label);
-    if (!seen || (seen.unnamed && !item.unnamed)) byLabel.set(item.label, item);
+    if (!seen || rank(item) < rank(seen)) byLabel.set(item.label, item);
   }
   return [...byLabel.values()].map(
     // One line for both kinds of unnamed item, so a refusal does not tell whether an id exists.
-    i => `${i.label} (${i.unnamed ? UNNAMED_RECORD : i.entityRef ?? 'no entity yet'})`,
+    i => `${i.label} (${i.unnamed ? UNNAMED_RECORD : i.reason ?? i.entityRef ?? 'no entity yet'})`,
   );
 }

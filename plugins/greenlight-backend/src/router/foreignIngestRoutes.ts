@@ -10,6 +10,7 @@ import {
 import { IngestService } from '../service/IngestService';
 import { greenlightEventCreatePermission } from '@greenlight/backstage-plugin-greenlight-common';
 import { AccessDeps, authorizeEntityWrites, eventItems, serviceWriter } from './access';
+import { connectorIdReasons } from './connectorIds';
 import { describeIssues } from './describeIssues';
 import { sendError } from './errorBody';
 import { assertSafeInput } from './safeInput';
@@ -101,7 +102,7 @@ export function foreignIngestRoutes(
             deps,
             credentials,
             greenlightEventCreatePermission,
-            eventItems(refs, touched, i => `cdevents[${mapped[i].index}]`),
+            eventItems(refs, touched, i => `cdevents[${mapped[i].index}]`, connectorIdReasons(events)),
           ),
       }),
     );

@@ -5,6 +5,7 @@ import {
 import Router from 'express-promise-router';
 import { IngestService } from '../service/IngestService';
 import { AccessDeps, authorizeEntityWrites, eventItems, serviceWriter } from './access';
+import { connectorIdReasons } from './connectorIds';
 import { describeIssues } from './describeIssues';
 import { sendError } from './errorBody';
 
@@ -36,7 +37,7 @@ export function ingestRoutes(deps: AccessDeps & { ingest: IngestService }) {
           deps,
           credentials,
           greenlightEventCreatePermission,
-          eventItems(refs, touched, i => `events[${i}]`),
+          eventItems(refs, touched, i => `events[${i}]`, connectorIdReasons(parsed.events)),
         ),
     });
     res.status(200).json(outcome);
