@@ -8,19 +8,28 @@ import path from 'node:path';
 import {
   ArgoRolloutsExecutor,
   ROLLBACK_ANNOTATION,
+  ROLLOUT_ENTITY_ANNOTATION,
 } from './ArgoRolloutsExecutor';
+import type { ArgoExecutorConfig } from './config';
 import { ReceivedRequest, startServer } from '@greenlight/test-utils';
 
 const token = 'k8s-token-5b1c';
+const D2 = `sha256:${'2'.repeat(64)}`;
+const D3 = `sha256:${'3'.repeat(64)}`;
 const request: RollbackRequest = {
   rolloutId: 'rollout-7',
   entityRef: 'component:default/payments',
   environment: 'production',
   deploymentId: 'd-7',
+  artifactDigest: D2,
   reason: 'error rate',
   idempotencyKey: 'rollout-7',
   evidence: { summary: 'error rate' },
 };
+
+/** What a refused attempt may have sent: reads only. */
+const writes = (received: ReceivedRequest[]) =>
+  received.filter(r => r.method !== 'GET');
 
 const template = (image: string, hash: string) => ({
   metadata: { labels: { app: 'payments', 'rollouts-pod-template-hash': hash } },
@@ -38,24 +47,40 @@ function fakeCluster(
   options: {
     statusSubresource?: boolean;
     forbid?: boolean;
-    /** The image of the newest ReplicaSet (revision 2). */
+    /** The namespace of the Rollout and its ReplicaSets. */
+    namespace?: string;
+    /** The Rollout's `greenlight.dev/entity-ref` annotation; null for none. */
+    boundTo?: string | null;
+    /** The image of the newest ReplicaSet (revision 2), and of the Rollout's template. */
     newestImage?: string;
+    /** The image of the Rollout's template when it differs from the newest ReplicaSet's. */
+    templateImage?: string;
     /** The Rollout's `status.currentPodHash`, as Argo Rollouts reports it. */
     currentPodHash?: string;
   } = {},
 ) {
+  const namespace = options.namespace ?? 'shop';
+  const newestImage =
+    options.newestImage ?? `registry.example.com/payments@${D2}`;
+  const boundTo =
+    options.boundTo === undefined
+      ? 'component:default/payments'
+      : options.boundTo;
   const rollout: any = {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Rollout',
     metadata: {
       name: 'payments-rollout',
-      namespace: 'shop',
+      namespace,
       uid: 'uid-1',
       resourceVersion: '10',
+      ...(boundTo === null
+        ? {}
+        : { annotations: { [ROLLOUT_ENTITY_ANNOTATION]: boundTo } }),
     },
     spec: {
       selector: { matchLabels: { app: 'payments' } },
-      template: template(options.newestImage ?? 'payments:2.0', 'h2'),
+      template: template(options.templateImage ?? newestImage, 'h2'),
     },
     status: options.currentPodHash
       ? { currentPodHash: options.currentPodHash }
@@ -77,7 +102,7 @@ function fakeCluster(
   });
   const replicaSets = [
     rs('payments-h1', '1', 'payments:1.0', 'h1'),
-    rs('payments-h2', '2', options.newestImage ?? 'payments:2.0', 'h2'),
+    rs('payments-h2', '2', newestImage, 'h2'),
     rs('other-h9', '9', 'other:9', 'h9', 'uid-other'),
   ];
   const templateReplacements: unknown[] = [];
@@ -86,8 +111,7 @@ function fakeCluster(
       Number(rollout.metadata.resourceVersion) + 1,
     );
   };
-  const base =
-    '/apis/argoproj.io/v1alpha1/namespaces/shop/rollouts/payments-rollout';
+  const base = `/apis/argoproj.io/v1alpha1/namespaces/${namespace}/rollouts/payments-rollout`;
   const handle = (req: ReceivedRequest) => {
     if (options.forbid)
       return {
@@ -105,7 +129,7 @@ function fakeCluster(
     if (
       req.method === 'GET' &&
       req.url ===
-        '/apis/apps/v1/namespaces/shop/replicasets?labelSelector=app%3Dpayments'
+        `/apis/apps/v1/namespaces/${namespace}/replicasets?labelSelector=app%3Dpayments`
     ) {
       return { status: 200, body: { items: replicaSets } };
     }
@@ -154,10 +178,16 @@ function fakeCluster(
   return { rollout, handle, templateReplacements };
 }
 
-const config = (apiUrl: string, extra: object = {}) => ({
-  apiUrl,
-  token,
-  namespace: 'shop',
+const config = (
+  apiUrl: string,
+  {
+    caCertFile,
+    ...extra
+  }: Partial<ArgoExecutorConfig> & { caCertFile?: string } = {},
+): ArgoExecutorConfig => ({
+  environments: [
+    { name: 'production', apiUrl, token, namespace: 'shop', caCertFile },
+  ],
   undo: true,
   timeoutMs: 2000,
   ...extra,
@@ -206,9 +236,7 @@ describe('ArgoRolloutsExecutor', () => {
   });
 
   describe('checks that the newest revision is the release the rollout watches', () => {
-    const D2 = `sha256:${'2'.repeat(64)}`;
-    const D3 = `sha256:${'3'.repeat(64)}`;
-    const watching = { ...request, artifactDigest: D2 };
+    const watching = request;
 
     it('undoes it when its image is the digest of the rollout record', async () => {
       const { rollout, server } = await cluster({
@@ -242,6 +270,14 @@ describe('ArgoRolloutsExecutor', () => {
         },
         'is not its current one (h7)',
       ],
+      [
+        "the newest ReplicaSet runs another digest than the Rollout's template",
+        {
+          newestImage: `registry.example.com/payments@${D3}`,
+          templateImage: `registry.example.com/payments@${D2}`,
+        },
+        `revision 2 runs registry.example.com/payments@${D3}, not ${D2}`,
+      ],
     ])(
       'refuses when %s, without aborting or undoing anything',
       async (_label, options, why) => {
@@ -267,6 +303,165 @@ describe('ArgoRolloutsExecutor', () => {
     );
   });
 
+  describe('acts only on a Rollout bound to the rollout’s entity', () => {
+    it.each([
+      ['carries no entity annotation', null],
+      ['names another entity', 'component:default/checkout'],
+      [
+        'names the same-named entity of another namespace',
+        'component:team-y/payments',
+      ],
+    ])(
+      'refuses one that %s, with or without undo, and writes nothing',
+      async (_label, boundTo) => {
+        for (const undo of [true, false]) {
+          const { rollout, server, templateReplacements } = await cluster({
+            boundTo,
+          });
+          const result = await new ArgoRolloutsExecutor(
+            config(server.url, { undo }),
+            name,
+          ).rollback(request);
+          expect(result).toEqual({
+            status: 'failed',
+            retryable: false,
+            message: expect.stringContaining(
+              `Rollout shop/payments-rollout is not bound to component:default/payments: its annotation ${ROLLOUT_ENTITY_ANNOTATION}`,
+            ),
+          });
+          expect(result.message).toContain('nothing was aborted or undone');
+          // The other entity is not named to whoever asked for the rollback.
+          expect(result.message).not.toContain(boundTo ?? 'null');
+          expect(writes(server.received)).toEqual([]);
+          expect(rollout.status.abort).toBeUndefined();
+          expect(templateReplacements).toEqual([]);
+        }
+      },
+    );
+
+    it('takes the entity reference in any case, as the catalog does', async () => {
+      const { rollout, server } = await cluster({
+        boundTo: 'Component:Default/Payments',
+      });
+      const result = await new ArgoRolloutsExecutor(
+        config(server.url),
+        name,
+      ).rollback(request);
+      expect(result).toMatchObject({ status: 'succeeded' });
+      expect(rollout.status.abort).toBe(true);
+    });
+  });
+
+  describe('acts only in the namespace of the rollback’s environment', () => {
+    async function twoEnvironments() {
+      const production = fakeCluster({ namespace: 'shop' });
+      const staging = fakeCluster({ namespace: 'shop-staging' });
+      const server = await startServer(req =>
+        (req.url.includes('/namespaces/shop-staging/')
+          ? staging
+          : production
+        ).handle(req),
+      );
+      closers.push(server.close);
+      return { production, staging, server };
+    }
+    const environments = (apiUrl: string, names: string[]) =>
+      names.map(envName => ({
+        name: envName,
+        apiUrl,
+        token,
+        namespace: envName === 'staging' ? 'shop-staging' : 'shop',
+      }));
+
+    it('rolls back the staging Rollout for a staging rollout and leaves production’s alone', async () => {
+      const { production, staging, server } = await twoEnvironments();
+      const result = await new ArgoRolloutsExecutor(
+        config(server.url, {
+          environments: environments(server.url, ['production', 'staging']),
+        }),
+        name,
+      ).rollback({ ...request, environment: 'staging' });
+      expect(result).toEqual({
+        status: 'succeeded',
+        message:
+          'Rollout shop-staging/payments-rollout aborted and restored to revision 1',
+        retryable: false,
+      });
+      expect(staging.rollout.status.abort).toBe(true);
+      expect(production.rollout.status.abort).toBeUndefined();
+      expect(production.templateReplacements).toEqual([]);
+      expect(
+        server.received.filter(r => r.url.includes('/namespaces/shop/')),
+      ).toEqual([]);
+    });
+
+    it('refuses an environment that is not configured, asking the cluster nothing', async () => {
+      const { production, server } = await twoEnvironments();
+      // Only staging is configured: production must not fall back to its namespace.
+      const result = await new ArgoRolloutsExecutor(
+        config(server.url, {
+          environments: environments(server.url, ['staging']),
+        }),
+        name,
+      ).rollback(request);
+      expect(result).toEqual({
+        status: 'failed',
+        retryable: false,
+        message:
+          'no namespace is configured for environment production (greenlight.rollouts.argo.environments), so nothing was aborted or undone',
+      });
+      expect(server.received).toEqual([]);
+      expect(production.rollout.status.abort).toBeUndefined();
+    });
+  });
+
+  describe('needs the artifact digest of the rollout', () => {
+    it.each([
+      ['names none', undefined],
+      ['names one that is not a digest', 'sha256:2222'],
+    ])(
+      'refuses a rollout record that %s, asking the cluster nothing, with or without undo',
+      async (_label, artifactDigest) => {
+        for (const undo of [true, false]) {
+          const { rollout, server } = await cluster();
+          const result = await new ArgoRolloutsExecutor(
+            config(server.url, { undo }),
+            name,
+          ).rollback({ ...request, artifactDigest });
+          expect(result).toEqual({
+            status: 'failed',
+            retryable: false,
+            message:
+              'rollout rollout-7 names no artifact digest (sha256:<hex>) that its Argo Rollout must run, so nothing was aborted or undone',
+          });
+          expect(server.received).toEqual([]);
+          expect(rollout.status.abort).toBeUndefined();
+        }
+      },
+    );
+
+    it.each([
+      ['another digest', `registry.example.com/payments@${D3}`],
+      ['a tag only', 'registry.example.com/payments:2.0'],
+    ])(
+      'refuses, also with undo: false, a Rollout whose template runs %s, and writes nothing',
+      async (_label, image) => {
+        const { rollout, server } = await cluster({ newestImage: image });
+        const result = await new ArgoRolloutsExecutor(
+          config(server.url, { undo: false }),
+          name,
+        ).rollback(request);
+        expect(result).toEqual({
+          status: 'failed',
+          retryable: false,
+          message: `Rollout shop/payments-rollout: its pod template runs ${image}, not ${D2}; it is not the release rollout rollout-7 watches (deployment d-7), so nothing was aborted or undone`,
+        });
+        expect(writes(server.received)).toEqual([]);
+        expect(rollout.status.abort).toBeUndefined();
+      },
+    );
+  });
+
   it('patches the Rollout itself when the CRD has no status subresource', async () => {
     const { rollout, server } = await cluster({ statusSubresource: false });
     const result = await new ArgoRolloutsExecutor(
@@ -279,7 +474,9 @@ describe('ArgoRolloutsExecutor', () => {
       retryable: false,
     });
     expect(rollout.status.abort).toBe(true);
-    expect(rollout.spec.template.spec.containers[0].image).toBe('payments:2.0');
+    expect(rollout.spec.template.spec.containers[0].image).toBe(
+      `registry.example.com/payments@${D2}`,
+    );
   });
 
   it('fails without retry when the API refuses, and never echoes the token', async () => {

@@ -6,7 +6,7 @@ import type {
 import canonicalize from 'canonicalize';
 import { readFileSync } from 'node:fs';
 import { Agent, fetch as undiciFetch } from 'undici';
-import type { ArgoExecutorConfig } from './config';
+import type { ArgoEnvironmentTarget, ArgoExecutorConfig } from './config';
 
 /**
  * Marks a Rollout whose template this executor restored, with the rollback's idempotency key.
@@ -14,6 +14,16 @@ import type { ArgoExecutorConfig } from './config';
  * @public
  */
 export const ROLLBACK_ANNOTATION = 'greenlight.dev/rollback-id';
+
+/**
+ * The annotation a Rollout must carry, holding the full reference (`kind:namespace/name`) of
+ * the entity it belongs to, before this executor aborts or undoes it. The entity's own
+ * annotations cannot bind it: whoever edits an entity could name another team's Rollout.
+ * The Rollout's manifest is its owners' to write.
+ *
+ * @public
+ */
+export const ROLLOUT_ENTITY_ANNOTATION = 'greenlight.dev/entity-ref';
 const REVISION_ANNOTATION = 'rollout.argoproj.io/revision';
 const POD_TEMPLATE_HASH_LABEL = 'rollouts-pod-template-hash';
 
@@ -63,6 +73,16 @@ function imagesOf(template: any): string[] {
     .filter((image: unknown): image is string => typeof image === 'string');
 }
 
+/** Entity references are compared without regard to case, as the catalog compares them. */
+function sameEntityRef(a: unknown, b: string): boolean {
+  return (
+    typeof a === 'string' &&
+    a.toLocaleLowerCase('en-US') === b.toLocaleLowerCase('en-US')
+  );
+}
+
+const DIGEST = /^sha(256|384|512):[a-f0-9]{64,128}$/;
+
 function revisionOf(rs: any): number {
   const text = rs?.metadata?.annotations?.[REVISION_ANNOTATION];
   const value = Number(text);
@@ -77,28 +97,63 @@ function revisionOf(rs: any): number {
  * state. The undo also writes the rollback's idempotency key as an annotation, so a
  * retried attempt recognises its own work instead of undoing a second revision.
  *
+ * Before anything changes, the Rollout, found in the namespace configured for the
+ * rollback's environment, must carry {@link ROLLOUT_ENTITY_ANNOTATION} naming the rollout's
+ * entity and run the rollout's artifact digest; otherwise nothing is aborted or undone.
+ *
  * @public
  */
 export class ArgoRolloutsExecutor implements RollbackExecutor {
   readonly id = 'argo-rollouts';
-  readonly #dispatcher?: Agent;
+  /** One dispatcher per CA file that an environment's API server is trusted by. */
+  readonly #dispatchers = new Map<string, Agent>();
 
   constructor(
     private readonly config: ArgoExecutorConfig,
-    /** The Rollout's name for an entity: annotation `argocd/rollout-name`, else the entity name. */
+    /**
+     * The Rollout's name for an entity: annotation `argocd/rollout-name`, else the entity
+     * name. Only a name: the Rollout must still be bound to the entity.
+     */
     private readonly rolloutName: (entityRef: string) => Promise<string>,
   ) {
-    if (config.caCertFile) {
-      this.#dispatcher = new Agent({
-        connect: { ca: readFileSync(config.caCertFile, 'utf8') },
-      });
+    for (const { caCertFile } of config.environments) {
+      if (caCertFile && !this.#dispatchers.has(caCertFile)) {
+        this.#dispatchers.set(
+          caCertFile,
+          new Agent({ connect: { ca: readFileSync(caCertFile, 'utf8') } }),
+        );
+      }
     }
   }
 
   async rollback(request: RollbackRequest): Promise<RollbackResult> {
     try {
+      // Both refusals come before the cluster is asked anything.
+      const target = this.config.environments.find(
+        e => e.name === request.environment,
+      );
+      if (!target) {
+        // Never another environment's namespace: a staging rollback must not reach production.
+        throw new KubeError(
+          `no namespace is configured for environment ${request.environment} (greenlight.rollouts.argo.environments), so nothing was aborted or undone`,
+          false,
+        );
+      }
+      if (!request.artifactDigest || !DIGEST.test(request.artifactDigest)) {
+        // Without the digest, the Rollout running this rollout's release cannot be told from
+        // one running any other release.
+        throw new KubeError(
+          `rollout ${request.rolloutId} names no artifact digest (sha256:<hex>) that its Argo Rollout must run, so nothing was aborted or undone`,
+          false,
+        );
+      }
       const name = await this.rolloutName(request.entityRef);
-      const message = await this.abortAndUndo(name, request);
+      const message = await this.abortAndUndo(
+        target,
+        name,
+        request,
+        request.artifactDigest,
+      );
       return { status: 'succeeded', message, retryable: false };
     } catch (e) {
       const retryable = e instanceof KubeError ? e.retryable : true;
@@ -106,35 +161,67 @@ export class ArgoRolloutsExecutor implements RollbackExecutor {
     }
   }
 
+  /** Refuses (without retry) a Rollout that does not run the release the rollout watches. */
+  private notWatched(where: string, why: string, request: RollbackRequest) {
+    return new KubeError(
+      `${where}: ${why}; it is not the release rollout ${request.rolloutId} watches (deployment ${request.deploymentId}), so nothing was aborted or undone`,
+      false,
+    );
+  }
+
   private async abortAndUndo(
+    target: ArgoEnvironmentTarget,
     name: string,
     request: RollbackRequest,
+    digest: string,
   ): Promise<string> {
-    const ns = encodeURIComponent(this.config.namespace);
+    const ns = encodeURIComponent(target.namespace);
     const path = `/apis/argoproj.io/v1alpha1/namespaces/${ns}/rollouts/${encodeURIComponent(
       name,
     )}`;
-    const where = `Rollout ${this.config.namespace}/${name}`;
+    const where = `Rollout ${target.namespace}/${name}`;
 
     const current = await this.expect(
-      await this.call('GET', path, request),
+      await this.call(target, 'GET', path, request),
       `reading ${where}`,
     );
+    // Every check below comes before anything changes, also when `undo` is false: even an
+    // abort of another entity's Rollout, or of another release, stops someone else's release.
+    const boundTo = current.metadata?.annotations?.[ROLLOUT_ENTITY_ANNOTATION];
+    if (!sameEntityRef(boundTo, request.entityRef)) {
+      throw new KubeError(
+        // The other entity is not named: the caller may not be allowed to see it.
+        `${where} is not bound to ${
+          request.entityRef
+        }: its annotation ${ROLLOUT_ENTITY_ANNOTATION} ${
+          typeof boundTo === 'string' ? 'names another entity' : 'is missing'
+        }, so nothing was aborted or undone`,
+        false,
+      );
+    }
     if (
       current.metadata?.annotations?.[ROLLBACK_ANNOTATION] ===
       request.idempotencyKey
     ) {
       return `${where} was already rolled back for this rollout`;
     }
-
-    // Checked before anything changes: undoing (or even aborting) a revision other than
-    // the one this rollout watches would roll back someone else's release.
+    const images = imagesOf(current.spec?.template);
+    if (!images.some(image => image.endsWith(`@${digest}`))) {
+      throw this.notWatched(
+        where,
+        `its pod template runs ${
+          images.join(', ') || 'no image'
+        }, not ${digest}`,
+        request,
+      );
+    }
     const revisions = this.config.undo
-      ? await this.revisionsToUndo(current, request)
+      ? await this.revisionsToUndo(target, current, request, digest)
       : undefined;
 
     const abort = { status: { abort: true } };
     let aborted = await this.call(
+      target,
       'PATCH',
       `${path}/status`,
       request,
@@ -144,6 +231,7 @@ export class ArgoRolloutsExecutor implements RollbackExecutor {
     if (!aborted.ok && aborted.status === 404) {
       // Rollout CRDs without the status subresource take the patch on the object itself.
       aborted = await this.call(
+        target,
         'PATCH',
         path,
         request,
@@ -184,6 +272,7 @@ export class ArgoRolloutsExecutor implements RollbackExecutor {
       });
     await this.expect(
       await this.call(
+        target,
         'PATCH',
         path,
         request,
@@ -201,18 +290,23 @@ export class ArgoRolloutsExecutor implements RollbackExecutor {
    * The newest ReplicaSet the Rollout controls, which the undo replaces, and the pod template
    * of the second newest, which it restores. Refused (without retry) when the newest is not
    * the release the rollout record names: its pod-template-hash must be the Rollout's
-   * `status.currentPodHash`, and, when the record names an artifact digest, its containers
-   * must run that digest.
+   * `status.currentPodHash`, and its containers must run the record's artifact digest.
    */
-  private async revisionsToUndo(rollout: any, request: RollbackRequest) {
+  private async revisionsToUndo(
+    target: ArgoEnvironmentTarget,
+    rollout: any,
+    request: RollbackRequest,
+    digest: string,
+  ) {
     const matchLabels: Record<string, string> =
       rollout.spec?.selector?.matchLabels ?? {};
     const selector = Object.entries(matchLabels)
       .map(([k, v]) => `${k}=${v}`)
       .join(',');
-    const ns = encodeURIComponent(this.config.namespace);
+    const ns = encodeURIComponent(target.namespace);
     const list = await this.expect(
       await this.call(
+        target,
         'GET',
         `/apis/apps/v1/namespaces/${ns}/replicasets?labelSelector=${encodeURIComponent(
           selector,
@@ -235,12 +329,8 @@ export class ArgoRolloutsExecutor implements RollbackExecutor {
       );
     }
     const newest = owned[0];
-    const where = `Rollout ${this.config.namespace}/${rollout.metadata?.name}`;
-    const refuse = (why: string) =>
-      new KubeError(
-        `${where}: ${why}; it is not the release rollout ${request.rolloutId} watches (deployment ${request.deploymentId}), so nothing was aborted or undone`,
-        false,
-      );
+    const where = `Rollout ${target.namespace}/${rollout.metadata?.name}`;
+    const refuse = (why: string) => this.notWatched(where, why, request);
     const newestHash =
       newest.metadata?.labels?.[POD_TEMPLATE_HASH_LABEL] ??
       newest.spec?.template?.metadata?.labels?.[POD_TEMPLATE_HASH_LABEL];
@@ -252,15 +342,13 @@ export class ArgoRolloutsExecutor implements RollbackExecutor {
         )}, pod-template-hash ${newestHash}) is not its current one (${currentHash})`,
       );
     }
-    if (request.artifactDigest) {
-      const images = imagesOf(newest.spec?.template);
-      if (!images.some(image => image.endsWith(`@${request.artifactDigest}`))) {
-        throw refuse(
-          `revision ${revisionOf(newest)} runs ${
-            images.join(', ') || 'no image'
-          }, not ${request.artifactDigest}`,
-        );
-      }
+    const images = imagesOf(newest.spec?.template);
+    if (!images.some(image => image.endsWith(`@${digest}`))) {
+      throw refuse(
+        `revision ${revisionOf(newest)} runs ${
+          images.join(', ') || 'no image'
+        }, not ${digest}`,
+      );
     }
     return {
       previous: {
@@ -283,6 +371,7 @@ export class ArgoRolloutsExecutor implements RollbackExecutor {
   }
 
   private async call(
+    target: ArgoEnvironmentTarget,
     method: 'GET' | 'PATCH',
     path: string,
     request: RollbackRequest,
@@ -295,17 +384,19 @@ export class ArgoRolloutsExecutor implements RollbackExecutor {
       : timeout;
     try {
       const response = await undiciFetch(
-        `${this.config.apiUrl.replace(/\/+$/, '')}${path}`,
+        `${target.apiUrl.replace(/\/+$/, '')}${path}`,
         {
           method,
           headers: {
-            Authorization: `Bearer ${this.config.token}`,
+            Authorization: `Bearer ${target.token}`,
             Accept: 'application/json',
             ...(contentType ? { 'Content-Type': contentType } : {}),
           },
           body: body === undefined ? undefined : JSON.stringify(body),
           signal,
-          dispatcher: this.#dispatcher,
+          dispatcher: target.caCertFile
+            ? this.#dispatchers.get(target.caCertFile)
+            : undefined,
         },
       );
       const parsed: any = await response.json().catch(() => undefined);

@@ -12,5 +12,6 @@ export {
 export {
   ArgoRolloutsExecutor,
   ROLLBACK_ANNOTATION,
+  ROLLOUT_ENTITY_ANNOTATION,
 } from './ArgoRolloutsExecutor';
-export type { ArgoExecutorConfig } from './config';
+export type { ArgoEnvironmentTarget, ArgoExecutorConfig } from './config';

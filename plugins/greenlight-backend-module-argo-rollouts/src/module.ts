@@ -9,7 +9,8 @@ import { readArgoExecutorConfig } from './config';
 
 /**
  * The annotation naming an entity's Argo Rollout, as Argo CD's own tooling uses it; the
- * entity's name when absent.
+ * entity's name when absent. It only names the Rollout: whoever edits the entity could name
+ * any, so the Rollout itself must carry `greenlight.dev/entity-ref` naming the entity.
  *
  * @public
  */
