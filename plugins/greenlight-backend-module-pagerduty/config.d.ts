@@ -4,8 +4,9 @@ export interface Config {
       /** The PagerDuty ingestion source. Without this block the module registers nothing. */
       pagerduty?: {
         /**
-         * The signing secret of the V3 webhook subscription. Give a list while rotating:
-         * a delivery signed with any of them is accepted.
+         * The signing secret of the V3 webhook subscription, a string of at least 16
+         * characters (anything else stops the backend at startup). Give a list while
+         * rotating: a delivery signed with any of them is accepted.
          * @visibility secret
          */
         webhookSecret: string | string[];

@@ -7,7 +7,11 @@ export interface Config {
        * queries name it as provider `prometheus`.
        */
       prometheus?: {
-        /** e.g. https://prometheus.example.com; a path prefix is kept. */
+        /**
+         * e.g. https://prometheus.example.com; a path prefix is kept. A user name or password
+         * in it (`https://user:pw@…`) is refused at startup: give basic credentials as
+         * `headers.Authorization`. Redirects are not followed.
+         */
         baseUrl: string;
         /**
          * Bearer token sent as `Authorization: Bearer …`.

@@ -6,9 +6,35 @@ import {
 } from './application';
 import { ArgocdInstance } from './config';
 
+/** The user name and password of a URL written in a text (`https://user:pw@host`). */
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#]*@/gi;
+
+/** The text with the user name and password of every URL in it replaced by `[redacted]`. */
+function redactUrlCredentials(text: string): string {
+  return text.replace(URL_USERINFO, '$1[redacted]@');
+}
+
+function carriesCredentials(address: string): boolean {
+  try {
+    const url = new URL(address);
+    return Boolean(url.username || url.password);
+  } catch {
+    return false;
+  }
+}
+
+/** The URL without its user name and password, for addresses that are shown or stored. */
+function withoutCredentials(address: string): string {
+  if (!carriesCredentials(address)) return redactUrlCredentials(address);
+  const url = new URL(address);
+  url.username = '';
+  url.password = '';
+  return url.toString().replace(/\/+$/, '');
+}
+
 /**
  * Reads applications from one Argo CD server with its bearer token. Errors name the
- * instance and the path, never the token.
+ * instance and the path, never the token nor a password written into `baseUrl`.
  */
 export class ArgocdClient {
   constructor(private readonly instance: ArgocdInstance) {}
@@ -47,12 +73,20 @@ export class ArgocdClient {
     return parsed.data.items ?? [];
   }
 
-  /** The address of an application in the Argo CD UI. */
+  /** The address of an application in the Argo CD UI; it is stored and shown, so without credentials. */
   applicationUrl(name: string) {
-    return `${this.instance.baseUrl}/applications/${encodeURIComponent(name)}`;
+    return `${withoutCredentials(
+      this.instance.baseUrl,
+    )}/applications/${encodeURIComponent(name)}`;
   }
 
   private async get(path: string, signal?: AbortSignal): Promise<unknown> {
+    if (carriesCredentials(this.instance.baseUrl)) {
+      // fetch refuses such a URL with an error that spells it out, password included.
+      throw new Error(
+        `Argo CD ${this.instance.name}: its baseUrl in greenlight.sources.argocd.instances carries a user name or password, which is never sent; remove it (the instance's token authenticates)`,
+      );
+    }
     let response: Response;
     try {
       response = await fetch(`${this.instance.baseUrl}${path}`, {
@@ -65,7 +99,7 @@ export class ArgocdClient {
     } catch (e) {
       throw new ForwardedError(
         `Argo CD ${this.instance.name} could not be reached for ${path}`,
-        e,
+        withoutUrlCredentials(e),
       );
     }
     if (!response.ok) throw await ResponseError.fromResponse(response);
@@ -80,4 +114,14 @@ export class ArgocdClient {
       }: ${issue?.message}`,
     );
   }
+}
+
+/** The error, or a copy of it whose message shows no URL's user name or password. */
+function withoutUrlCredentials(error: unknown): unknown {
+  if (!(error instanceof Error)) return error;
+  const message = redactUrlCredentials(error.message);
+  if (message === error.message) return error;
+  const copy = new Error(message);
+  copy.name = error.name;
+  return copy;
 }

@@ -13,6 +13,21 @@ export const webhookPayloadSchema = z.object({
   alert: z.unknown(),
 });
 
+/** Opsgenie reports `updatedAt` in nanoseconds; anything past year 5000 in ms must be finer. */
+export function epochMillis(value: number): number {
+  if (value > 1e17) return Math.round(value / 1e6);
+  if (value > 1e14) return Math.round(value / 1e3);
+  return value;
+}
+
+/**
+ * The last millisecond the ledger can hold: its times are ISO 8601 with a four-digit year.
+ * A later one (or one past `Date`'s range, where `toISOString` throws) is refused as a `400`
+ * naming the field, before anything is mapped or written.
+ */
+const LAST_TIME_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+const TIME_RANGE = 'must be a time between 1970 and the end of year 9999';
+
 export const alertSchema = z.object({
   alertId: z.string().min(1).max(100),
   message: z.string().max(10_000).nullish(),
@@ -20,20 +35,17 @@ export const alertSchema = z.object({
   entity: z.string().max(1000).nullish(),
   priority: z.string().max(32).nullish(),
   /** Epoch milliseconds. */
-  createdAt: z.number().int().nonnegative(),
+  createdAt: z.number().int().nonnegative().max(LAST_TIME_MS, TIME_RANGE),
   /** Epoch nanoseconds in Opsgenie's examples; milliseconds are accepted too. */
-  updatedAt: z.number().nonnegative().nullish(),
+  updatedAt: z
+    .number()
+    .nonnegative()
+    .refine(value => epochMillis(value) <= LAST_TIME_MS, TIME_RANGE)
+    .nullish(),
 });
 export type OpsgenieAlert = z.infer<typeof alertSchema>;
 
 export const ledgerIncidentId = (alertId: string) => `opsgenie-${alertId}`;
-
-/** Opsgenie reports `updatedAt` in nanoseconds; anything past year 5000 in ms must be finer. */
-export function epochMillis(value: number): number {
-  if (value > 1e17) return Math.round(value / 1e6);
-  if (value > 1e14) return Math.round(value / 1e3);
-  return value;
-}
 
 export type MappedAction = 'opened' | 'resolved' | undefined;
 

@@ -9,6 +9,7 @@ import {
   createTestDatabases,
   rowCounts,
   startModuleBackend,
+  tableContents,
 } from '@greenlight/test-utils';
 
 jest.setTimeout(60_000);
@@ -166,6 +167,28 @@ describe('Opsgenie source', () => {
       expect(res.body.error.message).toContain('alert.createdAt');
       expect(await rowCounts(knex)).toEqual(before);
     });
+
+    it.each([
+      // Past the year 275760, where `Date` ends: toISOString would throw.
+      ['createdAt', 'Create', { createdAt: 9_000_000_000_000_000 }],
+      // An integer, within Date's range, but past the ledger's four-digit years.
+      ['createdAt', 'Create', { createdAt: 300_000_000_000_000 }],
+      // Nanoseconds, as Opsgenie sends them, of a time Date cannot hold.
+      ['updatedAt', 'Close', { updatedAt: 1e30 }],
+    ])(
+      'answers 400 naming alert.%s for a time out of range, and changes nothing',
+      async (field, action, overrides) => {
+        expect((await deliver(webhookPayload('Create'))).status).toBe(200);
+        const before = await tableContents(knex);
+        const res = await deliver(webhookPayload(action, overrides));
+        expect(res.status).toBe(400);
+        expect(res.body.error.message).toBe(
+          `Not an Opsgenie webhook integration payload: alert.${field}: must be a time between 1970 and the end of year 9999`,
+        );
+        expect(await tableContents(knex)).toEqual(before);
+        expect((await incident(ID)).resolved_at).toBeNull();
+      },
+    );
   });
 
   it('registers nothing without configuration', async () => {

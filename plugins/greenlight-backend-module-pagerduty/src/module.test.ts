@@ -14,12 +14,13 @@ import {
   createTestDatabases,
   rowCounts,
   startModuleBackend,
+  tableContents,
 } from '@greenlight/test-utils';
 
 jest.setTimeout(60_000);
 
 const OLD_SECRET = 'whsec-old-rotating-out';
-const SECRET = 'whsec-current';
+const SECRET = 'whsec-current-signing';
 
 const entities = [
   component('checkout', { 'pagerduty.com/service-id': 'PF9KMXH' }),
@@ -166,6 +167,64 @@ describe('PagerDuty source', () => {
       );
       expect(Number(again.resolved_at)).toBe(
         Date.parse('2026-11-30T12:30:00Z'),
+      );
+    });
+
+    it('leaves the next resolution on the incident when a reopening is refused, and changes nothing', async () => {
+      await deliver(webhookPayload('incident.triggered'));
+      await deliver(
+        webhookPayload('incident.resolved', {
+          eventId: '01RESOLVED1',
+          occurredAt: '2026-11-30T10:50:00.000Z',
+        }),
+      );
+      const before = await tableContents(knex);
+      // Signed and well-formed, but the ledger refuses a severity with a tab in it.
+      const refused = await deliver(
+        webhookPayload('incident.reopened', {
+          eventId: '01REOPENED',
+          occurredAt: '2026-11-30T12:00:00.000Z',
+          data: incidentData({
+            priority: { id: 'PSO75BM', summary: 'P1\t', type: 'priority' },
+          }),
+        }),
+      );
+      expect(refused.status).toBe(400);
+      expect(refused.body.error.message).toContain('incident.severity');
+      // The source's state (its reopening pointer) included.
+      expect(await tableContents(knex)).toEqual(before);
+
+      const resolved = await deliver(
+        webhookPayload('incident.resolved', {
+          eventId: '01RESOLVED2',
+          occurredAt: '2026-11-30T12:30:00.000Z',
+        }),
+      );
+      expect(resolved.status).toBe(200);
+      expect(
+        await knex('incidents').where('id', 'like', '%reopened%').pluck('id'),
+      ).toEqual([]);
+
+      // PagerDuty's retry of the reopening, fixed, is then recorded and resolved as usual.
+      const retried = await deliver(
+        webhookPayload('incident.reopened', {
+          eventId: '01REOPENED',
+          occurredAt: '2026-11-30T12:00:00.000Z',
+        }),
+      );
+      expect(retried.status).toBe(200);
+      await deliver(
+        webhookPayload('incident.resolved', {
+          eventId: '01RESOLVED3',
+          occurredAt: '2026-11-30T13:00:00.000Z',
+        }),
+      );
+      const again = await incident('pagerduty-PGR0VU2-reopened-01REOPENED');
+      expect(Number(again.detected_at)).toBe(
+        Date.parse('2026-11-30T12:00:00Z'),
+      );
+      expect(Number(again.resolved_at)).toBe(
+        Date.parse('2026-11-30T13:00:00Z'),
       );
     });
 

@@ -78,7 +78,6 @@ export function createPagerDutySource(
         const reopening = `reopened:${incident.id}`;
         if (event.event_type === 'incident.reopened') {
           ledgerId = reopenedId(incident.id, event.id);
-          await context.state.set(reopening, ledgerId);
         } else if (event.event_type === 'incident.resolved') {
           ledgerId = (await context.state.get<string>(reopening)) ?? ledgerId;
         }
@@ -102,7 +101,17 @@ export function createPagerDutySource(
         ) {
           mapped.incident.entityRefs = refs;
         }
-        return { batches: [{ entityRef: refs[0], events: [mapped] }] };
+        const batch = { entityRef: refs[0], events: [mapped] };
+        if (event.event_type === 'incident.reopened') {
+          // The next resolution closes this reopening, so the pointer moves only once the
+          // reopening is in the ledger: a refused one (a 400 or 403) leaves it where it was.
+          // `ingest` validates and writes in one transaction, and throws on refusal; the
+          // route's write of the same batch then finds the event held (a duplicate). A
+          // redelivery after a failure between the two writes writes the same pointer again.
+          await context.ingest(batch);
+          await context.state.set(reopening, ledgerId);
+        }
+        return { batches: [batch] };
       },
     },
   };

@@ -11,7 +11,12 @@ interface Recorded {
   form: Record<string, string>;
 }
 
-type Reply = { status?: number; body: unknown; delayMs?: number };
+type Reply = {
+  status?: number;
+  body: unknown;
+  delayMs?: number;
+  headers?: Record<string, string>;
+};
 
 const token = 's3cr3t-token-value';
 const time = new Date('2026-01-02T10:00:00.000Z');
@@ -45,10 +50,18 @@ beforeAll(async () => {
         form,
       };
       requests.push(recorded);
-      const { status = 200, body: answer, delayMs = 0 } = reply(recorded);
+      const {
+        status = 200,
+        body: answer,
+        delayMs = 0,
+        headers = {},
+      } = reply(recorded);
       setTimeout(() => {
         if (res.destroyed) return;
-        res.writeHead(status, { 'content-type': 'application/json' });
+        res.writeHead(status, {
+          'content-type': 'application/json',
+          ...headers,
+        });
         res.end(typeof answer === 'string' ? answer : JSON.stringify(answer));
       }, delayMs);
     });
@@ -320,6 +333,70 @@ describe('PrometheusMetricProvider.query', () => {
     });
   });
 
+  it('follows no redirect, so the token and headers reach no other server', async () => {
+    const apiKey = 'header-api-key-value';
+    const elsewhere: http.IncomingHttpHeaders[] = [];
+    const other = http.createServer((req, res) => {
+      elsewhere.push(req.headers);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(vector('1').body));
+    });
+    await new Promise<void>(resolve => other.listen(0, '127.0.0.1', resolve));
+    const target = `http://127.0.0.1:${
+      (other.address() as AddressInfo).port
+    }/api/v1/query`;
+    // A proxy in front of Prometheus moved it: 307 keeps the method and body, as 308 does.
+    reply = () => ({
+      status: 307,
+      headers: { location: target },
+      body: 'moved',
+    });
+    const logger = mockServices.logger.mock();
+    const prometheus = new PrometheusMetricProvider({
+      baseUrl,
+      token,
+      headers: { 'X-Api-Key': apiKey },
+      logger,
+    });
+    try {
+      const result = await prometheus.query({ query: 'up', time });
+      expect(requests).toHaveLength(1);
+      expect(elsewhere).toEqual([]);
+      expect(result).toEqual({
+        status: 'error',
+        message:
+          'Prometheus answered HTTP 307 (a redirect), which is not followed so that the token and headers go nowhere else; set greenlight.metrics.prometheus.baseUrl to the address it redirects to',
+      });
+      const said = JSON.stringify([result, logger.warn.mock.calls]);
+      expect(said).not.toContain(target);
+      expect(said).not.toContain(token);
+      expect(said).not.toContain(apiKey);
+    } finally {
+      other.closeAllConnections();
+      await new Promise(resolve => other.close(resolve));
+    }
+  });
+
+  it('redacts the password of a URL an error shows', async () => {
+    reply = () => ({
+      status: 422,
+      body: {
+        status: 'error',
+        errorType: 'execution',
+        error:
+          'remote read from http://reader:hunter2-password@thanos.internal:10902/api/v1/read failed',
+      },
+    });
+    const { prometheus, logger } = provider();
+    const result = await prometheus.query({ query: 'up', time });
+    expect(result).toEqual({
+      status: 'error',
+      message:
+        'Prometheus error execution (HTTP 422): remote read from http://[redacted]@thanos.internal:10902/api/v1/read failed',
+    });
+    expect(JSON.stringify(logger.warn.mock.calls)).not.toContain('hunter2');
+  });
+
   it('reports an unreachable server as an error', async () => {
     const closed = http.createServer();
     await new Promise<void>(resolve => closed.listen(0, '127.0.0.1', resolve));
@@ -494,5 +571,58 @@ describe('PrometheusMetricProvider.fromConfig', () => {
       );
     expect(() => bad('not a url')).toThrow(/not a URL/);
     expect(() => bad('ftp://example.com')).toThrow(/http or https/);
+  });
+
+  it('refuses a base URL with a user name or password, without repeating it', async () => {
+    const password = 'pr0m-basic-password';
+    const withCredentials = baseUrl.replace('://', `://reader:${password}@`);
+    const attempt = () =>
+      PrometheusMetricProvider.fromConfig(
+        new ConfigReader({
+          greenlight: { metrics: { prometheus: { baseUrl: withCredentials } } },
+        }),
+      );
+    expect(attempt).toThrow(
+      'greenlight.metrics.prometheus.baseUrl must not carry a user name or password; give basic credentials as greenlight.metrics.prometheus.headers.Authorization (`Basic <base64 of user:password>`), or a bearer token as greenlight.metrics.prometheus.token',
+    );
+    expect(attempt).not.toThrow(password);
+    expect(
+      () =>
+        new PrometheusMetricProvider({
+          baseUrl: baseUrl.replace('://', '://reader@'),
+        }),
+    ).toThrow(/must not carry a user name or password/);
+    expect(requests).toHaveLength(0);
+
+    // The way the README gives instead: an Authorization header, redacted like the others.
+    reply = recorded => ({
+      status: 401,
+      body: {
+        status: 'error',
+        errorType: 'unauthorized',
+        error: `rejected ${recorded.headers.authorization}`,
+      },
+    });
+    const basic = `Basic ${Buffer.from(`reader:${password}`).toString(
+      'base64',
+    )}`;
+    const logger = mockServices.logger.mock();
+    const prometheus = PrometheusMetricProvider.fromConfig(
+      new ConfigReader({
+        greenlight: {
+          metrics: {
+            prometheus: { baseUrl, headers: { Authorization: basic } },
+          },
+        },
+      }),
+      { logger },
+    );
+    const result = await prometheus.query({ query: 'up', time });
+    expect(requests[0].headers.authorization).toBe(basic);
+    expect(result).toEqual({
+      status: 'error',
+      message: 'Prometheus error unauthorized (HTTP 401): rejected [redacted]',
+    });
+    expect(JSON.stringify(logger.warn.mock.calls)).not.toContain(basic);
   });
 });

@@ -19,7 +19,10 @@ import {
 
 /** @public */
 export interface PrometheusMetricProviderOptions {
-  /** e.g. `https://prometheus.example.com` or `https://example.com/prometheus`. */
+  /**
+   * e.g. `https://prometheus.example.com` or `https://example.com/prometheus`; without a user
+   * name or password (give those as an `Authorization` header). Redirects are not followed.
+   */
   baseUrl: string;
   /** Sent as `Authorization: Bearer …`; never logged nor put in messages. */
   token?: string;
@@ -38,6 +41,9 @@ type Answer =
 
 const configKey = 'greenlight.metrics.prometheus';
 const defaultTimeoutMs = 5000;
+
+/** The user name and password of a URL written in a text (`https://user:pw@host`). */
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#]*@/gi;
 
 /** Formats a date as Prometheus' unix seconds with millisecond precision. */
 function unixSeconds(date: Date): string {
@@ -60,7 +66,10 @@ export class PrometheusMetricProvider implements MetricProvider {
   readonly #timeoutMs: number;
   readonly #logger?: LoggerService;
 
-  /** Reads `greenlight.metrics.prometheus`; throws when `baseUrl` is missing or not http(s). */
+  /**
+   * Reads `greenlight.metrics.prometheus`; throws when `baseUrl` is missing, not http(s), or
+   * carries a user name or password.
+   */
   static fromConfig(
     config: Config,
     options: { logger?: LoggerService } = {},
@@ -91,6 +100,13 @@ export class PrometheusMetricProvider implements MetricProvider {
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw new Error(`${configKey}.baseUrl must be an http or https URL`);
+    }
+    // fetch refuses such a URL with an error that spells it out, password included, and that
+    // error would travel on to gate results and logs. Neither part of it is repeated here.
+    if (url.username || url.password) {
+      throw new Error(
+        `${configKey}.baseUrl must not carry a user name or password; give basic credentials as ${configKey}.headers.Authorization (\`Basic <base64 of user:password>\`), or a bearer token as ${configKey}.token`,
+      );
     }
     if (options.timeoutMs !== undefined && !(options.timeoutMs > 0)) {
       throw new Error(`${configKey}.timeoutMs must be a positive number`);
@@ -169,7 +185,19 @@ export class PrometheusMetricProvider implements MetricProvider {
         // Prometheus stops evaluating at its own timeout, sparing it work nobody waits for.
         body: new URLSearchParams({ ...params, timeout: `${timeoutMs}ms` }),
         signal: controller.signal,
+        // A redirect would carry the token and the configured headers to wherever it points.
+        redirect: 'manual',
       });
+      if (
+        response.type === 'opaqueredirect' ||
+        (response.status >= 300 && response.status < 400)
+      ) {
+        await response.body?.cancel().catch(() => undefined);
+        // Not the Location: it is the other server's business, and may carry anything.
+        return this.#failure(
+          `Prometheus answered HTTP ${response.status} (a redirect), which is not followed so that the token and headers go nowhere else; set ${configKey}.baseUrl to the address it redirects to`,
+        );
+      }
       return this.#read(response, await response.text());
     } catch (error) {
       const cause = (error as { cause?: Error }).cause?.message;
@@ -216,11 +244,10 @@ export class PrometheusMetricProvider implements MetricProvider {
 
   #failure(message: string): Answer {
     // A proxy or error text might echo request headers back; the token and the configured
-    // header values must not travel on.
-    const safe = this.#secrets.reduce(
-      (text, secret) => text.split(secret).join('[redacted]'),
-      message,
-    );
+    // header values must not travel on, nor the password of any URL the text shows.
+    const safe = this.#secrets
+      .reduce((text, secret) => text.split(secret).join('[redacted]'), message)
+      .replace(URL_USERINFO, '$1[redacted]@');
     this.#logger?.warn(`Metric query to ${this.id} failed: ${safe}`);
     return { ok: false, message: safe };
   }
