@@ -20,6 +20,16 @@ async function downToBefore(knex: Knex) {
   }
 }
 
+/** Applies migrations up to and including `MIGRATION_VERSION`, and no later one. */
+async function upToIncluding(knex: Knex) {
+  while (
+    (await knex.migrate.currentVersion({ directory: migrationsDir })) <
+    MIGRATION_VERSION
+  ) {
+    await knex.migrate.up({ directory: migrationsDir });
+  }
+}
+
 /**
  * The migration that keeps commit details per entity: the rows stored before stay for entities
  * that reported nothing, each reporting entity gets its own events' values, and every entity's
@@ -94,7 +104,7 @@ describe('the commit details per entity migration', () => {
         },
       ]);
 
-      await applyMigrations(knex);
+      await upToIncluding(knex);
       const rows = await knex('commits')
         .orderBy(['sha', 'entity_ref'])
         .select('sha', 'entity_ref', 'committed_at', 'author');

@@ -24,6 +24,12 @@ export const DORA_CSV_COLUMNS = [
   'rework_rate',
   'rework_tier',
   'lead_time_from_merge',
+  // Appended, so that the columns above keep their positions.
+  'recovery_median_of_all_ms',
+  'change_fail_interval_lower',
+  'change_fail_interval_upper',
+  'rework_interval_lower',
+  'rework_interval_upper',
 ] as const;
 
 function cell(value: string | number | null): string {
@@ -58,6 +64,11 @@ export function doraCsvRow(entityRef: string, m: DoraMetrics): string {
     m.deploymentReworkRate.rate,
     m.tiers.deploymentReworkRate,
     m.changeLeadTime.basis.fromMerge,
+    m.failedDeploymentRecoveryTime.medianOfAllMs ?? null,
+    m.changeFailRate.interval?.lower ?? null,
+    m.changeFailRate.interval?.upper ?? null,
+    m.deploymentReworkRate.interval?.lower ?? null,
+    m.deploymentReworkRate.interval?.upper ?? null,
   ]
     .map(cell)
     .join(',');

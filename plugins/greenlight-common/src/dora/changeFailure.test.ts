@@ -1,7 +1,14 @@
 import fc from 'fast-check';
 import { computeDoraMetrics } from './metrics';
 import { DoraDeployment } from './types';
-import { at, DAY, deploy, HOUR, incident } from './__testUtils__/builders';
+import {
+  at,
+  DAY,
+  deploy,
+  HOUR,
+  incident,
+  MINUTE,
+} from './__testUtils__/builders';
 import {
   dayWindowArbitrary,
   historyArbitrary,
@@ -219,5 +226,133 @@ describe('deployment rework rate', () => {
       window,
     ).deploymentReworkRate;
     expect(rework).toMatchObject({ numerator: 1, denominator: 2, rate: 0.5 });
+  });
+});
+
+describe('a remediation attempt by its outcome', () => {
+  // D succeeded at 10:00 on 2026-01-06; rollback R (rollbackOf D) was started
+  // at 10:30 and ended, if it did, at 10:40. Only production deployments with
+  // a verdict (succeeded, failed, rolled-back) are in the denominator.
+  const t = (hhmm: string) => at(`2026-01-06T${hhmm}`);
+  const D = deploy('D', t('10:00'));
+  const rollback = (id: string, overrides: Partial<DoraDeployment>) =>
+    deploy(id, t('10:40'), {
+      intent: 'rollback',
+      rollbackOf: 'D',
+      startedAt: t('10:30'),
+      ...overrides,
+    });
+
+  it.each([
+    {
+      // R called off: nobody undid D. Denominator D = 1 (R cancelled, outside);
+      // failed none → 0/1. Rework: R is cancelled, so 0/1 as well.
+      name: 'a cancelled rollback does not fail its target',
+      deployments: [D, rollback('R', { status: 'cancelled' })],
+      changeFail: { numerator: 0, denominator: 1, cancelled: 1 },
+      rework: { numerator: 0, denominator: 1 },
+      failures: {},
+    },
+    {
+      // R still running: someone decided D was bad at 10:30. Denominator D = 1
+      // (R has no verdict yet); failed D → 1/1. D not restored yet.
+      name: 'a rollback in flight fails its target',
+      deployments: [
+        D,
+        rollback('R', { status: 'started', finishedAt: undefined }),
+      ],
+      changeFail: { numerator: 1, denominator: 1, cancelled: 0 },
+      rework: { numerator: 0, denominator: 1 },
+      failures: { D: null },
+    },
+    {
+      // R failed: D was still judged bad → D failed. R is a production
+      // deployment with a verdict of its own, and failed: denominator D, R = 2,
+      // failed D, R → 2/2 (D alone: 1/1). A failed rollback restores nothing.
+      name: 'a failed rollback fails its target',
+      deployments: [D, rollback('R', { status: 'failed' })],
+      changeFail: { numerator: 2, denominator: 2, cancelled: 0 },
+      rework: { numerator: 1, denominator: 2 },
+      failures: { D: null, R: null },
+    },
+    {
+      // For contrast, R succeeded: denominator D, R = 2; failed D → 1/2.
+      // D recovered when R finished: 10:40 − 10:00 = 40 min.
+      name: 'a successful rollback fails and restores its target',
+      deployments: [D, rollback('R', {})],
+      changeFail: { numerator: 1, denominator: 2, cancelled: 0 },
+      rework: { numerator: 1, denominator: 2 },
+      failures: { D: 40 * MINUTE },
+    },
+    {
+      // R1 cancelled, then R2 started 10:45 and succeeded 10:55. Denominator
+      // D, R2 = 2 (R1 cancelled); failed D, by R2 only → 1/2. D recovered at
+      // 10:55: 55 min.
+      name: 'a cancelled rollback retried successfully counts once, by the retry',
+      deployments: [
+        D,
+        rollback('R1', { status: 'cancelled' }),
+        rollback('R2', { startedAt: t('10:45'), finishedAt: t('10:55') }),
+      ],
+      changeFail: { numerator: 1, denominator: 2, cancelled: 1 },
+      rework: { numerator: 1, denominator: 2 },
+      failures: { D: 55 * MINUTE },
+    },
+  ])('$name', c => {
+    const m = computeDoraMetrics({ deployments: c.deployments }, window);
+    expect(m.changeFailRate).toMatchObject(c.changeFail);
+    expect(m.deploymentReworkRate).toMatchObject(c.rework);
+    expect(
+      Object.fromEntries(
+        (m.changeFailRate.failures ?? []).map(f => [
+          f.deploymentId,
+          f.recoveryMs,
+        ]),
+      ),
+    ).toEqual(c.failures);
+  });
+
+  it('names only the retry that was not cancelled', () => {
+    const m = computeDoraMetrics(
+      {
+        deployments: [
+          D,
+          rollback('R1', { status: 'cancelled' }),
+          rollback('R2', { startedAt: t('10:45'), finishedAt: t('10:55') }),
+        ],
+      },
+      window,
+    );
+    expect(m.changeFailRate.failures?.[0].reasons).toEqual([
+      {
+        kind: 'remediated',
+        deploymentId: 'R2',
+        link: 'rollbackOf',
+        intent: 'rollback',
+      },
+    ]);
+  });
+
+  it('never ends a recovery with a cancelled rollback', () => {
+    // D failed at 10:00; rollback R cancelled at 10:40; planned E succeeded at
+    // 11:30 in the same place. R restored nothing, so E does: 90 min, not 40.
+    const failed = deploy('D', t('10:00'), { status: 'failed' });
+    const cancelled = rollback('R', { status: 'cancelled' });
+    const recovery = (history: DoraDeployment[]) =>
+      computeDoraMetrics(
+        { deployments: history },
+        window,
+      ).changeFailRate.failures?.map(f => [
+        f.deploymentId,
+        f.recoveryMs,
+        f.reasons,
+      ]);
+    expect(recovery([failed, cancelled, deploy('E', t('11:30'))])).toEqual([
+      ['D', 90 * MINUTE, [{ kind: 'status', status: 'failed' }]],
+    ]);
+    // Without E nothing restored D.
+    expect(recovery([failed, cancelled])).toEqual([
+      ['D', null, [{ kind: 'status', status: 'failed' }]],
+    ]);
   });
 });

@@ -88,6 +88,10 @@ export function failureReasons(
     // decided the change was bad, even if the rollback took long to finish.
     const remediatedAt = r.startedAt ?? deploymentTime(r);
     if (!isReworkIntent(r.intent)) continue;
+    // A cancelled attempt was called off: it is not evidence that the change
+    // was bad (and is outside the rework rate too). One still in flight or
+    // one that failed is: someone decided to undo the change.
+    if (r.status === 'cancelled') continue;
     if (r.id === deployment.id || remediatedAt === undefined) continue;
     if (remediatedAt > at + attributionHorizonMs) continue;
     reasons.push({

@@ -1,5 +1,11 @@
+import type { DoraTierRating } from '@greenlight/backstage-plugin-greenlight-common';
 import { metrics } from '../__testUtils__/fixtures';
-import { DORA_METRICS, leadTimeBasisNote, sampleText } from './doraMetrics';
+import {
+  DORA_METRICS,
+  leadTimeBasisNote,
+  recoveryBasisNote,
+  sampleText,
+} from './doraMetrics';
 
 const leadTime = DORA_METRICS.find(d => d.key === 'changeLeadTime')!;
 
@@ -68,23 +74,28 @@ describe('recovery basis', () => {
   const recovery = DORA_METRICS.find(
     d => d.key === 'failedDeploymentRecoveryTime',
   )!;
-  const of = (n: number, unrecovered: number, medianOfAllMs: number | null) => {
+  const MIN = 60_000;
+  const HOUR = 60 * MIN;
+  const of = (
+    n: number,
+    unrecovered: number,
+    medianOfAllMs: number | null,
+    {
+      medianMs = medianOfAllMs ?? 45 * MIN,
+      level = medianOfAllMs === null ? 'insufficient-data' : 'elite',
+    }: { medianMs?: number | null; level?: DoraTierRating } = {},
+  ) => {
     const m = metrics();
     return {
       ...m,
       failedDeploymentRecoveryTime: {
         ...m.failedDeploymentRecoveryTime,
         n,
+        medianMs,
         unrecovered,
         medianOfAllMs,
       },
-      tiers: {
-        ...m.tiers,
-        failedDeploymentRecoveryTime:
-          medianOfAllMs === null
-            ? ('insufficient-data' as const)
-            : ('elite' as const),
-      },
+      tiers: { ...m.tiers, failedDeploymentRecoveryTime: level },
     };
   };
 
@@ -96,5 +107,35 @@ describe('recovery basis', () => {
       '6 recoveries, 5 not recovered yet',
     );
     expect(sampleText(recovery, of(6, 0, 1_800_000))).toBe('6 recoveries');
+  });
+
+  it('says what the level was rated on when it is not the median shown', () => {
+    // Recovered [10 min, 20 min, 30 min, 6 h, 20 h], 4 never: the median shown, of the five
+    // recovered, is rank ceil(2.5) = 3 → 30 min. Of all nine, the four unrecovered after the
+    // five: rank ceil(4.5) = 5 → 20 h, which the level (high: under a day) was rated on.
+    const m = of(5, 4, 20 * HOUR, { medianMs: 30 * MIN, level: 'high' });
+    expect(recoveryBasisNote(m)).toBe(
+      '4 not recovered yet; level rated on 20 h, the median counting them',
+    );
+    expect(sampleText(recovery, m)).toBe(
+      '5 recoveries, 4 not recovered yet; level rated on 20 h, the median counting them',
+    );
+  });
+
+  it('says nothing of a median the level was not rated on', () => {
+    // Too few recoveries to rate: the median of all is not what the chip shows.
+    expect(
+      sampleText(
+        recovery,
+        of(2, 1, HOUR, { medianMs: 45 * MIN, level: 'insufficient-data' }),
+      ),
+    ).toBe('2 recoveries, 1 not recovered yet');
+    // An older backend's answer carries no median of all failures.
+    expect(
+      sampleText(
+        recovery,
+        of(6, 5, undefined as unknown as null, { medianMs: 30 * MIN }),
+      ),
+    ).toBe('6 recoveries, 5 not recovered yet');
   });
 });

@@ -142,15 +142,26 @@ export function frequencyBasisNote(metrics: DoraMetrics): string | null {
 }
 
 /**
- * Failures not recovered yet are not in the median shown; the level counts them ("3 not
- * recovered yet; level not rated: most have not recovered").
+ * Failures not recovered yet are not in the median shown; the level counts them. Says so, and
+ * what the level was rated on when that is not the median shown ("4 not recovered yet; level
+ * rated on 20 h, the median counting them"), or that it was not rated ("6 not recovered yet;
+ * level not rated: most have not recovered").
  */
 export function recoveryBasisNote(metrics: DoraMetrics): string | null {
-  const { unrecovered, medianOfAllMs } = metrics.failedDeploymentRecoveryTime;
+  const { unrecovered, medianMs, medianOfAllMs } = metrics.failedDeploymentRecoveryTime;
   if (!unrecovered) return null;
+  const level = metrics.tiers.failedDeploymentRecoveryTime;
+  const note = `${unrecovered} not recovered yet`;
   // Answers of an older backend carry no median of all failures.
-  const unrated = medianOfAllMs === null && metrics.tiers.failedDeploymentRecoveryTime === 'insufficient-data';
-  return `${unrecovered} not recovered yet${unrated ? '; level not rated: most have not recovered' : ''}`;
+  if (medianOfAllMs === null && level === 'insufficient-data') {
+    return `${note}; level not rated: most have not recovered`;
+  }
+  // Only a level that was rated (not one short of samples) was rated on the median of all.
+  const rated = level !== 'insufficient-data' && level !== 'not-benchmarked';
+  if (rated && medianOfAllMs !== null && medianOfAllMs !== undefined && medianOfAllMs !== medianMs) {
+    return `${note}; level rated on ${formatDuration(medianOfAllMs)}, the median counting them`;
+  }
+  return note;
 }
 
 /** The sample of a metric as shown next to its value: "12 commits", "12 commits, from merge". */
