@@ -15,6 +15,11 @@ export interface Config {
          * per hour; 4000 unless set. GitHub allows 5,000 for a token.
          */
         requestsPerHour?: number;
+        /**
+         * Requests in any one minute; 800 unless set, at most 900 (GitHub's secondary limit
+         * for REST is 900 points per minute, and a GET is one point).
+         */
+        requestsPerMinute?: number;
         /** When the pull looks for entities to backfill; every 5 minutes unless set. */
         schedule?: {
           frequency:

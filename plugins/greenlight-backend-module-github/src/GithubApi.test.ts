@@ -88,6 +88,45 @@ describe('GithubApi', () => {
     }
   });
 
+  it('keeps to its pace per minute before GitHub’s secondary limit refuses it', async () => {
+    const paths: string[] = [];
+    const server = http.createServer((req, res) => {
+      paths.push(req.url ?? '');
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+      res.end('[]');
+    });
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const waits: Array<[number, string]> = [];
+      const controller = new AbortController();
+      const api = new GithubApi({
+        apiBaseUrl: url,
+        headers: async () => ({}),
+        requestsPerHour: 1000,
+        requestsPerMinute: 3,
+        etags: { get: async () => undefined, set: async () => {} },
+        signal: controller.signal,
+        onWait: (ms, reason) => {
+          waits.push([ms, reason]);
+          setTimeout(() => controller.abort(), 0);
+        },
+      });
+      for (let i = 0; i < 3; i++) await api.page(`/repos/o/r/pulls?page=${i}`);
+      expect(waits).toEqual([]);
+      await expect(api.page('/repos/o/r/pulls?page=3')).rejects.toThrow();
+      // The fourth waits until the first of the three is a minute old, and is not sent.
+      expect(waits).toEqual([
+        [expect.any(Number), 'pace of 3 requests per minute reached'],
+      ]);
+      expect(waits[0][0]).toBeGreaterThan(55_000);
+      expect(waits[0][0]).toBeLessThanOrEqual(60_000);
+      expect(paths).toHaveLength(3);
+    } finally {
+      await new Promise<void>(resolve => server.close(() => resolve()));
+    }
+  });
+
   it('waits as long as Retry-After says, when GitHub says it', async () => {
     const github = await refusingGithub({
       status: 403,

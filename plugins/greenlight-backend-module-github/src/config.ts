@@ -11,6 +11,8 @@ const schema = z.object({
   host: z.string().min(1).default('github.com'),
   days: z.number().int().min(1).max(3650).default(90),
   requestsPerHour: z.number().int().min(1).max(15_000).default(4000),
+  // GitHub's secondary limit is 900 points per minute for REST; a GET is one point.
+  requestsPerMinute: z.number().int().min(1).max(900).default(800),
 });
 
 export type GithubBackfillConfig = z.infer<typeof schema> & {
@@ -31,6 +33,7 @@ export function readGithubBackfillConfig(
     host: own.getOptionalString('host'),
     days: own.getOptionalNumber('days'),
     requestsPerHour: own.getOptionalNumber('requestsPerHour'),
+    requestsPerMinute: own.getOptionalNumber('requestsPerMinute'),
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

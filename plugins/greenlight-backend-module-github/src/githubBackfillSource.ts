@@ -120,6 +120,7 @@ export function githubBackfillSource(
       apiBaseUrl: config.apiBaseUrl,
       headers: () => options.headers(fullName),
       requestsPerHour: config.requestsPerHour,
+      requestsPerMinute: config.requestsPerMinute,
       etags: context.state,
       signal: context.signal,
       now: options.now,
