@@ -153,7 +153,8 @@ export function repeatedRollbacks(
         e.deployment.startedAt ?? e.at;
       if (
         sameArtifact &&
-        startOf(next) - startOf(first) < REPEATED_ROLLBACK_WINDOW_MS
+        // Either may have started first: the group is in order of finishing.
+        Math.abs(startOf(next) - startOf(first)) < REPEATED_ROLLBACK_WINDOW_MS
       ) {
         repeats.set(b.id, a.id);
       } else {

@@ -148,6 +148,30 @@ describe('a rollback reported twice', () => {
         recovery: [1, 30 * MINUTE],
       },
     },
+    {
+      // Started 85 minutes apart, in either order of finishing, they are two attempts: a slow
+      // rollback started 10:05 and finished 12:00, a fast one started 11:30 and finished
+      // 11:40. "Within an hour" is of the starts, whichever finished first. d0, d1, rb-fast,
+      // rb-slow = 4; failed d1 once → 1 / 4; rework 2 / 4; d1 recovered by the first to
+      // finish, at 11:40: 100 min after its finish at 10:00.
+      name: 'started more than an hour apart, whichever finished first, are two',
+      deployments: [
+        d0,
+        d1,
+        rollback('rb-fast', at('2026-03-03T11:40'), {
+          startedAt: at('2026-03-03T11:30'),
+        }),
+        rollback('rb-slow', at('2026-03-03T12:00'), {
+          startedAt: at('2026-03-03T10:05'),
+        }),
+      ],
+      expected: {
+        deployments: 4,
+        changeFail: [1, 4],
+        rework: [2, 4],
+        recovery: [1, 100 * MINUTE],
+      },
+    },
   ])('$name', ({ deployments, expected }) => {
     expect(figures(deployments)).toEqual(expected);
   });
