@@ -55,6 +55,8 @@ describe('WebhookRollbackExecutor', () => {
     expect(call.headers['x-greenlight-signature-256']).toBe(expected);
     expect(JSON.parse(call.body)).toEqual({
       action: 'rollback',
+      // Signed with the body: the header alone is not.
+      idempotencyKey: call.headers['idempotency-key'],
       rolloutId: 'rollout-1',
       entityRef: 'component:default/payments',
       environment: 'production',

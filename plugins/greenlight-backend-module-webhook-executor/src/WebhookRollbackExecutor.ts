@@ -41,9 +41,13 @@ export class WebhookRollbackExecutor implements RollbackExecutor {
   constructor(private readonly config: WebhookExecutorConfig) {}
 
   async rollback(request: RollbackRequest): Promise<RollbackResult> {
-    // No timestamp in the body: a retry must be byte-identical to the first attempt.
+    // No timestamp in the body: a retry must be byte-identical to the first attempt. The key
+    // is in the signed body as well as in its header: the header is not signed, so a receiver
+    // that deduped on it alone would roll back again for a captured request re-sent with a
+    // new key.
     const body = JSON.stringify({
       action: 'rollback',
+      idempotencyKey: request.idempotencyKey,
       rolloutId: request.rolloutId,
       entityRef: request.entityRef,
       environment: request.environment,
