@@ -20,6 +20,13 @@ export interface Config {
          * for REST is 900 points per minute, and a GET is one point).
          */
         requestsPerMinute?: number;
+        /**
+         * The repositories any entity may have backfilled, as `owner/*` or `owner/name`.
+         * An entity's `github.com/project-slug` is its own to write, and the backfill reads
+         * with the integration's credentials: without this list, any repository those
+         * credentials reach can be named (the backend warns at startup).
+         */
+        repositories?: string[];
         /** When the pull looks for entities to backfill; every 5 minutes unless set. */
         schedule?: {
           frequency:

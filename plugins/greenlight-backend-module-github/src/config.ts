@@ -13,6 +13,14 @@ const schema = z.object({
   requestsPerHour: z.number().int().min(1).max(15_000).default(4000),
   // GitHub's secondary limit is 900 points per minute for REST; a GET is one point.
   requestsPerMinute: z.number().int().min(1).max(900).default(800),
+  // `owner/*` or `owner/name`: the repositories any entity may have read for it.
+  repositories: z
+    .array(
+      z
+        .string()
+        .regex(/^[\w.-]+\/(\*|[\w.-]+)$/, 'must be owner/* or owner/name'),
+    )
+    .optional(),
 });
 
 export type GithubBackfillConfig = z.infer<typeof schema> & {
@@ -34,6 +42,7 @@ export function readGithubBackfillConfig(
     days: own.getOptionalNumber('days'),
     requestsPerHour: own.getOptionalNumber('requestsPerHour'),
     requestsPerMinute: own.getOptionalNumber('requestsPerMinute'),
+    repositories: own.getOptionalStringArray('repositories'),
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -70,4 +79,20 @@ export function readGithubBackfillConfig(
       schedule,
     },
   };
+}
+
+/**
+ * Whether `repositories` lets the backfill read `fullName` (`owner/name`); every repository
+ * when it is not set. Compared without regard to case, as GitHub names them.
+ */
+export function repositoryAllowed(
+  config: Pick<GithubBackfillConfig, 'repositories'>,
+  fullName: string,
+): boolean {
+  if (!config.repositories) return true;
+  const [owner, name] = fullName.toLocaleLowerCase('en-US').split('/');
+  return config.repositories.some(pattern => {
+    const [o, n] = pattern.toLocaleLowerCase('en-US').split('/');
+    return o === owner && (n === '*' || n === name);
+  });
 }

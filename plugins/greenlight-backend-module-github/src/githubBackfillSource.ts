@@ -5,7 +5,7 @@ import type {
 } from '@greenlight/backstage-plugin-greenlight-node';
 import { backfillEntity, BackfillCursor, stateKeys } from './backfill';
 import { GithubApi } from './GithubApi';
-import type { GithubBackfillConfig } from './config';
+import { repositoryAllowed, type GithubBackfillConfig } from './config';
 
 /** The catalog annotation that names an entity's repository. */
 export const PROJECT_SLUG_ANNOTATION = 'github.com/project-slug';
@@ -51,6 +51,14 @@ export function githubBackfillSource(
           if (!fullName || !/^[\w.-]+\/[\w.-]+$/.test(fullName)) {
             context.logger.warn(
               `${entityRef}: ${PROJECT_SLUG_ANNOTATION} must be <owner>/<repo>; not backfilled`,
+            );
+            continue;
+          }
+          if (!repositoryAllowed(config, fullName)) {
+            // The annotation is the entity's own to write: without this list any entity could
+            // have a repository read with the platform's credentials and its history shown.
+            context.logger.warn(
+              `${entityRef}: ${fullName} is not in greenlight.sources.github.repositories; not backfilled`,
             );
             continue;
           }

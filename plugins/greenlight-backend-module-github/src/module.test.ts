@@ -337,6 +337,23 @@ describe('GitHub backfill through the real backend', () => {
       expect(await knex('deployments')).toHaveLength(IN_WINDOW);
     });
 
+    it('reads only the repositories the configuration lists', async () => {
+      const knex = await databases.init(databaseId);
+      const outside = await start(knex, {
+        sources: { github: { days: 90, repositories: ['other-org/*'] } },
+      });
+      await outside.pull();
+      expect(github.stats.requests).toBe(0);
+      expect(await knex('deployments')).toHaveLength(0);
+
+      const again = await databases.init(databaseId);
+      const listed = await start(again, {
+        sources: { github: { days: 90, repositories: ['ACME/checkout'] } },
+      });
+      await listed.pull();
+      expect(await again('deployments')).toHaveLength(IN_WINDOW);
+    });
+
     it('never sends a wrong token further than GitHub, and writes nothing', async () => {
       const other = await databases.init(databaseId);
       const scheduler = mockServices.scheduler.mock();

@@ -50,6 +50,11 @@ export const greenlightModuleGithub = createBackendModule({
         logger.info(
           `GitHub backfill enabled for ${read.config.host}: ${read.config.days} days, at most ${read.config.requestsPerHour} requests per hour`,
         );
+        if (!read.config.repositories) {
+          logger.warn(
+            'greenlight.sources.github.repositories is not set: any entity that names a repository in github.com/project-slug has its history read with the integration credentials. List the owners or repositories to backfill.',
+          );
+        }
       },
     });
   },
