@@ -356,3 +356,68 @@ describe('a remediation attempt by its outcome', () => {
     ]);
   });
 });
+
+describe('a rollback is a recovery, whatever later names it', () => {
+  const window2 = { from: at('2026-02-02T00:00'), to: at('2026-02-09T00:00') };
+  const figures = (history: DoraDeployment[]) => {
+    const m = computeDoraMetrics({ deployments: history }, window2);
+    return {
+      changeFail: [m.changeFailRate.numerator, m.changeFailRate.denominator],
+      failed: m.changeFailRate.failures?.map(f => f.deploymentId),
+      rework: [
+        m.deploymentReworkRate.numerator,
+        m.deploymentReworkRate.denominator,
+      ],
+      recovery: [
+        m.failedDeploymentRecoveryTime.n,
+        m.failedDeploymentRecoveryTime.medianMs,
+      ],
+    };
+  };
+  // Argo CD syncs A (s1, Monday 09:00), B (s2, Tuesday 10:00), A again (s3, 10:20: a rollback
+  // of s2) and B again once it was fixed (s4, 14:00), which Argo CD's history also records as
+  // a sync to an earlier revision: a rollback of s3.
+  const s1 = deploy('s1', at('2026-02-02T09:00'));
+  const s2 = deploy('s2', at('2026-02-03T10:00'));
+  const s3 = deploy('s3', at('2026-02-03T10:20'), {
+    intent: 'rollback',
+    rollbackOf: 's2',
+    startedAt: at('2026-02-03T10:15'),
+  });
+
+  it('does not fail the rollback that a later roll-forward undoes', () => {
+    // Counted: s1, s2, s3, s4 = 4; failed: s2 alone (rolled back by s3) → 1 / 4; rework: s3
+    // and s4 → 2 / 4; s2 recovered at s3's finish, 20 min after its own: one sample.
+    const s4 = deploy('s4', at('2026-02-03T14:00'), {
+      intent: 'rollback',
+      rollbackOf: 's3',
+      startedAt: at('2026-02-03T13:55'),
+    });
+    expect(figures([s1, s2, s3, s4])).toEqual({
+      changeFail: [1, 4],
+      failed: ['s2'],
+      rework: [2, 4],
+      recovery: [1, 20 * MINUTE],
+    });
+  });
+
+  it('does not fail the rollback that a hotfix names as the deployment it replaces', () => {
+    // The hotfix h replaces what runs (the rollback s3), but s3 restored a good artifact:
+    // failed s2 alone → 1 / 4; rework s3 and h → 2 / 4.
+    const h = deploy('h', at('2026-02-03T16:00'), {
+      intent: 'hotfix',
+      replaces: 's3',
+      startedAt: at('2026-02-03T15:50'),
+    });
+    expect(figures([s1, s2, s3, h])).toMatchObject({
+      changeFail: [1, 4],
+      failed: ['s2'],
+      rework: [2, 4],
+    });
+  });
+
+  it('still fails a rollback by its own status', () => {
+    const failed = { ...s3, status: 'failed' as const };
+    expect(figures([s1, s2, failed]).failed).toEqual(['s2', 's3']);
+  });
+});

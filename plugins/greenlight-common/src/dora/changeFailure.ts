@@ -83,7 +83,15 @@ export function failureReasons(
     reasons.push({ kind: 'status', status: deployment.status });
   }
   if (deployment.gateFailed) reasons.push({ kind: 'slo-gate-failed' });
-  for (const r of byIdOrder(index.remediationsOf.get(deployment.id))) {
+  // A rollback restores what ran before: it is a recovery, not a change. What later rolls it
+  // back or replaces it (Argo CD records a sync forward to the fixed release as a rollback
+  // of the rollback; a hotfix names what runs) does not make it a failed change; its own
+  // status, gate and incidents still do.
+  const remediations =
+    deployment.intent === 'rollback'
+      ? []
+      : byIdOrder(index.remediationsOf.get(deployment.id));
+  for (const r of remediations) {
     // A remediation is dated by when it was started: that is when someone
     // decided the change was bad, even if the rollback took long to finish.
     const remediatedAt = r.startedAt ?? deploymentTime(r);
