@@ -269,6 +269,34 @@ describe('recovery never ends before the failure was noticed', () => {
   });
 });
 
+describe('a failure noticed by its remediation', () => {
+  const place = on('noticed-by-remediation');
+  const t = (hhmm: string) => at(`2026-01-06T${hhmm}`);
+
+  it('is not restored by a deployment before the remediation began', () => {
+    // D 10:00, an unrelated E 10:10, no incident; hotfix H replacing D started 12:00 and
+    // finished 12:30. H shows D was still bad at 12:00, so E did not restore it: recovered
+    // at 12:30, 150 min after D (the old rule said 10 min, at E).
+    const failures = computeDoraMetrics(
+      {
+        deployments: [
+          place('D', t('10:00')),
+          place('E', t('10:10')),
+          place('H', t('12:30'), {
+            intent: 'hotfix',
+            replaces: 'D',
+            startedAt: t('12:00'),
+          }),
+        ],
+      },
+      window,
+    ).changeFailRate.failures;
+    expect(failures?.map(f => [f.deploymentId, f.recoveryMs])).toEqual([
+      ['D', 150 * MINUTE],
+    ]);
+  });
+});
+
 describe('the recovery level with failures not recovered yet', () => {
   const place = on('mostly-unrecovered');
   const day = (d: number, time: string) =>

@@ -58,9 +58,10 @@ function firstAfter(
  *   back or replaces, finished after it; a planned deployment that names it
  *   in `replaces` only says what came next, and counts under the next rule;
  * - any other successful production deployment there (a forward fix) that
- *   finished after both the failed deployment and the first detection. One
- *   that finished before the failure was noticed was not made to restore it,
- *   and counting it would end the recovery before it began.
+ *   finished after both the failed deployment and the moment the failure was
+ *   noticed (its first attributed incident, or the start of the first
+ *   remediation that names it). One that finished before was not made to
+ *   restore it, and counting it would end the recovery before it began.
  */
 export function recoveryTimeMs(
   failed: DoraDeployment,
@@ -73,8 +74,15 @@ export function recoveryTimeMs(
 ): number | null {
   const detections = evidence.incidents.map(i => i.detectedAt);
   const start = Math.min(at, ...detections);
-  const noticed =
-    detections.length === 0 ? at : Math.max(at, Math.min(...detections));
+  // Noticed by its first attributed incident or by the start of the first remediation that
+  // names it: a remediation begun at 12:00 shows it was still bad then, so a deployment of
+  // 10:10 did not restore it.
+  const remediationStarts = evidence.remediations.flatMap(r => {
+    const began = r.startedAt ?? deploymentTime(r);
+    return began === undefined ? [] : [began];
+  });
+  const signs = [...detections, ...remediationStarts];
+  const noticed = signs.length === 0 ? at : Math.max(at, Math.min(...signs));
   const ends: number[] = [];
   const restored = firstAfter(
     restorations.get(placeKey(failed)) ?? [],
