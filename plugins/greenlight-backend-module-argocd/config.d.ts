@@ -27,6 +27,16 @@ export interface Config {
            */
           environments?: string[];
           /**
+           * The Argo CD projects whose applications this instance may record, named exactly
+           * as in Argo CD (`AppProject` names; no patterns). An entity's own annotations
+           * name its applications, so an application whose `spec.project` is not listed is
+           * not recorded for any entity: the pull reads it to learn its project, then skips it
+           * and logs only its name; a notification answers 202 (and one that carries no
+           * `spec.project` too). At least one. Without it, any application the instance's
+           * token can read, and the backend warns at startup naming the instance.
+           */
+          projects?: string[];
+          /**
            * The secret this instance's notifications send in `X-Greenlight-Token`. A
            * notification naming this instance must carry it; the source-wide `webhookSecret`
            * is then not accepted for it.

@@ -25,6 +25,8 @@ export const applicationSchema = z.object({
     namespace: z.string().optional(),
     labels: z.record(z.string(), z.string()).nullish(),
   }),
+  // The Argo CD project, checked against the instance's `projects` before anything is written.
+  spec: z.object({ project: z.string().optional() }).nullish(),
   status: z
     .object({
       history: z.array(historyEntrySchema).nullish(),

@@ -20,6 +20,7 @@ import {
   createTestDatabases,
   rowCounts,
   startModuleBackend,
+  tableContents,
 } from '@greenlight/test-utils';
 
 jest.setTimeout(60_000);
@@ -61,14 +62,28 @@ const pullTaskOf = (
   return () => task.fn(new AbortController().signal) as Promise<void>;
 };
 
+/** Every warning logged through the logger mock or the children made of it. */
+const warningsOf = (
+  logger: ReturnType<typeof mockServices.logger.mock>,
+): string[] => [
+  ...logger.warn.mock.calls.map(c => String(c[0])),
+  ...logger.child.mock.results.flatMap(r => warningsOf(r.value)),
+];
+
 /** The real plugin and this module on `knex`, with `greenlight.sources.argocd` as given. */
 const startWith = (
   knex: Knex,
   scheduler: ReturnType<typeof mockServices.scheduler.mock>,
   argocd: object,
+  logger?: ReturnType<typeof mockServices.logger.mock>,
 ) =>
   startModuleBackend({
-    features: [greenlightPlugin, greenlightModuleArgocd, scheduler.factory],
+    features: [
+      greenlightPlugin,
+      greenlightModuleArgocd,
+      scheduler.factory,
+      ...(logger ? [logger.factory] : []),
+    ],
     entities,
     knex,
     config: { greenlight: { sources: { argocd } } },
@@ -479,6 +494,142 @@ describe('the argocd ingestion source', () => {
             environment: 'development',
           },
         ]);
+      });
+    },
+  );
+  describe.each(databases.eachSupportedId())(
+    'with the projects an instance may record, on %p',
+    databaseId => {
+      let knex: Knex;
+      let backend: Awaited<ReturnType<typeof startTestBackend>> | undefined;
+      let pull: () => Promise<void>;
+      let logger: ReturnType<typeof mockServices.logger.mock>;
+      const scheduler = mockServices.scheduler.mock();
+
+      // checkout is in the project `default`, payments-api in `payments`.
+      const start = async (projects: string[]) => {
+        knex = await databases.init(databaseId);
+        scheduler.scheduleTask.mockClear();
+        logger = mockServices.logger.mock();
+        backend = await startWith(
+          knex,
+          scheduler,
+          {
+            instances: [
+              { ...instanceAt(argocd.baseUrl, 'prod-cluster'), projects },
+            ],
+            webhookSecret: SECRET,
+          },
+          logger,
+        );
+        pull = pullTaskOf(scheduler);
+      };
+
+      beforeEach(() => {
+        checkoutExtra = [];
+        argocd.requests.length = 0;
+      });
+      afterEach(async () => {
+        await backend?.stop();
+        backend = undefined;
+      });
+
+      const notify = (app: object) =>
+        request(backend!.server)
+          .post('/api/greenlight/v1/sources/argocd/webhook')
+          .set('X-Greenlight-Token', SECRET)
+          .set('Content-Type', 'application/json')
+          .send(JSON.stringify({ instance: 'prod-cluster', app }));
+      const stateKeys = () => knex('source_state').orderBy('key').pluck('key');
+
+      it('writes nothing of an application whose project is not listed: the pull reads it to learn its project and skips it', async () => {
+        await start(['platform']);
+        const before = await tableContents(knex);
+        await pull();
+        // Each was read once, which the project can only be learnt from; nothing more.
+        expect(argocd.requests.sort()).toEqual([
+          '/api/v1/applications/checkout',
+          '/api/v1/applications/gone',
+          '/api/v1/applications?selector=team%3Dpayments',
+        ]);
+        // Every table as it was, but for the instance's progress, which counts neither.
+        const after = await tableContents(knex);
+        expect({ ...after, source_state: '' }).toEqual({
+          ...before,
+          source_state: '',
+        });
+        expect(await stateKeys()).toEqual(['progress:prod-cluster']);
+        const [progress] = await knex('source_state').pluck('value');
+        expect(JSON.parse(progress)).toEqual(
+          expect.objectContaining({ applications: 0, eventsWritten: 0 }),
+        );
+        // Logged by name only, without the project it is in.
+        const warnings = warningsOf(logger);
+        expect(warnings).toContain(
+          'Argo CD prod-cluster: application checkout, named by component:default/checkout, is not in a project listed in greenlight.sources.argocd.instances[].projects; skipped',
+        );
+        expect(warnings).toContain(
+          'Argo CD prod-cluster: application payments-api, named by component:default/payments, is not in a project listed in greenlight.sources.argocd.instances[].projects; skipped',
+        );
+        expect(warnings.join('\n')).not.toMatch(
+          /project:? (default|payments)\b/,
+        );
+      });
+
+      it('records the applications of a listed project as before, and only those', async () => {
+        await start(['payments']);
+        await pull();
+        expect(
+          await knex('deployments')
+            .orderBy('id')
+            .select('entity_ref', 'id', 'environment'),
+        ).toEqual([
+          {
+            entity_ref: 'component:default/payments',
+            id: 'argocd/prod-cluster/payments-api/7',
+            environment: 'staging',
+          },
+          {
+            entity_ref: 'component:default/payments',
+            id: 'argocd/prod-cluster/payments-api/sync-1795766400',
+            environment: 'staging',
+          },
+        ]);
+        const events = await knex('events').select();
+        expect(events).toHaveLength(3);
+        expect(JSON.stringify(events)).not.toContain('checkout');
+        // Nothing remembered of checkout: no cursor, not counted.
+        expect(await stateKeys()).toEqual([
+          'app:prod-cluster/payments-api',
+          'progress:prod-cluster',
+        ]);
+      });
+
+      it('records every application when all their projects are listed', async () => {
+        await start(['default', 'payments']);
+        await pull();
+        const [{ n }] = await knex('events')
+          .where({ source: 'argocd' })
+          .count({ n: '*' });
+        expect(Number(n)).toBe(11);
+      });
+
+      it('answers 202 to a notification of an application outside its projects, or without one, and writes nothing', async () => {
+        await start(['payments']);
+        const before = await tableContents(knex);
+        const outside = await notify(checkoutApplication());
+        expect(outside.status).toBe(202);
+        expect(outside.body.reason).toBe(
+          'Argo CD application checkout is not in a project that instance prod-cluster lists, or the notification carries no spec.project',
+        );
+        // A template that does not send `spec.project` cannot vouch for it.
+        const { spec: _, ...withoutProject } = paymentsApplication;
+        const unsaid = await notify(withoutProject);
+        expect(unsaid.status).toBe(202);
+        expect(await tableContents(knex)).toEqual(before);
+
+        const listed = await notify(paymentsApplication);
+        expect(listed.body).toEqual({ accepted: 3, duplicates: 0, ignored: 0 });
       });
     },
   );

@@ -1,4 +1,5 @@
 import { Config } from '@backstage/config';
+import { z } from 'zod';
 import {
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
   SchedulerServiceTaskScheduleDefinition,
@@ -15,6 +16,8 @@ export type ArgocdInstance = {
   environments?: string[];
   /** The secret this instance's notifications carry; see `notificationSecretFor`. */
   webhookSecret?: string;
+  /** The Argo CD projects whose applications it may record; undefined for any (`projectAllowed`). */
+  projects?: string[];
 };
 
 export type ArgocdSourceConfig = {
@@ -25,6 +28,23 @@ export type ArgocdSourceConfig = {
 };
 
 const INSTANCE_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+/**
+ * An Argo CD project is a Kubernetes resource (`AppProject`): its name is a DNS subdomain.
+ * At least one, else every application would be refused; leave the list out for any project.
+ */
+const projectsSchema = z
+  .array(
+    z
+      .string()
+      .max(253)
+      .regex(
+        /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/,
+        'must be an Argo CD project name (lowercase letters, digits, dots and dashes)',
+      ),
+  )
+  .min(1, 'must list at least one project (leave it out to allow any)')
+  .optional();
 
 /** Reads `greenlight.sources.argocd`; undefined when it is absent. */
 export function readArgocdConfig(root: Config): ArgocdSourceConfig | undefined {
@@ -45,6 +65,17 @@ export function readArgocdConfig(root: Config): ArgocdSourceConfig | undefined {
         `greenlight.sources.argocd.instances[${i}].environments must include its environment ${environment}`,
       );
     }
+    const projects = projectsSchema.safeParse(
+      c.getOptionalStringArray('projects'),
+    );
+    if (!projects.success) {
+      const issue = projects.error.issues[0];
+      throw new Error(
+        `greenlight.sources.argocd.instances[${i}].projects${issue.path
+          .map(p => `[${String(p)}]`)
+          .join('')} ${issue.message}`,
+      );
+    }
     return {
       name,
       baseUrl: c.getString('baseUrl').replace(/\/+$/, ''),
@@ -52,6 +83,7 @@ export function readArgocdConfig(root: Config): ArgocdSourceConfig | undefined {
       environment,
       environments,
       webhookSecret: c.getOptionalString('webhookSecret') || undefined,
+      projects: projects.data,
     };
   });
   // One task pulls every instance, so the source has one schedule.
@@ -80,4 +112,20 @@ export function notificationSecretFor(
 ): string | undefined {
   const own = config.instances.find(i => i.name === instance)?.webhookSecret;
   return own ?? config.webhookSecret;
+}
+
+/**
+ * Whether `instance` may record `app`: its `spec.project` is one the instance lists, compared
+ * exactly as Argo CD names projects; any application when the instance lists none. The
+ * entity's own annotations name the application, so without the list any entity could have
+ * any application the token reads recorded for it. An application without a project (a
+ * notification whose template does not send `spec.project`) is refused when there is a list.
+ */
+export function projectAllowed(
+  instance: Pick<ArgocdInstance, 'projects'>,
+  app: { spec?: { project?: string } | null },
+): boolean {
+  if (!instance.projects) return true;
+  const project = app.spec?.project;
+  return project !== undefined && instance.projects.includes(project);
 }

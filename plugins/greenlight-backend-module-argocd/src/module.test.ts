@@ -39,3 +39,49 @@ describe('the argocd module without its configuration', () => {
     }
   });
 });
+
+describe('the argocd module at startup', () => {
+  const start = async (projects?: string[]) => {
+    const logger = mockServices.logger.mock();
+    const backend = await startTestBackend({
+      features: [
+        greenlightPlugin,
+        greenlightModuleArgocd,
+        catalogServiceMock.factory({ entities: [] }),
+        logger.factory,
+        mockServices.rootConfig.factory({
+          data: {
+            greenlight: {
+              sources: {
+                argocd: {
+                  instances: [
+                    {
+                      name: 'prod-cluster',
+                      baseUrl: 'https://argocd.example.com',
+                      token: 't',
+                      environment: 'production',
+                      ...(projects ? { projects } : {}),
+                    },
+                  ],
+                },
+              },
+            },
+          },
+        }),
+      ],
+    });
+    await backend.stop();
+    return logger.warn.mock.calls.map(c => String(c[0]));
+  };
+
+  it('warns, naming the instance, when an instance lists no projects', async () => {
+    expect(await start()).toContainEqual(
+      expect.stringContaining(
+        'Argo CD instance prod-cluster lists no projects (greenlight.sources.argocd.instances[].projects)',
+      ),
+    );
+    expect(await start(['payments'])).not.toContainEqual(
+      expect.stringContaining('lists no projects'),
+    );
+  });
+});

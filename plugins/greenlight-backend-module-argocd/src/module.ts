@@ -33,6 +33,15 @@ export const greenlightModuleArgocd = createBackendModule({
           );
           return;
         }
+        // The entity's own annotations name the applications: without `projects`, any
+        // application the instance's token can read may be recorded for any entity.
+        for (const instance of argocd.instances) {
+          if (!instance.projects) {
+            logger.warn(
+              `Argo CD instance ${instance.name} lists no projects (greenlight.sources.argocd.instances[].projects): any entity that names an application in argocd/app-name or argocd/app-selector has it read with the instance's token and its syncs recorded. List the Argo CD projects to record.`,
+            );
+          }
+        }
         // A notification names its instance; the source-wide secret lets any instance's sender
         // name one without a secret of its own, and so step around its `environments`.
         if (argocd.webhookSecret) {

@@ -4,7 +4,7 @@ import { ARGOCD_ANNOTATIONS } from './annotations';
 import { Application } from './application';
 import { AppMemory, emptyMemory, memoryKey } from './appMemory';
 import { ArgocdClient } from './argocdClient';
-import { ArgocdInstance, ArgocdSourceConfig } from './config';
+import { ArgocdInstance, ArgocdSourceConfig, projectAllowed } from './config';
 import { mapApplication } from './mapApplication';
 
 /**
@@ -35,7 +35,7 @@ export function environmentOf(
 
 /**
  * Reads every annotated entity's applications from every instance and writes the history
- * entries after each application's cursor. One application's failure is logged and the
+ * entries after each application's cursor, for applications of the instance's `projects` only. One application's failure is logged and the
  * others are still pulled; the cursor only moves after a successful write.
  */
 export async function pullArgocd(
@@ -64,6 +64,14 @@ export async function pullArgocd(
               ctx.signal,
             );
         for (const app of apps) {
+          // Read to learn its project; of one outside the instance's `projects` nothing is
+          // remembered, counted, written or logged beyond its name.
+          if (!projectAllowed(instance, app)) {
+            ctx.logger.warn(
+              `Argo CD ${instance.name}: application ${app.metadata.name}, named by ${entityRef}, is not in a project listed in greenlight.sources.argocd.instances[].projects; skipped`,
+            );
+            continue;
+          }
           applications++;
           const key = memoryKey(instance.name, app.metadata.name);
           const stored = await ctx.state.get<AppMemory>(key);

@@ -9,7 +9,11 @@ import { ARGOCD_ANNOTATIONS } from './annotations';
 import { applicationSchema } from './application';
 import { AppMemory, emptyMemory, memoryKey } from './appMemory';
 import { ArgocdClient } from './argocdClient';
-import { ArgocdSourceConfig, notificationSecretFor } from './config';
+import {
+  ArgocdSourceConfig,
+  notificationSecretFor,
+  projectAllowed,
+} from './config';
 import { matchesSelector } from './labelSelector';
 import { mapApplication } from './mapApplication';
 import { environmentOf } from './pull';
@@ -57,6 +61,14 @@ export function argocdWebhook(
         return {
           batches: [],
           ignoredReason: `Argo CD instance ${parsed.data.instance} is not configured`,
+        };
+      }
+      // Before the entities are looked up: of an application outside the instance's
+      // `projects` nothing is written, and the answer names only the application.
+      if (!projectAllowed(instance, app)) {
+        return {
+          batches: [],
+          ignoredReason: `Argo CD application ${app.metadata.name} is not in a project that instance ${instance.name} lists, or the notification carries no spec.project`,
         };
       }
       const entityRefs = await entitiesOf(ctx, instance.name, app);
