@@ -1,6 +1,7 @@
 import { computeDoraMetrics } from './metrics';
 import { buildDailyRollups } from './rollups';
 import { at, deploy, incident, MINUTE } from './__testUtils__/builders';
+import { doraFigures } from './__testUtils__/figures';
 import { DoraDeployment } from './types';
 
 const window = { from: at('2026-03-02T00:00'), to: at('2026-03-16T00:00') };
@@ -18,20 +19,10 @@ const rollback = (
     ...overrides,
   });
 
+/** The figures each case states (the failed deployments are left out). */
 const figures = (deployments: DoraDeployment[]) => {
-  const m = computeDoraMetrics({ deployments, incidents: [] }, window);
-  return {
-    deployments: m.deploymentFrequency.count,
-    changeFail: [m.changeFailRate.numerator, m.changeFailRate.denominator],
-    rework: [
-      m.deploymentReworkRate.numerator,
-      m.deploymentReworkRate.denominator,
-    ],
-    recovery: [
-      m.failedDeploymentRecoveryTime.n,
-      m.failedDeploymentRecoveryTime.medianMs,
-    ],
-  };
+  const { failed: _, ...stated } = doraFigures(deployments, window);
+  return stated;
 };
 
 describe('a rollback reported twice', () => {
