@@ -11,6 +11,7 @@ import type {
   GithubDeploymentStatus,
   GithubPull,
 } from './githubShapes';
+import { withoutUnsafeCharacters } from '@greenlight/backstage-plugin-greenlight-common';
 
 export type DeploymentHistory = {
   fullName: string;
@@ -59,7 +60,11 @@ export function mapDeploymentHistory(
       time: d.createdAt,
       repository,
       commits: commits.map(c => {
-        const title = c.commit.message.split('\n')[0].trim().slice(0, 500);
+        // Anyone's free text: what the schema would refuse is replaced, so that one commit
+        // message does not stop the backfill of the whole repository.
+        const title = withoutUnsafeCharacters(
+          c.commit.message.split('\n')[0].trim().slice(0, 500),
+        );
         const pull = history.pulls.get(c.sha);
         return {
           sha: c.sha,

@@ -196,6 +196,19 @@ describe('the gitlab ingestion source', () => {
       });
     });
 
+    it('keeps a merge whose title and unread fields carry characters the ledger does not store', async () => {
+      // GitLab does not retry a refused delivery: a terminal colour code in the title, or a
+      // control character in the repository's description, must not lose the merge.
+      const payload = mergeRequestHook('merge');
+      payload.object_attributes.title = 'MS-\u001b[31mViewport';
+      payload.repository.description = 'Payments \u0007';
+      const merged = await hook('Merge Request Hook', payload);
+      expect(merged.body).toEqual({ accepted: 1, duplicates: 0, ignored: 0 });
+      expect(await knex('commits').pluck('title')).toEqual([
+        'MS-\uFFFD[31mViewport',
+      ]);
+    });
+
     it('records the last commit of a fast-forward merge, which adds no merge commit', async () => {
       const merged = await hook(
         'Merge Request Hook',

@@ -2,6 +2,7 @@ import { gitlabTime } from './gitlabTime';
 import { mergeRequestEventSchema } from './payloads';
 import { gitlabRepository, gitSha } from './repository';
 import { ignore, Translation, unreadable } from './translation';
+import { withoutUnsafeCharacters } from '@greenlight/backstage-plugin-greenlight-common';
 
 /**
  * Merge Request Hook with action `merge` → `commits`: the commit the merge put on the
@@ -40,7 +41,11 @@ export function mapMergeRequest(payload: unknown): Translation {
             mergedAt,
             author: mr.last_commit?.author?.name,
             prNumber: mr.iid,
-            title: mr.title,
+            // Anyone's free text: replaced where the schema would refuse the delivery.
+            title:
+              mr.title === undefined
+                ? undefined
+                : withoutUnsafeCharacters(mr.title),
           },
         ],
       },

@@ -4,6 +4,7 @@ import {
   safeString,
   safeText,
   unsafeCharacterIn,
+  withoutUnsafeCharacters,
 } from './strings';
 
 describe('safeString and safeText', () => {
@@ -90,5 +91,29 @@ describe('canonicalEntityRef', () => {
   ])('refuses %p', bad => {
     expect(() => canonicalEntityRef(bad)).toThrow();
     expect(entityRefString().safeParse(bad).success).toBe(false);
+  });
+});
+
+describe('withoutUnsafeCharacters', () => {
+  it.each([
+    ['plain text', 'Fix checkout (#42)', 'Fix checkout (#42)'],
+    [
+      'a terminal colour code',
+      'Fix \u001b[31mred\u001b[0m',
+      'Fix \uFFFD[31mred\uFFFD[0m',
+    ],
+    ['a right-to-left override', 'admin\u202Etxt.exe', 'admin\uFFFDtxt.exe'],
+    ['an unpaired surrogate', 'half \uD800 of it', 'half \uFFFD of it'],
+    [
+      'a paired surrogate (an emoji), kept',
+      'ship it \uD83D\uDE80',
+      'ship it \uD83D\uDE80',
+    ],
+    ['tabs and line breaks, kept in free text', 'a\tb\r\nc', 'a\tb\r\nc'],
+    ['a C1 control character', 'next\u0085line', 'next\uFFFDline'],
+  ])('%s', (_, text, expected) => {
+    const cleaned = withoutUnsafeCharacters(text);
+    expect(cleaned).toBe(expected);
+    expect(unsafeCharacterIn(cleaned, { freeText: true })).toBeUndefined();
   });
 });

@@ -51,6 +51,25 @@ export function unsafeCharacterIn(
   return undefined;
 }
 
+const UNSAFE_IN_FREE_TEXT = new RegExp(
+  `${CONTROL.source}|${BIDI_CONTROL.source}|${LONE_SURROGATE.source}`,
+  'gu',
+);
+
+/**
+ * Free text with every character {@link unsafeCharacterIn} refuses in free text replaced by
+ * U+FFFD. For text Greenlight stores but did not receive from its own writers, such as a
+ * commit message in a vendor's webhook: refusing the delivery would lose every other fact in
+ * it (the vendor does not send it again), and the replacement keeps what the text was about
+ * while showing that something was taken out.
+ *
+ * @public
+ */
+export function withoutUnsafeCharacters(text: string): string {
+  if (!MAYBE_UNSAFE.test(text)) return text;
+  return text.replace(UNSAFE_IN_FREE_TEXT, '\uFFFD');
+}
+
 function refuseUnsafe(freeText: boolean) {
   return (text: string, ctx: z.core.$RefinementCtx<string>) => {
     const problem = unsafeCharacterIn(text, { freeText });

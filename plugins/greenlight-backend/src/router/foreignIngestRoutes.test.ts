@@ -58,6 +58,31 @@ describe('POST /v1/webhooks/github', () => {
     expect(res.body).toMatchObject({ accepted: 1, results: [{ entityRef: 'component:default/payments' }] });
   });
 
+  it('keeps a push whose unread fields and commit title carry characters the ledger does not store', async () => {
+    // GitHub does not deliver a refused push again: one commit message with a terminal colour
+    // code, or a repository description with a control character, must not lose the push.
+    const server = await start();
+    const body = JSON.stringify({
+      ...pushPayload,
+      repository: { ...pushPayload.repository, description: 'Payments \u0007 API' },
+      commits: [
+        {
+          ...pushPayload.commits[0],
+          message: 'Add \u001b[31mrefunds\u001b[0m\n\nBody with a \u202e mark',
+        },
+      ],
+    });
+    const res = await request(server)
+      .post('/api/greenlight/v1/webhooks/github')
+      .set('Content-Type', 'application/json')
+      .set('X-GitHub-Event', 'push')
+      .set('X-GitHub-Delivery', 'delivery-3')
+      .set('X-Hub-Signature-256', signed(body))
+      .send(body);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ accepted: 1 });
+  });
+
   it('answers 401 for a bad signature and writes nothing', async () => {
     const server = await start();
     const body = JSON.stringify(pushPayload);

@@ -13,7 +13,7 @@ import { AccessDeps, authorizeEntityWrites, eventItems, serviceWriter } from './
 import { connectorIdReasons } from './connectorIds';
 import { describeIssues } from './describeIssues';
 import { sendError } from './errorBody';
-import { assertSafeInput } from './safeInput';
+import { assertNestingWithin, assertSafeInput } from './safeInput';
 import { GITHUB_WEBHOOK_SOURCE } from '../ingest/github/sourceId';
 import { githubPathOf, readGithubSecrets } from '../ingest/github/webhookSecrets';
 import { secretForPath } from '@greenlight/backstage-plugin-greenlight-node';
@@ -45,12 +45,13 @@ export function foreignIngestRoutes(
       } catch {
         throw new InputError('body: not valid JSON');
       }
-      assertSafeInput(payload, 'body');
+      assertNestingWithin(payload, 'body');
       const event = String(req.headers['x-github-event'] ?? '');
       const outcome = mapGithubWebhook({ event, payload });
       if (outcome.outcome === 'invalid') {
         throw new InputError(`${outcome.path}: ${outcome.message}`);
       }
+      if (outcome.outcome === 'mapped') assertSafeInput(outcome.events, 'events');
       if (outcome.outcome === 'ignored') {
         res.status(202).json({ accepted: 0, duplicates: 0, ignored: 1, reason: outcome.reason });
         return;

@@ -30,12 +30,15 @@ function pathOf(visit: Visit): string {
 export function findUnsafeInput(
   value: unknown,
   root: string,
+  /** `false` checks the nesting depth alone (a vendor's payload, whose mapped events are checked). */
+  checkText = true,
 ): { path: string; message: string } | undefined {
   const stack: Visit[] = [{ value, key: root, parent: undefined, depth: 0 }];
   while (stack.length > 0) {
     const visit = stack.pop()!;
     const current = visit.value;
     if (typeof current === 'string') {
+      if (!checkText) continue;
       const problem = unsafeCharacterIn(current, { freeText: true });
       if (problem) return { path: pathOf(visit), message: problem };
       continue;
@@ -55,7 +58,7 @@ export function findUnsafeInput(
       continue;
     }
     for (const key of Object.keys(current)) {
-      const keyProblem = unsafeCharacterIn(key);
+      const keyProblem = checkText ? unsafeCharacterIn(key) : undefined;
       if (keyProblem)
         return { path: `${pathOf(visit)} key`, message: keyProblem };
       stack.push({
@@ -72,6 +75,17 @@ export function findUnsafeInput(
 /** Throws a 400 naming the path of the first unsafe part of `value`. */
 export function assertSafeInput(value: unknown, root: string) {
   const problem = findUnsafeInput(value, root);
+  if (problem) throw new InputError(`${problem.path}: ${problem.message}`);
+}
+
+/**
+ * A vendor's webhook payload: only its nesting is checked before it is mapped, and then the
+ * events mapped from it, strictly. The vendor does not send a refused delivery again, so a
+ * control character in a field Greenlight never reads (a repository's description, a commit
+ * message it does not map) must not lose the whole delivery; what is stored is still checked.
+ */
+export function assertNestingWithin(value: unknown, root: string) {
+  const problem = findUnsafeInput(value, root, false);
   if (problem) throw new InputError(`${problem.path}: ${problem.message}`);
 }
 

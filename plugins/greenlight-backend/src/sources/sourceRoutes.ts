@@ -12,7 +12,7 @@ import {
 import express from 'express';
 import Router from 'express-promise-router';
 import { AccessDeps, reader } from '../router/access';
-import { assertSafeInput } from '../router/safeInput';
+import { assertNestingWithin, assertSafeInput } from '../router/safeInput';
 import { visibleProgress } from './visibleProgress';
 
 export type RegisteredSource = {
@@ -64,10 +64,14 @@ export function sourceRoutes(
       } catch {
         throw new InputError('body: not valid JSON');
       }
-      assertSafeInput(body, 'body');
+      assertNestingWithin(body, 'body');
       const { batches, ignoredReason } = await source.webhook!.handle(
         { headers: req.headers, body },
         context,
+      );
+      // What is stored is checked strictly: the events the source mapped from the payload.
+      batches.forEach((batch, i) =>
+        assertSafeInput(batch.events, `batches[${i}].events`),
       );
       if (batches.length === 0) {
         res.status(202).json({

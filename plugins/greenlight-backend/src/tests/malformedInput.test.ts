@@ -99,8 +99,10 @@ const WRITE_ENDPOINTS: WriteEndpoint[] = [
     body: deploymentStatusEvent('success', {
       greenlight: { entityRef: 'component:default/payments' },
     }),
-    text: ['deployment', 'environment'],
-    // the status names the environment the deployment finished in
+    // A vendor's payload is checked where Greenlight reads it: the status names the
+    // environment the deployment finished in (`deployment.environment` is not read here, and
+    // a character there no longer refuses the delivery).
+    text: ['deployment_status', 'environment'],
     id: ['deployment_status', 'environment'],
     time: ['deployment_status', 'created_at'],
     ref: ['deployment', 'payload', 'greenlight', 'entityRef'],

@@ -265,6 +265,22 @@ describe('push', () => {
     expect(map('push', payload)).toMatchObject({ outcome: 'ignored' });
   });
 
+  it('replaces in a commit title what the ledger does not store, keeping the rest', () => {
+    const payload = pushEvent();
+    payload.commits[0].message =
+      'Fix \u001b[31mred\u001b[0m totals \u202e (#19)\n\nbody';
+    const [event] = mapped('push', payload);
+    expect(event).toMatchObject({
+      commits: [
+        {
+          title: 'Fix \uFFFD[31mred\uFFFD[0m totals \uFFFD (#19)',
+          prNumber: 19,
+        },
+        {},
+      ],
+    });
+  });
+
   it('reports a commit without a valid SHA at its path', () => {
     const payload = pushEvent();
     payload.commits[1].id = 'not-a-sha';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { withoutUnsafeCharacters } from '@greenlight/backstage-plugin-greenlight-common';
 import { firstIssue, ignore, Translation } from '../outcome';
 import { githubRepository } from '../repository';
 import { pushEventSchema } from './payloads';
@@ -32,7 +33,12 @@ export function mapPush(payload: unknown): Translation {
         time: pushedAt,
         repository: repo,
         commits: commits.map(commit => {
-          const title = commit.message.split('\n')[0].trim().slice(0, 500);
+          // A commit message is anyone's free text (a pasted terminal colour code, a
+          // right-to-left mark): what the schema would refuse is replaced, so that one
+          // commit does not lose the whole push, which GitHub does not deliver again.
+          const title = withoutUnsafeCharacters(
+            commit.message.split('\n')[0].trim().slice(0, 500),
+          );
           return {
             sha: commit.id,
             repository: repo,
