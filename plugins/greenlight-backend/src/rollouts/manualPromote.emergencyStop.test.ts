@@ -3,7 +3,11 @@ import type { MetricQueryResult } from '@greenlight/backstage-plugin-greenlight-
 import type { MetricProvider } from '@greenlight/backstage-plugin-greenlight-node';
 import { Knex } from 'knex';
 import request from 'supertest';
-import { component, startRolloutBackend } from './__testUtils__/rolloutBackend';
+import {
+  component,
+  deploymentStarted,
+  startRolloutBackend,
+} from './__testUtils__/rolloutBackend';
 import { createTestDatabases, rowCounts } from '@greenlight/test-utils';
 
 jest.setTimeout(120_000);
@@ -73,20 +77,7 @@ describe('manual promotion during an emergency stop', () => {
         .post('/api/greenlight/v1/events')
         .set('Authorization', pipeline)
         .send({
-          events: [
-            {
-              id: `evt-${id}`,
-              type: 'deployment.started',
-              entityRef: 'component:default/held',
-              deployment: {
-                id,
-                environment: 'production',
-                status: 'started',
-                strategy: 'rolling',
-                startedAt: new Date().toISOString(),
-              },
-            },
-          ],
+          events: [deploymentStarted(id, 'component:default/held')],
         })
         .expect(200);
       const res = await api()

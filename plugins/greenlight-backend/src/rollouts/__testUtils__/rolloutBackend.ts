@@ -121,3 +121,24 @@ export async function startRolloutBackend(options: {
     ],
   });
 }
+
+/** A production `deployment.started` of `entityRef`, as a pipeline reports a rolling one now. */
+export function deploymentStarted(
+  id: string,
+  entityRef: string,
+  artifactDigest?: string,
+) {
+  return {
+    id: `evt-${id}`,
+    type: 'deployment.started' as const,
+    entityRef,
+    deployment: {
+      id,
+      environment: 'production',
+      status: 'started' as const,
+      strategy: 'rolling',
+      startedAt: new Date().toISOString(),
+      ...(artifactDigest ? { artifactDigest } : {}),
+    },
+  };
+}

@@ -11,6 +11,7 @@ import {
 import { RolloutRecord } from '../RolloutStore';
 import { StoredPolicyGate } from './PolicyGateChecks';
 import { pipeline, setUpPolicyGates } from './__testUtils__/policyGateBackend';
+import { deploymentStarted } from '../__testUtils__/rolloutBackend';
 
 jest.setTimeout(60_000);
 
@@ -60,19 +61,8 @@ describe('policy gates judge the digest the ledger records', () => {
           ...dsse(slsaV1Statement({ digestHex: hex('a') }), [key]),
         })
         .expect(201);
-      const started = (id: string, artifactDigest?: string) => ({
-        id: `evt-${id}`,
-        type: 'deployment.started',
-        entityRef: PAYMENTS,
-        deployment: {
-          id,
-          environment: 'production',
-          status: 'started',
-          strategy: 'rolling',
-          startedAt: new Date().toISOString(),
-          ...(artifactDigest ? { artifactDigest } : {}),
-        },
-      });
+      const started = (id: string, artifactDigest?: string) =>
+        deploymentStarted(id, PAYMENTS, artifactDigest);
       await setup.postEvents([
         started('runs-x', digest('a')),
         started('runs-y', digest('b')),
