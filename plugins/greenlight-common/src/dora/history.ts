@@ -86,7 +86,16 @@ export function analyseHistory(
         at,
         {
           incidents: evidence.incidentsOf.get(deployment.id) ?? [],
-          remediations: evidence.remediationsOf.get(deployment.id) ?? [],
+          // Those that made it a failure: one called off, or begun beyond the attribution
+          // horizon, says nothing about when it was noticed or restored.
+          remediations: (
+            evidence.remediationsOf.get(deployment.id) ?? []
+          ).filter(r =>
+            reasons.some(
+              reason =>
+                reason.kind === 'remediated' && reason.deploymentId === r.id,
+            ),
+          ),
         },
         restorations,
       );

@@ -297,6 +297,33 @@ describe('a failure noticed by its remediation', () => {
   });
 });
 
+describe('a remediation beyond the attribution horizon', () => {
+  const place = on('late-remediation');
+
+  it('does not move when the failure was noticed', () => {
+    // D failed at 10:00 on the 6th and E restored it at 11:00. A hotfix naming D started eight
+    // days later, beyond the 7-day horizon: it is not a reason D failed, so it says nothing
+    // about when D was noticed. Recovered in 60 min (not at the hotfix, 8 days later).
+    const failures = computeDoraMetrics(
+      {
+        deployments: [
+          place('D', at('2026-01-06T10:00'), { status: 'failed' }),
+          place('E', at('2026-01-06T11:00')),
+          place('H', at('2026-01-14T12:00'), {
+            intent: 'hotfix',
+            replaces: 'D',
+            startedAt: at('2026-01-14T11:50'),
+          }),
+        ],
+      },
+      window,
+    ).changeFailRate.failures;
+    expect(failures?.map(f => [f.deploymentId, f.recoveryMs])).toEqual([
+      ['D', 60 * MINUTE],
+    ]);
+  });
+});
+
 describe('the recovery level with failures not recovered yet', () => {
   const place = on('mostly-unrecovered');
   const day = (d: number, time: string) =>

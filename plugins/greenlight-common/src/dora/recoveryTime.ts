@@ -75,7 +75,7 @@ export function recoveryTimeMs(
   const detections = evidence.incidents.map(i => i.detectedAt);
   const start = Math.min(at, ...detections);
   // Noticed by its first attributed incident or by the start of the first remediation that
-  // names it: a remediation begun at 12:00 shows it was still bad then, so a deployment of
+  // made it a failure (the caller passes only those): a remediation begun at 12:00 shows it was still bad then, so a deployment of
   // 10:10 did not restore it.
   const remediationStarts = evidence.remediations.flatMap(r => {
     const began = r.startedAt ?? deploymentTime(r);
