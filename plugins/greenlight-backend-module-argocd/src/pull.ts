@@ -35,8 +35,9 @@ export function environmentOf(
 
 /**
  * Reads every annotated entity's applications from every instance and writes the history
- * entries after each application's cursor, for applications of the instance's `projects` only. One application's failure is logged and the
- * others are still pulled; the cursor only moves after a successful write.
+ * entries after each application's cursor, for applications of the instance's `projects`
+ * only. One application's failure is logged and the others are still pulled; the cursor only
+ * moves after a successful write.
  */
 export async function pullArgocd(
   config: ArgocdSourceConfig,
