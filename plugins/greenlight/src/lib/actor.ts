@@ -28,8 +28,10 @@ export function explicitUserRef(actor: string): string | undefined {
 
 /** The user ref a bare name would be, which only the catalog can confirm. */
 export function candidateUserRef(actor: string): string | undefined {
+  // ASCII only (BARE_NAME), so the plain lower case, which needs no locale data: a release
+  // page asks this of every row as it first paints.
   return BARE_NAME.test(actor)
-    ? `user:default/${actor}`.toLocaleLowerCase('en-US')
+    ? `user:default/${actor}`.toLowerCase()
     : undefined;
 }
 

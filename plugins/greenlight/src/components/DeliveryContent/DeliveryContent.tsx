@@ -12,6 +12,7 @@ import { ReleaseHistory } from '../ReleaseHistory';
 import { UnattributedIncidentsCard } from '../Incidents';
 import { ActiveRollouts } from '../Rollout';
 import { SkipLink } from '../common';
+import { useAfterFirstPaint } from '../../hooks/useAfterFirstPaint';
 
 const RELEASE_HISTORY_ID = 'greenlight-release-history';
 
@@ -41,6 +42,10 @@ export function DeliveryContent(props: {
 
 function DeliveryTab() {
   const { entity, entityRef } = useEntityRef();
+  // The environments and the first releases paint first; the cards that load on their own (the
+  // rollouts, the history import, unattributed incidents) and the closed drawer follow a frame
+  // later, so that opening the tab shows what runs where without waiting for them.
+  const painted = useAfterFirstPaint();
   const environments = useEnvironments(entityRef);
   const [searchParams, setSearchParams] = useSearchParams();
   const releaseId = searchParams.get('release') ?? undefined;
@@ -98,11 +103,13 @@ function DeliveryTab() {
         <EnvironmentsPanel state={environments} onOpenRelease={openRelease} />
       </Grid>
       <Grid item xs={12}>
-        <ActiveRollouts entityRef={entityRef} onOpenRelease={openRelease} />
+        {painted && (
+          <ActiveRollouts entityRef={entityRef} onOpenRelease={openRelease} />
+        )}
       </Grid>
       <Grid item xs={12}>
         <InfoCard title="Releases" noPadding={false}>
-          <HistoryImport entityRef={entityRef} />
+          {painted && <HistoryImport entityRef={entityRef} />}
           <ReleaseHistory
             id={RELEASE_HISTORY_ID}
             entityRef={entityRef}
@@ -113,14 +120,17 @@ function DeliveryTab() {
         </InfoCard>
       </Grid>
       <Grid item xs={12}>
-        <UnattributedIncidentsCard />
+        {painted && <UnattributedIncidentsCard />}
       </Grid>
-      <ReleaseDrawer
-        releaseId={releaseId}
-        repository={repository}
-        onClose={closeRelease}
-        onClosed={restoreFocus}
-      />
+      {/* A link to a release opens it at once. */}
+      {(painted || releaseId) && (
+        <ReleaseDrawer
+          releaseId={releaseId}
+          repository={repository}
+          onClose={closeRelease}
+          onClosed={restoreFocus}
+        />
+      )}
     </Grid>
   );
 }

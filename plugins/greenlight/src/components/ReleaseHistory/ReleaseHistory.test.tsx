@@ -86,7 +86,8 @@ describe('ReleaseHistory', () => {
     expect(lastQuery(listReleases)).toEqual(
       expect.objectContaining({ entityRef: 'component:default/payments', limit: 25, cursor: undefined }),
     );
-    const newer = screen.getByRole('button', { name: 'Newer' });
+    // the pager follows the first rows by a frame
+    const newer = await screen.findByRole('button', { name: 'Newer' });
     const older = screen.getByRole('button', { name: 'Older' });
     expect(newer).toBeDisabled();
 
@@ -110,7 +111,7 @@ describe('ReleaseHistory', () => {
     const listReleases = pagedApi();
     await renderHistory({ listReleases });
     await screen.findByText('1.1.0');
-    await userEvent.click(screen.getByRole('button', { name: 'Older' }));
+    await userEvent.click(await screen.findByRole('button', { name: 'Older' }));
     await screen.findByText('1.2.0');
 
     await userEvent.click(screen.getByLabelText('Status'));
@@ -131,7 +132,7 @@ describe('ReleaseHistory', () => {
     await renderHistory({ listReleases }, jest.fn(), '?release=r-7&status=failed&pages=p2');
     expect(await screen.findByText('1.2.0')).toBeInTheDocument();
     expect(lastQuery(listReleases)).toEqual(expect.objectContaining({ status: 'failed', cursor: 'p2' }));
-    expect(screen.getByText('26–26')).toBeInTheDocument();
+    expect(await screen.findByText('26–26')).toBeInTheDocument();
 
     await userEvent.click(screen.getByRole('button', { name: 'Older' }));
     await waitFor(() => expect(screen.getByLabelText('location')).toHaveTextContent('pages=p2%2Cp3'));
@@ -170,7 +171,7 @@ describe('ReleaseHistory', () => {
   it('says no release was recorded when nothing is filtered, and that none matches when something is', async () => {
     await renderHistory({ listReleases: async () => ({ items: [] }) });
     expect(await screen.findByText('No release recorded yet.')).toBeInTheDocument();
-    await userEvent.click(screen.getByLabelText('Status'));
+    await userEvent.click(await screen.findByLabelText('Status'));
     await userEvent.click(await screen.findByRole('option', { name: 'Failed' }));
     expect(await screen.findByText('No release matches these filters.')).toBeInTheDocument();
   });

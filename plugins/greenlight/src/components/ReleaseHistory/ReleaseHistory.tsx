@@ -12,8 +12,11 @@ import { ReleaseTable } from './ReleaseTable';
 import { CursorPager } from './CursorPager';
 import { localInputToIso, ReleaseFilters, ReleaseFilterValues } from './ReleaseFilters';
 import { useReleaseHistoryParams } from './useReleaseHistoryParams';
+import { useAfterFirstPaint } from '../../hooks/useAfterFirstPaint';
 
 const NO_RELEASES: Release[] = [];
+/** The filters' height on one line: a labelled input (48 px) and the space below them (16 px). */
+const FILTERS_HEIGHT = 64;
 
 /** The entity's releases, newest first, filtered and paged on the server. */
 export function ReleaseHistory(props: {
@@ -26,6 +29,9 @@ export function ReleaseHistory(props: {
 }) {
   const api = useApi(greenlightApiRef);
   const tick = useDeliveryRefresh();
+  // The filters and the pager follow the first rows by a frame: Material UI's inputs are the
+  // costliest part of the first render and none of them is needed to read the newest releases.
+  const painted = useAfterFirstPaint();
   const { filters, setFilters, cursors, setCursors, pageSize, setPageSize } = useReleaseHistoryParams();
   const page = cursors.length - 1;
   const cursor = cursors[page];
@@ -95,11 +101,16 @@ export function ReleaseHistory(props: {
 
   return (
     <>
-      <ReleaseFilters
-        environments={props.environments}
-        value={filters}
-        onChange={setFilters}
-      />
+      {painted ? (
+        <ReleaseFilters
+          environments={props.environments}
+          value={filters}
+          onChange={setFilters}
+        />
+      ) : (
+        // As tall as the filters on one line, so the rows do not move when they arrive.
+        <div style={{ minHeight: FILTERS_HEIGHT }} />
+      )}
       {error ? (
         <LoadError error={error} what="this entity's releases" />
       ) : (
@@ -120,20 +131,22 @@ export function ReleaseHistory(props: {
         </KnownUsersContext.Provider>
         </div>
       )}
-      <CursorPager
-        page={page}
-        shown={value?.items.length ?? 0}
-        total={count.value}
-        hasNext={!!value?.nextCursor}
-        pageSize={pageSize}
-        disabled={loading}
-        onPrevious={() => setCursors(cursors.length > 1 ? cursors.slice(0, -1) : cursors)}
-        onNext={() => {
-          const next = value?.nextCursor;
-          if (next) setCursors([...cursors, next]);
-        }}
-        onPageSize={setPageSize}
-      />
+      {painted && (
+        <CursorPager
+          page={page}
+          shown={value?.items.length ?? 0}
+          total={count.value}
+          hasNext={!!value?.nextCursor}
+          pageSize={pageSize}
+          disabled={loading}
+          onPrevious={() => setCursors(cursors.length > 1 ? cursors.slice(0, -1) : cursors)}
+          onNext={() => {
+            const next = value?.nextCursor;
+            if (next) setCursors([...cursors, next]);
+          }}
+          onPageSize={setPageSize}
+        />
+      )}
     </>
   );
 }

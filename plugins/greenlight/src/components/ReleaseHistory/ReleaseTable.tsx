@@ -1,14 +1,8 @@
 import { Progress } from '@backstage/core-components';
 import { makeStyles, Paper, Typography } from '@material-ui/core';
-import {
-  CSSProperties,
-  memo,
-  ReactNode,
-  startTransition,
-  useEffect,
-  useState,
-} from 'react';
+import { CSSProperties, memo, ReactNode, useEffect, useState } from 'react';
 import { Release } from '../../api';
+import { afterNextPaint } from '../../lib/afterNextPaint';
 
 /** A column of the release table: a header and what each release shows under it. */
 export type ReleaseColumn = {
@@ -17,10 +11,6 @@ export type ReleaseColumn = {
   cellStyle?: CSSProperties;
 };
 
-// The plugin supports React 16 and 17 too, which have no transitions: there the rest of the
-// page is a plain update (still after the first rows' frame).
-const inTransition = (update: () => void) =>
-  typeof startTransition === 'function' ? startTransition(update) : update();
 // An id per table for its title (React 16 and 17 have no useId).
 let tables = 0;
 const useTitleId = () =>
@@ -115,15 +105,7 @@ export function ReleaseTable(props: {
   const firstPageShown = rowLimit !== Infinity && props.rows.length > 0;
   useEffect(() => {
     if (!firstPageShown) return undefined;
-    // After the frame that paints the first rows, as an interruptible update.
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const frame = requestAnimationFrame(() => {
-      timer = setTimeout(() => inTransition(() => setRowLimit(Infinity)));
-    });
-    return () => {
-      cancelAnimationFrame(frame);
-      clearTimeout(timer);
-    };
+    return afterNextPaint(() => setRowLimit(Infinity));
   }, [firstPageShown]);
   const rows =
     rowLimit < props.rows.length ? props.rows.slice(0, rowLimit) : props.rows;
