@@ -13,6 +13,7 @@ import { EntityCardBlueprint, EntityContentBlueprint } from '@backstage/plugin-c
 import { z } from 'zod';
 import { greenlightApiRef, GreenlightClient } from './api';
 import { DeliveryPrefetch } from './components/DeliveryContent/DeliveryPrefetch';
+import { preloadable } from './lib/preloadable';
 
 const DELIVERED_KINDS = 'kind:component,resource';
 
@@ -25,8 +26,11 @@ const greenlightApi = ApiBlueprint.make({
     }),
 });
 
-/** The Delivery tab's code, one chunk, loaded by the tab and ahead of it by the prefetch. */
-const loadDeliveryCode = () => import('./components/DeliveryContent');
+/**
+ * The Delivery tab's code, one chunk, loaded by the tab and ahead of it by the prefetch; when the
+ * prefetch has loaded it, the tab renders in the render that mounts it.
+ */
+const deliveryCode = preloadable(() => import('./components/DeliveryContent'));
 
 /**
  * Starts the Delivery tab's code and first reads as soon as the URL is the tab's, rather than
@@ -34,7 +38,7 @@ const loadDeliveryCode = () => import('./components/DeliveryContent');
  */
 const deliveryPrefetch = AppRootElementBlueprint.make({
   name: 'delivery-prefetch',
-  params: { element: <DeliveryPrefetch loadCode={loadDeliveryCode} /> },
+  params: { element: <DeliveryPrefetch loadCode={deliveryCode.load} /> },
 });
 
 const deliveryContent = EntityContentBlueprint.makeWithOverrides({
@@ -51,7 +55,7 @@ const deliveryContent = EntityContentBlueprint.makeWithOverrides({
       title: 'Delivery',
       filter: DELIVERED_KINDS,
       loader: () =>
-        loadDeliveryCode().then(m => (
+        deliveryCode.then(m => (
           <m.DeliveryContent
             rolloutPollIntervalMs={config.pollIntervalMs}
             signalsPollIntervalMs={config.signalsPollIntervalMs}

@@ -43,8 +43,8 @@ export function DeliveryContent(props: {
 function DeliveryTab() {
   const { entity, entityRef } = useEntityRef();
   // The environments and the first releases paint first; the cards that load on their own (the
-  // rollouts, the history import, unattributed incidents) and the closed drawer follow a frame
-  // later, so that opening the tab shows what runs where without waiting for them.
+  // rollouts, the history import, unattributed incidents) follow a frame later, so that opening
+  // the tab shows what runs where without waiting for them.
   const painted = useAfterFirstPaint();
   const environments = useEnvironments(entityRef);
   const [searchParams, setSearchParams] = useSearchParams();
@@ -122,15 +122,12 @@ function DeliveryTab() {
       <Grid item xs={12}>
         {painted && <UnattributedIncidentsCard />}
       </Grid>
-      {/* A link to a release opens it at once. */}
-      {(painted || releaseId) && (
-        <ReleaseDrawer
-          releaseId={releaseId}
-          repository={repository}
-          onClose={closeRelease}
-          onClosed={restoreFocus}
-        />
-      )}
+      <ReleaseDrawer
+        releaseId={releaseId}
+        repository={repository}
+        onClose={closeRelease}
+        onClosed={restoreFocus}
+      />
     </Grid>
   );
 }

@@ -105,7 +105,7 @@ export function ReleaseTable(props: {
   const firstPageShown = rowLimit !== Infinity && props.rows.length > 0;
   useEffect(() => {
     if (!firstPageShown) return undefined;
-    return afterNextPaint(() => setRowLimit(Infinity));
+    return afterNextPaint(() => setRowLimit(Infinity), { interruptible: true });
   }, [firstPageShown]);
   const rows =
     rowLimit < props.rows.length ? props.rows.slice(0, rowLimit) : props.rows;
