@@ -1,12 +1,15 @@
 /*
  * How long the Delivery tab takes to show a service's first release-history row in a real
  * headless Chromium, against the real backend serving the built app, on a service with 180
- * days of history. Two measurements, each with 2 warm-up loads that are not counted:
+ * days of history. Three measurements, each with 2 warm-up loads that are not counted:
  *
  * - in-app: the Overview of the entity is open and settled; time from the click on the
  *   Delivery tab to the first release row on screen (what a person does);
- * - cold: a full page load of the Delivery tab's URL; time from the start of the navigation
- *   to the first release row on screen (the app, sign-in and entity load included).
+ * - cold: a full page load of the Delivery tab's URL in a tab that shows nothing yet (as when
+ *   a link to the tab is opened); time from the start of the navigation to the first release
+ *   row on screen (the app, sign-in and entity load included);
+ * - cold over an open tab: the same load, made while the Delivery tab is already open in that
+ *   tab (a reload): the open page's teardown falls inside the timing.
  *
  * Beside the first row, the time to the whole first page of releases is reported, and for cold
  * loads when the catalog's answer with the entity arrived: Backstage renders no part of an entity
@@ -189,7 +192,7 @@ const TRACE_CATEGORIES = [
 ];
 
 /** A full page load of the Delivery tab: navigation start → first release row painted. */
-async function coldLoad(page: Page, baseUrl: string, traceTo?: string) {
+async function coldLoad(page: Page, baseUrl: string, traceTo?: string, overOpenTab = false) {
   if (traceTo) {
     // A performance trace with JavaScript samples: script evaluation, tasks, style and layout.
     await page
@@ -200,6 +203,9 @@ async function coldLoad(page: Page, baseUrl: string, traceTo?: string) {
         categories: [...TRACE_CATEGORIES, 'disabled-by-default-v8.cpu_profiler'],
       });
   }
+  // Unless measuring a reload, the page before it is left first, outside the timing: a cold
+  // load is then this page's own load, not the teardown of whichever page was open before it.
+  if (!overOpenTab) await page.goto('about:blank');
   let state: BenchState;
   try {
     await page.goto(`${baseUrl}${ENTITY_PATH}/delivery`);
@@ -368,18 +374,24 @@ async function run(db: 'sqlite' | 'postgres') {
     await waitForFirstRow(page);
 
     const traces: string[] = [];
-    const measure = async (kind: 'in-app' | 'cold') => {
+    const measure = async (kind: 'in-app' | 'cold' | 'reload') => {
       const times: number[] = [];
       const fullTimes: number[] = [];
       const entityTimes: number[] = [];
       /** From the catalog's entity to the first row, per load. */
       const afterEntity: number[] = [];
+      /** Each counted load: first row, and when the catalog's entity arrived (cold loads). */
+      const each: Array<{ ms: number; entityMs?: number }> = [];
       for (let i = 0; i < LOADS + WARM_UP; i++) {
-        const r = kind === 'cold' ? await coldLoad(page, portal.baseUrl) : await inAppLoad(page, portal.baseUrl);
+        const r =
+          kind === 'in-app'
+            ? await inAppLoad(page, portal.baseUrl)
+            : await coldLoad(page, portal.baseUrl, undefined, kind === 'reload');
         // the first loads warm caches and are not counted
         if (i >= WARM_UP) {
           times.push(r.ms);
           fullTimes.push(r.fullMs);
+          each.push({ ms: r.ms, entityMs: r.entityMs });
           if (r.entityMs !== undefined) {
             entityTimes.push(r.entityMs);
             afterEntity.push(r.ms - r.entityMs);
@@ -405,11 +417,14 @@ async function run(db: 'sqlite' | 'postgres') {
         p95: quantile(times, 0.95),
         fullP50: quantile(fullTimes, 0.5),
         fullP95: quantile(fullTimes, 0.95),
+        /** Every counted load, in the order run: where the tail is, and when. */
+        all: each,
       };
     };
     const loadavgBefore = loadAverage();
     const inApp = await measure('in-app');
     const cold = await measure('cold');
+    const reload = await measure('reload');
     const loadavgAfter = loadAverage();
 
     if (TRACE) {
@@ -444,7 +459,7 @@ async function run(db: 'sqlite' | 'postgres') {
       }
     }
     await browser.close();
-    return { db, releases, inApp, cold, api, loadavgBefore, loadavgAfter, traces };
+    return { db, releases, inApp, cold, reload, api, loadavgBefore, loadavgAfter, traces };
   } finally {
     await portal.stop();
   }
@@ -462,7 +477,7 @@ async function main() {
   const cpu = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}`;
   print(`\n### Delivery tab in a real browser (${date}; ${cpu})\n`);
   print(
-    `Command: \`./scripts/yarn workspace app bench:delivery\` (after \`./scripts/yarn workspace app build\`). The built app served by the real backend, headless Chromium, a service with 180 days of history. In-app: the entity's Overview is open and idle, then the Delivery tab is clicked; time from the click to the first release-history row painted. Cold: a full page load of the Delivery tab's URL; time from the start of the navigation to the first release-history row painted. ${LOADS} loads of each after ${WARM_UP} warm-up loads.\n`,
+    `Command: \`./scripts/yarn workspace app bench:delivery\` (after \`./scripts/yarn workspace app build\`). The built app served by the real backend, headless Chromium, a service with 180 days of history. In-app: the entity's Overview is open and idle, then the Delivery tab is clicked; time from the click to the first release-history row painted. Cold: a full page load of the Delivery tab's URL in a tab that shows nothing yet (a link opened); time from the start of the navigation to the first release-history row painted. Cold over an open Delivery tab: the same load while the tab is open there (a reload), so that page's teardown is inside the timing. ${LOADS} loads of each after ${WARM_UP} warm-up loads.\n`,
   );
   print('| database | releases of the service | measurement | loads | p50 ms | p95 ms | load average (1, 5, 15 min) before → after |');
   print('| --- | ---: | --- | ---: | ---: | ---: | --- |');
@@ -476,6 +491,16 @@ async function main() {
       print(`| ${r.db} | ${r.releases} | cold: the catalog's entity arrived → first row (the entity page and the tab rendered) | ${r.cold.loads} | ${r.cold.entity.afterP50.toFixed(0)} | ${r.cold.entity.afterP95.toFixed(0)} | ${load} |`);
     }
     print(`| ${r.db} | ${r.releases} | cold: page load → whole first page (${PAGE_SIZE} rows) | ${r.cold.loads} | ${r.cold.fullP50.toFixed(0)} | ${r.cold.fullP95.toFixed(0)} | ${load} |`);
+    print(`| ${r.db} | ${r.releases} | cold over an open Delivery tab (a reload): page load → first row | ${r.reload.loads} | ${r.reload.p50.toFixed(0)} | ${r.reload.p95.toFixed(0)} | ${load} |`);
+  }
+  print(
+    "\nFirst release row, every counted load (ms, in the order run; for cold loads the catalog's entity's arrival in brackets):\n",
+  );
+  for (const r of rows) {
+    for (const [kind, m] of [['in-app', r.inApp], ['cold', r.cold], ['cold over an open tab', r.reload]] as const) {
+      const each = m.all.map(t => (t.entityMs === undefined ? t.ms.toFixed(0) : `${t.ms.toFixed(0)} (${t.entityMs.toFixed(0)})`));
+      print(`- ${r.db}, ${kind}: ${each.join(', ')}`);
+    }
   }
   print('\n`GET /v1/releases?limit=25` (the first page) alone, from Node, 20 requests after 2 warm-up ones:\n');
   print('| database | p50 ms | p95 ms |');
