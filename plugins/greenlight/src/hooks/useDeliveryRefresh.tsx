@@ -36,6 +36,13 @@ export const DELIVERY_REFRESH_WITH_SIGNALS_MS = 60_000;
  * rollout it starts are announced separately, moments apart.
  */
 export const SIGNAL_COALESCE_MS = 250;
+/**
+ * The tab's first reads can be made before its signal subscription is live (the prefetched ones
+ * start at sign-in, and the subscription waits for the tab and its connection): a change
+ * announced in between would wait for the next poll. One reload this long after the tab opens
+ * catches it, unless a signal has reloaded the tab already, which shows the subscription is live.
+ */
+export const SIGNALS_CATCH_UP_MS = 3_000;
 
 /** Advances the tab's refresh tick on each signal of the entity and on a timer, skipping timer rounds while the page is hidden. */
 export function DeliveryRefreshProvider(props: {
@@ -53,6 +60,15 @@ export function DeliveryRefreshProvider(props: {
   const intervalMs = isSignalsAvailable
     ? props.signalsIntervalMs ?? DELIVERY_REFRESH_WITH_SIGNALS_MS
     : props.intervalMs ?? DELIVERY_REFRESH_MS;
+
+  useEffect(() => {
+    if (!isSignalsAvailable || tick > 0) return undefined;
+    const timer = setTimeout(
+      () => setTick(t => (t === 0 ? 1 : t)),
+      SIGNALS_CATCH_UP_MS,
+    );
+    return () => clearTimeout(timer);
+  }, [isSignalsAvailable, tick]);
 
   useEffect(() => {
     if (!lastSignal) return undefined;

@@ -8,6 +8,7 @@ import {
   rollout,
 } from '../../__testUtils__/fixtures';
 import { renderForEntity } from '../../__testUtils__/renderForEntity';
+import { SIGNALS_CATCH_UP_MS } from '../../hooks/useDeliveryRefresh';
 import { DeliveryContent } from './DeliveryContent';
 
 /** A signals API whose messages the test sends; records the channels subscribed to. */
@@ -140,6 +141,24 @@ describe('DeliveryContent live updates', () => {
       expect(listRollouts.mock.calls.length).toBeGreaterThan(before[2]);
       expect(getUnattributedIncidents.mock.calls.length).toBe(before[3] + 1);
     });
+  });
+
+  it('reloads once soon after it opens, for a change announced before its subscription was live', async () => {
+    const signals = fakeSignals();
+    const { api } = await renderTab({ signals });
+    await screen.findByText('1.2.0');
+    const before = [
+      api.getEnvironments.mock.calls.length,
+      api.listReleases.mock.calls.length,
+    ];
+    // No signal is sent: the reload comes from the tab itself, SIGNALS_CATCH_UP_MS after it opened.
+    await waitFor(
+      () => {
+        expect(api.getEnvironments.mock.calls.length).toBe(before[0] + 1);
+        expect(api.listReleases.mock.calls.length).toBe(before[1] + 1);
+      },
+      { timeout: SIGNALS_CATCH_UP_MS + 2_000 },
+    );
   });
 
   it('says how often it polls when the app has no signals', async () => {
